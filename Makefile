@@ -1,0 +1,193 @@
+# ringlab - build, run, test, benchmark. `make run` and `make test` do all the set-up.
+#
+#   make            build everything into build/
+#   make run        start the shell (build/ringlab)
+#   make test       unit, transcript and end-to-end tests
+#   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      optimised build, benchmarks, build/bench.json
+#   make fuzz       fuzz the command parser and the script reader (clang libFuzzer)
+#   make docs       regenerate docs/commands.md from the shell's command table
+#   make install    PREFIX=/usr/local DESTDIR= : binary, man page, docs
+#   make clean
+
+CC ?= cc
+BUILD ?= build
+OPT ?= -O2 -g
+PREFIX ?= /usr/local
+XCFLAGS ?=
+XLDFLAGS ?=
+
+CPPFLAGS_ALL := -Ikit/include -Ikit -D_GNU_SOURCE
+CFLAGS_ALL := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-fno-strict-aliasing $(OPT) $(XCFLAGS)
+# Lab code is built position-independent so a driver .so can be made from it.
+PIC := -fPIC
+LDLIBS_KIT := -lpcap -ldl -lm
+LDLIBS_SHELL := -lreadline -lncurses -lcjson
+LDLIBS_TEST := -lcriterion
+
+KIT_SRC := $(sort $(wildcard kit/sim/*.c kit/hw/*.c kit/core/*.c kit/drivers/*.c kit/exp/*.c))
+SOL_SRC := $(sort $(wildcard solutions/*/*.c))
+SHELL_SRC := $(sort $(wildcard shell/*.c shell/view/*.c))
+SHELL_MAIN := shell/main.c
+SHELL_LIB_SRC := $(filter-out $(SHELL_MAIN),$(SHELL_SRC))
+KIT_TEST_SRC := $(sort $(wildcard tests/kit/*.c))
+SHELL_TEST_SRC := $(sort $(wildcard tests/shell/*.c tests/view/*.c))
+HDRS := $(wildcard kit/include/ringkit/*.h kit/*.h kit/*/*.h shell/*.h shell/view/*.h tests/*.h)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+KIT_OBJ := $(call obj,$(KIT_SRC))
+SOL_OBJ := $(call obj,$(SOL_SRC))
+SHELL_LIB_OBJ := $(call obj,$(SHELL_LIB_SRC))
+
+BIN_RINGLAB := $(BUILD)/ringlab
+BIN_KIT_TESTS := $(BUILD)/tests/kit_tests
+BIN_SHELL_TESTS := $(BUILD)/tests/shell_tests
+BIN_BENCH := $(BUILD)/ringlab-bench
+TEST_DRIVERS := $(patsubst tests/drivers/%.c,$(BUILD)/tests/drivers/%.so,$(wildcard tests/drivers/*.c))
+
+.PHONY: all run test check bench fuzz docs install clean deps deps-build deps-test \
+	test-unit test-transcripts test-e2e test-layering
+
+all: deps-build $(BIN_RINGLAB) $(if $(wildcard tests/bench/bench_main.c),$(BIN_BENCH))
+
+# ---- set-up: install Debian's -dev packages when missing --------------------
+# Each entry is header:package; tools are command:package.
+BUILD_DEPS := readline/readline.h:libreadline-dev ncurses.h:libncurses-dev \
+	pcap/pcap.h:libpcap-dev cjson/cJSON.h:libcjson-dev
+TEST_DEPS := criterion/criterion.h:libcriterion-dev
+TEST_TOOLS := tmux:tmux
+
+define install_missing
+	@missing=""; \
+	for e in $(1); do h=$${e%%:*}; p=$${e##*:}; \
+		printf '#include <%s>\n' "$$h" | $(CC) -E -x c - >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	for e in $(2); do c=$${e%%:*}; p=$${e##*:}; \
+		command -v "$$c" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "ringlab: installing$$missing"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null || \
+			{ echo "ringlab: apt-get install failed:$$missing"; exit 1; }; \
+		else \
+			echo "ringlab: missing packages:$$missing"; \
+			echo "install them with:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+endef
+
+deps-build:
+	$(call install_missing,$(BUILD_DEPS),)
+
+deps-test: deps-build
+	$(call install_missing,$(TEST_DEPS),$(TEST_TOOLS))
+
+# ---- objects -------------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c $(HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(PIC) -c $< -o $@
+
+$(BUILD)/libringkit.a: $(KIT_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libsolutions.a: $(SOL_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libshell.a: $(SHELL_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# The shell exports its symbols (-rdynamic) so a driver .so loaded with
+# `driver FILE.so` resolves kit functions against it.
+LINK_KIT = -Wl,--whole-archive $(BUILD)/libsolutions.a -Wl,--no-whole-archive $(BUILD)/libringkit.a
+
+$(BIN_RINGLAB): $(call obj,$(SHELL_MAIN)) $(BUILD)/libshell.a $(BUILD)/libringkit.a $(BUILD)/libsolutions.a
+	$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(SHELL_MAIN)) $(BUILD)/libshell.a $(LINK_KIT) \
+		$(LDLIBS_SHELL) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
+
+$(BIN_BENCH): $(call obj,tests/bench/bench_main.c) $(BUILD)/libringkit.a $(BUILD)/libsolutions.a
+	$(CC) $(CFLAGS_ALL) $< $(LINK_KIT) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
+
+$(BIN_KIT_TESTS): $(call obj,$(KIT_TEST_SRC)) $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(KIT_TEST_SRC)) $(LINK_KIT) $(LDLIBS_TEST) \
+		$(LDLIBS_KIT) $(XLDFLAGS) -o $@
+
+$(BIN_SHELL_TESTS): $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | deps-test
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(LINK_KIT) \
+		$(LDLIBS_TEST) $(LDLIBS_SHELL) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
+
+# Test drivers: lab functions in a .so, loaded with `driver FILE.so`.
+$(BUILD)/tests/drivers/%.so: tests/drivers/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fPIC -shared -Wl,-Bsymbolic $< -o $@
+
+# ---- running ----------------------------------------------------------------------
+run: all
+	@$(BIN_RINGLAB)
+
+# ---- tests ------------------------------------------------------------------------
+TEST_BINS := $(BIN_KIT_TESTS) $(if $(SHELL_TEST_SRC),$(BIN_SHELL_TESTS))
+
+test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e
+	@echo "make test: all passed"
+
+test-unit: $(TEST_BINS) $(TEST_DRIVERS)
+	@for t in $(TEST_BINS); do \
+		echo "== $$t"; \
+		RINGLAB_BUILD=$(BUILD) timeout 900 $$t --jobs 2 || exit 1; \
+	done
+
+test-transcripts: $(BIN_RINGLAB) $(TEST_DRIVERS)
+	@if [ -x tests/transcripts/run.sh ] && ls tests/transcripts/*.rl >/dev/null 2>&1; then \
+		RINGLAB_BUILD=$(BUILD) tests/transcripts/run.sh $(BIN_RINGLAB); \
+	fi
+
+test-e2e: $(BIN_RINGLAB)
+	@if [ -x tests/e2e/run.sh ]; then RINGLAB_BUILD=$(BUILD) tests/e2e/run.sh $(BIN_RINGLAB); fi
+
+# kit/ is a library: no UI headers, no printing to stdout.
+test-layering:
+	@bad=$$(grep -rlE '#include *[<"](readline|editline|ncurses|curses|cjson)' kit || true); \
+	if [ -n "$$bad" ]; then echo "layering: kit/ includes a UI header: $$bad"; exit 1; fi; \
+	bad=$$(grep -rnE '\b(printf|puts|putchar)\(|\bstdout\b' kit --include=*.c || true); \
+	if [ -n "$$bad" ]; then echo "layering: kit/ prints to stdout:"; echo "$$bad"; exit 1; fi; \
+	bad=$$(grep -rnE '#include *"(\.\./)*kit/|#include *"(core|sim|hw|drivers)/' shell || true); \
+	if [ -n "$$bad" ]; then echo "layering: shell/ reaches into kit internals:"; echo "$$bad"; exit 1; fi; \
+	echo "layering: ok"
+
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+check: deps-test
+	@$(MAKE) --no-print-directory BUILD=build/check OPT="-O1 -g" XCFLAGS="$(SAN)" XLDFLAGS="$(SAN)" \
+		test-unit test-transcripts
+	@echo "make check: all passed under ASan + UBSan"
+
+bench: deps-build
+	@$(MAKE) --no-print-directory BUILD=build/bench OPT="-O2 -DNDEBUG" build/bench/ringlab-bench
+	@build/bench/ringlab-bench --json build/bench.json
+
+fuzz: deps-build
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+		XCFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/fuzz_cmd
+	@build/fuzz/fuzz_cmd -max_total_time=$${FUZZ_SECONDS:-60} -max_len=512 tests/fuzz/corpus
+
+docs: $(BIN_RINGLAB)
+	@$(BIN_RINGLAB) --gen-docs > docs/commands.md && echo "docs/commands.md regenerated"
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/doc/ringlab
+	install -m 755 $(BIN_RINGLAB) $(DESTDIR)$(PREFIX)/bin/ringlab
+	install -m 644 docs/ringlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/ringlab.1
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/ringlab/
+
+clean:
+	rm -rf build

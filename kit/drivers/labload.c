@@ -1,0 +1,129 @@
+/* labload.c - load lab functions from a shared object (the shell's `driver FILE.so`). */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kit.h"
+
+/*
+ * A driver .so defines some of the lab functions by their contract names
+ * (simnic.h); each one found replaces the linked one, the others stay. The
+ * .so is built with -Bsymbolic so its calls among its own functions stay
+ * inside it; the kit calls it only through k->lab. Devices are closed before
+ * the switch and opened after, so no old function is still referenced when
+ * the old .so is closed.
+ */
+
+static void reopen_all(struct kit *k)
+{
+	for (int i = 0; i < k->ndevs; i++)
+		dev_close(k->devs[i]);
+	for (int i = 0; i < k->ndevs; i++) {
+		k->devs[i]->state &= ~(1UL << __LINK_STATE_BROKEN);
+		dev_open(k->devs[i]);
+	}
+}
+
+int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen)
+{
+	struct simnic_lab_ops ops = simnic_lab_linked;
+	bool loaded[32] = { false };
+	void *h = NULL, *old = k->lab_handle;
+	int found = 0;
+
+	kit_enter(k);
+	for (int i = 0; i < k->ndevs; i++)
+		dev_close(k->devs[i]);
+	if (old) {
+		/* close first, so a rebuilt file at the same path is really reloaded */
+		k->lab = simnic_lab_linked;
+		k->lab_handle = NULL;
+		dlclose(old);
+	}
+	if (path) {
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		if (!h) {
+			snprintf(err, errlen, "cannot load %s: %s", path, dlerror());
+			goto fallback;
+		}
+		for (size_t i = 0; i < simnic_lab_nfns && i < ARRAY_SIZE(loaded); i++) {
+			void *sym = dlsym(h, simnic_lab_fns[i].name);
+
+			if (!sym)
+				continue;
+			memcpy((char *)&ops + simnic_lab_fns[i].offset, &sym, sizeof(sym));
+			loaded[i] = true;
+			found++;
+		}
+		if (!found) {
+			snprintf(err, errlen, "%s defines none of the lab functions (simnic_xmit_frame, "
+				 "simnic_poll, lro_receive_skb, ...)", path);
+			dlclose(h);
+			goto fallback;
+		}
+	}
+	k->lab = ops;
+	k->lab_handle = h;
+	memcpy(k->lab_loaded, loaded, sizeof(loaded));
+	snprintf(k->lab_name, sizeof(k->lab_name), "%s", path ? path : "solution");
+	reopen_all(k);
+	return found;
+
+fallback:
+	/* the old file is gone: go on with the linked functions */
+	k->lab = simnic_lab_linked;
+	memset(k->lab_loaded, 0, sizeof(k->lab_loaded));
+	if (old)
+		snprintf(k->lab_name, sizeof(k->lab_name), "solution");
+	reopen_all(k);
+	return -EINVAL;
+}
+
+const char *kit_driver_name(const struct kit *k)
+{
+	return k->lab_name;
+}
+
+bool kit_driver_fn_loaded(const struct kit *k, size_t i)
+{
+	return i < ARRAY_SIZE(k->lab_loaded) && k->lab_loaded[i];
+}
+
+const char *kit_driver_fn_running(const struct kit *k)
+{
+	return k->lab_running;
+}
+
+void kit_event_running(const struct kit *k, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", k->event_running[0] ? k->event_running : "a shell command");
+}
+
+struct net_device *kit_dev_running(const struct kit *k)
+{
+	return k->dev_running;
+}
+
+void kit_dev_mark_broken(struct kit *k, struct net_device *dev)
+{
+	if (!dev)
+		return;
+	dev->state |= 1UL << __LINK_STATE_BROKEN;
+	k->lab_running = NULL;
+	k->dev_running = NULL;
+	k->cpu.ctx = CTX_PROCESS;
+	k->cpu.irq_off = 0;
+	k->cpu.irq_pending &= ~(1u << dev->ifindex);
+	if (dev->qdisc)
+		dev->qdisc->running = false;
+}
+
+bool kit_dev_broken(const struct net_device *dev)
+{
+	return dev->state & (1UL << __LINK_STATE_BROKEN);
+}
+
+void lab_dlclose(void *handle)
+{
+	dlclose(handle);
+}

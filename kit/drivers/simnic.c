@@ -1,0 +1,304 @@
+/* simnic.c - the driver frame: probe, open/stop, mode switches; the data path is in the labs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kit.h"
+#include "hw/nic_hw.h"
+
+/*
+ * Laid out like e1000_main.c: probe allocates the net_device with the
+ * adapter as its private part; open allocates both descriptor rings in
+ * coherent memory, programs the NIC, posts RX buffers and enables
+ * interrupts; close undoes it. What the kit teaches (transmit, reclaim,
+ * interrupt, poll, refill, LRO) comes from the lab functions in k->lab.
+ */
+
+bool simnic_is(const struct net_device *dev)
+{
+	return dev && dev->nic;
+}
+
+static struct simnic_adapter *adapter_of(struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+/* LRO's get_skb_header: only TCP/IPv4 frames whose checksums the NIC checked. */
+static int simnic_get_skb_header(struct sk_buff *skb, void **iphdr, void **tcph, u64 *flags,
+				 void *priv)
+{
+	struct iphdr *iph;
+
+	(void)priv;
+	if (skb->protocol != htons(ETH_P_IP) || skb->ip_summed != CHECKSUM_UNNECESSARY ||
+	    skb_headlen(skb) < 40)
+		return -1;
+	iph = (struct iphdr *)skb->data;
+	if (iph->version != 4 || iph->protocol != IPPROTO_TCP ||
+	    skb_headlen(skb) < iph->ihl * 4u + sizeof(struct tcphdr))
+		return -1;
+	*iphdr = iph;
+	*tcph = (unsigned char *)iph + iph->ihl * 4;
+	*flags = LRO_IPV4 | LRO_TCP;
+	return 0;
+}
+
+/* Point the device at the lab functions for its current modes. */
+void simnic_apply_ops(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct simnic_adapter *adapter = adapter_of(dev);
+
+	adapter->ops = &k->lab;
+	dev->features &= ~(NETIF_F_BTX | NETIF_F_BATCH_SKBS);
+	dev->hard_batch_xmit = NULL;
+	dev->hard_prep_xmit = NULL;
+	dev->hard_start_xmit = k->lab.xmit_frame;
+	switch (dev->batch_mode) {
+	case TX_BATCH_BTX:
+		dev->features |= NETIF_F_BTX;
+		dev->hard_batch_xmit = k->lab.batch_xmit;
+		dev->hard_prep_xmit = k->lab.prep_xmit;
+		break;
+	case TX_BATCH_SKB_BLIST:
+		dev->features |= NETIF_F_BATCH_SKBS;
+		dev->hard_start_xmit = k->lab.xmit_frame_blist;
+		break;
+	case TX_BATCH_XMIT_MORE:
+		dev->hard_start_xmit = k->lab.xmit_frame_more;
+		break;
+	case TX_BATCH_NONE:
+	case TX_BATCH_NR:
+		break;
+	}
+	dev->tx_timeout = k->lab.tx_timeout;
+	dev->poll = adapter->irq_mode == SIMNIC_NAPI_CLASSIC ? k->lab.poll_classic : NULL;
+	adapter->napi.poll = k->lab.poll;
+	if (adapter->lro_enabled)
+		dev->features |= NETIF_F_LRO;
+	else
+		dev->features &= ~NETIF_F_LRO;
+}
+
+static int setup_tx(struct simnic_adapter *adapter)
+{
+	struct simnic_tx_ring *r = &adapter->tx_ring;
+	struct net_device *dev = adapter->netdev;
+	struct nic *hw = adapter->hw;
+
+	r->count = adapter->cfg.tx_ring;
+	r->desc = dma_alloc_coherent(dev, r->count * sizeof(*r->desc), &r->dma);
+	r->buffer_info = calloc(r->count, sizeof(*r->buffer_info));
+	if (!r->desc || !r->buffer_info)
+		return -ENOMEM;
+	r->next_to_use = r->next_to_clean = 0;
+	r->wake_thresh = adapter->cfg.tx_wake < r->count / 2 ? adapter->cfg.tx_wake : r->count / 2;
+	ew32(TDBAL, (u32)r->dma);
+	ew32(TDBAH, (u32)(r->dma >> 32));
+	ew32(TDLEN, r->count * (u32)sizeof(*r->desc));
+	ew32(TDH, 0);
+	ew32(TDT, 0);
+	ew32(TIDV, adapter->cfg.tx_usecs);
+	ew32(TCTL, E1000_TCTL_EN);
+	return 0;
+}
+
+static int setup_rx(struct simnic_adapter *adapter)
+{
+	struct simnic_rx_ring *r = &adapter->rx_ring;
+	struct net_device *dev = adapter->netdev;
+	struct nic *hw = adapter->hw;
+
+	r->count = adapter->cfg.rx_ring;
+	r->desc = dma_alloc_coherent(dev, r->count * sizeof(*r->desc), &r->dma);
+	r->buffer_info = calloc(r->count, sizeof(*r->buffer_info));
+	if (!r->desc || !r->buffer_info)
+		return -ENOMEM;
+	r->next_to_use = r->next_to_clean = 0;
+	r->rx_buffer_len = SIMNIC_RXBUFFER;
+	r->refill_batch = adapter->cfg.rx_refill;
+	ew32(RDBAL, (u32)r->dma);
+	ew32(RDBAH, (u32)(r->dma >> 32));
+	ew32(RDLEN, r->count * (u32)sizeof(*r->desc));
+	ew32(RDH, 0);
+	ew32(RDT, 0);
+	ew32(RDTR, (adapter->cfg.rx_usecs * 1000 + 1023) / 1024);
+	ew32(RXFR, adapter->cfg.rx_frames);
+	ew32(RCTL, E1000_RCTL_EN);
+	return 0;
+}
+
+static void setup_lro(struct simnic_adapter *adapter)
+{
+	struct net_lro_mgr *m = &adapter->lro_mgr;
+
+	memset(m, 0, sizeof(*m));
+	memset(adapter->lro_arr, 0, sizeof(adapter->lro_arr));
+	m->dev = adapter->netdev;
+	m->features = LRO_F_NAPI;
+	m->ip_summed = CHECKSUM_UNNECESSARY;
+	m->ip_summed_aggr = CHECKSUM_UNNECESSARY;
+	m->max_desc = adapter->cfg.lro_max_desc;
+	m->max_aggr = adapter->cfg.lro_max_aggr;
+	m->lro_arr = adapter->lro_arr;
+	m->get_skb_header = simnic_get_skb_header;
+}
+
+static irq_handler_t irq_handler(struct kit *k, struct simnic_adapter *adapter)
+{
+	return adapter->irq_mode == SIMNIC_NONAPI ? k->lab.intr_nonapi : k->lab.intr;
+}
+
+static int simnic_open(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct simnic_adapter *adapter = adapter_of(dev);
+	struct nic *hw = adapter->hw;
+	int rc;
+
+	simnic_apply_ops(dev);
+	ew32(CTRL, E1000_CTRL_RST);
+	ew32(IMC, ~0u);
+	ew32(ITR, adapter->cfg.itr_ns / 256);
+	rc = setup_tx(adapter);
+	if (!rc)
+		rc = setup_rx(adapter);
+	if (rc)
+		return rc;
+	setup_lro(adapter);
+	hw->fault_lockup = adapter->cfg.fault_lockup;
+	hw->fault_dd_delay = adapter->cfg.fault_dd_delay;
+	if (adapter->irq_mode == SIMNIC_NAPI_MODERN) {
+		netif_napi_add(dev, &adapter->napi, k->lab.poll, dev->weight);
+		napi_enable(&adapter->napi);
+	}
+	rc = request_irq(dev->irq, irq_handler(k, adapter), 0, dev->name, dev);
+	if (rc)
+		return rc;
+	LAB_CALL_VOID(k, dev, alloc_rx_buffers, adapter, (int)SIMNIC_DESC_UNUSED(&adapter->rx_ring));
+	dev->xmit_win = (int)SIMNIC_DESC_UNUSED(&adapter->tx_ring);
+	netif_carrier_on(dev);
+	netif_start_queue(dev);
+	ew32(IMS, E1000_IMS_RX | E1000_IMS_TX);
+	return 0;
+}
+
+static void free_ring_skbs(struct net_device *dev, struct simnic_buffer *bi, unsigned int n)
+{
+	for (unsigned int i = 0; bi && i < n; i++) {
+		if (bi[i].skb)
+			kfree_skb(bi[i].skb);
+		bi[i].skb = NULL;
+	}
+	(void)dev;
+}
+
+static int simnic_close(struct net_device *dev)
+{
+	struct simnic_adapter *adapter = adapter_of(dev);
+	struct nic *hw = adapter->hw;
+
+	ew32(IMC, ~0u);
+	ew32(RCTL, 0);
+	ew32(TCTL, 0);
+	free_irq(dev->irq, dev);
+	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
+		netif_napi_del(&adapter->napi);
+	softnet_forget_dev(dev);
+	dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_tx_disable */
+	netif_carrier_off(dev);
+	for (int i = 0; i < SIMNIC_MAX_LRO_DESC; i++) {
+		if (adapter->lro_arr[i].active && adapter->lro_arr[i].parent)
+			kfree_skb(adapter->lro_arr[i].parent);
+		memset(&adapter->lro_arr[i], 0, sizeof(adapter->lro_arr[i]));
+	}
+	free_ring_skbs(dev, adapter->tx_ring.buffer_info, adapter->tx_ring.count);
+	free_ring_skbs(dev, adapter->rx_ring.buffer_info, adapter->rx_ring.count);
+	dma_free_coherent(dev, 0, adapter->tx_ring.desc, adapter->tx_ring.dma);
+	dma_free_coherent(dev, 0, adapter->rx_ring.desc, adapter->rx_ring.dma);
+	free(adapter->tx_ring.buffer_info);
+	free(adapter->rx_ring.buffer_info);
+	memset(&adapter->tx_ring, 0, sizeof(adapter->tx_ring));
+	memset(&adapter->rx_ring, 0, sizeof(adapter->rx_ring));
+	skb_queue_purge(&dev->qdisc->q);
+	skb_queue_purge(dev->blist);
+	skb_queue_purge(dev->skb_blist);
+	ew32(CTRL, E1000_CTRL_RST);
+	return 0;
+}
+
+/* Take the device down and up again so new settings apply (as ethtool -G does). */
+int simnic_reopen(struct net_device *dev)
+{
+	struct kit *k = kit_enter(dev->kit);
+	enum kit_ctx prev = cpu_enter(k, CTX_PROCESS);
+	int rc;
+
+	dev->state &= ~(1UL << __LINK_STATE_BROKEN);
+	dev_close(dev);
+	rc = dev_open(dev);
+	cpu_leave(k, prev);
+	return rc;
+}
+
+int simnic_probe(struct kit *k, const char *name, struct net_device **out)
+{
+	static const __be32 addrs[2] = { 0, 0 };
+	struct simnic_adapter *adapter;
+	struct net_device *dev;
+
+	(void)addrs;
+	dev = alloc_netdev(sizeof(struct simnic_adapter), name, ether_setup);
+	if (!dev)
+		return -ENOMEM;
+	if (register_netdev(dev)) {
+		free_netdev(dev);
+		return -EINVAL;
+	}
+	adapter = adapter_of(dev);
+	adapter->netdev = dev;
+	dev->nic = nic_create(k, dev, dev->ifindex);
+	if (!dev->nic) {
+		unregister_netdev(dev);
+		free_netdev(dev);
+		return -ENOMEM;
+	}
+	adapter->hw = dev->nic;
+	dev->irq = (unsigned int)dev->ifindex;
+	/* snull: MAC "\0SNUL0", "\0SNUL1"; sn0 is 192.168.0.1, sn1 192.168.1.2 */
+	memcpy(dev->dev_addr, "\0SNUL0", ETH_ALEN);
+	dev->dev_addr[5] = (unsigned char)('0' + dev->ifindex);
+	dev->ip_addr = kit_ipv4(192, 168, (u8)dev->ifindex, (u8)(dev->ifindex ? 2 : 1));
+	dev->flags |= IFF_NOARP;
+	dev->features |= NETIF_F_HW_CSUM;
+	dev->open = simnic_open;
+	dev->stop = simnic_close;
+	dev->watchdog_timeo = 5;
+	dev->weight = NAPI_POLL_WEIGHT;
+	adapter->irq_mode = SIMNIC_NAPI_MODERN;
+	adapter->cfg = (struct simnic_config){
+		.tx_ring = SIMNIC_DEF_TXD, .rx_ring = SIMNIC_DEF_RXD, .tx_wake = TX_WAKE_THRESHOLD,
+		.rx_refill = 16, .lro_max_aggr = 32, .lro_max_desc = SIMNIC_MAX_LRO_DESC,
+	};
+	*out = dev;
+	return 0;
+}
+
+void simnic_remove(struct net_device *dev)
+{
+	unregister_netdev(dev);
+	nic_destroy(dev->nic);
+	dev->nic = NULL;
+	free_netdev(dev);
+}
+
+unsigned int dev_tx_free(struct net_device *dev)
+{
+	struct simnic_adapter *a;
+
+	if (!simnic_is(dev))
+		return 0;
+	a = netdev_priv(dev);
+	return a->tx_ring.count ? SIMNIC_DESC_UNUSED(&a->tx_ring) : 0;
+}

@@ -1,0 +1,74 @@
+/* sender.c - a local process sending frames as fast as the qdisc takes them. */
+#include <stdlib.h>
+
+#include "kit.h"
+
+/*
+ * Like an application writing to a socket: each step it sends up to a burst
+ * of frames with dev_queue_xmit; when the qdisc is full it blocks (is not
+ * runnable) until the queue drains below its limit, so nothing is tail-dropped.
+ * The benchmarks and the batching experiment drive the TX path with it.
+ */
+
+#define SENDER_BURST 32
+
+struct tx_sender {
+	struct kthread t;
+	struct net_device *dev;
+	struct kit_pkt p;
+	u64 left, i;
+};
+
+static bool sender_runnable(struct kit *k, struct kthread *t)
+{
+	struct tx_sender *s = container_of(t, struct tx_sender, t);
+
+	(void)k;
+	return s->left && netif_running(s->dev) && !kit_dev_broken(s->dev) &&
+	       skb_queue_len(&s->dev->qdisc->q) < s->dev->tx_queue_len;
+}
+
+static void sender_run(struct kit *k, struct kthread *t)
+{
+	struct tx_sender *s = container_of(t, struct tx_sender, t);
+
+	for (int n = 0; n < SENDER_BURST && sender_runnable(k, t); n++) {
+		xmit_frames_from(s->dev, &s->p, s->i, 1); /* queued, or counted as a drop */
+		s->i++;
+		s->left--;
+	}
+}
+
+int kit_sender_start(struct net_device *dev, const struct kit_pkt *p, u64 count)
+{
+	struct kit *k = kit_enter(dev->kit);
+	struct tx_sender *s = k->sender;
+
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		s->t = (struct kthread){ .name = "sender", .runnable = sender_runnable,
+					 .run = sender_run };
+		k->sender = s;
+		kthread_add(k, &s->t);
+	}
+	s->dev = dev;
+	s->p = *p;
+	s->left += count;
+	return 0;
+}
+
+u64 kit_sender_left(const struct kit *k)
+{
+	return k->sender ? k->sender->left : 0;
+}
+
+void sender_free(struct kit *k)
+{
+	if (!k->sender)
+		return;
+	kthread_del(k, &k->sender->t);
+	free(k->sender);
+	k->sender = NULL;
+}

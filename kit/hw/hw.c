@@ -1,0 +1,197 @@
+/* hw.c - all NICs as one piece of hardware: created, synced to the clock, stepped. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nic_hw.h"
+
+/*
+ * Every NIC knows its next change (a frame finishing, a frame arriving, a
+ * delayed cause reaching ICR, the line asserting). hw_sync processes all
+ * changes up to k->now across all NICs in time order, so a frame sent by sn0
+ * at t lands in sn1 after everything sn1 did before t. It is called before
+ * any CPU work and by every kit call a driver makes, so drivers always see
+ * the rings as they are at the current time.
+ *
+ * The one hardware event, hw_ev, says when a step is needed. With hw steps on
+ * it is the next change, so each write-back and each frame is a step. With
+ * them off it is the next change the CPU could notice: an interrupt line
+ * going up, or a change that would raise an enabled cause; the rest catches
+ * up in one go. Both give the same machine at every step that runs.
+ */
+
+struct nic *nic_of(struct net_device *dev)
+{
+	return dev->nic;
+}
+
+struct nic *nic_create(struct kit *k, struct net_device *dev, int index)
+{
+	struct nic *hw = calloc(1, sizeof(*hw));
+
+	if (!hw)
+		return NULL;
+	hw->tx_done = calloc(SIMNIC_MAX_DESC, sizeof(u64));
+	if (!hw->tx_done) {
+		free(hw);
+		return NULL;
+	}
+	hw->k = k;
+	hw->dev = dev;
+	hw->index = index;
+	hw->irq_at = KIT_NEVER;
+	for (int b = 0; b < NIC_CAUSES; b++)
+		hw->cause_at[b] = KIT_NEVER;
+	return hw;
+}
+
+/* The clock restarts at zero after boot: forget boot-time timestamps. */
+void nic_boot_done(struct nic *hw)
+{
+	hw->tx_doorbells = hw->rx_doorbells = hw->irqs = 0;
+	hw->last_irq = 0;
+	hw->irq_ever = false;
+	hw->wire_free_ps = 0;
+}
+
+void nic_destroy(struct nic *hw)
+{
+	if (!hw)
+		return;
+	for (int i = 0; i < hw->nsrc; i++)
+		if (hw->src[i]->destroy)
+			hw->src[i]->destroy(hw->src[i]);
+	free(hw->tx_done);
+	free(hw);
+}
+
+void hw_sync(struct kit *k)
+{
+	for (;;) {
+		struct nic *best = NULL;
+		u64 bt = KIT_NEVER;
+
+		for (int i = 0; i < k->ndevs; i++) {
+			struct nic *hw = k->devs[i]->nic;
+			u64 t;
+
+			if (!hw)
+				continue;
+			t = nic_next_change(hw);
+			if (t < bt) {
+				bt = t;
+				best = hw;
+			}
+		}
+		if (!best || bt > k->now)
+			break;
+		nic_advance(best, bt);
+	}
+	hw_update(k);
+}
+
+/* Lazy mode: the earliest change the CPU could notice, or the last change. */
+static u64 lazy_time(struct kit *k)
+{
+	u64 t = KIT_NEVER, last = 0;
+
+	for (int i = 0; i < k->ndevs; i++) {
+		struct nic *hw = k->devs[i]->nic, *peer;
+		u64 tx_next, tx_last;
+
+		if (!hw)
+			continue;
+		if (hw->irq_at < t)
+			t = hw->irq_at;
+		for (int b = 0; b < NIC_CAUSES; b++) {
+			if (hw->cause_at[b] == KIT_NEVER)
+				continue;
+			if ((hw->ims & (1u << b)) && hw->cause_at[b] < t)
+				t = hw->cause_at[b];
+			if (hw->cause_at[b] > last)
+				last = hw->cause_at[b];
+		}
+		tx_next = hw->tdh != hw->tx_sched ? hw->tx_done[hw->tdh] : KIT_NEVER;
+		tx_last = hw->tdh != hw->tx_sched ?
+				  hw->tx_done[(hw->tx_sched + hw->tx_count - 1) % hw->tx_count] : 0;
+		if (tx_last > last)
+			last = tx_last;
+		if ((hw->ims & E1000_ICR_TXDW) && tx_next < t)
+			t = tx_next;
+		peer = k->knob[KNOB_WIRE_PEER] && (i ^ 1) < k->ndevs ? k->devs[i ^ 1]->nic : NULL;
+		if (peer && (peer->ims & E1000_IMS_RX) && tx_next < t)
+			t = tx_next;
+		for (int s = 0; s < hw->nsrc; s++) {
+			u64 fin = hw->src[s]->last_at != KIT_NEVER ? hw->src[s]->last_at :
+								      hw->src[s]->next_at;
+
+			if ((hw->ims & E1000_IMS_RX) && hw->src[s]->next_at < t)
+				t = hw->src[s]->next_at;
+			if (fin > last && fin != KIT_NEVER)
+				last = fin;
+			else if (fin == KIT_NEVER && hw->src[s]->next_at < t)
+				t = hw->src[s]->next_at;
+		}
+	}
+	if (t == KIT_NEVER && last)
+		t = last;
+	return t;
+}
+
+void hw_update(struct kit *k)
+{
+	u64 next = KIT_NEVER, at;
+
+	for (int i = 0; i < k->ndevs; i++) {
+		u64 t;
+
+		if (!k->devs[i]->nic)
+			continue;
+		t = nic_next_change(k->devs[i]->nic);
+		if (t < next)
+			next = t;
+	}
+	k->hw_next = next;
+	at = k->hw_steps ? next : (next == KIT_NEVER ? KIT_NEVER : lazy_time(k));
+	if (at != KIT_NEVER && at < next)
+		at = next;
+	if (at == KIT_NEVER)
+		ev_cancel(k, &k->hw_ev);
+	else
+		ev_schedule(k, &k->hw_ev, at);
+}
+
+void hw_event(struct kit *k)
+{
+	hw_sync(k);
+}
+
+void hw_describe_next(struct kit *k, char *what, size_t len)
+{
+	struct nic *best = NULL;
+	u64 bt = KIT_NEVER;
+
+	for (int i = 0; i < k->ndevs; i++) {
+		struct nic *hw = k->devs[i]->nic;
+
+		if (hw && nic_next_change(hw) < bt) {
+			bt = nic_next_change(hw);
+			best = hw;
+		}
+	}
+	if (!best) {
+		snprintf(what, len, "hardware");
+		return;
+	}
+	for (int b = 0; b < NIC_CAUSES; b++)
+		if (best->cause_at[b] == bt) {
+			snprintf(what, len, "%s: interrupt cause %s reaches ICR (coalescing timer)",
+				 best->dev->name, b == 7 ? "RXT0" : b == 0 ? "TXDW" : "?");
+			return;
+		}
+	if (best->irq_at == bt)
+		snprintf(what, len, "%s: interrupt line asserts", best->dev->name);
+	else if (best->tdh != best->tx_sched && best->tx_done[best->tdh] == bt)
+		snprintf(what, len, "%s: TX desc %u sent, DD written back", best->dev->name, best->tdh);
+	else
+		snprintf(what, len, "%s: a frame arrives (RX desc %u)", best->dev->name, best->rdh);
+}

@@ -1,0 +1,98 @@
+/* nic_hw.h - the simulated NIC's internal state, shared by kit/hw/ only. */
+#ifndef KIT_HW_NIC_HW_H
+#define KIT_HW_NIC_HW_H
+
+#include "kit.h"
+
+/*
+ * A source of frames arriving at a NIC from a remote sender (pktgen, a pcap
+ * replay). The NIC asks for the next frame when its arrival time comes and
+ * hands the source the RX buffer to write it into (the DMA), or NULL when no
+ * descriptor is free (the frame is dropped, the source moves on).
+ */
+struct rx_source {
+	u64 next_at;   /* arrival of the next frame; KIT_NEVER when finished */
+	/* write the frame due at next_at into buf (room bytes), advance next_at;
+	 * returns the frame length (buf NULL: only advance) */
+	unsigned int (*emit)(struct rx_source *s, unsigned char *buf, unsigned int room);
+	void (*destroy)(struct rx_source *s);
+	u64 last_at;   /* arrival of the final frame, for the lazy hardware step */
+};
+
+#define NIC_MAX_SRC 4
+#define NIC_CAUSES 8 /* ICR bits 0..7 */
+
+struct nic {
+	struct kit *k;
+	struct net_device *dev;
+	int index;
+
+	/* registers */
+	u32 ctrl, icr, ims, itr, rctl, tctl, rdtr, rxfr, tidv;
+	u32 tdbal, tdbah, tdlen, tdh, tdt;
+	u32 rdbal, rdbah, rdlen, rdh, rdt;
+
+	/* TX engine: [tdh, tx_sched) are fetched and have a finish time */
+	u32 tx_count;
+	u32 tx_sched;
+	u64 *tx_done;		/* per slot: ns its write-back happens */
+	u64 wire_free_ps;	/* the wire is busy until then (picoseconds) */
+
+	/* RX engine */
+	u32 rx_count;
+	struct rx_source *src[NIC_MAX_SRC];
+	int nsrc;
+	u64 rx_first;		/* first frame not yet signalled (coalescing) */
+	u32 rx_unsignalled;
+
+	/* interrupts */
+	u64 cause_at[NIC_CAUSES]; /* delayed causes: when they reach ICR */
+	u64 irq_at;		/* line asserts then (KIT_NEVER: not due) */
+	bool asserted;
+	u64 last_irq;		/* last assertion, for ITR */
+	bool irq_ever;
+	irq_handler_t handler;
+	void *dev_id;
+	u32 unhandled;		/* IRQ_NONE in a row */
+	u32 unread;		/* deliveries in a row without an ICR read */
+	bool irq_disabled;	/* "nobody cared": line shut off */
+
+	/* faults */
+	u64 fault_lockup;	/* lose every Nth TX interrupt */
+	u64 fault_dd_delay;	/* ns */
+	u64 tx_irq_raises;
+
+	/* counters */
+	u64 tx_doorbells, rx_doorbells, tx_frames, tx_bytes, rx_frames, rx_bytes;
+	u64 rx_missed, irqs, irqs_lost, dma_faults;
+	u64 sink_frames, sink_bytes, sink_bad; /* frames that left into the sink */
+};
+
+/* hw/nic_regs.c */
+void nic_raise(struct nic *hw, u32 cause, u64 at);
+void nic_irq_update(struct nic *hw);
+u64 nic_next_change(const struct nic *hw);
+void nic_advance(struct nic *hw, u64 t);
+bool nic_dma_ok(struct nic *hw, u64 addr, size_t len);
+
+/* hw/nic_tx.c */
+void nic_tx_doorbell(struct nic *hw, u32 tdt);
+void nic_tx_complete_one(struct nic *hw);
+void nic_tx_reset(struct nic *hw);
+
+/* hw/nic_rx.c */
+void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, u64 t);
+void nic_rx_from_source(struct nic *hw, struct rx_source *s);
+void nic_rx_reset(struct nic *hw);
+int nic_add_source(struct nic *hw, struct rx_source *s);
+
+/* hw/wire.c */
+u64 wire_ps(const struct kit *k, unsigned int len);
+void wire_send(struct nic *from, unsigned char *frame, unsigned int len, u64 t);
+void snull_twist(unsigned char *frame, unsigned int len);
+
+/* hw/pcap.c */
+void pcap_tap(struct kit *k, struct net_device *dev, const unsigned char *frame,
+	      unsigned int len, u64 t);
+
+#endif

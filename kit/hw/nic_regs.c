@@ -1,0 +1,407 @@
+/* nic_regs.c - the NIC's registers and its interrupt logic (ICR, IMS/IMC, ITR, coalescing). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nic_hw.h"
+
+/*
+ * Interrupts, as the 8254x does them (SDM 13.4.17-13.4.22):
+ *   - a cause sets its bit in ICR, now or after a delay (rx-usecs, TIDV);
+ *   - the line asserts when ICR & IMS is nonzero, but never sooner than ITR
+ *     after the previous assertion;
+ *   - reading ICR returns the causes and clears them, which drops the line;
+ *   - a cause raised while masked waits in ICR; unmasking it (IMS) asserts
+ *     the line at once, and the CPU takes the interrupt right there if it
+ *     can: that is the moment a driver that unmasks before it completes NAPI
+ *     gets interrupted inside its own poll.
+ * The CPU takes an asserted line at the next step boundary (kit/sim/cpu.c).
+ */
+
+static u64 itr_ns(const struct nic *hw)
+{
+	return (u64)hw->itr * 256;
+}
+
+static int cause_bit(u32 cause)
+{
+	return __builtin_ctz(cause);
+}
+
+static void set_pending(struct nic *hw, bool on)
+{
+	u32 bit = 1u << hw->index;
+
+	if (on)
+		hw->k->cpu.irq_pending |= bit;
+	else
+		hw->k->cpu.irq_pending &= ~bit;
+}
+
+/* Recompute when the line asserts, given ICR, IMS and ITR. */
+void nic_irq_update(struct nic *hw)
+{
+	struct kit *k = hw->k;
+
+	if (hw->asserted && !(hw->icr & hw->ims)) {
+		hw->asserted = false; /* masked or cleared: the line drops */
+		set_pending(hw, false);
+	}
+	if (hw->asserted || !(hw->icr & hw->ims) || hw->irq_disabled) {
+		hw->irq_at = KIT_NEVER;
+		return;
+	}
+	hw->irq_at = hw->irq_ever && hw->last_irq + itr_ns(hw) > k->now ?
+			     hw->last_irq + itr_ns(hw) : k->now;
+}
+
+/* A cause reaches ICR at time at (now, or later for a delayed cause). */
+void nic_raise(struct nic *hw, u32 cause, u64 at)
+{
+	struct kit *k = hw->k;
+
+	if (at > k->now) {
+		int b = cause_bit(cause);
+
+		if (at < hw->cause_at[b])
+			hw->cause_at[b] = at;
+		return;
+	}
+	if (cause & E1000_ICR_RXT0)
+		hw->rx_unsignalled = 0; /* the coalescing window closes */
+	if ((hw->icr & cause) != cause) {
+		hw->icr |= cause;
+		trace_emit(k, at, TR_IRQ_RAISE, hw->dev, cause, 0, 0, 0);
+	}
+	nic_irq_update(hw);
+}
+
+static void assert_line(struct nic *hw, u64 t)
+{
+	hw->asserted = true;
+	hw->irq_ever = true;
+	hw->last_irq = t;
+	hw->irq_at = KIT_NEVER;
+	hw->irqs++;
+	set_pending(hw, true);
+}
+
+u64 nic_next_change(const struct nic *hw)
+{
+	u64 t = hw->irq_at;
+
+	for (int b = 0; b < NIC_CAUSES; b++)
+		if (hw->cause_at[b] < t)
+			t = hw->cause_at[b];
+	if (hw->tdh != hw->tx_sched && hw->tx_done[hw->tdh] < t)
+		t = hw->tx_done[hw->tdh];
+	for (int i = 0; i < hw->nsrc; i++)
+		if (hw->src[i]->next_at < t)
+			t = hw->src[i]->next_at;
+	return t;
+}
+
+/* Process the one change due at t (the earliest of this NIC). */
+void nic_advance(struct nic *hw, u64 t)
+{
+	struct kit *k = hw->k;
+	u64 saved = k->now;
+
+	/* hardware work happens at its own time, not the CPU's */
+	k->now = t;
+	for (int b = 0; b < NIC_CAUSES; b++) {
+		if (hw->cause_at[b] == t) {
+			hw->cause_at[b] = KIT_NEVER;
+			nic_raise(hw, 1u << b, t);
+			goto out;
+		}
+	}
+	if (hw->irq_at == t) {
+		assert_line(hw, t);
+		goto out;
+	}
+	if (hw->tdh != hw->tx_sched && hw->tx_done[hw->tdh] == t) {
+		nic_tx_complete_one(hw);
+		goto out;
+	}
+	for (int i = 0; i < hw->nsrc; i++) {
+		if (hw->src[i]->next_at == t) {
+			nic_rx_from_source(hw, hw->src[i]);
+			goto out;
+		}
+	}
+out:
+	k->now = saved;
+}
+
+bool nic_irq_deliverable(struct nic *hw)
+{
+	return hw->asserted && hw->handler && !hw->irq_disabled && !kit_dev_broken(hw->dev);
+}
+
+void nic_irq_deliver(struct kit *k, struct nic *hw)
+{
+	struct net_device *dev = hw->dev;
+	enum kit_ctx prev;
+	irqreturn_t rc;
+
+	set_pending(hw, false);
+	prev = cpu_enter(k, CTX_HARDIRQ);
+	sim_charge(k, COST_IRQ_ENTRY);
+	TRACE(k, TR_IRQ, dev, hw->icr, dev->irq, 0, 0);
+	hw->unread++;
+	k->lab_running = "interrupt handler";
+	k->dev_running = dev;
+	rc = hw->handler((int)dev->irq, hw->dev_id);
+	k->lab_running = NULL;
+	k->dev_running = NULL;
+	hw->unhandled = rc == IRQ_NONE ? hw->unhandled + 1 : 0;
+	sim_charge(k, COST_IRQ_EXIT);
+	cpu_leave(k, prev);
+	if (hw->asserted) {
+		/* the handler did not read ICR: the line is still up */
+		if (hw->unread >= 1000 || hw->unhandled >= 1000) {
+			hw->irq_disabled = true; /* "irq N: nobody cared", disabling */
+			hw->asserted = false;
+			kit_bug(k, dev, RULE_SOFT_LOCKUP);
+		} else {
+			set_pending(hw, true);
+		}
+	}
+}
+
+/* The moment a driver unmasks a pending cause: take the interrupt now. */
+static void maybe_nested_irq(struct nic *hw)
+{
+	struct kit *k = hw->k;
+
+	if (hw->irq_at <= k->now)
+		assert_line(hw, k->now);
+	if (hw->asserted && k->cpu.ctx != CTX_HARDIRQ && !k->cpu.irq_off && nic_irq_deliverable(hw))
+		nic_irq_deliver(k, hw);
+}
+
+u32 nic_read(struct nic *hw, u32 reg)
+{
+	struct kit *k = hw->k;
+	u32 v = 0;
+
+	hw_catch_up(k);
+	sim_charge(k, COST_MMIO_READ);
+	switch (reg) {
+	case E1000_ICR:
+		v = hw->icr | (hw->asserted ? E1000_ICR_INT_ASSERTED : 0);
+		hw->icr = 0;
+		hw->unread = 0;
+		TRACE(k, TR_ICR_READ, hw->dev, v & ~E1000_ICR_INT_ASSERTED, 0, 0, 0);
+		nic_irq_update(hw);
+		hw_update(k);
+		break;
+	case E1000_STATUS: v = 0x2 | 0x1; break; /* link up, full duplex */
+	case E1000_CTRL: v = hw->ctrl; break;
+	case E1000_IMS: v = hw->ims; break;
+	case E1000_ITR: v = hw->itr; break;
+	case E1000_RCTL: v = hw->rctl; break;
+	case E1000_TCTL: v = hw->tctl; break;
+	case E1000_TDBAL: v = hw->tdbal; break;
+	case E1000_TDBAH: v = hw->tdbah; break;
+	case E1000_TDLEN: v = hw->tdlen; break;
+	case E1000_TDH: v = hw->tdh; break;
+	case E1000_TDT: v = hw->tdt; break;
+	case E1000_TIDV: v = hw->tidv; break;
+	case E1000_RDBAL: v = hw->rdbal; break;
+	case E1000_RDBAH: v = hw->rdbah; break;
+	case E1000_RDLEN: v = hw->rdlen; break;
+	case E1000_RDH: v = hw->rdh; break;
+	case E1000_RDT: v = hw->rdt; break;
+	case E1000_RDTR: v = hw->rdtr; break;
+	case E1000_RXFR: v = hw->rxfr; break;
+	default: break;
+	}
+	return v;
+}
+
+static void nic_reset(struct nic *hw)
+{
+	nic_tx_reset(hw);
+	nic_rx_reset(hw);
+	hw->icr = hw->ims = 0;
+	hw->tdh = hw->tdt = hw->tx_sched = 0;
+	hw->rdh = hw->rdt = 0;
+	for (int b = 0; b < NIC_CAUSES; b++)
+		hw->cause_at[b] = KIT_NEVER;
+	nic_irq_update(hw);
+}
+
+void nic_write(struct nic *hw, u32 reg, u32 val)
+{
+	struct kit *k = hw->k;
+
+	hw_catch_up(k);
+	sim_charge(k, COST_MMIO_WRITE);
+	switch (reg) {
+	case E1000_TDT:
+		nic_tx_doorbell(hw, val);
+		break;
+	case E1000_RDT:
+		if (val >= hw->rx_count) {
+			kit_bug(k, hw->dev, RULE_DMA_FAULT);
+			break;
+		}
+		TRACE(k, TR_RDT, hw->dev, hw->rdt, val, 0, 0);
+		/* the driver wrote one descriptor per buffer it posts */
+		sim_charge_n(k, COST_DESC, (val + hw->rx_count - hw->rdt) % hw->rx_count);
+		hw->rdt = val;
+		hw->rx_doorbells++;
+		break;
+	case E1000_IMS:
+		hw->ims |= val;
+		TRACE(k, TR_IMS, hw->dev, hw->ims, 1, val, 0);
+		nic_irq_update(hw);
+		maybe_nested_irq(hw);
+		break;
+	case E1000_IMC:
+		hw->ims &= ~val;
+		TRACE(k, TR_IMS, hw->dev, hw->ims, 0, val, 0);
+		nic_irq_update(hw);
+		break;
+	case E1000_ICS:
+		nic_raise(hw, val & 0xff, k->now);
+		maybe_nested_irq(hw);
+		break;
+	case E1000_ITR: hw->itr = val & 0xffff; nic_irq_update(hw); break;
+	case E1000_CTRL:
+		if (val & E1000_CTRL_RST)
+			nic_reset(hw);
+		hw->ctrl = val & ~E1000_CTRL_RST;
+		break;
+	case E1000_RCTL: hw->rctl = val; break;
+	case E1000_TCTL:
+		if (!(val & E1000_TCTL_EN))
+			nic_tx_reset(hw); /* the engine stops; fetched frames are abandoned */
+		hw->tctl = val;
+		break;
+	case E1000_TDBAL: hw->tdbal = val; break;
+	case E1000_TDBAH: hw->tdbah = val; break;
+	case E1000_TDLEN:
+		hw->tdlen = val;
+		hw->tx_count = val / sizeof(struct e1000_tx_desc);
+		if (hw->tx_count > SIMNIC_MAX_DESC)
+			hw->tx_count = SIMNIC_MAX_DESC;
+		break;
+	case E1000_TDH: hw->tdh = hw->tx_sched = val < hw->tx_count ? val : 0; break;
+	case E1000_TIDV: hw->tidv = val & 0xffff; break;
+	case E1000_RDBAL: hw->rdbal = val; break;
+	case E1000_RDBAH: hw->rdbah = val; break;
+	case E1000_RDLEN:
+		hw->rdlen = val;
+		hw->rx_count = val / sizeof(struct e1000_rx_desc);
+		if (hw->rx_count > SIMNIC_MAX_DESC)
+			hw->rx_count = SIMNIC_MAX_DESC;
+		break;
+	case E1000_RDH: hw->rdh = val < hw->rx_count ? val : 0; break;
+	case E1000_RDTR: hw->rdtr = val & 0xffff; break;
+	case E1000_RXFR: hw->rxfr = val & 0xffff; break;
+	default: break;
+	}
+	hw_update(k);
+}
+
+/* ---- DMA -------------------------------------------------------------------- */
+
+#define COHERENT_MAX 32
+static struct {
+	struct kit *k;
+	void *p;
+	size_t len;
+} coherent[COHERENT_MAX];
+
+bool nic_dma_ok(struct nic *hw, u64 addr, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)(uintptr_t)addr;
+
+	if (addr && skb_pool_owns(hw->k, p, len))
+		return true;
+	for (int i = 0; i < COHERENT_MAX; i++) {
+		const unsigned char *lo = coherent[i].p;
+
+		if (lo && coherent[i].k == hw->k && p >= lo && p + len <= lo + coherent[i].len)
+			return true;
+	}
+	hw->dma_faults++;
+	kit_bug(hw->k, hw->dev, RULE_DMA_FAULT);
+	return false;
+}
+
+dma_addr_t dma_map_single(struct net_device *dev, void *ptr, size_t size,
+			  enum dma_data_direction dir)
+{
+	(void)size, (void)dir;
+	sim_charge(dev->kit, COST_DMA_MAP);
+	return (dma_addr_t)(uintptr_t)ptr;
+}
+
+/* The driver unmaps each buffer once it has read the descriptor the NIC
+ * wrote back: that read (a cache miss) is charged here with the unmap. */
+void dma_unmap_single(struct net_device *dev, dma_addr_t addr, size_t size,
+		      enum dma_data_direction dir)
+{
+	(void)addr, (void)size, (void)dir;
+	sim_charge(dev->kit, COST_DMA_MAP);
+	sim_charge(dev->kit, COST_CACHE_MISS);
+}
+
+void *dma_alloc_coherent(struct net_device *dev, size_t size, dma_addr_t *handle)
+{
+	for (int i = 0; i < COHERENT_MAX; i++) {
+		if (coherent[i].p)
+			continue;
+		coherent[i].p = aligned_alloc(64, (size + 63) & ~(size_t)63);
+		if (!coherent[i].p)
+			return NULL;
+		memset(coherent[i].p, 0, size);
+		coherent[i].len = size;
+		coherent[i].k = dev->kit;
+		*handle = (dma_addr_t)(uintptr_t)coherent[i].p;
+		return coherent[i].p;
+	}
+	return NULL;
+}
+
+void dma_free_coherent(struct net_device *dev, size_t size, void *vaddr, dma_addr_t handle)
+{
+	(void)dev, (void)size, (void)handle;
+	for (int i = 0; i < COHERENT_MAX; i++) {
+		if (coherent[i].p == vaddr && vaddr) {
+			free(vaddr);
+			coherent[i].p = NULL;
+			coherent[i].k = NULL;
+		}
+	}
+}
+
+int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name,
+		void *dev_id)
+{
+	struct kit *k = kit_current;
+
+	(void)flags, (void)name;
+	if (!k || irq >= (unsigned int)k->ndevs || !k->devs[irq]->nic)
+		return -EINVAL;
+	k->devs[irq]->nic->handler = handler;
+	k->devs[irq]->nic->dev_id = dev_id;
+	k->devs[irq]->nic->irq_disabled = false;
+	k->devs[irq]->nic->unhandled = 0;
+	return 0;
+}
+
+void free_irq(unsigned int irq, void *dev_id)
+{
+	struct kit *k = kit_current;
+
+	(void)dev_id;
+	if (!k || irq >= (unsigned int)k->ndevs || !k->devs[irq]->nic)
+		return;
+	k->devs[irq]->nic->handler = NULL;
+	k->devs[irq]->nic->asserted = false;
+	k->cpu.irq_pending &= ~(1u << irq);
+}

@@ -1,0 +1,178 @@
+/* nic_rx.c - the RX DMA engine: a frame lands in the buffer at RDH, or is missed. */
+#include <string.h>
+
+#include "nic_hw.h"
+
+/*
+ * A frame arriving at time t takes the descriptor at RDH if the driver has
+ * posted one (RDH != RDT): the NIC writes the frame into its buffer, writes
+ * length and status (DD, EOP, and IPCS/TCPCS once it has checked the
+ * checksums) back, and advances RDH. With no descriptor the frame is dropped
+ * and counted in rx_missed_errors, and RXO is raised.
+ *
+ * Coalescing: RXT0 is raised rx-usecs (RDTR) after the first frame not yet
+ * signalled, or at once when rx-frames (RXFR) frames are waiting, or at once
+ * when both are 0.
+ */
+
+static struct e1000_rx_desc *rx_desc(struct nic *hw, u32 i)
+{
+	u64 base = ((u64)hw->rdbah << 32) | hw->rdbal;
+
+	return (struct e1000_rx_desc *)(uintptr_t)base + i;
+}
+
+static bool rx_ready(struct nic *hw)
+{
+	return (hw->rctl & E1000_RCTL_EN) && hw->rx_count && hw->rdh != hw->rdt;
+}
+
+static void rx_missed(struct nic *hw, unsigned int len, u64 t)
+{
+	hw->rx_missed++;
+	hw->dev->stats.rx_missed_errors++;
+	trace_emit(hw->k, t, TR_RX_MISSED, hw->dev, len, 0, 0, 0);
+	nic_raise(hw, E1000_ICR_RXO, t);
+}
+
+/* Checksum offload: check the IPv4 header and the TCP/UDP checksum. */
+static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)f;
+	const struct iphdr *iph;
+	unsigned int ihl, tot;
+	u8 st = 0;
+
+	*errors = 0;
+	if (len < ETH_HLEN + 20 || eth->h_proto != htons(ETH_P_IP))
+		return 0;
+	iph = (const struct iphdr *)(f + ETH_HLEN);
+	ihl = iph->ihl * 4u;
+	tot = ntohs(iph->tot_len);
+	if (iph->version != 4 || ihl < 20 || tot < ihl || ETH_HLEN + tot > len)
+		return 0;
+	st |= E1000_RXD_STAT_IPCS;
+	if (ip_fast_csum(iph, iph->ihl))
+		*errors |= E1000_RXD_ERR_IPE;
+	if ((iph->protocol == IPPROTO_TCP || iph->protocol == IPPROTO_UDP) &&
+	    !(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET))) {
+		const unsigned char *l4 = (const unsigned char *)iph + ihl;
+		unsigned int l4len = tot - ihl;
+		__wsum s = csum_partial(l4, (int)l4len, 0);
+
+		st |= E1000_RXD_STAT_TCPCS;
+		if (iph->protocol == IPPROTO_UDP && l4len >= 8 && !((const struct udphdr *)l4)->check)
+			return st; /* UDP without a checksum */
+		if (csum_tcpudp_magic(iph->saddr, iph->daddr, l4len, iph->protocol, s))
+			*errors |= E1000_RXD_ERR_TCPE;
+	}
+	return st;
+}
+
+/* Bytes of buffer behind a posted address (the rest of its skb buffer). */
+static unsigned int buffer_room(struct nic *hw, u64 addr)
+{
+	unsigned int room = SKB_BUF_SIZE - (unsigned int)(addr % SKB_BUF_SIZE);
+
+	(void)hw;
+	return room;
+}
+
+/* The descriptor at RDH received len bytes at t. */
+static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf,
+			 unsigned int len, u64 t)
+{
+	struct kit *k = hw->k;
+	u32 i = hw->rdh;
+	u8 errors;
+
+	d->length = cpu_to_le16((u16)len);
+	d->status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | rx_csum_status(buf, len, &errors);
+	d->errors = errors;
+	d->special = 0;
+	pcap_tap(k, hw->dev, buf, len, t);
+	hw->rdh = (i + 1) % hw->rx_count;
+	trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
+	hw->rx_frames++;
+	hw->rx_bytes += len;
+	if (!hw->rx_unsignalled++)
+		hw->rx_first = t;
+	if ((hw->rxfr && hw->rx_unsignalled >= hw->rxfr) || (!hw->rxfr && !hw->rdtr)) {
+		hw->cause_at[__builtin_ctz(E1000_ICR_RXT0)] = KIT_NEVER;
+		hw->rx_unsignalled = 0;
+		nic_raise(hw, E1000_ICR_RXT0, t);
+	} else if (hw->rdtr) {
+		nic_raise(hw, E1000_ICR_RXT0, hw->rx_first + (u64)hw->rdtr * 1024);
+	}
+}
+
+void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, u64 t)
+{
+	struct e1000_rx_desc *d;
+	unsigned char *buf;
+	u64 addr;
+
+	if (!rx_ready(hw)) {
+		rx_missed(hw, len, t);
+		return;
+	}
+	d = rx_desc(hw, hw->rdh);
+	addr = le64_to_cpu(d->buffer_addr);
+	if (!nic_dma_ok(hw, addr, len) || buffer_room(hw, addr) < len) {
+		rx_missed(hw, len, t);
+		return;
+	}
+	buf = (unsigned char *)(uintptr_t)addr;
+	memcpy(buf, frame, len);
+	snull_twist(buf, len); /* it came over the snull wire */
+	rx_writeback(hw, d, buf, len, t);
+}
+
+void nic_rx_from_source(struct nic *hw, struct rx_source *s)
+{
+	u64 t = s->next_at;
+	unsigned int len;
+
+	if (rx_ready(hw)) {
+		struct e1000_rx_desc *d = rx_desc(hw, hw->rdh);
+		u64 addr = le64_to_cpu(d->buffer_addr);
+
+		if (nic_dma_ok(hw, addr, 64)) {
+			unsigned char *buf = (unsigned char *)(uintptr_t)addr;
+
+			len = s->emit(s, buf, buffer_room(hw, addr));
+			if (len)
+				rx_writeback(hw, d, buf, len, t);
+			goto done;
+		}
+	}
+	len = s->emit(s, NULL, 0);
+	if (len)
+		rx_missed(hw, len, t);
+done:
+	if (s->next_at == KIT_NEVER) {
+		for (int i = 0; i < hw->nsrc; i++) {
+			if (hw->src[i] != s)
+				continue;
+			hw->src[i] = hw->src[--hw->nsrc];
+			break;
+		}
+		if (s->destroy)
+			s->destroy(s);
+	}
+}
+
+int nic_add_source(struct nic *hw, struct rx_source *s)
+{
+	if (hw->nsrc == NIC_MAX_SRC)
+		return -EBUSY;
+	hw->src[hw->nsrc++] = s;
+	hw_update(hw->k);
+	return 0;
+}
+
+void nic_rx_reset(struct nic *hw)
+{
+	hw->rx_first = 0;
+	hw->rx_unsignalled = 0;
+}

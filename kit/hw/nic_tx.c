@@ -1,0 +1,119 @@
+/* nic_tx.c - the TX DMA engine: fetch on doorbell, send at line rate, write DD back. */
+#include "nic_hw.h"
+
+/*
+ * The wire is computed, not ticked: when the driver writes TDT, the NIC
+ * fetches every newly posted descriptor and works out when its frame will
+ * have left, back to back at link speed (preamble, FCS and inter-frame gap
+ * counted, see wire.c). Each frame's finish time is one hardware change: at
+ * that time the NIC hands the frame to the wire, writes DD back if RS was
+ * set, advances TDH and raises TXDW (after TIDV). Nothing is scheduled per
+ * byte or per descriptor fetch.
+ */
+
+static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
+{
+	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
+
+	return (struct e1000_tx_desc *)(uintptr_t)base + i;
+}
+
+static bool ring_ok(struct nic *hw)
+{
+	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
+
+	return hw->tx_count && nic_dma_ok(hw, base, (size_t)hw->tx_count * sizeof(struct e1000_tx_desc));
+}
+
+/* Fetch [tx_sched, tdt) and give each frame its finish time. */
+static void tx_fetch(struct nic *hw)
+{
+	struct kit *k = hw->k;
+	u64 now_ps = k->now * 1000;
+
+	if (!(hw->tctl & E1000_TCTL_EN))
+		return;
+	while (hw->tx_sched != hw->tdt) {
+		u32 i = hw->tx_sched;
+		struct e1000_tx_desc *d = tx_desc(hw, i);
+		u16 len = le16_to_cpu(d->lower.flags.length);
+		u64 start = hw->wire_free_ps > now_ps ? hw->wire_free_ps : now_ps;
+
+		hw->wire_free_ps = start + wire_ps(k, len);
+		hw->tx_done[i] = (hw->wire_free_ps + 999) / 1000 + hw->fault_dd_delay;
+		/* a later frame never finishes before an earlier one */
+		if (i != hw->tdh) {
+			u32 prev = i ? i - 1 : hw->tx_count - 1;
+
+			if (hw->tx_done[i] < hw->tx_done[prev])
+				hw->tx_done[i] = hw->tx_done[prev];
+		}
+		hw->tx_sched = (i + 1) % hw->tx_count;
+	}
+}
+
+void nic_tx_doorbell(struct nic *hw, u32 val)
+{
+	struct kit *k = hw->k;
+	u32 count = hw->tx_count, owned, posted;
+
+	if (!count || val >= count || !ring_ok(hw)) {
+		kit_bug(k, hw->dev, RULE_DMA_FAULT);
+		return;
+	}
+	owned = (hw->tdt + count - hw->tdh) % count;
+	posted = (val + count - hw->tdt) % count;
+	if (posted > count - 1 - owned) {
+		/* the new tail passes the head: descriptors the NIC owns were reused */
+		kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
+		return;
+	}
+	/* what the driver wrote, then its doorbell */
+	for (u32 i = hw->tdt; i != val; i = (i + 1) % count) {
+		struct e1000_tx_desc *d = tx_desc(hw, i);
+
+		TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length), d->lower.flags.cmd,
+		      0);
+	}
+	TRACE(k, TR_TDT, hw->dev, hw->tdt, val, 0, 0);
+	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
+	hw->tdt = val;
+	hw->tx_doorbells++;
+	tx_fetch(hw);
+}
+
+void nic_tx_complete_one(struct nic *hw)
+{
+	struct kit *k = hw->k;
+	u32 i = hw->tdh;
+	struct e1000_tx_desc *d = tx_desc(hw, i);
+	u16 len = le16_to_cpu(d->lower.flags.length);
+	u64 addr = le64_to_cpu(d->buffer_addr);
+	u8 cmd = d->lower.flags.cmd;
+
+	if (len && nic_dma_ok(hw, addr, len)) {
+		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
+
+		pcap_tap(k, hw->dev, frame, len, k->now);
+		wire_send(hw, frame, len, k->now);
+		hw->tx_frames++;
+		hw->tx_bytes += len;
+	}
+	hw->tdh = (i + 1) % hw->tx_count;
+	TRACE(k, TR_TX_DD, hw->dev, i, i, hw->tdh, len);
+	if (cmd & E1000_TXD_CMD_RS) {
+		d->upper.fields.status |= E1000_TXD_STAT_DD;
+		hw->tx_irq_raises++;
+		if (hw->fault_lockup && hw->tx_irq_raises % hw->fault_lockup == 0)
+			hw->irqs_lost++; /* snull's lockup: this completion raises nothing */
+		else
+			nic_raise(hw, E1000_ICR_TXDW, k->now + (u64)hw->tidv * 1024);
+	}
+}
+
+void nic_tx_reset(struct nic *hw)
+{
+	/* frames fetched but not finished are abandoned with the engine */
+	hw->tx_sched = hw->tdh;
+	hw->tdt = hw->tdh;
+}

@@ -1,0 +1,119 @@
+/* wire.c - the link: line-rate timing, the snull pair and its IP twist, or a sink. */
+#include <string.h>
+
+#include "nic_hw.h"
+
+/*
+ * On the wire a frame also carries its FCS (4 bytes), the preamble and SFD
+ * (8) and the inter-frame gap (12), and is at least 64 bytes with FCS: a
+ * 60-byte frame takes 84 byte times, a 1514-byte frame 1538. At 10 Gb/s
+ * that is 67.2 ns and 1230.4 ns (numbers.md). Times are kept in picoseconds
+ * so back-to-back frames do not drift.
+ *
+ * With wire_peer = 1 (the default) sn0 and sn1 are joined as in LDD3's
+ * snull: what one sends, the other receives, with the third octet of both
+ * IPv4 addresses flipped so 192.168.0.x becomes 192.168.1.x. snull then
+ * recomputes the IP checksum and leaves TCP/UDP checksums wrong, relying on
+ * CHECKSUM_UNNECESSARY; the kit fixes them too (RFC 1624 incremental
+ * update), so captures of either side check out in Wireshark.
+ * With wire_peer = 0 frames leave into a sink that counts and checks them.
+ */
+
+u64 wire_ps(const struct kit *k, unsigned int len)
+{
+	u64 bytes = (len < ETH_ZLEN ? ETH_ZLEN : len) + 4 + 8 + 12;
+	u64 mbps = (u64)k->knob[KNOB_LINK_MBPS];
+
+	return bytes * 8 * 1000000 / mbps;
+}
+
+/* Add (a - b) to a 16-bit one's complement checksum field (RFC 1624). */
+static void csum_replace(u16 *field, u16 from, u16 to)
+{
+	u32 s = (u16)~ntohs(*field);
+
+	s += (u16)~from;
+	s += to;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	*field = htons((u16)~s);
+}
+
+void snull_twist(unsigned char *f, unsigned int len)
+{
+	struct ethhdr *eth = (struct ethhdr *)f;
+	struct iphdr *iph;
+	unsigned char *s, *d;
+	u16 s_old, d_old;
+
+	if (len < ETH_HLEN + 20 || eth->h_proto != htons(ETH_P_IP))
+		return;
+	iph = (struct iphdr *)(f + ETH_HLEN);
+	if (iph->version != 4 || ETH_HLEN + iph->ihl * 4u > len)
+		return;
+	s = (unsigned char *)&iph->saddr;
+	d = (unsigned char *)&iph->daddr;
+	s_old = (u16)(s[2] << 8 | s[3]);
+	d_old = (u16)(d[2] << 8 | d[3]);
+	s[2] ^= 1;
+	d[2] ^= 1;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	if (!(ntohs(iph->frag_off) & IP_OFFSET)) {
+		unsigned char *l4 = (unsigned char *)iph + iph->ihl * 4;
+		unsigned int room = len - ETH_HLEN - iph->ihl * 4u;
+		u16 *check = NULL;
+
+		if (iph->protocol == IPPROTO_TCP && room >= sizeof(struct tcphdr))
+			check = &((struct tcphdr *)l4)->check;
+		else if (iph->protocol == IPPROTO_UDP && room >= sizeof(struct udphdr) &&
+			 ((struct udphdr *)l4)->check)
+			check = &((struct udphdr *)l4)->check;
+		if (check) {
+			u16 *cf = (u16 *)check;
+
+			csum_replace(cf, s_old, (u16)(s[2] << 8 | s[3]));
+			csum_replace(cf, d_old, (u16)(d[2] << 8 | d[3]));
+		}
+	}
+}
+
+static struct nic *peer_of(struct nic *from)
+{
+	struct kit *k = from->k;
+	int p = from->index ^ 1;
+
+	if (!k->knob[KNOB_WIRE_PEER] || p >= k->ndevs || !k->devs[p]->nic)
+		return NULL;
+	return k->devs[p]->nic;
+}
+
+void wire_send(struct nic *from, unsigned char *frame, unsigned int len, u64 t)
+{
+	struct nic *to = peer_of(from);
+	unsigned char pad[ETH_ZLEN];
+
+	if (len < ETH_ZLEN) {
+		/* the 8254x pads short frames (TCTL.PSP) */
+		memcpy(pad, frame, len);
+		memset(pad + len, 0, ETH_ZLEN - len);
+		frame = pad;
+		len = ETH_ZLEN;
+	}
+	if (to) {
+		/* the peer must have caught up to t before the frame lands */
+		nic_rx_frame(to, frame, len, t);
+		return;
+	}
+	from->sink_frames++;
+	from->sink_bytes += len;
+	if (len >= ETH_HLEN + 20 && ((struct ethhdr *)frame)->h_proto == htons(ETH_P_IP)) {
+		const struct iphdr *iph = (const struct iphdr *)(frame + ETH_HLEN);
+
+		if (iph->version != 4 || ip_fast_csum(iph, iph->ihl) ||
+		    ETH_HLEN + (unsigned int)ntohs(iph->tot_len) > len)
+			from->sink_bad++;
+	} else if (len < ETH_HLEN) {
+		from->sink_bad++;
+	}
+}

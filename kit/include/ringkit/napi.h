@@ -1,0 +1,68 @@
+/* napi.h - NAPI in both eras: 2.6.20's dev->poll and 2.6.24+'s struct napi_struct. */
+#ifndef RINGKIT_NAPI_H
+#define RINGKIT_NAPI_H
+
+#include "list.h"
+#include "netdevice.h"
+#include "types.h"
+
+/*
+ * Classic NAPI (2.6.20): the device itself is on the poll list. The driver's
+ * dev->poll(dev, &budget) handles at most min(dev->quota, *budget) packets,
+ * subtracts what it did from both, and returns 0 after netif_rx_complete()
+ * (done, interrupts back on) or 1 (more work, keep me on the list).
+ */
+int netif_rx_schedule_prep(struct net_device *dev);
+void __netif_rx_schedule(struct net_device *dev);
+void netif_rx_schedule(struct net_device *dev);
+void netif_rx_complete(struct net_device *dev);
+void netif_rx_reschedule(struct net_device *dev, int undo);
+
+/*
+ * Modern NAPI: an instance per queue. poll(napi, budget) returns the packets
+ * it handled; returning budget means "poll me again"; below budget the driver
+ * calls napi_complete_done() and unmasks interrupts only if that returned true.
+ */
+#define NAPI_POLL_WEIGHT 64
+
+enum {
+	NAPI_STATE_SCHED,   /* scheduled or being polled */
+	NAPI_STATE_MISSED,  /* a schedule came while SCHED was held */
+	NAPI_STATE_DISABLE, /* napi_disable() pending */
+	NAPI_STATE_NPSVC,   /* set while disabled (netpoll service, as the kernel) */
+	NAPI_STATE_KIT_RESCHED, /* kit: rescheduled (MISSED) during its own poll */
+};
+
+struct napi_struct {
+	struct list_head poll_list; /* on the CPU's poll list while scheduled */
+	unsigned long state;	    /* NAPI_STATE_* bits */
+	int weight;		    /* budget per poll */
+	int (*poll)(struct napi_struct *napi, int budget);
+	struct net_device *dev;
+	/* the kit's */
+	bool in_poll;		    /* the core is inside poll() right now */
+	int last_budget;	    /* budget of the last poll */
+	int last_work;		    /* what the last poll returned */
+};
+
+void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
+		    int (*poll)(struct napi_struct *, int), int weight);
+void netif_napi_del(struct napi_struct *napi);
+void napi_enable(struct napi_struct *napi);
+void napi_disable(struct napi_struct *napi);
+bool napi_schedule_prep(struct napi_struct *napi);
+void __napi_schedule(struct napi_struct *napi);
+bool napi_schedule(struct napi_struct *napi);
+bool napi_complete_done(struct napi_struct *napi, int work_done);
+
+static inline bool napi_complete(struct napi_struct *napi)
+{
+	return napi_complete_done(napi, 0);
+}
+
+static inline bool napi_is_scheduled(const struct napi_struct *napi)
+{
+	return napi->state & (1UL << NAPI_STATE_SCHED);
+}
+
+#endif

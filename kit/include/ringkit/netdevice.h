@@ -1,0 +1,222 @@
+/* netdevice.h - struct net_device and the 2.6 driver API, with the 2007 batching fields. */
+#ifndef RINGKIT_NETDEVICE_H
+#define RINGKIT_NETDEVICE_H
+
+#include "list.h"
+#include "sim.h"
+#include "skbuff.h"
+#include "types.h"
+
+#define IFNAMSIZ 16
+#define ETH_ALEN 6
+#define ETH_HLEN 14
+#define ETH_ZLEN 60
+#define ETH_DATA_LEN 1500
+#define ETH_FRAME_LEN 1514
+
+/* hard_start_xmit return codes, 2.6.20 values */
+typedef int netdev_tx_t;
+#define NETDEV_TX_OK 0
+#define NETDEV_TX_BUSY 1
+
+/* dev_queue_xmit / netif_rx return codes */
+#define NET_XMIT_SUCCESS 0
+#define NET_XMIT_DROP 1
+#define NET_RX_SUCCESS 0
+#define NET_RX_DROP 1
+
+/* dev->features */
+#define NETIF_F_SG (1UL << 0)
+#define NETIF_F_IP_CSUM (1UL << 1)
+#define NETIF_F_NO_CSUM (1UL << 2)
+#define NETIF_F_HW_CSUM (1UL << 3)
+#define NETIF_F_LLTX (1UL << 12)
+#define NETIF_F_LRO (1UL << 15)
+#define NETIF_F_BTX (1UL << 20)	       /* 2007 batch API: hard_batch_xmit */
+#define NETIF_F_BATCH_SKBS (1UL << 21) /* 2007 variant: hard_start_xmit(NULL) */
+
+/* dev->flags */
+#define IFF_UP 0x1
+#define IFF_BROADCAST 0x2
+#define IFF_NOARP 0x80
+
+/* dev->state bits (2.6.20 kept queue and RX-poll state on the device) */
+enum netdev_state_t {
+	__LINK_STATE_XOFF,	/* queue stopped by the driver */
+	__LINK_STATE_START,	/* device is up */
+	__LINK_STATE_PRESENT,
+	__LINK_STATE_NOCARRIER,
+	__LINK_STATE_RX_SCHED,	/* classic NAPI: on the poll list */
+	__LINK_STATE_BROKEN,	/* kit: a driver call crashed on this device */
+};
+
+/*
+ * How the core hands packets to this device's driver. Linux had only the
+ * first and the last; the two 2007 proposals were never merged.
+ */
+enum tx_batch_mode {
+	TX_BATCH_NONE,	    /* one hard_start_xmit per skb */
+	TX_BATCH_BTX,	    /* NETIF_F_BTX: core fills dev->blist, hard_batch_xmit */
+	TX_BATCH_SKB_BLIST, /* NETIF_F_BATCH_SKBS: hard_start_xmit(NULL) = skb_blist */
+	TX_BATCH_XMIT_MORE, /* 2014: per-skb call, netdev_xmit_more() hint */
+	TX_BATCH_NR
+};
+
+struct net_device_stats {
+	unsigned long rx_packets;
+	unsigned long tx_packets;
+	unsigned long rx_bytes;
+	unsigned long tx_bytes;
+	unsigned long rx_errors;
+	unsigned long tx_errors;
+	unsigned long rx_dropped;
+	unsigned long tx_dropped;
+	unsigned long multicast;
+	unsigned long collisions;
+	unsigned long rx_length_errors;
+	unsigned long rx_over_errors;
+	unsigned long rx_crc_errors;
+	unsigned long rx_frame_errors;
+	unsigned long rx_fifo_errors;
+	unsigned long rx_missed_errors;
+	unsigned long tx_aborted_errors;
+	unsigned long tx_carrier_errors;
+	unsigned long tx_fifo_errors;
+};
+
+/* Counters the core keeps about a device; they are ringlab's, not the kernel's. */
+struct netdev_core_stats {
+	u64 tx_busy;	    /* NETDEV_TX_BUSY returns: each one is a driver bug */
+	u64 requeues;	    /* skbs put back into the qdisc after BUSY */
+	u64 qdisc_drops;    /* tail drops at tx_queue_len (also in tx_dropped) */
+	u64 queue_stops;    /* netif_stop_queue on a running queue */
+	u64 queue_wakes;    /* netif_wake_queue on a stopped queue */
+	u64 xmit_calls;	    /* hard_start_xmit / hard_batch_xmit calls */
+	u64 xmit_stopped;   /* xmit calls made while the queue was stopped */
+	u64 batches;	    /* hard_batch_xmit or hard_start_xmit(NULL) calls */
+	u64 batch_pkts;	    /* packets handed over in those calls */
+	u64 last_batch;	    /* size of the last batch */
+	u64 tx_timeouts;    /* watchdog calls to tx_timeout */
+	u64 polls;	    /* NAPI polls of this device */
+	u64 poll_work;	    /* packets those polls reported */
+	u64 napi_complete;  /* completions */
+	u64 napi_missed;    /* schedules that found the instance running */
+	u64 rx_stack;	    /* skbs passed up (netif_receive_skb / netif_rx) */
+	int last_budget;    /* budget of the last poll */
+	int last_work;	    /* work it reported */
+};
+
+struct Qdisc;
+struct nic;
+struct ethtool_ops;
+
+struct net_device {
+	char name[IFNAMSIZ];
+	int ifindex;
+	unsigned long state;	     /* __LINK_STATE_* bits */
+	unsigned long features;	     /* NETIF_F_* */
+	unsigned int flags;	     /* IFF_* */
+	unsigned int mtu;
+	unsigned short hard_header_len;
+	unsigned char addr_len;
+	unsigned char dev_addr[ETH_ALEN];
+	unsigned char broadcast[ETH_ALEN];
+	__be32 ip_addr;		     /* the address the kit's stack answers on */
+	unsigned int irq;	     /* interrupt line */
+	unsigned long tx_queue_len;  /* qdisc limit, packets */
+	int watchdog_timeo;	     /* jiffies; <= 0 means 5 * HZ */
+	u64 trans_start;	     /* ns of the last accepted transmit */
+	struct net_device_stats stats;
+
+	/* TX batching, 2007 */
+	int xmit_win;		     /* packets the core may batch onto the driver */
+	struct sk_buff_head *blist;  /* NETIF_F_BTX: the batch the core filled */
+	struct sk_buff_head *skb_blist; /* NETIF_F_BATCH_SKBS: the same idea */
+
+	/* classic NAPI, 2.6.20 */
+	struct list_head poll_list;  /* on the CPU's poll list while RX_SCHED */
+	int (*poll)(struct net_device *dev, int *quota);
+	int quota;		     /* what is left of this round's share */
+	int weight;		     /* share per round */
+
+	/* methods */
+	int (*open)(struct net_device *dev);
+	int (*stop)(struct net_device *dev);
+	int (*hard_start_xmit)(struct sk_buff *skb, struct net_device *dev);
+	int (*hard_batch_xmit)(struct sk_buff_head *list, struct net_device *dev);
+	int (*hard_prep_xmit)(struct sk_buff *skb, struct net_device *dev);
+	void (*tx_timeout)(struct net_device *dev);
+	struct net_device_stats *(*get_stats)(struct net_device *dev);
+	const struct ethtool_ops *ethtool_ops;
+
+	/* the kit's */
+	struct kit *kit;
+	struct nic *nic;	     /* the hardware, NULL for a virtual device */
+	struct Qdisc *qdisc;
+	enum tx_batch_mode batch_mode;
+	struct netdev_core_stats core;
+	struct sk_buff_head blist_head;
+	struct sk_buff_head skb_blist_head;
+	bool registered;
+	void *priv;		     /* netdev_priv() */
+};
+
+static inline void *netdev_priv(const struct net_device *dev)
+{
+	return dev->priv;
+}
+
+/* allocation and registration */
+struct net_device *alloc_netdev(int sizeof_priv, const char *name,
+				void (*setup)(struct net_device *));
+struct net_device *alloc_etherdev(int sizeof_priv);
+void ether_setup(struct net_device *dev);
+int register_netdev(struct net_device *dev);
+void unregister_netdev(struct net_device *dev);
+void free_netdev(struct net_device *dev);
+int dev_open(struct net_device *dev);
+int dev_close(struct net_device *dev);
+
+static inline bool netif_running(const struct net_device *dev)
+{
+	return dev->state & (1UL << __LINK_STATE_START);
+}
+
+static inline bool netif_carrier_ok(const struct net_device *dev)
+{
+	return !(dev->state & (1UL << __LINK_STATE_NOCARRIER));
+}
+
+void netif_carrier_on(struct net_device *dev);
+void netif_carrier_off(struct net_device *dev);
+
+/* queue flow control */
+void netif_start_queue(struct net_device *dev);
+void netif_stop_queue(struct net_device *dev);
+void netif_wake_queue(struct net_device *dev);
+
+static inline bool netif_queue_stopped(const struct net_device *dev)
+{
+	return dev->state & (1UL << __LINK_STATE_XOFF);
+}
+
+static inline void netif_trans_update(struct net_device *dev)
+{
+	dev->trans_start = kit_now(dev->kit);
+}
+
+/* TX */
+int dev_queue_xmit(struct sk_buff *skb);
+void qdisc_run(struct net_device *dev);
+/* 2014: true while the core has more skbs for this queue right behind this one */
+bool netdev_xmit_more(void);
+/* Pad a runt frame to len with zeroes (it stays one skb); 0 or -ENOMEM. */
+int skb_padto(struct sk_buff *skb, unsigned int len);
+
+/* RX */
+int netif_rx(struct sk_buff *skb);
+int netif_rx_ni(struct sk_buff *skb);
+int netif_receive_skb(struct sk_buff *skb);
+__be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev);
+
+#endif

@@ -1,0 +1,231 @@
+/* ringkit.h - the kit's client API: make a machine, run it, act on it, look at it. */
+#ifndef RINGKIT_RINGKIT_H
+#define RINGKIT_RINGKIT_H
+
+#include "inet_lro.h"
+#include "napi.h"
+#include "netdevice.h"
+#include "nic.h"
+#include "proto.h"
+#include "sim.h"
+#include "simnic.h"
+#include "skbuff.h"
+#include "snapshot.h"
+#include "types.h"
+
+#define RINGLAB_VERSION "0.1.0"
+
+/*
+ * A machine: one CPU, the kernel's stack core, and two simnic devices wired
+ * back to back as in LDD3's snull: sn0 (192.168.0.1) and sn1 (192.168.1.2),
+ * up, with the lab functions linked into the program as their driver.
+ */
+struct kit *kit_new(u64 seed);
+void kit_free(struct kit *k);
+u64 kit_seed(const struct kit *k);
+
+int kit_dev_count(const struct kit *k);
+struct net_device *kit_dev_at(const struct kit *k, int i);
+struct net_device *kit_dev_by_name(const struct kit *k, const char *name);
+
+/* ---- running ------------------------------------------------------------
+ * Everything that happens is an event; a step runs the next one: a hardware
+ * change (a descriptor written back, a frame DMA'd), an interrupt, a softirq
+ * action (one NAPI poll, one qdisc run), or a process (the application).
+ */
+int kit_step(struct kit *k); /* 1 if something ran, 0 if the machine is idle */
+
+enum kit_stop {
+	KIT_STOP_IDLE,	 /* nothing left to do */
+	KIT_STOP_STEPS,	 /* ran the number of steps asked */
+	KIT_STOP_TIME,	 /* reached the time asked */
+	KIT_STOP_ASKED,	 /* kit_request_stop() was called */
+	KIT_STOP_BROKEN, /* a driver call crashed */
+};
+/* Run up to max_steps (0 = no limit) and not past until_ns (0 = no limit). */
+u64 kit_run(struct kit *k, u64 max_steps, u64 until_ns, enum kit_stop *why);
+/* Safe from a signal handler: the current kit_run stops after this step. */
+void kit_request_stop(struct kit *k);
+
+/* auto on: the kernel core runs its own part (qdisc runs, softirqs, polls). */
+void kit_set_auto(struct kit *k, bool on);
+bool kit_get_auto(const struct kit *k);
+/* hw steps on: each descriptor write-back and each frame DMA is its own step
+ * (the default); off: the hardware catches up in one go at the next event,
+ * with the same result. Experiments and benchmarks turn it off. */
+void kit_set_hw_steps(struct kit *k, bool on);
+
+/* Describe what the next step will do ("sn0: TX desc 3 write-back"). */
+bool kit_next(struct kit *k, u64 *when, char *what, size_t len);
+
+/* ---- acting: each call runs as the kernel path would run it -------------- */
+
+/* A frame to build: real Ethernet + IPv4 + UDP/TCP/ICMP bytes, checksums valid. */
+struct kit_pkt {
+	unsigned int len; /* frame length without FCS, 60..1514; 0 = 60 */
+	u8 proto;	  /* IPPROTO_UDP (default), IPPROTO_TCP, IPPROTO_ICMP */
+	u32 flow;	  /* picks the ports, hence the flow */
+	u32 seq;	  /* TCP sequence / UDP and ICMP counter */
+	__be32 daddr;	  /* 0 = the peer device's remote address (snull) */
+};
+
+/* Allocate and fill an skb in process context; the client holds it (skb#N). */
+struct sk_buff *kit_skb_alloc(struct net_device *dev, const struct kit_pkt *p,
+			      char *err, size_t errlen);
+struct sk_buff *kit_skb_find(struct kit *k, u32 id); /* live skb by number */
+int kit_skb_put_back(struct sk_buff *skb); /* free a client-held skb */
+
+/* dev_queue_xmit from process context: qdisc, then qdisc_run. */
+int kit_dev_queue_xmit(struct net_device *dev, struct sk_buff *skb);
+/* n frames built from p, sent one by one; returns how many were queued. */
+u64 kit_xmit_frames(struct net_device *dev, const struct kit_pkt *p, u64 n);
+/* The driver's hard_start_xmit called directly (no qdisc), under the TX lock. */
+int kit_hard_start_xmit(struct net_device *dev, struct sk_buff *skb, char *err,
+			size_t errlen);
+int kit_hard_prep_xmit(struct net_device *dev, struct sk_buff *skb, char *err,
+		       size_t errlen);
+/* Fill dev->blist (or skb_blist) from the qdisc up to xmit_win: the core's part. */
+int kit_blist_fill(struct net_device *dev, char *err, size_t errlen);
+int kit_hard_batch_xmit(struct net_device *dev, char *err, size_t errlen);
+int kit_qdisc_run(struct net_device *dev);
+void kit_netif_stop_queue(struct net_device *dev);
+void kit_netif_wake_queue(struct net_device *dev);
+void kit_netif_start_queue(struct net_device *dev);
+
+/* Deliver the device's interrupt to its handler now (hardirq context). */
+int kit_irq(struct net_device *dev);
+/* Schedule the device's NAPI instance (classic or modern, as configured). */
+int kit_napi_schedule(struct net_device *dev, char *err, size_t errlen);
+/* One poll of the device in softirq context, as net_rx_action would make it.
+ * budget <= 0 uses the device's weight. Returns the work reported, or -1. */
+int kit_poll(struct net_device *dev, int budget, char *err, size_t errlen);
+int kit_napi_complete(struct net_device *dev, char *err, size_t errlen);
+/* One full net_rx_action round (netdev_budget over all scheduled devices). */
+int kit_net_rx_action(struct kit *k);
+int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen);
+/* Run fn(arg) in softirq context, as code called from a NAPI poll runs. */
+void kit_run_softirq(struct kit *k, void (*fn)(void *), void *arg);
+/* The watchdog's check, now: calls tx_timeout if stopped and stale. */
+int kit_dev_watchdog(struct net_device *dev);
+
+/* ---- traffic -------------------------------------------------------------- */
+
+enum pktgen_fault {
+	PKTGEN_F_REORDER = 1 << 0, /* swap a frame with the next one */
+	PKTGEN_F_LOSS = 1 << 1,	   /* drop a frame before the wire */
+	PKTGEN_F_DUP = 1 << 2,	   /* send a frame twice */
+	PKTGEN_F_PSH = 1 << 3,	   /* set PSH */
+	PKTGEN_F_NOACK = 1 << 4,   /* clear ACK */
+	PKTGEN_F_IPOPT = 1 << 5,   /* add an IP option (NOP padding) */
+	PKTGEN_F_CE = 1 << 6,	   /* ECN congestion experienced */
+	PKTGEN_F_SYN = 1 << 7,	   /* set SYN */
+	PKTGEN_F_FIN = 1 << 8,	   /* set FIN */
+	PKTGEN_F_TSBACK = 1 << 9,  /* timestamp value going backwards */
+};
+
+/* A remote sender feeding the device's RX side. Deterministic from the seed. */
+struct pktgen_cfg {
+	u64 count;	     /* frames */
+	u64 rate_pps;	     /* 0 = line rate */
+	unsigned int len;    /* frame length without FCS, 60..1514 */
+	unsigned int flows;  /* round-robin over this many flows (1..65535) */
+	u8 proto;	     /* IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP */
+	bool tcp_ts;	     /* TCP timestamps option on every segment */
+	unsigned int burst;  /* frames back to back, then a gap keeping the rate */
+	u16 vlan;	     /* VLAN id, 0 = untagged */
+	u32 faults;	     /* PKTGEN_F_* */
+	u32 fault_every;     /* apply the faults to every Nth frame (0 = never) */
+	u64 start_ns;	     /* first frame at now + start_ns */
+};
+void pktgen_cfg_default(struct pktgen_cfg *c);
+int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err,
+	       size_t errlen);
+/* Replay a classic pcap into the device; rate_pps 0 = at its recorded times. */
+int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps,
+		    char *err, size_t errlen);
+/* A local process that sends count frames like p (seq counting up) as fast
+ * as the qdisc takes them, blocking while it is full, as a socket would. */
+int kit_sender_start(struct net_device *dev, const struct kit_pkt *p, u64 count);
+u64 kit_sender_left(const struct kit *k);
+
+/* ICMP echo requests from dev's stack to daddr. */
+int kit_ping(struct net_device *dev, __be32 daddr, unsigned int count, char *err,
+	     size_t errlen);
+
+/* Capture what a device sends and receives to a pcap (ns timestamps). */
+int kit_pcap_start(struct net_device *dev, const char *path, char *err, size_t errlen);
+void kit_pcap_stop(struct kit *k);
+
+/* ---- the upper stack's view ---------------------------------------------- */
+
+struct kit_flow_stat {
+	__be32 saddr, daddr;
+	__be16 sport, dport;
+	u8 proto;
+	u64 packets;	  /* skbs delivered to the socket */
+	u64 segments;	  /* wire segments they stood for */
+	u64 bytes;	  /* payload bytes, in order */
+	u64 errors;	  /* corrupt, missing or out-of-order data */
+	u32 next_seq;	  /* TCP: next byte expected */
+	bool checked;	  /* payload compared byte for byte */
+};
+int kit_flow_count(const struct kit *k);
+int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *out);
+/* From now on check every payload byte of this flow against the kit's
+ * pattern with this key (0 = the pattern of tests/data's TCP capture). */
+void kit_flow_expect(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
+		     u8 proto, u32 key);
+
+struct kit_ping_stat {
+	u32 sent, received;
+	u64 rtt_min_ns, rtt_max_ns, rtt_sum_ns;
+};
+void kit_ping_stats(const struct kit *k, struct kit_ping_stat *s);
+
+/* ---- checking -------------------------------------------------------------- */
+
+/* Conservation and invariants: every skb in exactly one place, allocated =
+ * freed + live, ring indices in range, no slot owned twice. Returns the number
+ * of problems and writes one line each into report. */
+int kit_check(struct kit *k, char *report, size_t len);
+
+/* ---- the driver ------------------------------------------------------------- */
+
+/* Load lab functions from a .so (dlopen); missing ones stay linked. NULL path
+ * goes back to the linked functions. Every device is reset and opened again. */
+int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen);
+const char *kit_driver_name(const struct kit *k); /* "solution" or the path */
+/* Which lab functions come from the loaded file (true) or are linked (false). */
+bool kit_driver_fn_loaded(const struct kit *k, size_t fn_index);
+
+/* For an oops report: the lab function running now and the event behind it. */
+const char *kit_driver_fn_running(const struct kit *k);
+void kit_event_running(const struct kit *k, char *buf, size_t len);
+/* After a crash inside a driver call: mark the device broken; it does nothing more. */
+void kit_dev_mark_broken(struct kit *k, struct net_device *dev);
+struct net_device *kit_dev_running(const struct kit *k);
+bool kit_dev_broken(const struct net_device *dev);
+
+/* ---- experiments ------------------------------------------------------------ */
+
+#define EXP_MAX_COLS 10
+#define EXP_MAX_ROWS 64
+struct exp_table {
+	char title[96];
+	int ncols, nrows;
+	const char *cols[EXP_MAX_COLS];
+	double v[EXP_MAX_ROWS][EXP_MAX_COLS];
+	char note[256];
+};
+struct exp_desc {
+	const char *name;
+	const char *params; /* "key=value ..." with the defaults */
+	const char *desc;
+};
+int kit_experiment_count(void);
+const struct exp_desc *kit_experiment_at(int i);
+/* params: "key=value key=value", NULL for defaults. */
+int kit_experiment(const char *name, u64 seed, const char *params,
+		   struct exp_table *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,274 @@
+/* simnic.h - the simnic driver's state and the lab contract: the functions students write. */
+#ifndef RINGKIT_SIMNIC_H
+#define RINGKIT_SIMNIC_H
+
+#include "inet_lro.h"
+#include "napi.h"
+#include "netdevice.h"
+#include "nic.h"
+#include "types.h"
+
+/*
+ * simnic is the driver for the kit's NIC, laid out like e1000: the frame in
+ * kit/drivers/simnic.c (probe, open/stop, ethtool) and the data path in the
+ * lab files (solutions/<lab>/ and labs/<lab>/). The kit calls the lab
+ * functions only through adapter->ops, so another implementation can be
+ * linked instead (make grade) or loaded from a .so (the shell's `driver`).
+ *
+ * Ring ownership, for both rings (e1000's convention):
+ *   the NIC owns [head, tail)      head = TDH/RDH, tail = TDT/RDT registers
+ *   the driver owns the rest:      next_to_clean .. head   done, to reclaim
+ *                                  tail .. next_to_use     written, not yet posted
+ *                                  next_to_use .. next_to_clean - 1   free
+ * One slot always stays free, so next_to_use == next_to_clean means empty.
+ */
+
+#define SIMNIC_MIN_DESC 8
+#define SIMNIC_MAX_DESC 4096
+#define SIMNIC_DEF_TXD 256
+#define SIMNIC_DEF_RXD 256
+#define SIMNIC_MAX_LRO_DESC 8
+#define SIMNIC_RXBUFFER 1536 /* bytes per RX buffer: a 1522-byte frame fits */
+
+/* e1000 wakes the queue when this many descriptors are free (capped for small rings). */
+#define TX_WAKE_THRESHOLD 32
+/* Descriptors one frame needs: one (no scatter-gather in the kit). */
+#define DESC_NEEDED 1
+
+struct simnic_buffer {
+	struct sk_buff *skb; /* TX: to free once sent; RX: the posted buffer */
+	dma_addr_t dma;	     /* its mapping */
+	u16 length;	     /* mapped length */
+	u64 time_stamp;	     /* ns when queued */
+};
+
+struct simnic_tx_ring {
+	struct e1000_tx_desc *desc;	   /* descriptors, in host memory */
+	dma_addr_t dma;			   /* their bus address */
+	unsigned int count;		   /* number of descriptors */
+	unsigned int next_to_use;	   /* the driver writes the next frame here */
+	unsigned int next_to_clean;	   /* the driver reclaims from here */
+	unsigned int wake_thresh;	   /* free descriptors needed to wake */
+	struct simnic_buffer *buffer_info; /* one per descriptor */
+};
+
+struct simnic_rx_ring {
+	struct e1000_rx_desc *desc;
+	dma_addr_t dma;
+	unsigned int count;
+	unsigned int next_to_use;	   /* the next buffer is posted here */
+	unsigned int next_to_clean;	   /* the next received frame is read here */
+	unsigned int rx_buffer_len;	   /* bytes per posted buffer */
+	unsigned int refill_batch;	   /* post buffers (and write RDT) this many at a time */
+	struct simnic_buffer *buffer_info;
+};
+
+/* Unused descriptors, keeping one slot empty (E1000_DESC_UNUSED). */
+#define SIMNIC_DESC_UNUSED(R)                                                 \
+	((((R)->next_to_clean > (R)->next_to_use) ? 0 : (R)->count) +         \
+	 (R)->next_to_clean - (R)->next_to_use - 1)
+
+enum simnic_irq_mode {
+	SIMNIC_NONAPI,	     /* interrupt per frame, netif_rx */
+	SIMNIC_NAPI_CLASSIC, /* 2.6.20: dev->poll(dev, &budget) */
+	SIMNIC_NAPI_MODERN,  /* napi_struct: poll(napi, budget) */
+	SIMNIC_IRQ_MODE_NR
+};
+
+struct simnic_lab_ops;
+
+/* Settings (ethtool, `set`), applied by the driver frame at open. */
+struct simnic_config {
+	unsigned int tx_ring, rx_ring;	  /* descriptors */
+	unsigned int rx_usecs, rx_frames; /* RX coalescing */
+	unsigned int tx_usecs;		  /* TX interrupt delay */
+	unsigned int itr_ns;		  /* minimum gap between interrupts */
+	unsigned int tx_wake;		  /* TX_WAKE_THRESHOLD */
+	unsigned int rx_refill;		  /* buffers per RDT write */
+	int lro_max_aggr, lro_max_desc;
+	u64 fault_lockup, fault_dd_delay;
+};
+
+/* The driver's private data: netdev_priv(netdev). */
+struct simnic_adapter {
+	struct net_device *netdev;
+	struct nic *hw;
+	struct simnic_tx_ring tx_ring;
+	struct simnic_rx_ring rx_ring;
+	struct napi_struct napi;	    /* modern NAPI */
+	enum simnic_irq_mode irq_mode;
+	bool lro_enabled;		    /* deliver through lro_receive_skb */
+	struct net_lro_mgr lro_mgr;
+	struct net_lro_desc lro_arr[SIMNIC_MAX_LRO_DESC];
+	const struct simnic_lab_ops *ops;   /* the lab functions in use */
+	/* driver counters (e1000 names) */
+	u64 restart_queue;		    /* stopped, then found room on recheck */
+	u64 tx_timeout_count;		    /* tx_timeout calls */
+	u64 alloc_rx_buff_failed;	    /* RX buffers that could not be allocated */
+	struct simnic_config cfg;	    /* what the frame applies at open */
+};
+
+/* ---------------------------------------------------------------------------
+ * The lab contract. Each lab implements its group; the rest is linked from
+ * solutions/. Names follow e1000 (and inet_lro for the LRO engine).
+ */
+
+/* lab xmit ------------------------------------------------------------------*/
+
+/*
+ * hard_start_xmit. Put skb on the TX ring (simnic_tx_map), ring the doorbell
+ * (write TDT), and stop the queue while fewer than DESC_NEEDED descriptors are
+ * free, so the core never hands over a frame that cannot fit. Returns
+ * NETDEV_TX_OK (the driver now owns skb) or, only if the ring was already full
+ * on entry (a bug elsewhere), NETDEV_TX_BUSY with skb untouched.
+ */
+netdev_tx_t simnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
+
+/*
+ * Write one descriptor for skb at next_to_use: map skb->data, set address,
+ * length, cmd EOP|IFCS|RS, clear status; remember skb in buffer_info; advance
+ * next_to_use. No doorbell. Returns 0, or -ENOSPC (nothing changed) if no
+ * descriptor is free.
+ */
+int simnic_tx_map(struct simnic_adapter *adapter, struct sk_buff *skb);
+
+/*
+ * If fewer than size descriptors are free: stop the queue, then look again
+ * (a reclaim may have run meanwhile) and restart it if room appeared
+ * (restart_queue++). Returns true if the queue is left stopped.
+ */
+bool simnic_maybe_stop_tx(struct simnic_adapter *adapter, unsigned int size);
+
+/*
+ * TX reclaim, from the interrupt handler or the poll: for each descriptor
+ * from next_to_clean whose status has DD: unmap, count tx_packets/tx_bytes,
+ * free the skb, clear the slot. Then wake the queue if it is stopped and at
+ * least tx_ring.wake_thresh descriptors are free. Returns true if it cleaned
+ * everything that was done.
+ */
+bool simnic_clean_tx_irq(struct simnic_adapter *adapter);
+
+/*
+ * The watchdog saw the queue stopped for watchdog_timeo: count tx_errors and
+ * tx_timeout_count, reclaim what is done, reset the TX ring (free every skb
+ * still on it, zero the descriptors and the indices, TDH = TDT = 0) and wake
+ * the queue.
+ */
+void simnic_tx_timeout(struct net_device *netdev);
+
+/* lab batch ----------------------------------------------------------------*/
+
+/*
+ * hard_prep_xmit, called by the core for each skb before the driver lock:
+ * pad runts to ETH_ZLEN. Returns NETDEV_TX_OK, or nonzero to have the core
+ * drop the skb.
+ */
+int simnic_prep_xmit(struct sk_buff *skb, struct net_device *netdev);
+
+/*
+ * hard_batch_xmit (NETIF_F_BTX): move skbs from list (== netdev->blist) onto
+ * the ring until it is empty or the ring is full; one TDT write for the whole
+ * batch. If the ring cannot take another frame: stop the queue and set
+ * xmit_win = 1; otherwise xmit_win = free descriptors. Skbs left on the list
+ * stay there (the core requeues them). Returns NETDEV_TX_OK.
+ */
+int simnic_batch_xmit(struct sk_buff_head *list, struct net_device *netdev);
+
+/*
+ * hard_start_xmit for NETIF_F_BATCH_SKBS: skb != NULL is one frame, as
+ * simnic_xmit_frame; skb == NULL means "send netdev->skb_blist", drained
+ * like simnic_batch_xmit, with one TDT write.
+ */
+netdev_tx_t simnic_xmit_frame_blist(struct sk_buff *skb, struct net_device *netdev);
+
+/*
+ * hard_start_xmit with xmit_more (2014): as simnic_xmit_frame, but write TDT
+ * only when !netdev_xmit_more() or the queue is stopped.
+ */
+netdev_tx_t simnic_xmit_frame_more(struct sk_buff *skb, struct net_device *netdev);
+
+/* lab napi -----------------------------------------------------------------*/
+
+/*
+ * The interrupt handler in NAPI mode. Read ICR (reading clears it); 0 means
+ * not ours: IRQ_NONE. TX causes: simnic_clean_tx_irq. RX causes: schedule
+ * the poll (classic: netif_rx_schedule_prep; modern: napi_schedule_prep) and,
+ * if that succeeded, mask RX interrupts (IMC) before scheduling.
+ */
+irqreturn_t simnic_intr(int irq, void *data);
+
+/*
+ * The interrupt handler without NAPI: TX causes as above; RX: clean the whole
+ * ring now, passing frames up with netif_rx, and refill.
+ */
+irqreturn_t simnic_intr_nonapi(int irq, void *data);
+
+/*
+ * Classic poll: handle at most min(netdev->quota, *budget) frames, subtract
+ * what was done from both, and if the ring is empty: netif_rx_complete, unmask
+ * RX interrupts, return 0; otherwise return 1.
+ */
+int simnic_poll_classic(struct net_device *netdev, int *budget);
+
+/*
+ * Modern poll: handle at most budget frames; flush LRO; if fewer than budget:
+ * napi_complete_done and, only if it returned true, unmask RX interrupts.
+ * Return the frames handled (never more than budget).
+ */
+int simnic_poll(struct napi_struct *napi, int budget);
+
+/*
+ * Receive up to work_to_do frames from next_to_clean while DD is set: unmap,
+ * set the length, eth_type_trans, ip_summed, deliver (netif_rx without NAPI;
+ * lro_receive_skb with LRO on; netif_receive_skb otherwise), count
+ * rx_packets/rx_bytes, and refill in batches of rx_ring.refill_batch. Adds
+ * the frames handled to *work_done. Returns true if any frame was handled.
+ */
+bool simnic_clean_rx_irq(struct simnic_adapter *adapter, int *work_done, int work_to_do);
+
+/*
+ * Post up to cleaned_count fresh buffers from next_to_use (allocate, map,
+ * write the address, clear status), never filling the last free slot, then
+ * write RDT once.
+ */
+void simnic_alloc_rx_buffers(struct simnic_adapter *adapter, int cleaned_count);
+
+/* lab lro: the engine itself, with inet_lro's names (see inet_lro.h) ---------*/
+
+/* The whole contract as a table: what the kit calls. */
+struct simnic_lab_ops {
+	netdev_tx_t (*xmit_frame)(struct sk_buff *, struct net_device *);
+	int (*tx_map)(struct simnic_adapter *, struct sk_buff *);
+	bool (*maybe_stop_tx)(struct simnic_adapter *, unsigned int);
+	bool (*clean_tx_irq)(struct simnic_adapter *);
+	void (*tx_timeout)(struct net_device *);
+	int (*prep_xmit)(struct sk_buff *, struct net_device *);
+	int (*batch_xmit)(struct sk_buff_head *, struct net_device *);
+	netdev_tx_t (*xmit_frame_blist)(struct sk_buff *, struct net_device *);
+	netdev_tx_t (*xmit_frame_more)(struct sk_buff *, struct net_device *);
+	irqreturn_t (*intr)(int, void *);
+	irqreturn_t (*intr_nonapi)(int, void *);
+	int (*poll_classic)(struct net_device *, int *);
+	int (*poll)(struct napi_struct *, int);
+	bool (*clean_rx_irq)(struct simnic_adapter *, int *, int);
+	void (*alloc_rx_buffers)(struct simnic_adapter *, int);
+	void (*lro_receive_skb)(struct net_lro_mgr *, struct sk_buff *, void *);
+	void (*lro_vlan_hwaccel_receive_skb)(struct net_lro_mgr *, struct sk_buff *,
+					     struct vlan_group *, u16, void *);
+	void (*lro_flush_all)(struct net_lro_mgr *);
+	void (*lro_flush_pkt)(struct net_lro_mgr *, struct iphdr *, struct tcphdr *);
+};
+
+/* One row per function: its symbol name and its slot in the table. */
+struct simnic_lab_fn {
+	const char *name; /* e.g. "simnic_xmit_frame" */
+	const char *lab;  /* "xmit", "batch", "napi", "lro" */
+	size_t offset;	  /* offsetof(struct simnic_lab_ops, ...) */
+};
+extern const struct simnic_lab_fn simnic_lab_fns[];
+extern const size_t simnic_lab_nfns;
+
+/* The functions linked into this program (solutions/ unless make grade swapped a lab). */
+extern const struct simnic_lab_ops simnic_lab_linked;
+
+#endif

@@ -1,0 +1,364 @@
+/* kit.h - the machine's internals, shared by the kit's own modules and never by clients. */
+#ifndef KIT_KIT_H
+#define KIT_KIT_H
+
+#include <ringkit/ringkit.h>
+
+#define KIT_MAX_DEVS 4
+#define KIT_MAX_THREADS 6
+#define KIT_NEVER UINT64_MAX
+
+/* ---- events (sim/evq.c) -------------------------------------------------
+ * A binary heap of events embedded in their owners (no allocation). Ties
+ * break by scheduling order, so a run is deterministic. */
+enum ev_type { EV_HW, EV_TIMER };
+
+struct sim_event {
+	u64 time;
+	u64 seq;  /* scheduling order, breaks ties */
+	int idx;  /* position in the heap, -1 when not queued */
+	u8 type;  /* enum ev_type */
+	void *obj;
+};
+
+#define EVQ_MAX 64
+struct evq {
+	struct sim_event *heap[EVQ_MAX];
+	int n;
+	u64 seq;
+};
+
+void ev_init(struct sim_event *e, enum ev_type type, void *obj);
+void ev_schedule(struct kit *k, struct sim_event *e, u64 time);
+void ev_cancel(struct kit *k, struct sim_event *e);
+struct sim_event *ev_peek(const struct kit *k);
+static inline bool ev_queued(const struct sim_event *e)
+{
+	return e->idx >= 0;
+}
+
+/* ---- kernel timers (sim/timer.c) ----------------------------------------- */
+struct timer_list {
+	struct sim_event ev;
+	void (*function)(struct timer_list *t);
+	struct list_head due;  /* on the CPU's expired list */
+	bool is_due;
+	const char *name;
+};
+void timer_setup(struct kit *k, struct timer_list *t, void (*fn)(struct timer_list *),
+		 const char *name);
+void mod_timer(struct kit *k, struct timer_list *t, u64 expires_ns);
+void del_timer(struct kit *k, struct timer_list *t);
+
+/* ---- the CPU (sim/cpu.c, sim/sched.c) ------------------------------------ */
+enum softirq_nr { TIMER_SOFTIRQ, NET_TX_SOFTIRQ, NET_RX_SOFTIRQ, NR_SOFTIRQS };
+
+/* A process-context thread: the application, ksoftirqd, a traffic sender. */
+struct kthread {
+	const char *name;
+	bool (*runnable)(struct kit *k, struct kthread *t);
+	void (*run)(struct kit *k, struct kthread *t); /* one bounded step */
+	void *arg;
+	u64 vruntime;	/* CFS-style fairness */
+	u64 ns;		/* CPU time used */
+	bool was_runnable;
+};
+
+struct cpu {
+	enum kit_ctx ctx;
+	u64 ns[CTX_NR];
+	u32 softirq_pending;	 /* 1 << enum softirq_nr */
+	u32 irq_pending;	 /* 1 << device index: line asserted, not delivered */
+	int irq_off;		 /* local_irq_save depth */
+	/* __do_softirq bookkeeping: after 2 ms or 10 rounds, ksoftirqd takes over */
+	u64 sirq_session_start;
+	int sirq_restarts;
+	bool ksoftirqd_on;
+	struct kthread *threads[KIT_MAX_THREADS];
+	int nthreads;
+	struct kthread *last;
+	u64 min_vruntime;
+	struct list_head timers_due;
+};
+
+void cpu_init(struct kit *k);
+/* Enter/leave a context around a piece of kernel work. */
+enum kit_ctx cpu_enter(struct kit *k, enum kit_ctx ctx);
+void cpu_leave(struct kit *k, enum kit_ctx prev);
+void raise_softirq(struct kit *k, enum softirq_nr nr);
+void kthread_add(struct kit *k, struct kthread *t);
+void kthread_del(struct kit *k, struct kthread *t);
+void cpu_add_ksoftirqd(struct kit *k, struct kthread *t);
+bool kit_has_cpu_work(struct kit *k);
+
+/* ---- softnet_data: the per-CPU receive and transmit state (core/) ------- */
+struct softnet_data {
+	struct list_head poll_list;	   /* napi_structs and classic devices */
+	struct sk_buff_head input_pkt_queue; /* netif_rx backlog */
+	struct napi_struct backlog;	   /* polls input_pkt_queue */
+	struct net_device *output_queue[KIT_MAX_DEVS]; /* qdiscs to run (NET_TX) */
+	int output_n;
+	bool xmit_more;			   /* netdev_xmit_more() */
+	struct net_device *polling;	   /* device whose poll is running */
+	u64 poll_delivered;		   /* skbs passed up during that poll */
+	/* the net_rx_action round in progress */
+	bool rx_round;
+	int rx_budget;
+	u64 rx_round_start;
+	u64 processed, dropped, time_squeeze, softirq_runs;
+};
+
+/* ---- the machine ---------------------------------------------------------- */
+struct skb_pool;
+struct wire;
+struct stack;
+struct tx_sender;
+
+struct kit {
+	u64 now;		/* simulated ns */
+	u64 seed, rng;
+	u64 steps;
+	bool auto_mode;
+	bool hw_steps;
+	volatile int stop_requested;
+	struct evq evq;
+	struct cpu cpu;
+	u64 cost[COST_NR];	/* current cost values */
+	u64 cost_ns[COST_NR];	/* charged so far */
+	u64 cost_count[COST_NR];
+	long knob[16];		/* kernel knobs, see sim/param.c */
+	u64 rule_count[RULE_NR];
+	struct trace *trace;
+	struct skb_pool *pool;
+	struct softnet_data sd;
+	struct net_device *devs[KIT_MAX_DEVS];
+	int ndevs;
+	struct timer_list watchdog[KIT_MAX_DEVS]; /* per device, armed while stopped */
+	/* hardware */
+	struct sim_event hw_ev;	/* the next hardware change that needs a step */
+	u64 hw_next;		/* earliest pending hardware change */
+	struct wire *wire;
+	struct stack *stack;	/* upper stack: protocols, sinks, the application */
+	struct tx_sender *sender;
+	/* driver */
+	struct simnic_lab_ops lab;	/* functions in use */
+	void *lab_handle;		/* dlopen handle */
+	char lab_name[256];
+	bool lab_loaded[32];
+	const char *lab_running;	/* lab function executing now */
+	struct net_device *dev_running;	/* device it runs for */
+	char event_running[96];		/* what the step is doing */
+	/* capture */
+	struct kit_pcap *pcap;
+};
+
+/* kernel knobs stored in k->knob[] */
+enum kit_knob {
+	KNOB_NETDEV_BUDGET,	 /* packets per net_rx_action round */
+	KNOB_NETDEV_BUDGET_US,	 /* time per net_rx_action round */
+	KNOB_MAX_BACKLOG,	 /* netif_rx backlog length */
+	KNOB_DEV_TX_WEIGHT,	 /* packets per qdisc_run */
+	KNOB_TX_BULK,		 /* xmit_more: skbs per bulk dequeue */
+	KNOB_SOCK_RCVQ,		 /* socket receive queue, packets */
+	KNOB_APP_BATCH,		 /* skbs the application reads per step */
+	KNOB_LINK_MBPS,		 /* wire speed */
+	KNOB_WIRE_PEER,		 /* 1: sn0 <-> sn1, 0: frames leave into a sink */
+	KNOB_SKB_FAIL_EVERY,	 /* fault: every Nth skb allocation fails */
+	KNOB_NR
+};
+
+extern struct kit *kit_current;
+static inline struct kit *kit_enter(struct kit *k)
+{
+	kit_current = k;
+	return k;
+}
+
+/* sim/trace.c */
+void trace_init(struct kit *k);
+void trace_free(struct kit *k);
+void trace_reset(struct kit *k);
+void kit_boot_done(struct kit *k);
+void nic_boot_done(struct nic *hw);
+void trace_emit(struct kit *k, u64 t, enum trace_type type, const struct net_device *dev,
+		u32 a, u32 b, u32 c, u32 d);
+#define TRACE(k, type, dev, a, b, c, d) trace_emit(k, (k)->now, type, dev, a, b, c, d)
+
+/* sim/param.c: the table's order; device rows are served by drivers/simnic_param.c */
+enum kit_param_id {
+	P_COST_FIRST = 0, /* COST_* in enum cost_id order */
+	P_KNOB_FIRST = COST_NR, /* KNOB_* in enum kit_knob order */
+	P_DEV_FIRST = COST_NR + KNOB_NR,
+	P_TX_RING = P_DEV_FIRST,
+	P_RX_RING,
+	P_RX_USECS,
+	P_RX_FRAMES,
+	P_TX_USECS,
+	P_ITR,
+	P_WEIGHT,
+	P_TX_QUEUE_LEN,
+	P_XMIT_WIN,
+	P_NAPI,
+	P_BATCHING,
+	P_LRO,
+	P_LRO_MAX_AGGR,
+	P_LRO_MAX_DESC,
+	P_TX_WAKE,
+	P_RX_REFILL,
+	P_WATCHDOG,
+	P_FAULT_LOCKUP,
+	P_FAULT_DD_DELAY,
+	P_NR
+};
+void param_defaults(struct kit *k);
+long simnic_param_get(struct net_device *dev, int id);
+int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t errlen);
+
+/* core/skbuff.c */
+int skb_pool_init(struct kit *k);
+void skb_pool_free(struct kit *k);
+void skb_set_place(struct sk_buff *skb, enum skb_place p);
+struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor);
+bool skb_pool_owns(const struct kit *k, const void *p, size_t len);
+void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR]);
+
+/* core/dev.c */
+void __netif_schedule(struct net_device *dev);
+unsigned int dev_tx_free(struct net_device *dev); /* for trace lines: free TX descriptors */
+
+/* core/qdisc.c */
+struct Qdisc {
+	struct sk_buff_head q;
+	unsigned int limit;	/* mirrors dev->tx_queue_len */
+	bool running;		/* qdisc_run in progress (no recursion) */
+};
+int qdisc_create(struct net_device *dev);
+void qdisc_destroy(struct net_device *dev);
+int qdisc_restart(struct net_device *dev);
+void net_tx_action(struct kit *k);
+int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more);
+unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep);
+int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list);
+
+/* core/rx.c, core/napi.c */
+void softnet_init(struct kit *k);
+void net_rx_step(struct kit *k);	/* one poll of the net_rx_action round */
+bool net_rx_pending(const struct kit *k);
+int napi_poll_dev(struct kit *k, struct net_device *dev, int budget); /* one poll, now */
+void softnet_forget_dev(struct net_device *dev); /* off the poll list, quietly */
+bool napi_dev_scheduled(struct net_device *dev);  /* either era */
+void napi_irq_unmask_check(struct net_device *dev, u32 unmasked);
+
+/* core/payload.c: the bytes every generated flow carries. Byte i of flow
+ * key K is T[(i + K) mod 65536] with T[j] = (j*7 + (j>>8)) & 0xff: key 0 is
+ * the payload of the project's Linux TCP capture (tests/data/README.md). */
+#define PAYLOAD_PERIOD 65536u
+void payload_init(void);
+const u8 *payload_at(u32 key, u32 offset); /* SKB_BUF_SIZE bytes readable */
+__wsum payload_csum(u32 key, u32 offset, unsigned int len); /* O(1) */
+static inline u32 payload_key(u32 flow)
+{
+	return flow * 4099u;
+}
+
+/* core/pktbuild.c: real frames, checksums filled */
+struct frame_spec {
+	const u8 *src_mac, *dst_mac;
+	__be32 saddr, daddr;
+	u8 proto;		/* IPPROTO_TCP / UDP / ICMP */
+	u16 sport, dport;	/* host order */
+	u32 seq, ack;		/* TCP */
+	u8 flags;		/* TCP flags: FIN 1 SYN 2 RST 4 PSH 8 ACK 16 URG 32 ECE 64 CWR 128 */
+	u16 window;
+	bool tcp_ts;
+	u32 tsval, tsecr;
+	u16 ip_id;
+	u8 tos;
+	bool ipopt;		/* one 4-byte IP option (NOPs + EOL) */
+	u16 vlan;		/* 0 = untagged */
+	unsigned int len;	/* frame length without FCS; 0 = 60 */
+	u32 key, off;		/* payload: payload_at(key, off) */
+	u8 icmp_type;
+	u16 icmp_id, icmp_seq;
+	u64 icmp_stamp;		/* echo: send time, in the payload's first 8 bytes */
+};
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+#define TCPF_URG 0x20
+#define TCPF_ECE 0x40
+#define TCPF_CWR 0x80
+/* Headers for proto and options, so a frame of len has len - this of payload. */
+unsigned int frame_hdr_len(const struct frame_spec *s);
+/* Writes the frame into buf (room bytes); returns its length, 0 if it cannot fit. */
+unsigned int frame_build(unsigned char *buf, unsigned int room, const struct frame_spec *s);
+
+/* core/stack.c: the upper stack and the application */
+int stack_init(struct kit *k);
+void stack_free(struct kit *k);
+void stack_receive(struct kit *k, struct sk_buff *skb);
+/* Verify this flow's payload against payload_at(key, ...) from now on. */
+void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
+		       u8 proto, u32 key);
+
+/* hw/ */
+struct nic *nic_create(struct kit *k, struct net_device *dev, int index);
+void nic_destroy(struct nic *hw);
+void hw_sync(struct kit *k);		/* bring the hardware up to k->now */
+void hw_update(struct kit *k);		/* a NIC's next change moved: re-arm hw_ev */
+void hw_event(struct kit *k);		/* hw_ev fired */
+void hw_describe_next(struct kit *k, char *what, size_t len);
+bool nic_irq_deliverable(struct nic *hw);
+void nic_irq_deliver(struct kit *k, struct nic *hw); /* run the handler (hardirq) */
+struct nic *nic_of(struct net_device *dev);
+
+static inline void hw_catch_up(struct kit *k)
+{
+	if (unlikely(k->now >= k->hw_next))
+		hw_sync(k);
+}
+
+/* drivers/labload.c */
+void lab_dlclose(void *handle);
+
+/* exp/sender.c: a process that sends as fast as the qdisc takes it */
+void sender_free(struct kit *k);
+u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n);
+
+/* core/skbuff.c */
+long skb_pool_index(const struct kit *k, const struct sk_buff *skb);
+size_t skb_pool_size(const struct kit *k);
+
+/* drivers/simnic.c */
+int simnic_probe(struct kit *k, const char *name, struct net_device **out);
+void simnic_remove(struct net_device *dev);
+int simnic_reopen(struct net_device *dev);
+void simnic_apply_ops(struct net_device *dev);
+bool simnic_is(const struct net_device *dev);
+
+/* Lab calls: remember which function runs, for the oops report. */
+#define LAB_CALL(k, dev, fn, ...)                                   \
+	({                                                          \
+		const char *_prev = (k)->lab_running;               \
+		struct net_device *_pdev = (k)->dev_running;        \
+		(k)->lab_running = #fn;                             \
+		(k)->dev_running = (dev);                           \
+		__typeof__((k)->lab.fn(__VA_ARGS__)) _r = (k)->lab.fn(__VA_ARGS__); \
+		(k)->lab_running = _prev;                           \
+		(k)->dev_running = _pdev;                           \
+		_r;                                                 \
+	})
+#define LAB_CALL_VOID(k, dev, fn, ...)                              \
+	do {                                                        \
+		const char *_prev = (k)->lab_running;               \
+		struct net_device *_pdev = (k)->dev_running;        \
+		(k)->lab_running = #fn;                             \
+		(k)->dev_running = (dev);                           \
+		(k)->lab.fn(__VA_ARGS__);                           \
+		(k)->lab_running = _prev;                           \
+		(k)->dev_running = _pdev;                           \
+	} while (0)
+
+#endif

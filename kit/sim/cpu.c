@@ -1,0 +1,416 @@
+/* cpu.c - the one CPU: contexts, the cost model, and the step that picks what runs next. */
+#include <stdio.h>
+
+#include "kit.h"
+
+/*
+ * The machine has one CPU and one clock, k->now. Hardware runs on its own:
+ * its changes are events at their own times. Kernel work runs on the CPU and
+ * costs time: every charge moves k->now forward, so while a poll runs, frames
+ * keep landing in the ring.
+ *
+ * A step runs one piece of work, chosen in this order:
+ *   1. an event already due (hardware change, timer expiry);
+ *   2. CPU work, highest context first: a pending interrupt (hardirq), due
+ *      timers (TIMER_SOFTIRQ), then, in auto mode, one NET_TX or NET_RX
+ *      softirq action (one NAPI poll), then one process step (the
+ *      application, ksoftirqd, a sender), picked fairly by CPU time used;
+ *   3. nothing to do now: time jumps to the next event.
+ * A hardirq therefore preempts lower work at step boundaries, and also the
+ * moment a driver unmasks a pending cause (see hw/nic_irq.c).
+ *
+ * Softirqs follow __do_softirq: they run right after interrupts until they
+ * have used 2 ms or 10 rounds, then ksoftirqd, an ordinary thread sharing the
+ * CPU with the application, takes them over until nothing is pending. That
+ * hand-over is what lets NAPI keep the application alive under overload.
+ */
+
+struct kit *kit_current;
+
+#define MAX_SOFTIRQ_TIME_NS (2 * NSEC_PER_MSEC)
+#define MAX_SOFTIRQ_RESTART 10
+
+u64 kit_now(const struct kit *k)
+{
+	return k->now;
+}
+
+enum kit_ctx kit_context(const struct kit *k)
+{
+	return k->cpu.ctx;
+}
+
+bool in_irq(void)
+{
+	return kit_current && kit_current->cpu.ctx == CTX_HARDIRQ;
+}
+
+bool in_softirq(void)
+{
+	return kit_current && kit_current->cpu.ctx == CTX_SOFTIRQ;
+}
+
+bool in_interrupt(void)
+{
+	return kit_current && kit_current->cpu.ctx != CTX_PROCESS;
+}
+
+void sim_charge(struct kit *k, enum cost_id id)
+{
+	u64 c = k->cost[id];
+
+	k->now += c;
+	k->cpu.ns[k->cpu.ctx] += c;
+	k->cost_ns[id] += c;
+	k->cost_count[id]++;
+}
+
+void sim_charge_n(struct kit *k, enum cost_id id, u64 n)
+{
+	u64 c = k->cost[id] * n;
+
+	k->now += c;
+	k->cpu.ns[k->cpu.ctx] += c;
+	k->cost_ns[id] += c;
+	k->cost_count[id] += n;
+}
+
+void sim_charge_bytes(struct kit *k, enum cost_id id, u64 bytes)
+{
+	u64 c = (k->cost[id] * bytes + 500) / 1000; /* picoseconds -> ns */
+
+	k->now += c;
+	k->cpu.ns[k->cpu.ctx] += c;
+	k->cost_ns[id] += c;
+	k->cost_count[id]++;
+}
+
+void cpu_init(struct kit *k)
+{
+	k->cpu.ctx = CTX_PROCESS;
+	INIT_LIST_HEAD(&k->cpu.timers_due);
+}
+
+enum kit_ctx cpu_enter(struct kit *k, enum kit_ctx ctx)
+{
+	enum kit_ctx prev = k->cpu.ctx;
+
+	k->cpu.ctx = ctx;
+	return prev;
+}
+
+void cpu_leave(struct kit *k, enum kit_ctx prev)
+{
+	k->cpu.ctx = prev;
+}
+
+void raise_softirq(struct kit *k, enum softirq_nr nr)
+{
+	if (!k->cpu.softirq_pending)
+		k->cpu.sirq_session_start = k->now;
+	k->cpu.softirq_pending |= 1u << nr;
+}
+
+void kthread_add(struct kit *k, struct kthread *t)
+{
+	if (k->cpu.nthreads < KIT_MAX_THREADS)
+		k->cpu.threads[k->cpu.nthreads++] = t;
+}
+
+void kthread_del(struct kit *k, struct kthread *t)
+{
+	for (int i = 0; i < k->cpu.nthreads; i++) {
+		if (k->cpu.threads[i] != t)
+			continue;
+		k->cpu.threads[i] = k->cpu.threads[--k->cpu.nthreads];
+		if (k->cpu.last == t)
+			k->cpu.last = NULL;
+		return;
+	}
+}
+
+/* ---- softirqs ------------------------------------------------------------ */
+
+#define NET_SOFTIRQS ((1u << NET_TX_SOFTIRQ) | (1u << NET_RX_SOFTIRQ))
+
+static void run_timers(struct kit *k)
+{
+	enum kit_ctx prev = cpu_enter(k, CTX_SOFTIRQ);
+
+	k->cpu.softirq_pending &= ~(1u << TIMER_SOFTIRQ);
+	while (!list_empty(&k->cpu.timers_due)) {
+		struct timer_list *t = list_first_entry(&k->cpu.timers_due, struct timer_list, due);
+
+		list_del_init(&t->due);
+		t->is_due = false;
+		snprintf(k->event_running, sizeof(k->event_running), "timer %s", t->name);
+		t->function(t);
+	}
+	cpu_leave(k, prev);
+}
+
+/* One NET_TX or NET_RX action; returns false if there was nothing to do. */
+static bool net_softirq_step(struct kit *k)
+{
+	struct cpu *c = &k->cpu;
+	enum kit_ctx prev;
+
+	if (!(c->softirq_pending & NET_SOFTIRQS))
+		return false;
+	prev = cpu_enter(k, CTX_SOFTIRQ);
+	if (c->softirq_pending & (1u << NET_TX_SOFTIRQ)) {
+		c->softirq_pending &= ~(1u << NET_TX_SOFTIRQ);
+		snprintf(k->event_running, sizeof(k->event_running), "NET_TX softirq");
+		net_tx_action(k);
+	} else {
+		bool round_was_open = k->sd.rx_round;
+
+		snprintf(k->event_running, sizeof(k->event_running), "NET_RX softirq");
+		net_rx_step(k);
+		/* a round that ended with work left is a __do_softirq restart */
+		if (round_was_open && !k->sd.rx_round && net_rx_pending(k))
+			c->sirq_restarts++;
+		if (!net_rx_pending(k))
+			c->softirq_pending &= ~(1u << NET_RX_SOFTIRQ);
+	}
+	cpu_leave(k, prev);
+	if (!(c->softirq_pending & NET_SOFTIRQS)) {
+		c->sirq_restarts = 0;
+		c->ksoftirqd_on = false;
+	} else if (!c->ksoftirqd_on &&
+		   (c->sirq_restarts >= MAX_SOFTIRQ_RESTART ||
+		    k->now - c->sirq_session_start >= MAX_SOFTIRQ_TIME_NS)) {
+		c->ksoftirqd_on = true; /* wakeup_softirqd() */
+	}
+	return true;
+}
+
+/* ksoftirqd: runs the deferred softirqs as a thread. */
+static bool ksoftirqd_runnable(struct kit *k, struct kthread *t)
+{
+	(void)t;
+	return k->auto_mode && k->cpu.ksoftirqd_on && (k->cpu.softirq_pending & NET_SOFTIRQS);
+}
+
+static void ksoftirqd_run(struct kit *k, struct kthread *t)
+{
+	(void)t;
+	net_softirq_step(k);
+}
+
+static struct kthread ksoftirqd_thread_proto = {
+	.name = "ksoftirqd/0", .runnable = ksoftirqd_runnable, .run = ksoftirqd_run,
+};
+
+void cpu_add_ksoftirqd(struct kit *k, struct kthread *t)
+{
+	*t = ksoftirqd_thread_proto;
+	kthread_add(k, t);
+}
+
+/* ---- process threads: the least CPU time used runs next (CFS) ------------- */
+
+static struct kthread *pick_thread(struct kit *k)
+{
+	struct cpu *c = &k->cpu;
+	struct kthread *best = NULL;
+
+	for (int i = 0; i < c->nthreads; i++) {
+		struct kthread *t = c->threads[i];
+
+		if (!t->runnable(k, t)) {
+			t->was_runnable = false;
+			continue;
+		}
+		if (!t->was_runnable) { /* woken: start level with the others */
+			if (t->vruntime < c->min_vruntime)
+				t->vruntime = c->min_vruntime;
+			t->was_runnable = true;
+		}
+		if (!best || t->vruntime < best->vruntime)
+			best = t;
+	}
+	return best;
+}
+
+static void run_thread(struct kit *k, struct kthread *t)
+{
+	struct cpu *c = &k->cpu;
+	u64 t0 = k->now;
+
+	if (c->last && c->last != t)
+		sim_charge(k, COST_CTXSW);
+	c->last = t;
+	snprintf(k->event_running, sizeof(k->event_running), "process %s", t->name);
+	t->run(k, t);
+	t->vruntime += k->now - t0;
+	t->ns += k->now - t0;
+	if (t->vruntime > c->min_vruntime)
+		c->min_vruntime = t->vruntime;
+	for (int i = 0; i < c->nthreads; i++)
+		if (c->threads[i]->was_runnable && c->threads[i]->vruntime < c->min_vruntime)
+			c->min_vruntime = c->threads[i]->vruntime;
+}
+
+/* ---- the step ------------------------------------------------------------- */
+
+static void run_event(struct kit *k, struct sim_event *e)
+{
+	ev_cancel(k, e);
+	if (k->now < e->time)
+		k->now = e->time;
+	if (e->type == EV_HW) {
+		snprintf(k->event_running, sizeof(k->event_running), "hardware");
+		hw_event(k);
+	} else {
+		struct timer_list *t = e->obj;
+
+		if (!t->is_due) {
+			list_add_tail(&t->due, &k->cpu.timers_due);
+			t->is_due = true;
+		}
+		raise_softirq(k, TIMER_SOFTIRQ);
+	}
+}
+
+static struct net_device *irq_dev(struct kit *k)
+{
+	u32 p = k->cpu.irq_pending;
+
+	for (int i = 0; i < k->ndevs; i++)
+		if (p & (1u << i))
+			return k->devs[i];
+	return NULL;
+}
+
+/* CPU work available now, in priority order; runs one piece. */
+static bool cpu_work(struct kit *k)
+{
+	struct cpu *c = &k->cpu;
+	struct kthread *t;
+
+	if (c->irq_pending && !c->irq_off) {
+		struct net_device *dev = irq_dev(k);
+
+		hw_catch_up(k);
+		if (dev && nic_irq_deliverable(dev->nic))
+			nic_irq_deliver(k, dev->nic);
+		else if (dev)
+			c->irq_pending &= ~(1u << dev->ifindex);
+		return true;
+	}
+	if (c->softirq_pending & (1u << TIMER_SOFTIRQ)) {
+		hw_catch_up(k);
+		run_timers(k);
+		return true;
+	}
+	if (k->auto_mode && !c->ksoftirqd_on && (c->softirq_pending & NET_SOFTIRQS)) {
+		hw_catch_up(k);
+		return net_softirq_step(k);
+	}
+	t = pick_thread(k);
+	if (t) {
+		hw_catch_up(k);
+		run_thread(k, t);
+		return true;
+	}
+	return false;
+}
+
+int kit_step(struct kit *k)
+{
+	struct sim_event *e;
+
+	kit_enter(k);
+	e = ev_peek(k);
+	if (e && e->time <= k->now) {
+		run_event(k, e);
+	} else if (cpu_work(k)) {
+		/* ran */
+	} else if (e) {
+		run_event(k, e);
+	} else {
+		return 0;
+	}
+	k->steps++;
+	k->event_running[0] = '\0';
+	return 1;
+}
+
+u64 kit_run(struct kit *k, u64 max_steps, u64 until_ns, enum kit_stop *why)
+{
+	u64 n = 0;
+	enum kit_stop stop = KIT_STOP_IDLE;
+
+	kit_enter(k);
+	k->stop_requested = 0;
+	for (;;) {
+		struct sim_event *e;
+
+		if (max_steps && n >= max_steps) {
+			stop = KIT_STOP_STEPS;
+			break;
+		}
+		if (k->stop_requested) {
+			stop = KIT_STOP_ASKED;
+			break;
+		}
+		if (until_ns) {
+			if (k->now >= until_ns) {
+				stop = KIT_STOP_TIME;
+				break;
+			}
+			/* idle until the deadline: time passes without a step */
+			e = ev_peek(k);
+			if (!kit_has_cpu_work(k) && (!e || e->time > until_ns)) {
+				k->now = until_ns;
+				hw_catch_up(k);
+				stop = KIT_STOP_TIME;
+				break;
+			}
+		}
+		if (!kit_step(k)) {
+			stop = KIT_STOP_IDLE;
+			break;
+		}
+		n++;
+	}
+	if (why)
+		*why = stop;
+	return n;
+}
+
+void kit_request_stop(struct kit *k)
+{
+	k->stop_requested = 1;
+}
+
+bool kit_has_cpu_work(struct kit *k)
+{
+	struct cpu *c = &k->cpu;
+
+	if ((c->irq_pending && !c->irq_off) || (c->softirq_pending & (1u << TIMER_SOFTIRQ)))
+		return true;
+	if (k->auto_mode && (c->softirq_pending & NET_SOFTIRQS))
+		return true;
+	for (int i = 0; i < c->nthreads; i++)
+		if (c->threads[i]->runnable(k, c->threads[i]))
+			return true;
+	return false;
+}
+
+void kit_set_auto(struct kit *k, bool on)
+{
+	k->auto_mode = on;
+}
+
+bool kit_get_auto(const struct kit *k)
+{
+	return k->auto_mode;
+}
+
+void kit_set_hw_steps(struct kit *k, bool on)
+{
+	k->hw_steps = on;
+	hw_update(k);
+}

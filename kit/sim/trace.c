@@ -1,0 +1,88 @@
+/* trace.c - the trace ring: fixed-size binary records, kept until overwritten. */
+#include <stdlib.h>
+
+#include "kit.h"
+
+/*
+ * Every state change writes one 32-byte record into a power-of-two ring
+ * (free-running counter, masked when indexing). Nothing is formatted here:
+ * trace_fmt.c turns a record into text only when a client asks. The one
+ * subscriber (the shell, the view) sees each record as it is written.
+ */
+
+#define TRACE_SIZE (1u << 16)
+
+struct trace {
+	struct trace_rec rec[TRACE_SIZE];
+	u64 head; /* records written so far */
+	trace_cb cb;
+	void *cb_arg;
+};
+
+void trace_init(struct kit *k)
+{
+	k->trace = calloc(1, sizeof(*k->trace));
+}
+
+void trace_reset(struct kit *k)
+{
+	k->trace->head = 0;
+}
+
+void trace_free(struct kit *k)
+{
+	free(k->trace);
+	k->trace = NULL;
+}
+
+void trace_emit(struct kit *k, u64 t, enum trace_type type, const struct net_device *dev,
+		u32 a, u32 b, u32 c, u32 d)
+{
+	struct trace *tr = k->trace;
+	struct trace_rec *r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
+
+	r->t = t;
+	r->type = (u16)type;
+	r->dev = dev ? (u8)dev->ifindex : 0xff;
+	r->ctx = (u8)k->cpu.ctx;
+	r->a = a;
+	r->b = b;
+	r->c = c;
+	r->d = d;
+	if (tr->cb)
+		tr->cb(r, tr->cb_arg);
+}
+
+void kit_trace_subscribe(struct kit *k, trace_cb cb, void *arg)
+{
+	k->trace->cb = cb;
+	k->trace->cb_arg = arg;
+}
+
+u64 kit_trace_total(const struct kit *k)
+{
+	return k->trace->head;
+}
+
+size_t kit_trace_count(const struct kit *k)
+{
+	return k->trace->head < TRACE_SIZE ? (size_t)k->trace->head : TRACE_SIZE;
+}
+
+const struct trace_rec *kit_trace_at(const struct kit *k, size_t i)
+{
+	const struct trace *tr = k->trace;
+	u64 first = tr->head - kit_trace_count(k);
+
+	if (i >= kit_trace_count(k))
+		return NULL;
+	return &tr->rec[(first + i) & (TRACE_SIZE - 1)];
+}
+
+void kit_trace_lro(struct net_device *dev, int what, u32 flow, u32 pkts, u32 bytes)
+{
+	static const enum trace_type type[3] = { TR_LRO_AGGR, TR_LRO_FLUSH, TR_LRO_NODESC };
+
+	if (what >= 0 && what < 3)
+		TRACE(dev->kit, type[what], dev, flow, pkts, bytes, 0);
+}

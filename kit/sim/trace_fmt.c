@@ -1,0 +1,181 @@
+/* trace_fmt.c - turn a trace record into a kernel-log line, only when asked. */
+#include <stdio.h>
+
+#include "kit.h"
+
+static const char *icr_names(u32 v, char *buf, size_t len)
+{
+	static const struct { u32 bit; const char *name; } bits[] = {
+		{ E1000_ICR_TXDW, "TXDW" }, { E1000_ICR_TXQE, "TXQE" }, { E1000_ICR_LSC, "LSC" },
+		{ E1000_ICR_RXDMT0, "RXDMT0" }, { E1000_ICR_RXO, "RXO" }, { E1000_ICR_RXT0, "RXT0" },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(bits); i++) {
+		if (!(v & bits[i].bit))
+			continue;
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "", bits[i].name);
+	}
+	if (!n)
+		snprintf(buf, len, "0");
+	return buf;
+}
+
+static const char *softirq_name(u32 nr)
+{
+	return nr == NET_TX_SOFTIRQ ? "NET_TX" : nr == NET_RX_SOFTIRQ ? "NET_RX" : "TIMER";
+}
+
+static const char *proto_name(u32 p)
+{
+	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" : p == IPPROTO_ICMP ? "ICMP" : "other";
+}
+
+static const char *stream_err_name(u32 kind)
+{
+	static const char *names[] = { "gap: data missing", "out of order", "corrupt payload",
+				       "duplicate" };
+
+	return kind < ARRAY_SIZE(names) ? names[kind] : "error";
+}
+
+/* The message after "name: "; returns its length. */
+static int message(const struct kit *k, const struct trace_rec *r, char *b, size_t n)
+{
+	char x[64], y[64];
+
+	switch ((enum trace_type)r->type) {
+	case TR_SKB_ALLOC:
+		return snprintf(b, n, "skb#%u allocated, len %u", r->a, r->b);
+	case TR_SKB_FREE:
+		return snprintf(b, n, "skb#%u freed", r->a);
+	case TR_QDISC_ENQ:
+		return snprintf(b, n, "qdisc enqueue skb#%u, qlen %u", r->a, r->b);
+	case TR_QDISC_DROP:
+		return snprintf(b, n, "qdisc full (qlen %u = tx_queue_len): skb#%u dropped", r->b, r->a);
+	case TR_QDISC_DEQ:
+		if (r->b > 1)
+			return snprintf(b, n, "qdisc dequeue skb#%u and %u more, qlen %u", r->a,
+					r->b - 1, r->c);
+		return snprintf(b, n, "qdisc dequeue skb#%u, qlen %u", r->a, r->c);
+	case TR_REQUEUE:
+		return snprintf(b, n, "skb#%u requeued at the head of the qdisc", r->a);
+	case TR_XMIT:
+		if (!r->a)
+			return snprintf(b, n, "hard_start_xmit(NULL): send skb_blist -> %s",
+					r->b ? "NETDEV_TX_BUSY" : "NETDEV_TX_OK");
+		return snprintf(b, n, "hard_start_xmit skb#%u%s -> %s", r->a,
+				r->c ? " (xmit_more)" : "", r->b ? "NETDEV_TX_BUSY" : "NETDEV_TX_OK");
+	case TR_TX_BUSY:
+		return snprintf(b, n, "NETDEV_TX_BUSY for skb#%u: the queue should have been "
+				"stopped before the ring filled", r->a);
+	case TR_BATCH:
+		return snprintf(b, n, "hard_batch_xmit: %u skbs, xmit_win now %d", r->a, (int)r->b);
+	case TR_PREP:
+		return snprintf(b, n, "hard_prep_xmit skb#%u -> %d", r->a, (int)r->b);
+	case TR_TX_POST:
+		return snprintf(b, n, "TX desc %u posted, len %u%s%s", r->a, r->b,
+				(r->c & E1000_TXD_CMD_EOP) ? " EOP" : "",
+				(r->c & E1000_TXD_CMD_RS) ? " RS" : "");
+	case TR_TDT:
+		return snprintf(b, n, "TDT %u->%u (doorbell)", r->a, r->b);
+	case TR_TX_DD:
+		return snprintf(b, n, "TX desc %u DD, TDH %u->%u", r->a, r->b, r->c);
+	case TR_QUEUE_STOP:
+		return snprintf(b, n, "netif_stop_queue (%u descriptors free)", r->a);
+	case TR_QUEUE_WAKE:
+		return snprintf(b, n, "netif_wake_queue (%u descriptors free)", r->a);
+	case TR_QUEUE_START:
+		return snprintf(b, n, "netif_start_queue");
+	case TR_WATCHDOG:
+		return snprintf(b, n, "NETDEV WATCHDOG: transmit queue 0 timed out (stopped %u ms)",
+				r->a);
+	case TR_RX_DMA:
+		return snprintf(b, n, "RX desc %u DD, len %u, RDH %u->%u", r->a, r->d, r->b, r->c);
+	case TR_RX_MISSED:
+		return snprintf(b, n, "RX frame (%u bytes) dropped: no free descriptor", r->a);
+	case TR_RDT:
+		return snprintf(b, n, "RDT %u->%u (doorbell)", r->a, r->b);
+	case TR_IRQ_RAISE:
+		return snprintf(b, n, "ICR |= %s", icr_names(r->a, x, sizeof(x)));
+	case TR_IRQ:
+		return snprintf(b, n, "IRQ %u: interrupt, ICR %s", r->b, icr_names(r->a, x, sizeof(x)));
+	case TR_ICR_READ:
+		return snprintf(b, n, "ICR read: %s (now clear)", icr_names(r->a, x, sizeof(x)));
+	case TR_IMS:
+		return snprintf(b, n, "%s %s: interrupts enabled %s", r->b ? "IMS" : "IMC",
+				icr_names(r->c, x, sizeof(x)), icr_names(r->a, y, sizeof(y)));
+	case TR_NAPI_SCHED:
+		if (r->a)
+			return snprintf(b, n, "napi_schedule: already scheduled, MISSED set");
+		return snprintf(b, n, "%s: on the poll list, NET_RX raised",
+				r->b ? "netif_rx_schedule" : "napi_schedule");
+	case TR_POLL:
+		if (r->d)
+			return snprintf(b, n, "poll(dev, budget %u) did %u -> returns %d", r->a, r->b,
+					(int)r->c);
+		return snprintf(b, n, "poll(napi, budget %u) -> %u", r->a, r->b);
+	case TR_NAPI_DONE:
+		return snprintf(b, n, "%s(%u)%s", r->c ? "netif_rx_complete" : "napi_complete_done",
+				r->a, r->c ? "" : r->b ? " -> true" : " -> false (MISSED: poll again)");
+	case TR_SOFTIRQ:
+		return snprintf(b, n, "%s softirq: budget %u", softirq_name(r->a), r->b);
+	case TR_SQUEEZE:
+		return snprintf(b, n, "net_rx_action: time_squeeze (budget left %d, %u us used)",
+				(int)r->a, r->b);
+	case TR_NETIF_RX:
+		return snprintf(b, n, "netif_rx skb#%u, backlog %u", r->a, r->b);
+	case TR_BACKLOG_DROP:
+		return snprintf(b, n, "netif_rx: backlog full, skb#%u dropped", r->a);
+	case TR_RECEIVE:
+		return snprintf(b, n, "netif_receive_skb skb#%u %s, %u bytes", r->a, proto_name(r->b),
+				r->c);
+	case TR_SOCK:
+		return snprintf(b, n, "socket: flow %u, %u bytes (seq %u)", r->a, r->b, r->c);
+	case TR_SOCK_DROP:
+		return snprintf(b, n, "socket: receive queue full, flow %u skb dropped", r->a);
+	case TR_APP:
+		return snprintf(b, n, "app: read %u skbs, %u bytes", r->a, r->b);
+	case TR_LRO_AGGR:
+		return snprintf(b, n, "LRO: flow %u aggregated, %u packets, %u bytes", r->a, r->b, r->c);
+	case TR_LRO_FLUSH:
+		return snprintf(b, n, "LRO: flow %u flushed, %u packets, %u bytes", r->a, r->b, r->c);
+	case TR_LRO_NODESC:
+		return snprintf(b, n, "LRO: no free descriptor for flow %u (no_desc)", r->a);
+	case TR_ICMP:
+		return snprintf(b, n, "ICMP echo %s id %u seq %u", r->a == ICMP_ECHO ? "request" : "reply",
+				r->b, r->c);
+	case TR_WIRE:
+		return snprintf(b, n, "wire: %u-byte frame %s", r->a, r->b ? "delivered" : "lost");
+	case TR_STREAM_ERR:
+		return snprintf(b, n, "stream error: flow %u expected seq %u, got %u (%s)", r->a, r->b,
+				r->c, stream_err_name(r->d));
+	case TR_BUG:
+		return snprintf(b, n, "BUG: %s", kit_rule_name((enum kit_rule)r->a));
+	case TR_WARN:
+		return snprintf(b, n, "WARNING: %s", kit_rule_name((enum kit_rule)r->a));
+	case TR_NOTE:
+		return snprintf(b, n, "note %u: %u %u %u", r->a, r->b, r->c, r->d);
+	case TR_NONE:
+	case TR_NR:
+		break;
+	}
+	(void)k;
+	return snprintf(b, n, "record %u", r->type);
+}
+
+size_t kit_trace_format(const struct kit *k, const struct trace_rec *r, char *buf, size_t len)
+{
+	const char *who = "kernel";
+	int n;
+
+	if (r->dev != 0xff && r->dev < k->ndevs)
+		who = k->devs[r->dev]->name;
+	n = snprintf(buf, len, "[%5llu.%06llu] %s: ", (unsigned long long)(r->t / NSEC_PER_SEC),
+		     (unsigned long long)(r->t % NSEC_PER_SEC / NSEC_PER_USEC), who);
+	if (n < 0 || (size_t)n >= len)
+		return len ? len - 1 : 0;
+	n += message(k, r, buf + n, len - (size_t)n);
+	return (size_t)n < len ? (size_t)n : len - 1;
+}
