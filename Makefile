@@ -33,9 +33,12 @@ SHELL_MAIN := shell/main.c
 SHELL_LIB_SRC := $(filter-out $(SHELL_MAIN),$(SHELL_SRC))
 KIT_TEST_SRC := $(sort $(wildcard tests/kit/*.c))
 SHELL_TEST_SRC := $(sort $(wildcard tests/shell/*.c tests/view/*.c))
-HDRS := $(wildcard kit/include/ringkit/*.h kit/*.h kit/*/*.h shell/*.h shell/view/*.h tests/*.h)
+HDRS := $(wildcard kit/include/ringkit/*.h kit/*.h kit/*/*.h shell/*.h shell/view/*.h tests/*.h tests/*/*.h)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+# make V=1 shows the commands
+Q := $(if $(V),,@)
+say = $(if $(V),,@echo "  $(1)	$(2)")
 
 KIT_OBJ := $(call obj,$(KIT_SRC))
 SOL_OBJ := $(call obj,$(SOL_SRC))
@@ -90,45 +93,54 @@ deps-test: deps-build
 # ---- objects -------------------------------------------------------------------
 $(BUILD)/obj/%.o: %.c $(HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(PIC) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(PIC) -c $< -o $@
 
 $(BUILD)/libringkit.a: $(KIT_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libsolutions.a: $(SOL_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libshell.a: $(SHELL_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # The shell exports its symbols (-rdynamic) so a driver .so loaded with
 # `driver FILE.so` resolves kit functions against it.
 LINK_KIT = -Wl,--whole-archive $(BUILD)/libsolutions.a -Wl,--no-whole-archive $(BUILD)/libringkit.a
 
 $(BIN_RINGLAB): $(call obj,$(SHELL_MAIN)) $(BUILD)/libshell.a $(BUILD)/libringkit.a $(BUILD)/libsolutions.a
-	$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(SHELL_MAIN)) $(BUILD)/libshell.a $(LINK_KIT) \
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(SHELL_MAIN)) $(BUILD)/libshell.a $(LINK_KIT) \
 		$(LDLIBS_SHELL) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
 
 $(BIN_BENCH): $(call obj,tests/bench/bench_main.c) $(BUILD)/libringkit.a $(BUILD)/libsolutions.a
-	$(CC) $(CFLAGS_ALL) $< $(LINK_KIT) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) $< $(LINK_KIT) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
 
 $(BIN_KIT_TESTS): $(call obj,$(KIT_TEST_SRC)) $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | deps-test
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(KIT_TEST_SRC)) $(LINK_KIT) $(LDLIBS_TEST) \
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(KIT_TEST_SRC)) $(LINK_KIT) $(LDLIBS_TEST) \
 		$(LDLIBS_KIT) $(XLDFLAGS) -o $@
 
 $(BIN_SHELL_TESTS): $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | deps-test
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(LINK_KIT) \
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(LINK_KIT) \
 		$(LDLIBS_TEST) $(LDLIBS_SHELL) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
 
 # Test drivers: lab functions in a .so, loaded with `driver FILE.so`.
 $(BUILD)/tests/drivers/%.so: tests/drivers/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fPIC -shared -Wl,-Bsymbolic $< -o $@
+	$(call say,SO,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fPIC -shared -Wl,-Bsymbolic $< -o $@
 
 # ---- running ----------------------------------------------------------------------
 run: all

@@ -147,7 +147,8 @@ struct kit {
 	bool lab_loaded[32];
 	const char *lab_running;	/* lab function executing now */
 	struct net_device *dev_running;	/* device it runs for */
-	char event_running[96];		/* what the step is doing */
+	const char *ev_what;		/* what the step is doing ("NET_RX softirq") */
+	const char *ev_name;		/* ... and for whom (a device, a thread), or NULL */
 	/* capture */
 	struct kit_pcap *pcap;
 };
@@ -168,6 +169,12 @@ enum kit_knob {
 };
 
 extern struct kit *kit_current;
+static inline void kit_doing(struct kit *k, const char *what, const char *name)
+{
+	k->ev_what = what;
+	k->ev_name = name;
+}
+
 static inline struct kit *kit_enter(struct kit *k)
 {
 	kit_current = k;

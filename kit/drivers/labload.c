@@ -96,7 +96,12 @@ const char *kit_driver_fn_running(const struct kit *k)
 
 void kit_event_running(const struct kit *k, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", k->event_running[0] ? k->event_running : "a shell command");
+	if (!k->ev_what)
+		snprintf(buf, len, "a shell command");
+	else if (k->ev_name)
+		snprintf(buf, len, "%s %s", k->ev_what, k->ev_name);
+	else
+		snprintf(buf, len, "%s", k->ev_what);
 }
 
 struct net_device *kit_dev_running(const struct kit *k)

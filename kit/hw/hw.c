@@ -19,6 +19,8 @@
  * up in one go. Both give the same machine at every step that runs.
  */
 
+static void hw_schedule(struct kit *k, u64 next);
+
 struct nic *nic_of(struct net_device *dev)
 {
 	return dev->nic;
@@ -39,8 +41,7 @@ struct nic *nic_create(struct kit *k, struct net_device *dev, int index)
 	hw->dev = dev;
 	hw->index = index;
 	hw->irq_at = KIT_NEVER;
-	for (int b = 0; b < NIC_CAUSES; b++)
-		hw->cause_at[b] = KIT_NEVER;
+	nic_cause_cancel(hw, -1);
 	return hw;
 }
 
@@ -66,10 +67,12 @@ void nic_destroy(struct nic *hw)
 
 void hw_sync(struct kit *k)
 {
+	u64 bt;
+
 	for (;;) {
 		struct nic *best = NULL;
-		u64 bt = KIT_NEVER;
 
+		bt = KIT_NEVER;
 		for (int i = 0; i < k->ndevs; i++) {
 			struct nic *hw = k->devs[i]->nic;
 			u64 t;
@@ -86,7 +89,7 @@ void hw_sync(struct kit *k)
 			break;
 		nic_advance(best, bt);
 	}
-	hw_update(k);
+	hw_schedule(k, bt);
 }
 
 /* Lazy mode: the earliest change the CPU could notice, or the last change. */
@@ -137,9 +140,24 @@ static u64 lazy_time(struct kit *k)
 	return t;
 }
 
+/* Keep hw_ev at the next change (hw steps) or the next one that matters. */
+static void hw_schedule(struct kit *k, u64 next)
+{
+	u64 at;
+
+	k->hw_next = next;
+	at = k->hw_steps ? next : (next == KIT_NEVER ? KIT_NEVER : lazy_time(k));
+	if (at != KIT_NEVER && at < next)
+		at = next;
+	if (at == KIT_NEVER)
+		ev_cancel(k, &k->hw_ev);
+	else
+		ev_schedule(k, &k->hw_ev, at);
+}
+
 void hw_update(struct kit *k)
 {
-	u64 next = KIT_NEVER, at;
+	u64 next = KIT_NEVER;
 
 	for (int i = 0; i < k->ndevs; i++) {
 		u64 t;
@@ -150,14 +168,7 @@ void hw_update(struct kit *k)
 		if (t < next)
 			next = t;
 	}
-	k->hw_next = next;
-	at = k->hw_steps ? next : (next == KIT_NEVER ? KIT_NEVER : lazy_time(k));
-	if (at != KIT_NEVER && at < next)
-		at = next;
-	if (at == KIT_NEVER)
-		ev_cancel(k, &k->hw_ev);
-	else
-		ev_schedule(k, &k->hw_ev, at);
+	hw_schedule(k, next);
 }
 
 void hw_event(struct kit *k)

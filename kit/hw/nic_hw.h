@@ -47,6 +47,7 @@ struct nic {
 
 	/* interrupts */
 	u64 cause_at[NIC_CAUSES]; /* delayed causes: when they reach ICR */
+	u64 cause_min;		/* the earliest of them */
 	u64 irq_at;		/* line asserts then (KIT_NEVER: not due) */
 	bool asserted;
 	u64 last_irq;		/* last assertion, for ITR */
@@ -70,6 +71,7 @@ struct nic {
 
 /* hw/nic_regs.c */
 void nic_raise(struct nic *hw, u32 cause, u64 at);
+void nic_cause_cancel(struct nic *hw, int bit); /* KIT_NEVER for one, -1 all */
 void nic_irq_update(struct nic *hw);
 u64 nic_next_change(const struct nic *hw);
 void nic_advance(struct nic *hw, u64 t);

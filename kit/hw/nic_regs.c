@@ -64,6 +64,8 @@ void nic_raise(struct nic *hw, u32 cause, u64 at)
 
 		if (at < hw->cause_at[b])
 			hw->cause_at[b] = at;
+		if (at < hw->cause_min)
+			hw->cause_min = at;
 		return;
 	}
 	if (cause & E1000_ICR_RXT0)
@@ -73,6 +75,17 @@ void nic_raise(struct nic *hw, u32 cause, u64 at)
 		trace_emit(k, at, TR_IRQ_RAISE, hw->dev, cause, 0, 0, 0);
 	}
 	nic_irq_update(hw);
+}
+
+void nic_cause_cancel(struct nic *hw, int bit)
+{
+	hw->cause_min = KIT_NEVER;
+	for (int b = 0; b < NIC_CAUSES; b++) {
+		if (bit < 0 || b == bit)
+			hw->cause_at[b] = KIT_NEVER;
+		if (hw->cause_at[b] < hw->cause_min)
+			hw->cause_min = hw->cause_at[b];
+	}
 }
 
 static void assert_line(struct nic *hw, u64 t)
@@ -87,11 +100,8 @@ static void assert_line(struct nic *hw, u64 t)
 
 u64 nic_next_change(const struct nic *hw)
 {
-	u64 t = hw->irq_at;
+	u64 t = hw->irq_at < hw->cause_min ? hw->irq_at : hw->cause_min;
 
-	for (int b = 0; b < NIC_CAUSES; b++)
-		if (hw->cause_at[b] < t)
-			t = hw->cause_at[b];
 	if (hw->tdh != hw->tx_sched && hw->tx_done[hw->tdh] < t)
 		t = hw->tx_done[hw->tdh];
 	for (int i = 0; i < hw->nsrc; i++)
@@ -108,11 +118,13 @@ void nic_advance(struct nic *hw, u64 t)
 
 	/* hardware work happens at its own time, not the CPU's */
 	k->now = t;
-	for (int b = 0; b < NIC_CAUSES; b++) {
-		if (hw->cause_at[b] == t) {
-			hw->cause_at[b] = KIT_NEVER;
-			nic_raise(hw, 1u << b, t);
-			goto out;
+	if (hw->cause_min == t) {
+		for (int b = 0; b < NIC_CAUSES; b++) {
+			if (hw->cause_at[b] == t) {
+				nic_cause_cancel(hw, b);
+				nic_raise(hw, 1u << b, t);
+				goto out;
+			}
 		}
 	}
 	if (hw->irq_at == t) {
@@ -227,8 +239,7 @@ static void nic_reset(struct nic *hw)
 	hw->icr = hw->ims = 0;
 	hw->tdh = hw->tdt = hw->tx_sched = 0;
 	hw->rdh = hw->rdt = 0;
-	for (int b = 0; b < NIC_CAUSES; b++)
-		hw->cause_at[b] = KIT_NEVER;
+	nic_cause_cancel(hw, -1);
 	nic_irq_update(hw);
 }
 
@@ -247,6 +258,8 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 			kit_bug(k, hw->dev, RULE_DMA_FAULT);
 			break;
 		}
+		if (val == hw->rdt)
+			break;
 		TRACE(k, TR_RDT, hw->dev, hw->rdt, val, 0, 0);
 		/* the driver wrote one descriptor per buffer it posts */
 		sim_charge_n(k, COST_DESC, (val + hw->rx_count - hw->rdt) % hw->rx_count);
@@ -303,7 +316,9 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 	case E1000_RXFR: hw->rxfr = val & 0xffff; break;
 	default: break;
 	}
-	hw_update(k);
+	/* a tail write only adds later work, unless the engine was idle */
+	if ((reg != E1000_TDT && reg != E1000_RDT) || nic_next_change(hw) < k->hw_next)
+		hw_update(k);
 }
 
 /* ---- DMA -------------------------------------------------------------------- */

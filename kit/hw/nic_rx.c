@@ -98,7 +98,7 @@ static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char 
 	if (!hw->rx_unsignalled++)
 		hw->rx_first = t;
 	if ((hw->rxfr && hw->rx_unsignalled >= hw->rxfr) || (!hw->rxfr && !hw->rdtr)) {
-		hw->cause_at[__builtin_ctz(E1000_ICR_RXT0)] = KIT_NEVER;
+		nic_cause_cancel(hw, __builtin_ctz(E1000_ICR_RXT0));
 		hw->rx_unsignalled = 0;
 		nic_raise(hw, E1000_ICR_RXT0, t);
 	} else if (hw->rdtr) {

@@ -61,6 +61,8 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 		kit_bug(k, hw->dev, RULE_DMA_FAULT);
 		return;
 	}
+	if (val == hw->tdt)
+		return; /* nothing new: the NIC has nothing to fetch */
 	owned = (hw->tdt + count - hw->tdh) % count;
 	posted = (val + count - hw->tdt) % count;
 	if (posted > count - 1 - owned) {

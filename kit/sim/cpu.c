@@ -143,7 +143,7 @@ static void run_timers(struct kit *k)
 
 		list_del_init(&t->due);
 		t->is_due = false;
-		snprintf(k->event_running, sizeof(k->event_running), "timer %s", t->name);
+		kit_doing(k, "timer", t->name);
 		t->function(t);
 	}
 	cpu_leave(k, prev);
@@ -160,12 +160,12 @@ static bool net_softirq_step(struct kit *k)
 	prev = cpu_enter(k, CTX_SOFTIRQ);
 	if (c->softirq_pending & (1u << NET_TX_SOFTIRQ)) {
 		c->softirq_pending &= ~(1u << NET_TX_SOFTIRQ);
-		snprintf(k->event_running, sizeof(k->event_running), "NET_TX softirq");
+		kit_doing(k, "NET_TX softirq", NULL);
 		net_tx_action(k);
 	} else {
 		bool round_was_open = k->sd.rx_round;
 
-		snprintf(k->event_running, sizeof(k->event_running), "NET_RX softirq");
+		kit_doing(k, "NET_RX softirq", NULL);
 		net_rx_step(k);
 		/* a round that ended with work left is a __do_softirq restart */
 		if (round_was_open && !k->sd.rx_round && net_rx_pending(k))
@@ -241,7 +241,7 @@ static void run_thread(struct kit *k, struct kthread *t)
 	if (c->last && c->last != t)
 		sim_charge(k, COST_CTXSW);
 	c->last = t;
-	snprintf(k->event_running, sizeof(k->event_running), "process %s", t->name);
+	kit_doing(k, "process", t->name);
 	t->run(k, t);
 	t->vruntime += k->now - t0;
 	t->ns += k->now - t0;
@@ -260,7 +260,7 @@ static void run_event(struct kit *k, struct sim_event *e)
 	if (k->now < e->time)
 		k->now = e->time;
 	if (e->type == EV_HW) {
-		snprintf(k->event_running, sizeof(k->event_running), "hardware");
+		kit_doing(k, "hardware event", NULL);
 		hw_event(k);
 	} else {
 		struct timer_list *t = e->obj;
@@ -333,7 +333,7 @@ int kit_step(struct kit *k)
 		return 0;
 	}
 	k->steps++;
-	k->event_running[0] = '\0';
+	kit_doing(k, NULL, NULL);
 	return 1;
 }
 

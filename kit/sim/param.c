@@ -51,7 +51,7 @@ static const struct kit_param_desc params[P_NR] = {
 			 "pfifo enqueue + dequeue of one skb", ASSUME },
 	[COST_STACK_RX] = { "stack_rx", PARAM_COST, "ns", 500, 0, BIG,
 			    "IP + TCP/UDP receive work per skb passed up", ASSUME },
-	[COST_LRO] = { "lro", PARAM_COST, "ns", 30, 0, BIG, "LRO session lookup + merge per packet",
+	[COST_LRO] = { "lro_merge", PARAM_COST, "ns", 30, 0, BIG, "LRO session lookup + merge per packet",
 		       ASSUME },
 	[COST_APP_RX] = { "app_rx", PARAM_COST, "ns", 500, 0, BIG,
 			  "the application's recv() of one skb", ASSUME },

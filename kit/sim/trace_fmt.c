@@ -111,15 +111,22 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 			return snprintf(b, n, "napi_schedule: already scheduled, MISSED set");
 		return snprintf(b, n, "%s: on the poll list, NET_RX raised",
 				r->b ? "netif_rx_schedule" : "napi_schedule");
+	case TR_POLL_START:
+		if (r->d)
+			return snprintf(b, n, "poll(dev, &budget): *budget %u, quota %u", r->a, r->b);
+		return snprintf(b, n, "poll(napi, budget %u)", r->a);
 	case TR_POLL:
 		if (r->d)
-			return snprintf(b, n, "poll(dev, budget %u) did %u -> returns %d", r->a, r->b,
-					(int)r->c);
-		return snprintf(b, n, "poll(napi, budget %u) -> %u", r->a, r->b);
+			return snprintf(b, n, "poll done: %u packets, returns %d (%s)", r->b, (int)r->c,
+					r->c ? "more to do" : "completed");
+		return snprintf(b, n, "poll returns %u of budget %u%s", r->b, r->a,
+				r->b >= r->a ? ": poll me again" : "");
 	case TR_NAPI_DONE:
 		return snprintf(b, n, "%s(%u)%s", r->c ? "netif_rx_complete" : "napi_complete_done",
 				r->a, r->c ? "" : r->b ? " -> true" : " -> false (MISSED: poll again)");
 	case TR_SOFTIRQ:
+		if (r->a == NET_TX_SOFTIRQ)
+			return snprintf(b, n, "NET_TX softirq: qdisc_run, qlen %u", r->b);
 		return snprintf(b, n, "%s softirq: budget %u", softirq_name(r->a), r->b);
 	case TR_SQUEEZE:
 		return snprintf(b, n, "net_rx_action: time_squeeze (budget left %d, %u us used)",

@@ -206,6 +206,25 @@ void kit_dev_mark_broken(struct kit *k, struct net_device *dev);
 struct net_device *kit_dev_running(const struct kit *k);
 bool kit_dev_broken(const struct net_device *dev);
 
+/* ---- benchmarks --------------------------------------------------------------
+ * Each scenario runs the simulator flat out on one core and measures wall
+ * time; a bare power-of-two SPSC ring moving the same number of elements in
+ * the same run gives the yardstick (ratio = bare_ring_pps / sim_pps). */
+struct bench_row {
+	char name[32];		/* "tx-64-nobatch", "rx-1500-lro", ... */
+	u64 packets;		/* simulated packets */
+	double wall_s;		/* wall seconds for them */
+	double sim_pps;		/* simulated packets per wall second */
+	double ns_per_pkt;	/* wall ns per simulated packet */
+	double bare_ring_pps;	/* bare ring elements per wall second */
+	double ratio;		/* bare_ring_pps / sim_pps */
+	u64 peak_rss_kib;	/* peak resident memory after the run */
+};
+int kit_bench_count(void);
+const char *kit_bench_name(int i);
+/* packets 0 = the scenario's default. Returns 0, or -EINVAL for an unknown name. */
+int kit_bench_run(const char *name, u64 packets, struct bench_row *out);
+
 /* ---- experiments ------------------------------------------------------------ */
 
 #define EXP_MAX_COLS 10

@@ -129,6 +129,7 @@ enum trace_type {
 	TR_ICR_READ,	/* a=value */
 	TR_IMS,		/* a=mask after, b=1 set / 0 clear */
 	TR_NAPI_SCHED,	/* a=missed (1) or scheduled (0) */
+	TR_POLL_START,	/* a=budget, b=quota, d=era (1 classic) */
 	TR_POLL,	/* a=budget, b=work, c=ret, d=era */
 	TR_NAPI_DONE,	/* a=work_done, b=rearm */
 	TR_SOFTIRQ,	/* a=softirq nr, b=budget left */

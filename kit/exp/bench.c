@@ -1,0 +1,196 @@
+/* bench.c - how fast the simulator runs: scenarios measured against a bare ring in the same run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "kit.h"
+
+/*
+ * Each scenario builds a fresh machine, turns the per-change hardware steps
+ * off (the hardware catches up at the next interrupt instead; the result is
+ * the same) and runs packets through until the machine is idle. The wall
+ * time of that run gives simulated packets per wall second. In the same
+ * process, right after, a bare single-producer/single-consumer ring of
+ * pointers (power-of-two size, free-running indices) moves as many elements,
+ * one enqueue and one dequeue each: the floor of any ring bookkeeping here.
+ */
+
+struct scenario {
+	const char *name;
+	u64 packets; /* default */
+	int (*setup)(struct kit *k, u64 packets, char *err, size_t errlen);
+	const char *what; /* counter that says how many packets went through */
+};
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int set(struct kit *k, struct net_device *dev, const char *name, long v, char *err,
+	       size_t errlen)
+{
+	return kit_param_set(k, dev, kit_param_find(name), v, err, errlen);
+}
+
+/* TX: sn0 sends into the sink; the driver reclaims on a throttled interrupt. */
+static int tx_setup(struct kit *k, u64 n, unsigned int len, enum tx_batch_mode mode, char *err,
+		    size_t errlen)
+{
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct kit_pkt p = { .len = len, .proto = IPPROTO_UDP };
+
+	if (set(k, NULL, "wire_peer", 0, err, errlen) ||
+	    set(k, sn0, "tx_ring", 1024, err, errlen) ||
+	    set(k, sn0, "itr", 20000, err, errlen) ||
+	    set(k, sn0, "batching", mode, err, errlen))
+		return -EINVAL;
+	return kit_sender_start(sn0, &p, n);
+}
+
+static int tx64_none(struct kit *k, u64 n, char *e, size_t l)
+{
+	return tx_setup(k, n, 60, TX_BATCH_NONE, e, l);
+}
+
+static int tx64_btx(struct kit *k, u64 n, char *e, size_t l)
+{
+	return tx_setup(k, n, 60, TX_BATCH_BTX, e, l);
+}
+
+static int tx64_more(struct kit *k, u64 n, char *e, size_t l)
+{
+	return tx_setup(k, n, 60, TX_BATCH_XMIT_MORE, e, l);
+}
+
+static int tx1500(struct kit *k, u64 n, char *e, size_t l)
+{
+	return tx_setup(k, n, 1514, TX_BATCH_NONE, e, l);
+}
+
+/* RX: a remote sender at line rate into sn1, NAPI (and LRO), nothing sent back. */
+static int rx_setup(struct kit *k, u64 n, unsigned int len, u8 proto, bool lro, long napi,
+		    u64 rate, char *err, size_t errlen)
+{
+	struct net_device *sn1 = kit_dev_by_name(k, "sn1");
+	struct pktgen_cfg c;
+
+	if (set(k, NULL, "wire_peer", 0, err, errlen) ||
+	    set(k, sn1, "rx_ring", 1024, err, errlen) ||
+	    set(k, sn1, "napi", napi, err, errlen) ||
+	    set(k, sn1, "lro", lro, err, errlen) ||
+	    set(k, NULL, "sock_rcvq", 4096, err, errlen))
+		return -EINVAL;
+	pktgen_cfg_default(&c);
+	c.count = n;
+	c.len = len;
+	c.proto = proto;
+	c.tcp_ts = proto == IPPROTO_TCP;
+	c.rate_pps = rate;
+	return kit_pktgen(sn1, &c, err, errlen);
+}
+
+/* Offered at a rate the simulated CPU keeps up with, so every frame is worked. */
+static int rx64_napi(struct kit *k, u64 n, char *e, size_t l)
+{
+	return rx_setup(k, n, 60, IPPROTO_UDP, false, SIMNIC_NAPI_MODERN, 500000, e, l);
+}
+
+static int rx1500_lro(struct kit *k, u64 n, char *e, size_t l)
+{
+	return rx_setup(k, n, 1514, IPPROTO_TCP, true, SIMNIC_NAPI_MODERN, 0, e, l);
+}
+
+/* Interrupt per frame at twice what the CPU can take: most are dropped. */
+static int rx64_overload(struct kit *k, u64 n, char *e, size_t l)
+{
+	return rx_setup(k, n, 60, IPPROTO_UDP, false, SIMNIC_NONAPI, 1000000, e, l);
+}
+
+static const struct scenario scenarios[] = {
+	{ "tx-64-nobatch", 2000000, tx64_none, "hw_tx_frames" },
+	{ "tx-64-btx", 2000000, tx64_btx, "hw_tx_frames" },
+	{ "tx-64-xmit_more", 2000000, tx64_more, "hw_tx_frames" },
+	{ "tx-1500", 1000000, tx1500, "hw_tx_frames" },
+	{ "rx-64-napi", 2000000, rx64_napi, "hw_rx_frames" },
+	{ "rx-1500-lro", 1000000, rx1500_lro, "hw_rx_frames" },
+	{ "rx-64-irq-overload", 1000000, rx64_overload, "hw_rx_frames" },
+};
+
+int kit_bench_count(void)
+{
+	return (int)ARRAY_SIZE(scenarios);
+}
+
+const char *kit_bench_name(int i)
+{
+	return i >= 0 && i < kit_bench_count() ? scenarios[i].name : NULL;
+}
+
+/* The yardstick: n pointers through a 1024-slot SPSC ring, one at a time. */
+static double bare_ring_pps(u64 n)
+{
+	enum { SIZE = 1024, MASK = SIZE - 1 };
+	static void *ring[SIZE];
+	volatile u64 sink = 0;
+	u64 head = 0, tail = 0;
+	double t0 = wall_now(), dt;
+
+	for (u64 i = 0; i < n; i++) {
+		ring[head++ & MASK] = (void *)(uintptr_t)(i + 1);
+		if (head - tail > SIZE / 2 || i + 1 == n)
+			while (tail != head)
+				sink += (uintptr_t)ring[tail++ & MASK];
+	}
+	dt = wall_now() - t0;
+	(void)sink;
+	return dt > 0 ? (double)n / dt : 0;
+}
+
+int kit_bench_run(const char *name, u64 packets, struct bench_row *out)
+{
+	const struct scenario *s = NULL;
+	char err[256];
+	struct kit *k;
+	struct rusage ru;
+	double t0, dt;
+	u64 done = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
+		if (!strcmp(scenarios[i].name, name))
+			s = &scenarios[i];
+	if (!s)
+		return -EINVAL;
+	if (!packets)
+		packets = s->packets;
+	k = kit_new(1);
+	if (!k)
+		return -ENOMEM;
+	kit_set_hw_steps(k, false);
+	if (s->setup(k, packets, err, sizeof(err))) {
+		kit_free(k);
+		return -EINVAL;
+	}
+	t0 = wall_now();
+	kit_run(k, 0, 0, NULL);
+	dt = wall_now() - t0;
+	for (int i = 0; i < kit_dev_count(k); i++)
+		done += kit_dev_stat(kit_dev_at(k, i), kit_stat_find(s->what));
+	kit_free(k);
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", s->name);
+	out->packets = done;
+	out->wall_s = dt;
+	out->sim_pps = dt > 0 ? (double)done / dt : 0;
+	out->ns_per_pkt = done ? dt * 1e9 / (double)done : 0;
+	out->bare_ring_pps = bare_ring_pps(done ? done : 1);
+	out->ratio = out->sim_pps > 0 ? out->bare_ring_pps / out->sim_pps : 0;
+	getrusage(RUSAGE_SELF, &ru);
+	out->peak_rss_kib = (u64)ru.ru_maxrss;
+	return 0;
+}

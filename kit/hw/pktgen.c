@@ -1,0 +1,240 @@
+/* pktgen.c - a remote sender feeding a device's RX side: flows, rates, bursts and faults. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nic_hw.h"
+
+/*
+ * Frames are made when they land: the NIC asks for the frame due now and
+ * pktgen writes it straight into the RX buffer (the DMA), so a run of ten
+ * million frames holds no frame in memory. Frame n arrives at
+ *     start + (n / burst) * burst * interval + (n % burst) * wire time,
+ * i.e. bursts back to back at line rate, spaced to keep the average rate.
+ * Flows take turns; flow f of a TCP run carries bytes payload_at(key(f), .)
+ * from sequence 1, with timestamps if asked, so the sink checks every byte.
+ *
+ * Faults hit every fault_every-th frame (counting from 1): header faults
+ * (PSH, no ACK, SYN, FIN, IP option, ECN CE, timestamp going back) change
+ * that frame; loss drops it before the wire; dup sends it twice; reorder
+ * swaps it with the next one. No randomness is needed: a run is the same
+ * for every seed, and the same every time.
+ */
+
+struct pktgen {
+	struct rx_source src;
+	struct kit *k;
+	struct net_device *dev;
+	struct pktgen_cfg c;
+	u64 interval_ps, wire_ps_len, start_ps;
+	u64 slot;		/* frames emitted (arrival slots used) */
+	u64 next_j;		/* next logical frame to send */
+	u64 slots_total;	/* count + duplicates */
+	bool have_pending;	/* a frame owed to the next slot (dup, reorder) */
+	u64 pending_j;
+	u8 smac[ETH_ALEN];
+};
+
+static bool faulted(const struct pktgen *g, u64 j)
+{
+	return g->c.fault_every && g->c.faults && (j + 1) % g->c.fault_every == 0;
+}
+
+static u64 slot_time_ps(const struct pktgen *g, u64 n)
+{
+	u64 b = g->c.burst > 1 ? g->c.burst : 1;
+
+	return g->start_ps + (n / b) * b * g->interval_ps + (n % b) * g->wire_ps_len;
+}
+
+static unsigned int plen_of(const struct pktgen *g, struct frame_spec *s)
+{
+	return g->c.len > frame_hdr_len(s) ? g->c.len - frame_hdr_len(s) : 0;
+}
+
+/* The frame spec of logical frame j. */
+static void spec_of(struct pktgen *g, u64 j, struct frame_spec *s)
+{
+	u32 flow = (u32)(j % g->c.flows), nth = (u32)(j / g->c.flows);
+	u32 f = faulted(g, j) ? g->c.faults : 0;
+	unsigned int plen;
+
+	memset(s, 0, sizeof(*s));
+	s->src_mac = g->smac;
+	s->dst_mac = g->dev->dev_addr;
+	s->saddr = kit_ipv4(10, 0, (u8)g->dev->ifindex, 2);
+	s->daddr = g->dev->ip_addr;
+	s->proto = g->c.proto;
+	s->sport = (u16)(20000 + flow);
+	s->dport = 5001;
+	s->len = g->c.len;
+	s->vlan = g->c.vlan;
+	s->key = payload_key(flow);
+	s->ip_id = (u16)nth;
+	s->tcp_ts = g->c.proto == IPPROTO_TCP && g->c.tcp_ts;
+	s->ipopt = f & PKTGEN_F_IPOPT;
+	s->tos = (f & PKTGEN_F_CE) ? INET_ECN_MASK : 0;
+	plen = plen_of(g, s);
+	if (g->c.proto == IPPROTO_TCP) {
+		s->seq = 1 + nth * plen;
+		s->off = s->seq - 1;
+		s->ack = 1;
+		s->window = 512;
+		s->flags = TCPF_ACK;
+		if (f & PKTGEN_F_NOACK)
+			s->flags &= (u8)~TCPF_ACK;
+		if (f & PKTGEN_F_PSH)
+			s->flags |= TCPF_PSH;
+		if (f & PKTGEN_F_SYN)
+			s->flags |= TCPF_SYN;
+		if (f & PKTGEN_F_FIN)
+			s->flags |= TCPF_FIN;
+		s->tsval = 1000 + nth - ((f & PKTGEN_F_TSBACK) ? 500 : 0);
+		s->tsecr = 1;
+	} else if (g->c.proto == IPPROTO_UDP) {
+		s->seq = nth;
+		s->off = nth * plen;
+	} else {
+		s->icmp_type = ICMP_ECHO;
+		s->icmp_id = (u16)flow;
+		s->icmp_seq = (u16)nth;
+		s->icmp_stamp = g->k->now;
+	}
+}
+
+/* Which logical frame goes into this slot; false for a lost one. */
+static bool pick(struct pktgen *g, u64 *j)
+{
+	if (g->have_pending) {
+		g->have_pending = false;
+		*j = g->pending_j;
+		return true;
+	}
+	*j = g->next_j++;
+	if (!faulted(g, *j))
+		return true;
+	if (g->c.faults & PKTGEN_F_LOSS)
+		return false;
+	if (g->c.faults & PKTGEN_F_DUP) {
+		g->have_pending = true;
+		g->pending_j = *j;
+	} else if ((g->c.faults & PKTGEN_F_REORDER) && g->next_j < g->c.count) {
+		g->have_pending = true; /* j waits one slot: j+1 goes first */
+		g->pending_j = *j;
+		*j = g->next_j++;
+	}
+	return true;
+}
+
+static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsigned int room)
+{
+	struct pktgen *g = container_of(src, struct pktgen, src);
+	unsigned char scratch[SKB_BUF_SIZE];
+	struct frame_spec s;
+	unsigned int len = 0;
+	u64 j;
+
+	if (pick(g, &j)) {
+		spec_of(g, j, &s);
+		len = frame_build(buf ? buf : scratch, buf ? room : sizeof(scratch), &s);
+	}
+	g->slot++;
+	g->src.next_at = g->slot < g->slots_total ? (slot_time_ps(g, g->slot) + 999) / 1000 :
+						     KIT_NEVER;
+	return len;
+}
+
+static void pktgen_destroy(struct rx_source *src)
+{
+	free(container_of(src, struct pktgen, src));
+}
+
+void pktgen_cfg_default(struct pktgen_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->count = 1;
+	c->len = ETH_ZLEN;
+	c->flows = 1;
+	c->proto = IPPROTO_UDP;
+	c->burst = 1;
+}
+
+#define FAIL(...)                                \
+	do {                                     \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return -EINVAL;                  \
+	} while (0)
+
+static int check(struct kit *k, const struct pktgen_cfg *c, char *err, size_t errlen)
+{
+	struct frame_spec s = { .proto = c->proto, .tcp_ts = c->tcp_ts, .vlan = c->vlan,
+				.ipopt = !!(c->faults & PKTGEN_F_IPOPT) };
+	u64 line_pps;
+
+	if (c->count < 1 || c->count > 1000000000000ULL)
+		FAIL("count must be between 1 and 10^12 frames");
+	if (c->len < ETH_ZLEN || c->len > ETH_FRAME_LEN)
+		FAIL("len must be between %d and %d bytes", ETH_ZLEN, ETH_FRAME_LEN);
+	if (c->proto != IPPROTO_UDP && c->proto != IPPROTO_TCP && c->proto != IPPROTO_ICMP)
+		FAIL("proto must be udp, tcp or icmp");
+	if (c->proto == IPPROTO_TCP && c->len <= frame_hdr_len(&s))
+		FAIL("len must be at least %u for TCP%s (headers take %u bytes)",
+		     frame_hdr_len(&s) + 1, c->tcp_ts ? " with timestamps" : "", frame_hdr_len(&s));
+	if (c->flows < 1 || c->flows > 1024)
+		FAIL("flows must be between 1 and 1024");
+	if (c->vlan > 4095)
+		FAIL("vlan must be between 0 and 4095");
+	if (c->faults & ~0x3ffu)
+		FAIL("unknown fault bits");
+	line_pps = 1000000000000ULL / wire_ps(k, c->len);
+	if (c->rate_pps > line_pps)
+		FAIL("rate %llu pps is above the line rate: %llu pps for %u-byte frames at %ld Mb/s",
+		     (unsigned long long)c->rate_pps, (unsigned long long)line_pps, c->len,
+		     k->knob[KNOB_LINK_MBPS]);
+	return 0;
+}
+
+int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, size_t errlen)
+{
+	struct kit *k = kit_enter(dev->kit);
+	struct pktgen *g;
+	struct nic *hw = dev->nic;
+
+	if (!hw)
+		FAIL("%s has no NIC", dev->name);
+	if (check(k, c, err, errlen))
+		return -EINVAL;
+	if (hw->nsrc == NIC_MAX_SRC)
+		FAIL("%s already has %d senders running: wait for one to finish", dev->name,
+		     NIC_MAX_SRC);
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		FAIL("out of memory");
+	hw_catch_up(k);
+	g->k = k;
+	g->dev = dev;
+	g->c = *c;
+	if (!g->c.burst)
+		g->c.burst = 1;
+	g->wire_ps_len = wire_ps(k, c->len);
+	g->interval_ps = c->rate_pps ? 1000000000000ULL / c->rate_pps : g->wire_ps_len;
+	if (g->interval_ps < g->wire_ps_len)
+		g->interval_ps = g->wire_ps_len;
+	g->start_ps = (k->now + c->start_ns) * 1000;
+	g->slots_total = c->count;
+	if ((c->faults & PKTGEN_F_DUP) && c->fault_every)
+		g->slots_total += c->count / c->fault_every;
+	memcpy(g->smac, "\x02\0PKTG", ETH_ALEN);
+	g->src.emit = pktgen_emit;
+	g->src.destroy = pktgen_destroy;
+	g->src.next_at = (slot_time_ps(g, 0) + 999) / 1000;
+	g->src.last_at = (slot_time_ps(g, g->slots_total - 1) + 999) / 1000;
+	for (u32 f = 0; f < c->flows && (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP); f++)
+		stack_expect_flow(k, kit_ipv4(10, 0, (u8)dev->ifindex, 2), dev->ip_addr,
+				  (u16)(20000 + f), 5001, c->proto, payload_key(f));
+	if (nic_add_source(hw, &g->src)) {
+		free(g);
+		FAIL("%s cannot take another sender", dev->name);
+	}
+	return 0;
+}

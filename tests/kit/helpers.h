@@ -1,0 +1,107 @@
+/* helpers.h - small helpers shared by the kit's Criterion tests. */
+#ifndef TESTS_KIT_HELPERS_H
+#define TESTS_KIT_HELPERS_H
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ringkit/ringkit.h>
+
+/* Set a parameter; the test fails with the kit's reason if it refuses. */
+static inline void setp(struct kit *k, struct net_device *dev, const char *name, long v)
+{
+	char err[256] = "";
+	int id = kit_param_find(name);
+
+	cr_assert_geq(id, 0, "no parameter named %s", name);
+	cr_assert_eq(kit_param_set(k, dev, id, v, err, sizeof(err)), 0, "set %s %ld: %s", name, v,
+		     err);
+}
+
+static inline u64 st(struct net_device *dev, const char *name)
+{
+	int i = kit_stat_find(name);
+
+	cr_assert_geq(i, 0, "no counter named %s", name);
+	return kit_dev_stat(dev, i);
+}
+
+static inline struct dev_snap *snap(struct net_device *dev)
+{
+	static struct dev_snap s;
+
+	cr_assert_eq(kit_dev_snapshot(dev, &s), 0, "no snapshot of %s", dev->name);
+	return &s;
+}
+
+static inline void check_clean(struct kit *k)
+{
+	char report[4096];
+	int n = kit_check(k, report, sizeof(report));
+
+	cr_assert_eq(n, 0, "kit_check found %d problems:\n%s", n, report);
+}
+
+static inline u64 run_idle(struct kit *k)
+{
+	enum kit_stop why;
+	u64 n = kit_run(k, 20000000, 0, &why);
+
+	cr_assert_eq(why, KIT_STOP_IDLE, "the machine did not go idle in %llu steps",
+		     (unsigned long long)n);
+	return n;
+}
+
+/* A growing copy of the trace, for tests that look at what happened when. */
+struct rec_log {
+	struct trace_rec *r;
+	size_t n, cap;
+};
+
+static inline void rec_log_cb(const struct trace_rec *r, void *arg)
+{
+	struct rec_log *l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4096;
+		l->r = realloc(l->r, l->cap * sizeof(*l->r));
+		cr_assert_not_null(l->r);
+	}
+	l->r[l->n++] = *r;
+}
+
+static inline size_t rec_count(const struct rec_log *l, enum trace_type t, int dev)
+{
+	size_t c = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		c += l->r[i].type == t && (dev < 0 || l->r[i].dev == dev);
+	return c;
+}
+
+static inline u64 cost_id(const char *name)
+{
+	return (u64)kit_param_find(name);
+}
+
+static inline struct kit_flow_stat flow(struct kit *k, int i)
+{
+	struct kit_flow_stat f;
+
+	cr_assert_eq(kit_flow_at(k, i, &f), 0, "no flow %d (there are %d)", i, kit_flow_count(k));
+	return f;
+}
+
+/* Path of a test driver built by make into $RINGLAB_BUILD/tests/drivers/. */
+static inline const char *test_driver(const char *name)
+{
+	static char path[512];
+	const char *b = getenv("RINGLAB_BUILD");
+
+	snprintf(path, sizeof(path), "%s/tests/drivers/%s.so", b ? b : "build", name);
+	return path;
+}
+
+#endif

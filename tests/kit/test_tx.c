@@ -1,0 +1,330 @@
+/* test_tx.c - the TX path's rules: ring, stop/wake, qdisc, BUSY, watchdog, batching, costs. */
+#include "helpers.h"
+
+TestSuite(tx, .timeout = 30);
+
+static struct kit *k;
+static struct net_device *sn0, *sn1;
+static struct rec_log log_;
+
+static void setup(void)
+{
+	k = kit_new(1);
+	cr_assert_not_null(k);
+	sn0 = kit_dev_by_name(k, "sn0");
+	sn1 = kit_dev_by_name(k, "sn1");
+	memset(&log_, 0, sizeof(log_));
+}
+
+static void teardown(void)
+{
+	kit_free(k);
+	free(log_.r);
+}
+
+static const struct kit_pkt udp60 = { .len = 60, .proto = IPPROTO_UDP };
+
+Test(tx, ring_wraps_around, .init = setup, .fini = teardown)
+{
+	setp(k, sn0, "tx_ring", 16);
+	cr_assert_eq(kit_xmit_frames(sn0, &udp60, 40), 40);
+	run_idle(k);
+	cr_assert_eq(st(sn0, "tx_packets"), 40, "tx_packets = %llu, expected 40",
+		     (unsigned long long)st(sn0, "tx_packets"));
+	cr_assert_eq(snap(sn0)->tx.next_to_use, 40 % 16, "next_to_use = %u, expected %u after wrapping",
+		     snap(sn0)->tx.next_to_use, 40 % 16);
+	cr_assert_eq(snap(sn0)->tx.head, 40 % 16, "TDH = %u, expected %u", snap(sn0)->tx.head,
+		     40 % 16);
+	cr_assert_eq(flow(k, 0).packets, 40, "sn1 received %llu of 40",
+		     (unsigned long long)flow(k, 0).packets);
+	cr_assert_eq(flow(k, 0).errors, 0, "stream errors at sn1: %llu",
+		     (unsigned long long)flow(k, 0).errors);
+	check_clean(k);
+}
+
+/* Look after every step: the ring is never overrun and the queue is stopped
+ * exactly while no descriptor is free. */
+Test(tx, stops_before_overflow, .init = setup, .fini = teardown)
+{
+	unsigned int most = 0;
+
+	setp(k, sn0, "tx_ring", 16);
+	kit_xmit_frames(sn0, &udp60, 60);
+	for (int i = 0; i < 100000 && kit_step(k); i++) {
+		struct dev_snap *s = snap(sn0);
+		unsigned int used = 16 - 1 - s->tx.unused;
+
+		if (used > most)
+			most = used;
+		cr_assert_leq(used, 15, "step %d: %u descriptors in use in a ring of 16", i, used);
+		if (!s->queue_stopped)
+			cr_assert_geq(s->tx.unused, 1, "step %d: queue running with no free descriptor",
+				      i);
+	}
+	cr_assert_eq(most, 15, "the ring filled to %u, expected 15 (one slot stays empty)", most);
+	cr_assert_geq(st(sn0, "queue_stops"), 1, "the queue never stopped");
+	cr_assert_eq(st(sn0, "tx_busy"), 0, "NETDEV_TX_BUSY returned %llu times",
+		     (unsigned long long)st(sn0, "tx_busy"));
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0, "a posted descriptor was overwritten");
+	check_clean(k);
+}
+
+Test(tx, wakes_only_above_threshold, .init = setup, .fini = teardown)
+{
+	setp(k, sn0, "tx_ring", 64);
+	setp(k, sn0, "tx_wake_thresh", 24);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_xmit_frames(sn0, &udp60, 400);
+	run_idle(k);
+	cr_assert_geq(rec_count(&log_, TR_QUEUE_WAKE, sn0->ifindex), 2, "expected several wakes");
+	for (size_t i = 0; i < log_.n; i++)
+		if (log_.r[i].type == TR_QUEUE_WAKE)
+			cr_assert_geq(log_.r[i].a, 24, "woken with %u free descriptors, threshold 24",
+				      log_.r[i].a);
+	cr_assert_eq(st(sn0, "tx_packets"), 400);
+}
+
+Test(tx, qdisc_holds_while_stopped, .init = setup, .fini = teardown)
+{
+	kit_netif_stop_queue(sn0);
+	kit_xmit_frames(sn0, &udp60, 10);
+	kit_run(k, 0, 1000 * 1000, NULL); /* 1 ms: well before the watchdog */
+	cr_assert_eq(snap(sn0)->qdisc_len, 10, "qdisc holds %u, expected 10", snap(sn0)->qdisc_len);
+	cr_assert_eq(st(sn0, "xmit_calls"), 0, "the driver was called while stopped");
+	kit_netif_wake_queue(sn0);
+	run_idle(k);
+	cr_assert_eq(snap(sn0)->qdisc_len, 0);
+	cr_assert_eq(flow(k, 0).packets, 10, "delivered %llu of 10",
+		     (unsigned long long)flow(k, 0).packets);
+	cr_assert_eq(flow(k, 0).errors, 0, "order or content errors: %llu",
+		     (unsigned long long)flow(k, 0).errors);
+	check_clean(k);
+}
+
+Test(tx, qdisc_tail_drops_at_tx_queue_len, .init = setup, .fini = teardown)
+{
+	setp(k, sn0, "tx_queue_len", 5);
+	kit_netif_stop_queue(sn0);
+	cr_assert_eq(kit_xmit_frames(sn0, &udp60, 8), 5, "only 5 fit in the qdisc");
+	cr_assert_eq(st(sn0, "qdisc_drops"), 3);
+	cr_assert_eq(st(sn0, "tx_dropped"), 3);
+	check_clean(k);
+}
+
+Test(tx, busy_is_requeued_in_order, .init = setup, .fini = teardown)
+{
+	char err[512];
+
+	cr_assert_geq(kit_driver_load(k, test_driver("busy_xmit"), err, sizeof(err)), 1, "%s", err);
+	setp(k, sn0, "tx_ring", 16);
+	kit_xmit_frames(sn0, &udp60, 60);
+	kit_run(k, 2000000, 0, NULL);
+	cr_assert_gt(st(sn0, "tx_busy"), 0, "the driver never returned BUSY");
+	cr_assert_eq(st(sn0, "requeues"), st(sn0, "tx_busy"), "requeues %llu != BUSY returns %llu",
+		     (unsigned long long)st(sn0, "requeues"), (unsigned long long)st(sn0, "tx_busy"));
+	cr_assert_eq(kit_rule_count(k, RULE_TX_BUSY), st(sn0, "tx_busy"), "each BUSY is a warning");
+	cr_assert_eq(flow(k, 0).packets, 60, "delivered %llu of 60",
+		     (unsigned long long)flow(k, 0).packets);
+	cr_assert_eq(flow(k, 0).errors, 0, "BUSY reordered or lost packets");
+	check_clean(k);
+}
+
+Test(tx, watchdog_fires_when_stopped_and_stale, .init = setup, .fini = teardown)
+{
+	setp(k, sn0, "tx_ring", 16);
+	setp(k, sn0, "fault_dd_delay", 20 * 1000 * 1000); /* nothing completes for 20 ms */
+	kit_xmit_frames(sn0, &udp60, 20);
+	kit_run(k, 0, 4 * 1000 * 1000, NULL);
+	cr_assert(snap(sn0)->queue_stopped, "the queue should be stopped with the ring full");
+	cr_assert_eq(st(sn0, "tx_timeouts"), 0, "fired before watchdog_timeo (5 ms)");
+	kit_run(k, 0, 6 * 1000 * 1000, NULL);
+	cr_assert_eq(st(sn0, "tx_timeouts"), 1, "tx_timeouts = %llu after 6 ms, expected 1",
+		     (unsigned long long)st(sn0, "tx_timeouts"));
+	cr_assert_eq(st(sn0, "tx_errors"), 1);
+	cr_assert_eq(kit_rule_count(k, RULE_TX_TIMEOUT), 1);
+	check_clean(k);
+}
+
+Test(tx, watchdog_quiet_while_traffic_moves, .init = setup, .fini = teardown)
+{
+	setp(k, sn0, "tx_ring", 16);
+	setp(k, sn0, "fault_dd_delay", 3 * 1000 * 1000); /* slow, but under 5 ms */
+	kit_xmit_frames(sn0, &udp60, 60);
+	kit_run(k, 0, 40 * 1000 * 1000, NULL);
+	cr_assert_geq(st(sn0, "queue_stops"), 2, "expected the queue to stop repeatedly");
+	cr_assert_eq(st(sn0, "tx_timeouts"), 0, "the watchdog fired with completions every 3 ms");
+	kit_run(k, 0, 100 * 1000 * 1000, NULL);
+	cr_assert_eq(st(sn0, "tx_timeouts"), 0, "the watchdog fired on an idle, running queue");
+}
+
+/* Doorbells for 32 frames released at once, per batching mode. */
+static u64 doorbells_for_mode(const char *mode_word)
+{
+	long mode;
+
+	cr_assert_eq(kit_param_parse_word(kit_param_find("batching"), mode_word, &mode), 0);
+	setp(k, sn0, "batching", mode);
+	kit_netif_stop_queue(sn0);
+	kit_xmit_frames(sn0, &udp60, 32);
+	kit_netif_wake_queue(sn0);
+	run_idle(k);
+	cr_assert_eq(st(sn0, "tx_packets"), 32, "%s: sent %llu of 32", mode_word,
+		     (unsigned long long)st(sn0, "tx_packets"));
+	check_clean(k);
+	return st(sn0, "doorbells");
+}
+
+Test(tx, doorbells_none, .init = setup, .fini = teardown)
+{
+	cr_assert_eq(doorbells_for_mode("none"), 32, "one doorbell per packet without batching");
+}
+
+Test(tx, doorbells_btx, .init = setup, .fini = teardown)
+{
+	cr_assert_eq(doorbells_for_mode("btx"), 1, "one doorbell for the batch (xmit_win 255)");
+	cr_assert_eq(st(sn0, "batches"), 1);
+	cr_assert_eq(st(sn0, "batch_pkts"), 32);
+}
+
+Test(tx, doorbells_skb_blist, .init = setup, .fini = teardown)
+{
+	cr_assert_eq(doorbells_for_mode("skb_blist"), 1, "hard_start_xmit(NULL) rings once");
+}
+
+Test(tx, doorbells_xmit_more, .init = setup, .fini = teardown)
+{
+	long bulk = kit_param_get(k, NULL, kit_param_find("tx_bulk"));
+
+	cr_assert_eq(doorbells_for_mode("xmit_more"), (u64)((32 + bulk - 1) / bulk),
+		     "one doorbell per bulk of tx_bulk = %ld", bulk);
+}
+
+Test(tx, xmit_win_follows_the_ring, .init = setup, .fini = teardown)
+{
+	setp(k, sn0, "tx_ring", 16);
+	setp(k, sn0, "batching", TX_BATCH_BTX);
+	cr_assert_eq(snap(sn0)->xmit_win, 15, "xmit_win = %d after open, expected the free space 15",
+		     snap(sn0)->xmit_win);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_xmit_frames(sn0, &udp60, 40);
+	cr_assert(snap(sn0)->queue_stopped);
+	cr_assert_eq(snap(sn0)->xmit_win, 1, "xmit_win = %d when stopped, expected 1",
+		     snap(sn0)->xmit_win);
+	run_idle(k);
+	/* after each wake the core may batch exactly the free space */
+	size_t wake_free = 0, full = 0;
+
+	for (size_t i = 0; i < log_.n; i++) {
+		if (log_.r[i].type == TR_QUEUE_WAKE)
+			wake_free = log_.r[i].a;
+		if (log_.r[i].type != TR_BATCH)
+			continue;
+		cr_assert_leq(log_.r[i].a, 15, "a batch of %u on a 15-slot ring", log_.r[i].a);
+		if (wake_free) {
+			cr_assert_leq(log_.r[i].a, wake_free, "batch of %u after a wake with %zu free",
+				      log_.r[i].a, wake_free);
+			full += log_.r[i].a == wake_free;
+			wake_free = 0;
+		}
+	}
+	cr_assert_geq(full, 1, "no batch after a wake used the whole window");
+	cr_assert_eq(st(sn0, "tx_packets"), 40);
+}
+
+Test(tx, conservation_after_every_step, .init = setup, .fini = teardown)
+{
+	char err[256];
+	struct pktgen_cfg c;
+
+	setp(k, sn0, "tx_ring", 16);
+	setp(k, sn1, "rx_ring", 16);
+	pktgen_cfg_default(&c);
+	c.count = 50;
+	c.proto = IPPROTO_TCP;
+	c.len = 400;
+	cr_assert_eq(kit_pktgen(sn1, &c, err, sizeof(err)), 0, "%s", err);
+	kit_xmit_frames(sn0, &udp60, 50);
+	kit_ping(sn0, kit_ipv4(192, 168, 0, 2), 3, err, sizeof(err));
+	for (int i = 0; i < 200000 && kit_step(k); i++) {
+		char report[2048];
+		int n = kit_check(k, report, sizeof(report));
+
+		cr_assert_eq(n, 0, "step %d: %s", i, report);
+	}
+}
+
+static void record_run(struct rec_log *l, struct kit_snap *s)
+{
+	struct kit *m = kit_new(7);
+	struct net_device *d0 = kit_dev_by_name(m, "sn0");
+	struct kit_pkt p = { .len = 200, .proto = IPPROTO_TCP };
+
+	kit_trace_subscribe(m, rec_log_cb, l);
+	kit_param_set(m, d0, kit_param_find("tx_ring"), 16, NULL, 0);
+	kit_xmit_frames(d0, &p, 100);
+	kit_run(m, 0, 0, NULL);
+	kit_snapshot(m, s);
+	kit_free(m);
+}
+
+Test(tx, deterministic)
+{
+	struct rec_log a = { 0 }, b = { 0 };
+	struct kit_snap sa, sb;
+
+	record_run(&a, &sa);
+	record_run(&b, &sb);
+	cr_assert_gt(a.n, 500, "the run produced only %zu records", a.n);
+	cr_assert_eq(a.n, b.n, "%zu records, then %zu", a.n, b.n);
+	for (size_t i = 0; i < a.n; i++)
+		cr_assert(!memcmp(&a.r[i], &b.r[i], sizeof(a.r[i])), "record %zu differs", i);
+	cr_assert_eq(sa.now, sb.now);
+	cr_assert(!memcmp(sa.cost_ns, sb.cost_ns, sizeof(sa.cost_ns)));
+	free(a.r);
+	free(b.r);
+}
+
+/* The TX-path costs a batch saves per packet: lock, call and doorbell, less
+ * the per-packet hard_prep_xmit call btx adds. */
+static double tx_path_ns_per_pkt(const char *mode_word, double *batch)
+{
+	struct kit_snap s;
+	long mode;
+	u64 ns;
+
+	kit_param_parse_word(kit_param_find("batching"), mode_word, &mode);
+	setp(k, sn0, "batching", mode);
+	setp(k, NULL, "wire_peer", 0); /* the peer's RX doorbells would blur the count */
+	for (int round = 0; round < 20; round++) {
+		kit_netif_stop_queue(sn0);
+		kit_xmit_frames(sn0, &udp60, 100);
+		kit_netif_wake_queue(sn0);
+		run_idle(k);
+	}
+	cr_assert_eq(st(sn0, "tx_packets"), 2000);
+	kit_snapshot(k, &s);
+	ns = s.cost_ns[COST_LOCK] + s.cost_ns[COST_CALL] + s.cost_ns[COST_MMIO_WRITE];
+	*batch = st(sn0, "batches") ? (double)st(sn0, "batch_pkts") / (double)st(sn0, "batches") : 1;
+	return (double)ns / 2000.0;
+}
+
+Test(tx, batching_saves_what_the_cost_model_predicts)
+{
+	double plain, batched, b, b1, predicted;
+	double lock, call, mmio;
+
+	setup();
+	lock = (double)kit_param_get(k, NULL, (int)cost_id("lock"));
+	call = (double)kit_param_get(k, NULL, (int)cost_id("call"));
+	mmio = (double)kit_param_get(k, NULL, (int)cost_id("mmio_write"));
+	plain = tx_path_ns_per_pkt("none", &b1);
+	teardown();
+	setup();
+	batched = tx_path_ns_per_pkt("btx", &b);
+	teardown();
+	cr_assert_gt(b, 10, "average batch %.1f, expected large batches", b);
+	predicted = (lock + call + mmio) * (1 - 1 / b) - call;
+	cr_assert(plain - batched > predicted - 1 && plain - batched < predicted + 1,
+		  "saved %.2f ns/packet, the cost model predicts %.2f (batch %.1f)", plain - batched,
+		  predicted, b);
+}
