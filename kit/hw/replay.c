@@ -8,10 +8,13 @@
 
 /*
  * The capture is read once, up front, with libpcap (any classic pcap, micro-
- * or nanosecond). Each frame's destination MAC is rewritten to the device's,
- * as tcpreplay's rewriting does, so the stack takes it as PACKET_HOST; the
- * rest of the frame is untouched. Frames arrive at the first frame's time
- * offsets from now, or evenly at rate_pps, never faster than the wire.
+ * or nanosecond). Two things are rewritten, as tcpreplay does: the
+ * destination MAC becomes the device's, so the stack takes the frame as
+ * PACKET_HOST; and IPv4/TCP/UDP checksums are recomputed (tcpreplay
+ * --fixcsum), because a capture taken on a host with checksum offload holds
+ * the partial checksums the NIC would have finished. Frames arrive at the
+ * first frame's time offsets from now, or evenly at rate_pps, never faster
+ * than the wire.
  */
 
 #define REPLAY_MAX_FRAMES (1u << 20)
@@ -25,6 +28,40 @@ struct replay {
 	u32 *off, *len;		/* frame i is bytes[off[i] .. off[i] + len[i]) */
 	unsigned char *bytes;
 };
+
+static void fix_csums(unsigned char *f, unsigned int len)
+{
+	struct iphdr *iph = (struct iphdr *)(f + ETH_HLEN);
+	unsigned int ihl, tot;
+	unsigned char *l4;
+
+	if (len < ETH_HLEN + 20 || ((struct ethhdr *)f)->h_proto != htons(ETH_P_IP))
+		return;
+	ihl = iph->ihl * 4u;
+	tot = ntohs(iph->tot_len);
+	if (iph->version != 4 || ihl < 20 || tot < ihl || ETH_HLEN + tot > len)
+		return;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	if (ntohs(iph->frag_off) & (IP_MF | IP_OFFSET))
+		return;
+	l4 = (unsigned char *)iph + ihl;
+	if (iph->protocol == IPPROTO_TCP && tot - ihl >= sizeof(struct tcphdr)) {
+		struct tcphdr *th = (struct tcphdr *)l4;
+
+		th->check = 0;
+		th->check = csum_tcpudp_magic(iph->saddr, iph->daddr, tot - ihl, IPPROTO_TCP,
+					      csum_partial(l4, (int)(tot - ihl), 0));
+	} else if (iph->protocol == IPPROTO_UDP && tot - ihl >= sizeof(struct udphdr)) {
+		struct udphdr *uh = (struct udphdr *)l4;
+
+		uh->check = 0;
+		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, tot - ihl, IPPROTO_UDP,
+					      csum_partial(l4, (int)(tot - ihl), 0));
+		if (!uh->check)
+			uh->check = 0xffff;
+	}
+}
 
 static unsigned int replay_emit(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
@@ -117,6 +154,7 @@ static int load(struct replay *r, struct net_device *dev, const char *path, char
 		r->len[r->n] = h->caplen;
 		memcpy(r->bytes + used, data, h->caplen);
 		memcpy(r->bytes + used, dev->dev_addr, ETH_ALEN); /* to us */
+		fix_csums(r->bytes + used, h->caplen);
 		used += h->caplen;
 		r->n++;
 	}

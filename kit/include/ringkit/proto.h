@@ -15,8 +15,8 @@
 #define IPPROTO_UDP 17
 #endif
 
-#define IP_CE 0x01 /* ECN congestion experienced (low two bits of tos = 11) */
-#define INET_ECN_MASK 0x03
+#define INET_ECN_MASK 0x03 /* the ECN field: the low two bits of tos */
+#define INET_ECN_CE 0x03   /* congestion experienced */
 #define IP_DF 0x4000
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1FFF
@@ -112,6 +112,7 @@ __wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto,
 __sum16 csum_tcpudp_magic(__be32 saddr, __be32 daddr, u32 len, u8 proto,
 			  __wsum sum);
 __wsum csum_add(__wsum a, __wsum b);
+__wsum csum_sub(__wsum a, __wsum b);
 /* Add a block's checksum that starts at an odd or even offset. */
 __wsum csum_block_add(__wsum csum, __wsum csum2, int offset);
 static inline __wsum csum_unfold(__sum16 n)

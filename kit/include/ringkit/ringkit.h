@@ -172,7 +172,9 @@ struct kit_flow_stat {
 int kit_flow_count(const struct kit *k);
 int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *out);
 /* From now on check every payload byte of this flow against the kit's
- * pattern with this key (0 = the pattern of tests/data's TCP capture). */
+ * pattern with this key (0 = the pattern of tests/data's TCP capture). A TCP
+ * flow's byte at sequence s is pattern byte s - ISN - 1; a flow seen without
+ * its SYN is taken to have ISN 0. */
 void kit_flow_expect(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 		     u8 proto, u32 key);
 

@@ -1,0 +1,434 @@
+/* calls.c - what a client (the shell, a test) may do to the machine, each as the kernel would. */
+#include <stdio.h>
+#include <string.h>
+
+#include "kit.h"
+#include "hw/nic_hw.h"
+
+/*
+ * Each call enters the kit (kit_current), catches the hardware up to now,
+ * runs in the context the kernel path would use (process for sends,
+ * softirq for polls and qdisc runs, hardirq for the interrupt), and checks
+ * its arguments first: a call that cannot be made says why in err and
+ * changes nothing.
+ */
+
+#define FAIL(...)                                \
+	do {                                     \
+		snprintf(err, errlen, __VA_ARGS__); \
+		return -EINVAL;                  \
+	} while (0)
+
+static enum kit_ctx enter(struct net_device *dev, enum kit_ctx ctx, const char *what)
+{
+	struct kit *k = kit_enter(dev->kit);
+	enum kit_ctx prev = cpu_enter(k, ctx);
+
+	kit_doing(k, what, dev->name);
+	hw_catch_up(k);
+	return prev;
+}
+
+static void leave(struct net_device *dev, enum kit_ctx prev)
+{
+	cpu_leave(dev->kit, prev);
+	kit_doing(dev->kit, NULL, NULL);
+}
+
+/* The snull address on the far side: .1 <-> .2 in the last octet. */
+static __be32 remote_addr(const struct net_device *dev)
+{
+	u32 a = ntohl(dev->ip_addr);
+
+	return htonl(a ^ 3);
+}
+
+/* The frame the kit builds for p, and the flow registered at the receiver. */
+static void spec_for(struct net_device *dev, const struct kit_pkt *p, u32 i, u8 *peer_mac,
+		     struct frame_spec *s)
+{
+	struct kit *k = dev->kit;
+	u8 proto = p->proto ? p->proto : IPPROTO_UDP;
+	unsigned int len = p->len ? p->len : ETH_ZLEN;
+
+	memcpy(peer_mac, dev->dev_addr, ETH_ALEN);
+	peer_mac[5] ^= 1;
+	*s = (struct frame_spec){
+		.src_mac = dev->dev_addr, .dst_mac = peer_mac, .saddr = dev->ip_addr,
+		.daddr = p->daddr ? p->daddr : remote_addr(dev), .proto = proto,
+		.sport = (u16)(10000 + p->flow % 50000), .dport = 5001, .len = len,
+		.key = payload_key(p->flow), .ip_id = (u16)(p->seq + i),
+	};
+	if (proto == IPPROTO_TCP) {
+		unsigned int plen;
+
+		s->flags = TCPF_ACK;
+		plen = len > frame_hdr_len(s) ? len - frame_hdr_len(s) : 0;
+		s->seq = (p->seq ? p->seq : 1) + i * plen;
+		s->off = s->seq - 1;
+		s->ack = 1;
+	} else if (proto == IPPROTO_UDP) {
+		unsigned int plen = len > frame_hdr_len(s) ? len - frame_hdr_len(s) : 0;
+
+		s->seq = p->seq + i;
+		s->off = s->seq * plen;
+	} else {
+		s->icmp_type = ICMP_ECHO;
+		s->icmp_id = (u16)p->flow;
+		s->icmp_seq = (u16)(p->seq + i);
+		s->icmp_stamp = k->now;
+	}
+}
+
+/* The receiver sees the flow through the snull twist: register it as checked. */
+static void expect_at_peer(struct kit *k, const struct frame_spec *s)
+{
+	__be32 sa = s->saddr, da = s->daddr;
+
+	if (s->proto != IPPROTO_TCP && s->proto != IPPROTO_UDP)
+		return;
+	if (k->knob[KNOB_WIRE_PEER]) {
+		sa ^= htonl(0x100);
+		da ^= htonl(0x100);
+	}
+	stack_expect_flow(k, sa, da, s->sport, s->dport, s->proto, s->key);
+}
+
+static struct sk_buff *build(struct net_device *dev, const struct kit_pkt *p, u32 i)
+{
+	struct frame_spec s;
+	u8 peer[ETH_ALEN];
+	struct sk_buff *skb;
+	unsigned int len;
+
+	spec_for(dev, p, i, peer, &s);
+	len = s.len > frame_hdr_len(&s) ? s.len : frame_hdr_len(&s);
+	skb = netdev_alloc_skb(dev, len < ETH_ZLEN ? ETH_ZLEN : len);
+	if (!skb)
+		return NULL;
+	skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC, &s));
+	skb->protocol = htons(ETH_P_IP);
+	if (i == 0)
+		expect_at_peer(dev->kit, &s);
+	return skb;
+}
+
+static int check_pkt(const struct kit_pkt *p, char *err, size_t errlen)
+{
+	if (p->len && (p->len < ETH_ZLEN || p->len > ETH_FRAME_LEN))
+		FAIL("len must be between %d and %d bytes (an Ethernet frame without FCS)", ETH_ZLEN,
+		     ETH_FRAME_LEN);
+	if (p->proto && p->proto != IPPROTO_UDP && p->proto != IPPROTO_TCP &&
+	    p->proto != IPPROTO_ICMP)
+		FAIL("proto must be udp, tcp or icmp");
+	return 0;
+}
+
+struct sk_buff *kit_skb_alloc(struct net_device *dev, const struct kit_pkt *p, char *err,
+			      size_t errlen)
+{
+	enum kit_ctx prev;
+	struct sk_buff *skb;
+
+	if (check_pkt(p, err, errlen))
+		return NULL;
+	prev = enter(dev, CTX_PROCESS, "skb alloc");
+	skb = build(dev, p, 0);
+	leave(dev, prev);
+	if (!skb)
+		snprintf(err, errlen, "no skb: the pool is exhausted or fault_skb_alloc failed it");
+	return skb;
+}
+
+int kit_dev_queue_xmit(struct net_device *dev, struct sk_buff *skb)
+{
+	enum kit_ctx prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
+	int rc;
+
+	skb->dev = dev;
+	rc = dev_queue_xmit(skb);
+	leave(dev, prev);
+	return rc;
+}
+
+/* Frames first .. first + n - 1 of the sequence p describes. */
+u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n)
+{
+	enum kit_ctx prev;
+	u64 queued = 0;
+
+	if (check_pkt(p, (char[1]){ 0 }, 1))
+		return 0;
+	prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
+	for (u64 i = first; i < first + n && !kit_dev_broken(dev); i++) {
+		struct sk_buff *skb = build(dev, p, (u32)i);
+
+		if (!skb)
+			break;
+		if (dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
+			queued++;
+	}
+	leave(dev, prev);
+	return queued;
+}
+
+u64 kit_xmit_frames(struct net_device *dev, const struct kit_pkt *p, u64 n)
+{
+	return xmit_frames_from(dev, p, 0, n);
+}
+
+static int held(struct sk_buff *skb, char *err, size_t errlen)
+{
+	if (skb->kit_place != SKB_USER)
+		FAIL("skb#%u is not held by you: it is %s", skb->kit_id, skb_place_name(skb->kit_place));
+	return 0;
+}
+
+int kit_hard_start_xmit(struct net_device *dev, struct sk_buff *skb, char *err, size_t errlen)
+{
+	enum kit_ctx prev;
+	int rc;
+
+	if (held(skb, err, errlen))
+		return -EINVAL;
+	if (!netif_running(dev))
+		FAIL("%s is down", dev->name);
+	if (kit_dev_broken(dev))
+		FAIL("%s is broken after a driver crash: reset or driver reload", dev->name);
+	prev = enter(dev, CTX_PROCESS, "hard_start_xmit");
+	if (netif_queue_stopped(dev)) {
+		dev->core.xmit_stopped++;
+		kit_warn(dev->kit, dev, RULE_XMIT_STOPPED);
+	}
+	skb->dev = dev;
+	sim_charge(dev->kit, COST_LOCK);
+	rc = dev_xmit_one(dev, skb, false);
+	if (rc == NETDEV_TX_BUSY)
+		skb_set_place(skb, SKB_USER); /* BUSY: still yours */
+	leave(dev, prev);
+	return rc;
+}
+
+int kit_hard_prep_xmit(struct net_device *dev, struct sk_buff *skb, char *err, size_t errlen)
+{
+	struct kit *k = dev->kit;
+	enum kit_ctx prev;
+	int rc;
+
+	if (held(skb, err, errlen))
+		return -EINVAL;
+	if (!dev->hard_prep_xmit)
+		FAIL("%s has no hard_prep_xmit: it belongs to the btx batching mode "
+		     "(ethtool -K %s batching btx)", dev->name, dev->name);
+	prev = enter(dev, CTX_PROCESS, "hard_prep_xmit");
+	sim_charge(k, COST_CALL);
+	k->lab_running = "hard_prep_xmit";
+	k->dev_running = dev;
+	rc = dev->hard_prep_xmit(skb, dev);
+	k->lab_running = NULL;
+	k->dev_running = NULL;
+	TRACE(k, TR_PREP, dev, skb->kit_id, (u32)rc, 0, 0);
+	leave(dev, prev);
+	return rc;
+}
+
+static struct sk_buff_head *batch_list(struct net_device *dev, char *err, size_t errlen)
+{
+	if (dev->batch_mode == TX_BATCH_BTX)
+		return dev->blist;
+	if (dev->batch_mode == TX_BATCH_SKB_BLIST)
+		return dev->skb_blist;
+	snprintf(err, errlen, "%s does not batch with a list: set batching btx or skb_blist "
+		 "(ethtool -K %s batching btx)", dev->name, dev->name);
+	return NULL;
+}
+
+int kit_blist_fill(struct net_device *dev, char *err, size_t errlen)
+{
+	struct sk_buff_head *list = batch_list(dev, err, errlen);
+	enum kit_ctx prev;
+	unsigned int n;
+
+	if (!list)
+		return -EINVAL;
+	prev = enter(dev, CTX_SOFTIRQ, "blist fill");
+	n = qdisc_fill_batch(dev, list, dev->batch_mode == TX_BATCH_BTX);
+	leave(dev, prev);
+	return (int)n;
+}
+
+int kit_hard_batch_xmit(struct net_device *dev, char *err, size_t errlen)
+{
+	struct sk_buff_head *list = batch_list(dev, err, errlen);
+	enum kit_ctx prev;
+	int sent;
+
+	if (!list)
+		return -EINVAL;
+	if (skb_queue_empty(list))
+		FAIL("the batch list of %s is empty: fill it first (blist %s)", dev->name, dev->name);
+	if (kit_dev_broken(dev))
+		FAIL("%s is broken after a driver crash: reset or driver reload", dev->name);
+	prev = enter(dev, CTX_SOFTIRQ, dev->batch_mode == TX_BATCH_BTX ? "hard_batch_xmit" :
+								       "hard_start_xmit(NULL)");
+	sent = qdisc_send_batch(dev, list);
+	leave(dev, prev);
+	return sent;
+}
+
+int kit_qdisc_run(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct softnet_data *sd = &k->sd;
+	enum kit_ctx prev = enter(dev, CTX_SOFTIRQ, "qdisc_run");
+	u64 before = dev->core.xmit_calls;
+
+	for (int i = 0; i < sd->output_n; i++)
+		if (sd->output_queue[i] == dev)
+			sd->output_queue[i] = sd->output_queue[--sd->output_n];
+	if (!sd->output_n)
+		k->cpu.softirq_pending &= ~(1u << NET_TX_SOFTIRQ);
+	qdisc_run(dev);
+	leave(dev, prev);
+	return (int)(dev->core.xmit_calls - before);
+}
+
+void kit_netif_stop_queue(struct net_device *dev)
+{
+	enum kit_ctx prev = enter(dev, CTX_PROCESS, "netif_stop_queue");
+
+	netif_stop_queue(dev);
+	leave(dev, prev);
+}
+
+void kit_netif_wake_queue(struct net_device *dev)
+{
+	enum kit_ctx prev = enter(dev, CTX_PROCESS, "netif_wake_queue");
+
+	netif_wake_queue(dev);
+	leave(dev, prev);
+}
+
+void kit_netif_start_queue(struct net_device *dev)
+{
+	enum kit_ctx prev = enter(dev, CTX_PROCESS, "netif_start_queue");
+
+	netif_start_queue(dev);
+	leave(dev, prev);
+}
+
+int kit_irq(struct net_device *dev)
+{
+	struct kit *k = kit_enter(dev->kit);
+	struct nic *hw = dev->nic;
+
+	hw_catch_up(k);
+	if (!hw || !(hw->icr & hw->ims) || !hw->handler || kit_dev_broken(dev))
+		return -1;
+	/* ITR may be holding it back: the student overrides the throttle */
+	hw->asserted = true;
+	hw->irq_at = KIT_NEVER;
+	hw->last_irq = k->now;
+	hw->irqs++;
+	kit_doing(k, "irq", dev->name);
+	nic_irq_deliver(k, hw);
+	kit_doing(k, NULL, NULL);
+	hw_update(k);
+	return 0;
+}
+
+int kit_napi_schedule(struct net_device *dev, char *err, size_t errlen)
+{
+	struct simnic_adapter *a = netdev_priv(dev);
+	enum kit_ctx prev;
+	bool ok;
+
+	if (!simnic_is(dev) || a->irq_mode == SIMNIC_NONAPI)
+		FAIL("%s does not use NAPI: set napi classic or modern (set %s napi modern)", dev->name,
+		     dev->name);
+	prev = enter(dev, CTX_PROCESS, "napi_schedule");
+	if (a->irq_mode == SIMNIC_NAPI_CLASSIC) {
+		ok = netif_rx_schedule_prep(dev);
+		if (ok)
+			__netif_rx_schedule(dev);
+	} else {
+		ok = napi_schedule(&a->napi);
+	}
+	leave(dev, prev);
+	if (!ok)
+		FAIL("%s is already scheduled (or disabled): nothing to do", dev->name);
+	return 0;
+}
+
+int kit_poll(struct net_device *dev, int budget, char *err, size_t errlen)
+{
+	enum kit_ctx prev;
+	int work;
+
+	if (!simnic_is(dev) || ((struct simnic_adapter *)netdev_priv(dev))->irq_mode == SIMNIC_NONAPI)
+		FAIL("%s does not use NAPI: set napi classic or modern", dev->name);
+	if (!napi_dev_scheduled(dev))
+		FAIL("%s is not scheduled: the core polls only scheduled devices "
+		     "(irq %s or napi_schedule %s first)", dev->name, dev->name, dev->name);
+	if (kit_dev_broken(dev))
+		FAIL("%s is broken after a driver crash: reset or driver reload", dev->name);
+	prev = enter(dev, CTX_SOFTIRQ, "poll");
+	work = napi_poll_dev(dev->kit, dev, budget);
+	leave(dev, prev);
+	return work;
+}
+
+int kit_napi_complete(struct net_device *dev, char *err, size_t errlen)
+{
+	struct simnic_adapter *a = netdev_priv(dev);
+	enum kit_ctx prev;
+	int rc = 0;
+
+	if (!simnic_is(dev) || a->irq_mode == SIMNIC_NONAPI)
+		FAIL("%s does not use NAPI", dev->name);
+	prev = enter(dev, CTX_SOFTIRQ, "napi_complete");
+	if (a->irq_mode == SIMNIC_NAPI_CLASSIC)
+		netif_rx_complete(dev);
+	else
+		rc = napi_complete_done(&a->napi, 0) ? 0 : 1;
+	if (!net_rx_pending(dev->kit))
+		dev->kit->cpu.softirq_pending &= ~(1u << NET_RX_SOFTIRQ);
+	leave(dev, prev);
+	return rc;
+}
+
+int kit_net_rx_action(struct kit *k)
+{
+	enum kit_ctx prev;
+	int polls = 0;
+
+	kit_enter(k);
+	prev = cpu_enter(k, CTX_SOFTIRQ);
+	hw_catch_up(k);
+	kit_doing(k, "net_rx_action", NULL);
+	k->sd.rx_round = false;
+	do {
+		if (!net_rx_pending(k))
+			break;
+		net_rx_step(k);
+		polls++;
+	} while (k->sd.rx_round);
+	if (!net_rx_pending(k))
+		k->cpu.softirq_pending &= ~(1u << NET_RX_SOFTIRQ);
+	kit_doing(k, NULL, NULL);
+	cpu_leave(k, prev);
+	return polls;
+}
+
+int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen)
+{
+	struct simnic_adapter *a = netdev_priv(dev);
+	enum kit_ctx prev;
+
+	if (!simnic_is(dev) || !a->lro_enabled)
+		FAIL("LRO is off on %s (ethtool -K %s lro on)", dev->name, dev->name);
+	prev = enter(dev, CTX_SOFTIRQ, "lro_flush_all");
+	LAB_CALL_VOID(dev->kit, dev, lro_flush_all, &a->lro_mgr);
+	leave(dev, prev);
+	return 0;
+}

@@ -1,0 +1,117 @@
+/* csum.c - the Internet checksum (RFC 1071) with the kernel's helper names. */
+#include <string.h>
+
+#include "kit.h"
+
+/*
+ * Sums are kept as the kernel keeps them: a 32-bit partial sum of 16-bit
+ * words in memory order (__wsum), folded and inverted only at the end
+ * (csum_fold). One's complement addition does not care about byte order,
+ * so the folded value can be stored straight into a header.
+ */
+
+static u32 fold64(u64 a)
+{
+	a = (a & 0xffffffff) + (a >> 32);
+	a = (a & 0xffffffff) + (a >> 32);
+	return (u32)a;
+}
+
+__wsum csum_partial(const void *buf, int len, __wsum sum)
+{
+	const unsigned char *p = buf;
+	u64 acc = sum;
+
+	while (len >= 32) {
+		u64 v[4];
+
+		memcpy(v, p, sizeof(v));
+		acc += (v[0] & 0xffffffff) + (v[0] >> 32) + (v[1] & 0xffffffff) + (v[1] >> 32) +
+		       (v[2] & 0xffffffff) + (v[2] >> 32) + (v[3] & 0xffffffff) + (v[3] >> 32);
+		p += 32;
+		len -= 32;
+	}
+	while (len >= 8) {
+		u64 v;
+
+		memcpy(&v, p, 8);
+		acc += (v & 0xffffffff) + (v >> 32);
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		u32 v;
+
+		memcpy(&v, p, 4);
+		acc += v;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		u16 v;
+
+		memcpy(&v, p, 2);
+		acc += v;
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		acc += *p; /* the odd byte is the first of a 16-bit word */
+	return fold64(acc);
+}
+
+__sum16 csum_fold(__wsum sum)
+{
+	u32 s = sum;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__sum16)~s;
+}
+
+__sum16 ip_fast_csum(const void *iph, unsigned int ihl)
+{
+	const unsigned char *p = iph;
+	u64 acc = 0;
+
+	for (unsigned int i = 0; i < ihl; i++) {
+		u32 w;
+
+		memcpy(&w, p + 4 * i, 4);
+		acc += w;
+	}
+	return csum_fold(fold64(acc));
+}
+
+__wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum sum)
+{
+	u64 acc = (u64)sum + saddr + daddr + htons((u16)len) + ((u32)proto << 8);
+
+	return fold64(acc);
+}
+
+__sum16 csum_tcpudp_magic(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum sum)
+{
+	return csum_fold(csum_tcpudp_nofold(saddr, daddr, len, proto, sum));
+}
+
+__wsum csum_add(__wsum a, __wsum b)
+{
+	u32 r = a + b;
+
+	return r + (r < b);
+}
+
+__wsum csum_sub(__wsum a, __wsum b)
+{
+	return csum_add(a, ~b);
+}
+
+__wsum csum_block_add(__wsum csum, __wsum csum2, int offset)
+{
+	u32 s = csum2;
+
+	if (offset & 1)
+		s = (s >> 8) | (s << 24);
+	return csum_add(csum, s);
+}

@@ -1,0 +1,318 @@
+/* qdisc.c - dev_queue_xmit, the pfifo qdisc, qdisc_run and the three batching designs. */
+#include <stdlib.h>
+
+#include "kit.h"
+
+/*
+ * dev_queue_xmit enqueues into a pfifo of tx_queue_len packets (tail drop)
+ * and runs the qdisc: while the driver's queue is running, qdisc_restart
+ * dequeues and hands packets to the driver, at most dev_tx_weight per run;
+ * what is left waits for NET_TX_SOFTIRQ. While the queue is stopped nothing
+ * is dequeued (TCQ_F_ONETXQUEUE), so packets wait in order in the qdisc.
+ *
+ * How qdisc_restart hands packets over depends on dev->batch_mode:
+ *   none       one skb, one hard_start_xmit, TX lock per packet;
+ *   btx        (2007, Hadi Salim) hard_prep_xmit on each skb outside the
+ *              lock, then dev->blist filled up to xmit_win and one
+ *              hard_batch_xmit under one lock;
+ *   skb_blist  (2007, Kumar) dev->skb_blist filled up to xmit_win and one
+ *              hard_start_xmit(NULL, dev);
+ *   xmit_more  (2014) up to tx_bulk skbs dequeued together and passed one
+ *              call each under one lock, netdev_xmit_more() true for all
+ *              but the last.
+ * NETDEV_TX_BUSY puts the packet back at the head (requeue) and reschedules
+ * the qdisc, as 2.6.20 did; the kit counts it and warns, because a driver
+ * that stops its queue in time never returns it.
+ */
+
+int qdisc_create(struct net_device *dev)
+{
+	struct Qdisc *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return -ENOMEM;
+	skb_queue_head_init(&q->q);
+	dev->qdisc = q;
+	return 0;
+}
+
+void qdisc_destroy(struct net_device *dev)
+{
+	if (!dev->qdisc)
+		return;
+	skb_queue_purge(&dev->qdisc->q);
+	free(dev->qdisc);
+	dev->qdisc = NULL;
+}
+
+bool netdev_xmit_more(void)
+{
+	return kit_current && kit_current->sd.xmit_more;
+}
+
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	hw_catch_up(k);
+	sim_charge(k, COST_BH);
+	if (!netif_running(dev) || !q) {
+		dev->stats.tx_dropped++;
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	sim_charge(k, COST_LOCK);
+	sim_charge(k, COST_QDISC);
+	if (skb_queue_len(&q->q) >= dev->tx_queue_len) {
+		dev->core.qdisc_drops++;
+		dev->stats.tx_dropped++;
+		TRACE(k, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+	qdisc_run(dev);
+	return NET_XMIT_SUCCESS;
+}
+
+static void requeue(struct net_device *dev, struct sk_buff *skb)
+{
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_head(&dev->qdisc->q, skb);
+	dev->core.requeues++;
+	TRACE(dev->kit, TR_REQUEUE, dev, skb->kit_id, 0, 0, 0);
+}
+
+/* Put what is left on a batch list back at the head of the qdisc, in order. */
+static void requeue_list(struct net_device *dev, struct sk_buff_head *list)
+{
+	struct sk_buff *skb;
+
+	while ((skb = list->prev) != (struct sk_buff *)list) {
+		__skb_unlink(skb, list);
+		requeue(dev, skb);
+	}
+}
+
+/* One hard_start_xmit call, as the core makes it. */
+int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
+{
+	struct kit *k = dev->kit;
+	u32 id = skb ? skb->kit_id : 0;
+	int rc;
+
+	if (skb)
+		skb_set_place(skb, SKB_DRIVER);
+	k->sd.xmit_more = more;
+	dev->core.xmit_calls++;
+	sim_charge(k, COST_CALL);
+	k->lab_running = "hard_start_xmit";
+	k->dev_running = dev;
+	rc = dev->hard_start_xmit(skb, dev);
+	k->lab_running = NULL;
+	k->dev_running = NULL;
+	k->sd.xmit_more = false;
+	TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
+	if (rc == NETDEV_TX_BUSY) {
+		dev->core.tx_busy++;
+		TRACE(k, TR_TX_BUSY, dev, id, 0, 0, 0);
+		kit_warn(k, dev, RULE_TX_BUSY);
+	} else {
+		dev->trans_start = k->now;
+	}
+	return rc;
+}
+
+static int restart_single(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	struct sk_buff *skb = __skb_dequeue(&q->q);
+
+	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
+	sim_charge(k, COST_LOCK); /* HARD_TX_LOCK */
+	if (dev_xmit_one(dev, skb, false) == NETDEV_TX_BUSY) {
+		requeue(dev, skb);
+		return 0;
+	}
+	return 1;
+}
+
+static int restart_xmit_more(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	struct sk_buff_head bulk;
+	struct sk_buff *skb;
+	long max = k->knob[KNOB_TX_BULK];
+	int sent = 0;
+
+	skb_queue_head_init(&bulk);
+	while (skb_queue_len(&bulk) < (u32)max && (skb = __skb_dequeue(&q->q)) != NULL)
+		__skb_queue_tail(&bulk, skb);
+	TRACE(k, TR_QDISC_DEQ, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
+	      skb_queue_len(&q->q), 0);
+	sim_charge(k, COST_LOCK); /* one TX lock for the whole bulk */
+	while ((skb = __skb_dequeue(&bulk)) != NULL) {
+		if (dev_xmit_one(dev, skb, !skb_queue_empty(&bulk)) == NETDEV_TX_BUSY) {
+			__skb_queue_head(&bulk, skb);
+			break;
+		}
+		sent++;
+		/* the driver stopped the queue mid-train: the rest goes back */
+		if (netif_queue_stopped(dev))
+			break;
+	}
+	requeue_list(dev, &bulk);
+	return sent;
+}
+
+/* Fill a batch list from the qdisc up to xmit_win (the core's part). */
+unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	unsigned int win = dev->xmit_win > 0 ? (unsigned int)dev->xmit_win : 1;
+	struct sk_buff *skb;
+	u32 first = 0, n = 0;
+
+	while (skb_queue_len(list) < win && (skb = __skb_dequeue(&q->q)) != NULL) {
+		u32 id = skb->kit_id;
+
+		if (prep && dev->hard_prep_xmit) {
+			int rc;
+
+			sim_charge(k, COST_CALL);
+			skb_set_place(skb, SKB_DRIVER);
+			k->lab_running = "hard_prep_xmit";
+			k->dev_running = dev;
+			rc = dev->hard_prep_xmit(skb, dev);
+			k->lab_running = NULL;
+			k->dev_running = NULL;
+			TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
+			if (rc != NETDEV_TX_OK) {
+				dev->stats.tx_dropped++;
+				kfree_skb(skb);
+				continue;
+			}
+		}
+		skb_set_place(skb, SKB_BLIST);
+		__skb_queue_tail(list, skb);
+		if (!n++)
+			first = id;
+	}
+	if (n)
+		TRACE(k, TR_QDISC_DEQ, dev, first, n, skb_queue_len(&q->q), 0);
+	return skb_queue_len(list);
+}
+
+/* Hand a filled batch list to the driver; requeue what it did not take. */
+int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
+{
+	struct kit *k = dev->kit;
+	u32 before = skb_queue_len(list), sent;
+	int rc;
+
+	if (!before)
+		return 0;
+	for (struct sk_buff *skb = list->next; skb != (struct sk_buff *)list; skb = skb->next)
+		skb_set_place(skb, SKB_DRIVER);
+	sim_charge(k, COST_LOCK);
+	if (dev->batch_mode == TX_BATCH_BTX) {
+		dev->core.xmit_calls++;
+		sim_charge(k, COST_CALL);
+		k->lab_running = "hard_batch_xmit";
+		k->dev_running = dev;
+		rc = dev->hard_batch_xmit(list, dev);
+		k->lab_running = NULL;
+		k->dev_running = NULL;
+	} else {
+		rc = dev_xmit_one(dev, NULL, false);
+	}
+	sent = before - skb_queue_len(list);
+	dev->core.batches++;
+	dev->core.batch_pkts += sent;
+	dev->core.last_batch = sent;
+	if (dev->batch_mode == TX_BATCH_BTX) {
+		TRACE(k, TR_BATCH, dev, sent, (u32)dev->xmit_win, 0, 0);
+		if (rc == NETDEV_TX_BUSY) {
+			dev->core.tx_busy++;
+			kit_warn(k, dev, RULE_TX_BUSY);
+		}
+	}
+	if (sent)
+		dev->trans_start = k->now;
+	requeue_list(dev, list);
+	return (int)sent;
+}
+
+int qdisc_restart(struct net_device *dev)
+{
+	if (skb_queue_empty(&dev->qdisc->q) && skb_queue_empty(dev->blist) &&
+	    skb_queue_empty(dev->skb_blist))
+		return 0;
+	switch (dev->batch_mode) {
+	case TX_BATCH_BTX:
+		qdisc_fill_batch(dev, dev->blist, true);
+		return qdisc_send_batch(dev, dev->blist);
+	case TX_BATCH_SKB_BLIST:
+		qdisc_fill_batch(dev, dev->skb_blist, false);
+		return qdisc_send_batch(dev, dev->skb_blist);
+	case TX_BATCH_XMIT_MORE:
+		if (skb_queue_empty(&dev->qdisc->q))
+			return 0;
+		return restart_xmit_more(dev);
+	case TX_BATCH_NONE:
+	case TX_BATCH_NR:
+		break;
+	}
+	if (skb_queue_empty(&dev->qdisc->q))
+		return 0;
+	return restart_single(dev);
+}
+
+void qdisc_run(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	long quota = k->knob[KNOB_DEV_TX_WEIGHT];
+
+	if (!q || q->running || kit_dev_broken(dev))
+		return;
+	q->running = true;
+	while (quota > 0 && !netif_queue_stopped(dev) && !skb_queue_empty(&q->q)) {
+		int n = qdisc_restart(dev);
+
+		if (n <= 0) {
+			/* BUSY: try again later from NET_TX (2.6.20 netif_schedule) */
+			if (!netif_queue_stopped(dev))
+				__netif_schedule(dev);
+			break;
+		}
+		quota -= n;
+	}
+	q->running = false;
+	if (quota <= 0 && !netif_queue_stopped(dev) && !skb_queue_empty(&q->q))
+		__netif_schedule(dev);
+}
+
+void net_tx_action(struct kit *k)
+{
+	struct softnet_data *sd = &k->sd;
+	struct net_device *list[KIT_MAX_DEVS];
+	int n = sd->output_n;
+
+	sim_charge(k, COST_SOFTIRQ);
+	for (int i = 0; i < n; i++)
+		list[i] = sd->output_queue[i];
+	sd->output_n = 0;
+	for (int i = 0; i < n; i++) {
+		TRACE(k, TR_SOFTIRQ, list[i], NET_TX_SOFTIRQ, (u32)skb_queue_len(&list[i]->qdisc->q),
+		      0, 0);
+		qdisc_run(list[i]);
+	}
+}

@@ -1,0 +1,138 @@
+/* rx.c - the receive entry points: netif_rx and its backlog, netif_receive_skb. */
+#include <string.h>
+
+#include "kit.h"
+
+/*
+ * netif_rx (drivers without NAPI, from their interrupt handler) queues the
+ * skb on the CPU's backlog, at most netdev_max_backlog packets, and the
+ * backlog's own NAPI instance (weight 64, dev_rx_weight) passes them up in
+ * NET_RX. netif_receive_skb (NAPI drivers, from their poll) passes the skb
+ * up at once, so it must run in softirq context.
+ */
+
+/* The members of an aggregate go up with it. */
+static void frags_up(struct sk_buff *skb)
+{
+	for (struct sk_buff *f = skb_shinfo(skb)->frag_list; f; f = f->next)
+		if (f->kit_place != SKB_FRAG)
+			skb_set_place(f, SKB_FRAG);
+}
+
+static int process_backlog(struct napi_struct *napi, int quota)
+{
+	struct kit *k = kit_current;
+	struct softnet_data *sd = &k->sd;
+	int work = 0;
+
+	while (work < quota) {
+		struct sk_buff *skb = __skb_dequeue(&sd->input_pkt_queue);
+
+		if (!skb)
+			break;
+		skb_set_place(skb, SKB_STACK);
+		netif_receive_skb(skb);
+		work++;
+	}
+	if (skb_queue_empty(&sd->input_pkt_queue) && work < quota)
+		napi_complete_done(napi, work);
+	return work;
+}
+
+void softnet_init(struct kit *k)
+{
+	struct softnet_data *sd = &k->sd;
+
+	INIT_LIST_HEAD(&sd->poll_list);
+	skb_queue_head_init(&sd->input_pkt_queue);
+	netif_napi_add(NULL, &sd->backlog, process_backlog, 64);
+	napi_enable(&sd->backlog);
+}
+
+int netif_rx(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k = dev ? dev->kit : kit_current;
+	struct softnet_data *sd = &k->sd;
+
+	hw_catch_up(k);
+	sim_charge(k, COST_IRQSAVE);
+	if (sd->polling && k->cpu.ctx == CTX_SOFTIRQ)
+		kit_warn(k, dev, RULE_NETIF_RX_CONTEXT);
+	sd->poll_delivered++;
+	if (skb_queue_len(&sd->input_pkt_queue) >= (u32)k->knob[KNOB_MAX_BACKLOG]) {
+		sd->dropped++;
+		TRACE(k, TR_BACKLOG_DROP, dev, skb->kit_id, 0, 0, 0);
+		kfree_skb(skb);
+		return NET_RX_DROP;
+	}
+	if (dev)
+		dev->core.rx_stack++;
+	frags_up(skb);
+	skb_set_place(skb, SKB_BACKLOG);
+	__skb_queue_tail(&sd->input_pkt_queue, skb);
+	TRACE(k, TR_NETIF_RX, dev, skb->kit_id, skb_queue_len(&sd->input_pkt_queue), 0, 0);
+	if (skb_queue_len(&sd->input_pkt_queue) == 1)
+		napi_schedule(&sd->backlog);
+	return NET_RX_SUCCESS;
+}
+
+int netif_rx_ni(struct sk_buff *skb)
+{
+	return netif_rx(skb);
+}
+
+int netif_receive_skb(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k = dev ? dev->kit : kit_current;
+
+	hw_catch_up(k);
+	if (k->cpu.ctx != CTX_SOFTIRQ)
+		kit_bug(k, dev, RULE_RECEIVE_SKB_CONTEXT);
+	if (skb->kit_place != SKB_STACK) {
+		k->sd.poll_delivered++;
+		if (dev)
+			dev->core.rx_stack++;
+	}
+	skb_set_place(skb, SKB_STACK);
+	frags_up(skb);
+	k->sd.processed++;
+	stack_receive(k, skb);
+	return NET_RX_SUCCESS;
+}
+
+int vlan_hwaccel_receive_skb(struct sk_buff *skb, struct vlan_group *grp, u16 vlan_tci)
+{
+	(void)grp;
+	skb->vlan_tci = vlan_tci;
+	return netif_receive_skb(skb);
+}
+
+int vlan_hwaccel_rx(struct sk_buff *skb, struct vlan_group *grp, u16 vlan_tci)
+{
+	(void)grp;
+	skb->vlan_tci = vlan_tci;
+	return netif_rx(skb);
+}
+
+__be16 eth_type_trans(struct sk_buff *skb, struct net_device *dev)
+{
+	struct ethhdr *eth;
+
+	skb->dev = dev;
+	skb_reset_mac_header(skb);
+	if (skb_headlen(skb) < ETH_HLEN)
+		return 0;
+	eth = (struct ethhdr *)skb->data;
+	skb_pull(skb, ETH_HLEN);
+	skb_reset_network_header(skb);
+	if (eth->h_dest[0] & 1)
+		skb->pkt_type = memcmp(eth->h_dest, dev->broadcast, ETH_ALEN) ? PACKET_MULTICAST :
+										 PACKET_BROADCAST;
+	else if (memcmp(eth->h_dest, dev->dev_addr, ETH_ALEN))
+		skb->pkt_type = PACKET_OTHERHOST;
+	else
+		skb->pkt_type = PACKET_HOST;
+	return eth->h_proto;
+}

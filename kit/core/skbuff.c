@@ -1,0 +1,317 @@
+/* skbuff.c - the skb pool and its accounting: every skb is in exactly one place. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kit.h"
+
+/*
+ * skbs and their buffers come in chunks of SKB_CHUNK, allocated when the
+ * pool runs dry and kept until the machine goes away, so the per-packet path
+ * only pops and pushes a free list. A chunk's buffers are one contiguous
+ * arena, which is also what the NIC's DMA checks against.
+ *
+ * Accounting: each skb records its place (enum skb_place); live[] counts
+ * skbs per place, allocated and freed count the calls. kit_check() proves
+ * allocated == freed + live and that every SKB_DRIVER skb sits on a ring or
+ * in an LRO session. A second free is a BUG record, not a crash.
+ */
+
+#define SKB_CHUNK 1024
+#define SKB_MAX_CHUNKS 64
+
+struct skb_chunk {
+	struct sk_buff skb[SKB_CHUNK];
+	unsigned char *arena; /* SKB_CHUNK * SKB_BUF_SIZE bytes */
+};
+
+struct skb_pool {
+	struct kit *k;
+	struct sk_buff *free;	  /* free list through ->next */
+	struct skb_chunk *chunk[SKB_MAX_CHUNKS];
+	int nchunks;
+	u32 next_id;		  /* skb#N handles, from 1 */
+	u64 allocated, freed;
+	u64 live[SKB_PLACE_NR];
+	u64 alloc_calls;	  /* for the allocation fault knob */
+};
+
+static const char *const place_names[SKB_PLACE_NR] = {
+	[SKB_FREE] = "free", [SKB_USER] = "held", [SKB_QDISC] = "qdisc", [SKB_BLIST] = "blist",
+	[SKB_DRIVER] = "driver", [SKB_BACKLOG] = "backlog", [SKB_STACK] = "stack",
+	[SKB_SOCKET] = "socket", [SKB_FRAG] = "frag_list",
+};
+
+const char *skb_place_name(enum skb_place p)
+{
+	return p < SKB_PLACE_NR ? place_names[p] : "?";
+}
+
+static int add_chunk(struct skb_pool *pool)
+{
+	struct skb_chunk *c;
+
+	if (pool->nchunks == SKB_MAX_CHUNKS)
+		return -ENOMEM;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->arena = aligned_alloc(SKB_BUF_SIZE, (size_t)SKB_CHUNK * SKB_BUF_SIZE);
+	if (!c->arena) {
+		free(c);
+		return -ENOMEM;
+	}
+	for (int i = SKB_CHUNK - 1; i >= 0; i--) {
+		struct sk_buff *skb = &c->skb[i];
+
+		skb->head = c->arena + (size_t)i * SKB_BUF_SIZE;
+		skb->end = SKB_BUF_SIZE;
+		skb->kit_pool = pool;
+		skb->kit_place = SKB_FREE;
+		skb->next = pool->free;
+		pool->free = skb;
+	}
+	pool->chunk[pool->nchunks++] = c;
+	pool->live[SKB_FREE] += SKB_CHUNK;
+	return 0;
+}
+
+int skb_pool_init(struct kit *k)
+{
+	struct skb_pool *pool = calloc(1, sizeof(*pool));
+
+	if (!pool)
+		return -ENOMEM;
+	pool->k = k;
+	pool->next_id = 1;
+	k->pool = pool;
+	return add_chunk(pool);
+}
+
+void skb_pool_free(struct kit *k)
+{
+	struct skb_pool *pool = k->pool;
+
+	if (!pool)
+		return;
+	for (int i = 0; i < pool->nchunks; i++) {
+		free(pool->chunk[i]->arena);
+		free(pool->chunk[i]);
+	}
+	free(pool);
+	k->pool = NULL;
+}
+
+void skb_set_place(struct sk_buff *skb, enum skb_place p)
+{
+	struct skb_pool *pool = skb->kit_pool;
+
+	pool->live[skb->kit_place]--;
+	pool->live[p]++;
+	skb->kit_place = (u8)p;
+}
+
+struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, const char *func,
+				   int line)
+{
+	struct kit *k = dev ? dev->kit : kit_current;
+	struct skb_pool *pool = k->pool;
+	struct sk_buff *skb;
+	long every = k->knob[KNOB_SKB_FAIL_EVERY];
+
+	hw_catch_up(k);
+	sim_charge(k, COST_SKB_ALLOC);
+	pool->alloc_calls++;
+	if (every > 0 && pool->alloc_calls % (u64)every == 0)
+		return NULL;
+	if (len > SKB_MAX_ALLOC)
+		return NULL;
+	if (!pool->free && add_chunk(pool))
+		return NULL;
+	skb = pool->free;
+	pool->free = skb->next;
+	{
+		unsigned char *head = skb->head;
+
+		memset(skb, 0, offsetof(struct sk_buff, kit_id));
+		skb->head = head;
+	}
+	skb->end = SKB_BUF_SIZE;
+	skb->data = skb->head + NET_SKB_PAD;
+	skb->tail = NET_SKB_PAD;
+	skb->truesize = SKB_BUF_SIZE + (unsigned int)sizeof(struct sk_buff);
+	skb->dev = dev;
+	skb->mac_header = skb->network_header = skb->transport_header = 0xffff;
+	skb->kit_id = pool->next_id++;
+	skb->kit_func = func;
+	skb->kit_line = (u16)line;
+	skb->kit_alloc_t = k->now;
+	pool->allocated++;
+	/* allocated by driver code: the driver's until it passes it on */
+	skb_set_place(skb, k->lab_running ? SKB_DRIVER : SKB_USER);
+	TRACE(k, TR_SKB_ALLOC, dev, skb->kit_id, len, 0, 0);
+	return skb;
+}
+
+struct sk_buff *netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len)
+{
+	struct sk_buff *skb = __netdev_alloc_skb(dev, len + NET_IP_ALIGN, __func__, __LINE__);
+
+	if (skb)
+		skb_reserve(skb, NET_IP_ALIGN);
+	return skb;
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+	struct skb_pool *pool;
+	struct kit *k;
+	struct sk_buff *frag;
+
+	if (!skb)
+		return;
+	pool = skb->kit_pool;
+	k = pool->k;
+	if (skb->kit_place == SKB_FREE) {
+		kit_bug(k, skb->dev, RULE_DOUBLE_FREE);
+		return;
+	}
+	hw_catch_up(k);
+	frag = skb->shinfo.frag_list;
+	skb->shinfo.frag_list = NULL;
+	sim_charge(k, COST_SKB_FREE);
+	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, skb->kit_place, 0, 0);
+	skb_set_place(skb, SKB_FREE);
+	pool->freed++;
+	skb->next = pool->free;
+	pool->free = skb;
+	while (frag) {
+		struct sk_buff *next = frag->next;
+
+		frag->next = NULL;
+		kfree_skb(frag);
+		frag = next;
+	}
+}
+
+void skb_queue_purge(struct sk_buff_head *list)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(list)) != NULL)
+		kfree_skb(skb);
+}
+
+int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
+{
+	unsigned char *out = to;
+	const struct sk_buff *seg = skb;
+	unsigned int headlen = skb_headlen(skb);
+
+	if (offset < 0 || len < 0 || (unsigned int)offset + (unsigned int)len > skb->len)
+		return -EINVAL;
+	/* the linear part, then each frag_list member's linear part */
+	while (len > 0 && seg) {
+		unsigned int have = seg == skb ? headlen : seg->len;
+
+		if ((unsigned int)offset < have) {
+			unsigned int n = have - (unsigned int)offset;
+
+			if (n > (unsigned int)len)
+				n = (unsigned int)len;
+			memcpy(out, seg->data + offset, n);
+			out += n;
+			len -= (int)n;
+			offset = 0;
+		} else {
+			offset -= (int)have;
+		}
+		seg = seg == skb ? skb->shinfo.frag_list : seg->next;
+	}
+	return len ? -EINVAL : 0;
+}
+
+struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor)
+{
+	struct skb_pool *pool = k->pool;
+
+	while (*cursor < (size_t)pool->nchunks * SKB_CHUNK) {
+		struct sk_buff *skb = &pool->chunk[*cursor / SKB_CHUNK]->skb[*cursor % SKB_CHUNK];
+
+		(*cursor)++;
+		if (skb->kit_place != SKB_FREE)
+			return skb;
+	}
+	return NULL;
+}
+
+bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
+{
+	const struct skb_pool *pool = k->pool;
+	const unsigned char *a = p;
+
+	for (int i = 0; i < pool->nchunks; i++) {
+		const unsigned char *lo = pool->chunk[i]->arena;
+		const unsigned char *hi = lo + (size_t)SKB_CHUNK * SKB_BUF_SIZE;
+
+		if (a >= lo && a + len <= hi)
+			return true;
+	}
+	return false;
+}
+
+void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR])
+{
+	*allocated = k->pool->allocated;
+	*freed = k->pool->freed;
+	memcpy(live, k->pool->live, sizeof(k->pool->live));
+}
+
+struct sk_buff *kit_skb_find(struct kit *k, u32 id)
+{
+	size_t cur = 0;
+	struct sk_buff *skb;
+
+	while ((skb = skb_pool_iter(k, &cur)) != NULL)
+		if (skb->kit_id == id)
+			return skb;
+	return NULL;
+}
+
+long skb_pool_index(const struct kit *k, const struct sk_buff *skb)
+{
+	const struct skb_pool *pool = k->pool;
+
+	for (int i = 0; i < pool->nchunks; i++) {
+		const struct sk_buff *base = pool->chunk[i]->skb;
+
+		if (skb >= base && skb < base + SKB_CHUNK)
+			return (long)i * SKB_CHUNK + (skb - base);
+	}
+	return -1;
+}
+
+size_t skb_pool_size(const struct kit *k)
+{
+	return (size_t)k->pool->nchunks * SKB_CHUNK;
+}
+
+int kit_skb_put_back(struct sk_buff *skb)
+{
+	if (skb->kit_place != SKB_USER)
+		return -EINVAL;
+	kit_enter(skb->kit_pool->k);
+	kfree_skb(skb);
+	return 0;
+}
+
+int skb_padto(struct sk_buff *skb, unsigned int len)
+{
+	unsigned int have = skb->len;
+
+	if (have >= len)
+		return 0;
+	if (skb->data_len || (int)(len - have) > skb_tailroom(skb))
+		return -ENOMEM;
+	memset(skb_put(skb, len - have), 0, len - have);
+	return 0;
+}

@@ -1,0 +1,328 @@
+/* test_rx.c - the RX path's rules: ring full, NAPI in both eras, budgets, races, ping, replay. */
+#include "helpers.h"
+
+TestSuite(rx, .timeout = 60);
+
+static struct kit *k;
+static struct net_device *sn0, *sn1;
+static struct rec_log log_;
+
+static void setup(void)
+{
+	k = kit_new(1);
+	cr_assert_not_null(k);
+	sn0 = kit_dev_by_name(k, "sn0");
+	sn1 = kit_dev_by_name(k, "sn1");
+	memset(&log_, 0, sizeof(log_));
+}
+
+static void teardown(void)
+{
+	kit_free(k);
+	free(log_.r);
+}
+
+static void gen(struct net_device *dev, u64 count, u64 rate, u8 proto, unsigned int len)
+{
+	struct pktgen_cfg c;
+	char err[256];
+
+	pktgen_cfg_default(&c);
+	c.count = count;
+	c.rate_pps = rate;
+	c.proto = proto;
+	c.len = len;
+	c.tcp_ts = proto == IPPROTO_TCP;
+	cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+}
+
+Test(rx, ring_full_drops_and_counts, .init = setup, .fini = teardown)
+{
+	setp(k, sn1, "rx_ring", 16);
+	kit_set_auto(k, false); /* nobody polls: the ring fills */
+	setp(k, sn1, "napi", SIMNIC_NAPI_MODERN);
+	gen(sn1, 100, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "hw_rx_frames"), 15, "the NIC filled %llu buffers, expected 15",
+		     (unsigned long long)st(sn1, "hw_rx_frames"));
+	cr_assert_eq(st(sn1, "rx_missed_errors"), 85, "rx_missed_errors = %llu, expected 85",
+		     (unsigned long long)st(sn1, "rx_missed_errors"));
+	check_clean(k);
+}
+
+Test(rx, classic_poll_respects_quota_and_budget, .init = setup, .fini = teardown)
+{
+	char err[256];
+	struct dev_snap *s;
+	int work;
+
+	setp(k, sn1, "napi", SIMNIC_NAPI_CLASSIC);
+	setp(k, sn1, "weight", 4);
+	kit_set_auto(k, false);
+	gen(sn1, 20, 0, IPPROTO_UDP, 60);
+	run_idle(k); /* frames land; the interrupt schedules the poll; nobody runs it */
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED);
+	work = kit_poll(sn1, 3, err, sizeof(err));
+	cr_assert_eq(work, 3, "poll with *budget 3 and quota 4 did %d, expected 3", work);
+	/* it returned 1 (more): the core moved it to the tail and refilled its quota */
+	s = snap(sn1);
+	cr_assert_eq(s->quota, 4, "quota = %d after a 'more' return, expected weight 4", s->quota);
+	work = kit_poll(sn1, 10, err, sizeof(err));
+	cr_assert_eq(work, 4, "poll with *budget 10 and quota 4 did %d, expected 4", work);
+	cr_assert_eq(kit_rule_count(k, RULE_QUOTA_EXCEEDED), 0);
+	cr_assert_eq(kit_rule_count(k, RULE_BUDGET_NOT_UPDATED), 0);
+	kit_set_auto(k, true);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "rx_packets"), 20);
+	check_clean(k);
+}
+
+Test(rx, modern_poll_respects_budget, .init = setup, .fini = teardown)
+{
+	setp(k, sn1, "weight", 4);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_set_auto(k, false);
+	gen(sn1, 30, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	kit_set_auto(k, true);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "rx_packets"), 30);
+	for (size_t i = 0; i < log_.n; i++)
+		if (log_.r[i].type == TR_POLL && log_.r[i].dev == sn1->ifindex)
+			cr_assert_leq(log_.r[i].b, 4, "a poll with budget 4 did %u", log_.r[i].b);
+	cr_assert_geq(st(sn1, "polls"), 8, "30 frames at 4 per poll need at least 8 polls, got %llu",
+		      (unsigned long long)st(sn1, "polls"));
+	check_clean(k);
+}
+
+Test(rx, weight_zero_never_polled, .init = setup, .fini = teardown)
+{
+	setp(k, sn1, "napi", SIMNIC_NAPI_CLASSIC);
+	setp(k, sn1, "weight", 0);
+	gen(sn1, 10, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "polls"), 0, "a weight-0 device was polled %llu times",
+		     (unsigned long long)st(sn1, "polls"));
+	cr_assert_eq(st(sn1, "rx_packets"), 0);
+	cr_assert_geq(kit_rule_count(k, RULE_WEIGHT_ZERO), 1, "no warning for weight 0");
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "it stays scheduled, never polled");
+}
+
+Test(rx, missed_reschedules, .init = setup, .fini = teardown)
+{
+	char err[256];
+
+	kit_set_auto(k, false);
+	cr_assert_eq(kit_napi_schedule(sn1, err, sizeof(err)), 0, "%s", err);
+	cr_assert_neq(kit_napi_schedule(sn1, err, sizeof(err)), 0, "second schedule should fail");
+	cr_assert_eq(st(sn1, "napi_missed"), 1, "MISSED not recorded");
+	cr_assert(snap(sn1)->napi_missed);
+	cr_assert_eq(kit_napi_complete(sn1, err, sizeof(err)), 1,
+		     "napi_complete_done must return false with MISSED set");
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "MISSED keeps it scheduled");
+	kit_set_auto(k, true);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "polls"), 1, "the missed schedule gets its poll");
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_IDLE);
+}
+
+/* Frames arriving at every spacing, in pairs: the second often lands while
+ * the poll finishes. Returns how many frames a run left in the ring. */
+static u64 stranded(const char *driver, long mode, u64 gap_ns)
+{
+	char err[512];
+	struct kit *m = kit_new(3);
+	struct net_device *d = kit_dev_by_name(m, "sn1");
+	struct pktgen_cfg c;
+	u64 left;
+
+	if (driver)
+		cr_assert_geq(kit_driver_load(m, test_driver(driver), err, sizeof(err)), 1, "%s", err);
+	kit_param_set(m, d, kit_param_find("napi"), mode, err, sizeof(err));
+	pktgen_cfg_default(&c);
+	c.count = 2;
+	c.rate_pps = 1000000000ULL / gap_ns;
+	cr_assert_eq(kit_pktgen(d, &c, err, sizeof(err)), 0, "%s", err);
+	kit_run(m, 0, 0, NULL);
+	left = kit_dev_stat(d, kit_stat_find("hw_rx_frames")) - kit_dev_stat(d, kit_stat_find("rx_packets"));
+	kit_free(m);
+	return left;
+}
+
+Test(rx, unmask_race_cannot_strand_a_frame)
+{
+	u64 sol = 0, bad = 0;
+
+	for (u64 gap = 500; gap <= 12000; gap += 100) {
+		sol += stranded(NULL, SIMNIC_NAPI_CLASSIC, gap);
+		sol += stranded(NULL, SIMNIC_NAPI_MODERN, gap);
+		bad += stranded("unmask_first", SIMNIC_NAPI_CLASSIC, gap);
+	}
+	cr_assert_eq(sol, 0, "the reference driver left %llu frames in the ring",
+		     (unsigned long long)sol);
+	cr_assert_gt(bad, 0, "unmasking before completing never lost a frame: the race is not modelled");
+}
+
+Test(rx, netdev_budget_squeezes, .init = setup, .fini = teardown)
+{
+	struct kit_snap s;
+
+	setp(k, NULL, "netdev_budget", 8);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_set_auto(k, false);
+	gen(sn1, 40, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	kit_set_auto(k, true);
+	run_idle(k);
+	kit_snapshot(k, &s);
+	cr_assert_geq(s.time_squeeze, 1, "40 frames with netdev_budget 8 must squeeze");
+	cr_assert_eq(st(sn1, "rx_packets"), 40);
+	/* no round does more than one poll past its budget */
+	for (size_t i = 0, work = 0; i < log_.n; i++) {
+		if (log_.r[i].type == TR_SOFTIRQ && log_.r[i].a == 2)
+			work = 0;
+		if (log_.r[i].type == TR_POLL) {
+			cr_assert_lt(work, 8, "a poll started after the round's budget was spent");
+			work += log_.r[i].b;
+		}
+	}
+}
+
+Test(rx, time_limit_squeezes, .init = setup, .fini = teardown)
+{
+	struct kit_snap s;
+
+	setp(k, NULL, "netdev_budget_usecs", 1);
+	setp(k, sn1, "weight", 2);
+	kit_set_auto(k, false);
+	gen(sn1, 20, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	kit_set_auto(k, true);
+	run_idle(k);
+	kit_snapshot(k, &s);
+	cr_assert_geq(s.time_squeeze, 1, "a 1 us round limit must squeeze");
+	cr_assert_eq(st(sn1, "rx_packets"), 20);
+}
+
+Test(rx, ping_crosses_the_pair, .init = setup, .fini = teardown)
+{
+	char err[256];
+	struct kit_ping_stat ps;
+
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	cr_assert_eq(kit_ping(sn0, kit_ipv4(192, 168, 0, 2), 3, err, sizeof(err)), 0, "%s", err);
+	run_idle(k);
+	kit_ping_stats(k, &ps);
+	cr_assert_eq(ps.sent, 3);
+	cr_assert_eq(ps.received, 3, "%u replies of 3", ps.received);
+	cr_assert_gt(ps.rtt_min_ns, 0);
+	/* requests seen by sn1, replies by sn0 */
+	cr_assert_eq(st(sn1, "rx_packets"), 3);
+	cr_assert_eq(st(sn0, "rx_packets"), 3);
+	cr_assert_eq(st(sn1, "tx_packets"), 3, "sn1 answered %llu times",
+		     (unsigned long long)st(sn1, "tx_packets"));
+	check_clean(k);
+}
+
+Test(rx, nonapi_goes_through_the_backlog, .init = setup, .fini = teardown)
+{
+	struct kit_snap s;
+
+	setp(k, sn1, "napi", SIMNIC_NONAPI);
+	setp(k, NULL, "netdev_max_backlog", 10);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_set_auto(k, false); /* interrupts still run the handler; the backlog is never drained */
+	gen(sn1, 30, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	kit_snapshot(k, &s);
+	cr_assert_eq(s.backlog_len, 10, "backlog holds %u, expected netdev_max_backlog 10",
+		     s.backlog_len);
+	cr_assert_eq(s.backlog_drops, 20, "backlog drops %llu, expected 20",
+		     (unsigned long long)s.backlog_drops);
+	cr_assert_eq(rec_count(&log_, TR_NETIF_RX, sn1->ifindex), 10);
+	kit_set_auto(k, true);
+	run_idle(k);
+	cr_assert_eq(flow(k, 0).packets, 10);
+	check_clean(k);
+}
+
+Test(rx, receive_skb_outside_softirq_is_a_bug, .init = setup, .fini = teardown)
+{
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	char err[256];
+	struct sk_buff *skb = kit_skb_alloc(sn0, &p, err, sizeof(err));
+
+	cr_assert_not_null(skb, "%s", err);
+	eth_type_trans(skb, sn0);
+	netif_receive_skb(skb); /* from process context */
+	cr_assert_eq(kit_rule_count(k, RULE_RECEIVE_SKB_CONTEXT), 1);
+	run_idle(k);
+	check_clean(k);
+}
+
+Test(rx, poll_over_budget_warns, .init = setup, .fini = teardown)
+{
+	char err[512];
+
+	cr_assert_geq(kit_driver_load(k, test_driver("poll_overbudget"), err, sizeof(err)), 1, "%s",
+		      err);
+	setp(k, sn1, "weight", 4);
+	gen(sn1, 20, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_geq(kit_rule_count(k, RULE_POLL_OVER_BUDGET), 1, "returning budget + 1 must warn");
+}
+
+static void replay(bool lro, u64 *stack, u64 *bytes, u64 *errors)
+{
+	struct kit *m = kit_new(1);
+	struct net_device *d = kit_dev_by_name(m, "sn1");
+	char err[512];
+	int n;
+
+	kit_set_hw_steps(m, false);
+	kit_param_set(m, d, kit_param_find("lro"), lro, err, sizeof(err));
+	/* interrupt moderation, as LRO is used: each poll finds a burst in the ring */
+	kit_param_set(m, d, kit_param_find("rx_usecs"), 100, err, sizeof(err));
+	kit_flow_expect(m, kit_ipv4(10, 77, 0, 1), kit_ipv4(10, 77, 0, 2), 42164, 5001, IPPROTO_TCP,
+			0);
+	/* back to back at 10G line rate, so each poll has a burst to aggregate */
+	n = kit_pktgen_pcap(d, "tests/data/linux-tcp-bulk-512k.pcap", 800000, err, sizeof(err));
+	cr_assert_eq(n, 574, "replayed %d frames: %s", n, err);
+	kit_run(m, 0, 0, NULL);
+	*stack = kit_dev_stat(d, kit_stat_find("rx_stack"));
+	*bytes = *errors = 0;
+	for (int i = 0; i < kit_flow_count(m); i++) {
+		struct kit_flow_stat f;
+
+		kit_flow_at(m, i, &f);
+		if (f.checked) {
+			*bytes = f.bytes;
+			*errors = f.errors;
+		}
+	}
+	{
+		char report[2048];
+		int p = kit_check(m, report, sizeof(report));
+
+		cr_assert_eq(p, 0, "%s", report);
+	}
+	kit_free(m);
+}
+
+Test(rx, pcap_replay_same_stream_with_and_without_lro)
+{
+	u64 s_off, b_off, e_off, s_on, b_on, e_on;
+
+	replay(false, &s_off, &b_off, &e_off);
+	replay(true, &s_on, &b_on, &e_on);
+	cr_assert_eq(b_off, 524288, "LRO off: the sink got %llu bytes, expected 524288",
+		     (unsigned long long)b_off);
+	cr_assert_eq(e_off, 0, "LRO off: %llu stream errors", (unsigned long long)e_off);
+	cr_assert_eq(b_on, 524288, "LRO on: the sink got %llu bytes, expected 524288",
+		     (unsigned long long)b_on);
+	cr_assert_eq(e_on, 0, "LRO on: %llu stream errors", (unsigned long long)e_on);
+	cr_assert_eq(s_off, 574, "LRO off passes every frame up: %llu of 574",
+		     (unsigned long long)s_off);
+	cr_assert_lt(s_on * 2, s_off, /* 363 data segments merge by up to lro_max_aggr */ "LRO on passed %llu skbs up, LRO off %llu",
+		     (unsigned long long)s_on, (unsigned long long)s_off);
+}
