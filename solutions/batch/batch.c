@@ -15,6 +15,9 @@
  *  - xmit_more (Linux 3.18): one call per skb as always, but the core says
  *    whether more follow at once; the driver writes TDT only for the last one,
  *    or when it stops the queue (no later call would ring it).
+ *
+ * Putting a frame on the ring is the xmit lab's simnic_tx_map, called through
+ * adapter->ops so a loaded driver's version is the one used.
  */
 
 int simnic_prep_xmit(struct sk_buff *skb, struct net_device *netdev)
@@ -35,7 +38,7 @@ static int drain_list(struct simnic_adapter *adapter, struct sk_buff_head *list)
 	int sent = 0;
 
 	while ((skb = skb_peek(list)) != NULL) {
-		if (simnic_tx_map(adapter, skb))
+		if (adapter->ops->tx_map(adapter, skb))
 			break; /* ring full: the rest stays on the list */
 		__skb_unlink(skb, list);
 		sent++;
@@ -44,7 +47,7 @@ static int drain_list(struct simnic_adapter *adapter, struct sk_buff_head *list)
 		wmb();
 		ew32(TDT, adapter->tx_ring.next_to_use); /* one doorbell per batch */
 	}
-	if (simnic_maybe_stop_tx(adapter, DESC_NEEDED))
+	if (adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED))
 		netdev->xmit_win = 1;
 	else
 		netdev->xmit_win = (int)SIMNIC_DESC_UNUSED(&adapter->tx_ring);
@@ -65,7 +68,7 @@ netdev_tx_t simnic_xmit_frame_blist(struct sk_buff *skb, struct net_device *netd
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 
 	if (skb)
-		return simnic_xmit_frame(skb, netdev);
+		return adapter->ops->xmit_frame(skb, netdev);
 	if (!drain_list(adapter, netdev->skb_blist) && !skb_queue_empty(netdev->skb_blist))
 		return NETDEV_TX_BUSY;
 	return NETDEV_TX_OK;
@@ -78,13 +81,13 @@ netdev_tx_t simnic_xmit_frame_more(struct sk_buff *skb, struct net_device *netde
 	struct nic *hw = adapter->hw;
 	bool stopped;
 
-	if (simnic_tx_map(adapter, skb)) {
+	if (adapter->ops->tx_map(adapter, skb)) {
 		/* full on entry (a bug path): post what this train already wrote */
 		ew32(TDT, tx_ring->next_to_use);
 		netif_stop_queue(netdev);
 		return NETDEV_TX_BUSY;
 	}
-	stopped = simnic_maybe_stop_tx(adapter, DESC_NEEDED);
+	stopped = adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED);
 	/* the last of a train, or nobody will come back to ring for us */
 	if (!netdev_xmit_more() || stopped) {
 		wmb();

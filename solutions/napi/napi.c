@@ -11,6 +11,10 @@
  * in ICR, so the unmask raises the interrupt at once and the poll is
  * scheduled again: nothing is stranded. Unmask first and that interrupt finds
  * the poll still scheduled: classic NAPI loses it, modern NAPI records MISSED.
+ *
+ * Functions of other labs (TX reclaim, the LRO engine) are called through
+ * adapter->ops, as e1000 calls adapter->clean_rx, so whichever driver is
+ * loaded is the one that runs.
  */
 
 static bool rx_causes(u32 icr)
@@ -29,7 +33,7 @@ irqreturn_t simnic_intr(int irq, void *data)
 	if (!icr)
 		return IRQ_NONE; /* not ours */
 	if (icr & E1000_ICR_TXDW)
-		simnic_clean_tx_irq(adapter);
+		adapter->ops->clean_tx_irq(adapter); /* the xmit lab's reclaim */
 	if (rx_causes(icr)) {
 		if (adapter->irq_mode == SIMNIC_NAPI_CLASSIC) {
 			if (netif_rx_schedule_prep(netdev)) {
@@ -56,7 +60,7 @@ irqreturn_t simnic_intr_nonapi(int irq, void *data)
 	if (!icr)
 		return IRQ_NONE;
 	if (icr & E1000_ICR_TXDW)
-		simnic_clean_tx_irq(adapter);
+		adapter->ops->clean_tx_irq(adapter);
 	if (rx_causes(icr)) /* everything now, in hardirq context, via netif_rx */
 		simnic_clean_rx_irq(adapter, &work_done, (int)adapter->rx_ring.count);
 	return IRQ_HANDLED;
@@ -70,7 +74,7 @@ int simnic_poll_classic(struct net_device *netdev, int *budget)
 
 	simnic_clean_rx_irq(adapter, &work_done, work_to_do);
 	if (adapter->lro_enabled)
-		lro_flush_all(&adapter->lro_mgr);
+		adapter->ops->lro_flush_all(&adapter->lro_mgr);
 	*budget -= work_done;
 	netdev->quota -= work_done;
 	if (work_done < work_to_do) {
@@ -90,7 +94,7 @@ int simnic_poll(struct napi_struct *napi, int budget)
 
 	simnic_clean_rx_irq(adapter, &work_done, budget);
 	if (adapter->lro_enabled)
-		lro_flush_all(&adapter->lro_mgr);
+		adapter->ops->lro_flush_all(&adapter->lro_mgr);
 	if (work_done < budget) {
 		/* unmask only if NAPI really stopped (not rescheduled by MISSED) */
 		if (napi_complete_done(napi, work_done))
@@ -105,7 +109,7 @@ static void deliver(struct simnic_adapter *adapter, struct sk_buff *skb)
 	if (adapter->irq_mode == SIMNIC_NONAPI)
 		netif_rx(skb);
 	else if (adapter->lro_enabled)
-		lro_receive_skb(&adapter->lro_mgr, skb, NULL);
+		adapter->ops->lro_receive_skb(&adapter->lro_mgr, skb, NULL);
 	else
 		netif_receive_skb(skb);
 }

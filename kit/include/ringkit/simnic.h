@@ -110,7 +110,9 @@ struct simnic_adapter {
 
 /* ---------------------------------------------------------------------------
  * The lab contract. Each lab implements its group; the rest is linked from
- * solutions/. Names follow e1000 (and inet_lro for the LRO engine).
+ * solutions/. Names follow e1000 (and inet_lro for the LRO engine). A lab
+ * calls another lab's functions through adapter->ops (as e1000 calls
+ * adapter->clean_rx), so whichever implementation is loaded is the one used.
  */
 
 /* lab xmit ------------------------------------------------------------------*/

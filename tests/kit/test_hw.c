@@ -1,0 +1,233 @@
+/* test_hw.c - the NIC model: line rate, ICR/IMS/ITR, coalescing, DMA checks, lazy stepping. */
+#include "helpers.h"
+
+TestSuite(hw, .timeout = 60);
+
+static struct kit *k;
+static struct net_device *sn0, *sn1;
+static struct rec_log log_;
+
+static void setup(void)
+{
+	k = kit_new(1);
+	cr_assert_not_null(k);
+	sn0 = kit_dev_by_name(k, "sn0");
+	sn1 = kit_dev_by_name(k, "sn1");
+	memset(&log_, 0, sizeof(log_));
+}
+
+static void teardown(void)
+{
+	kit_free(k);
+	free(log_.r);
+}
+
+static void gen(struct net_device *dev, u64 count, u64 rate)
+{
+	struct pktgen_cfg c;
+	char err[256];
+
+	pktgen_cfg_default(&c);
+	c.count = count;
+	c.rate_pps = rate;
+	cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+}
+
+/* Time between the first and the last TX write-back of n back-to-back frames. */
+static u64 tx_span(unsigned int len, u64 n)
+{
+	struct kit_pkt p = { .len = len, .proto = IPPROTO_UDP };
+	u64 first = 0, last = 0;
+
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 1024);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_netif_stop_queue(sn0);
+	kit_xmit_frames(sn0, &p, n);
+	setp(k, sn0, "batching", TX_BATCH_BTX); /* one doorbell: all posted at once */
+	kit_netif_wake_queue(sn0);
+	run_idle(k);
+	for (size_t i = 0; i < log_.n; i++) {
+		if (log_.r[i].type != TR_TX_DD)
+			continue;
+		if (!first)
+			first = log_.r[i].t;
+		last = log_.r[i].t;
+	}
+	cr_assert_eq(rec_count(&log_, TR_TX_DD, sn0->ifindex), n);
+	return last - first;
+}
+
+Test(hw, line_rate_64_bytes, .init = setup, .fini = teardown)
+{
+	u64 span = tx_span(60, 1000);
+
+	/* 84 byte times at 10 Gb/s = 67.2 ns per frame: 999 gaps = 67132.8 ns */
+	cr_assert(span >= 67132 && span <= 67134, "999 frame gaps took %llu ns, expected 67132.8",
+		  (unsigned long long)span);
+}
+
+Test(hw, line_rate_1514_bytes, .init = setup, .fini = teardown)
+{
+	u64 span = tx_span(1514, 101);
+
+	/* 1538 byte times = 1230.4 ns per frame */
+	cr_assert(span >= 123039 && span <= 123041, "100 frame gaps took %llu ns, expected 123040",
+		  (unsigned long long)span);
+}
+
+Test(hw, icr_read_clears, .init = setup, .fini = teardown)
+{
+	struct nic *hw = sn1->nic;
+
+	kit_set_auto(k, false);
+	nic_write(hw, E1000_IMC, ~0u);
+	gen(sn1, 1, 0);
+	run_idle(k);
+	cr_assert_eq(snap(sn1)->icr & E1000_ICR_RXT0, E1000_ICR_RXT0, "RXT0 should be pending");
+	cr_assert_eq(nic_read(hw, E1000_ICR) & E1000_ICR_RXT0, E1000_ICR_RXT0);
+	cr_assert_eq(snap(sn1)->icr, 0, "ICR = %#x after a read, expected 0", snap(sn1)->icr);
+	cr_assert_eq(nic_read(hw, E1000_ICR), 0, "a second read finds nothing");
+}
+
+Test(hw, masked_cause_waits_then_fires_on_unmask, .init = setup, .fini = teardown)
+{
+	struct nic *hw = sn1->nic;
+
+	nic_write(hw, E1000_IMC, E1000_IMS_RX);
+	gen(sn1, 3, 0);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "irqs"), 0, "an interrupt fired while masked");
+	cr_assert(snap(sn1)->icr & E1000_ICR_RXT0, "the cause should wait in ICR");
+	nic_write(hw, E1000_IMS, E1000_IMS_RX);
+	cr_assert_eq(st(sn1, "irqs"), 1, "unmasking a pending cause must interrupt at once");
+	run_idle(k);
+	cr_assert_eq(st(sn1, "rx_packets"), 3);
+}
+
+Test(hw, itr_throttles, .init = setup, .fini = teardown)
+{
+	setp(k, sn1, "napi", SIMNIC_NONAPI);
+	setp(k, sn1, "itr", 25600); /* at most one interrupt per 25.6 us */
+	gen(sn1, 200, 200000);	    /* a frame every 5 us for 1 ms */
+	run_idle(k);
+	cr_assert_leq(st(sn1, "irqs"), 1000000 / 25600 + 2, "%llu interrupts in 1 ms with ITR 25.6 us",
+		      (unsigned long long)st(sn1, "irqs"));
+	cr_assert_geq(st(sn1, "irqs"), 1000000 / 25600 - 2);
+	cr_assert_eq(st(sn1, "rx_packets"), 200);
+}
+
+Test(hw, rx_usecs_delays_the_interrupt, .init = setup, .fini = teardown)
+{
+	u64 first_dma = 0, first_irq = 0;
+
+	setp(k, sn1, "rx_usecs", 50);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	gen(sn1, 1, 0);
+	run_idle(k);
+	for (size_t i = 0; i < log_.n; i++) {
+		if (log_.r[i].type == TR_RX_DMA && !first_dma)
+			first_dma = log_.r[i].t;
+		if (log_.r[i].type == TR_IRQ && !first_irq)
+			first_irq = log_.r[i].t;
+	}
+	/* RDTR counts 1.024 us units: 50 us rounds up to 49 units = 50.176 us */
+	cr_assert(first_irq - first_dma >= 50000 && first_irq - first_dma <= 51200,
+		  "interrupt %llu ns after the frame, expected about 50 us",
+		  (unsigned long long)(first_irq - first_dma));
+}
+
+Test(hw, rx_frames_counts_frames, .init = setup, .fini = teardown)
+{
+	setp(k, sn1, "napi", SIMNIC_NONAPI);
+	setp(k, sn1, "rx_frames", 8);
+	setp(k, sn1, "rx_usecs", 1000); /* the timer only catches the remainder */
+	gen(sn1, 64, 100000); /* slow enough that each interrupt finds only its 8 */
+	run_idle(k);
+	cr_assert_eq(st(sn1, "irqs"), 64 / 8, "%llu interrupts for 64 frames at rx_frames 8",
+		     (unsigned long long)st(sn1, "irqs"));
+}
+
+Test(hw, dma_fault_on_a_bad_address, .init = setup, .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn0);
+	unsigned int i = a->tx_ring.next_to_use;
+
+	a->tx_ring.desc[i].buffer_addr = 0x1000; /* not memory the kit handed out */
+	a->tx_ring.desc[i].lower.flags.length = 60;
+	a->tx_ring.desc[i].lower.flags.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
+	nic_write(sn0->nic, E1000_TDT, i + 1);
+	run_idle(k);
+	cr_assert_geq(kit_rule_count(k, RULE_DMA_FAULT), 1, "no DMA fault reported");
+	cr_assert_eq(st(sn0, "hw_tx_frames"), 0, "the NIC sent from a bad address");
+}
+
+Test(hw, tail_past_head_is_refused, .init = setup, .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn0);
+
+	kit_set_auto(k, false);
+	/* post a whole ring's worth at once: TDT would come round past TDH */
+	nic_write(sn0->nic, E1000_TDT, a->tx_ring.count - 1);
+	nic_write(sn0->nic, E1000_TDT, 0);
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 1, "the NIC took a tail past its head");
+}
+
+Test(hw, lockup_loses_tx_interrupts, .init = setup, .fini = teardown)
+{
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+
+	setp(k, sn0, "fault_lockup", 1); /* every TX interrupt is lost */
+	setp(k, sn0, "tx_ring", 16);
+	kit_xmit_frames(sn0, &p, 30);
+	kit_run(k, 0, 20 * 1000 * 1000, NULL);
+	cr_assert_gt(st(sn0, "irqs_lost"), 0);
+	cr_assert_geq(st(sn0, "tx_timeouts"), 1, "the watchdog should rescue the stuck queue");
+	check_clean(k);
+}
+
+/* The same scenario with each write-back its own step, and with the
+ * hardware catching up at interrupts: the machine must end the same. */
+static void scenario(struct kit *m, bool hw_steps, struct kit_snap *s, u64 *stats)
+{
+	struct net_device *d0 = kit_dev_by_name(m, "sn0"), *d1 = kit_dev_by_name(m, "sn1");
+	struct kit_pkt p = { .len = 300, .proto = IPPROTO_TCP };
+	struct pktgen_cfg c;
+	char err[256];
+
+	kit_set_hw_steps(m, hw_steps);
+	kit_param_set(m, d0, kit_param_find("tx_ring"), 32, err, sizeof(err));
+	kit_param_set(m, d1, kit_param_find("rx_usecs"), 20, err, sizeof(err));
+	pktgen_cfg_default(&c);
+	c.count = 300;
+	c.rate_pps = 300000;
+	c.proto = IPPROTO_TCP;
+	c.len = 800;
+	kit_pktgen(d1, &c, err, sizeof(err));
+	kit_xmit_frames(d0, &p, 150);
+	kit_run(m, 0, 0, NULL);
+	kit_snapshot(m, s);
+	for (int i = 0; i < kit_stat_count(); i++)
+		stats[i] = kit_dev_stat(d0, i) * 1000003 + kit_dev_stat(d1, i);
+}
+
+Test(hw, hw_steps_on_and_off_agree)
+{
+	struct kit *a = kit_new(5), *b = kit_new(5);
+	struct kit_snap sa, sb;
+	u64 xa[64], xb[64];
+
+	cr_assert_leq(kit_stat_count(), 64);
+	scenario(a, true, &sa, xa);
+	scenario(b, false, &sb, xb);
+	cr_assert_gt(sa.steps, sb.steps, "hardware steps should add steps (%llu vs %llu)",
+		     (unsigned long long)sa.steps, (unsigned long long)sb.steps);
+	for (int i = 0; i < kit_stat_count(); i++)
+		cr_assert_eq(xa[i], xb[i], "counter %s differs", kit_stat_at(i)->name);
+	cr_assert_eq(sa.app_bytes, sb.app_bytes, "app bytes %llu vs %llu",
+		     (unsigned long long)sa.app_bytes, (unsigned long long)sb.app_bytes);
+	cr_assert(!memcmp(sa.cpu_ns, sb.cpu_ns, sizeof(sa.cpu_ns)), "CPU time differs");
+	cr_assert(!memcmp(sa.cost_count, sb.cost_count, sizeof(sa.cost_count)), "costs differ");
+	kit_free(a);
+	kit_free(b);
+}

@@ -1,0 +1,185 @@
+/* test_sim.c - the simulation core: tunables, trace lines, time, skb accounting, the driver table. */
+#include "helpers.h"
+
+TestSuite(sim, .timeout = 30);
+
+Test(sim, tunables_have_unique_names_and_descriptions)
+{
+	for (int i = 0; i < kit_param_count(); i++) {
+		const struct kit_param_desc *d = kit_param_at(i);
+
+		cr_assert(d && d->name && d->desc && d->unit && d->source, "row %d is incomplete", i);
+		cr_assert(d->def >= d->min && d->def <= d->max, "%s: default %ld outside [%ld, %ld]",
+			  d->name, d->def, d->min, d->max);
+		for (int j = 0; j < i; j++)
+			cr_assert_str_neq(d->name, kit_param_at(j)->name, "two tunables named %s", d->name);
+		cr_assert_eq(kit_param_find(d->name), i, "%s is not found by name", d->name);
+	}
+}
+
+Test(sim, out_of_range_changes_nothing)
+{
+	struct kit *k = kit_new(1);
+	char err[256] = "";
+	int id = kit_param_find("tx_ring");
+	long before = kit_param_get(k, NULL, id);
+
+	cr_assert_neq(kit_param_set(k, NULL, id, 5000, err, sizeof(err)), 0);
+	cr_assert(strstr(err, "between 8 and 4096"), "the error should give the range: %s", err);
+	cr_assert_neq(kit_param_set(k, NULL, id, 20, err, sizeof(err)), 0, "20 is not a multiple of 8");
+	cr_assert_eq(kit_param_get(k, NULL, id), before, "a refused value changed the ring");
+	kit_free(k);
+}
+
+Test(sim, dashed_names_and_words)
+{
+	long v;
+
+	cr_assert_eq(kit_param_find("rx-usecs"), kit_param_find("rx_usecs"));
+	cr_assert_eq(kit_param_parse_word(kit_param_find("batching"), "NETIF_F_BTX", &v), 0);
+	cr_assert_eq(v, TX_BATCH_BTX);
+	cr_assert_eq(kit_param_parse_word(kit_param_find("napi"), "classic", &v), 0);
+	cr_assert_eq(v, SIMNIC_NAPI_CLASSIC);
+	cr_assert_str_eq(kit_param_word(kit_param_find("batching"), TX_BATCH_XMIT_MORE), "xmit_more");
+	cr_assert_neq(kit_param_parse_word(kit_param_find("napi"), "sometimes", &v), 0);
+}
+
+Test(sim, cost_setting_changes_charges)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct kit_pkt p = { .len = 60 };
+	struct kit_snap s;
+
+	setp(k, NULL, "mmio_write", 1000);
+	kit_xmit_frames(sn0, &p, 1);
+	kit_snapshot(k, &s);
+	cr_assert_eq(s.cost_ns[COST_MMIO_WRITE], 1000 * s.cost_count[COST_MMIO_WRITE],
+		     "%llu ns for %llu MMIO writes at 1000 ns", (unsigned long long)s.cost_ns[COST_MMIO_WRITE],
+		     (unsigned long long)s.cost_count[COST_MMIO_WRITE]);
+	cr_assert_geq(s.cost_count[COST_MMIO_WRITE], 1, "the doorbell was not charged");
+	kit_free(k);
+}
+
+Test(sim, trace_lines_read_like_the_kernel_log)
+{
+	struct kit *k = kit_new(1);
+	struct trace_rec r = { .t = 1234567000, .type = TR_TX_DD, .dev = 0, .a = 3, .b = 3, .c = 4 };
+	char line[160];
+
+	kit_trace_format(k, &r, line, sizeof(line));
+	cr_assert_str_eq(line, "[    1.234567] sn0: TX desc 3 DD, TDH 3->4");
+	r.type = TR_WARN;
+	r.a = RULE_TX_BUSY;
+	kit_trace_format(k, &r, line, sizeof(line));
+	cr_assert(strstr(line, "WARNING: hard_start_xmit returned NETDEV_TX_BUSY"), "%s", line);
+	kit_free(k);
+}
+
+Test(sim, events_keep_time_order)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct kit_pkt p = { .len = 500, .proto = IPPROTO_UDP };
+	u64 last = 0;
+
+	kit_xmit_frames(sn0, &p, 20);
+	for (int i = 0; i < 10000 && kit_step(k); i++) {
+		u64 now = kit_now(k);
+
+		cr_assert_geq(now, last, "time went back from %llu to %llu at step %d",
+			      (unsigned long long)last, (unsigned long long)now, i);
+		last = now;
+	}
+	kit_free(k);
+}
+
+Test(sim, same_seed_same_randomness)
+{
+	struct kit *a = kit_new(42), *b = kit_new(42), *c = kit_new(43);
+	bool differs = false;
+
+	for (int i = 0; i < 100; i++) {
+		u64 x = kit_random(a), y = kit_random(b), z = kit_random(c);
+
+		cr_assert_eq(x, y, "draw %d differs for the same seed", i);
+		differs |= x != z;
+	}
+	cr_assert(differs, "another seed gave the same sequence");
+	kit_free(a);
+	kit_free(b);
+	kit_free(c);
+}
+
+Test(sim, double_free_is_a_bug_not_a_crash)
+{
+	struct kit *k = kit_new(1);
+	struct kit_pkt p = { .len = 60 };
+	char err[256];
+	struct sk_buff *skb = kit_skb_alloc(kit_dev_by_name(k, "sn0"), &p, err, sizeof(err));
+
+	cr_assert_not_null(skb, "%s", err);
+	kfree_skb(skb);
+	kfree_skb(skb);
+	cr_assert_eq(kit_rule_count(k, RULE_DOUBLE_FREE), 1);
+	check_clean(k);
+	kit_free(k);
+}
+
+Test(sim, leak_is_reported_with_its_allocation_site)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct kit_pkt p = { .len = 60 };
+	char err[512], report[4096];
+	int n;
+
+	cr_assert_geq(kit_driver_load(k, test_driver("leak_reclaim"), err, sizeof(err)), 1, "%s", err);
+	kit_xmit_frames(sn0, &p, 5);
+	run_idle(k);
+	n = kit_check(k, report, sizeof(report));
+	cr_assert_eq(n, 5, "kit_check reported %d problems, expected the 5 leaked skbs:\n%s", n,
+		     report);
+	cr_assert(strstr(report, "leaked") && strstr(report, "allocated by"), "report: %s", report);
+	kit_free(k);
+}
+
+Test(sim, every_lab_function_in_the_table)
+{
+	for (size_t i = 0; i < simnic_lab_nfns; i++) {
+		void *fn;
+
+		memcpy(&fn, (const char *)&simnic_lab_linked + simnic_lab_fns[i].offset, sizeof(fn));
+		cr_assert_not_null(fn, "%s is not linked", simnic_lab_fns[i].name);
+		cr_assert(!strcmp(simnic_lab_fns[i].lab, "xmit") || !strcmp(simnic_lab_fns[i].lab, "batch") ||
+				  !strcmp(simnic_lab_fns[i].lab, "napi") || !strcmp(simnic_lab_fns[i].lab, "lro"),
+			  "%s belongs to no lab", simnic_lab_fns[i].name);
+	}
+	cr_assert_eq(simnic_lab_nfns * sizeof(void *), sizeof(struct simnic_lab_ops),
+		     "the table and struct simnic_lab_ops disagree");
+}
+
+Test(sim, driver_load_failure_changes_nothing)
+{
+	struct kit *k = kit_new(1);
+	char err[512] = "";
+
+	cr_assert_lt(kit_driver_load(k, "/nonexistent/driver.so", err, sizeof(err)), 0);
+	cr_assert(strstr(err, "cannot load"), "%s", err);
+	cr_assert_str_eq(kit_driver_name(k), "solution");
+	kit_free(k);
+}
+
+Test(sim, stats_table_has_the_kernel_names)
+{
+	const char *kernel[] = { "rx_packets", "tx_packets", "rx_bytes", "tx_bytes", "tx_dropped",
+				 "rx_dropped", "rx_missed_errors", "doorbells", "tx_busy",
+				 "queue_stops", "queue_wakes", "irqs", "polls", "lro_aggregated",
+				 "lro_flushed", "lro_no_desc" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(kernel); i++)
+		cr_assert_geq(kit_stat_find(kernel[i]), 0, "no counter %s", kernel[i]);
+	for (int i = 0; i < kit_stat_count(); i++)
+		for (int j = 0; j < i; j++)
+			cr_assert_str_neq(kit_stat_at(i)->name, kit_stat_at(j)->name);
+}
