@@ -183,3 +183,27 @@ Test(sim, stats_table_has_the_kernel_names)
 		for (int j = 0; j < i; j++)
 			cr_assert_str_neq(kit_stat_at(i)->name, kit_stat_at(j)->name);
 }
+
+/* docs/architecture.md lists every tunable with its default: keep it true. */
+Test(sim, architecture_doc_lists_every_default)
+{
+	FILE *f = fopen("docs/architecture.md", "r");
+	static char doc[1 << 17];
+	size_t n;
+
+	cr_assert_not_null(f, "docs/architecture.md not found (run from the project root)");
+	n = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[n] = '\0';
+	for (int i = 0; i < kit_param_count(); i++) {
+		const struct kit_param_desc *d = kit_param_at(i);
+		const char *w = kit_param_word(i, d->def);
+		char row[128];
+
+		if (w)
+			snprintf(row, sizeof(row), "| `%s` | %s | %s |", d->name, w, d->unit);
+		else
+			snprintf(row, sizeof(row), "| `%s` | %ld | %s |", d->name, d->def, d->unit);
+		cr_assert(strstr(doc, row), "docs/architecture.md has no row starting %s", row);
+	}
+}
