@@ -178,8 +178,9 @@ test-layering:
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps-test
-	@$(MAKE) --no-print-directory BUILD=build/check OPT="-O1 -g" XCFLAGS="$(SAN)" XLDFLAGS="$(SAN)" \
-		test-unit test-transcripts
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		$(MAKE) --no-print-directory BUILD=build/check OPT="-O1 -g" XCFLAGS="$(SAN)" \
+		XLDFLAGS="$(SAN)" test-unit test-transcripts
 	@echo "make check: all passed under ASan + UBSan"
 
 bench: deps-build

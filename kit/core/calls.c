@@ -103,10 +103,11 @@ static struct sk_buff *build(struct net_device *dev, const struct kit_pkt *p, u3
 
 	spec_for(dev, p, i, peer, &s);
 	len = s.len > frame_hdr_len(&s) ? s.len : frame_hdr_len(&s);
-	skb = netdev_alloc_skb(dev, len < ETH_ZLEN ? ETH_ZLEN : len);
+	skb = netdev_alloc_skb(dev, (len < ETH_ZLEN ? ETH_ZLEN : len) + NET_IP_ALIGN);
 	if (!skb)
 		return NULL;
-	skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC, &s));
+	skb_reserve(skb, NET_IP_ALIGN); /* the IP header on a 4-byte boundary */
+	skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC - NET_IP_ALIGN, &s));
 	skb->protocol = htons(ETH_P_IP);
 	if (i == 0)
 		expect_at_peer(dev->kit, &s);

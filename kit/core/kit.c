@@ -67,13 +67,14 @@ void kit_free(struct kit *k)
 	sender_free(k);
 	for (int i = 0; i < k->ndevs; i++)
 		dev_close(k->devs[i]);
+	/* skbs still queued above the drivers point at their devices: free them first */
+	skb_queue_purge(&k->sd.input_pkt_queue);
+	stack_free(k);
 	while (k->ndevs > 0) {
 		struct net_device *dev = k->devs[--k->ndevs];
 
 		simnic_remove(dev); /* no longer in k->devs when its memory goes */
 	}
-	skb_queue_purge(&k->sd.input_pkt_queue);
-	stack_free(k);
 	if (k->lab_handle)
 		lab_dlclose(k->lab_handle);
 	skb_pool_free(k);

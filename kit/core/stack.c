@@ -415,7 +415,7 @@ int kit_ping(struct net_device *dev, __be32 daddr, unsigned int count, char *err
 	memcpy(peer, dev->dev_addr, ETH_ALEN);
 	peer[5] ^= 1;
 	for (unsigned int i = 0; i < count; i++) {
-		struct sk_buff *skb = netdev_alloc_skb(dev, 98);
+		struct sk_buff *skb = netdev_alloc_skb_ip_align(dev, 98);
 		struct frame_spec s = {
 			.src_mac = dev->dev_addr, .dst_mac = peer, .saddr = dev->ip_addr,
 			.daddr = daddr, .proto = IPPROTO_ICMP, .len = 98, .ip_id = (u16)(i + 1),
@@ -428,7 +428,7 @@ int kit_ping(struct net_device *dev, __be32 daddr, unsigned int count, char *err
 			cpu_leave(k, prev);
 			return -ENOMEM;
 		}
-		skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC, &s));
+		skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC - NET_IP_ALIGN, &s));
 		k->stack->ping.sent++;
 		dev_queue_xmit(skb);
 	}

@@ -129,14 +129,15 @@ static bool pick(struct pktgen *g, u64 *j)
 static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
 	struct pktgen *g = container_of(src, struct pktgen, src);
-	unsigned char scratch[SKB_BUF_SIZE];
+	static unsigned char scratch_[SKB_BUF_SIZE + NET_IP_ALIGN] __attribute__((aligned(8)));
+	unsigned char *scratch = scratch_ + NET_IP_ALIGN; /* IP header 4-byte aligned */
 	struct frame_spec s;
 	unsigned int len = 0;
 	u64 j;
 
 	if (pick(g, &j)) {
 		spec_of(g, j, &s);
-		len = frame_build(buf ? buf : scratch, buf ? room : sizeof(scratch), &s);
+		len = frame_build(buf ? buf : scratch, buf ? room : SKB_BUF_SIZE, &s);
 	}
 	g->slot++;
 	g->src.next_at = g->slot < g->slots_total ? (slot_time_ps(g, g->slot) + 999) / 1000 :

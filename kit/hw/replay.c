@@ -147,6 +147,7 @@ static int load(struct replay *r, struct net_device *dev, const char *path, char
 			continue; /* runt or jumbo: not something the NIC would take */
 		if (r->n == slots && grow_slots(r, slots ? slots * 2 : 1024, &slots))
 			break;
+		used += (6 - used % 4) % 4; /* frames at 2 mod 4: IP headers 4-byte aligned */
 		if (used + h->caplen > cap && grow_bytes(r, cap ? cap * 2 : 1 << 20, &cap))
 			break;
 		r->at[r->n] = (u64)h->ts.tv_sec * NSEC_PER_SEC + (u64)h->ts.tv_usec;
