@@ -227,6 +227,7 @@ void skb_pool_free(struct kit *k);
 void skb_set_place(struct sk_buff *skb, enum skb_place p);
 struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor);
 bool skb_pool_owns(const struct kit *k, const void *p, size_t len);
+struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p);
 void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR]);
 
 /* core/dev.c */
@@ -309,6 +310,9 @@ void stack_receive(struct kit *k, struct sk_buff *skb);
 /* Verify this flow's payload against payload_at(key, ...) from now on. */
 void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 		       u8 proto, u32 key);
+/* Arrival (skb->tstamp, stamped at RX DMA) to the application's recv(): the
+ * sum over the skbs read so far and how many there were (kit/exp/coalesce.c). */
+void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count);
 
 /* hw/ */
 struct nic *nic_create(struct kit *k, struct net_device *dev, int index);

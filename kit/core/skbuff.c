@@ -259,6 +259,22 @@ bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
 	return false;
 }
 
+/* The skb whose buffer holds address p, or NULL: lets the NIC stamp the
+ * arrival time of a frame it DMA'd into a posted buffer (hw/nic_rx.c). */
+struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p)
+{
+	const struct skb_pool *pool = k->pool;
+	const unsigned char *a = p;
+
+	for (int i = 0; i < pool->nchunks; i++) {
+		const unsigned char *lo = pool->chunk[i]->arena;
+
+		if (a >= lo && a < lo + (size_t)SKB_CHUNK * SKB_BUF_SIZE)
+			return &pool->chunk[i]->skb[(size_t)(a - lo) / SKB_BUF_SIZE];
+	}
+	return NULL;
+}
+
 void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR])
 {
 	*allocated = k->pool->allocated;

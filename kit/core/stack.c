@@ -45,6 +45,7 @@ struct stack {
 	u64 sock_drops, ip_errors, other;
 	struct kthread app, ksoftirqd;
 	u64 app_packets, app_bytes;
+	u64 lat_sum, lat_n;	/* arrival (tstamp) to recv(), over the skbs read */
 	struct kit_ping_stat ping;
 };
 
@@ -340,6 +341,10 @@ static void app_run(struct kit *k, struct kthread *t)
 
 		memcpy(&plen, skb->cb, sizeof(plen));
 		sim_charge(k, COST_APP_RX);
+		if (skb->tstamp) { /* came in through a NIC: stamped at DMA time */
+			st->lat_sum += k->now - skb->tstamp;
+			st->lat_n++;
+		}
 		skb_set_place(skb, SKB_USER);
 		kfree_skb(skb);
 		n++;
@@ -348,6 +353,12 @@ static void app_run(struct kit *k, struct kthread *t)
 	st->app_packets += n;
 	st->app_bytes += bytes;
 	TRACE(k, TR_APP, NULL, n, bytes, 0, 0);
+}
+
+void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count)
+{
+	*sum_ns = k->stack->lat_sum;
+	*count = k->stack->lat_n;
 }
 
 int stack_init(struct kit *k)

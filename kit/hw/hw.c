@@ -92,52 +92,48 @@ void hw_sync(struct kit *k)
 	hw_schedule(k, bt);
 }
 
-/* Lazy mode: the earliest change the CPU could notice, or the last change. */
+/*
+ * Lazy mode: the earliest change the CPU could notice (the line asserting, a
+ * delayed cause arriving, a write-back or an arrival that raises an enabled
+ * cause), else the last pending change, so the hardware always catches up.
+ * Waking early is harmless (the result is the same); waking late is not.
+ */
 static u64 lazy_time(struct kit *k)
 {
 	u64 t = KIT_NEVER, last = 0;
 
 	for (int i = 0; i < k->ndevs; i++) {
 		struct nic *hw = k->devs[i]->nic, *peer;
-		u64 tx_next, tx_last;
+		bool rx_on;
 
 		if (!hw)
 			continue;
 		if (hw->irq_at < t)
 			t = hw->irq_at;
-		for (int b = 0; b < NIC_CAUSES; b++) {
-			if (hw->cause_at[b] == KIT_NEVER)
-				continue;
-			if ((hw->ims & (1u << b)) && hw->cause_at[b] < t)
-				t = hw->cause_at[b];
-			if (hw->cause_at[b] > last)
-				last = hw->cause_at[b];
-		}
-		tx_next = hw->tdh != hw->tx_sched ? hw->tx_done[hw->tdh] : KIT_NEVER;
-		tx_last = hw->tdh != hw->tx_sched ?
-				  hw->tx_done[(hw->tx_sched + hw->tx_count - 1) % hw->tx_count] : 0;
-		if (tx_last > last)
-			last = tx_last;
-		if ((hw->ims & E1000_ICR_TXDW) && tx_next < t)
-			t = tx_next;
-		peer = k->knob[KNOB_WIRE_PEER] && (i ^ 1) < k->ndevs ? k->devs[i ^ 1]->nic : NULL;
-		if (peer && (peer->ims & E1000_IMS_RX) && tx_next < t)
-			t = tx_next;
-		for (int s = 0; s < hw->nsrc; s++) {
-			u64 fin = hw->src[s]->last_at != KIT_NEVER ? hw->src[s]->last_at :
-								      hw->src[s]->next_at;
+		if (hw->cause_min < t)
+			t = hw->cause_min;
+		rx_on = hw->ims & E1000_IMS_RX;
+		if (hw->tdh != hw->tx_sched) {
+			u64 next = hw->tx_done[hw->tdh];
+			u64 fin = hw->tx_done[(hw->tx_sched + hw->tx_count - 1) % hw->tx_count];
 
-			if ((hw->ims & E1000_IMS_RX) && hw->src[s]->next_at < t)
-				t = hw->src[s]->next_at;
-			if (fin > last && fin != KIT_NEVER)
+			peer = k->knob[KNOB_WIRE_PEER] && (i ^ 1) < k->ndevs ? k->devs[i ^ 1]->nic : NULL;
+			if (((hw->ims & E1000_ICR_TXDW) || (peer && (peer->ims & E1000_IMS_RX))) &&
+			    next < t)
+				t = next;
+			if (fin > last)
 				last = fin;
-			else if (fin == KIT_NEVER && hw->src[s]->next_at < t)
-				t = hw->src[s]->next_at;
+		}
+		for (int s = 0; s < hw->nsrc; s++) {
+			const struct rx_source *src = hw->src[s];
+
+			if ((rx_on || src->last_at == KIT_NEVER) && src->next_at < t)
+				t = src->next_at;
+			if (src->last_at != KIT_NEVER && src->last_at > last)
+				last = src->last_at;
 		}
 	}
-	if (t == KIT_NEVER && last)
-		t = last;
-	return t;
+	return t == KIT_NEVER && last ? last : t;
 }
 
 /* Keep hw_ev at the next change (hw steps) or the next one that matters. */

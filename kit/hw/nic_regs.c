@@ -79,6 +79,8 @@ void nic_raise(struct nic *hw, u32 cause, u64 at)
 
 void nic_cause_cancel(struct nic *hw, int bit)
 {
+	if (bit >= 0 && hw->cause_at[bit] == KIT_NEVER)
+		return;
 	hw->cause_min = KIT_NEVER;
 	for (int b = 0; b < NIC_CAUSES; b++) {
 		if (bit < 0 || b == bit)

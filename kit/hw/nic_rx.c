@@ -83,8 +83,13 @@ static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char 
 			 unsigned int len, u64 t)
 {
 	struct kit *k = hw->k;
+	struct sk_buff *owner = skb_pool_buffer_owner(k, buf);
 	u32 i = hw->rdh;
 	u8 errors;
+
+	/* arrival time, for the arrival-to-application latency (kit/exp/coalesce.c) */
+	if (owner)
+		owner->tstamp = t;
 
 	d->length = cpu_to_le16((u16)len);
 	d->status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | rx_csum_status(buf, len, &errors);
