@@ -1,41 +1,116 @@
-/* main.c - until the shell exists: a TX demo on sn0, with the kernel log it produces. */
+/* main.c - ringlab: options, then the interactive shell, a script, -c commands or a pipe. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-#include <ringkit/ringkit.h>
+#include "arg.h"
+#include "cmd.h"
+#include "guard.h"
+#include "out.h"
+#include "repl.h"
+#include "script.h"
+#include "sess.h"
 
-static void print_rec(const struct trace_rec *r, void *arg)
+static void usage(FILE *f)
 {
-	char line[256];
-
-	kit_trace_format(arg, r, line, sizeof(line));
-	puts(line);
+	fprintf(f,
+		"usage: ringlab [OPTIONS] [FILE]\n"
+		"A NIC, its descriptor rings and the kernel's network stack core, one call at a time.\n\n"
+		"  -c, --command 'CMD; CMD'  run these commands and exit\n"
+		"  -f, --file FILE           run the commands in FILE and exit (or: ringlab FILE)\n"
+		"  -k, --keep-going          in a script, go on after a failed command\n"
+		"      --seed N              the simulation's seed (default 1)\n"
+		"      --driver X            solution (default), student or FILE.so\n"
+		"      --view                start in the full-screen ring view\n"
+		"      --gen-docs            print docs/commands.md\n"
+		"  -h, --help                this help\n"
+		"  -V, --version             the version\n\n"
+		"Without -c or FILE: an interactive shell on a terminal, or the commands read from a\n"
+		"pipe (no prompt). Exit status: 0 ok, 1 a command failed, 2 bad options, 3 a\n"
+		"driver crashed (oops), 130 interrupted. `help` inside lists the commands.\n");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	struct kit *k = kit_new(1);
-	struct net_device *sn0;
-	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
-	char err[256];
+	static const struct option opts[] = {
+		{ "command", required_argument, NULL, 'c' }, { "file", required_argument, NULL, 'f' },
+		{ "keep-going", no_argument, NULL, 'k' },    { "seed", required_argument, NULL, 'S' },
+		{ "driver", required_argument, NULL, 'D' },  { "view", no_argument, NULL, 'v' },
+		{ "gen-docs", no_argument, NULL, 'G' },	     { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },	     { NULL, 0, NULL, 0 },
+	};
+	const char *cmds = NULL, *file = NULL, *driver = NULL;
+	bool keep_going = false, view = false;
+	long long seed = 1;
+	struct sess s;
+	int o, rc = 0;
 
-	if (!k) {
-		fprintf(stderr, "ringlab: cannot create the machine\n");
-		return 1;
+	while ((o = getopt_long(argc, argv, "c:f:khV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c': cmds = optarg; break;
+		case 'f': file = optarg; break;
+		case 'k': keep_going = true; break;
+		case 'S':
+			if (arg_parse_num(optarg, &seed)) {
+				fprintf(stderr, "ringlab: --seed needs a number, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'D': driver = optarg; break;
+		case 'v': view = true; break;
+		case 'G': docs_generate(); return 0;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("ringlab %s\n", RINGLAB_VERSION); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
 	}
-	sn0 = kit_dev_by_name(k, "sn0");
-	kit_param_set(k, sn0, kit_param_find("tx_ring"), 16, err, sizeof(err));
-	kit_param_set(k, sn0, kit_param_find("tx_wake_thresh"), 4, err, sizeof(err));
-	kit_trace_subscribe(k, print_rec, k);
-	printf("ringlab TX demo: sn0 (16-descriptor ring) sends 24 frames to sn1\n");
-	kit_xmit_frames(sn0, &p, 24);
-	kit_run(k, 100000, 0, NULL);
-	kit_trace_subscribe(k, NULL, NULL);
-	printf("queue stops %llu, wakes %llu, doorbells %llu, tx_packets %llu; check: %d problems\n",
-	       (unsigned long long)kit_dev_stat(sn0, kit_stat_find("queue_stops")),
-	       (unsigned long long)kit_dev_stat(sn0, kit_stat_find("queue_wakes")),
-	       (unsigned long long)kit_dev_stat(sn0, kit_stat_find("doorbells")),
-	       (unsigned long long)kit_dev_stat(sn0, kit_stat_find("tx_packets")),
-	       kit_check(k, err, sizeof(err)));
-	kit_free(k);
-	return 0;
+	if (optind < argc && !file && !cmds)
+		file = argv[optind++];
+	if (optind < argc || (file && cmds)) {
+		fprintf(stderr, "ringlab: one of -c, -f or FILE, not more (see --help)\n");
+		return EXIT_USAGE;
+	}
+	guard_install();
+	repl_signals();
+	if (!sess_init(&s, (u64)seed))
+		return EXIT_FAILED;
+	s.keep_going = keep_going;
+	s.interactive = !cmds && !file && isatty(STDIN_FILENO);
+	if (driver && strcmp(driver, "solution")) {
+		char line[SESS_PATH_MAX + 16];
+		struct out_capture c;
+		static char quiet[8192];
+
+		snprintf(line, sizeof(line), "driver '%s'", driver);
+		out_capture_begin(&c, quiet, sizeof(quiet));
+		rc = cmd_exec_line(&s, line);
+		out_capture_end(&c);
+		if (rc) {
+			fprintf(stderr, "ringlab: --driver %s:\n%s", driver, quiet);
+			sess_fini(&s);
+			return EXIT_FAILED;
+		}
+	}
+	if (cmds)
+		rc = script_run_string(&s, cmds, "-c");
+	else if (file)
+		rc = script_run_file(&s, file);
+	else if (!s.interactive)
+		rc = script_run_stream(&s, stdin, "<stdin>");
+	else {
+		if (view)
+			cmd_exec_line(&s, "view");
+		repl_run(&s, true);
+	}
+	out_flush();
+	if (rc)
+		rc = EXIT_FAILED;
+	else if (s.interrupted)
+		rc = EXIT_INTERRUPTED;
+	else if (s.oopsed && !s.interactive)
+		rc = EXIT_OOPS;
+	sess_fini(&s);
+	return rc;
 }

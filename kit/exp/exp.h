@@ -1,4 +1,4 @@
-/* exp.h - what the experiments share: their parameters, tables, fresh machines, measurement windows. */
+/* exp.h - what the experiments share: parameters, tables, fresh machines, measuring windows. */
 #ifndef KIT_EXP_EXP_H
 #define KIT_EXP_EXP_H
 
@@ -28,13 +28,13 @@ struct exp_key {
 };
 
 struct exp_val {
-	long v;			 /* the value (EK_LIST: the first) */
-	int n;			 /* values in list[] */
+	long v; /* the value (EK_LIST: the first) */
+	int n;	/* values in list[] */
 	long list[EXP_LIST_MAX];
 };
 
 struct exp_def {
-	struct exp_desc d;		/* name, params with their defaults, one-line description */
+	struct exp_desc d; /* name, params with their defaults, one-line description */
 	const struct exp_key *keys;
 	int nkeys;
 	/* args[i] is keys[i]'s value; fills t, or says why not in err */
@@ -61,18 +61,24 @@ u64 exp_line_pps(const struct kit *k, unsigned int len);
 
 /* ---- measuring: counters at the start of a window, differences at its end ---- */
 enum exp_ctr {
-	XC_IRQS, XC_HW_RX, XC_RX_MISSED, XC_RX_STACK, XC_HW_TX, XC_DOORBELLS, XC_XMIT_CALLS,
+	XC_IRQS,
+	XC_HW_RX,
+	XC_RX_MISSED,
+	XC_RX_STACK,
+	XC_HW_TX,
+	XC_DOORBELLS,
+	XC_XMIT_CALLS,
 	XC_NR
 };
 
 struct exp_meas {
-	u64 ns;			/* simulated time the window covers */
-	u64 cpu_ns[CTX_NR];	/* busy time per context */
-	u64 cost_ns[COST_NR];	/* time charged per cost */
+	u64 ns;		      /* simulated time the window covers */
+	u64 cpu_ns[CTX_NR];   /* busy time per context */
+	u64 cost_ns[COST_NR]; /* time charged per cost */
 	u64 app_packets, app_bytes;
 	u64 backlog_drops, sock_drops, time_squeeze;
-	u64 lat_sum_ns, lat_n;	/* arrival to recv() */
-	u64 ctr[XC_NR];		/* the device's counters, enum exp_ctr */
+	u64 lat_sum_ns, lat_n; /* arrival to recv() */
+	u64 ctr[XC_NR];	       /* the device's counters, enum exp_ctr */
 };
 
 /* Counters now (for dev); exp_meas_since turns a start reading into a difference. */

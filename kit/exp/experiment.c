@@ -1,5 +1,6 @@
-/* experiment.c - the experiment registry, strict "key=value" parameters, and the helpers they share. */
+/* experiment.c - the experiment registry, strict "key=value" parameters, shared helpers. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static const struct exp_def *find(const char *name)
 
 /* ---- parameters ---------------------------------------------------------------- */
 
-/* "ms=1..200 (ms), rx_usecs=0..100000,... (us), napi=none|classic|modern" */
+/* "napi=none|classic|modern, rx_usecs=0..10000[,...] (us), ms=1..200 (ms)" */
 static void accepted(const struct exp_def *e, char *buf, size_t len)
 {
 	size_t at = 0;
@@ -59,37 +60,50 @@ static void accepted(const struct exp_def *e, char *buf, size_t len)
 				     key->name);
 		else
 			n = snprintf(buf + at, len - at, "%s%s=%ld..%ld%s (%s)", i ? ", " : "",
-				     key->name, key->min, key->max, key->type == EK_LIST ? ",..." : "",
-				     key->unit);
+				     key->name, key->min, key->max,
+				     key->type == EK_LIST ? "[,...]" : "", key->unit);
 		if (n < 0)
 			break;
 		at += (size_t)n;
 	}
 }
 
-/* A whole decimal integer, nothing after it. */
-static bool parse_long(const char *s, size_t len, long *v)
+/* A whole decimal integer, nothing after it; *range false if it overflows. */
+static bool parse_long(const char *s, size_t len, long *v, bool *range)
 {
 	char tmp[32], *end;
 
-	if (!len || len >= sizeof(tmp) || !(isdigit((unsigned char)s[0]) || s[0] == '-'))
+	*range = true;
+	if (!len || !(isdigit((unsigned char)s[0]) || (s[0] == '-' && len > 1)))
 		return false;
+	if (len >= sizeof(tmp)) {
+		for (size_t i = 1; i < len; i++)
+			if (!isdigit((unsigned char)s[i]))
+				return false;
+		*range = false; /* all digits, just too many */
+		return true;
+	}
 	memcpy(tmp, s, len);
 	tmp[len] = 0;
+	errno = 0;
 	*v = strtol(tmp, &end, 10);
-	return *end == 0;
+	if (*end)
+		return false;
+	*range = errno != ERANGE;
+	return true;
 }
 
-static int bad(const struct exp_def *e, char *err, size_t errlen, const char *what, int wlen)
+/* "livelock: ms=0 is out of range; accepted: ..." */
+static int bad(const struct exp_def *e, char *err, size_t errlen, const char *what)
 {
 	char acc[512];
 
 	accepted(e, acc, sizeof(acc));
-	snprintf(err, errlen, "%s: %.*s; accepted: %s", e->d.name, wlen, what, acc);
+	snprintf(err, errlen, "%s: %s; accepted: %s", e->d.name, what, acc);
 	return -EINVAL;
 }
 
-/* One value for key k from s[0..len). */
+/* The value of key from s[0..len): a word, an integer or a list of them. */
 static int parse_value(const struct exp_def *e, const struct exp_key *key, const char *s,
 		       size_t len, struct exp_val *out, char *err, size_t errlen)
 {
@@ -109,28 +123,30 @@ static int parse_value(const struct exp_def *e, const struct exp_key *key, const
 			}
 		}
 		snprintf(msg, sizeof(msg), "%s=%.*s is not a receive mode", key->name, (int)len, s);
-		return bad(e, err, errlen, msg, (int)strlen(msg));
+		return bad(e, err, errlen, msg);
 	}
 	out->n = 0;
 	for (size_t at = 0; at <= len;) {
 		size_t end = at;
-		long v;
+		bool range;
+		long v = 0;
 
 		while (end < len && s[end] != ',')
 			end++;
-		if (!parse_long(s + at, end - at, &v)) {
+		if (!parse_long(s + at, end - at, &v, &range)) {
 			snprintf(msg, sizeof(msg), "%s=%.*s is not %s", key->name, (int)len, s,
 				 key->type == EK_LIST ? "a list of integers" : "an integer");
-			return bad(e, err, errlen, msg, (int)strlen(msg));
+			return bad(e, err, errlen, msg);
 		}
-		if (v < key->min || v > key->max) {
-			snprintf(msg, sizeof(msg), "%s=%ld is out of range", key->name, v);
-			return bad(e, err, errlen, msg, (int)strlen(msg));
+		if (!range || v < key->min || v > key->max) {
+			snprintf(msg, sizeof(msg), "%s=%.*s is out of range", key->name,
+				 (int)(end - at), s + at);
+			return bad(e, err, errlen, msg);
 		}
 		if (out->n == EXP_LIST_MAX || (key->type == EK_INT && out->n == 1)) {
 			snprintf(msg, sizeof(msg), "%s takes %s", key->name,
 				 key->type == EK_INT ? "one value" : "at most 8 values");
-			return bad(e, err, errlen, msg, (int)strlen(msg));
+			return bad(e, err, errlen, msg);
 		}
 		out->list[out->n++] = v;
 		at = end + 1;
@@ -140,8 +156,8 @@ static int parse_value(const struct exp_def *e, const struct exp_key *key, const
 }
 
 /* Apply "key=value key=value" onto args; given[] catches a key said twice. */
-static int parse_params(const struct exp_def *e, const char *p, struct exp_val *args,
-			bool *given, char *err, size_t errlen)
+static int parse_params(const struct exp_def *e, const char *p, struct exp_val *args, bool *given,
+			char *err, size_t errlen)
 {
 	while (p && *p) {
 		const char *tok, *eq;
@@ -161,7 +177,7 @@ static int parse_params(const struct exp_def *e, const char *p, struct exp_val *
 			char msg[96];
 
 			snprintf(msg, sizeof(msg), "expected key=value, got '%.*s'", (int)len, tok);
-			return bad(e, err, errlen, msg, (int)strlen(msg));
+			return bad(e, err, errlen, msg);
 		}
 		for (i = 0; i < e->nkeys; i++)
 			if (strlen(e->keys[i].name) == (size_t)(eq - tok) &&
@@ -170,15 +186,16 @@ static int parse_params(const struct exp_def *e, const char *p, struct exp_val *
 		if (i == e->nkeys) {
 			char msg[96];
 
-			snprintf(msg, sizeof(msg), "unknown parameter '%.*s'", (int)(eq - tok), tok);
-			return bad(e, err, errlen, msg, (int)strlen(msg));
+			snprintf(msg, sizeof(msg), "unknown parameter '%.*s'", (int)(eq - tok),
+				 tok);
+			return bad(e, err, errlen, msg);
 		}
 		if (given) {
 			if (given[i]) {
 				char msg[96];
 
 				snprintf(msg, sizeof(msg), "%s given twice", e->keys[i].name);
-				return bad(e, err, errlen, msg, (int)strlen(msg));
+				return bad(e, err, errlen, msg);
 			}
 			given[i] = true;
 		}
@@ -189,21 +206,23 @@ static int parse_params(const struct exp_def *e, const char *p, struct exp_val *
 	return 0;
 }
 
-int kit_experiment(const char *name, u64 seed, const char *params, struct exp_table *out,
-		   char *err, size_t errlen)
+int kit_experiment(const char *name, u64 seed, const char *params, struct exp_table *out, char *err,
+		   size_t errlen)
 {
 	const struct exp_def *e = name ? find(name) : NULL;
 	struct exp_val args[EXP_MAX_KEYS];
 	bool given[EXP_MAX_KEYS] = { false };
 	int rc;
 
+	memset(out, 0, sizeof(*out));
 	if (!e) {
 		size_t at = 0;
 
-		at += (size_t)snprintf(err, errlen, "no experiment named '%s'; there are:",
-				       name ? name : "");
+		at += (size_t)snprintf(err, errlen,
+				       "no experiment named '%s'; there are:", name ? name : "");
 		for (size_t i = 0; i < ARRAY_SIZE(experiments) && at < errlen; i++)
-			at += (size_t)snprintf(err + at, errlen - at, " %s", experiments[i]->d.name);
+			at += (size_t)snprintf(err + at, errlen - at, " %s",
+					       experiments[i]->d.name);
 		return -EINVAL;
 	}
 	memset(args, 0, sizeof(args));
@@ -211,7 +230,6 @@ int kit_experiment(const char *name, u64 seed, const char *params, struct exp_ta
 	if (parse_params(e, e->d.params, args, NULL, err, errlen) ||
 	    parse_params(e, params, args, given, err, errlen))
 		return -EINVAL;
-	memset(out, 0, sizeof(*out));
 	rc = e->run(seed, args, out, err, errlen);
 	if (rc)
 		memset(out, 0, sizeof(*out));
@@ -282,8 +300,12 @@ u64 exp_line_pps(const struct kit *k, unsigned int len)
 /* ---- measuring --------------------------------------------------------------------- */
 
 static const char *const ctr_names[XC_NR] = {
-	[XC_IRQS] = "irqs", [XC_HW_RX] = "hw_rx_frames", [XC_RX_MISSED] = "rx_missed_errors",
-	[XC_RX_STACK] = "rx_stack", [XC_HW_TX] = "hw_tx_frames", [XC_DOORBELLS] = "doorbells",
+	[XC_IRQS] = "irqs",
+	[XC_HW_RX] = "hw_rx_frames",
+	[XC_RX_MISSED] = "rx_missed_errors",
+	[XC_RX_STACK] = "rx_stack",
+	[XC_HW_TX] = "hw_tx_frames",
+	[XC_DOORBELLS] = "doorbells",
 	[XC_XMIT_CALLS] = "xmit_calls",
 };
 

@@ -1,0 +1,213 @@
+/* cmd_look.c - looking at the machine: ring, stats, trace, check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "arg.h"
+#include "cmd.h"
+#include "dump.h"
+#include "out.h"
+#include "sess.h"
+
+static struct dev_snap snap;
+
+static int do_ring(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev;
+	int rc, w;
+
+	if ((rc = arg_dev(s, "ring", argv[0], &dev)) ||
+	    (rc = arg_word("ring", "the ring", argv[1], "tx|rx", &w)))
+		return rc;
+	kit_dev_snapshot(dev, &snap);
+	if (json)
+		out_json(dump_ring_json(&snap, w == 0, true));
+	else
+		dump_ring_text(&snap, w == 0);
+	return CMD_OK;
+}
+
+static cJSON *kernel_json(const struct kit_snap *k)
+{
+	cJSON *j = cJSON_CreateObject();
+
+#define NUM(n, v) cJSON_AddNumberToObject(j, n, (double)(v))
+	NUM("skb_allocated", k->skb_allocated);
+	NUM("skb_freed", k->skb_freed);
+	for (int p = 0; p < SKB_PLACE_NR; p++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "skb_live_%s", skb_place_name((enum skb_place)p));
+		NUM(name, k->skb_live[p]);
+	}
+	NUM("backlog_len", k->backlog_len);
+	NUM("backlog_drops", k->backlog_drops);
+	NUM("time_squeeze", k->time_squeeze);
+	NUM("softirq_runs", k->softirq_runs);
+	NUM("app_packets", k->app_packets);
+	NUM("app_bytes", k->app_bytes);
+	NUM("sock_drops", k->sock_drops);
+	NUM("bugs", k->bugs);
+	NUM("warnings", k->warnings);
+#undef NUM
+	return j;
+}
+
+static int do_stats(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev = NULL;
+	struct kit_snap *k;
+	int rc, n = kit_dev_count(s->k);
+
+	if (argc && (rc = arg_dev(s, "stats", argv[0], &dev)))
+		return rc;
+	if (dev) {
+		if (json) {
+			out_json(dump_stats_json(dev, true));
+		} else {
+			for (int i = 0; i < kit_stat_count(); i++)
+				out_printf("%-22s %llu\n", kit_stat_at(i)->name,
+					   (unsigned long long)kit_dev_stat(dev, i));
+		}
+		return CMD_OK;
+	}
+	k = malloc(sizeof(*k));
+	if (!k)
+		return CMD_FAIL;
+	kit_snapshot(s->k, k);
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+
+		for (int d = 0; d < n; d++)
+			cJSON_AddItemToObject(j, kit_dev_at(s->k, d)->name,
+					      dump_stats_json(kit_dev_at(s->k, d), false));
+		cJSON_AddItemToObject(j, "kernel", kernel_json(k));
+		out_json(j);
+		free(k);
+		return CMD_OK;
+	}
+	out_printf("%-22s", "counter");
+	for (int d = 0; d < n; d++)
+		out_printf(" %12s", kit_dev_at(s->k, d)->name);
+	out_printf("\n");
+	for (int i = 0; i < kit_stat_count(); i++) {
+		out_printf("%-22s", kit_stat_at(i)->name);
+		for (int d = 0; d < n; d++)
+			out_printf(" %12llu", (unsigned long long)kit_dev_stat(kit_dev_at(s->k, d), i));
+		out_printf("\n");
+	}
+	out_printf("kernel: skbs %llu allocated, %llu freed; backlog %u (%llu dropped); "
+		   "time_squeeze %llu\n", (unsigned long long)k->skb_allocated,
+		   (unsigned long long)k->skb_freed, k->backlog_len,
+		   (unsigned long long)k->backlog_drops, (unsigned long long)k->time_squeeze);
+	out_printf("app: %llu packets, %llu bytes, %llu socket drops; BUGs %llu, WARNINGs %llu\n",
+		   (unsigned long long)k->app_packets, (unsigned long long)k->app_bytes,
+		   (unsigned long long)k->sock_drops, (unsigned long long)k->bugs,
+		   (unsigned long long)k->warnings);
+	free(k);
+	return CMD_OK;
+}
+
+static int do_trace(struct sess *s, int argc, char **argv, bool json)
+{
+	long long n;
+	int rc, w;
+
+	if (argc == 0) {
+		out_printf("trace printing %s; %zu records kept of %llu written\n",
+			   s->trace_on ? "on" : "off", kit_trace_count(s->k),
+			   (unsigned long long)kit_trace_total(s->k));
+		return CMD_OK;
+	}
+	if ((rc = arg_word("trace", "the subcommand", argv[0], "on|off|last", &w)))
+		return rc;
+	if (w < 2) {
+		if (argc > 1) {
+			out_error("trace %s: too many arguments, from '%s'", argv[0], argv[1]);
+			return CMD_USAGE;
+		}
+		sess_trace(s, w == 0);
+		out_printf("trace printing %s\n", w == 0 ? "on" : "off (records are still kept)");
+		return CMD_OK;
+	}
+	if (argc < 2) {
+		out_error("trace last: missing argument: how many records");
+		return CMD_USAGE;
+	}
+	if ((rc = arg_num("trace last", "the count", argv[1], 1, 65536, &n)))
+		return rc;
+	size_t total = kit_trace_count(s->k), from = total > (size_t)n ? total - (size_t)n : 0;
+	char line[256];
+
+	for (size_t i = from; i < total; i++) {
+		kit_trace_format(s->k, kit_trace_at(s->k, i), line, sizeof(line));
+		out_puts(line);
+	}
+	return CMD_OK;
+}
+
+static int do_check(struct sess *s, int argc, char **argv, bool json)
+{
+	char report[8192];
+	int n;
+
+	report[0] = '\0';
+	n = kit_check(s->k, report, sizeof(report));
+	if (json) {
+		cJSON *j = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(j, "report");
+		char *line = report, *nl;
+
+		cJSON_AddNumberToObject(j, "problems", n);
+		while (*line && (nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			cJSON_AddItemToArray(a, cJSON_CreateString(line));
+			line = nl + 1;
+		}
+		out_json(j);
+	} else if (n == 0) {
+		out_printf("check: ok (every skb in one place, rings consistent)\n");
+	} else {
+		out_printf("%s", report);
+	}
+	if (n) {
+		out_error("check: %d problem%s", n, n == 1 ? "" : "s");
+		return CMD_FAIL;
+	}
+	return CMD_OK;
+}
+
+const struct cmd cmd_look_table[] = {
+	{ "ring", NULL, 2, 2, CMD_F_JSON, "ring DEV tx|rx [-j]", "Print a descriptor ring with owners and indices",
+	  "One line per slot: owner (free: the driver's, empty; driver: written, not yet\n"
+	  "given to the NIC; hw: the NIC's, between head and tail; done: written back,\n"
+	  "not yet reclaimed), length, DD status, the skb, and the markers head/tail (the\n"
+	  "TDH/TDT or RDH/RDT registers) and next_to_use/next_to_clean (the driver's).\n"
+	  "Runs of empty slots fold into one line.\n\n  ring sn0 tx\n  ring sn1 rx -j\n",
+	  "$dev tx|rx", "dev, ring, size, head, tail, next_to_use, next_to_clean, unused, "
+	  "queue_stopped (tx), free/driver/hw/done (slots per owner), slots[] of {owner, len, "
+	  "status, skb}", do_ring },
+	{ "stats", NULL, 0, 1, CMD_F_JSON, "stats [DEV] [-j]", "Print the counters of one device or all",
+	  "The kit's one stats table (the kernel's names where it has one: tx_packets,\n"
+	  "rx_missed_errors...; ringlab's own: doorbells, queue_stops, irqs, polls,\n"
+	  "lro_aggregated...). Without DEV: a column per device and the kernel's and the\n"
+	  "application's counters.\n\n  stats\n  stats sn0\n  stats sn0 -j\n",
+	  "$dev", "with DEV: dev and every counter of the stats table by name (tx_packets, "
+	  "tx_bytes, tx_dropped, rx_packets, rx_dropped, rx_missed_errors, doorbells, tx_busy, "
+	  "queue_stops, queue_wakes, irqs, polls, lro_aggregated, lro_flushed, lro_no_desc, ...); "
+	  "without: an object per device and `kernel` (skb_allocated, skb_freed, skb_live_*, "
+	  "backlog_len, backlog_drops, time_squeeze, softirq_runs, app_packets, app_bytes, "
+	  "sock_drops, bugs, warnings)", do_stats },
+	{ "trace", NULL, 0, 2, 0, "trace [on|off|last N]", "Print kernel-log lines as things happen, or the last N",
+	  "Every state change is a trace record; by default each is printed as it\n"
+	  "happens. `trace off` stops the printing (records are still kept); `trace last\n"
+	  "N` prints the last N kept.\n\n  trace off\n  trace last 20\n",
+	  "on|off|last", NULL, do_trace },
+	{ "check", NULL, 0, 0, CMD_F_JSON, "check [-j]", "Check conservation and invariants (fails if any problem)",
+	  "Every skb in exactly one place, allocated = freed + live, ring indices in\n"
+	  "range, no slot owned twice. A problem is printed with where the skb was\n"
+	  "allocated, and the command fails (a script stops there).\n\n  check\n",
+	  "", "problems, report[] (one line each)", do_check },
+	{ NULL },
+};

@@ -1,0 +1,234 @@
+/* cmd_rx.c - the receive path: ping, the interrupt, NAPI schedule/poll/complete, LRO. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "arg.h"
+#include "cmd.h"
+#include "dump.h"
+#include "out.h"
+#include "sess.h"
+
+static struct dev_snap snap;
+
+static int do_ping(struct sess *s, int argc, char **argv, bool json)
+{
+	struct arg_kv kv[] = { { "count", 'n', 1, 10000, NULL, false, 1, NULL } };
+	struct kit_ping_stat a, b;
+	struct net_device *dev;
+	struct in_addr addr;
+	enum kit_stop why;
+	char err[256];
+	int rc;
+
+	if ((rc = arg_dev_live(s, "ping", argv[0], &dev)))
+		return rc;
+	if (inet_pton(AF_INET, argv[1], &addr) != 1) {
+		out_error("ping: '%s' is not an IPv4 address (like 192.168.0.2)", argv[1]);
+		return CMD_USAGE;
+	}
+	if ((rc = arg_kvs("ping", argc - 2, argv + 2, kv, 1)))
+		return rc;
+	kit_ping_stats(s->k, &a);
+	out_printf("PING %s from %s: %lld echo requests\n", argv[1], dev->name, kv[0].v);
+	if (kit_ping(dev, addr.s_addr, (unsigned int)kv[0].v, err, sizeof(err)) < 0) {
+		out_error("ping: %s", err);
+		return CMD_FAIL;
+	}
+	if (!kit_get_auto(s->k)) {
+		out_printf("auto is off: the requests wait for you to play the kernel "
+			   "(irq, poll, ...); `ping` counts show in `stats`\n");
+		return CMD_OK;
+	}
+	sess_run(s, 0, 0, &why);
+	kit_ping_stats(s->k, &b);
+	out_printf("--- %s ping statistics ---\n%u packets transmitted, %u received, %u%% packet loss",
+		   argv[1], b.sent - a.sent, b.received - a.received,
+		   b.sent == a.sent ? 0 : 100 - 100 * (b.received - a.received) / (b.sent - a.sent));
+	if (b.received > a.received)
+		out_printf(", rtt avg %.3f us", (double)(b.rtt_sum_ns - a.rtt_sum_ns) /
+						       (b.received - a.received) / 1000.0);
+	out_printf("\n");
+	return b.received - a.received == b.sent - a.sent ? CMD_OK : CMD_FAIL;
+}
+
+static int do_irq(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev;
+	int rc;
+
+	if ((rc = arg_dev_live(s, "irq", argv[0], &dev)))
+		return rc;
+	if (kit_irq(dev) < 0) {
+		char icr[64], ims[64];
+
+		kit_dev_snapshot(dev, &snap);
+		dump_icr(snap.icr, icr, sizeof(icr));
+		dump_icr(snap.ims, ims, sizeof(ims));
+		out_error("irq: %s has no interrupt to deliver (ICR %s, IMS %s)", dev->name, icr, ims);
+		return CMD_FAIL;
+	}
+	return CMD_OK;
+}
+
+static void napi_state(struct net_device *dev)
+{
+	kit_dev_snapshot(dev, &snap);
+	out_printf("%s: NAPI %s%s\n", dev->name, dump_napi_state(snap.napi_state),
+		   snap.napi_missed ? " (MISSED)" : "");
+}
+
+static int do_napi_schedule(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev;
+	char err[256];
+	int rc;
+
+	if ((rc = arg_dev_live(s, "napi_schedule", argv[0], &dev)))
+		return rc;
+	if (kit_napi_schedule(dev, err, sizeof(err)) < 0) {
+		out_error("napi_schedule: %s", err);
+		return CMD_FAIL;
+	}
+	napi_state(dev);
+	return CMD_OK;
+}
+
+static int do_poll(struct sess *s, int argc, char **argv, bool json)
+{
+	struct arg_kv kv[] = { { "budget", 'n', 1, 65536, NULL, false, 0, NULL } };
+	struct net_device *dev;
+	char err[256];
+	int rc, work;
+
+	if ((rc = arg_dev_live(s, "poll", argv[0], &dev)) ||
+	    (rc = arg_kvs("poll", argc - 1, argv + 1, kv, 1)))
+		return rc;
+	work = kit_poll(dev, (int)kv[0].v, err, sizeof(err));
+	if (work < 0) {
+		out_error("poll: %s", err);
+		return CMD_FAIL;
+	}
+	kit_dev_snapshot(dev, &snap);
+	out_printf("poll %s: budget %d, work %d -> %s\n", dev->name, snap.last_budget, work,
+		   snap.napi_state == NAPI_VIEW_IDLE ? "completed, interrupts back on" :
+						       "still scheduled: more to do");
+	return CMD_OK;
+}
+
+static int do_napi_complete(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev;
+	char err[256];
+	int rc;
+
+	if ((rc = arg_dev_live(s, "napi_complete", argv[0], &dev)))
+		return rc;
+	rc = kit_napi_complete(dev, err, sizeof(err));
+	if (rc < 0) {
+		out_error("napi_complete: %s", err);
+		return CMD_FAIL;
+	}
+	if (rc == 1)
+		out_printf("napi_complete_done -> false: MISSED was set, poll again\n");
+	napi_state(dev);
+	return CMD_OK;
+}
+
+static int do_net_rx_action(struct sess *s, int argc, char **argv, bool json)
+{
+	int polls = kit_net_rx_action(s->k);
+
+	out_printf("net_rx_action: %d polls\n", polls);
+	return CMD_OK;
+}
+
+static int do_lro_flush_all(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev;
+	char err[256];
+	int rc;
+
+	if ((rc = arg_dev_live(s, "lro_flush_all", argv[0], &dev)))
+		return rc;
+	if (kit_lro_flush_all(dev, err, sizeof(err)) < 0) {
+		out_error("lro_flush_all: %s", err);
+		return CMD_FAIL;
+	}
+	kit_dev_snapshot(dev, &snap);
+	out_printf("%s: %u LRO sessions open, %llu aggregates flushed so far\n", dev->name,
+		   snap.lro_active, (unsigned long long)snap.lro_flushed);
+	return CMD_OK;
+}
+
+static int do_lro(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev;
+	int rc, w;
+
+	if ((rc = arg_word("lro", "the subcommand", argv[0], "show", &w)))
+		return rc;
+	if (argc < 2) {
+		out_error("lro show: missing argument: the device");
+		return CMD_USAGE;
+	}
+	if ((rc = arg_dev(s, "lro show", argv[1], &dev)))
+		return rc;
+	kit_dev_snapshot(dev, &snap);
+	if (json)
+		out_json(dump_lro_json(&snap));
+	else
+		dump_lro_text(&snap);
+	return CMD_OK;
+}
+
+const struct cmd cmd_rx_table[] = {
+	{ "ping", NULL, 2, 4, 0, "ping DEV ADDR [count N]",
+	  "Send ICMP echo requests from DEV's stack, as in LDD3's snull",
+	  "sn0 is 192.168.0.1 and sn1 192.168.1.2. snull's twist flips the third octet of\n"
+	  "both addresses on the wire, so `ping sn0 192.168.0.2` leaves sn0, arrives on\n"
+	  "sn1 as 192.168.1.1 -> 192.168.1.2, is answered, and the reply comes back. With\n"
+	  "`auto on` the machine runs until idle and prints ping's summary (the command\n"
+	  "fails if a reply is missing); with `auto off` you carry the frames yourself.\n\n"
+	  "  ping sn0 192.168.0.2\n  ping sn0 192.168.0.2 count 3\n",
+	  "$dev _ ; count:$num", NULL, do_ping },
+	{ "irq", NULL, 1, 1, 0, "irq DEV", "Deliver the device's pending interrupt to its handler now",
+	  "Runs the driver's interrupt handler in hardirq context, even if ITR would hold\n"
+	  "the interrupt back. It fails if nothing is pending and enabled (ICR & IMS).\n\n"
+	  "  auto off\n  dev_queue_xmit sn0\n  step 3\n  irq sn1\n",
+	  "$dev", NULL, do_irq },
+	{ "napi_schedule", "netif_rx_schedule", 1, 1, 0, "napi_schedule DEV",
+	  "Put the device on the poll list and raise NET_RX",
+	  "Classic NAPI: netif_rx_schedule(dev); modern: napi_schedule(&napi). What the\n"
+	  "interrupt handler does after masking RX interrupts.\n\n  napi_schedule sn1\n",
+	  "$dev", NULL, do_napi_schedule },
+	{ "poll", NULL, 1, 3, 0, "poll DEV [budget N]",
+	  "One NAPI poll of the device, as net_rx_action makes it",
+	  "Calls the driver's poll in softirq context with budget N (default: the\n"
+	  "device's weight). A poll that uses its whole budget stays scheduled; one that\n"
+	  "does less completes and re-enables interrupts. The device must be scheduled.\n\n"
+	  "  poll sn1 budget 2\n",
+	  "$dev ; budget:$num", NULL, do_poll },
+	{ "napi_complete", "netif_rx_complete", 1, 1, 0, "napi_complete DEV",
+	  "Take the device off the poll list (the driver's job when its poll is done)",
+	  "Classic: netif_rx_complete(dev); modern: napi_complete_done(&napi, 0), which\n"
+	  "returns false if MISSED was set (poll again).\n\n  napi_complete sn1\n",
+	  "$dev", NULL, do_napi_complete },
+	{ "net_rx_action", NULL, 0, 0, 0, "net_rx_action", "Run one NET_RX softirq round now",
+	  "Polls the scheduled devices in turn until netdev_budget or the time limit is\n"
+	  "used up or nothing is left, as the kernel's net_rx_action.\n\n  net_rx_action\n",
+	  "", NULL, do_net_rx_action },
+	{ "lro_flush_all", NULL, 1, 1, 0, "lro_flush_all DEV",
+	  "Flush every open LRO session of the device up the stack",
+	  "What a driver calls at the end of its poll: each aggregate goes up as one skb.\n"
+	  "LRO must be on (ethtool -K DEV lro on).\n\n  lro_flush_all sn1\n",
+	  "$dev", NULL, do_lro_flush_all },
+	{ "lro", NULL, 2, 2, CMD_F_JSON, "lro show DEV [-j]", "Show the device's LRO sessions and counters",
+	  "The open sessions (addresses, ports, packets, bytes, next sequence number) and\n"
+	  "the inet_lro counters aggregated, flushed and no_desc.\n\n  lro show sn1\n",
+	  "show $dev", "dev, lro, lro_aggregated, lro_flushed, lro_no_desc, lro_max_aggr, "
+	  "lro_max_desc, sessions[] of {saddr, daddr, sport, dport, pkts, bytes, next_seq}", do_lro },
+	{ NULL },
+};

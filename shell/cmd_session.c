@@ -1,0 +1,218 @@
+/* cmd_session.c - the session: driver, source, help, quit, view. */
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "arg.h"
+#include "cmd.h"
+#include "out.h"
+#include "script.h"
+#include "sess.h"
+#include "view/view.h"
+
+static void driver_show(struct sess *s, bool json)
+{
+	cJSON *j = json ? cJSON_CreateObject() : NULL, *a = NULL;
+	int n = 0;
+
+	if (json) {
+		cJSON_AddStringToObject(j, "driver", kit_driver_name(s->k));
+		a = cJSON_AddArrayToObject(j, "functions");
+	} else {
+		out_printf("driver: %s\n", kit_driver_name(s->k));
+	}
+	for (size_t i = 0; i < simnic_lab_nfns; i++) {
+		bool loaded = kit_driver_fn_loaded(s->k, i);
+
+		if (json) {
+			cJSON *f = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(f, "name", simnic_lab_fns[i].name);
+			cJSON_AddStringToObject(f, "lab", simnic_lab_fns[i].lab);
+			cJSON_AddStringToObject(f, "from", loaded ? "file" : "linked");
+			cJSON_AddItemToArray(a, f);
+		} else if (loaded) {
+			out_printf("  %-32s lab %-6s from the file\n", simnic_lab_fns[i].name,
+				   simnic_lab_fns[i].lab);
+			n++;
+		}
+	}
+	if (json)
+		out_json(j);
+	else
+		out_printf("  %s%zu lab functions linked (solutions/)\n", n ? "the other " : "all ",
+			   simnic_lab_nfns - (size_t)n);
+}
+
+/* Load path (NULL = the linked solution) with the trace printer paused: reopening is noise. */
+static int load(struct sess *s, const char *path)
+{
+	char err[512], buf[SESS_PATH_MAX];
+	const char *p = path;
+	int n;
+
+	if (path && !strchr(path, '/')) {
+		snprintf(buf, sizeof(buf), "./%.1000s", path); /* dlopen searches the library path otherwise */
+		p = buf;
+	}
+	if (path && access(p, R_OK)) {
+		out_error("driver: cannot read %s", path);
+		return CMD_FAIL;
+	}
+	sess_trace_detach(s);
+	n = kit_driver_load(s->k, p, err, sizeof(err));
+	sess_trace_attach(s);
+	if (n < 0) {
+		out_error("driver: %s; the linked solution is in use", err);
+		s->driver[0] = '\0';
+		return CMD_FAIL;
+	}
+	snprintf(s->driver, sizeof(s->driver), "%s", p ? p : "");
+	sess_prune(s);
+	out_printf("driver %s loaded: devices reopened\n", kit_driver_name(s->k));
+	driver_show(s, false);
+	return CMD_OK;
+}
+
+static int student(struct sess *s)
+{
+	glob_t g;
+	int found = glob("labs/*/*.c", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+
+	globfree(&g);
+	if (!found) {
+		out_error("driver student: no lab sources in labs/ yet (labs/*/*.c): nothing to build");
+		return CMD_FAIL;
+	}
+	out_printf("building the student driver: make -s build/student.so\n");
+	out_flush();
+	if (system("make -s build/student.so") != 0) {
+		out_error("driver student: the build failed (see the compiler's messages above)");
+		return CMD_FAIL;
+	}
+	return load(s, "build/student.so");
+}
+
+static int do_driver(struct sess *s, int argc, char **argv, bool json)
+{
+	if (argc == 0) {
+		driver_show(s, json);
+		return CMD_OK;
+	}
+	if (json) {
+		out_error("driver: -j only without arguments (it shows the driver)");
+		return CMD_USAGE;
+	}
+	if (!strcmp(argv[0], "solution"))
+		return load(s, NULL);
+	if (!strcmp(argv[0], "student"))
+		return student(s);
+	if (!strcmp(argv[0], "reload"))
+		return load(s, s->driver[0] ? s->driver : NULL);
+	if (!strstr(argv[0], ".so")) {
+		out_error("driver: expected solution, student, reload or a FILE.so, not '%s'", argv[0]);
+		return CMD_USAGE;
+	}
+	return load(s, argv[0]);
+}
+
+static int do_source(struct sess *s, int argc, char **argv, bool json)
+{
+	return script_run_file(s, argv[0]);
+}
+
+static int do_help(struct sess *s, int argc, char **argv, bool json)
+{
+	const struct cmd *c;
+
+	if (argc == 0) {
+		cmd_help_all();
+		return CMD_OK;
+	}
+	c = cmd_find(argv[0]);
+	if (!c) {
+		out_error("help: no command '%s'; did you mean '%s'?", argv[0], cmd_closest(argv[0]));
+		return CMD_FAIL;
+	}
+	cmd_help_one(c);
+	return CMD_OK;
+}
+
+static int do_quit(struct sess *s, int argc, char **argv, bool json)
+{
+	s->quit = true;
+	return CMD_OK;
+}
+
+/* The view's `:` commands: one line run with the output captured. */
+static int view_exec(void *arg, const char *line, char *out, size_t outlen)
+{
+	struct sess *s = arg;
+	struct out_capture c;
+	int rc;
+
+	out_capture_begin(&c, out, outlen);
+	sess_trace_attach(s);
+	rc = cmd_exec_line(s, line);
+	sess_trace_detach(s);
+	out_capture_end(&c);
+	return rc;
+}
+
+static int do_view(struct sess *s, int argc, char **argv, bool json)
+{
+	struct view_host host = { view_exec, s };
+	struct net_device *dev = NULL;
+	char err[256];
+	int rc;
+
+	if (argc && (rc = arg_dev(s, "view", argv[0], &dev)))
+		return rc;
+	if (!s->interactive || !isatty(STDOUT_FILENO)) {
+		out_error("view: needs a terminal (it is full-screen)");
+		return CMD_FAIL;
+	}
+	out_flush();
+	sess_trace_detach(s);
+	rc = view_run(s->k, dev ? dev->name : NULL, &host, err, sizeof(err));
+	sess_trace_attach(s);
+	if (rc) {
+		out_error("view: %s", err);
+		return CMD_FAIL;
+	}
+	return CMD_OK;
+}
+
+const struct cmd cmd_session_table[] = {
+	{ "driver", NULL, 0, 1, CMD_F_JSON, "driver [solution | student | reload | FILE.so] [-j]",
+	  "Show or change which implementation of the lab functions runs",
+	  "Without arguments: the driver in use and which lab functions come from its\n"
+	  "file. `driver FILE.so` loads the lab functions a shared object defines (by their\n"
+	  "contract names, simnic.h); the others stay linked from solutions/. `driver\n"
+	  "solution` goes back to the linked ones. `driver student` builds labs/ into\n"
+	  "build/student.so and loads it. `driver reload` loads the same file again (after\n"
+	  "you rebuilt it) and brings broken devices back; settings are kept, every\n"
+	  "device is reopened with empty rings.\n\n"
+	  "  driver\n  driver build/tests/drivers/null_xmit.so\n  driver reload\n  driver solution\n",
+	  "solution|student|reload|$file", "driver, functions[] of {name, lab, from: file|linked}",
+	  do_driver },
+	{ "source", NULL, 1, 1, CMD_F_NOGUARD, "source FILE", "Run the commands in FILE",
+	  "Line by line, as `ringlab -f FILE` would; an error stops it (and is reported as\n"
+	  "FILE:LINE). Files may source others (16 deep).\n\n  source tests/transcripts/tx_ring_full.rl\n",
+	  "$file", NULL, do_source },
+	{ "help", "?", 0, 1, CMD_F_NOGUARD, "help [CMD]", "List the commands, or explain one",
+	  "  help\n  help poll\n", "$cmd", NULL, do_help },
+	{ "quit", "exit q", 0, 0, CMD_F_NOGUARD, "quit", "Leave ringlab (Ctrl-D too)",
+	  "In a script, stops it there with the status so far.\n\n  quit\n", "", NULL, do_quit },
+	{ "view", NULL, 0, 1, 0, "view [DEV]", "Open the full-screen ring view",
+	  "Both rings of DEV drawn with owners and markers, the queue, the interrupt line,\n"
+	  "NAPI and LRO state, counters and the last events. Keys: space step, r run,\n"
+	  "p pause, +/- speed, : a shell command, ? help, q back to the shell. Needs a\n"
+	  "terminal (`ringlab --view` starts in it).\n\n  view sn0\n",
+	  "$dev", NULL, do_view },
+	{ NULL },
+};

@@ -1,0 +1,355 @@
+/* cmd_traffic.c - traffic and capture: pcap (pktgen, experiment and bench join when the kit has them). */
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "arg.h"
+#include "cmd.h"
+#include "complete.h"
+#include "out.h"
+#include "sess.h"
+
+static int do_pcap(struct sess *s, int argc, char **argv, bool json)
+{
+	struct net_device *dev;
+	char err[512];
+	int rc;
+
+	if (!strcmp(argv[0], "stop")) {
+		if (argc > 1) {
+			out_error("pcap stop: too many arguments, from '%s'", argv[1]);
+			return CMD_USAGE;
+		}
+		kit_pcap_stop(s->k);
+		out_printf("pcap: every capture stopped and written\n");
+		return CMD_OK;
+	}
+	if (argc < 2) {
+		out_error("pcap: missing argument: the file to write");
+		return CMD_USAGE;
+	}
+	if ((rc = arg_dev(s, "pcap", argv[0], &dev)))
+		return rc;
+	if (kit_pcap_start(dev, argv[1], err, sizeof(err)) < 0) {
+		out_error("pcap: %s", err);
+		return CMD_FAIL;
+	}
+	out_printf("pcap: capturing what %s sends and receives to %s (pcap stop to finish)\n",
+		   dev->name, argv[1]);
+	return CMD_OK;
+}
+
+void comp_experiments(void (*add)(void *arg, const char *word), void *arg)
+{
+	for (int i = 0; i < kit_experiment_count(); i++)
+		add(arg, kit_experiment_at(i)->name);
+}
+
+void comp_benches(void (*add)(void *arg, const char *word), void *arg)
+{
+	for (int i = 0; i < kit_bench_count(); i++)
+		add(arg, kit_bench_name(i));
+}
+
+static const char faults_words[] = "reorder|loss|dup|psh|noack|ipopt|ce|syn|fin|tsback";
+
+/* "loss,dup" -> PKTGEN_F_LOSS | PKTGEN_F_DUP (bit i is word i of faults_words) */
+static int parse_faults(const char *list, u32 *bits)
+{
+	char buf[128], *save, *w;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	*bits = 0;
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int i, rc = arg_word("pktgen", "fault", w, faults_words, &i);
+
+		if (rc)
+			return rc;
+		*bits |= 1u << i;
+	}
+	return 0;
+}
+
+static int pktgen_pcap(struct sess *s, struct net_device *dev, int argc, char **argv)
+{
+	struct arg_kv kv[] = { { "rate", 'n', 1, 1000000000, NULL, false, 0, NULL } };
+	char err[512];
+	int rc;
+
+	if (argc < 3) {
+		out_error("pktgen %s pcap: missing argument: the capture file", dev->name);
+		return CMD_USAGE;
+	}
+	if ((rc = arg_kvs("pktgen", argc - 3, argv + 3, kv, 1)))
+		return rc;
+	if (kit_pktgen_pcap(dev, argv[2], (u64)kv[0].v, err, sizeof(err)) < 0) {
+		out_error("pktgen: %s", err);
+		return CMD_FAIL;
+	}
+	out_printf("pktgen %s: replaying %s %s; run to deliver it\n", dev->name, argv[2],
+		   kv[0].seen ? "at the rate asked" : "at its recorded times");
+	return CMD_OK;
+}
+
+static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
+{
+	struct arg_kv kv[] = {
+		{ "count", 'n', 1, 1000000000000LL, NULL, false, 0, NULL },
+		{ "len", 'n', ETH_ZLEN, ETH_FRAME_LEN, NULL, false, 0, NULL },
+		{ "rate", 'n', 1, 1000000000, NULL, false, 0, NULL },
+		{ "flows", 'n', 1, 1024, NULL, false, 0, NULL },
+		{ "proto", 'p', 0, 0, NULL, false, 0, NULL },
+		{ "burst", 'n', 1, 65536, NULL, false, 0, NULL },
+		{ "vlan", 'n', 0, 4095, NULL, false, 0, NULL },
+		{ "tcp_ts", 'w', 0, 0, "off|on", false, 0, NULL },
+		{ "start", 't', 0, 0, NULL, false, 0, NULL },
+		{ "fault", 's', 0, 0, NULL, false, 0, NULL },
+		{ "every", 'n', 1, 1000000000, NULL, false, 0, NULL },
+	};
+	struct net_device *dev;
+	struct pktgen_cfg c;
+	char err[512];
+	int rc;
+
+	if ((rc = arg_dev_live(s, "pktgen", argv[0], &dev)))
+		return rc;
+	if (argc > 1 && !strcmp(argv[1], "pcap"))
+		return pktgen_pcap(s, dev, argc, argv);
+	if ((rc = arg_kvs("pktgen", argc - 1, argv + 1, kv, 11)))
+		return rc;
+	if (!kv[0].seen) {
+		out_error("pktgen: count is required (pktgen %s count N ...)", dev->name);
+		return CMD_USAGE;
+	}
+	pktgen_cfg_default(&c);
+	c.count = (u64)kv[0].v;
+	if (kv[1].seen)
+		c.len = (unsigned int)kv[1].v;
+	c.rate_pps = (u64)kv[2].v;
+	if (kv[3].seen)
+		c.flows = (unsigned int)kv[3].v;
+	if (kv[4].seen)
+		c.proto = (u8)kv[4].v;
+	if (kv[5].seen)
+		c.burst = (unsigned int)kv[5].v;
+	c.vlan = (u16)kv[6].v;
+	c.tcp_ts = kv[7].v == 1;
+	c.start_ns = (u64)kv[8].v;
+	if (kv[9].seen && (rc = parse_faults(kv[9].s, &c.faults)))
+		return rc;
+	c.fault_every = kv[9].seen ? (kv[10].seen ? (u32)kv[10].v : 1) : 0;
+	if (kit_pktgen(dev, &c, err, sizeof(err)) < 0) {
+		out_error("pktgen: %s", err);
+		return CMD_FAIL;
+	}
+	out_printf("pktgen %s: %llu frames of %u bytes, %s, %u flow%s, %s; run to deliver them\n",
+		   dev->name, (unsigned long long)c.count, c.len,
+		   c.proto == IPPROTO_TCP ? "tcp" : c.proto == IPPROTO_ICMP ? "icmp" : "udp", c.flows,
+		   c.flows == 1 ? "" : "s", c.rate_pps ? "at the rate asked" : "at line rate");
+	return CMD_OK;
+}
+
+static void table_text(const struct exp_table *t)
+{
+	int w[EXP_MAX_COLS];
+
+	out_printf("%s\n", t->title);
+	for (int c = 0; c < t->ncols; c++) {
+		w[c] = (int)strlen(t->cols[c]);
+		if (w[c] < 10)
+			w[c] = 10;
+		out_printf("%s%*s", c ? "  " : "", w[c], t->cols[c]);
+	}
+	out_printf("\n");
+	for (int r = 0; r < t->nrows; r++) {
+		for (int c = 0; c < t->ncols; c++)
+			out_printf("%s%*.6g", c ? "  " : "", w[c], t->v[r][c]);
+		out_printf("\n");
+	}
+	if (t->note[0])
+		out_printf("%s\n", t->note);
+}
+
+static cJSON *table_json(const char *name, const struct exp_table *t)
+{
+	cJSON *j = cJSON_CreateObject(), *cols, *rows;
+
+	cJSON_AddStringToObject(j, "experiment", name);
+	cJSON_AddStringToObject(j, "title", t->title);
+	cols = cJSON_AddArrayToObject(j, "cols");
+	for (int c = 0; c < t->ncols; c++)
+		cJSON_AddItemToArray(cols, cJSON_CreateString(t->cols[c]));
+	rows = cJSON_AddArrayToObject(j, "rows");
+	for (int r = 0; r < t->nrows; r++) {
+		cJSON *row = cJSON_CreateArray();
+
+		for (int c = 0; c < t->ncols; c++)
+			cJSON_AddItemToArray(row, cJSON_CreateNumber(t->v[r][c]));
+		cJSON_AddItemToArray(rows, row);
+	}
+	cJSON_AddStringToObject(j, "note", t->note);
+	return j;
+}
+
+static int do_experiment(struct sess *s, int argc, char **argv, bool json)
+{
+	static struct exp_table t;
+	char params[512] = "", err[512];
+	size_t n = 0;
+	bool known = false;
+
+	if (argc == 0) {
+		cJSON *a = json ? cJSON_CreateArray() : NULL;
+
+		for (int i = 0; i < kit_experiment_count(); i++) {
+			const struct exp_desc *d = kit_experiment_at(i);
+
+			if (json) {
+				cJSON *o = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(o, "name", d->name);
+				cJSON_AddStringToObject(o, "params", d->params);
+				cJSON_AddStringToObject(o, "desc", d->desc);
+				cJSON_AddItemToArray(a, o);
+			} else {
+				out_printf("%-10s %s\n           defaults: %s\n", d->name, d->desc, d->params);
+			}
+		}
+		if (json)
+			out_json(a);
+		return CMD_OK;
+	}
+	for (int i = 0; i < kit_experiment_count(); i++)
+		known |= !strcmp(kit_experiment_at(i)->name, argv[0]);
+	if (!known) {
+		int i;
+
+		return arg_word("experiment", "the experiment", argv[0], "livelock|coalesce|lro|batching",
+				&i) ? CMD_USAGE : CMD_USAGE;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!strchr(argv[i], '=')) {
+			out_error("experiment: parameters are key=value, not '%s'", argv[i]);
+			return CMD_USAGE;
+		}
+		n += (size_t)snprintf(params + n, n < sizeof(params) ? sizeof(params) - n : 0, "%s%s",
+				      n ? " " : "", argv[i]);
+	}
+	if (kit_experiment(argv[0], s->seed, argc > 1 ? params : NULL, &t, err, sizeof(err)) < 0) {
+		out_error("experiment %s: %s", argv[0], err);
+		return CMD_FAIL;
+	}
+	if (json)
+		out_json(table_json(argv[0], &t));
+	else
+		table_text(&t);
+	return CMD_OK;
+}
+
+static int do_bench(struct sess *s, int argc, char **argv, bool json)
+{
+	struct arg_kv kv[] = { { "packets", 'n', 1000, 1000000000, NULL, false, 0, NULL } };
+	cJSON *a = json ? cJSON_CreateArray() : NULL;
+	const char *only = NULL;
+	int rc, ran = 0;
+
+	if (argc % 2) {
+		only = argv[0];
+		argc--;
+		argv++;
+	}
+	if ((rc = arg_kvs("bench", argc, argv, kv, 1)))
+		return rc;
+	if (only) {
+		bool known = false;
+
+		for (int i = 0; i < kit_bench_count(); i++)
+			known |= !strcmp(kit_bench_name(i), only);
+		if (!known) {
+			out_error("bench: no scenario '%s' (bench lists them: tab completes)", only);
+			return CMD_USAGE;
+		}
+	}
+	if (!json)
+		out_printf("%-20s %10s %8s %12s %10s %12s %7s %9s\n", "scenario", "packets", "wall_s",
+			   "sim_pps", "ns_per_pkt", "bare_ring_pps", "ratio", "rss_kib");
+	for (int i = 0; i < kit_bench_count(); i++) {
+		struct bench_row r;
+
+		if (only && strcmp(only, kit_bench_name(i)))
+			continue;
+		if (kit_bench_run(kit_bench_name(i), (u64)kv[0].v, &r))
+			continue;
+		ran++;
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "name", r.name);
+			cJSON_AddNumberToObject(o, "packets", (double)r.packets);
+			cJSON_AddNumberToObject(o, "wall_s", r.wall_s);
+			cJSON_AddNumberToObject(o, "sim_pps", r.sim_pps);
+			cJSON_AddNumberToObject(o, "ns_per_pkt", r.ns_per_pkt);
+			cJSON_AddNumberToObject(o, "bare_ring_pps", r.bare_ring_pps);
+			cJSON_AddNumberToObject(o, "ratio", r.ratio);
+			cJSON_AddNumberToObject(o, "peak_rss_kib", (double)r.peak_rss_kib);
+			cJSON_AddItemToArray(a, o);
+		} else {
+			out_printf("%-20s %10llu %8.3f %12.0f %10.1f %12.0f %7.1f %9llu\n", r.name,
+				   (unsigned long long)r.packets, r.wall_s, r.sim_pps, r.ns_per_pkt,
+				   r.bare_ring_pps, r.ratio, (unsigned long long)r.peak_rss_kib);
+		}
+	}
+	if (json)
+		out_json(a);
+	return ran ? CMD_OK : CMD_FAIL;
+}
+
+const struct cmd cmd_traffic_table[] = {
+	{ "pcap", "tcpdump", 1, 2, 0, "pcap DEV FILE | pcap stop",
+	  "Capture what a device sends and receives to a pcap file",
+	  "A classic pcap (libpcap, Ethernet, nanosecond timestamps in simulated time) of\n"
+	  "every frame DEV puts on the wire or receives into a buffer, until `pcap stop`\n"
+	  "(which closes every capture) or the machine is reset. Wireshark and tshark\n"
+	  "read it; the same script writes the same file.\n\n"
+	  "  pcap sn0 /tmp/sn0.pcap\n  ping sn0 192.168.0.2\n  pcap stop\n",
+	  "$dev|stop $file", NULL, do_pcap },
+	{ "pktgen", NULL, 2, 24, 0,
+	  "pktgen DEV count N [len L] [rate R] [flows F] [proto P] [fault F,...] [...] | pktgen DEV pcap FILE",
+	  "Feed the device's receive side from a remote sender",
+	  "A sender on the far end of DEV's wire: count frames of len bytes (60..1514),\n"
+	  "round-robin over flows (1..1024), udp, tcp or icmp, at rate packets per second\n"
+	  "(default: line rate), in bursts of burst frames; vlan ID (0 = untagged); tcp_ts\n"
+	  "on adds TCP timestamps; start TIME delays the first frame. fault applies to\n"
+	  "every Nth frame (every N, default 1): reorder, loss, dup, psh, noack, ipopt, ce,\n"
+	  "syn, fin, tsback (comma-separated). The payload is a function of (flow, seq):\n"
+	  "the socket checks every byte. `pktgen DEV pcap FILE [rate R]` replays a\n"
+	  "capture instead. Frames arrive as time runs: `run` after it.\n\n"
+	  "  pktgen sn1 count 1000\n  pktgen sn1 count 64 len 1514 proto tcp flows 2\n"
+	  "  pktgen sn1 count 100 proto tcp len 1000 fault loss every 10\n"
+	  "  pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap\n",
+	  "$dev count|pcap ; count:$num len:$num rate:$num flows:$num proto:udp|tcp|icmp "
+	  "burst:$num vlan:$num tcp_ts:on|off start:_ every:$num pcap:$file "
+	  "fault:reorder|loss|dup|psh|noack|ipopt|ce|syn|fin|tsback", NULL, do_pktgen },
+	{ "experiment", "exp", 0, 16, CMD_F_JSON, "experiment [livelock|coalesce|lro|batching [KEY=VALUE]...] [-j]",
+	  "Run a classic experiment and print its table",
+	  "Each experiment runs fresh machines (from the session's seed) over a range of\n"
+	  "settings and prints one row per run: livelock (interrupt per packet vs NAPI\n"
+	  "under rising load), coalesce (interrupt coalescing), lro (stack work saved by\n"
+	  "LRO), batching (doorbells saved by each batching mode). Without a name: the\n"
+	  "list, with each one's parameters and defaults. The same seed and parameters\n"
+	  "give the same table.\n\n  experiment\n  experiment livelock\n"
+	  "  experiment batching -j\n",
+	  "$exp", "without a name: an array of {name, params, desc}; with one: experiment, title, "
+	  "cols[], rows[][] (numbers, in the columns' order), note", do_experiment },
+	{ "bench", NULL, 0, 3, CMD_F_JSON, "bench [SCENARIO] [packets N] [-j]",
+	  "Measure the simulator's speed (wall time) on the main paths",
+	  "Each scenario runs the simulator flat out and reports simulated packets per\n"
+	  "wall second, next to a bare ring moving the same number of elements in the\n"
+	  "same run (ratio = how much slower the simulation is), and the peak memory.\n"
+	  "Wall-clock numbers: they differ from run to run.\n\n"
+	  "  bench\n  bench tx-64-nobatch packets 100000\n",
+	  "$bench|packets ; packets:$num", "an array of {name, packets, wall_s, sim_pps, ns_per_pkt, "
+	  "bare_ring_pps, ratio, peak_rss_kib}", do_bench },
+	{ NULL },
+};

@@ -1,0 +1,105 @@
+/* script.c - the non-interactive shell: files, -c strings, pipes; stop at the first error. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "out.h"
+#include "script.h"
+#include "sess.h"
+
+static int run_line(struct sess *s, const char *name, unsigned long no, const char *line,
+		    bool *failed)
+{
+	int rc;
+
+	out_set_loc(name, no);
+	rc = cmd_exec_line(s, line);
+	if (rc)
+		*failed = true;
+	return rc && !s->keep_going;
+}
+
+static bool stopped(struct sess *s)
+{
+	return s->quit || s->interrupted;
+}
+
+int script_run_stream(struct sess *s, FILE *f, const char *name)
+{
+	const char *pfile;
+	unsigned long pline, no = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	bool failed = false;
+
+	out_get_loc(&pfile, &pline);
+	s->depth++;
+	while (!stopped(s)) {
+		ssize_t n;
+
+		errno = 0;
+		n = getline(&line, &cap, f);
+		if (n < 0) {
+			if (errno == EINTR)
+				s->interrupted = 1;
+			break;
+		}
+		no++;
+		if (run_line(s, name, no, line, &failed))
+			break;
+	}
+	s->depth--;
+	free(line);
+	out_set_loc(pfile, pline);
+	return failed ? CMD_FAIL : CMD_OK;
+}
+
+int script_run_file(struct sess *s, const char *path)
+{
+	FILE *f;
+	int rc;
+
+	if (s->depth >= SCRIPT_MAX_DEPTH) {
+		out_error("source: %s: nested too deep (%d files): does it source itself?", path,
+			  SCRIPT_MAX_DEPTH);
+		return CMD_FAIL;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		out_error("cannot read %s: %s", path, strerror(errno));
+		return CMD_FAIL;
+	}
+	rc = script_run_stream(s, f, path);
+	fclose(f);
+	return rc;
+}
+
+int script_run_string(struct sess *s, const char *cmds, const char *name)
+{
+	const char *pfile;
+	unsigned long pline, no = 0;
+	bool failed = false;
+	char *copy = strdup(cmds), *p = copy;
+
+	if (!copy)
+		return CMD_FAIL;
+	out_get_loc(&pfile, &pline);
+	s->depth++;
+	/* one line per newline; ';' separates commands within a line */
+	while (p && !stopped(s)) {
+		char *nl = strchr(p, '\n');
+
+		if (nl)
+			*nl = '\0';
+		no++;
+		if (run_line(s, name, no, p, &failed))
+			break;
+		p = nl ? nl + 1 : NULL;
+	}
+	s->depth--;
+	free(copy);
+	out_set_loc(pfile, pline);
+	return failed ? CMD_FAIL : CMD_OK;
+}

@@ -1,0 +1,135 @@
+/* sess.c - the session's machine: create, reset (keeping seed, driver, trace), and the trace printer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "guard.h"
+#include "out.h"
+#include "sess.h"
+
+struct sess *sess_current;
+
+static void trace_print(const struct trace_rec *r, void *arg)
+{
+	struct sess *s = arg;
+	char line[256];
+
+	kit_trace_format(s->k, r, line, sizeof(line));
+	out_puts(line);
+}
+
+void sess_trace_attach(struct sess *s)
+{
+	if (s->k)
+		kit_trace_subscribe(s->k, s->trace_on ? trace_print : NULL, s);
+}
+
+void sess_trace_detach(struct sess *s)
+{
+	if (s->k)
+		kit_trace_subscribe(s->k, NULL, NULL);
+}
+
+void sess_trace(struct sess *s, bool on)
+{
+	s->trace_on = on;
+	sess_trace_attach(s);
+}
+
+static int free_kit(struct sess *s, void *arg)
+{
+	kit_free(arg);
+	return 0;
+}
+
+static int load_driver(struct sess *s, void *arg)
+{
+	char err[512];
+
+	if (kit_driver_load(s->k, s->driver, err, sizeof(err)) < 0) {
+		out_error("driver: %s; going on with the linked solution", err);
+		s->driver[0] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+static bool make(struct sess *s)
+{
+	s->k = kit_new(s->seed);
+	s->nheld = 0;
+	if (!s->k) {
+		out_error("cannot create the machine (out of memory?)");
+		return false;
+	}
+	/* reopening the devices is not news: the trace printer comes after */
+	if (s->driver[0])
+		guard_call(s, load_driver, NULL, 0); /* an oops is reported; the session lives */
+	sess_trace_attach(s);
+	return true;
+}
+
+bool sess_init(struct sess *s, u64 seed)
+{
+	memset(s, 0, sizeof(*s));
+	s->seed = seed;
+	s->trace_on = true;
+	sess_current = s;
+	return make(s);
+}
+
+bool sess_reset(struct sess *s)
+{
+	struct kit *old = s->k;
+
+	if (old) {
+		sess_trace_detach(s);
+		s->k = NULL;
+		/* a machine a driver broke may crash again on the way out: abandon it then */
+		if (guard_call(s, free_kit, old, GUARD_QUIET) == GUARD_OOPS)
+			out_err_plain("reset: the broken machine could not be freed; abandoned\n");
+	}
+	return make(s);
+}
+
+void sess_fini(struct sess *s)
+{
+	if (s->k) {
+		sess_trace_detach(s);
+		guard_call(s, free_kit, s->k, GUARD_QUIET);
+		s->k = NULL;
+	}
+	if (sess_current == s)
+		sess_current = NULL;
+}
+
+u64 sess_run(struct sess *s, u64 max_steps, u64 until_ns, enum kit_stop *why)
+{
+	u64 n;
+
+	s->running = 1;
+	n = kit_run(s->k, max_steps, until_ns, why);
+	s->running = 0;
+	if (s->interrupted && *why == KIT_STOP_ASKED)
+		s->interrupted = 0; /* the run stopped: Ctrl-C has done its job */
+	return n;
+}
+
+void sess_hold(struct sess *s, u32 id)
+{
+	sess_prune(s);
+	if (s->nheld < SESS_MAX_HELD)
+		s->held[s->nheld++] = id;
+}
+
+void sess_prune(struct sess *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nheld; i++) {
+		struct sk_buff *skb = s->k ? kit_skb_find(s->k, s->held[i]) : NULL;
+
+		if (skb && skb->kit_place == SKB_USER)
+			s->held[n++] = s->held[i];
+	}
+	s->nheld = n;
+}

@@ -1,0 +1,138 @@
+#!/bin/sh
+# run.sh BIN - the interactive shell driven through tmux, as a student types: the prompt, tab
+# completion of a command and a device, history recall, Enter repeating a step, Ctrl-C on a
+# half-typed line and on a long run, Ctrl-D, and the history file. Skipped without tmux.
+set -u
+BIN=${1:?usage: run.sh BIN}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
+WORK=$(mktemp -d)
+pass=0
+fail=0
+
+# ---- without a terminal: options, pipes, -c, exit statuses -------------------------------
+expect() { # expect NAME STATUS REGEX COMMAND...: the status, and REGEX in stdout+stderr
+	name=$1 want=$2 re=$3
+	shift 3
+	out=$(cd "$WORK" && HOME=$WORK timeout 30 "$@" 2>&1 </dev/null)
+	got=$?
+	if [ "$got" = "$want" ] && printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL e2e: $name: status $got (expected $want), output:"
+		printf '%s\n' "$out" | head -10 | sed 's/^/  | /'
+	fi
+}
+pipe() { # pipe NAME STATUS REGEX INPUT: commands on a pipe
+	out=$(cd "$WORK" && printf '%b' "$4" | HOME=$WORK timeout 30 "$BIN" 2>&1)
+	got=$?
+	if [ "$got" = "$2" ] && printf '%s\n' "$out" | grep -Eq -- "$3" &&
+		! printf '%s\n' "$out" | grep -q 'ringlab>'; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL e2e: $1: status $got (expected $2), output:"
+		printf '%s\n' "$out" | head -10 | sed 's/^/  | /'
+	fi
+}
+DRV=${RINGLAB_BUILD:-build}
+case $DRV in /*) ;; *) DRV=$ROOT/$DRV ;; esac
+expect "--version" 0 '^ringlab [0-9]' "$BIN" --version
+expect "--help" 0 'keep-going' "$BIN" --help
+expect "a bad option" 2 'usage: ringlab' "$BIN" --frobnicate
+expect "two files" 2 'one of -c, -f or FILE' "$BIN" a.rl b.rl
+expect "-c runs commands" 0 'sn0: queue stopped' "$BIN" -c 'netif_stop_queue sn0; netif_queue_stopped sn0'
+expect "-c stops at an error" 1 '^-c:1: ring: missing argument' "$BIN" -c 'ring; dev'
+expect "--keep-going" 1 'sn0  192.168.0.1' "$BIN" -k -c 'ring; dev'
+expect "a missing script" 1 'cannot read nosuch.rl' "$BIN" nosuch.rl
+expect "--seed" 0 '^seed 42$' "$BIN" --seed 42 -c seed
+expect "--seed needs a number" 2 'needs a number' "$BIN" --seed x -c seed
+expect "an oops makes the exit status 3" 3 'Oops: SIGSEGV in simnic_xmit_frame' \
+	"$BIN" --driver "$DRV/tests/drivers/null_xmit.so" -c 'dev_queue_xmit sn0; dev'
+expect "--driver with a bad file" 1 'cannot read' "$BIN" --driver nosuch.so -c dev
+expect "--gen-docs" 0 '^# ringlab commands' "$BIN" --gen-docs
+pipe "a pipe: no prompt, no banner" 0 'sn1  192.168.1.2' 'dev\n'
+pipe "a pipe: FILE:LINE errors" 1 '^<stdin>:2: unknown command .bogus.' 'dev\nbogus\ndev\n'
+printf 'netif_stop_queue sn0\nnetif_queue_stopped sn0\n' >"$WORK/s.rl"
+expect "ringlab FILE" 0 'netif_queue_stopped\(sn0\) = 1' "$BIN" s.rl
+[ -f "$WORK/.ringlab_history" ] && { fail=$((fail + 1)); echo "FAIL e2e: a script wrote history"; }
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "e2e: tmux is not installed: the interactive part is skipped (apt-get install tmux)"
+	echo "e2e: $pass passed, $fail failed"
+	rm -rf "$WORK"
+	[ $fail -eq 0 ]
+	exit
+fi
+SOCK="ringlab-e2e-$$"
+T="tmux -L $SOCK"
+cleanup() { $T kill-server 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+screen() { $T capture-pane -p -J -S -200 -t e2e; }
+# wait_for REGEX [SECONDS]: until the pane shows it
+wait_for() {
+	i=0
+	while [ $i -lt $((${2:-10} * 10)) ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+check() { # check NAME REGEX [SECONDS]
+	if wait_for "$2" "${3:-10}"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL e2e: $1 (no /$2/ on the screen)"
+		screen | grep -v '^$' | tail -15 | sed 's/^/  | /'
+	fi
+}
+count() { screen | grep -Ec -- "$1"; }
+keys() { for k in "$@"; do $T send-keys -t e2e "$k"; sleep 0.15; done; }
+
+$T new-session -d -s e2e -x 120 -y 50 "env HOME=$WORK TERM=xterm INPUTRC=/dev/null $BIN; echo EXITED-\$?; sleep 30"
+check "banner and prompt" 'ringlab> $'
+keys 'netif_sto' Tab
+check "tab completes a command" 'ringlab> netif_stop_queue $'
+keys 's' Tab
+check "tab completes the common part of the devices" 'ringlab> netif_stop_queue sn$'
+keys '0' Enter
+check "the completed command runs" '^sn0: queue stopped'
+keys 'netif_wake_queue s' Tab Tab Tab
+check "a second Tab lists the devices" 'sn0 +sn1'
+keys '0' Enter
+check "wake" '^sn0: queue running'
+keys 'step 1 ' Tab Tab
+check "no file names where none is expected" 'ringlab> step 1 $'
+keys C-u 'dev_queue_xmit sn0' Enter
+check "a frame sent" 'dev_queue_xmit sn0: 1 of 1 frames queued'
+keys 'step' Enter
+check "step" '^next: '
+n=$(count '^next: ')
+keys Enter
+sleep 0.3
+if [ "$(count '^next: ')" -gt "$n" ]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL e2e: Enter on an empty line did not repeat the step"; fi
+keys Up Up Up
+check "history recall (Up)" 'ringlab> dev_queue_xmit sn0$'
+keys C-u 'nonsense half typed' C-c
+check "Ctrl-C abandons the line" 'nonsense half typed\^C'
+keys 'time' Enter
+check "a command after Ctrl-C" '^time \['
+if screen | grep -q "unknown command 'nonsense'"; then
+	fail=$((fail + 1)); echo "FAIL e2e: the abandoned line was run"; else pass=$((pass + 1)); fi
+keys 'trace off; pktgen sn1 count 100000000; run' Enter
+sleep 1
+keys C-c
+check "Ctrl-C interrupts a long run" 'interrupted \(Ctrl-C\)' 20
+keys 'poll sn1 budget x' Enter
+check "an error shows the usage" 'usage: poll DEV \[budget N\]'
+keys C-d
+check "Ctrl-D leaves" 'EXITED-0'
+if grep -q '^dev_queue_xmit sn0$' "$WORK/.ringlab_history" 2>/dev/null; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL e2e: ~/.ringlab_history lacks the commands"; fi
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,103 @@
+/* test_pcap.c - a capture written by `pcap`, read back with libpcap (and tshark, if installed). */
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "../../shell/sess.h"
+#include "helpers.h"
+
+TestSuite(pcap, .timeout = 60);
+
+struct frame {
+	unsigned int len;
+	u32 saddr, daddr;
+	u8 proto;
+};
+
+static int read_all(const char *path, struct frame *f, int max)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int n = 0;
+
+	cr_assert(p, "libpcap cannot read %s: %s", path, err);
+	cr_assert_eq(pcap_datalink(p), DLT_EN10MB);
+	cr_assert_eq(pcap_get_tstamp_precision(p), PCAP_TSTAMP_PRECISION_NANO);
+	while (n < max && pcap_next_ex(p, &h, &d) == 1) {
+		cr_assert_eq(h->caplen, h->len);
+		cr_assert_geq(h->len, 34u);
+		f[n].len = h->len;
+		memcpy(&f[n].saddr, d + 26, 4);
+		memcpy(&f[n].daddr, d + 30, 4);
+		f[n].proto = d[23];
+		n++;
+	}
+	pcap_close(p);
+	return n;
+}
+
+static u32 ip(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return a.s_addr;
+}
+
+Test(pcap, capture_reads_back_with_the_snull_twist)
+{
+	struct sess *s = th_sess();
+	char d0[] = "/tmp/ringlab-pcap-XXXXXX", cmd[2048], p0[64], p1[64];
+	struct frame f[64];
+	int n, tcp = 0;
+
+	cr_assert(mkdtemp(d0));
+	snprintf(p0, sizeof(p0), "%s/sn0.pcap", d0);
+	snprintf(p1, sizeof(p1), "%s/sn1.pcap", d0);
+	snprintf(cmd, sizeof(cmd), "pcap sn0 %s; pcap sn1 %s; ping sn0 192.168.0.2 count 2;"
+		 "dev_queue_xmit sn0 count 3 len 1514 proto tcp flow 1; run; pcap stop", p0, p1);
+	cr_assert_eq(th_run(s, cmd), 0, "%s", th_out);
+	/* sn0 sends 2 echo requests and 3 TCP segments and receives 2 replies */
+	n = read_all(p0, f, 64);
+	cr_assert_eq(n, 7, "sn0.pcap holds %d frames", n);
+	for (int i = 0; i < n; i++) {
+		if (f[i].proto == IPPROTO_TCP) {
+			tcp++;
+			cr_assert_eq(f[i].len, 1514u);
+		}
+		if (f[i].proto == IPPROTO_ICMP)
+			cr_assert_eq(f[i].len, 98u, "echo frames are 98 bytes, got %u", f[i].len);
+		/* as sn0 sees it: 192.168.0.1 <-> 192.168.0.2 */
+		cr_assert((f[i].saddr == ip("192.168.0.1") && f[i].daddr == ip("192.168.0.2")) ||
+				  (f[i].saddr == ip("192.168.0.2") && f[i].daddr == ip("192.168.0.1")),
+			  "frame %d on sn0 is not 192.168.0.x", i);
+	}
+	cr_assert_eq(tcp, 3);
+	/* on sn1 the third octet is twisted: 192.168.1.1 -> 192.168.1.2 */
+	n = read_all(p1, f, 64);
+	cr_assert_eq(n, 7, "sn1.pcap holds %d frames", n);
+	for (int i = 0; i < n; i++)
+		cr_assert((f[i].saddr == ip("192.168.1.1") && f[i].daddr == ip("192.168.1.2")) ||
+				  (f[i].saddr == ip("192.168.1.2") && f[i].daddr == ip("192.168.1.1")),
+			  "frame %d on sn1 is not 192.168.1.x", i);
+	if (system("command -v tshark >/dev/null 2>&1") == 0) {
+		snprintf(cmd, sizeof(cmd), "tshark -r %s -o ip.check_checksum:TRUE "
+			 "-o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE -V 2>&1 | "
+			 "grep -Ei 'malformed|bad checksum|\\[Checksum Status: Bad\\]|incorrect' >/dev/null",
+			 p0);
+		cr_assert_neq(system(cmd), 0, "tshark warns about %s", p0);
+	} else {
+		cr_log_info("tshark is not installed: the tshark check is skipped");
+	}
+	unlink(p0);
+	unlink(p1);
+	rmdir(d0);
+	th_done(s);
+}

@@ -1,0 +1,51 @@
+# The same 32 frames through each batching mode, and the doorbells (TDT writes) each costs.
+# none: one hard_start_xmit and one doorbell per frame.
+trace off
+ethtool -K sn0 batching none
+auto off
+dev_queue_xmit sn0 count 32
+stats sn0 -j
+# btx (2007): the core fills dev->blist up to xmit_win; one hard_batch_xmit, one doorbell
+reset
+trace off
+ethtool -K sn0 batching NETIF_F_BTX
+set sn0 xmit_win 16
+auto off
+netif_stop_queue sn0
+dev_queue_xmit sn0 count 32
+netif_wake_queue sn0
+qdisc_run sn0
+stats sn0 -j
+# step by step: fill the list, hand it over
+reset
+ethtool -K sn0 batching btx
+set sn0 xmit_win 4
+auto off
+trace off
+netif_stop_queue sn0
+dev_queue_xmit sn0 count 4
+netif_start_queue sn0
+trace on
+blist sn0
+hard_batch_xmit sn0
+# skb_blist (2007 variant): hard_start_xmit(NULL) sends dev->skb_blist
+reset
+trace off
+ethtool -K sn0 batching skb_blist
+set sn0 xmit_win 16
+auto off
+netif_stop_queue sn0
+dev_queue_xmit sn0 count 32
+netif_wake_queue sn0
+qdisc_run sn0
+stats sn0 -j
+# xmit_more (2014): one call per skb, the doorbell only on the last of a bulk dequeue
+reset
+trace off
+ethtool -K sn0 tx-batching xmit_more
+auto off
+netif_stop_queue sn0
+dev_queue_xmit sn0 count 32
+netif_wake_queue sn0
+qdisc_run sn0
+stats sn0 -j

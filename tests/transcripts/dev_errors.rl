@@ -1,0 +1,31 @@
+#! --keep-going
+# Devices and configuration, the wrong ways: missing arguments, bad values, too many.
+dev show
+dev show sn7
+dev list
+dev show sn0 extra
+ethtool
+ethtool -g
+ethtool -x sn0
+ethtool -g sn0 extra
+ethtool -G sn0 tx
+ethtool -G sn0 tx 12
+ethtool -G sn0 tx 8192
+ethtool -G sn0 tx 16 tx 32
+ethtool -G sn0 foo 16
+ethtool -K sn0 batching turbo
+ethtool -G sn0 rx 64 tx 12
+ethtool -g sn0
+set
+set weight
+set weight lots
+set weight 5000
+set sn0 netdev_budget 10
+set nosuch 1
+set sn0 weight 1 2
+show
+show everything
+show costs knobs
+reset now
+seed minus
+seed 1 2

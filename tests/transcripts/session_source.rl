@@ -1,0 +1,2 @@
+# Sourced by session_cmds.rl: runs as its own script.
+time

@@ -1,0 +1,18 @@
+# Traffic and experiments: pktgen, experiment, bench (good cases).
+#~ /^(tx|rx)-/s/ +[0-9][0-9.]*/ N/g
+trace off
+pktgen sn1 count 50 len 1514 proto tcp flows 2
+run
+stats sn1 -j
+pktgen sn1 count 20 proto tcp len 1000 fault loss every 5
+pktgen sn0 count 10 rate 1000000 burst 2 vlan 0 tcp_ts off start 10us
+run
+stats
+pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap rate 100000
+run
+stats sn1 -j
+experiment
+experiment batching batch=1,8 ms=1
+exp lro ms=1 -j
+bench tx-64-nobatch packets 2000
+check

@@ -1,0 +1,24 @@
+#! --keep-going
+# Traffic and experiments, the wrong ways.
+pktgen
+pktgen sn1
+pktgen sn1 len 100
+pktgen sn4 count 1
+pktgen sn1 count 0
+pktgen sn1 count ten
+pktgen sn1 count 1 len 9000
+pktgen sn1 count 1 flows 5000
+pktgen sn1 count 1 proto sctp
+pktgen sn1 count 1 fault gremlins
+pktgen sn1 count 1 rate 999999999
+pktgen sn1 count 1 count 2
+pktgen sn1 pcap
+pktgen sn1 pcap nosuch.pcap
+experiment nosuch
+experiment livelock speed
+experiment livelock ms=0
+experiment livelock warp=9
+bench nosuch
+bench packets 1
+bench packets
+bench tx-64-nobatch packets 1000 extra

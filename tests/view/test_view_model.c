@@ -1,0 +1,357 @@
+/* test_view_model.c - the ring view's screen model, without a terminal: cells, markers, labels. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ringkit/ringkit.h>
+
+#include "../../shell/view/model.h"
+#include "../../shell/view/view.h"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static bool in_range(unsigned int i, unsigned int from, unsigned int to, unsigned int n)
+{
+	return ((i + n - from) % n) < ((to + n - from) % n);
+}
+
+/* A ring as simnic.h defines ownership, computed here independently of the kit. */
+static void ring_set(struct ring_snap *r, unsigned int n, unsigned int head, unsigned int tail,
+		     unsigned int ntc, unsigned int ntu)
+{
+	memset(r, 0, sizeof(*r));
+	r->count = n;
+	r->head = head;
+	r->tail = tail;
+	r->next_to_clean = ntc;
+	r->next_to_use = ntu;
+	for (unsigned int i = 0; i < n; i++) {
+		enum slot_owner o = SLOT_FREE;
+
+		if (in_range(i, head, tail, n))
+			o = SLOT_HW;
+		else if (in_range(i, ntc, ntu, n))
+			o = in_range(i, ntc, head, n) ? SLOT_DONE : SLOT_DRIVER;
+		r->slots[i].owner = (u8)o;
+		r->n[o]++;
+	}
+}
+
+static struct dev_snap *dev_new(void)
+{
+	struct dev_snap *d = calloc(1, sizeof(*d));
+
+	cr_assert(d);
+	snprintf(d->name, sizeof(d->name), "sn0");
+	d->up = d->carrier = true;
+	d->irq_mode = SIMNIC_NAPI_MODERN;
+	d->tx_queue_len = 1000;
+	d->xmit_win = 1;
+	d->weight = 64;
+	d->ims = E1000_IMS_RX | E1000_IMS_TX;
+	ring_set(&d->tx, 16, 0, 0, 0, 0);
+	ring_set(&d->rx, 16, 0, 15, 0, 15);
+	return d;
+}
+
+static char rowbuf[1024];
+static const char *row(const struct vgrid *g, int y)
+{
+	vgrid_row_text(g, y, rowbuf, sizeof(rowbuf));
+	return rowbuf;
+}
+
+/* The owner glyph drawn for slot s of the TX ring at rows y.. in g. */
+static enum vglyph slot_glyph(const struct vgrid *g, const struct vring_layout *L, int y,
+			      unsigned int s)
+{
+	int col = vring_col(L, s, NULL);
+
+	cr_assert(col >= 0);
+	return (enum vglyph)vgrid_cat(g, col, y + 2)->glyph;
+}
+
+static const enum vglyph owner_glyph[SLOT_OWNER_NR] = {
+	[SLOT_FREE] = VG_FREE, [SLOT_DRIVER] = VG_DRIVER, [SLOT_HW] = VG_HW, [SLOT_DONE] = VG_DONE,
+};
+
+/* ---- the ring widget ------------------------------------------------------- */
+
+Test(view_ring, empty_ring_all_free_markers_together)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+	struct vring_layout L;
+
+	ring_set(r, 16, 0, 0, 0, 0);
+	vgrid_resize(&g, 80, VRING_ROWS);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, &L);
+	cr_assert_eq(L.per_cell, 1);
+	cr_assert_eq(L.cell_w, 4, "a 16-slot ring is magnified");
+	for (unsigned int s = 0; s < 16; s++)
+		cr_assert_eq(slot_glyph(&g, &L, 0, s), VG_FREE, "slot %u", s);
+	cr_assert(strstr(row(&g, 0), "TX ring 16 slots"));
+	cr_assert(strstr(row(&g, 0), "free 16"));
+	cr_assert(strstr(row(&g, 1), "TDH=TDT 0 NIC idle"), "%s", row(&g, 1));
+	cr_assert(strstr(row(&g, 3), "next_to_clean=next_to_use 0"), "%s", row(&g, 3));
+	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 0, NULL), 1)->glyph, VG_DOWN);
+	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 0, NULL), 3)->glyph, VG_UP);
+	cr_assert(strstr(row(&g, 2), " 15"), "the last slot's number ends the strip");
+	vgrid_free(&g);
+	free(r);
+}
+
+Test(view_ring, wrapped_ring_owners_and_markers)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+	struct vring_layout L;
+	int ch, ct, cc, cu;
+
+	/* done 12-13, hw 14,15,0,1 (wrapping), driver 2-3, free 4-11 */
+	ring_set(r, 16, 14, 2, 12, 4);
+	vgrid_resize(&g, 80, VRING_ROWS);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, &L);
+	for (unsigned int s = 0; s < 16; s++)
+		cr_assert_eq(slot_glyph(&g, &L, 0, s), owner_glyph[r->slots[s].owner], "slot %u", s);
+	cr_assert_eq(slot_glyph(&g, &L, 0, 15), VG_HW);
+	cr_assert_eq(slot_glyph(&g, &L, 0, 0), VG_HW);
+	cr_assert_eq(slot_glyph(&g, &L, 0, 12), VG_DONE);
+	cr_assert_eq(slot_glyph(&g, &L, 0, 3), VG_DRIVER);
+	cr_assert_eq(slot_glyph(&g, &L, 0, 4), VG_FREE);
+	ch = vring_col(&L, 14, NULL);
+	ct = vring_col(&L, 2, NULL);
+	cc = vring_col(&L, 12, NULL);
+	cu = vring_col(&L, 4, NULL);
+	cr_assert_eq(vgrid_cat(&g, ch, 1)->glyph, VG_DOWN, "TDH arrow over slot 14");
+	cr_assert_eq(vgrid_cat(&g, ct, 1)->glyph, VG_DOWN, "TDT arrow over slot 2");
+	cr_assert_eq(vgrid_cat(&g, cc, 3)->glyph, VG_UP, "next_to_clean under slot 12");
+	cr_assert_eq(vgrid_cat(&g, cu, 3)->glyph, VG_UP, "next_to_use under slot 4");
+	cr_assert(strstr(row(&g, 1), "TDH 14"), "%s", row(&g, 1));
+	cr_assert(strstr(row(&g, 1), "TDT 2"), "%s", row(&g, 1));
+	/* both long labels do not fit between the arrows: the names stay, the words go */
+	cr_assert(strstr(row(&g, 3), "next_to_clean 12"), "%s", row(&g, 3));
+	cr_assert(strstr(row(&g, 3), "next_to_use 4"), "%s", row(&g, 3));
+	cr_assert(strstr(row(&g, 0), "hw 4") && strstr(row(&g, 0), "done 2") &&
+		  strstr(row(&g, 0), "driver 2") && strstr(row(&g, 0), "free 8"), "%s", row(&g, 0));
+	cr_assert_eq(vgrid_cat(&g, ch, 1)->style, VS_MARKER);
+	vgrid_free(&g);
+	free(r);
+}
+
+Test(view_ring, rx_ring_names)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+
+	ring_set(r, 64, 3, 60, 3, 60);
+	vgrid_resize(&g, 100, VRING_ROWS);
+	vring_draw(&g, 0, 0, 100, r, 1, VRING_ZOOM_OFF, NULL);
+	cr_assert(strstr(row(&g, 0), "RX ring 64 slots"));
+	cr_assert(strstr(row(&g, 1), "RDH 3 NIC writes here"), "%s", row(&g, 1));
+	cr_assert(strstr(row(&g, 1), "RDT 60"), "%s", row(&g, 1));
+	cr_assert(strstr(row(&g, 3), "driver reads here"), "%s", row(&g, 3));
+	vgrid_free(&g);
+	free(r);
+}
+
+Test(view_ring, large_ring_scaled_with_dominant_owner)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+	struct vring_layout L;
+
+	ring_set(r, 4096, 1000, 2000, 1000, 2000); /* hw 1000..1999 */
+	vgrid_resize(&g, 80, VRING_ROWS);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, &L);
+	cr_assert_eq(L.per_cell, 64);
+	cr_assert(strstr(row(&g, 0), "1 cell = 64 slots"), "%s", row(&g, 0));
+	cr_assert(strstr(row(&g, 2), " 4095"));
+	/* cell 15 holds slots 960..1023: 40 free, 24 hw -> free; cell 16: all hw */
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 15, 2)->glyph, VG_FREE);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 16, 2)->glyph, VG_HW);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 30, 2)->glyph, VG_HW);   /* 1920..1983: all hw */
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 31, 2)->glyph, VG_FREE); /* 1984..2047: 16 hw, 48 free */
+	cr_assert_eq(vring_cell_owner(r, 1984, 64), SLOT_FREE);
+	cr_assert_eq(vring_cell_owner(r, 1968, 64), SLOT_HW); /* 32 each: hw wins ties */
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 63, 2)->glyph, VG_FREE);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 64, 2)->glyph, VG_TEXT, "64 cells, then the number");
+	vgrid_free(&g);
+	free(r);
+}
+
+Test(view_ring, zoom_shows_exact_slots_around_head_and_tail)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+	struct vring_layout L;
+	int side;
+
+	ring_set(r, 4096, 1000, 1010, 990, 1010);
+	vgrid_resize(&g, 80, VRING_ROWS);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_HEAD, &L);
+	cr_assert(L.zoomed);
+	cr_assert_eq(L.per_cell, 1);
+	cr_assert(L.first <= 1000 && 1000 < L.first + L.nslots);
+	cr_assert(strstr(row(&g, 0), "zoom"), "%s", row(&g, 0));
+	for (unsigned int s = L.first; s < L.first + L.nslots; s++)
+		cr_assert_eq(slot_glyph(&g, &L, 0, s), owner_glyph[r->slots[s].owner], "slot %u", s);
+	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 1000, NULL), 1)->glyph, VG_DOWN);
+	vgrid_clear(&g);
+	ring_set(r, 4096, 10, 3000, 10, 3000);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_TAIL, &L);
+	cr_assert(in_range(3000, L.first, (L.first + L.nslots) % 4096, 4096));
+	cr_assert_eq(vring_col(&L, 10, &side), -1, "the head is off the window");
+	cr_assert_eq(side, 1, "nearer going forward, through the wrap");
+	cr_assert(strstr(row(&g, 1), "TDH 10"), "off-window markers keep their label: %s",
+		  row(&g, 1));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + (int)(L.nslots * L.cell_w), 1)->glyph, VG_RIGHT,
+		     "%s", row(&g, 1));
+	ring_set(r, 4096, 2900, 3000, 2900, 3000);
+	vgrid_clear(&g);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_TAIL, &L);
+	cr_assert_eq(vring_col(&L, 2900, &side), -1);
+	cr_assert_eq(side, -1);
+	cr_assert_eq(vgrid_cat(&g, L.x0 - 2, 1)->glyph, VG_LEFT, "%s", row(&g, 1));
+	/* a wrapping window: around slot 2 of 4096 */
+	ring_set(r, 4096, 2, 2, 2, 2);
+	vring_layout(&L, r, 0, 80, VRING_ZOOM_HEAD);
+	cr_assert(L.first > 4000, "the window starts before slot 0: %u", L.first);
+	cr_assert(vring_col(&L, 0, NULL) > vring_col(&L, 4095, NULL));
+	vgrid_free(&g);
+	free(r);
+}
+
+/* Property: for any indices, every marker's arrow is over its slot and the
+ * labels stay on the row, whatever the width. */
+Test(view_ring, markers_always_at_their_slots)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+	unsigned int seed = 12345;
+	static const unsigned int sizes[] = { 8, 16, 24, 64, 256, 1000, 4096 };
+
+	for (int it = 0; it < 3000; it++) {
+		unsigned int n = sizes[it % 7], v[4];
+		int w = 78 + (int)(it % 5) * 30;
+		struct vring_layout L;
+		enum vring_zoom z = (enum vring_zoom)(it % 3);
+
+		for (int j = 0; j < 4; j++) {
+			seed = seed * 1103515245u + 12345u;
+			v[j] = (seed >> 8) % n;
+		}
+		ring_set(r, n, v[0], v[1], v[2], v[3]);
+		vgrid_resize(&g, w, VRING_ROWS);
+		vring_draw(&g, 0, 0, w, r, it & 1, z, &L);
+		for (int j = 0; j < 4; j++) {
+			int side, col = vring_col(&L, v[j], &side);
+			int y = j < 2 ? 1 : 3;
+			const struct vcell *c;
+
+			if (col < 0)
+				continue; /* off a zoomed window: an edge arrow */
+			c = vgrid_cat(&g, col, y);
+			cr_assert(c->glyph == (j < 2 ? VG_DOWN : VG_UP),
+				  "n %u w %d marker %d at %u: col %d has '%c'\n%s", n, w, j, v[j], col,
+				  vgrid_ascii(c->glyph), row(&g, y));
+		}
+	}
+	vgrid_free(&g);
+	free(r);
+}
+
+/* ---- the text twin ------------------------------------------------------------ */
+
+Test(view_text, ring_text_is_the_model_as_ascii)
+{
+	struct dev_snap *d = dev_new();
+	char out[4096];
+	size_t n;
+
+	ring_set(&d->tx, 16, 14, 2, 12, 4);
+	n = view_ring_text(d, VIEW_RING_TX, 80, out, sizeof(out));
+	cr_assert_eq(n, strlen(out));
+	cr_assert(strncmp(out, "TX ring 16 slots", 16) == 0, "%s", out);
+	cr_assert(strstr(out, "DDD HHH HHH"), "%s", out);
+	cr_assert(strstr(out, "HHH HHH WWW WWW ..."), "%s", out);
+	cr_assert(strstr(out, "TDH 14"));
+	cr_assert(strstr(out, "next_to_use 4"));
+	{
+		int lines = 0;
+
+		for (char *p = out; *p; p++)
+			lines += *p == '\n';
+		cr_assert_eq(lines, VRING_ROWS);
+	}
+	n = view_ring_text(d, VIEW_RING_RX, 80, out, sizeof(out));
+	cr_assert(strncmp(out, "RX ring 16 slots", 16) == 0);
+	n = view_ring_text(d, VIEW_RING_TX, 80, out, 10);
+	cr_assert_lt(n, 10);
+	cr_assert_eq(out[n], '\0');
+	cr_assert_eq(view_ring_text(d, 0, 80, out, 0), 0);
+	memset(&d->tx, 0, sizeof(d->tx)); /* device down: one line */
+	view_ring_text(d, VIEW_RING_TX, 80, out, sizeof(out));
+	cr_assert_str_eq(out, "TX ring 0 slots: not allocated (device down)\n");
+	free(d);
+}
+
+Test(view_text, ring_text_from_a_real_machine)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct dev_snap *d = calloc(1, sizeof(*d));
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	char err[128], out[4096];
+
+	cr_assert_eq(kit_param_set(k, sn0, kit_param_find("tx_ring"), 16, err, sizeof(err)), 0, "%s",
+		     err);
+	cr_assert_eq(kit_param_set(k, NULL, kit_param_find("link_speed"), 10, err, sizeof(err)), 0);
+	kit_xmit_frames(sn0, &p, 32);
+	kit_run(k, 3, 0, NULL);
+	cr_assert_eq(kit_dev_snapshot(sn0, d), 0);
+	view_ring_text(d, VIEW_RING_TX, 80, out, sizeof(out));
+	cr_assert(d->tx.n[SLOT_HW] > 0);
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "hw %u", d->tx.n[SLOT_HW]);
+		cr_assert(strstr(out, want), "%s", out);
+	}
+	cr_assert(strstr(out, "HHH"), "%s", out);
+	free(d);
+	kit_free(k);
+}
+
+Test(view_ring, adjacent_markers_keep_their_labels)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+
+	ring_set(r, 64, 20, 21, 20, 21); /* 1:1, markers in touching columns */
+	vgrid_resize(&g, 80, VRING_ROWS);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, NULL);
+	cr_assert(strstr(row(&g, 1), "TDH 20 NIC reads here vv TDT 21 NIC stops here"), "%s",
+		  row(&g, 1));
+	cr_assert(strstr(row(&g, 3), "^^"), "%s", row(&g, 3));
+	cr_assert(strstr(row(&g, 3), "next_to_use 21"), "%s", row(&g, 3));
+	vgrid_free(&g);
+	free(r);
+}
+
+/* Two labels whose texts face each other keep three spaces, or they read as one. */
+Test(view_ring, facing_labels_stay_apart)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+
+	ring_set(r, 16, 2, 15, 2, 15);
+	vgrid_resize(&g, 80, VRING_ROWS);
+	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, NULL);
+	cr_assert_null(strstr(row(&g, 3), "2 next_to_use"), "%s", row(&g, 3));
+	cr_assert(strstr(row(&g, 3), "driver reclaims here   ") ||
+		  strstr(row(&g, 3), "   next_to_use 15 driver writes here"), "%s", row(&g, 3));
+	vgrid_free(&g);
+	free(r);
+}

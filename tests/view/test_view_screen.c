@@ -1,0 +1,341 @@
+/* test_view_screen.c - the whole screen model: sections, badges, NAPI, LRO, log, status, sizes. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ringkit/ringkit.h>
+
+#include "../../shell/view/model.h"
+#include "../../shell/view/view.h"
+
+static struct kit_snap ks;
+static char rowbuf[1024];
+
+static const char *row(const struct vgrid *g, int y)
+{
+	vgrid_row_text(g, y, rowbuf, sizeof(rowbuf));
+	return rowbuf;
+}
+
+static int find(const struct vgrid *g, const char *s, int *col)
+{
+	return vgrid_find(g, 0, s, col);
+}
+
+static void assert_has(const struct vgrid *g, const char *s)
+{
+	cr_assert(find(g, s, NULL) >= 0, "the screen has no \"%s\"", s);
+}
+
+static struct dev_snap *dev_new(void)
+{
+	struct dev_snap *d = calloc(1, sizeof(*d));
+
+	cr_assert(d);
+	snprintf(d->name, sizeof(d->name), "sn0");
+	d->up = d->carrier = true;
+	d->irq_mode = SIMNIC_NAPI_MODERN;
+	d->tx_queue_len = 1000;
+	d->xmit_win = 1;
+	d->weight = 64;
+	d->ims = E1000_IMS_RX | E1000_IMS_TX;
+	d->tx.count = d->rx.count = 16;
+	d->tx.n[SLOT_FREE] = d->rx.n[SLOT_FREE] = 16;
+	d->lro_max_desc = 8;
+	return d;
+}
+
+static void build(struct vgrid *g, int w, int h, struct view_input *in)
+{
+	if (!in->k)
+		in->k = &ks;
+	if (!in->dev_count)
+		in->dev_count = 2;
+	cr_assert_eq(vgrid_resize(g, w, h), 0);
+	vmodel_build(g, in);
+}
+
+/* Everything a student needs is on an 80 x 24 screen. */
+Test(view_screen, all_sections_fit_80x24)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d, .driver = "solution" };
+
+	ks.now = 1234567;
+	snprintf(ks.next_what, sizeof(ks.next_what), "sn0: TX desc 3 write-back");
+	build(&g, 80, 24, &in);
+	cr_assert(strstr(row(&g, 0), "sn0"), "title: %s", row(&g, 0));
+	cr_assert(strstr(row(&g, 0), "t 0.001234567 s"), "time: %s", row(&g, 0));
+	cr_assert(strstr(row(&g, 0), "PAUSED"));
+	cr_assert(strstr(row(&g, 1), "TX ring 16 slots"));
+	cr_assert(strstr(row(&g, 5), "RX ring 16 slots"));
+	cr_assert(strstr(row(&g, 9), "CPU"));
+	cr_assert(strstr(row(&g, 9), "hardirq") && strstr(row(&g, 9), "softirq") &&
+		  strstr(row(&g, 9), "process"));
+	assert_has(&g, "TX queue");
+	assert_has(&g, "RUNNING");
+	assert_has(&g, "Interrupt");
+	assert_has(&g, "NAPI modern");
+	assert_has(&g, "Counters");
+	assert_has(&g, "Trace");
+	cr_assert(strstr(row(&g, 23), "space"), "status: %s", row(&g, 23));
+	cr_assert(strstr(row(&g, 23), "next: sn0: TX desc 3 write-back"), "status: %s", row(&g, 23));
+	cr_assert(strstr(row(&g, 23), "q quit"));
+	for (int y = 0; y < 24; y++)
+		cr_assert(strlen(row(&g, y)) <= 80);
+	vgrid_free(&g);
+	free(d);
+}
+
+Test(view_screen, too_small_says_enlarge)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d };
+
+	build(&g, 40, 12, &in);
+	assert_has(&g, "enlarge to 80x24");
+	assert_has(&g, "terminal 40x12");
+	cr_assert_eq(find(&g, "TX ring", NULL), -1);
+	build(&g, 79, 40, &in);
+	assert_has(&g, "enlarge to 80x24");
+	build(&g, 200, 23, &in);
+	assert_has(&g, "enlarge to 80x24");
+	build(&g, 1, 1, &in); /* must not crash */
+	vgrid_free(&g);
+	free(d);
+}
+
+/* A full ring with the queue stopped, from a real machine: a slow wire. */
+Test(view_screen, full_ring_queue_stopped)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct dev_snap *d = calloc(1, sizeof(*d));
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	struct vgrid g = { 0 };
+	struct view_input in = { .d = d, .driver = "solution" };
+	char err[128], want[64];
+	int y, x;
+
+	kit_param_set(k, sn0, kit_param_find("tx_ring"), 16, err, sizeof(err));
+	kit_param_set(k, NULL, kit_param_find("link_speed"), 10, err, sizeof(err));
+	kit_xmit_frames(sn0, &p, 32);
+	kit_run(k, 3, 0, NULL);
+	kit_snapshot(k, &ks);
+	kit_dev_snapshot(sn0, d);
+	cr_assert(d->queue_stopped);
+	build(&g, 80, 24, &in);
+	y = find(&g, "STOPPED", &x);
+	cr_assert(y >= 0);
+	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_WARN, "the badge stands out");
+	cr_assert_eq(find(&g, "RUNNING", NULL), -1);
+	snprintf(want, sizeof(want), "%u / 1000", d->qdisc_len);
+	assert_has(&g, want);
+	snprintf(want, sizeof(want), "hw %u", d->tx.n[SLOT_HW]);
+	cr_assert(strstr(row(&g, 1), want), "%s", row(&g, 1));
+	cr_assert_lt(d->tx.n[SLOT_FREE], 3, "the ring is full");
+	vgrid_free(&g);
+	free(d);
+	kit_free(k);
+}
+
+Test(view_screen, napi_poll_in_progress)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d };
+	int x, y;
+
+	d->napi_state = NAPI_VIEW_POLLING;
+	d->last_budget = 64;
+	d->last_work = 12;
+	d->napi_missed = true;
+	d->icr = E1000_ICR_RXT0;
+	d->ims = E1000_IMS_TX; /* RX masked while NAPI runs */
+	d->irq_asserted = false;
+	build(&g, 80, 24, &in);
+	y = find(&g, "POLLING", &x);
+	cr_assert(y >= 0);
+	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_OK);
+	assert_has(&g, "NAPI modern");
+	assert_has(&g, "12 of 64");
+	y = find(&g, "MISSED", &x);
+	cr_assert(y >= 0 && vgrid_cat(&g, x, y)->style == VS_WARN, "MISSED set stands out");
+	y = find(&g, "ICR RXT0", &x);
+	cr_assert(y >= 0);
+	cr_assert_eq(vgrid_cat(&g, x + 4, y)->style, VS_ACTIVE, "a pending cause is lit");
+	assert_has(&g, "IMS TXDW");
+	cr_assert_eq(find(&g, "IMS TXDW RX", NULL), -1);
+	assert_has(&g, "line low");
+	d->irq_mode = SIMNIC_NAPI_CLASSIC;
+	d->napi_state = NAPI_VIEW_SCHEDULED;
+	d->quota = 52;
+	d->irq_asserted = true;
+	build(&g, 80, 24, &in);
+	assert_has(&g, "NAPI classic");
+	assert_has(&g, "SCHEDULED");
+	assert_has(&g, "quota 52");
+	assert_has(&g, "LINE UP");
+	d->irq_mode = SIMNIC_NONAPI;
+	build(&g, 80, 24, &in);
+	assert_has(&g, "off: netif_rx");
+	vgrid_free(&g);
+	free(d);
+}
+
+Test(view_screen, lro_three_sessions)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d };
+	static const u8 ip[2][4] = { { 192, 168, 0, 1 }, { 192, 168, 1, 2 } };
+
+	d->lro = true;
+	d->lro_active = 3;
+	d->lro_aggregated = 40;
+	d->lro_flushed = 5;
+	for (int i = 0; i < 3; i++) {
+		struct lro_sess_snap *s = &d->lro_sess[i];
+
+		memcpy(&s->saddr, ip[0], 4);
+		memcpy(&s->daddr, ip[1], 4);
+		s->sport = htons((u16)(5001 + i));
+		s->dport = htons(80);
+		s->next_seq = 1000000u + 1448u * (u32)i;
+		s->pkts = (u32)(3 + i);
+		s->bytes = 1448u * (u32)(3 + i);
+	}
+	build(&g, 80, 24, &in);
+	assert_has(&g, "LRO on");
+	assert_has(&g, "3 of 8 sessions");
+	assert_has(&g, "aggregated 40");
+	for (int i = 0; i < 3; i++) {
+		char want[80];
+		int y;
+
+		snprintf(want, sizeof(want), "192.168.0.1:%d > 192.168.1.2:80", 5001 + i);
+		y = find(&g, want, NULL);
+		cr_assert(y > 0, "session %d in 80x24", i);
+		snprintf(want, sizeof(want), "%u", 1000000u + 1448u * (u32)i);
+		cr_assert(strstr(row(&g, y), want), "next seq: %s", row(&g, y));
+		snprintf(want, sizeof(want), "%u", 1448u * (u32)(3 + i));
+		cr_assert(strstr(row(&g, y), want), "bytes: %s", row(&g, y));
+	}
+	cr_assert(find(&g, "Trace", NULL) < 0 || find(&g, "Trace", NULL) < 23);
+	/* taller: the column headings come back */
+	build(&g, 100, 40, &in);
+	assert_has(&g, "next seq");
+	/* LRO off and idle: no LRO rows at all */
+	d->lro = false;
+	d->lro_active = 0;
+	build(&g, 80, 24, &in);
+	cr_assert_eq(find(&g, "LRO", NULL), -1);
+	vgrid_free(&g);
+	free(d);
+}
+
+Test(view_screen, trace_newest_at_the_bottom)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	static struct view_line l[50];
+	struct view_input in = { .d = d, .log = l, .nlog = 50 };
+	int y49, y48;
+
+	for (int i = 0; i < 50; i++)
+		snprintf(l[i].text, sizeof(l[i].text), "[    0.%06d] sn0: line %d", i, i);
+	snprintf(l[10].text, sizeof(l[10].text), "%0199d", 7); /* too long: clipped */
+	build(&g, 80, 24, &in);
+	y49 = find(&g, "line 49", NULL);
+	y48 = find(&g, "line 48", NULL);
+	cr_assert_eq(y49, 22, "the newest line is just above the status line");
+	cr_assert_eq(y48, 21);
+	cr_assert_eq(find(&g, "line 1 ", NULL), -1);
+	build(&g, 80, 60, &in);
+	assert_has(&g, "line 30");
+	cr_assert_eq(find(&g, "line 49", NULL), 58);
+	vgrid_free(&g);
+	free(d);
+}
+
+Test(view_screen, status_prompt_help_running)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d, .prompt = "pktgen sn0 cou" };
+	int x, y;
+
+	build(&g, 80, 24, &in);
+	cr_assert(strncmp(row(&g, 23), ":pktgen sn0 cou", 15) == 0, "%s", row(&g, 23));
+	cr_assert(vmodel_cursor(&g, &in, &x, &y));
+	cr_assert_eq(y, 23);
+	cr_assert_eq(x, 15);
+	in.prompt = NULL;
+	in.help = true;
+	build(&g, 80, 24, &in);
+	assert_has(&g, "keys and legend");
+	assert_has(&g, "press any key");
+	assert_has(&g, "next_to_use");
+	in.help = false;
+	in.running = true;
+	in.speed = 50;
+	build(&g, 80, 24, &in);
+	assert_has(&g, "running at 50 steps/s");
+	cr_assert(strstr(row(&g, 0), "RUNNING"));
+	cr_assert(strstr(row(&g, 23), "p pause"));
+	in.running = false;
+	ks.idle = true;
+	build(&g, 80, 24, &in);
+	assert_has(&g, "idle: nothing to do");
+	ks.idle = false;
+	in.message = "a message";
+	in.message_style = VS_WARN;
+	build(&g, 80, 24, &in);
+	cr_assert(strstr(row(&g, 23), "a message"));
+	vgrid_free(&g);
+	free(d);
+}
+
+Test(view_screen, counters_right_aligned_and_more_when_wide)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_counter c[20];
+	struct view_input in = { .d = d, .ctr = c, .nctr = 20 };
+	static char names[20][16];
+	int x, y;
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(names[i], sizeof(names[i]), "ctr_%d", i);
+		c[i] = (struct view_counter){ names[i], (unsigned long long)i * 1000 };
+	}
+	build(&g, 80, 24, &in);
+	y = find(&g, "ctr_5 ", &x);
+	cr_assert(y > 0);
+	cr_assert(strstr(row(&g, y), "5000"));
+	cr_assert_eq(strlen(row(&g, y)), 79, "the value ends at the right margin: %s", row(&g, y));
+	cr_assert_eq(find(&g, "ctr_6 ", NULL), -1, "six rows at 80x24");
+	build(&g, 160, 24, &in);
+	assert_has(&g, "ctr_17");
+	vgrid_free(&g);
+	free(d);
+}
+
+Test(view_screen, device_down_ring_not_allocated)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d };
+
+	d->up = false;
+	memset(&d->tx, 0, sizeof(d->tx));
+	memset(&d->rx, 0, sizeof(d->rx));
+	build(&g, 80, 24, &in);
+	assert_has(&g, "not allocated (device down)");
+	cr_assert(strstr(row(&g, 0), "down"));
+	vgrid_free(&g);
+	free(d);
+}
