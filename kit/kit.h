@@ -137,6 +137,7 @@ struct kit {
 	/* hardware */
 	struct sim_event hw_ev;	/* the next hardware change that needs a step */
 	u64 hw_next;		/* earliest pending hardware change */
+	bool in_hw;		/* inside hardware code: no nested catch-up */
 	struct wire *wire;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
 	struct tx_sender *sender;
@@ -146,6 +147,7 @@ struct kit {
 	char lab_name[256];
 	bool lab_loaded[32];
 	const char *lab_running;	/* lab function executing now */
+	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
 	const char *ev_what;		/* what the step is doing ("NET_RX softirq") */
 	const char *ev_name;		/* ... and for whom (a device, a thread), or NULL */
@@ -355,6 +357,7 @@ bool simnic_is(const struct net_device *dev);
 		const char *_prev = (k)->lab_running;               \
 		struct net_device *_pdev = (k)->dev_running;        \
 		(k)->lab_running = #fn;                             \
+		(k)->lab_calls++;                                   \
 		(k)->dev_running = (dev);                           \
 		__typeof__((k)->lab.fn(__VA_ARGS__)) _r = (k)->lab.fn(__VA_ARGS__); \
 		(k)->lab_running = _prev;                           \
@@ -366,6 +369,7 @@ bool simnic_is(const struct net_device *dev);
 		const char *_prev = (k)->lab_running;               \
 		struct net_device *_pdev = (k)->dev_running;        \
 		(k)->lab_running = #fn;                             \
+		(k)->lab_calls++;                                   \
 		(k)->dev_running = (dev);                           \
 		(k)->lab.fn(__VA_ARGS__);                           \
 		(k)->lab_running = _prev;                           \

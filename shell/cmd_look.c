@@ -10,9 +10,12 @@
 #include "dump.h"
 #include "out.h"
 #include "sess.h"
+#include "view/view.h"
 
 static struct dev_snap snap;
+static char ring_text[16384];
 
+/* The view's picture of the ring (the same model it paints), then the slots. */
 static int do_ring(struct sess *s, int argc, char **argv, bool json)
 {
 	struct net_device *dev;
@@ -22,10 +25,14 @@ static int do_ring(struct sess *s, int argc, char **argv, bool json)
 	    (rc = arg_word("ring", "the ring", argv[1], "tx|rx", &w)))
 		return rc;
 	kit_dev_snapshot(dev, &snap);
-	if (json)
+	if (json) {
 		out_json(dump_ring_json(&snap, w == 0, true));
-	else
-		dump_ring_text(&snap, w == 0);
+		return CMD_OK;
+	}
+	view_ring_text(&snap, w == 0 ? VIEW_RING_TX : VIEW_RING_RX, 80, ring_text,
+		       sizeof(ring_text));
+	out_printf("%s", ring_text);
+	dump_ring_text(&snap, w == 0);
 	return CMD_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "arg.h"
 #include "cmd.h"
+#include "guard.h"
 #include "out.h"
 #include "script.h"
 #include "sess.h"
@@ -163,8 +164,47 @@ static int view_exec(void *arg, const char *line, char *out, size_t outlen)
 	return rc;
 }
 
+/* The view's steps: guarded like `step`, printing nothing; an oops report is
+ * kept and printed once the view has given the terminal back. */
+struct view_step {
+	unsigned long n, done;
+};
+
+static char view_oops[4096];
+
+static int view_step_fn(struct sess *s, void *arg)
+{
+	struct view_step *v = arg;
+	enum kit_stop why;
+
+	v->done = (unsigned long)sess_run(s, v->n, 0, &why);
+	return 0;
+}
+
+static unsigned long view_step(void *arg, unsigned long n)
+{
+	struct sess *s = arg;
+	struct view_step v = { n, 0 };
+	char buf[2048] = "";
+	struct out_capture c;
+	size_t used = strlen(view_oops);
+
+	out_capture_begin(&c, buf, sizeof(buf));
+	guard_call(s, view_step_fn, &v, 0);
+	out_capture_end(&c);
+	if (buf[0] && used + 1 < sizeof(view_oops))
+		snprintf(view_oops + used, sizeof(view_oops) - used, "%s", buf);
+	return v.done;
+}
+
+static struct kit *view_machine(void *arg)
+{
+	return ((struct sess *)arg)->k;
+}
+
 static int do_view(struct sess *s, int argc, char **argv, bool json)
 {
+	static const struct view_hooks hooks = { view_step, view_machine };
 	struct view_host host = { view_exec, s };
 	struct net_device *dev = NULL;
 	char err[256];
@@ -177,9 +217,13 @@ static int do_view(struct sess *s, int argc, char **argv, bool json)
 		return CMD_FAIL;
 	}
 	out_flush();
+	view_set_hooks(&hooks);
+	view_oops[0] = '\0';
 	sess_trace_detach(s);
 	rc = view_run(s->k, dev ? dev->name : NULL, &host, err, sizeof(err));
 	sess_trace_attach(s);
+	if (view_oops[0])
+		out_printf("%s", view_oops);
 	if (rc) {
 		out_error("view: %s", err);
 		return CMD_FAIL;

@@ -53,9 +53,9 @@ static void on_tick(int sig)
 	if (!jb || !k)
 		return;
 	fn = kit_driver_fn_running(k);
-	now = kit_now(k);
+	now = kit_driver_calls(k); /* a stuck driver call makes no new ones */
 	tr = kit_trace_total(k);
-	if (fn && fn == last_fn && now == last_now && tr == last_trace) {
+	if (fn && fn == last_fn && now == last_now) {
 		if (++still >= LOCKUP_TICKS) {
 			caught = SIGALRM;
 			caught_addr = NULL;

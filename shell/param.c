@@ -63,10 +63,13 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 			  d->max, d->unit, x);
 		return CMD_FAIL;
 	}
-	/* the kit's rule for ring sizes (8254x: 128-byte blocks), checked before anything changes */
-	if ((!strcmp(d->name, "tx_ring") || !strcmp(d->name, "rx_ring")) && x % 8) {
-		out_error("%s: %s must be a multiple of 8, not %lld", cmd, d->name, x);
-		return CMD_FAIL;
+	{ /* the kit's own rules (ring sizes), checked before anything changes */
+		char err[160];
+
+		if (kit_param_check(id, (long)x, err, sizeof(err))) {
+			out_error("%s: %s, not %lld", cmd, err, x);
+			return CMD_FAIL;
+		}
 	}
 	*v = (long)x;
 	return 0;

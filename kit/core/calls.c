@@ -103,10 +103,9 @@ static struct sk_buff *build(struct net_device *dev, const struct kit_pkt *p, u3
 
 	spec_for(dev, p, i, peer, &s);
 	len = s.len > frame_hdr_len(&s) ? s.len : frame_hdr_len(&s);
-	skb = netdev_alloc_skb(dev, (len < ETH_ZLEN ? ETH_ZLEN : len) + NET_IP_ALIGN);
+	skb = netdev_alloc_skb_ip_align(dev, len < ETH_ZLEN ? ETH_ZLEN : len);
 	if (!skb)
 		return NULL;
-	skb_reserve(skb, NET_IP_ALIGN); /* the IP header on a 4-byte boundary */
 	skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC - NET_IP_ALIGN, &s));
 	skb->protocol = htons(ETH_P_IP);
 	if (i == 0)
@@ -224,6 +223,7 @@ int kit_hard_prep_xmit(struct net_device *dev, struct sk_buff *skb, char *err, s
 	prev = enter(dev, CTX_PROCESS, "hard_prep_xmit");
 	sim_charge(k, COST_CALL);
 	k->lab_running = "hard_prep_xmit";
+	k->lab_calls++;
 	k->dev_running = dev;
 	rc = dev->hard_prep_xmit(skb, dev);
 	k->lab_running = NULL;

@@ -238,6 +238,7 @@ static void dev_watchdog_check(struct net_device *dev)
 	kit_warn(k, dev, RULE_TX_TIMEOUT);
 	dev->core.tx_timeouts++;
 	k->lab_running = "tx_timeout";
+	k->lab_calls++;
 	k->dev_running = dev;
 	dev->tx_timeout(dev);
 	k->lab_running = NULL;

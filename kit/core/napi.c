@@ -263,6 +263,7 @@ static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 	sd->polling = dev;
 	sd->poll_delivered = 0;
 	k->lab_running = "poll";
+	k->lab_calls++;
 	k->dev_running = dev;
 	ret = dev->poll(dev, &budget);
 	k->lab_running = NULL;
@@ -312,6 +313,7 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	sd->polling = dev;
 	sd->poll_delivered = 0;
 	k->lab_running = dev ? "poll" : NULL;
+	k->lab_calls++;
 	k->dev_running = dev;
 	work = n->poll(n, weight);
 	k->lab_running = NULL;

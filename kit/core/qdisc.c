@@ -111,6 +111,7 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	dev->core.xmit_calls++;
 	sim_charge(k, COST_CALL);
 	k->lab_running = "hard_start_xmit";
+	k->lab_calls++;
 	k->dev_running = dev;
 	rc = dev->hard_start_xmit(skb, dev);
 	k->lab_running = NULL;
@@ -189,6 +190,7 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 			sim_charge(k, COST_CALL);
 			skb_set_place(skb, SKB_DRIVER);
 			k->lab_running = "hard_prep_xmit";
+			k->lab_calls++;
 			k->dev_running = dev;
 			rc = dev->hard_prep_xmit(skb, dev);
 			k->lab_running = NULL;
@@ -226,6 +228,7 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 		dev->core.xmit_calls++;
 		sim_charge(k, COST_CALL);
 		k->lab_running = "hard_batch_xmit";
+		k->lab_calls++;
 		k->dev_running = dev;
 		rc = dev->hard_batch_xmit(list, dev);
 		k->lab_running = NULL;

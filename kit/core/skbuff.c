@@ -110,8 +110,9 @@ void skb_set_place(struct sk_buff *skb, enum skb_place p)
 	skb->kit_place = (u8)p;
 }
 
-struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, const char *func,
-				   int line)
+/* The allocator; shown is the length the trace line reports. */
+static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigned int shown,
+			       const char *func, int line)
 {
 	struct kit *k = dev ? dev->kit : kit_current;
 	struct skb_pool *pool = k->pool;
@@ -148,13 +149,20 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, con
 	pool->allocated++;
 	/* allocated by driver code: the driver's until it passes it on */
 	skb_set_place(skb, k->lab_running ? SKB_DRIVER : SKB_USER);
-	TRACE(k, TR_SKB_ALLOC, dev, skb->kit_id, len, 0, 0);
+	TRACE(k, TR_SKB_ALLOC, dev, skb->kit_id, shown, 0, 0);
 	return skb;
 }
 
+struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, const char *func,
+				   int line)
+{
+	return skb_get(dev, len, len, func, line);
+}
+
+/* The IP header lands on a 4-byte boundary; the trace reports len. */
 struct sk_buff *netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len)
 {
-	struct sk_buff *skb = __netdev_alloc_skb(dev, len + NET_IP_ALIGN, __func__, __LINE__);
+	struct sk_buff *skb = skb_get(dev, len + NET_IP_ALIGN, len, __func__, __LINE__);
 
 	if (skb)
 		skb_reserve(skb, NET_IP_ALIGN);

@@ -132,3 +132,8 @@ void lab_dlclose(void *handle)
 {
 	dlclose(handle);
 }
+
+u64 kit_driver_calls(const struct kit *k)
+{
+	return k->lab_calls;
+}

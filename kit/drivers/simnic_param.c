@@ -66,13 +66,6 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 	switch (id) {
 	case P_TX_RING:
 	case P_RX_RING:
-		if (v % 8) {
-			if (err)
-				snprintf(err, errlen, "%s must be a multiple of 8 (the 8254x "
-					 "allocates descriptors in 128-byte blocks)",
-					 kit_param_at(id)->name);
-			return -EINVAL;
-		}
 		if (id == P_TX_RING)
 			a->cfg.tx_ring = (unsigned int)v;
 		else

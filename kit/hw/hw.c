@@ -69,6 +69,9 @@ void hw_sync(struct kit *k)
 {
 	u64 bt;
 
+	if (k->in_hw)
+		return;
+	k->in_hw = true;
 	for (;;) {
 		struct nic *best = NULL;
 
@@ -89,6 +92,7 @@ void hw_sync(struct kit *k)
 			break;
 		nic_advance(best, bt);
 	}
+	k->in_hw = false;
 	hw_schedule(k, bt);
 }
 

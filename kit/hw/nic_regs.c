@@ -159,11 +159,13 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 	irqreturn_t rc;
 
 	set_pending(hw, false);
+	kit_doing(k, "interrupt", dev->name);
 	prev = cpu_enter(k, CTX_HARDIRQ);
 	sim_charge(k, COST_IRQ_ENTRY);
 	TRACE(k, TR_IRQ, dev, hw->icr, dev->irq, 0, 0);
 	hw->unread++;
 	k->lab_running = "interrupt handler";
+	k->lab_calls++;
 	k->dev_running = dev;
 	rc = hw->handler((int)dev->irq, hw->dev_id);
 	k->lab_running = NULL;

@@ -17,6 +17,7 @@
 struct kit_pcap {
 	pcap_t *p[KIT_MAX_DEVS];
 	pcap_dumper_t *d[KIT_MAX_DEVS];
+	char path[KIT_MAX_DEVS][256];
 };
 
 static void close_one(struct kit_pcap *c, int i)
@@ -58,7 +59,15 @@ int kit_pcap_start(struct net_device *dev, const char *path, char *err, size_t e
 	close_one(c, dev->ifindex);
 	c->p[dev->ifindex] = p;
 	c->d[dev->ifindex] = d;
+	snprintf(c->path[dev->ifindex], sizeof(c->path[0]), "%s", path);
 	return 0;
+}
+
+const char *kit_pcap_path(const struct net_device *dev)
+{
+	const struct kit_pcap *c = dev->kit->pcap;
+
+	return c && c->d[dev->ifindex] ? c->path[dev->ifindex] : NULL;
 }
 
 void kit_pcap_stop(struct kit *k)

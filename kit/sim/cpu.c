@@ -55,34 +55,34 @@ bool in_interrupt(void)
 	return kit_current && kit_current->cpu.ctx != CTX_PROCESS;
 }
 
-void sim_charge(struct kit *k, enum cost_id id)
+/*
+ * Time spent is time passed: the hardware catches up to the new now right
+ * away, so what it did meanwhile is logged before whatever the CPU does next
+ * (the trace reads in time order) and memory is current for the driver.
+ */
+static inline void charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 {
-	u64 c = k->cost[id];
-
-	k->now += c;
-	k->cpu.ns[k->cpu.ctx] += c;
-	k->cost_ns[id] += c;
-	k->cost_count[id]++;
-}
-
-void sim_charge_n(struct kit *k, enum cost_id id, u64 n)
-{
-	u64 c = k->cost[id] * n;
-
 	k->now += c;
 	k->cpu.ns[k->cpu.ctx] += c;
 	k->cost_ns[id] += c;
 	k->cost_count[id] += n;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		hw_sync(k);
+}
+
+void sim_charge(struct kit *k, enum cost_id id)
+{
+	charge(k, id, k->cost[id], 1);
+}
+
+void sim_charge_n(struct kit *k, enum cost_id id, u64 n)
+{
+	charge(k, id, k->cost[id] * n, n);
 }
 
 void sim_charge_bytes(struct kit *k, enum cost_id id, u64 bytes)
 {
-	u64 c = (k->cost[id] * bytes + 500) / 1000; /* picoseconds -> ns */
-
-	k->now += c;
-	k->cpu.ns[k->cpu.ctx] += c;
-	k->cost_ns[id] += c;
-	k->cost_count[id]++;
+	charge(k, id, (k->cost[id] * bytes + 500) / 1000, 1); /* picoseconds -> ns */
 }
 
 void cpu_init(struct kit *k)

@@ -225,21 +225,37 @@ int kit_param_parse_word(int id, const char *w, long *v)
 	return -EINVAL;
 }
 
-int kit_param_set(struct kit *k, struct net_device *dev, int id, long v, char *err,
-		  size_t errlen)
+int kit_param_check(int id, long v, char *err, size_t errlen)
 {
 	const struct kit_param_desc *d = kit_param_at(id);
 
-	kit_enter(k);
 	if (!d) {
-		snprintf(err, errlen, "unknown parameter");
+		if (err)
+			snprintf(err, errlen, "unknown parameter");
 		return -EINVAL;
 	}
 	if (v < d->min || v > d->max) {
-		snprintf(err, errlen, "%s must be between %ld and %ld %s", d->name, d->min, d->max,
-			 d->unit);
+		if (err)
+			snprintf(err, errlen, "%s must be between %ld and %ld %s", d->name, d->min,
+				 d->max, d->unit);
 		return -EINVAL;
 	}
+	/* 8254x rings come in 128-byte blocks: 8 descriptors (SDM 13.4.27) */
+	if ((id == P_TX_RING || id == P_RX_RING) && v % 8) {
+		if (err)
+			snprintf(err, errlen, "%s must be a multiple of 8 (the 8254x allocates "
+				 "descriptors in 128-byte blocks)", d->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int kit_param_set(struct kit *k, struct net_device *dev, int id, long v, char *err,
+		  size_t errlen)
+{
+	kit_enter(k);
+	if (kit_param_check(id, v, err, errlen))
+		return -EINVAL;
 	if (id < COST_NR) {
 		k->cost[id] = (u64)v;
 		return 0;

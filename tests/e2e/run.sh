@@ -135,4 +135,6 @@ check "Ctrl-D leaves" 'EXITED-0'
 if grep -q '^dev_queue_xmit sn0$' "$WORK/.ringlab_history" 2>/dev/null; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL e2e: ~/.ringlab_history lacks the commands"; fi
 echo "e2e: $pass passed, $fail failed"
+# the ring view, end to end, on its own tmux server
+sh "$ROOT/tests/e2e/view.sh" "$BIN" || fail=$((fail + 1))
 [ $fail -eq 0 ]

@@ -155,6 +155,8 @@ int kit_ping(struct net_device *dev, __be32 daddr, unsigned int count, char *err
 /* Capture what a device sends and receives to a pcap (ns timestamps). */
 int kit_pcap_start(struct net_device *dev, const char *path, char *err, size_t errlen);
 void kit_pcap_stop(struct kit *k);
+/* The file a device is being captured to, or NULL. */
+const char *kit_pcap_path(const struct net_device *dev);
 
 /* ---- the upper stack's view ---------------------------------------------- */
 
@@ -200,6 +202,9 @@ const char *kit_driver_name(const struct kit *k); /* "solution" or the path */
 /* Which lab functions come from the loaded file (true) or are linked (false). */
 bool kit_driver_fn_loaded(const struct kit *k, size_t fn_index);
 
+/* Calls into lab functions so far: a driver call that makes no progress
+ * (this count unchanged while a lab function runs) is stuck. */
+u64 kit_driver_calls(const struct kit *k);
 /* For an oops report: the lab function running now and the event behind it. */
 const char *kit_driver_fn_running(const struct kit *k);
 void kit_event_running(const struct kit *k, char *buf, size_t len);

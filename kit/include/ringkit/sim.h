@@ -87,6 +87,8 @@ int kit_param_count(void);
 const struct kit_param_desc *kit_param_at(int i);
 int kit_param_find(const char *name); /* -1 if unknown */
 long kit_param_get(const struct kit *k, struct net_device *dev, int id);
+/* Would kit_param_set accept v? 0, or -EINVAL with the reason in err; changes nothing. */
+int kit_param_check(int id, long v, char *err, size_t errlen);
 /* 0 on success; -EINVAL with a one-line reason in err otherwise. */
 int kit_param_set(struct kit *k, struct net_device *dev, int id, long v,
 		  char *err, size_t errlen);
