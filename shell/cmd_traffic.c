@@ -150,21 +150,31 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 	return CMD_OK;
 }
 
+/* Decimals a column needs: 0 if every value is whole, else 2. */
+static int col_decimals(const struct exp_table *t, int c)
+{
+	for (int r = 0; r < t->nrows; r++)
+		if (t->v[r][c] != (double)(long long)t->v[r][c])
+			return 2;
+	return 0;
+}
+
 static void table_text(const struct exp_table *t)
 {
-	int w[EXP_MAX_COLS];
+	int w[EXP_MAX_COLS], d[EXP_MAX_COLS];
 
 	out_printf("%s\n", t->title);
 	for (int c = 0; c < t->ncols; c++) {
 		w[c] = (int)strlen(t->cols[c]);
-		if (w[c] < 10)
-			w[c] = 10;
+		if (w[c] < 8)
+			w[c] = 8;
+		d[c] = col_decimals(t, c);
 		out_printf("%s%*s", c ? "  " : "", w[c], t->cols[c]);
 	}
 	out_printf("\n");
 	for (int r = 0; r < t->nrows; r++) {
 		for (int c = 0; c < t->ncols; c++)
-			out_printf("%s%*.6g", c ? "  " : "", w[c], t->v[r][c]);
+			out_printf("%s%*.*f", c ? "  " : "", w[c], d[c], t->v[r][c]);
 		out_printf("\n");
 	}
 	if (t->note[0])
@@ -236,7 +246,7 @@ static int do_experiment(struct sess *s, int argc, char **argv, bool json)
 		n += (size_t)snprintf(params + n, n < sizeof(params) ? sizeof(params) - n : 0, "%s%s",
 				      n ? " " : "", argv[i]);
 	}
-	if (kit_experiment(argv[0], s->seed, argc > 1 ? params : NULL, &t, err, sizeof(err)) < 0) {
+	if (kit_experiment_on(s->k, argv[0], argc > 1 ? params : NULL, &t, err, sizeof(err)) < 0) {
 		out_error("experiment %s: %s", argv[0], err);
 		return CMD_FAIL;
 	}
@@ -333,11 +343,12 @@ const struct cmd cmd_traffic_table[] = {
 	  "fault:reorder|loss|dup|psh|noack|ipopt|ce|syn|fin|tsback", NULL, do_pktgen },
 	{ "experiment", "exp", 0, 16, CMD_F_JSON, "experiment [livelock|coalesce|lro|batching [KEY=VALUE]...] [-j]",
 	  "Run a classic experiment and print its table",
-	  "Each experiment runs fresh machines (from the session's seed) over a range of\n"
-	  "settings and prints one row per run: livelock (interrupt per packet vs NAPI\n"
-	  "under rising load), coalesce (interrupt coalescing), lro (stack work saved by\n"
-	  "LRO), batching (doorbells saved by each batching mode). Without a name: the\n"
-	  "list, with each one's parameters and defaults. The same seed and parameters\n"
+	  "Each experiment runs fresh machines (with the session's seed, cost model and\n"
+	  "kernel knobs, so `set` applies) over a range of settings and prints one row per\n"
+	  "run: livelock (interrupt per packet vs NAPI under rising load), coalesce\n"
+	  "(interrupt coalescing), lro (stack work saved by LRO), batching (doorbells saved\n"
+	  "by each batching mode). Without a name: the list, with each one's parameters\n"
+	  "and defaults. The same seed, settings and parameters\n"
 	  "give the same table.\n\n  experiment\n  experiment livelock\n"
 	  "  experiment batching -j\n",
 	  "$exp", "without a name: an array of {name, params, desc}; with one: experiment, title, "

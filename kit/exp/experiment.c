@@ -256,6 +256,9 @@ double *exp_row(struct exp_table *t)
 
 /* ---- machines ------------------------------------------------------------------ */
 
+/* The machine kit_experiment_on was given: its cost model and knobs carry over. */
+static const struct kit *exp_base;
+
 struct kit *exp_kit(u64 seed, char *err, size_t errlen)
 {
 	struct kit *k = kit_new(seed);
@@ -264,8 +267,24 @@ struct kit *exp_kit(u64 seed, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for a machine");
 		return NULL;
 	}
+	if (exp_base) {
+		memcpy(k->cost, exp_base->cost, sizeof(k->cost));
+		memcpy(k->knob, exp_base->knob, sizeof(k->knob));
+	}
 	kit_set_hw_steps(k, false);
 	return k;
+}
+
+int kit_experiment_on(struct kit *base, const char *name, const char *params,
+		      struct exp_table *out, char *err, size_t errlen)
+{
+	int rc;
+
+	exp_base = base;
+	rc = kit_experiment(name, base->seed, params, out, err, errlen);
+	exp_base = NULL;
+	kit_enter(base);
+	return rc;
 }
 
 int exp_set(struct kit *k, struct net_device *dev, const char *name, long v, char *err,

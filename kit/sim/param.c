@@ -24,7 +24,7 @@ static const struct kit_param_desc params[P_NR] = {
 			TB },
 	[COST_MMIO_WRITE] = { "mmio_write", PARAM_COST, "ns", 200, 0, BIG,
 			      "posted register write: the doorbell (TDT/RDT)",
-			      "calibrated: batches 1 -> 32 give pktgen's 3.9 -> 14.8 Mpps shape" },
+			      "assumption: a few hundred ns (no trustworthy figure); see the batching experiment" },
 	[COST_MMIO_READ] = { "mmio_read", PARAM_COST, "ns", 500, 0, BIG,
 			     "uncached register read (ICR in the interrupt handler)", ASSUME },
 	[COST_DESC] = { "desc", PARAM_COST, "ns", 5, 0, BIG,

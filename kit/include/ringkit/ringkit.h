@@ -250,8 +250,13 @@ struct exp_desc {
 };
 int kit_experiment_count(void);
 const struct exp_desc *kit_experiment_at(int i);
-/* params: "key=value key=value", NULL for defaults. */
+/* params: "key=value key=value", NULL for defaults. Each run is on fresh
+ * machines with the default cost model and knobs. */
 int kit_experiment(const char *name, u64 seed, const char *params,
 		   struct exp_table *out, char *err, size_t errlen);
+/* The same, with base's seed, cost model and kernel knobs (what `set` changed
+ * in the shell); base itself is left as it was. */
+int kit_experiment_on(struct kit *base, const char *name, const char *params,
+		      struct exp_table *out, char *err, size_t errlen);
 
 #endif
