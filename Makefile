@@ -195,10 +195,19 @@ bench: deps-build
 	@$(MAKE) --no-print-directory BUILD=build/bench OPT="-O2 -DNDEBUG" build/bench/ringlab-bench
 	@build/bench/ringlab-bench --json build/bench.json
 
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined
 fuzz: deps-build
+	@command -v clang >/dev/null || { echo "make fuzz needs clang: apt-get install -y clang"; exit 1; }
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g" \
-		XCFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/fuzz_cmd
-	@build/fuzz/fuzz_cmd -max_total_time=$${FUZZ_SECONDS:-60} -max_len=512 tests/fuzz/corpus
+		XCFLAGS="$(FUZZ_SAN)" build/fuzz/fuzz_cmd
+	@mkdir -p build/fuzz/corpus && cp tests/fuzz/corpus/* build/fuzz/corpus/
+	@build/fuzz/fuzz_cmd -max_total_time=$${FUZZ_SECONDS:-60} -max_len=512 \
+		-timeout=10 build/fuzz/corpus
+
+$(BUILD)/fuzz_cmd: $(call obj,tests/fuzz/fuzz_cmd.c) $(BUILD)/libshell.a $(BUILD)/libringkit.a $(BUILD)/libsolutions.a
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer,address,undefined -rdynamic $(call obj,tests/fuzz/fuzz_cmd.c) \
+		$(BUILD)/libshell.a $(LINK_KIT) $(LDLIBS_SHELL) $(LDLIBS_KIT) -o $@
 
 docs: $(BIN_RINGLAB)
 	@$(BIN_RINGLAB) --gen-docs > docs/commands.md && echo "docs/commands.md regenerated"

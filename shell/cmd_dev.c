@@ -184,5 +184,5 @@ const struct cmd cmd_dev_table[] = {
 	  "the same script with the same seed prints the same output. `seed N` resets the\n"
 	  "machine (see reset) with the new seed.\n\n  seed\n  seed 42\n",
 	  "_", NULL, do_seed },
-	{ NULL },
+	{ 0 },
 };

@@ -216,5 +216,5 @@ const struct cmd cmd_look_table[] = {
 	  "range, no slot owned twice. A problem is printed with where the skb was\n"
 	  "allocated, and the command fails (a script stops there).\n\n  check\n",
 	  "", "problems, report[] (one line each)", do_check },
-	{ NULL },
+	{ 0 },
 };

@@ -32,7 +32,8 @@ static int do_ping(struct sess *s, int argc, char **argv, bool json)
 	if ((rc = arg_kvs("ping", argc - 2, argv + 2, kv, 1)))
 		return rc;
 	kit_ping_stats(s->k, &a);
-	out_printf("PING %s from %s: %lld echo requests\n", argv[1], dev->name, kv[0].v);
+	out_printf("PING %s from %s: %lld echo request%s\n", argv[1], dev->name, kv[0].v,
+		   kv[0].v == 1 ? "" : "s");
 	if (kit_ping(dev, addr.s_addr, (unsigned int)kv[0].v, err, sizeof(err)) < 0) {
 		out_error("ping: %s", err);
 		return CMD_FAIL;
@@ -230,5 +231,5 @@ const struct cmd cmd_rx_table[] = {
 	  "the inet_lro counters aggregated, flushed and no_desc.\n\n  lro show sn1\n",
 	  "show $dev", "dev, lro, lro_aggregated, lro_flushed, lro_no_desc, lro_max_aggr, "
 	  "lro_max_desc, sessions[] of {saddr, daddr, sport, dport, pkts, bytes, next_seq}", do_lro },
-	{ NULL },
+	{ 0 },
 };

@@ -258,5 +258,5 @@ const struct cmd cmd_session_table[] = {
 	  "p pause, +/- speed, : a shell command, ? help, q back to the shell. Needs a\n"
 	  "terminal (`ringlab --view` starts in it).\n\n  view sn0\n",
 	  "$dev", NULL, do_view },
-	{ NULL },
+	{ 0 },
 };

@@ -160,5 +160,5 @@ const struct cmd cmd_time_table[] = {
 	  "moves by itself (wire, DMA, write-backs, interrupt delivery, timers); you call\n"
 	  "qdisc_run, poll, napi_complete... yourself.\n\n  auto off\n  auto\n",
 	  "on|off", NULL, do_auto },
-	{ NULL },
+	{ 0 },
 };

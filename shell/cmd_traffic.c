@@ -362,5 +362,5 @@ const struct cmd cmd_traffic_table[] = {
 	  "  bench\n  bench tx-64-nobatch packets 100000\n",
 	  "$bench|packets ; packets:$num", "an array of {name, packets, wall_s, sim_pps, ns_per_pkt, "
 	  "bare_ring_pps, ratio, peak_rss_kib}", do_bench },
-	{ NULL },
+	{ 0 },
 };

@@ -392,5 +392,5 @@ const struct cmd cmd_tx_table[] = {
 	  "or dev_tx_weight is used up. With `auto off`, this is how the queued frames\n"
 	  "move after a wake.\n\n  auto off\n  qdisc_run sn0\n",
 	  "$dev", NULL, do_qdisc_run },
-	{ NULL },
+	{ 0 },
 };

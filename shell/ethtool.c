@@ -16,14 +16,14 @@ struct opt_key {
 	const char *key;
 	const char *param;
 };
-static const struct opt_key ring_keys[] = { { "rx", "rx_ring" }, { "tx", "tx_ring" }, { NULL } };
+static const struct opt_key ring_keys[] = { { "rx", "rx_ring" }, { "tx", "tx_ring" }, { 0 } };
 static const struct opt_key coal_keys[] = {
 	{ "rx-usecs", "rx_usecs" }, { "rx-frames", "rx_frames" }, { "tx-usecs", "tx_usecs" },
-	{ NULL },
+	{ 0 },
 };
 static const struct opt_key feat_keys[] = {
 	{ "lro", "lro" }, { "large-receive-offload", "lro" },
-	{ "batching", "batching" }, { "tx-batching", "batching" }, { NULL },
+	{ "batching", "batching" }, { "tx-batching", "batching" }, { 0 },
 };
 
 static long get(struct sess *s, struct net_device *dev, const char *name)

@@ -180,6 +180,7 @@ void kit_snapshot(struct kit *k, struct kit_snap *s)
 			s->poll_list_len++;
 	}
 	skb_pool_counts(k, &s->skb_allocated, &s->skb_freed, s->skb_live);
+	s->skb_pool = skb_pool_size(k);
 	stack_snapshot(k, s);
 	for (int r = 0; r < RULE_NR; r++) {
 		if (kit_rule_is_bug((enum kit_rule)r))

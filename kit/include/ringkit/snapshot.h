@@ -100,6 +100,7 @@ struct kit_snap {
 	u64 backlog_drops, time_squeeze, softirq_runs;
 	unsigned int poll_list_len;
 	/* skbs */
+	u64 skb_pool;		     /* skbs the pool holds, free or not */
 	u64 skb_allocated, skb_freed;
 	u64 skb_live[SKB_PLACE_NR];
 	/* application */
