@@ -1,6 +1,7 @@
 /* cpu.c - the one CPU: contexts, the cost model, and the step that picks what runs next. */
 #include <stdio.h>
 
+#define KIT_CPU_C /* the out-of-line sim_charge is defined here */
 #include "kit.h"
 
 /*
@@ -55,34 +56,19 @@ bool in_interrupt(void)
 	return kit_current && kit_current->cpu.ctx != CTX_PROCESS;
 }
 
-/*
- * Time spent is time passed: the hardware catches up to the new now right
- * away, so what it did meanwhile is logged before whatever the CPU does next
- * (the trace reads in time order) and memory is current for the driver.
- */
-static inline void charge(struct kit *k, enum cost_id id, u64 c, u64 n)
-{
-	k->now += c;
-	k->cpu.ns[k->cpu.ctx] += c;
-	k->cost_ns[id] += c;
-	k->cost_count[id] += n;
-	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
-		hw_sync(k);
-}
-
 void sim_charge(struct kit *k, enum cost_id id)
 {
-	charge(k, id, k->cost[id], 1);
+	kit_charge(k, id, k->cost[id], 1);
 }
 
 void sim_charge_n(struct kit *k, enum cost_id id, u64 n)
 {
-	charge(k, id, k->cost[id] * n, n);
+	kit_charge(k, id, k->cost[id] * n, n);
 }
 
 void sim_charge_bytes(struct kit *k, enum cost_id id, u64 bytes)
 {
-	charge(k, id, (k->cost[id] * bytes + 500) / 1000, 1); /* picoseconds -> ns */
+	kit_charge(k, id, (k->cost[id] * bytes + 500) / 1000, 1); /* picoseconds -> ns */
 }
 
 void cpu_init(struct kit *k)
