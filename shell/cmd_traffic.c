@@ -1,6 +1,8 @@
 /* cmd_traffic.c - traffic and capture: pcap (pktgen, experiment and bench join when the kit has them). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -71,6 +73,38 @@ static int parse_faults(const char *list, u32 *bits)
 	return 0;
 }
 
+/*
+ * A rate: packets per second ("500000", "500kpps", "2mpps") or bits per second
+ * on the wire ("5gbps", "100mbps"), turned into packets per second for frames
+ * of len bytes (each also carries 24 bytes of FCS, preamble and gap).
+ */
+static int parse_rate(const char *w, unsigned int len, long long *pps)
+{
+	static const struct { const char *unit; double mul; bool bits; } units[] = {
+		{ "", 1, false },     { "pps", 1, false },   { "kpps", 1e3, false },
+		{ "mpps", 1e6, false }, { "bps", 1, true },  { "kbps", 1e3, true },
+		{ "mbps", 1e6, true },  { "gbps", 1e9, true }, { "kb/s", 1e3, true },
+		{ "mb/s", 1e6, true },  { "gb/s", 1e9, true },
+	};
+	char *end;
+	double v = strtod(w, &end);
+
+	for (size_t i = 0; end != w && v > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcasecmp(end, units[i].unit))
+			continue;
+		v *= units[i].mul;
+		if (units[i].bits)
+			v /= 8.0 * (len + 24);
+		if (v < 1 || v > 1e9)
+			break;
+		*pps = (long long)v;
+		return 0;
+	}
+	out_error("pktgen: rate must be packets per second (500000, 500kpps, 2mpps) or bits per "
+		  "second on the wire (5gbps, 100mbps), 1 to 10^9 pps, not '%s'", w);
+	return CMD_USAGE;
+}
+
 static int pktgen_pcap(struct sess *s, struct net_device *dev, int argc, char **argv)
 {
 	struct arg_kv kv[] = { { "rate", 'n', 1, 1000000000, NULL, false, 0, NULL } };
@@ -97,7 +131,7 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 	struct arg_kv kv[] = {
 		{ "count", 'n', 1, 1000000000000LL, NULL, false, 0, NULL },
 		{ "len", 'n', ETH_ZLEN, ETH_FRAME_LEN, NULL, false, 0, NULL },
-		{ "rate", 'n', 1, 1000000000, NULL, false, 0, NULL },
+		{ "rate", 's', 0, 0, NULL, false, 0, NULL },
 		{ "flows", 'n', 1, 1024, NULL, false, 0, NULL },
 		{ "proto", 'p', 0, 0, NULL, false, 0, NULL },
 		{ "burst", 'n', 1, 65536, NULL, false, 0, NULL },
@@ -126,7 +160,13 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 	c.count = (u64)kv[0].v;
 	if (kv[1].seen)
 		c.len = (unsigned int)kv[1].v;
-	c.rate_pps = (u64)kv[2].v;
+	if (kv[2].seen) {
+		long long pps;
+
+		if ((rc = parse_rate(kv[2].s, c.len, &pps)))
+			return rc;
+		c.rate_pps = (u64)pps;
+	}
 	if (kv[3].seen)
 		c.flows = (unsigned int)kv[3].v;
 	if (kv[4].seen)
@@ -143,10 +183,16 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 		out_error("pktgen: %s", err);
 		return CMD_FAIL;
 	}
-	out_printf("pktgen %s: %llu frames of %u bytes, %s, %u flow%s, %s; run to deliver them\n",
-		   dev->name, (unsigned long long)c.count, c.len,
-		   c.proto == IPPROTO_TCP ? "tcp" : c.proto == IPPROTO_ICMP ? "icmp" : "udp", c.flows,
-		   c.flows == 1 ? "" : "s", c.rate_pps ? "at the rate asked" : "at line rate");
+	{
+		char rate[48] = "at line rate";
+
+		if (c.rate_pps)
+			snprintf(rate, sizeof(rate), "at %llu pps", (unsigned long long)c.rate_pps);
+		out_printf("pktgen %s: %llu frames of %u bytes, %s, %u flow%s, %s; run to deliver "
+			   "them\n", dev->name, (unsigned long long)c.count, c.len,
+			   c.proto == IPPROTO_TCP ? "tcp" : c.proto == IPPROTO_ICMP ? "icmp" : "udp",
+			   c.flows, c.flows == 1 ? "" : "s", rate);
+	}
 	return CMD_OK;
 }
 
@@ -328,8 +374,9 @@ const struct cmd cmd_traffic_table[] = {
 	  "pktgen DEV count N [len L] [rate R] [flows F] [proto P] [fault F,...] [...] | pktgen DEV pcap FILE",
 	  "Feed the device's receive side from a remote sender",
 	  "A sender on the far end of DEV's wire: count frames of len bytes (60..1514),\n"
-	  "round-robin over flows (1..1024), udp, tcp or icmp, at rate packets per second\n"
-	  "(default: line rate), in bursts of burst frames; vlan ID (0 = untagged); tcp_ts\n"
+	  "round-robin over flows (1..1024), udp, tcp or icmp, at rate (packets per second:\n"
+	  "500000, 500kpps, 2mpps; or bits per second on the wire: 5gbps, 100mbps; default:\n"
+	  "line rate), in bursts of burst frames; vlan ID (0 = untagged); tcp_ts\n"
 	  "on adds TCP timestamps; start TIME delays the first frame. fault applies to\n"
 	  "every Nth frame (every N, default 1): reorder, loss, dup, psh, noack, ipopt, ce,\n"
 	  "syn, fin, tsback (comma-separated). The payload is a function of (flow, seq):\n"
@@ -337,8 +384,9 @@ const struct cmd cmd_traffic_table[] = {
 	  "capture instead. Frames arrive as time runs: `run` after it.\n\n"
 	  "  pktgen sn1 count 1000\n  pktgen sn1 count 64 len 1514 proto tcp flows 2\n"
 	  "  pktgen sn1 count 100 proto tcp len 1000 fault loss every 10\n"
-	  "  pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap\n",
-	  "$dev count|pcap ; count:$num len:$num rate:$num flows:$num proto:udp|tcp|icmp "
+	  "  pktgen sn1 count 1000 len 1514 rate 5gbps\n"
+	  "  pktgen sn1 pcap tests/data/linux-tcp-bulk-512k.pcap\n",
+	  "$dev count|pcap ; count:$num len:$num rate:_ flows:$num proto:udp|tcp|icmp "
 	  "burst:$num vlan:$num tcp_ts:on|off start:_ every:$num pcap:$file "
 	  "fault:reorder|loss|dup|psh|noack|ipopt|ce|syn|fin|tsback", NULL, do_pktgen },
 	{ "experiment", "exp", 0, 16, CMD_F_JSON, "experiment [livelock|coalesce|lro|batching [KEY=VALUE]...] [-j]",

@@ -16,3 +16,6 @@ experiment batching batch=1,8 ms=1
 exp lro ms=1 -j
 bench tx-64-nobatch packets 2000
 check
+# a rate in bits per second on the wire becomes packets per second for the frame size
+pktgen sn1 count 2 len 1514 rate 5gbps
+run until idle

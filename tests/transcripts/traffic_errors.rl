@@ -22,3 +22,5 @@ bench nosuch
 bench packets 1
 bench packets
 bench tx-64-nobatch packets 1000 extra
+pktgen sn1 count 2 rate 5furlongs
+pktgen sn1 count 2 rate 20gbps
