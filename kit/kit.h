@@ -256,6 +256,9 @@ void net_rx_step(struct kit *k);	/* one poll of the net_rx_action round */
 bool net_rx_pending(const struct kit *k);
 int napi_poll_dev(struct kit *k, struct net_device *dev, int budget); /* one poll, now */
 void softnet_forget_dev(struct net_device *dev); /* off the poll list, quietly */
+#define NAPIF(bit) (1UL << (bit))
+struct net_device *napi_classic_of(struct kit *k, struct list_head *e); /* NULL: a napi */
+void napi_refill_quota(struct net_device *dev);
 bool napi_dev_scheduled(struct net_device *dev);  /* either era */
 void napi_irq_unmask_check(struct net_device *dev, u32 unmasked);
 

@@ -1,8 +1,9 @@
-/* calls.c - what a client (the shell, a test) may do to the machine, each as the kernel would. */
+/* calls.c - what a client may do to the machine, TX side: frames, qdisc, driver, queue. */
 #include <stdio.h>
 #include <string.h>
 
 #include "kit.h"
+#include "core/calls.h"
 #include "hw/nic_hw.h"
 
 /*
@@ -12,28 +13,6 @@
  * its arguments first: a call that cannot be made says why in err and
  * changes nothing.
  */
-
-#define FAIL(...)                                \
-	do {                                     \
-		snprintf(err, errlen, __VA_ARGS__); \
-		return -EINVAL;                  \
-	} while (0)
-
-static enum kit_ctx enter(struct net_device *dev, enum kit_ctx ctx, const char *what)
-{
-	struct kit *k = kit_enter(dev->kit);
-	enum kit_ctx prev = cpu_enter(k, ctx);
-
-	kit_doing(k, what, dev->name);
-	hw_catch_up(k);
-	return prev;
-}
-
-static void leave(struct net_device *dev, enum kit_ctx prev)
-{
-	cpu_leave(dev->kit, prev);
-	kit_doing(dev->kit, NULL, NULL);
-}
 
 /* The snull address on the far side: .1 <-> .2 in the last octet. */
 static __be32 remote_addr(const struct net_device *dev)
@@ -103,7 +82,8 @@ static struct sk_buff *build(struct net_device *dev, const struct kit_pkt *p, u3
 
 	spec_for(dev, p, i, peer, &s);
 	len = s.len > frame_hdr_len(&s) ? s.len : frame_hdr_len(&s);
-	skb = netdev_alloc_skb_ip_align(dev, len < ETH_ZLEN ? ETH_ZLEN : len);
+	skb = __netdev_alloc_skb_ip_align(dev, len < ETH_ZLEN ? ETH_ZLEN : len,
+					  "the kit's frame builder", __LINE__);
 	if (!skb)
 		return NULL;
 	skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC - NET_IP_ALIGN, &s));
@@ -252,6 +232,9 @@ int kit_blist_fill(struct net_device *dev, char *err, size_t errlen)
 
 	if (!list)
 		return -EINVAL;
+	if (netif_queue_stopped(dev))
+		FAIL("the queue of %s is stopped: the core dequeues nothing until it is woken",
+		     dev->name);
 	prev = enter(dev, CTX_SOFTIRQ, "blist fill");
 	n = qdisc_fill_batch(dev, list, dev->batch_mode == TX_BATCH_BTX);
 	leave(dev, prev);
@@ -316,120 +299,4 @@ void kit_netif_start_queue(struct net_device *dev)
 
 	netif_start_queue(dev);
 	leave(dev, prev);
-}
-
-int kit_irq(struct net_device *dev)
-{
-	struct kit *k = kit_enter(dev->kit);
-	struct nic *hw = dev->nic;
-
-	hw_catch_up(k);
-	if (!hw || !(hw->icr & hw->ims) || !hw->handler || kit_dev_broken(dev))
-		return -1;
-	/* ITR may be holding it back: the student overrides the throttle */
-	hw->asserted = true;
-	hw->irq_at = KIT_NEVER;
-	hw->last_irq = k->now;
-	hw->irqs++;
-	kit_doing(k, "irq", dev->name);
-	nic_irq_deliver(k, hw);
-	kit_doing(k, NULL, NULL);
-	hw_update(k);
-	return 0;
-}
-
-int kit_napi_schedule(struct net_device *dev, char *err, size_t errlen)
-{
-	struct simnic_adapter *a = netdev_priv(dev);
-	enum kit_ctx prev;
-	bool ok;
-
-	if (!simnic_is(dev) || a->irq_mode == SIMNIC_NONAPI)
-		FAIL("%s does not use NAPI: set napi classic or modern (set %s napi modern)", dev->name,
-		     dev->name);
-	prev = enter(dev, CTX_PROCESS, "napi_schedule");
-	if (a->irq_mode == SIMNIC_NAPI_CLASSIC) {
-		ok = netif_rx_schedule_prep(dev);
-		if (ok)
-			__netif_rx_schedule(dev);
-	} else {
-		ok = napi_schedule(&a->napi);
-	}
-	leave(dev, prev);
-	if (!ok)
-		FAIL("%s is already scheduled (or disabled): nothing to do", dev->name);
-	return 0;
-}
-
-int kit_poll(struct net_device *dev, int budget, char *err, size_t errlen)
-{
-	enum kit_ctx prev;
-	int work;
-
-	if (!simnic_is(dev) || ((struct simnic_adapter *)netdev_priv(dev))->irq_mode == SIMNIC_NONAPI)
-		FAIL("%s does not use NAPI: set napi classic or modern", dev->name);
-	if (!napi_dev_scheduled(dev))
-		FAIL("%s is not scheduled: the core polls only scheduled devices "
-		     "(irq %s or napi_schedule %s first)", dev->name, dev->name, dev->name);
-	if (kit_dev_broken(dev))
-		FAIL("%s is broken after a driver crash: reset or driver reload", dev->name);
-	prev = enter(dev, CTX_SOFTIRQ, "poll");
-	work = napi_poll_dev(dev->kit, dev, budget);
-	leave(dev, prev);
-	return work;
-}
-
-int kit_napi_complete(struct net_device *dev, char *err, size_t errlen)
-{
-	struct simnic_adapter *a = netdev_priv(dev);
-	enum kit_ctx prev;
-	int rc = 0;
-
-	if (!simnic_is(dev) || a->irq_mode == SIMNIC_NONAPI)
-		FAIL("%s does not use NAPI", dev->name);
-	prev = enter(dev, CTX_SOFTIRQ, "napi_complete");
-	if (a->irq_mode == SIMNIC_NAPI_CLASSIC)
-		netif_rx_complete(dev);
-	else
-		rc = napi_complete_done(&a->napi, 0) ? 0 : 1;
-	if (!net_rx_pending(dev->kit))
-		dev->kit->cpu.softirq_pending &= ~(1u << NET_RX_SOFTIRQ);
-	leave(dev, prev);
-	return rc;
-}
-
-int kit_net_rx_action(struct kit *k)
-{
-	enum kit_ctx prev;
-	int polls = 0;
-
-	kit_enter(k);
-	prev = cpu_enter(k, CTX_SOFTIRQ);
-	hw_catch_up(k);
-	kit_doing(k, "net_rx_action", NULL);
-	k->sd.rx_round = false;
-	do {
-		if (!net_rx_pending(k))
-			break;
-		net_rx_step(k);
-		polls++;
-	} while (k->sd.rx_round);
-	if (!net_rx_pending(k))
-		k->cpu.softirq_pending &= ~(1u << NET_RX_SOFTIRQ);
-	kit_doing(k, NULL, NULL);
-	cpu_leave(k, prev);
-	return polls;
-}
-
-int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen)
-{
-	struct simnic_adapter *a = netdev_priv(dev);
-	enum kit_ctx prev;
-
-	if (!simnic_is(dev) || !a->lro_enabled)
-		FAIL("LRO is off on %s (ethtool -K %s lro on)", dev->name, dev->name);
-	prev = enter(dev, CTX_SOFTIRQ, "lro_flush_all");
-	LAB_CALL_VOID(dev->kit, dev, lro_flush_all, &a->lro_mgr);
-	leave(dev, prev);
-	return 0;
 }

@@ -75,6 +75,17 @@ static void check_dev(struct kit *k, struct report *r, u8 *seen, struct net_devi
 		say(r, "%s: TDH %u / TDT %u out of range", dev->name, hw->tdh, hw->tdt);
 	if (hw->rx_count && (hw->rdh >= hw->rx_count || hw->rdt >= hw->rx_count))
 		say(r, "%s: RDH %u / RDT %u out of range", dev->name, hw->rdh, hw->rdt);
+	/* every slot the NIC owns must hold what the driver posted there */
+	for (unsigned int i = hw->tdh; tx->buffer_info && hw->tx_count == tx->count && i != hw->tdt;
+	     i = (i + 1) % tx->count)
+		if (!tx->buffer_info[i].skb)
+			say(r, "%s: TX slot %u is the NIC's (between TDH %u and TDT %u) but holds no skb",
+			    dev->name, i, hw->tdh, hw->tdt);
+	for (unsigned int i = hw->rdh; rx->buffer_info && hw->rx_count == rx->count && i != hw->rdt;
+	     i = (i + 1) % rx->count)
+		if (!rx->buffer_info[i].skb)
+			say(r, "%s: RX slot %u is the NIC's (between RDH %u and RDT %u) but has no buffer",
+			    dev->name, i, hw->rdh, hw->rdt);
 	for (unsigned int i = 0; tx->buffer_info && i < tx->count; i++)
 		if (tx->buffer_info[i].skb)
 			mark(k, r, seen, tx->buffer_info[i].skb, "TX slot", dev, i);
@@ -155,6 +166,10 @@ int kit_check(struct kit *k, char *out, size_t len)
 				"does (allocated by %s:%u at %llu ns)", skb->kit_id,
 			    skb->kit_func ? skb->kit_func : "?", skb->kit_line,
 			    (unsigned long long)skb->kit_alloc_t);
+			if (!skb->kit_leaked) { /* the BUG record once per lost skb */
+				skb->kit_leaked = 1;
+				kit_bug(k, skb->dev, RULE_SKB_LEAK);
+			}
 		}
 	}
 	free(seen);

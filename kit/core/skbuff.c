@@ -143,6 +143,7 @@ static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigne
 	skb->dev = dev;
 	skb->mac_header = skb->network_header = skb->transport_header = 0xffff;
 	skb->kit_id = pool->next_id++;
+	skb->kit_leaked = 0;
 	skb->kit_func = func;
 	skb->kit_line = (u16)line;
 	skb->kit_alloc_t = k->now;
@@ -160,9 +161,10 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, con
 }
 
 /* The IP header lands on a 4-byte boundary; the trace reports len. */
-struct sk_buff *netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len)
+struct sk_buff *__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len,
+					    const char *func, int line)
 {
-	struct sk_buff *skb = skb_get(dev, len + NET_IP_ALIGN, len, __func__, __LINE__);
+	struct sk_buff *skb = skb_get(dev, len + NET_IP_ALIGN, len, func, line);
 
 	if (skb)
 		skb_reserve(skb, NET_IP_ALIGN);

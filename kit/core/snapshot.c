@@ -26,7 +26,7 @@ static bool in_range(unsigned int i, unsigned int from, unsigned int to, unsigne
 static void ring_fill(struct ring_snap *r, unsigned int count, unsigned int head,
 		      unsigned int tail, unsigned int ntu, unsigned int ntc,
 		      const struct simnic_buffer *bi, const u8 *status_of, size_t stride,
-		      const u8 *len_of, size_t len_size)
+		      const u8 *len_of, size_t len_size, bool rx)
 {
 	memset(r->n, 0, sizeof(r->n));
 	r->count = count;
@@ -47,7 +47,8 @@ static void ring_fill(struct ring_snap *r, unsigned int count, unsigned int head
 		s->owner = (u8)o;
 		s->status = status_of[i * stride];
 		memcpy(&len, len_of + i * stride, len_size);
-		s->len = len;
+		/* a length means something once written: TX when posted, RX when done */
+		s->len = (rx ? o == SLOT_DONE : o != SLOT_FREE) ? len : 0;
 		s->skb_id = bi && bi[i].skb ? bi[i].skb->kit_id : 0;
 		r->n[o]++;
 	}
@@ -128,6 +129,7 @@ int kit_dev_snapshot(struct net_device *dev, struct dev_snap *s)
 	s->xmit_win = dev->xmit_win;
 	s->blist_len = skb_queue_len(dev->blist) + skb_queue_len(dev->skb_blist);
 	s->last_batch = dev->core.last_batch;
+	s->tx_wake_thresh = tx->wake_thresh;
 	s->tx_doorbells = hw->tx_doorbells;
 	s->rx_doorbells = hw->rx_doorbells;
 	s->icr = hw->icr;
@@ -144,13 +146,13 @@ int kit_dev_snapshot(struct net_device *dev, struct dev_snap *s)
 	if (tx->desc)
 		ring_fill(&s->tx, tx->count, hw->tdh, hw->tdt, tx->next_to_use, tx->next_to_clean,
 			  tx->buffer_info, &tx->desc[0].upper.fields.status, sizeof(*tx->desc),
-			  (const u8 *)&tx->desc[0].lower.flags.length, 2);
+			  (const u8 *)&tx->desc[0].lower.flags.length, 2, false);
 	else
 		memset(&s->tx, 0, offsetof(struct ring_snap, slots));
 	if (rx->desc)
 		ring_fill(&s->rx, rx->count, hw->rdh, hw->rdt, rx->next_to_use, rx->next_to_clean,
 			  rx->buffer_info, &rx->desc[0].status, sizeof(*rx->desc),
-			  (const u8 *)&rx->desc[0].length, 2);
+			  (const u8 *)&rx->desc[0].length, 2, true);
 	else
 		memset(&s->rx, 0, offsetof(struct ring_snap, slots));
 	return 0;

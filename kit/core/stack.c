@@ -4,14 +4,14 @@
 #include <string.h>
 
 #include "kit.h"
+#include "core/stack.h"
 
 /*
  * The upper stack does what the experiments need and checks everything:
  *  - IPv4: header and length checks (the header checksum too unless the NIC
  *    vouched for it), Ethernet padding trimmed;
- *  - ICMP: echo requests to the device's own address are answered out of the
- *    same device (so ping crosses the snull pair both ways); replies update
- *    the ping statistics;
+ *  - ICMP (icmp.c): echo requests to the device's own address are answered
+ *    out of the same device; replies update the ping statistics;
  *  - TCP and UDP: one sink per flow checks the order of the stream (TCP
  *    sequence numbers, the UDP sequence word) and, for flows whose payload
  *    pattern is known (pktgen's, or registered), every byte; a gap, a
@@ -20,34 +20,6 @@
  *  - the application is a process-context thread that reads the socket queue
  *    at COST_APP_RX per skb. Under overload it is what starves first.
  */
-
-#define STACK_FLOWS 1024
-#define FLOW_HASH 2048
-#define PING_ID 0x5e1f
-
-struct flow {
-	__be32 saddr, daddr;
-	u16 sport, dport;
-	u8 proto;
-	bool checked;	/* payload compared with payload_at(key, ...) */
-	bool started;
-	u32 key;
-	u32 isn;	/* TCP: the SYN's sequence (0 without one); payload offset = seq - isn - 1 */
-	u32 next;	/* TCP: next byte expected; UDP: next sequence word */
-	u64 packets, segments, bytes, errors;
-};
-
-struct stack {
-	struct flow flow[STACK_FLOWS];
-	int nflows;
-	u16 hash[FLOW_HASH]; /* flow index + 1 */
-	struct sk_buff_head sockq;
-	u64 sock_drops, ip_errors, other;
-	struct kthread app, ksoftirqd;
-	u64 app_packets, app_bytes;
-	u64 lat_sum, lat_n;	/* arrival (tstamp) to recv(), over the skbs read */
-	struct kit_ping_stat ping;
-};
 
 static u32 flow_hash(__be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
 {
@@ -129,7 +101,14 @@ static void stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32
 	TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), want, got, kind);
 }
 
-/* TCP: order and bytes. Returns the payload length accepted. */
+/*
+ * TCP: order and bytes. Returns the payload length accepted. A SYN sets the
+ * stream's start only on a flow not seen before, and a FIN does not move
+ * the expected sequence: on an established flow they are flag faults for
+ * LRO to notice, not new streams. A segment whose bytes were all delivered
+ * already is a duplicate (counted, not an error); one that leaves a hole is
+ * a gap, one that goes back over bytes not yet delivered is out of order.
+ */
 static unsigned int tcp_sink(struct kit *k, struct sk_buff *skb, struct flow *f,
 			     unsigned int l4off)
 {
@@ -137,29 +116,31 @@ static unsigned int tcp_sink(struct kit *k, struct sk_buff *skb, struct flow *f,
 	unsigned int hl = th->doff * 4u, plen = skb->len - l4off - hl;
 	u32 seq = ntohl(th->seq);
 
-	if (th->syn || !f->started) {
+	if (!f->started) {
 		/* without a SYN the stream is taken to start at sequence 1 */
 		f->started = true;
 		f->isn = th->syn ? seq : 0;
 		f->next = th->syn ? seq + 1 : seq;
 	}
-	if (plen) {
-		if (seq == f->next) {
-			if (f->checked && !payload_ok(skb, l4off + hl, plen, f, seq - f->isn - 1))
-				stream_error(k, skb, f, f->next, seq, 2);
-			f->next += plen;
-			f->bytes += plen;
-		} else if ((s32)(seq - f->next) < 0) {
-			stream_error(k, skb, f, f->next, seq, 1);
-			return 0;
-		} else {
-			stream_error(k, skb, f, f->next, seq, 0);
-			f->next = seq + plen; /* carry on after the hole */
-			f->bytes += plen;
-		}
+	if (!plen)
+		return 0;
+	if (seq == f->next) {
+		if (f->checked && !payload_ok(skb, l4off + hl, plen, f, seq - f->isn - 1))
+			stream_error(k, skb, f, f->next, seq, 2);
+		f->next += plen;
+		f->bytes += plen;
+	} else if ((s32)(seq + plen - f->next) <= 0) {
+		f->dups++;
+		TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), f->next, seq, 3);
+		return 0;
+	} else if ((s32)(seq - f->next) < 0) {
+		stream_error(k, skb, f, f->next, seq, 1);
+		return 0;
+	} else {
+		stream_error(k, skb, f, f->next, seq, 0);
+		f->next = seq + plen; /* carry on after the hole */
+		f->bytes += plen;
 	}
-	if (th->fin)
-		f->next++;
 	return plen;
 }
 
@@ -173,6 +154,11 @@ static unsigned int udp_sink(struct kit *k, struct sk_buff *skb, struct flow *f,
 	if (plen < 4 || skb_copy_bits(skb, (int)(l4off + 8), sq, 4))
 		return plen;
 	seq = (u32)sq[0] << 24 | (u32)sq[1] << 16 | (u32)sq[2] << 8 | sq[3];
+	if (f->started && seq + 1 == f->next) {
+		f->dups++; /* the datagram just delivered, again */
+		TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), f->next, seq, 3);
+		return 0;
+	}
 	if (f->started && seq != f->next) {
 		stream_error(k, skb, f, f->next, seq, (s32)(seq - f->next) < 0 ? 1 : 0);
 		if ((s32)(seq - f->next) < 0)
@@ -203,56 +189,6 @@ static void sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsig
 	skb_set_place(skb, SKB_SOCKET);
 	__skb_queue_tail(&st->sockq, skb);
 	TRACE(k, TR_SOCK, skb->dev, (u32)(f - st->flow), plen, seq, 0);
-}
-
-static void icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off)
-{
-	struct stack *st = k->stack;
-	struct net_device *dev = skb->dev;
-	struct iphdr *iph = (struct iphdr *)skb->data;
-	struct icmphdr *ih = (struct icmphdr *)(skb->data + l4off);
-	unsigned int ilen = skb->len - l4off;
-
-	if (ilen < sizeof(*ih) || csum_fold(csum_partial(ih, (int)ilen, 0))) {
-		st->ip_errors++;
-		kfree_skb(skb);
-		return;
-	}
-	TRACE(k, TR_ICMP, dev, ih->type, ntohs(ih->id), ntohs(ih->sequence), 0);
-	if (ih->type == ICMP_ECHO && dev && iph->daddr == dev->ip_addr) {
-		/* answer from the same skb: swap addresses, out of the same device */
-		struct ethhdr *eth = (struct ethhdr *)skb_mac_header(skb);
-		__be32 a = iph->saddr;
-
-		memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-		memcpy(eth->h_source, dev->dev_addr, ETH_ALEN);
-		iph->saddr = iph->daddr;
-		iph->daddr = a;
-		iph->ttl = 64;
-		iph->check = 0;
-		iph->check = ip_fast_csum(iph, iph->ihl);
-		ih->type = ICMP_ECHOREPLY;
-		ih->checksum = 0;
-		ih->checksum = csum_fold(csum_partial(ih, (int)ilen, 0));
-		skb_push(skb, ETH_HLEN);
-		memset(skb->cb, 0, sizeof(skb->cb));
-		skb_set_place(skb, SKB_USER);
-		dev_queue_xmit(skb);
-		return;
-	}
-	if (ih->type == ICMP_ECHOREPLY && ntohs(ih->id) == PING_ID && ilen >= 16) {
-		u64 sent, rtt;
-
-		memcpy(&sent, (unsigned char *)ih + 8, sizeof(sent));
-		rtt = k->now - sent;
-		if (!st->ping.received || rtt < st->ping.rtt_min_ns)
-			st->ping.rtt_min_ns = rtt;
-		if (rtt > st->ping.rtt_max_ns)
-			st->ping.rtt_max_ns = rtt;
-		st->ping.rtt_sum_ns += rtt;
-		st->ping.received++;
-	}
-	kfree_skb(skb);
 }
 
 void stack_receive(struct kit *k, struct sk_buff *skb)
@@ -286,7 +222,7 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	skb_set_transport_header(skb, (int)ihl);
 	l4off = ihl;
 	if (iph->protocol == IPPROTO_ICMP) {
-		icmp_rcv(k, skb, l4off);
+		stack_icmp_rcv(k, skb, l4off);
 		return;
 	}
 	if (iph->protocol == IPPROTO_TCP && skb_headlen(skb) >= ihl + 20) {
@@ -401,49 +337,8 @@ int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *o)
 		.saddr = f->saddr, .daddr = f->daddr, .sport = htons(f->sport),
 		.dport = htons(f->dport), .proto = f->proto, .packets = f->packets,
 		.segments = f->segments, .bytes = f->bytes, .errors = f->errors,
-		.next_seq = f->next, .checked = f->checked,
+		.next_seq = f->next, .checked = f->checked, .dups = f->dups,
 	};
-	return 0;
-}
-
-void kit_ping_stats(const struct kit *k, struct kit_ping_stat *s)
-{
-	*s = k->stack->ping;
-}
-
-int kit_ping(struct net_device *dev, __be32 daddr, unsigned int count, char *err, size_t errlen)
-{
-	struct kit *k = kit_enter(dev->kit);
-	enum kit_ctx prev = cpu_enter(k, CTX_PROCESS);
-	u8 peer[ETH_ALEN];
-
-	if (!netif_running(dev)) {
-		snprintf(err, errlen, "%s is down", dev->name);
-		cpu_leave(k, prev);
-		return -ENODEV;
-	}
-	/* snull_header: the peer's MAC is ours with the last byte XOR 1 */
-	memcpy(peer, dev->dev_addr, ETH_ALEN);
-	peer[5] ^= 1;
-	for (unsigned int i = 0; i < count; i++) {
-		struct sk_buff *skb = netdev_alloc_skb_ip_align(dev, 98);
-		struct frame_spec s = {
-			.src_mac = dev->dev_addr, .dst_mac = peer, .saddr = dev->ip_addr,
-			.daddr = daddr, .proto = IPPROTO_ICMP, .len = 98, .ip_id = (u16)(i + 1),
-			.icmp_type = ICMP_ECHO, .icmp_id = PING_ID, .icmp_seq = (u16)(i + 1),
-			.icmp_stamp = k->now,
-		};
-
-		if (!skb) {
-			snprintf(err, errlen, "no skb for echo request %u", i + 1);
-			cpu_leave(k, prev);
-			return -ENOMEM;
-		}
-		skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC - NET_IP_ALIGN, &s));
-		k->stack->ping.sent++;
-		dev_queue_xmit(skb);
-	}
-	cpu_leave(k, prev);
 	return 0;
 }
 

@@ -119,6 +119,13 @@ void kit_dev_mark_broken(struct kit *k, struct net_device *dev)
 	k->cpu.ctx = CTX_PROCESS;
 	k->cpu.irq_off = 0;
 	k->cpu.irq_pending &= ~(1u << dev->ifindex);
+	/* whatever the crash interrupted is over */
+	k->sd.polling = NULL;
+	k->sd.xmit_more = false;
+	k->sd.rx_round = false;
+	k->in_hw = false;
+	if (simnic_is(dev))
+		((struct simnic_adapter *)netdev_priv(dev))->napi.in_poll = false;
 	if (dev->qdisc)
 		dev->qdisc->running = false;
 }

@@ -19,7 +19,7 @@ struct rx_source {
 	u64 last_at;   /* arrival of the final frame, for the lazy hardware step */
 };
 
-#define NIC_MAX_SRC 4
+#define NIC_MAX_SRC 8
 #define NIC_CAUSES 8 /* ICR bits 0..7 */
 
 struct nic {
@@ -81,6 +81,7 @@ bool nic_dma_ok(struct nic *hw, u64 addr, size_t len);
 void nic_tx_doorbell(struct nic *hw, u32 tdt);
 void nic_tx_complete_one(struct nic *hw);
 void nic_tx_reset(struct nic *hw);
+void nic_tx_fetch(struct nic *hw);
 
 /* hw/nic_rx.c */
 void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, u64 t);

@@ -178,7 +178,7 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 		if (hw->unread >= 1000 || hw->unhandled >= 1000) {
 			hw->irq_disabled = true; /* "irq N: nobody cared", disabling */
 			hw->asserted = false;
-			kit_bug(k, dev, RULE_SOFT_LOCKUP);
+			kit_bug(k, dev, RULE_IRQ_NOBODY_CARED);
 		} else {
 			set_pending(hw, true);
 		}
@@ -271,6 +271,7 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 		hw->rx_doorbells++;
 		break;
 	case E1000_IMS:
+		napi_irq_unmask_check(hw->dev, val & ~hw->ims);
 		hw->ims |= val;
 		TRACE(k, TR_IMS, hw->dev, hw->ims, 1, val, 0);
 		nic_irq_update(hw);
@@ -296,6 +297,8 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 		if (!(val & E1000_TCTL_EN))
 			nic_tx_reset(hw); /* the engine stops; fetched frames are abandoned */
 		hw->tctl = val;
+		if (val & E1000_TCTL_EN)
+			nic_tx_fetch(hw); /* enabled: whatever is posted goes out */
 		break;
 	case E1000_TDBAL: hw->tdbal = val; break;
 	case E1000_TDBAH: hw->tdbah = val; break;
@@ -305,7 +308,9 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 		if (hw->tx_count > SIMNIC_MAX_DESC)
 			hw->tx_count = SIMNIC_MAX_DESC;
 		break;
-	case E1000_TDH: hw->tdh = hw->tx_sched = val < hw->tx_count ? val : 0; break;
+	case E1000_TDH: /* only meaningful with the engine off (SDM 13.4.38) */
+		hw->tdh = hw->tx_sched = val < hw->tx_count ? val : 0;
+		break;
 	case E1000_TIDV: hw->tidv = val & 0xffff; break;
 	case E1000_RDBAL: hw->rdbal = val; break;
 	case E1000_RDBAH: hw->rdbah = val; break;
@@ -323,104 +328,4 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 	/* a tail write only adds later work, unless the engine was idle */
 	if ((reg != E1000_TDT && reg != E1000_RDT) || nic_next_change(hw) < k->hw_next)
 		hw_update(k);
-}
-
-/* ---- DMA -------------------------------------------------------------------- */
-
-#define COHERENT_MAX 32
-static struct {
-	struct kit *k;
-	void *p;
-	size_t len;
-} coherent[COHERENT_MAX];
-
-bool nic_dma_ok(struct nic *hw, u64 addr, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)(uintptr_t)addr;
-
-	if (addr && skb_pool_owns(hw->k, p, len))
-		return true;
-	for (int i = 0; i < COHERENT_MAX; i++) {
-		const unsigned char *lo = coherent[i].p;
-
-		if (lo && coherent[i].k == hw->k && p >= lo && p + len <= lo + coherent[i].len)
-			return true;
-	}
-	hw->dma_faults++;
-	kit_bug(hw->k, hw->dev, RULE_DMA_FAULT);
-	return false;
-}
-
-dma_addr_t dma_map_single(struct net_device *dev, void *ptr, size_t size,
-			  enum dma_data_direction dir)
-{
-	(void)size, (void)dir;
-	sim_charge(dev->kit, COST_DMA_MAP);
-	return (dma_addr_t)(uintptr_t)ptr;
-}
-
-/* The driver unmaps each buffer once it has read the descriptor the NIC
- * wrote back: that read (a cache miss) is charged here with the unmap. */
-void dma_unmap_single(struct net_device *dev, dma_addr_t addr, size_t size,
-		      enum dma_data_direction dir)
-{
-	(void)addr, (void)size, (void)dir;
-	sim_charge(dev->kit, COST_DMA_MAP);
-	sim_charge(dev->kit, COST_CACHE_MISS);
-}
-
-void *dma_alloc_coherent(struct net_device *dev, size_t size, dma_addr_t *handle)
-{
-	for (int i = 0; i < COHERENT_MAX; i++) {
-		if (coherent[i].p)
-			continue;
-		coherent[i].p = aligned_alloc(64, (size + 63) & ~(size_t)63);
-		if (!coherent[i].p)
-			return NULL;
-		memset(coherent[i].p, 0, size);
-		coherent[i].len = size;
-		coherent[i].k = dev->kit;
-		*handle = (dma_addr_t)(uintptr_t)coherent[i].p;
-		return coherent[i].p;
-	}
-	return NULL;
-}
-
-void dma_free_coherent(struct net_device *dev, size_t size, void *vaddr, dma_addr_t handle)
-{
-	(void)dev, (void)size, (void)handle;
-	for (int i = 0; i < COHERENT_MAX; i++) {
-		if (coherent[i].p == vaddr && vaddr) {
-			free(vaddr);
-			coherent[i].p = NULL;
-			coherent[i].k = NULL;
-		}
-	}
-}
-
-int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name,
-		void *dev_id)
-{
-	struct kit *k = kit_current;
-
-	(void)flags, (void)name;
-	if (!k || irq >= (unsigned int)k->ndevs || !k->devs[irq]->nic)
-		return -EINVAL;
-	k->devs[irq]->nic->handler = handler;
-	k->devs[irq]->nic->dev_id = dev_id;
-	k->devs[irq]->nic->irq_disabled = false;
-	k->devs[irq]->nic->unhandled = 0;
-	return 0;
-}
-
-void free_irq(unsigned int irq, void *dev_id)
-{
-	struct kit *k = kit_current;
-
-	(void)dev_id;
-	if (!k || irq >= (unsigned int)k->ndevs || !k->devs[irq]->nic)
-		return;
-	k->devs[irq]->nic->handler = NULL;
-	k->devs[irq]->nic->asserted = false;
-	k->cpu.irq_pending &= ~(1u << irq);
 }

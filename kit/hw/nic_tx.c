@@ -26,7 +26,7 @@ static bool ring_ok(struct nic *hw)
 }
 
 /* Fetch [tx_sched, tdt) and give each frame its finish time. */
-static void tx_fetch(struct nic *hw)
+void nic_tx_fetch(struct nic *hw)
 {
 	struct kit *k = hw->k;
 	u64 now_ps = k->now * 1000;
@@ -63,6 +63,12 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 	}
 	if (val == hw->tdt)
 		return; /* nothing new: the NIC has nothing to fetch */
+	if (!(hw->tctl & E1000_TCTL_EN)) {
+		/* the engine is off: the driver is setting the ring up */
+		TRACE(k, TR_TDT, hw->dev, hw->tdt, val, 0, 0);
+		hw->tdt = val;
+		return;
+	}
 	owned = (hw->tdt + count - hw->tdh) % count;
 	posted = (val + count - hw->tdt) % count;
 	if (posted > count - 1 - owned) {
@@ -81,7 +87,7 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
 	hw->tdt = val;
 	hw->tx_doorbells++;
-	tx_fetch(hw);
+	nic_tx_fetch(hw);
 }
 
 void nic_tx_complete_one(struct nic *hw)
@@ -113,9 +119,9 @@ void nic_tx_complete_one(struct nic *hw)
 	}
 }
 
+/* TCTL.EN cleared: frames fetched but not finished are abandoned; the ring
+ * registers stay as they are until the driver rewrites them. */
 void nic_tx_reset(struct nic *hw)
 {
-	/* frames fetched but not finished are abandoned with the engine */
 	hw->tx_sched = hw->tdh;
-	hw->tdt = hw->tdh;
 }

@@ -14,11 +14,13 @@
  * Flows take turns; flow f of a TCP run carries bytes payload_at(key(f), .)
  * from sequence 1, with timestamps if asked, so the sink checks every byte.
  *
- * Faults hit every fault_every-th frame (counting from 1): header faults
- * (PSH, no ACK, SYN, FIN, IP option, ECN CE, timestamp going back) change
- * that frame; loss drops it before the wire; dup sends it twice; reorder
- * swaps it with the next one. No randomness is needed: a run is the same
- * for every seed, and the same every time.
+ * Faults hit every fault_every-th frame (counting from 1), or, with
+ * fault_chance N, each frame with probability 1/N drawn from the machine's
+ * seeded random numbers: header faults (PSH, no ACK, SYN, FIN, IP option,
+ * ECN CE, timestamp going back) change that frame; loss drops it before the
+ * wire; dup sends it twice; reorder swaps it with the next one. Sequence
+ * numbers follow the bytes actually sent, so a faulted frame never breaks
+ * the byte stream by itself: only loss and reordering do, as on a network.
  */
 
 struct pktgen {
@@ -28,16 +30,28 @@ struct pktgen {
 	struct pktgen_cfg c;
 	u64 interval_ps, wire_ps_len, start_ps;
 	u64 slot;		/* frames emitted (arrival slots used) */
-	u64 next_j;		/* next logical frame to send */
-	u64 slots_total;	/* count + duplicates */
+	u64 next_j;		/* next logical frame to make */
+	u64 rng;		/* this sender's own seeded sequence */
+	u32 *seq;		/* per flow: next TCP sequence number */
 	bool have_pending;	/* a frame owed to the next slot (dup, reorder) */
-	u64 pending_j;
+	struct frame_spec pending;
 	u8 smac[ETH_ALEN];
 };
 
-static bool faulted(const struct pktgen *g, u64 j)
+/* Is logical frame j faulted? Called once per frame, in order. */
+static bool faulted(struct pktgen *g, u64 j)
 {
-	return g->c.fault_every && g->c.faults && (j + 1) % g->c.fault_every == 0;
+	u64 z;
+
+	if (!g->c.faults)
+		return false;
+	if (g->c.fault_chance) {
+		z = (g->rng += 0x9E3779B97F4A7C15ULL);
+		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+		z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+		return ((z ^ (z >> 31)) % g->c.fault_chance) == 0;
+	}
+	return g->c.fault_every && (j + 1) % g->c.fault_every == 0;
 }
 
 static u64 slot_time_ps(const struct pktgen *g, u64 n)
@@ -52,11 +66,11 @@ static unsigned int plen_of(const struct pktgen *g, struct frame_spec *s)
 	return g->c.len > frame_hdr_len(s) ? g->c.len - frame_hdr_len(s) : 0;
 }
 
-/* The frame spec of logical frame j. */
-static void spec_of(struct pktgen *g, u64 j, struct frame_spec *s)
+/* The frame spec of logical frame j, faulted or not; advances its flow. */
+static void spec_of(struct pktgen *g, u64 j, bool fault, struct frame_spec *s)
 {
 	u32 flow = (u32)(j % g->c.flows), nth = (u32)(j / g->c.flows);
-	u32 f = faulted(g, j) ? g->c.faults : 0;
+	u32 f = fault ? g->c.faults : 0;
 	unsigned int plen;
 
 	memset(s, 0, sizeof(*s));
@@ -73,10 +87,11 @@ static void spec_of(struct pktgen *g, u64 j, struct frame_spec *s)
 	s->ip_id = (u16)nth;
 	s->tcp_ts = g->c.proto == IPPROTO_TCP && g->c.tcp_ts;
 	s->ipopt = f & PKTGEN_F_IPOPT;
-	s->tos = (f & PKTGEN_F_CE) ? INET_ECN_MASK : 0;
+	s->tos = (f & PKTGEN_F_CE) ? INET_ECN_CE : 0;
 	plen = plen_of(g, s);
 	if (g->c.proto == IPPROTO_TCP) {
-		s->seq = 1 + nth * plen;
+		s->seq = g->seq[flow];
+		g->seq[flow] += plen;
 		s->off = s->seq - 1;
 		s->ack = 1;
 		s->window = 512;
@@ -102,26 +117,32 @@ static void spec_of(struct pktgen *g, u64 j, struct frame_spec *s)
 	}
 }
 
-/* Which logical frame goes into this slot; false for a lost one. */
-static bool pick(struct pktgen *g, u64 *j)
+/* What goes into this slot; false for a lost frame (the slot stays empty). */
+static bool pick(struct pktgen *g, struct frame_spec *s)
 {
+	u64 j;
+	bool f;
+
 	if (g->have_pending) {
 		g->have_pending = false;
-		*j = g->pending_j;
+		*s = g->pending;
 		return true;
 	}
-	*j = g->next_j++;
-	if (!faulted(g, *j))
+	j = g->next_j++;
+	f = faulted(g, j);
+	spec_of(g, j, f, s);
+	if (!f)
 		return true;
 	if (g->c.faults & PKTGEN_F_LOSS)
 		return false;
 	if (g->c.faults & PKTGEN_F_DUP) {
-		g->have_pending = true;
-		g->pending_j = *j;
+		g->have_pending = true; /* the same frame again, next slot */
+		g->pending = *s;
 	} else if ((g->c.faults & PKTGEN_F_REORDER) && g->next_j < g->c.count) {
 		g->have_pending = true; /* j waits one slot: j+1 goes first */
-		g->pending_j = *j;
-		*j = g->next_j++;
+		g->pending = *s;
+		j = g->next_j++;
+		spec_of(g, j, faulted(g, j), s);
 	}
 	return true;
 }
@@ -133,21 +154,23 @@ static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsig
 	unsigned char *scratch = scratch_ + NET_IP_ALIGN; /* IP header 4-byte aligned */
 	struct frame_spec s;
 	unsigned int len = 0;
-	u64 j;
+	u64 left;
 
-	if (pick(g, &j)) {
-		spec_of(g, j, &s);
+	if (pick(g, &s))
 		len = frame_build(buf ? buf : scratch, buf ? room : SKB_BUF_SIZE, &s);
-	}
 	g->slot++;
-	g->src.next_at = g->slot < g->slots_total ? (slot_time_ps(g, g->slot) + 999) / 1000 :
-						     KIT_NEVER;
+	left = (g->c.count - g->next_j) + g->have_pending;
+	g->src.next_at = left ? (slot_time_ps(g, g->slot) + 999) / 1000 : KIT_NEVER;
+	g->src.last_at = left ? (slot_time_ps(g, g->slot + left - 1) + 999) / 1000 : KIT_NEVER;
 	return len;
 }
 
 static void pktgen_destroy(struct rx_source *src)
 {
-	free(container_of(src, struct pktgen, src));
+	struct pktgen *g = container_of(src, struct pktgen, src);
+
+	free(g->seq);
+	free(g);
 }
 
 void pktgen_cfg_default(struct pktgen_cfg *c)
@@ -209,8 +232,15 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 		FAIL("%s already has %d senders running: wait for one to finish", dev->name,
 		     NIC_MAX_SRC);
 	g = calloc(1, sizeof(*g));
-	if (!g)
+	if (g)
+		g->seq = calloc(c->flows, sizeof(*g->seq));
+	if (!g || !g->seq) {
+		free(g);
 		FAIL("out of memory");
+	}
+	for (u32 f = 0; f < c->flows; f++)
+		g->seq[f] = 1; /* each TCP flow's bytes start at sequence 1 */
+	g->rng = kit_random(k); /* the seed decides the random faults */
 	hw_catch_up(k);
 	g->k = k;
 	g->dev = dev;
@@ -222,14 +252,11 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 	if (g->interval_ps < g->wire_ps_len)
 		g->interval_ps = g->wire_ps_len;
 	g->start_ps = (k->now + c->start_ns) * 1000;
-	g->slots_total = c->count;
-	if ((c->faults & PKTGEN_F_DUP) && c->fault_every)
-		g->slots_total += c->count / c->fault_every;
 	memcpy(g->smac, "\x02\0PKTG", ETH_ALEN);
 	g->src.emit = pktgen_emit;
 	g->src.destroy = pktgen_destroy;
 	g->src.next_at = (slot_time_ps(g, 0) + 999) / 1000;
-	g->src.last_at = (slot_time_ps(g, g->slots_total - 1) + 999) / 1000;
+	g->src.last_at = (slot_time_ps(g, c->count - 1) + 999) / 1000;
 	for (u32 f = 0; f < c->flows && (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP); f++)
 		stack_expect_flow(k, kit_ipv4(10, 0, (u8)dev->ifindex, 2), dev->ip_addr,
 				  (u16)(20000 + f), 5001, c->proto, payload_key(f));

@@ -175,7 +175,8 @@ int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps, char
 	u64 base, t;
 
 	if (!dev->nic || dev->nic->nsrc == NIC_MAX_SRC) {
-		snprintf(err, errlen, "%s cannot take another sender now", dev->name);
+		snprintf(err, errlen, "%s already has %d senders running: run to let them finish",
+			 dev->name, NIC_MAX_SRC);
 		return -EBUSY;
 	}
 	r = calloc(1, sizeof(*r));

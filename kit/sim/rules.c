@@ -30,8 +30,9 @@ static const struct {
 				    "completed and returned 1", false },
 	[RULE_WEIGHT_ZERO] = { "device with weight 0 scheduled: it is never polled", false },
 	[RULE_TX_TIMEOUT] = { "NETDEV WATCHDOG: transmit queue timed out", false },
-	[RULE_LRO_STREAM] = { "LRO changed the byte stream", true },
 	[RULE_SOFT_LOCKUP] = { "soft lockup: a driver call ran too long", true },
+	[RULE_IRQ_NOBODY_CARED] = { "irq: nobody cared (the handler never cleared ICR): line "
+				    "disabled", true },
 };
 
 const char *kit_rule_name(enum kit_rule r)

@@ -35,7 +35,7 @@ static const char *proto_name(u32 p)
 static const char *stream_err_name(u32 kind)
 {
 	static const char *names[] = { "gap: data missing", "out of order", "corrupt payload",
-				       "duplicate" };
+				       "duplicate, dropped" };
 
 	return kind < ARRAY_SIZE(names) ? names[kind] : "error";
 }
@@ -89,8 +89,8 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_QUEUE_START:
 		return snprintf(b, n, "netif_start_queue");
 	case TR_WATCHDOG:
-		return snprintf(b, n, "NETDEV WATCHDOG: transmit queue 0 timed out (stopped %u ms)",
-				r->a);
+		return snprintf(b, n, "NETDEV WATCHDOG: transmit queue 0 timed out (stopped, nothing "
+				"sent for %u ms)", r->a);
 	case TR_RX_DMA:
 		return snprintf(b, n, "RX desc %u DD, len %u, RDH %u->%u", r->a, r->d, r->b, r->c);
 	case TR_RX_MISSED:
@@ -122,8 +122,10 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 		return snprintf(b, n, "poll returns %u of budget %u%s", r->b, r->a,
 				r->b >= r->a ? ": poll me again" : "");
 	case TR_NAPI_DONE:
-		return snprintf(b, n, "%s(%u)%s", r->c ? "netif_rx_complete" : "napi_complete_done",
-				r->a, r->c ? "" : r->b ? " -> true" : " -> false (MISSED: poll again)");
+		if (r->c)
+			return snprintf(b, n, "netif_rx_complete: off the poll list");
+		return snprintf(b, n, "napi_complete_done(%u)%s", r->a,
+				r->b ? " -> true" : " -> false (MISSED: poll again)");
 	case TR_SOFTIRQ:
 		if (r->a == NET_TX_SOFTIRQ)
 			return snprintf(b, n, "NET_TX softirq: qdisc_run, qlen %u", r->b);
@@ -143,21 +145,29 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_SOCK_DROP:
 		return snprintf(b, n, "socket: receive queue full, flow %u skb dropped", r->a);
 	case TR_APP:
-		return snprintf(b, n, "app: read %u skbs, %u bytes", r->a, r->b);
+		return snprintf(b, n, "app: read %u skb%s, %u bytes", r->a, r->a == 1 ? "" : "s", r->b);
 	case TR_LRO_AGGR:
-		return snprintf(b, n, "LRO: flow %u aggregated, %u packets, %u bytes", r->a, r->b, r->c);
+		return snprintf(b, n, "LRO: session %u aggregated, %u packet%s, %u bytes", r->a, r->b,
+				r->b == 1 ? "" : "s", r->c);
 	case TR_LRO_FLUSH:
-		return snprintf(b, n, "LRO: flow %u flushed, %u packets, %u bytes", r->a, r->b, r->c);
+		return snprintf(b, n, "LRO: session %u flushed, %u packet%s, %u bytes", r->a, r->b,
+				r->b == 1 ? "" : "s", r->c);
 	case TR_LRO_NODESC:
-		return snprintf(b, n, "LRO: no free descriptor for flow %u (no_desc)", r->a);
-	case TR_ICMP:
-		return snprintf(b, n, "ICMP echo %s id %u seq %u", r->a == ICMP_ECHO ? "request" : "reply",
-				r->b, r->c);
+		return snprintf(b, n, "LRO: no free descriptor for TCP port %u: passed up (no_desc)",
+				r->a);
+	case TR_ICMP: {
+		const u8 *s = (const u8 *)&r->c, *d = (const u8 *)&r->d;
+
+		return snprintf(b, n, "ICMP echo %s %u.%u.%u.%u > %u.%u.%u.%u id %u seq %u",
+				r->a == ICMP_ECHO ? "request" : "reply", s[0], s[1], s[2], s[3], d[0],
+				d[1], d[2], d[3], r->b >> 16, r->b & 0xffff);
+	}
 	case TR_WIRE:
 		return snprintf(b, n, "wire: %u-byte frame %s", r->a, r->b ? "delivered" : "lost");
 	case TR_STREAM_ERR:
-		return snprintf(b, n, "stream error: flow %u expected seq %u, got %u (%s)", r->a, r->b,
-				r->c, stream_err_name(r->d));
+		return snprintf(b, n, "%s: flow %u expected seq %u, got %u (%s)",
+				r->d == 3 ? "socket" : "stream error", r->a, r->b, r->c,
+				stream_err_name(r->d));
 	case TR_BUG:
 		return snprintf(b, n, "BUG: %s", kit_rule_name((enum kit_rule)r->a));
 	case TR_WARN:

@@ -177,6 +177,7 @@ Test(hw, tail_past_head_is_refused, .init = setup, .fini = teardown)
 Test(hw, lockup_loses_tx_interrupts, .init = setup, .fini = teardown)
 {
 	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	struct dev_snap *s;
 
 	setp(k, sn0, "fault_lockup", 1); /* every TX interrupt is lost */
 	setp(k, sn0, "tx_ring", 16);
@@ -184,6 +185,14 @@ Test(hw, lockup_loses_tx_interrupts, .init = setup, .fini = teardown)
 	kit_run(k, 0, 20 * 1000 * 1000, NULL);
 	cr_assert_gt(st(sn0, "irqs_lost"), 0);
 	cr_assert_geq(st(sn0, "tx_timeouts"), 1, "the watchdog should rescue the stuck queue");
+	/* after the reset the ring works again: every frame went out */
+	cr_assert_eq(st(sn0, "hw_tx_frames"), 30, "the NIC sent %llu of 30 frames",
+		     (unsigned long long)st(sn0, "hw_tx_frames"));
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0, "the reset left the ring inconsistent");
+	s = snap(sn0);
+	cr_assert_eq(st(sn0, "tx_packets") + s->tx.n[SLOT_DONE], 30,
+		     "reclaimed %llu + done %u != 30 sent", (unsigned long long)st(sn0, "tx_packets"),
+		     s->tx.n[SLOT_DONE]);
 	check_clean(k);
 }
 

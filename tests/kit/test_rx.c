@@ -326,3 +326,106 @@ Test(rx, pcap_replay_same_stream_with_and_without_lro)
 	cr_assert_lt(s_on * 2, s_off, /* 363 data segments merge by up to lro_max_aggr */ "LRO on passed %llu skbs up, LRO off %llu",
 		     (unsigned long long)s_on, (unsigned long long)s_off);
 }
+
+Test(rx, modern_weight_zero_never_polled, .init = setup, .fini = teardown)
+{
+	setp(k, sn1, "weight", 0);
+	gen(sn1, 5, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "polls"), 0, "polled %llu times at weight 0",
+		     (unsigned long long)st(sn1, "polls"));
+	cr_assert_geq(kit_rule_count(k, RULE_WEIGHT_ZERO), 1, "no warning for weight 0");
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED);
+}
+
+Test(rx, unmasking_before_complete_is_warned)
+{
+	char err[512];
+	struct kit *m = kit_new(1);
+	struct net_device *d = kit_dev_by_name(m, "sn1");
+	struct pktgen_cfg c;
+
+	pktgen_cfg_default(&c);
+	c.count = 300;
+	c.rate_pps = 200000;
+	kit_param_set(m, d, kit_param_find("napi"), SIMNIC_NAPI_CLASSIC, err, sizeof(err));
+	kit_pktgen(d, &c, err, sizeof(err));
+	kit_run(m, 0, 0, NULL);
+	cr_assert_eq(kit_rule_count(m, RULE_IRQ_BEFORE_COMPLETE), 0, "the reference driver was warned");
+	kit_free(m);
+	m = kit_new(1);
+	d = kit_dev_by_name(m, "sn1");
+	cr_assert_geq(kit_driver_load(m, test_driver("unmask_first"), err, sizeof(err)), 1, "%s", err);
+	kit_param_set(m, d, kit_param_find("napi"), SIMNIC_NAPI_CLASSIC, err, sizeof(err));
+	kit_pktgen(d, &c, err, sizeof(err));
+	kit_run(m, 0, 0, NULL);
+	cr_assert_gt(kit_rule_count(m, RULE_IRQ_BEFORE_COMPLETE), 0,
+		     "unmasking while scheduled went unnoticed");
+	kit_free(m);
+}
+
+/* pktgen's faults: flag faults leave the stream whole, loss and reordering do not. */
+static struct kit_flow_stat faulted_run(u32 fault, u32 every, u32 chance, u64 seed)
+{
+	struct kit *m = kit_new(seed);
+	struct net_device *d = kit_dev_by_name(m, "sn1");
+	struct pktgen_cfg c;
+	struct kit_flow_stat f;
+	char err[256];
+
+	pktgen_cfg_default(&c);
+	c.count = 60;
+	c.proto = IPPROTO_TCP;
+	c.len = 1000;
+	c.tcp_ts = true;
+	c.faults = fault;
+	c.fault_every = every;
+	c.fault_chance = chance;
+	cr_assert_eq(kit_pktgen(d, &c, err, sizeof(err)), 0, "%s", err);
+	kit_run(m, 0, 0, NULL);
+	cr_assert_eq(kit_flow_at(m, 0, &f), 0);
+	kit_free(m);
+	return f;
+}
+
+Test(rx, flag_faults_keep_the_stream)
+{
+	const u32 flags[] = { PKTGEN_F_PSH, PKTGEN_F_NOACK, PKTGEN_F_IPOPT, PKTGEN_F_CE,
+			      PKTGEN_F_SYN, PKTGEN_F_FIN, PKTGEN_F_TSBACK };
+
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+		struct kit_flow_stat f = faulted_run(flags[i], 4, 0, 1);
+
+		cr_assert_eq(f.errors, 0, "fault %#x: %llu stream errors", flags[i],
+			     (unsigned long long)f.errors);
+		cr_assert_eq(f.packets, 60, "fault %#x: %llu of 60 delivered", flags[i],
+			     (unsigned long long)f.packets);
+	}
+}
+
+Test(rx, loss_reorder_and_dup_are_seen)
+{
+	struct kit_flow_stat loss = faulted_run(PKTGEN_F_LOSS, 10, 0, 1);
+	struct kit_flow_stat reo = faulted_run(PKTGEN_F_REORDER, 10, 0, 1);
+	struct kit_flow_stat dup = faulted_run(PKTGEN_F_DUP, 10, 0, 1);
+
+	/* frames 10, 20, ... 60 are lost; the last leaves no later frame to show the gap */
+	cr_assert_eq(loss.errors, 5, "5 gaps expected: %llu reported", (unsigned long long)loss.errors);
+	cr_assert_eq(loss.packets, 54, "54 of 60 delivered: %llu", (unsigned long long)loss.packets);
+	cr_assert_gt(reo.errors, 0, "reordering went unreported");
+	cr_assert_eq(dup.dups, 6, "6 duplicates: %llu counted", (unsigned long long)dup.dups);
+	cr_assert_eq(dup.errors, 0, "duplicates are not errors: %llu", (unsigned long long)dup.errors);
+}
+
+Test(rx, random_faults_follow_the_seed)
+{
+	struct kit_flow_stat a = faulted_run(PKTGEN_F_LOSS, 0, 5, 1);
+	struct kit_flow_stat b = faulted_run(PKTGEN_F_LOSS, 0, 5, 1);
+	struct kit_flow_stat c = faulted_run(PKTGEN_F_LOSS, 0, 5, 2);
+
+	cr_assert_eq(a.packets, b.packets, "same seed, different losses: %llu vs %llu",
+		     (unsigned long long)a.packets, (unsigned long long)b.packets);
+	cr_assert_lt(a.packets, 60, "a 1-in-5 chance lost nothing");
+	cr_assert(a.packets != c.packets || a.bytes != c.bytes || a.errors != c.errors,
+		  "seeds 1 and 2 lost the same frames");
+}

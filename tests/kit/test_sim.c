@@ -207,3 +207,38 @@ Test(sim, architecture_doc_lists_every_default)
 		cr_assert(strstr(doc, row), "docs/architecture.md has no row starting %s", row);
 	}
 }
+
+Test(sim, check_sees_a_nic_slot_without_an_skb)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct simnic_adapter *a = netdev_priv(sn0);
+	char report[2048];
+	int n;
+
+	/* post a descriptor the driver never filled: TDT moves, no skb behind it */
+	a->tx_ring.desc[0].buffer_addr = (u64)(uintptr_t)a->tx_ring.desc; /* valid memory */
+	a->tx_ring.desc[0].lower.flags.length = 60;
+	setp(k, sn0, "fault_dd_delay", 1000000000);
+	nic_write(sn0->nic, E1000_TDT, 1);
+	n = kit_check(k, report, sizeof(report));
+	cr_assert_geq(n, 1, "kit_check missed a NIC-owned slot with no skb");
+	cr_assert(strstr(report, "holds no skb"), "report: %s", report);
+	kit_free(k);
+}
+
+Test(sim, leak_is_a_bug_record_once)
+{
+	struct kit *k = kit_new(1);
+	struct kit_pkt p = { .len = 60 };
+	char err[512], report[4096];
+
+	cr_assert_geq(kit_driver_load(k, test_driver("leak_reclaim"), err, sizeof(err)), 1, "%s", err);
+	kit_xmit_frames(kit_dev_by_name(k, "sn0"), &p, 3);
+	run_idle(k);
+	kit_check(k, report, sizeof(report));
+	kit_check(k, report, sizeof(report));
+	cr_assert_eq(kit_rule_count(k, RULE_SKB_LEAK), 3, "%llu leak records for 3 lost skbs",
+		     (unsigned long long)kit_rule_count(k, RULE_SKB_LEAK));
+	kit_free(k);
+}

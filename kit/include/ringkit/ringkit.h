@@ -94,11 +94,18 @@ void kit_netif_start_queue(struct net_device *dev);
 
 /* Deliver the device's interrupt to its handler now (hardirq context). */
 int kit_irq(struct net_device *dev);
-/* Schedule the device's NAPI instance (classic or modern, as configured). */
+/* Schedule the device's NAPI instance (classic or modern, as configured):
+ * 0 scheduled; 1 it already was (modern NAPI sets MISSED, so the core polls
+ * again; classic changes nothing); <0 not a NAPI device (reason in err). */
 int kit_napi_schedule(struct net_device *dev, char *err, size_t errlen);
 /* One poll of the device in softirq context, as net_rx_action would make it.
- * budget <= 0 uses the device's weight. Returns the work reported, or -1. */
+ * budget <= 0: what net_rx_action would pass, the weight for modern NAPI and
+ * netdev_budget for classic (whose poll limits itself to its quota). Returns
+ * the work reported, or -1 with err. */
 int kit_poll(struct net_device *dev, int budget, char *err, size_t errlen);
+/* Complete the device's NAPI: 0 completed; 1 MISSED was set, so it stays
+ * scheduled (poll again); 2 it was not scheduled (a BUG record, as the
+ * kernel's); <0 not a NAPI device. */
 int kit_napi_complete(struct net_device *dev, char *err, size_t errlen);
 /* One full net_rx_action round (netdev_budget over all scheduled devices). */
 int kit_net_rx_action(struct kit *k);
@@ -135,6 +142,7 @@ struct pktgen_cfg {
 	u16 vlan;	     /* VLAN id, 0 = untagged */
 	u32 faults;	     /* PKTGEN_F_* */
 	u32 fault_every;     /* apply the faults to every Nth frame (0 = never) */
+	u32 fault_chance;    /* or to each frame with probability 1/N, from the seed */
 	u64 start_ns;	     /* first frame at now + start_ns */
 };
 void pktgen_cfg_default(struct pktgen_cfg *c);
@@ -168,6 +176,7 @@ struct kit_flow_stat {
 	u64 segments;	  /* wire segments they stood for */
 	u64 bytes;	  /* payload bytes, in order */
 	u64 errors;	  /* corrupt, missing or out-of-order data */
+	u64 dups;	  /* segments whose bytes had all been delivered already */
 	u32 next_seq;	  /* TCP: next byte expected */
 	bool checked;	  /* payload compared byte for byte */
 };

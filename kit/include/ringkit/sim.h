@@ -196,8 +196,8 @@ enum kit_rule {
 	RULE_POLL_RET_CLASSIC,	    /* classic poll returned other than 0/1, or 0 while listed */
 	RULE_WEIGHT_ZERO,	    /* a device with weight 0 was scheduled */
 	RULE_TX_TIMEOUT,	    /* watchdog: transmit queue timed out */
-	RULE_LRO_STREAM,	    /* LRO changed the byte stream */
-	RULE_SOFT_LOCKUP,	    /* driver call ran too long */
+	RULE_SOFT_LOCKUP,	    /* driver call ran too long (the shell's watchdog) */
+	RULE_IRQ_NOBODY_CARED,	    /* interrupt line never cleared: disabled */
 	RULE_NR
 };
 const char *kit_rule_name(enum kit_rule r);

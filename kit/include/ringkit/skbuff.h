@@ -85,7 +85,7 @@ struct sk_buff {
 	/* accounting: read by kit_check() and the shell, never by drivers */
 	u32 kit_id;		     /* handle number: skb#N */
 	u8 kit_place;		     /* enum skb_place */
-	u8 kit_pad;
+	u8 kit_leaked;		     /* kit_check has reported it lost */
 	u16 kit_line;		     /* allocation site */
 	const char *kit_func;
 	u64 kit_alloc_t;	     /* when it was allocated */
@@ -104,7 +104,10 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len,
 				   const char *func, int line);
 #define netdev_alloc_skb(dev, len) __netdev_alloc_skb(dev, len, __func__, __LINE__)
 #define dev_alloc_skb(len) __netdev_alloc_skb(NULL, len, __func__, __LINE__)
-struct sk_buff *netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len);
+struct sk_buff *__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len,
+					    const char *func, int line);
+#define netdev_alloc_skb_ip_align(dev, len) \
+	__netdev_alloc_skb_ip_align(dev, len, __func__, __LINE__)
 
 void kfree_skb(struct sk_buff *skb);
 #define dev_kfree_skb(skb) kfree_skb(skb)

@@ -60,6 +60,7 @@ struct dev_snap {
 	bool queue_stopped;
 	unsigned int qdisc_len, tx_queue_len;
 	int xmit_win;
+	unsigned int tx_wake_thresh; /* in effect: the setting, at most half the ring */
 	unsigned int blist_len;
 	u64 last_batch;
 	u64 tx_doorbells, rx_doorbells;

@@ -1,0 +1,110 @@
+/* dma.c - DMA mappings and coherent memory the NIC may touch, and interrupt registration. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nic_hw.h"
+
+/*
+ * A bus address is the host pointer (no IOMMU). The NIC checks every address
+ * a descriptor gives it against memory the kit handed out: the skb pool's
+ * buffers and the coherent allocations below (descriptor rings). Anything
+ * else is a DMA fault record, and the NIC leaves it alone.
+ */
+
+#define COHERENT_MAX 32
+static struct {
+	struct kit *k;
+	void *p;
+	size_t len;
+} coherent[COHERENT_MAX];
+
+bool nic_dma_ok(struct nic *hw, u64 addr, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)(uintptr_t)addr;
+
+	if (addr && skb_pool_owns(hw->k, p, len))
+		return true;
+	for (int i = 0; i < COHERENT_MAX; i++) {
+		const unsigned char *lo = coherent[i].p;
+
+		if (lo && coherent[i].k == hw->k && p >= lo && p + len <= lo + coherent[i].len)
+			return true;
+	}
+	hw->dma_faults++;
+	kit_bug(hw->k, hw->dev, RULE_DMA_FAULT);
+	return false;
+}
+
+dma_addr_t dma_map_single(struct net_device *dev, void *ptr, size_t size,
+			  enum dma_data_direction dir)
+{
+	(void)size, (void)dir;
+	sim_charge(dev->kit, COST_DMA_MAP);
+	return (dma_addr_t)(uintptr_t)ptr;
+}
+
+/* The driver unmaps each buffer once it has read the descriptor the NIC
+ * wrote back: that read (a cache miss) is charged here with the unmap. */
+void dma_unmap_single(struct net_device *dev, dma_addr_t addr, size_t size,
+		      enum dma_data_direction dir)
+{
+	(void)addr, (void)size, (void)dir;
+	sim_charge(dev->kit, COST_DMA_MAP);
+	sim_charge(dev->kit, COST_CACHE_MISS);
+}
+
+void *dma_alloc_coherent(struct net_device *dev, size_t size, dma_addr_t *handle)
+{
+	for (int i = 0; i < COHERENT_MAX; i++) {
+		if (coherent[i].p)
+			continue;
+		coherent[i].p = aligned_alloc(64, (size + 63) & ~(size_t)63);
+		if (!coherent[i].p)
+			return NULL;
+		memset(coherent[i].p, 0, size);
+		coherent[i].len = size;
+		coherent[i].k = dev->kit;
+		*handle = (dma_addr_t)(uintptr_t)coherent[i].p;
+		return coherent[i].p;
+	}
+	return NULL;
+}
+
+void dma_free_coherent(struct net_device *dev, size_t size, void *vaddr, dma_addr_t handle)
+{
+	(void)dev, (void)size, (void)handle;
+	for (int i = 0; i < COHERENT_MAX; i++) {
+		if (coherent[i].p == vaddr && vaddr) {
+			free(vaddr);
+			coherent[i].p = NULL;
+			coherent[i].k = NULL;
+		}
+	}
+}
+
+int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name,
+		void *dev_id)
+{
+	struct kit *k = kit_current;
+
+	(void)flags, (void)name;
+	if (!k || irq >= (unsigned int)k->ndevs || !k->devs[irq]->nic)
+		return -EINVAL;
+	k->devs[irq]->nic->handler = handler;
+	k->devs[irq]->nic->dev_id = dev_id;
+	k->devs[irq]->nic->irq_disabled = false;
+	k->devs[irq]->nic->unhandled = 0;
+	return 0;
+}
+
+void free_irq(unsigned int irq, void *dev_id)
+{
+	struct kit *k = kit_current;
+
+	(void)dev_id;
+	if (!k || irq >= (unsigned int)k->ndevs || !k->devs[irq]->nic)
+		return;
+	k->devs[irq]->nic->handler = NULL;
+	k->devs[irq]->nic->asserted = false;
+	k->cpu.irq_pending &= ~(1u << irq);
+}
