@@ -64,12 +64,21 @@ int arg_parse_num(const char *word, long long *v)
 	return 0;
 }
 
+int arg_parse_signed(const char *word, long long *v)
+{
+	if (*word == '-' && !arg_parse_num(word + 1, v)) {
+		*v = -*v;
+		return 0;
+	}
+	return arg_parse_num(word, v);
+}
+
 int arg_num(const char *cmd, const char *what, const char *word, long long min, long long max,
 	    long long *v)
 {
 	long long x;
 
-	if (arg_parse_num(word, &x)) {
+	if (arg_parse_signed(word, &x)) {
 		out_error("%s: %s must be a number, not '%s'", cmd, what, word);
 		return CMD_USAGE;
 	}

@@ -23,6 +23,9 @@ int arg_num(const char *cmd, const char *what, const char *word, long long min, 
 	    long long *v);
 /* Parse only: 0, or -1 if word is not a number. */
 int arg_parse_num(const char *word, long long *v);
+/* The same with an optional '-': "-5" is a number (out of range where only
+ * counts are allowed: the error then says the range, as for 0). */
+int arg_parse_signed(const char *word, long long *v);
 
 /* A time with its unit: ns, us, ms, s ("10us"). */
 int arg_time(const char *cmd, const char *word, u64 *ns);

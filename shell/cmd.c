@@ -168,6 +168,173 @@ void cmd_usage(const struct cmd *c)
 	out_err_plain("usage: %s   (help %s)\n", c->usage, c->name);
 }
 
+/* ---- naming a missing argument, from the usage line -------------------------
+ * "ring DEV tx|rx [-j]" has the required words DEV and tx|rx ([...] is
+ * optional; " | NAME ..." starts another form). The given words are matched
+ * in order: the first required word that none fits is what is missing. A
+ * literal must be given as is, DEV must be a device; other placeholders
+ * (ADDR, FILE, N...) take any word.
+ */
+
+#define USAGE_MAX_TOKENS 8
+#define USAGE_MAX_FORMS 4
+
+struct usage_form {
+	const char *tok[USAGE_MAX_TOKENS];
+	size_t len[USAGE_MAX_TOKENS];
+	int n;
+};
+
+static bool is_placeholder(const char *w, size_t n)
+{
+	return n && (isupper((unsigned char)w[0]) || memchr(w, '#', n));
+}
+
+static int usage_forms(const struct cmd *c, struct usage_form *f, int max)
+{
+	const char *p = c->usage + strlen(c->name);
+	int nf = 0, depth = 0;
+
+	memset(f, 0, sizeof(*f) * (size_t)max);
+	while (*p && nf < max) {
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (!n)
+			break;
+		if (depth || *p == '[') { /* optional: skipped, nesting counted */
+			for (size_t i = 0; i < n; i++)
+				depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
+		} else if (n == 1 && *p == '|') { /* another form: "| pcap stop" */
+			nf++;
+			p += n;
+			p += strspn(p, " ");
+			if (!strncmp(p, c->name, strlen(c->name)))
+				p += strlen(c->name);
+			continue;
+		} else if (f[nf].n < USAGE_MAX_TOKENS) {
+			f[nf].tok[f[nf].n] = p;
+			f[nf].len[f[nf].n++] = n;
+		}
+		p += n;
+	}
+	return nf < max ? nf + 1 : max;
+}
+
+/* Does word fit alternative alt (one of "tx|rx", or a placeholder)? */
+static bool fits(struct sess *s, const char *alt, size_t n, const char *word)
+{
+	if (!is_placeholder(alt, n))
+		return strlen(word) == n && !strncmp(alt, word, n);
+	if (n == 3 && !strncmp(alt, "DEV", 3))
+		return s && s->k && kit_dev_by_name(s->k, word);
+	return true;
+}
+
+static bool fits_token(struct sess *s, const char *tok, size_t len, const char *word)
+{
+	for (const char *a = tok, *end = tok + len; a < end;) {
+		size_t n = strcspn(a, "|");
+
+		if (a + n > end)
+			n = (size_t)(end - a);
+		if (fits(s, a, n, word))
+			return true;
+		a += n + 1;
+	}
+	return false;
+}
+
+static void add_text(char *buf, size_t len, const char *text, const char *sep)
+{
+	size_t u = strlen(buf);
+
+	snprintf(buf + u, len - u, "%s%s", u ? sep : "", text);
+}
+
+/* What a placeholder stands for, in words. */
+static void describe(struct sess *s, const char *alt, size_t n, char *buf, size_t len)
+{
+	static const struct { const char *word, *says; } names[] = {
+		{ "ADDR", "the address (like 192.168.0.2)" }, { "FILE", "the file" },
+		{ "NAME", "a parameter name" }, { "VALUE", "the value" },
+		{ "skb#N", "the skb (skb#N)" }, { "N", "a number" }, { "CMD", "a command" },
+	};
+
+	if (n == 3 && !strncmp(alt, "DEV", 3)) {
+		char devs[64] = "";
+
+		for (int i = 0; s && s->k && i < kit_dev_count(s->k); i++)
+			add_text(devs, sizeof(devs), kit_dev_at(s->k, i)->name, ", ");
+		snprintf(buf, len, "the device (%s)", devs);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strlen(names[i].word) == n && !strncmp(names[i].word, alt, n)) {
+			snprintf(buf, len, "%s", names[i].says);
+			return;
+		}
+	snprintf(buf, len, "%.*s", (int)n, alt);
+}
+
+/* "tx|rx" -> "tx or rx"; "costs|knobs|dev|NAME" -> "costs, knobs, dev or a parameter name". */
+static void token_text(struct sess *s, const char *tok, size_t len, char *buf, size_t blen)
+{
+	int nalt = 1, i = 0;
+
+	for (size_t k = 0; k < len; k++)
+		nalt += tok[k] == '|';
+	buf[0] = '\0';
+	for (const char *a = tok, *end = tok + len; a < end; i++) {
+		size_t n = strcspn(a, "|");
+		char one[96];
+
+		if (a + n > end)
+			n = (size_t)(end - a);
+		describe(s, a, n, one, sizeof(one));
+		add_text(buf, blen, one, i == 0 ? "" : i == nalt - 1 ? " or " : ", ");
+		a += n + 1;
+	}
+}
+
+void cmd_missing(struct sess *s, const struct cmd *c, int argc, char **argv)
+{
+	struct usage_form f[USAGE_MAX_FORMS];
+	int nf = usage_forms(c, f, USAGE_MAX_FORMS);
+	char what[256] = "", opts[128] = "";
+
+	for (int i = 0; i < nf; i++) {
+		int w = 0;
+
+		for (int t = 0; t < f[i].n; t++) {
+			char one[160];
+
+			if (w < argc && fits_token(s, f[i].tok[t], f[i].len[t], argv[w])) {
+				w++;
+				continue;
+			}
+			if (f[i].tok[t][0] == '-') { /* options: "-g|-G|..." */
+				snprintf(opts, sizeof(opts), "%.*s", (int)f[i].len[t], f[i].tok[t]);
+				for (char *o = opts; *o; o++)
+					if (*o == '|')
+						*o = ' ';
+				break;
+			}
+			token_text(s, f[i].tok[t], f[i].len[t], one, sizeof(one));
+			if (!strstr(what, one)) /* the forms may miss the same word */
+				add_text(what, sizeof(what), one, " or ");
+			break;
+		}
+	}
+	if (opts[0] && !what[0])
+		out_error("%s: missing the option: %s", c->name, opts);
+	else if (what[0])
+		out_error("%s: missing argument: %s", c->name, what);
+	else
+		out_error("%s: missing argument", c->name);
+}
+
 struct call {
 	const struct cmd *c;
 	int argc;
@@ -208,7 +375,7 @@ int cmd_exec_argv(struct sess *s, int argc, char **argv)
 	}
 	cl.argv = args;
 	if (cl.argc < c->min) {
-		out_error("%s: missing argument", c->name);
+		cmd_missing(s, c, cl.argc, cl.argv);
 		cmd_usage(c);
 		return CMD_USAGE;
 	}
@@ -218,10 +385,14 @@ int cmd_exec_argv(struct sess *s, int argc, char **argv)
 		return CMD_USAGE;
 	}
 	s->cur_dev = NULL;
+	if (cl.json) /* one line of JSON: no trace lines in between (the records are kept) */
+		sess_trace_detach(s);
 	if (c->flags & CMD_F_NOGUARD)
 		rc = c->fn(s, cl.argc, cl.argv, cl.json);
 	else
 		rc = guard_call(s, run_handler, &cl, 0);
+	if (cl.json)
+		sess_trace_attach(s);
 	s->cur_dev = NULL;
 	if (rc == GUARD_OOPS)
 		return CMD_OK; /* reported; the shell goes on (the exit status remembers) */

@@ -71,6 +71,9 @@ int cmd_exec_argv(struct sess *s, int argc, char **argv);
 
 /* The usage line and the pointer to help, after a wrong-arguments error. */
 void cmd_usage(const struct cmd *c);
+/* "ring: missing argument: tx or rx": what the first of c's required words
+ * (from its usage line) that argv lacks is; "missing the option: -g -G ..." */
+void cmd_missing(struct sess *s, const struct cmd *c, int argc, char **argv);
 /* `help` and `help CMD` */
 void cmd_help_all(void);
 void cmd_help_one(const struct cmd *c);

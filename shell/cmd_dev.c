@@ -67,18 +67,36 @@ static int do_dev(struct sess *s, int argc, char **argv, bool json)
 	return CMD_OK;
 }
 
+static int not_a_device(struct sess *s, const char *word)
+{
+	char names[64] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < kit_dev_count(s->k); i++)
+		n += (size_t)snprintf(names + n, n < sizeof(names) ? sizeof(names) - n : 0, "%s%s",
+				      i ? ", " : "", kit_dev_at(s->k, i)->name);
+	out_error("set: '%s' is not a device (%s); usage: %s", word, names, cmd_find("set")->usage);
+	return CMD_FAIL; /* the usage is in the message */
+}
+
 static int do_set(struct sess *s, int argc, char **argv, bool json)
 {
 	struct net_device *dev = NULL;
 	int rc;
 
 	if (argc == 3) {
+		/* three words: the first can only be a device */
+		if (!kit_dev_by_name(s->k, argv[0]))
+			return not_a_device(s, argv[0]);
 		if ((rc = arg_dev(s, "set", argv[0], &dev)))
 			return rc;
 		argv++;
 		argc--;
 	} else if (argc != 2) {
 		out_error("set: expected NAME VALUE or DEV NAME VALUE");
+		return CMD_USAGE;
+	} else if (kit_dev_by_name(s->k, argv[0])) {
+		out_error("set: missing argument: the value (set %s %s VALUE)", argv[0], argv[1]);
 		return CMD_USAGE;
 	}
 	return param_set_words(s, "set", dev, argv[0], argv[1], true);
@@ -110,8 +128,19 @@ static int do_seed(struct sess *s, int argc, char **argv, bool json)
 	int rc;
 
 	if (argc == 0) {
-		out_printf("seed %llu\n", (unsigned long long)s->seed);
+		if (json) {
+			cJSON *j = cJSON_CreateObject();
+
+			cJSON_AddNumberToObject(j, "seed", (double)s->seed);
+			out_json(j);
+		} else {
+			out_printf("seed %llu\n", (unsigned long long)s->seed);
+		}
 		return CMD_OK;
+	}
+	if (json) {
+		out_error("seed: -j only without N (it shows the seed)");
+		return CMD_USAGE;
 	}
 	if ((rc = arg_num("seed", "the seed", argv[0], 0, (1LL << 62), &v)))
 		return rc;
@@ -130,7 +159,8 @@ const struct cmd cmd_dev_table[] = {
 	  "snapshot holds about DEV: TX queue, both rings' registers and indices, the\n"
 	  "interrupt registers (ICR, IMS, ITR), NAPI state and LRO.\n\n"
 	  "  dev\n  dev show sn0\n  dev show sn1 -j\n",
-	  "show $dev", "the dev_snap fields by name (queue_stopped, qdisc_len, xmit_win, icr, ims, "
+	  "show $dev", "the dev_snap fields by name (queue_stopped, qdisc_len, xmit_win, "
+	  "tx_wake_thresh (in effect), icr, ims, "
 	  "napi_state, weight, lro_aggregated...), `tx`/`rx` ring summaries and `stats` "
 	  "(the stats table); `dev -j` is an array of them", do_dev },
 	{ "ethtool", NULL, 2, 12, CMD_F_JSON, "ethtool -g|-G|-c|-C|-k|-K|-S|-i DEV [NAME VALUE]... [-j]",
@@ -179,10 +209,10 @@ const struct cmd cmd_dev_table[] = {
 	  "settings while reloading a rebuilt driver, use `driver reload`). Recovers\n"
 	  "devices a driver crash broke.\n\n  reset\n",
 	  "", NULL, do_reset },
-	{ "seed", NULL, 0, 1, 0, "seed [N]", "Show the seed, or reset the machine with seed N",
+	{ "seed", NULL, 0, 1, CMD_F_JSON, "seed [N] [-j]", "Show the seed, or reset the machine with seed N",
 	  "The seed fixes every random choice of the simulation (pktgen's faults, ...):\n"
 	  "the same script with the same seed prints the same output. `seed N` resets the\n"
 	  "machine (see reset) with the new seed.\n\n  seed\n  seed 42\n",
-	  "_", NULL, do_seed },
+	  "_", "seed (without N)", do_seed },
 	{ 0 },
 };

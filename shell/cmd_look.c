@@ -123,6 +123,15 @@ static int do_trace(struct sess *s, int argc, char **argv, bool json)
 	int rc, w;
 
 	if (argc == 0) {
+		if (json) {
+			cJSON *j = cJSON_CreateObject();
+
+			cJSON_AddBoolToObject(j, "printing", s->trace_on);
+			cJSON_AddNumberToObject(j, "kept", (double)kit_trace_count(s->k));
+			cJSON_AddNumberToObject(j, "written", (double)kit_trace_total(s->k));
+			out_json(j);
+			return CMD_OK;
+		}
 		out_printf("trace printing %s; %zu records kept of %llu written\n",
 			   s->trace_on ? "on" : "off", kit_trace_count(s->k),
 			   (unsigned long long)kit_trace_total(s->k));
@@ -133,6 +142,11 @@ static int do_trace(struct sess *s, int argc, char **argv, bool json)
 	if (w < 2) {
 		if (argc > 1) {
 			out_error("trace %s: too many arguments, from '%s'", argv[0], argv[1]);
+			return CMD_USAGE;
+		}
+		if (json) {
+			out_error("trace %s: -j is for `trace` and `trace last N` (they show state)",
+				  argv[0]);
 			return CMD_USAGE;
 		}
 		sess_trace(s, w == 0);
@@ -146,12 +160,25 @@ static int do_trace(struct sess *s, int argc, char **argv, bool json)
 	if ((rc = arg_num("trace last", "the count", argv[1], 1, 65536, &n)))
 		return rc;
 	size_t total = kit_trace_count(s->k), from = total > (size_t)n ? total - (size_t)n : 0;
+	cJSON *a = json ? cJSON_CreateArray() : NULL;
 	char line[256];
 
 	for (size_t i = from; i < total; i++) {
-		kit_trace_format(s->k, kit_trace_at(s->k, i), line, sizeof(line));
-		out_puts(line);
+		const struct trace_rec *r = kit_trace_at(s->k, i);
+
+		kit_trace_format(s->k, r, line, sizeof(line));
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddNumberToObject(o, "t_ns", (double)r->t);
+			cJSON_AddStringToObject(o, "line", line);
+			cJSON_AddItemToArray(a, o);
+		} else {
+			out_puts(line);
+		}
 	}
+	if (json)
+		out_json(a);
 	return CMD_OK;
 }
 
@@ -206,11 +233,13 @@ const struct cmd cmd_look_table[] = {
 	  "without: an object per device and `kernel` (skb_allocated, skb_freed, skb_live_*, "
 	  "backlog_len, backlog_drops, time_squeeze, softirq_runs, app_packets, app_bytes, "
 	  "sock_drops, bugs, warnings)", do_stats },
-	{ "trace", NULL, 0, 2, 0, "trace [on|off|last N]", "Print kernel-log lines as things happen, or the last N",
+	{ "trace", NULL, 0, 2, CMD_F_JSON, "trace [on|off|last N] [-j]",
+	  "Print kernel-log lines as things happen, or the last N",
 	  "Every state change is a trace record; by default each is printed as it\n"
 	  "happens. `trace off` stops the printing (records are still kept); `trace last\n"
 	  "N` prints the last N kept.\n\n  trace off\n  trace last 20\n",
-	  "on|off|last", NULL, do_trace },
+	  "on|off|last", "`trace -j`: printing, kept, written; `trace last N -j`: an array of "
+	  "{t_ns, line}", do_trace },
 	{ "check", NULL, 0, 0, CMD_F_JSON, "check [-j]", "Check conservation and invariants (fails if any problem)",
 	  "Every skb in exactly one place, allocated = freed + live, ring indices in\n"
 	  "range, no slot owned twice. A problem is printed with where the skb was\n"

@@ -52,7 +52,16 @@ static int do_ping(struct sess *s, int argc, char **argv, bool json)
 		out_printf(", rtt avg %.3f us", (double)(b.rtt_sum_ns - a.rtt_sum_ns) /
 						       (b.received - a.received) / 1000.0);
 	out_printf("\n");
-	return b.received - a.received == b.sent - a.sent ? CMD_OK : CMD_FAIL;
+	if (b.received == a.received) {
+		out_error("ping: no reply from %s (%u sent)", argv[1], b.sent - a.sent);
+		return CMD_FAIL;
+	}
+	if (b.received - a.received < b.sent - a.sent) {
+		out_error("ping: %u of %u replies from %s missing", (b.sent - a.sent) -
+			  (b.received - a.received), b.sent - a.sent, argv[1]);
+		return CMD_FAIL;
+	}
+	return CMD_OK;
 }
 
 static int do_irq(struct sess *s, int argc, char **argv, bool json)
@@ -81,6 +90,11 @@ static void napi_state(struct net_device *dev)
 		   snap.napi_missed ? " (MISSED)" : "");
 }
 
+static bool classic(struct sess *s, struct net_device *dev)
+{
+	return kit_param_get(s->k, dev, kit_param_find("napi")) == SIMNIC_NAPI_CLASSIC;
+}
+
 static int do_napi_schedule(struct sess *s, int argc, char **argv, bool json)
 {
 	struct net_device *dev;
@@ -89,10 +103,15 @@ static int do_napi_schedule(struct sess *s, int argc, char **argv, bool json)
 
 	if ((rc = arg_dev_live(s, "napi_schedule", argv[0], &dev)))
 		return rc;
-	if (kit_napi_schedule(dev, err, sizeof(err)) < 0) {
+	rc = kit_napi_schedule(dev, err, sizeof(err));
+	if (rc < 0) {
 		out_error("napi_schedule: %s", err);
 		return CMD_FAIL;
 	}
+	if (rc == 1) /* a normal outcome: an interrupt while the poll runs */
+		out_printf("napi_schedule %s: %s\n", dev->name, classic(s, dev) ?
+			   "already on the poll list: nothing to do" :
+			   "already scheduled: MISSED set, the core will poll again");
 	napi_state(dev);
 	return CMD_OK;
 }
@@ -102,20 +121,29 @@ static int do_poll(struct sess *s, int argc, char **argv, bool json)
 	struct arg_kv kv[] = { { "budget", 'n', 1, 65536, NULL, false, 0, NULL } };
 	struct net_device *dev;
 	char err[256];
-	int rc, work;
+	int rc, work, quota;
 
 	if ((rc = arg_dev_live(s, "poll", argv[0], &dev)) ||
 	    (rc = arg_kvs("poll", argc - 1, argv + 1, kv, 1)))
 		return rc;
+	kit_dev_snapshot(dev, &snap);
+	quota = snap.quota;
 	work = kit_poll(dev, (int)kv[0].v, err, sizeof(err));
 	if (work < 0) {
 		out_error("poll: %s", err);
 		return CMD_FAIL;
 	}
 	kit_dev_snapshot(dev, &snap);
-	out_printf("poll %s: budget %d, work %d -> %s\n", dev->name, snap.last_budget, work,
-		   snap.napi_state == NAPI_VIEW_IDLE ? "completed, interrupts back on" :
-						       "still scheduled: more to do");
+	if (classic(s, dev)) /* dev->poll(dev, &budget) does at most min(quota, budget) */
+		out_printf("poll %s: budget %ld, quota %d, work %d -> %s\n", dev->name,
+			   kv[0].seen ? (long)kv[0].v :
+					kit_param_get(s->k, NULL, kit_param_find("netdev_budget")),
+			   quota, work, snap.napi_state == NAPI_VIEW_IDLE ?
+			   "completed, interrupts back on" : "still scheduled: more to do");
+	else
+		out_printf("poll %s: budget %d, work %d -> %s\n", dev->name, snap.last_budget, work,
+			   snap.napi_state == NAPI_VIEW_IDLE ? "completed, interrupts back on" :
+							       "still scheduled: more to do");
 	return CMD_OK;
 }
 
@@ -132,8 +160,14 @@ static int do_napi_complete(struct sess *s, int argc, char **argv, bool json)
 		out_error("napi_complete: %s", err);
 		return CMD_FAIL;
 	}
+	if (rc == 2) { /* the kit wrote the BUG record, as the kernel would */
+		out_error("napi_complete: %s was not scheduled: completing it is a kernel BUG "
+			  "(recorded: stats counts it)", dev->name);
+		return CMD_FAIL;
+	}
 	if (rc == 1)
-		out_printf("napi_complete_done -> false: MISSED was set, poll again\n");
+		out_printf("napi_complete_done -> false: MISSED was set: still scheduled, poll "
+			   "again\n");
 	napi_state(dev);
 	return CMD_OK;
 }
@@ -197,25 +231,35 @@ const struct cmd cmd_rx_table[] = {
 	  "$dev _ ; count:$num", NULL, do_ping },
 	{ "irq", NULL, 1, 1, 0, "irq DEV", "Deliver the device's pending interrupt to its handler now",
 	  "Runs the driver's interrupt handler in hardirq context, even if ITR would hold\n"
-	  "the interrupt back. It fails if nothing is pending and enabled (ICR & IMS).\n\n"
-	  "  auto off\n  dev_queue_xmit sn0\n  step 3\n  irq sn1\n",
+	  "the interrupt back. It fails if nothing is pending and enabled (ICR & IMS).\n"
+	  "Interrupts are also delivered by themselves, as a step of their own, in both\n"
+	  "auto modes: `irq` takes one before its turn.\n\n"
+	  "  auto off\n  pktgen sn1 count 1\n  step\n  irq sn1\n",
 	  "$dev", NULL, do_irq },
 	{ "napi_schedule", "netif_rx_schedule", 1, 1, 0, "napi_schedule DEV",
 	  "Put the device on the poll list and raise NET_RX",
 	  "Classic NAPI: netif_rx_schedule(dev); modern: napi_schedule(&napi). What the\n"
-	  "interrupt handler does after masking RX interrupts.\n\n  napi_schedule sn1\n",
+	  "interrupt handler does after masking RX interrupts. Already scheduled is not an\n"
+	  "error: modern NAPI sets MISSED, so the core polls again after the current poll;\n"
+	  "classic NAPI finds the device on the poll list and does nothing.\n\n"
+	  "  napi_schedule sn1\n",
 	  "$dev", NULL, do_napi_schedule },
 	{ "poll", NULL, 1, 3, 0, "poll DEV [budget N]",
 	  "One NAPI poll of the device, as net_rx_action makes it",
-	  "Calls the driver's poll in softirq context with budget N (default: the\n"
-	  "device's weight). A poll that uses its whole budget stays scheduled; one that\n"
+	  "Calls the driver's poll in softirq context with budget N. Without a budget:\n"
+	  "what net_rx_action would pass, so modern NAPI gets the device's weight and\n"
+	  "classic NAPI netdev_budget (300 by default; its dev->poll still stops at its\n"
+	  "quota, the weight). A poll that uses its whole budget stays scheduled; one that\n"
 	  "does less completes and re-enables interrupts. The device must be scheduled.\n\n"
-	  "  poll sn1 budget 2\n",
+	  "  napi_schedule sn1\n  poll sn1 budget 2\n",
 	  "$dev ; budget:$num", NULL, do_poll },
 	{ "napi_complete", "netif_rx_complete", 1, 1, 0, "napi_complete DEV",
 	  "Take the device off the poll list (the driver's job when its poll is done)",
 	  "Classic: netif_rx_complete(dev); modern: napi_complete_done(&napi, 0), which\n"
-	  "returns false if MISSED was set (poll again).\n\n  napi_complete sn1\n",
+	  "returns false if MISSED was set: the device stays scheduled, poll again.\n"
+	  "Completing a device that is not scheduled is the kernel's BUG: the kit records\n"
+	  "it (stats counts BUGs) and the command fails.\n\n"
+	  "  napi_schedule sn1\n  napi_complete sn1\n",
 	  "$dev", NULL, do_napi_complete },
 	{ "net_rx_action", NULL, 0, 0, 0, "net_rx_action", "Run one NET_RX softirq round now",
 	  "Polls the scheduled devices in turn until netdev_budget or the time limit is\n"
@@ -224,7 +268,7 @@ const struct cmd cmd_rx_table[] = {
 	{ "lro_flush_all", NULL, 1, 1, 0, "lro_flush_all DEV",
 	  "Flush every open LRO session of the device up the stack",
 	  "What a driver calls at the end of its poll: each aggregate goes up as one skb.\n"
-	  "LRO must be on (ethtool -K DEV lro on).\n\n  lro_flush_all sn1\n",
+	  "LRO must be on (ethtool -K DEV lro on).\n\n  ethtool -K sn1 lro on\n  lro_flush_all sn1\n",
 	  "$dev", NULL, do_lro_flush_all },
 	{ "lro", NULL, 2, 2, CMD_F_JSON, "lro show DEV [-j]", "Show the device's LRO sessions and counters",
 	  "The open sessions (addresses, ports, packets, bytes, next sequence number) and\n"

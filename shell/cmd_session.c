@@ -123,7 +123,7 @@ static int do_driver(struct sess *s, int argc, char **argv, bool json)
 
 static int do_source(struct sess *s, int argc, char **argv, bool json)
 {
-	return script_run_file(s, argv[0]);
+	return script_run_file(s, argv[0], "source");
 }
 
 static int do_help(struct sess *s, int argc, char **argv, bool json)

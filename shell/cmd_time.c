@@ -128,7 +128,18 @@ static int do_auto(struct sess *s, int argc, char **argv, bool json)
 	if (argc == 1) {
 		if ((rc = arg_word("auto", "the mode", argv[0], "on|off", &w)))
 			return rc;
+		if (json) {
+			out_error("auto %s: -j only without on|off (it shows the mode)", argv[0]);
+			return CMD_USAGE;
+		}
 		kit_set_auto(s->k, w == 0);
+	}
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+
+		cJSON_AddBoolToObject(j, "auto", kit_get_auto(s->k));
+		out_json(j);
+		return CMD_OK;
 	}
 	out_printf("auto %s: %s\n", kit_get_auto(s->k) ? "on" : "off",
 		   kit_get_auto(s->k) ? "the kernel core runs qdiscs, softirqs and polls itself" :
@@ -154,11 +165,11 @@ const struct cmd cmd_time_table[] = {
 	  "Simulated nanoseconds since the machine started, the steps taken, the auto\n"
 	  "mode, CPU time per context and what the next step will do.\n\n  time\n",
 	  "", "now_ns, steps, auto, idle, next_ns, next, process_ns, softirq_ns, hardirq_ns", do_time },
-	{ "auto", NULL, 0, 1, 0, "auto [on|off]", "Let the kernel core run by itself (on) or play it yourself (off)",
+	{ "auto", NULL, 0, 1, CMD_F_JSON, "auto [on|off] [-j]", "Let the kernel core run by itself (on) or play it yourself (off)",
 	  "on (the default): after an interrupt the kernel runs softirqs and NAPI polls,\n"
 	  "after a wake the qdisc, so `run` drains everything. off: only the hardware\n"
 	  "moves by itself (wire, DMA, write-backs, interrupt delivery, timers); you call\n"
 	  "qdisc_run, poll, napi_complete... yourself.\n\n  auto off\n  auto\n",
-	  "on|off", NULL, do_auto },
+	  "on|off", "auto (true or false; without on|off)", do_auto },
 	{ 0 },
 };

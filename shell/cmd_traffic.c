@@ -140,6 +140,7 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 		{ "start", 't', 0, 0, NULL, false, 0, NULL },
 		{ "fault", 's', 0, 0, NULL, false, 0, NULL },
 		{ "every", 'n', 1, 1000000000, NULL, false, 0, NULL },
+		{ "chance", 'n', 1, 1000000000, NULL, false, 0, NULL },
 	};
 	struct net_device *dev;
 	struct pktgen_cfg c;
@@ -150,7 +151,7 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 		return rc;
 	if (argc > 1 && !strcmp(argv[1], "pcap"))
 		return pktgen_pcap(s, dev, argc, argv);
-	if ((rc = arg_kvs("pktgen", argc - 1, argv + 1, kv, 11)))
+	if ((rc = arg_kvs("pktgen", argc - 1, argv + 1, kv, 12)))
 		return rc;
 	if (!kv[0].seen) {
 		out_error("pktgen: count is required (pktgen %s count N ...)", dev->name);
@@ -178,7 +179,13 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 	c.start_ns = (u64)kv[8].v;
 	if (kv[9].seen && (rc = parse_faults(kv[9].s, &c.faults)))
 		return rc;
-	c.fault_every = kv[9].seen ? (kv[10].seen ? (u32)kv[10].v : 1) : 0;
+	if (kv[10].seen && kv[11].seen) {
+		out_error("pktgen: give every N or chance N, not both");
+		return CMD_USAGE;
+	}
+	/* every Nth frame, or each with probability 1/N from the seed */
+	c.fault_every = kv[9].seen && !kv[11].seen ? (kv[10].seen ? (u32)kv[10].v : 1) : 0;
+	c.fault_chance = kv[9].seen && kv[11].seen ? (u32)kv[11].v : 0;
 	if (kit_pktgen(dev, &c, err, sizeof(err)) < 0) {
 		out_error("pktgen: %s", err);
 		return CMD_FAIL;
@@ -378,16 +385,20 @@ const struct cmd cmd_traffic_table[] = {
 	  "500000, 500kpps, 2mpps; or bits per second on the wire: 5gbps, 100mbps; default:\n"
 	  "line rate), in bursts of burst frames; vlan ID (0 = untagged); tcp_ts\n"
 	  "on adds TCP timestamps; start TIME delays the first frame. fault applies to\n"
-	  "every Nth frame (every N, default 1): reorder, loss, dup, psh, noack, ipopt, ce,\n"
-	  "syn, fin, tsback (comma-separated). The payload is a function of (flow, seq):\n"
+	  "every Nth frame (every N, default 1), or to each frame with probability 1/N\n"
+	  "(chance N: random, but the same for the same seed): reorder, loss, dup, psh,\n"
+	  "noack, ipopt, ce, syn, fin, tsback (comma-separated). Flag faults leave the\n"
+	  "byte stream whole (sequence numbers follow the bytes sent); loss and reorder\n"
+	  "show as stream errors, dup as duplicates. The payload is a function of (flow, seq):\n"
 	  "the socket checks every byte. `pktgen DEV pcap FILE [rate R]` replays a\n"
 	  "capture instead. Frames arrive as time runs: `run` after it.\n\n"
 	  "  pktgen sn1 count 1000\n  pktgen sn1 count 64 len 1514 proto tcp flows 2\n"
 	  "  pktgen sn1 count 100 proto tcp len 1000 fault loss every 10\n"
+	  "  pktgen sn1 count 100 proto tcp len 1000 fault reorder chance 8\n"
 	  "  pktgen sn1 count 1000 len 1514 rate 5gbps\n"
 	  "  pktgen sn1 pcap tests/data/linux-tcp-bulk-512k.pcap\n",
 	  "$dev count|pcap ; count:$num len:$num rate:_ flows:$num proto:udp|tcp|icmp "
-	  "burst:$num vlan:$num tcp_ts:on|off start:_ every:$num pcap:$file "
+	  "burst:$num vlan:$num tcp_ts:on|off start:_ every:$num chance:$num pcap:$file "
 	  "fault:reorder|loss|dup|psh|noack|ipopt|ce|syn|fin|tsback", NULL, do_pktgen },
 	{ "experiment", "exp", 0, 16, CMD_F_JSON, "experiment [livelock|coalesce|lro|batching [KEY=VALUE]...] [-j]",
 	  "Run a classic experiment and print its table",

@@ -30,6 +30,18 @@ static const char *proto_name(u8 p)
 	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_ICMP ? "icmp" : "udp";
 }
 
+/* {skb, len, place, dev}: one skb in `skb list -j`, `skb show -j`, `skb alloc -j` */
+static cJSON *skb_json(const struct sk_buff *skb)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "skb", skb->kit_id);
+	cJSON_AddNumberToObject(o, "len", skb->len);
+	cJSON_AddStringToObject(o, "place", skb_place_name((enum skb_place)skb->kit_place));
+	cJSON_AddStringToObject(o, "dev", skb->dev ? skb->dev->name : "");
+	return o;
+}
+
 static int skb_list(struct sess *s, bool json)
 {
 	cJSON *a = json ? cJSON_CreateArray() : NULL;
@@ -41,12 +53,7 @@ static int skb_list(struct sess *s, bool json)
 		struct sk_buff *skb = kit_skb_find(s->k, s->held[i]);
 
 		if (json) {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddNumberToObject(o, "skb", skb->kit_id);
-			cJSON_AddNumberToObject(o, "len", skb->len);
-			cJSON_AddStringToObject(o, "dev", skb->dev ? skb->dev->name : "");
-			cJSON_AddItemToArray(a, o);
+			cJSON_AddItemToArray(a, skb_json(skb));
 		} else {
 			out_printf("skb#%u  len %u  dev %s\n", skb->kit_id, skb->len,
 				   skb->dev ? skb->dev->name : "-");
@@ -81,6 +88,10 @@ static int do_skb(struct sess *s, int argc, char **argv, bool json)
 		out_error("skb %s: missing argument: %s", argv[0], sub ? "the skb (skb#N)" : "the device");
 		return CMD_USAGE;
 	}
+	if (sub == 1 && json) {
+		out_error("skb free: -j is for skb alloc, show and list (they show skbs)");
+		return CMD_USAGE;
+	}
 	if (sub == 0) {
 		if ((rc = arg_dev_live(s, "skb alloc", argv[1], &dev)) ||
 		    (rc = arg_kvs("skb alloc", argc - 2, argv + 2, kv, 4)))
@@ -92,8 +103,11 @@ static int do_skb(struct sess *s, int argc, char **argv, bool json)
 			return CMD_FAIL;
 		}
 		sess_hold(s, skb->kit_id);
-		out_printf("skb#%u: %u bytes, %s flow %u, on %s, held by you\n", skb->kit_id, skb->len,
-			   proto_name(p.proto), p.flow, dev->name);
+		if (json)
+			out_json(skb_json(skb));
+		else
+			out_printf("skb#%u: %u bytes, %s flow %u, on %s, held by you\n", skb->kit_id,
+				   skb->len, proto_name(p.proto), p.flow, dev->name);
 		return CMD_OK;
 	}
 	if (argc > 2) {
@@ -103,8 +117,12 @@ static int do_skb(struct sess *s, int argc, char **argv, bool json)
 	if ((rc = arg_skb(s, argv[0], argv[1], sub == 1, &skb)))
 		return rc;
 	if (sub == 3) {
-		out_printf("skb#%u: %u bytes, place %s, dev %s\n", skb->kit_id, skb->len,
-			   skb_place_name((enum skb_place)skb->kit_place), skb->dev ? skb->dev->name : "-");
+		if (json)
+			out_json(skb_json(skb));
+		else
+			out_printf("skb#%u: %u bytes, place %s, dev %s\n", skb->kit_id, skb->len,
+				   skb_place_name((enum skb_place)skb->kit_place),
+				   skb->dev ? skb->dev->name : "-");
 		return CMD_OK;
 	}
 	kit_skb_put_back(skb);
@@ -195,13 +213,29 @@ static int do_hard_prep_xmit(struct sess *s, int argc, char **argv, bool json)
 	return CMD_OK;
 }
 
-static void show_blist(struct net_device *dev)
+static void show_blist(struct net_device *dev, bool json)
 {
 	static struct dev_snap snap;
 	struct sk_buff_head *l = dev->batch_mode == TX_BATCH_BTX ? dev->blist : dev->skb_blist;
 	int n = 0;
 
 	kit_dev_snapshot(dev, &snap);
+	if (json) {
+		cJSON *j = cJSON_CreateObject(), *a;
+
+		cJSON_AddStringToObject(j, "dev", dev->name);
+		cJSON_AddStringToObject(j, "list", dev->batch_mode == TX_BATCH_BTX ? "blist" :
+						    "skb_blist");
+		cJSON_AddNumberToObject(j, "len", l ? l->qlen : 0);
+		a = cJSON_AddArrayToObject(j, "skbs");
+		for (struct sk_buff *skb = l ? l->next : NULL; l && skb != (struct sk_buff *)l;
+		     skb = skb->next)
+			cJSON_AddItemToArray(a, cJSON_CreateNumber(skb->kit_id));
+		cJSON_AddNumberToObject(j, "xmit_win", snap.xmit_win);
+		cJSON_AddNumberToObject(j, "qdisc_len", snap.qdisc_len);
+		out_json(j);
+		return;
+	}
 	out_printf("%s %s: %u skbs%s", dev->name, dev->batch_mode == TX_BATCH_BTX ? "blist" : "skb_blist",
 		   l ? l->qlen : 0, l && l->qlen ? ":" : "");
 	for (struct sk_buff *skb = l ? l->next : NULL; l && skb != (struct sk_buff *)l;
@@ -228,7 +262,7 @@ static int do_blist(struct sess *s, int argc, char **argv, bool json)
 		out_error("blist: %s", err);
 		return CMD_FAIL;
 	}
-	show_blist(dev);
+	show_blist(dev, json);
 	return CMD_OK;
 }
 
@@ -246,7 +280,7 @@ static int do_hard_batch_xmit(struct sess *s, int argc, char **argv, bool json)
 		return CMD_FAIL;
 	}
 	out_printf("hard_batch_xmit %s: %d skbs onto the ring; ", dev->name, rc);
-	show_blist(dev);
+	show_blist(dev, false);
 	return CMD_OK;
 }
 
@@ -326,10 +360,13 @@ const struct cmd cmd_tx_table[] = {
 	  "in an skb from the pool, as a socket would, and hands it to you: its handle\n"
 	  "skb#N goes to dev_queue_xmit, hard_start_xmit or hard_prep_xmit. len is the\n"
 	  "frame without FCS (60..1514, default 60); flow picks the ports; seq the TCP\n"
-	  "sequence or the UDP counter. `skb free` gives one back; `skb` lists yours.\n\n"
-	  "  skb alloc sn0\n  skb alloc sn0 len 1514 proto tcp flow 2\n  skb free skb#767\n",
+	  "sequence or the UDP counter. `skb free` gives one back; `skb` lists yours.\n"
+	  "Handles count up from 1 over every skb the machine makes: on a fresh machine\n"
+	  "the RX rings hold the first 510, so your first is skb#511.\n\n"
+	  "  skb alloc sn0\n  skb alloc sn0 len 1514 proto tcp flow 2\n  skb free skb#511\n",
 	  "alloc|free|show|list $dev|$skb ; len:$num proto:udp|tcp|icmp flow:$num seq:$num",
-	  "`skb -j` / `skb list -j`: an array of {skb, len, dev}", do_skb },
+	  "`skb -j` / `skb list -j`: an array of {skb, len, place, dev}; `skb alloc -j` and "
+	  "`skb show -j`: one of them (skb free takes no -j)", do_skb },
 	{ "dev_queue_xmit", "xmit", 1, 11, 0, "dev_queue_xmit DEV [skb#N | [count N] [len L] [proto P] [flow F]]",
 	  "Send through the qdisc: enqueue, then qdisc_run, as a socket's send does",
 	  "With skb#N: queue that skb (yours, from skb alloc). Otherwise build count frames\n"
@@ -337,7 +374,8 @@ const struct cmd cmd_tx_table[] = {
 	  "context. Each enqueue runs the qdisc: dequeue, hard_start_xmit (or the batching\n"
 	  "mode's entry point), doorbell. A stopped queue leaves frames in the qdisc; a\n"
 	  "full qdisc (tx_queue_len) drops.\n\n"
-	  "  dev_queue_xmit sn0\n  dev_queue_xmit sn0 skb#767\n  dev_queue_xmit sn0 count 20 len 1514\n",
+	  "  skb alloc sn0\n  dev_queue_xmit sn0 skb#511\n  dev_queue_xmit sn0\n"
+	  "  dev_queue_xmit sn0 count 20 len 1514\n",
 	  "$dev $skb|count ; count:$num len:$num proto:udp|tcp|icmp flow:$num seq:$num", NULL,
 	  do_dev_queue_xmit },
 	{ "hard_start_xmit", NULL, 2, 2, 0, "hard_start_xmit DEV skb#N",
@@ -346,29 +384,35 @@ const struct cmd cmd_tx_table[] = {
 	  "NETDEV_TX_OK: the driver owns it (on the ring). NETDEV_TX_BUSY: the ring was\n"
 	  "full and the skb is still yours (the kernel counts that as a driver bug: the\n"
 	  "queue should have been stopped). Calling it on a stopped queue is a WARNING.\n\n"
-	  "  skb alloc sn0\n  hard_start_xmit sn0 skb#767\n",
+	  "  skb alloc sn0\n  hard_start_xmit sn0 skb#511\n",
 	  "$dev $skb", NULL, do_hard_start_xmit },
 	{ "hard_prep_xmit", NULL, 2, 2, 0, "hard_prep_xmit DEV skb#N",
 	  "Call the driver's hard_prep_xmit (2007 batch API, btx mode) on an skb",
 	  "The batch API's per-skb preparation, done outside the driver lock: simnic pads\n"
 	  "runts to 60 bytes. Nonzero means the core would drop the skb. Only the btx\n"
 	  "batching mode has it (ethtool -K DEV batching btx).\n\n"
-	  "  ethtool -K sn0 batching btx\n  skb alloc sn0\n  hard_prep_xmit sn0 skb#767\n",
+	  "  ethtool -K sn0 batching btx\n  skb alloc sn0\n  hard_prep_xmit sn0 skb#511\n",
 	  "$dev $skb", NULL, do_hard_prep_xmit },
 	{ "hard_batch_xmit", NULL, 1, 1, 0, "hard_batch_xmit DEV",
 	  "Hand the filled batch list to the driver: one call, one doorbell",
 	  "btx mode: hard_batch_xmit(dev->blist, dev); skb_blist mode: hard_start_xmit(NULL),\n"
 	  "meaning \"send dev->skb_blist\". Fill the list first with `blist DEV`. The driver\n"
 	  "takes skbs until the list is empty or the ring is full and updates xmit_win;\n"
-	  "what it leaves stays on the list.\n\n  blist sn0\n  hard_batch_xmit sn0\n",
+	  "what it leaves stays on the list.\n\n  ethtool -K sn0 batching btx\n"
+	  "  netif_stop_queue sn0\n  dev_queue_xmit sn0 count 4\n  netif_start_queue sn0\n"
+	  "  blist sn0\n  hard_batch_xmit sn0\n",
 	  "$dev", NULL, do_hard_batch_xmit },
-	{ "blist", NULL, 1, 1, 0, "blist DEV", "Fill the device's batch list from the qdisc, up to xmit_win",
+	{ "blist", NULL, 1, 1, CMD_F_JSON, "blist DEV [-j]", "Fill the device's batch list from the qdisc, up to xmit_win",
 	  "The core's half of 2007 batching: dequeue up to xmit_win skbs from the qdisc onto\n"
 	  "dev->blist (btx; hard_prep_xmit runs on each) or dev->skb_blist (skb_blist\n"
-	  "mode), then show the list. Needs the queue's batching mode set.\n\n"
-	  "  ethtool -K sn0 batching btx\n  set sn0 xmit_win 4\n  auto off\n"
-	  "  dev_queue_xmit sn0 count 4\n  blist sn0\n",
-	  "$dev", NULL, do_blist },
+	  "mode), then show the list. Needs the queue's batching mode set, and the queue\n"
+	  "running (the core dequeues nothing from a stopped queue). To have packets\n"
+	  "waiting in the qdisc, stop the queue, queue them, and start it again without\n"
+	  "a wake (netif_start_queue does not run the qdisc):\n\n"
+	  "  ethtool -K sn0 batching btx\n  set sn0 xmit_win 4\n  netif_stop_queue sn0\n"
+	  "  dev_queue_xmit sn0 count 6\n  netif_start_queue sn0\n  blist sn0\n",
+	  "$dev", "dev, list (blist or skb_blist), len, skbs[] (handle numbers, in order), "
+	  "xmit_win, qdisc_len", do_blist },
 	{ "netif_stop_queue", NULL, 1, 1, 0, "netif_stop_queue DEV", "Stop the device's TX queue (XOFF)",
 	  "What a driver does when its ring is full: the core stops handing it skbs;\n"
 	  "they wait in the qdisc until netif_wake_queue.\n\n  netif_stop_queue sn0\n",

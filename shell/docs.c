@@ -41,7 +41,8 @@ void docs_generate(void)
 		   "     shell/cmd_*.c and the kit's parameter and stats tables. Do not edit. -->\n\n"
 		   "ringlab %s. Every command below is one row of the shell's command table:\n"
 		   "the same row gives `help CMD`, tab completion and this page. Commands that\n"
-		   "show state take `-j` for one line of JSON whose keys are the kit's names.\n"
+		   "show state take `-j` for one line of JSON whose keys are the kit's names;\n"
+		   "commands and forms that only act refuse it.\n"
 		   "Values take k/M/G suffixes (x1000); times take units (500ns, 10us, 2ms, 1s).\n\n",
 		   RINGLAB_VERSION);
 	for (const struct cmd_group *g = cmd_groups; g->title; g++) {

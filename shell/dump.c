@@ -160,8 +160,8 @@ void dump_dev_text(const struct dev_snap *d, struct net_device *dev)
 		   kit_param_word(kit_param_find("batching"), d->batch_mode), d->xmit_win, d->blist_len,
 		   (unsigned long long)d->last_batch);
 	out_printf("  TX ring:  %u descriptors, TDH %u, TDT %u, next_to_use %u, next_to_clean %u, "
-		   "%u unused\n", d->tx.count, d->tx.head, d->tx.tail, d->tx.next_to_use,
-		   d->tx.next_to_clean, d->tx.unused);
+		   "%u unused, wakes at %u free\n", d->tx.count, d->tx.head, d->tx.tail,
+		   d->tx.next_to_use, d->tx.next_to_clean, d->tx.unused, d->tx_wake_thresh);
 	out_printf("  RX ring:  %u descriptors, RDH %u, RDT %u, next_to_use %u, next_to_clean %u, "
 		   "%u unused\n", d->rx.count, d->rx.head, d->rx.tail, d->rx.next_to_use,
 		   d->rx.next_to_clean, d->rx.unused);
@@ -214,6 +214,7 @@ cJSON *dump_dev_json(const struct dev_snap *d, struct net_device *dev)
 	NUM("qdisc_len", d->qdisc_len);
 	NUM("tx_queue_len", d->tx_queue_len);
 	NUM("xmit_win", d->xmit_win);
+	NUM("tx_wake_thresh", d->tx_wake_thresh);
 	NUM("blist_len", d->blist_len);
 	NUM("last_batch", d->last_batch);
 	NUM("tx_doorbells", d->tx_doorbells);

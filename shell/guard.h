@@ -14,7 +14,8 @@ void guard_install(void);
  * fn(s, arg) with SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT caught and a
  * soft-lockup watchdog: a driver function that makes no progress for one
  * second of wall time is interrupted. On either, the oops is printed, the
- * device is marked broken and GUARD_OOPS returned; otherwise fn's value.
+ * device is marked broken and GUARD_OOPS returned; otherwise fn's value. A
+ * soft lockup is also recorded as the kit's BUG RULE_SOFT_LOCKUP (stats).
  * Calls nest (source, the view's commands).
  */
 int guard_call(struct sess *s, int (*fn)(struct sess *s, void *arg), void *arg, int flags);

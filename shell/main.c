@@ -18,12 +18,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: ringlab [OPTIONS] [FILE]\n"
 		"A NIC, its descriptor rings and the kernel's network stack core, one call at a time.\n\n"
-		"  -c, --command 'CMD; CMD'  run these commands and exit\n"
+		"  -c, --command 'CMD; CMD'  run these commands and exit; each command counts as a\n"
+		"                            line, so an error in the third says -c:3:\n"
 		"  -f, --file FILE           run the commands in FILE and exit (or: ringlab FILE)\n"
 		"  -k, --keep-going          in a script, go on after a failed command\n"
 		"      --seed N              the simulation's seed (default 1)\n"
 		"      --driver X            solution (default), student or FILE.so\n"
-		"      --view                start in the full-screen ring view\n"
+		"      --view                start in the full-screen ring view (interactive only)\n"
 		"      --gen-docs            print docs/commands.md\n"
 		"  -h, --help                this help\n"
 		"  -V, --version             the version\n\n"
@@ -72,6 +73,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ringlab: one of -c, -f or FILE, not more (see --help)\n");
 		return EXIT_USAGE;
 	}
+	if (view && (cmds || file)) {
+		fprintf(stderr, "ringlab: --view is for the interactive shell, not with %s "
+			"(a script can't use the full-screen view)\n", cmds ? "-c" : "a script file");
+		return EXIT_USAGE;
+	}
+	if (view && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "ringlab: --view needs a terminal (it is full-screen)\n");
+		return EXIT_USAGE;
+	}
 	guard_install();
 	repl_signals();
 	if (!sess_init(&s, (u64)seed))
@@ -96,7 +106,7 @@ int main(int argc, char **argv)
 	if (cmds)
 		rc = script_run_string(&s, cmds, "-c");
 	else if (file)
-		rc = script_run_file(&s, file);
+		rc = script_run_file(&s, file, "ringlab");
 	else if (!s.interactive)
 		rc = script_run_stream(&s, stdin, "<stdin>");
 	else {

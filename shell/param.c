@@ -44,6 +44,11 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 
 	if (!kit_param_parse_word(id, word, v))
 		return 0;
+	if (id == kit_param_find("lro") && strcmp(word, "0") && strcmp(word, "1")) {
+		/* shown and documented as on|off: 0 and 1 work too */
+		out_error("%s: %s must be on or off, not '%s'", cmd, d->name, word);
+		return CMD_USAGE;
+	}
 	if (kit_param_word(id, d->def)) {
 		char words[96] = "";
 		size_t n = 0;
@@ -54,7 +59,7 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 		out_error("%s: %s must be %s, not '%s'", cmd, d->name, words, word);
 		return CMD_USAGE;
 	}
-	if (arg_parse_num(word, &x)) {
+	if (arg_parse_signed(word, &x)) { /* a negative number is a number, out of range */
 		out_error("%s: %s must be a number (%s), not '%s'", cmd, d->name, d->unit, word);
 		return CMD_USAGE;
 	}

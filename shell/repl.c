@@ -81,6 +81,32 @@ static void run(const char *line)
 		rs->interrupted = 0;
 }
 
+/*
+ * Leaving from inside the line handler: readline redisplays the prompt after
+ * the handler returns unless the handler is removed first, and that stray
+ * "ringlab> " (no newline) is what the user's shell prompt would then be
+ * printed over. After Ctrl-D the cursor still stands after the prompt; it
+ * needs a newline, unless readline wrote one (8.2 does at EOF when it turns
+ * bracketed paste off). After `quit` it is at the start of a line already.
+ */
+static bool handler_on;
+
+static void leave(bool eof)
+{
+	bool readline_ended = false;
+
+#if defined(RL_READLINE_VERSION) && RL_READLINE_VERSION >= 0x0802
+	const char *bp = rl_variable_value("enable-bracketed-paste");
+
+	readline_ended = eof && rl_eof_found && bp && !strcmp(bp, "on");
+#endif
+	rl_callback_handler_remove();
+	handler_on = false;
+	if (eof && !readline_ended)
+		fputc('\n', rl_outstream ? rl_outstream : stdout);
+	fflush(rl_outstream ? rl_outstream : stdout);
+}
+
 static void on_line(char *line)
 {
 	const char *p;
@@ -88,7 +114,8 @@ static void on_line(char *line)
 
 	if (!line) { /* Ctrl-D */
 		rs->quit = true;
-		out_printf("\n");
+		out_flush();
+		leave(true);
 		return;
 	}
 	for (p = line; *p == ' ' || *p == '\t'; p++)
@@ -108,6 +135,8 @@ static void on_line(char *line)
 		repeat[0] = '\0';
 	run(line);
 	free(line);
+	if (rs->quit)
+		leave(false);
 }
 
 static void history_open(void)
@@ -149,6 +178,7 @@ int repl_run(struct sess *s, bool banner)
 	rl_readline_name = "ringlab"; /* $if ringlab in ~/.inputrc */
 	rl_catch_signals = 0;
 	rl_catch_sigwinch = 0;
+	rl_change_environment = 0; /* no stale LINES/COLUMNS for curses or children */
 	comp_install();
 	history_open();
 	if (banner)
@@ -156,6 +186,7 @@ int repl_run(struct sess *s, bool banner)
 			   "help lists the commands; Tab completes; Ctrl-D leaves.\n", RINGLAB_VERSION);
 	out_flush();
 	rl_callback_handler_install("ringlab> ", on_line);
+	handler_on = true;
 	while (!s->quit) {
 		fd_set fds;
 
@@ -177,7 +208,8 @@ int repl_run(struct sess *s, bool banner)
 		}
 		rl_callback_read_char();
 	}
-	rl_callback_handler_remove();
+	if (handler_on) /* a failed select() */
+		leave(false);
 	history_save();
 	return 0;
 }

@@ -56,19 +56,19 @@ int script_run_stream(struct sess *s, FILE *f, const char *name)
 	return failed ? CMD_FAIL : CMD_OK;
 }
 
-int script_run_file(struct sess *s, const char *path)
+int script_run_file(struct sess *s, const char *path, const char *who)
 {
 	FILE *f;
 	int rc;
 
 	if (s->depth >= SCRIPT_MAX_DEPTH) {
-		out_error("source: %s: nested too deep (%d files): does it source itself?", path,
+		out_error("%s: %s: nested too deep (%d files): does it source itself?", who, path,
 			  SCRIPT_MAX_DEPTH);
 		return CMD_FAIL;
 	}
 	f = fopen(path, "r");
 	if (!f) {
-		out_error("cannot read %s: %s", path, strerror(errno));
+		out_error("%s: cannot read %s: %s", who, path, strerror(errno));
 		return CMD_FAIL;
 	}
 	rc = script_run_stream(s, f, path);
@@ -87,17 +87,32 @@ int script_run_string(struct sess *s, const char *cmds, const char *name)
 		return CMD_FAIL;
 	out_get_loc(&pfile, &pline);
 	s->depth++;
-	/* one line per newline; ';' separates commands within a line */
+	/*
+	 * Each command is a line of its own: a newline or a ';' (outside quotes
+	 * and comments, as cmd_split reads them) ends it, so an error in the third
+	 * command of -c 'a; b; c' is -c:3.
+	 */
 	while (p && !stopped(s)) {
-		char *nl = strchr(p, '\n');
+		char *nl = strchr(p, '\n'), *cmd = p;
 
 		if (nl)
 			*nl = '\0';
-		no++;
-		if (run_line(s, name, no, p, &failed))
-			break;
 		p = nl ? nl + 1 : NULL;
+		while (cmd && !stopped(s)) {
+			char buf[4096], *argv[CMD_MAX_WORDS];
+			const char *rest = NULL, *err;
+
+			if (cmd_split(cmd, buf, sizeof(buf), argv, CMD_MAX_WORDS, &rest, &err) < 0)
+				rest = NULL; /* the rest of the line runs, and reports the error */
+			if (rest)
+				cmd[rest - cmd - 1] = '\0'; /* the ';' */
+			no++;
+			if (run_line(s, name, no, cmd, &failed))
+				goto out;
+			cmd = rest ? cmd + (rest - cmd) : NULL;
+		}
 	}
+out:
 	s->depth--;
 	free(copy);
 	out_set_loc(pfile, pline);

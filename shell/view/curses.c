@@ -176,6 +176,13 @@ int vterm_open(char *err, size_t errlen)
 		return -1;
 	}
 	fflush(stdout);
+	/*
+	 * The size comes from the terminal (TIOCGWINSZ), never from $LINES and
+	 * $COLUMNS: readline exports them at the size it last saw, and curses
+	 * would otherwise lay out a second view for a window since resized.
+	 */
+	use_env(FALSE);
+	use_tioctl(TRUE);
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		snprintf(err, errlen, "view: cannot use terminal type '%s'", term);
@@ -268,6 +275,9 @@ void vterm_paint(const struct vgrid *g, int cx, int cy)
 
 void vterm_redraw(void)
 {
+	if (!scr)
+		return;
+	sync_size(); /* a size change curses missed is fixed by Ctrl-L too */
 	clearok(curscr, TRUE);
 }
 

@@ -129,6 +129,7 @@ static const char *const help_lines[] = {
 	"D done    DD written back, the driver has not reclaimed it",
 	"W driver  written by the driver, tail not yet moved",
 	". free    empty; one slot always stays free",
+	"1 cell    W if any slot is W, else D, else H, else .",
 	"TDH RDH   head: where the NIC works next",
 	"TDT RDT   tail: where the NIC stops (the doorbell moves it)",
 	"ntu ntc   next_to_use / next_to_clean: the driver's side",
@@ -163,7 +164,7 @@ static void help(struct vgrid *g)
 		int y = y0 + 2 + i;
 
 		vgrid_text(g, x0 + 3, y, bw - 5, i < 8 ? VS_NORMAL : VS_LABEL, l);
-		vgrid_style(g, x0 + 3, y, i < 7 ? 7 : i >= 12 && i < 15 ? 9 : 0, VS_KEY);
+		vgrid_style(g, x0 + 3, y, i < 7 ? 7 : i >= 13 && i < 16 ? 9 : 0, VS_KEY);
 		if (i >= 8 && i < 12)
 			vgrid_glyph(g, x0 + 3, y, gl[i - 8], st[i - 8]);
 	}

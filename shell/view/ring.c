@@ -81,23 +81,20 @@ int vring_col(const struct vring_layout *L, unsigned int slot, int *side)
 
 enum slot_owner vring_cell_owner(const struct ring_snap *r, unsigned int from, unsigned int n)
 {
-	static const enum slot_owner prio[] = { SLOT_HW, SLOT_DONE, SLOT_DRIVER, SLOT_FREE };
-	unsigned int c[SLOT_OWNER_NR] = { 0 };
-	enum slot_owner best = SLOT_FREE;
-	unsigned int bestn = 0;
+	/* ring.h: the first of these any slot has; free only when all are free */
+	static const enum slot_owner prio[] = { SLOT_DRIVER, SLOT_DONE, SLOT_HW };
+	bool has[SLOT_OWNER_NR] = { false };
 
 	for (unsigned int i = 0; i < n && r->count; i++) {
 		unsigned int s = (from + i) % r->count;
 
 		if (s < SIMNIC_MAX_DESC && r->slots[s].owner < SLOT_OWNER_NR)
-			c[r->slots[s].owner]++;
+			has[r->slots[s].owner] = true;
 	}
 	for (size_t i = 0; i < sizeof(prio) / sizeof(prio[0]); i++)
-		if (c[prio[i]] > bestn) {
-			best = prio[i];
-			bestn = c[prio[i]];
-		}
-	return best;
+		if (has[prio[i]])
+			return prio[i];
+	return SLOT_FREE;
 }
 
 static enum vglyph owner_glyph(enum slot_owner o)

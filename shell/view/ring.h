@@ -15,7 +15,8 @@
  * indices (next_to_clean, next_to_use) up from below. A small ring is
  * magnified (up to 4 columns a slot, with gaps, so slots can be counted); a
  * ring wider than the strip is scaled by a power of two, each cell showing
- * its dominant owner; the zoom shows exact slots around the head or tail.
+ * the busiest owner among its slots (vring_cell_owner); the zoom shows exact
+ * slots around the head or tail.
  */
 #define VRING_ROWS 4
 #define VRING_MARGIN 5 /* columns each side of the strip: the slot numbers */
@@ -45,8 +46,14 @@ void vring_layout(struct vring_layout *L, const struct ring_snap *r, int x, int 
  * (*side then says -1 before it, +1 after it). */
 int vring_col(const struct vring_layout *L, unsigned int slot, int *side);
 
-/* The owner a cell shows: the most common among its slots (ties: hw, done,
- * driver, free: what is moving wins). */
+/*
+ * The owner a cell of slots from..from+n-1 shows: driver if any slot is the
+ * driver's, else done if any is done, else hw if any is the NIC's, else free.
+ * Any slot that is not free wins over free ones, so the one slot a frame uses
+ * is never hidden in a scaled ring; and the rarer, shorter-lived states (W:
+ * written, doorbell not rung; D: finished, not reclaimed) show even among the
+ * NIC's slots, as a posted RX ring mostly is.
+ */
 enum slot_owner vring_cell_owner(const struct ring_snap *r, unsigned int from, unsigned int n);
 
 #endif

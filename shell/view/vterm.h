@@ -35,7 +35,8 @@ void vterm_size(int *w, int *h);
 void vterm_paint(const struct vgrid *g, int cx, int cy);
 /* Next key: wait up to timeout_ms (< 0: until a key or a signal). */
 int vterm_key(int timeout_ms);
-/* Repaint everything at the next vterm_paint (Ctrl-L, after foreign output). */
+/* Re-read the terminal's size and repaint everything at the next vterm_paint
+ * (Ctrl-L, after foreign output). */
 void vterm_redraw(void);
 
 #endif

@@ -42,8 +42,13 @@ expect "--version" 0 '^ringlab [0-9]' "$BIN" --version
 expect "--help" 0 'keep-going' "$BIN" --help
 expect "a bad option" 2 'usage: ringlab' "$BIN" --frobnicate
 expect "two files" 2 'one of -c, -f or FILE' "$BIN" a.rl b.rl
+expect "--view with -c is refused" 2 'ringlab: --view is for the interactive shell, not with -c' \
+	"$BIN" --view -c dev
+expect "--view without a terminal is refused" 2 'ringlab: --view needs a terminal' "$BIN" --view
 expect "-c runs commands" 0 'sn0: queue stopped' "$BIN" -c 'netif_stop_queue sn0; netif_queue_stopped sn0'
 expect "-c stops at an error" 1 '^-c:1: ring: missing argument' "$BIN" -c 'ring; dev'
+expect "-c numbers its commands as lines" 1 '^-c:3: ring: missing argument: tx or rx$' \
+	"$BIN" -c 'dev; time; ring sn1; dev'
 expect "--keep-going" 1 'sn0  192.168.0.1' "$BIN" -k -c 'ring; dev'
 expect "a missing script" 1 'cannot read nosuch.rl' "$BIN" nosuch.rl
 expect "--seed" 0 '^seed 42$' "$BIN" --seed 42 -c seed
@@ -70,7 +75,8 @@ T="tmux -L $SOCK"
 cleanup() { $T kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT INT TERM
 
-screen() { $T capture-pane -p -J -S -200 -t e2e; }
+PANE=e2e
+screen() { $T capture-pane -p -J -S -200 -t "$PANE"; }
 # wait_for REGEX [SECONDS]: until the pane shows it
 wait_for() {
 	i=0
@@ -91,7 +97,26 @@ check() { # check NAME REGEX [SECONDS]
 	fi
 }
 count() { screen | grep -Ec -- "$1"; }
-keys() { for k in "$@"; do $T send-keys -t e2e "$k"; sleep 0.15; done; }
+keys() { for k in "$@"; do $T send-keys -t "$PANE" "$k"; sleep 0.15; done; }
+# ends_clean NAME BEFORE-REGEX PROMPT-LINE: after leaving, the pane's last three non-empty lines
+# are adjacent: the last command's output, the prompt the user left at (exactly), then the
+# next program's EXITED-0 at the start of a line of its own. A prompt readline redraws after
+# the handler shows as a second "ringlab> " line, or as "EXITED-0 " with the prompt's rest
+# behind it (in a terminal: "EXITEDb>").
+ends_clean() {
+	last=$(screen | grep -n . | tail -3)
+	l1=$(printf '%s\n' "$last" | sed -n 1p) l2=$(printf '%s\n' "$last" | sed -n 2p)
+	l3=$(printf '%s\n' "$last" | sed -n 3p)
+	if printf '%s\n' "${l1#*:}" | grep -Eq -- "$2" && [ "${l2#*:}" = "$3" ] &&
+		[ "${l3#*:}" = "EXITED-0" ] && [ $((${l1%%:*} + 1)) = "${l2%%:*}" ] &&
+		[ $((${l2%%:*} + 1)) = "${l3%%:*}" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL e2e: $1: the shell's last output does not end cleanly:"
+		printf '%s\n' "$last" | cat -A | sed 's/^/  | /'
+	fi
+}
 
 $T new-session -d -s e2e -x 120 -y 50 "env HOME=$WORK TERM=xterm INPUTRC=/dev/null $BIN; echo EXITED-\$?; sleep 30"
 check "banner and prompt" 'ringlab> $'
@@ -132,8 +157,18 @@ keys 'poll sn1 budget x' Enter
 check "an error shows the usage" 'usage: poll DEV \[budget N\]'
 keys C-d
 check "Ctrl-D leaves" 'EXITED-0'
+ends_clean "Ctrl-D" '^usage: poll DEV' 'ringlab> '
 if grep -q '^dev_queue_xmit sn0$' "$WORK/.ringlab_history" 2>/dev/null; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL e2e: ~/.ringlab_history lacks the commands"; fi
+# quit: the same clean end
+$T new-session -d -s e2e-quit -x 120 -y 20 "env HOME=$WORK TERM=xterm INPUTRC=/dev/null $BIN; echo EXITED-\$?; sleep 30"
+PANE=e2e-quit
+check "a second shell" 'ringlab> $'
+keys 'seed' Enter
+check "seed" '^seed 1$'
+keys 'quit' Enter
+check "quit leaves" 'EXITED-0'
+ends_clean "quit" '^seed 1$' 'ringlab> quit'
 echo "e2e: $pass passed, $fail failed"
 # the ring view, end to end, on its own tmux server
 sh "$ROOT/tests/e2e/view.sh" "$BIN" || fail=$((fail + 1))

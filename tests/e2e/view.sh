@@ -188,4 +188,95 @@ ok "view sn9: an error line"
 
 keys "quit" Enter
 wait_for "RINGLAB-EXITED" || fail "ringlab did not quit"
+
+# ---- the terminal's size, not $LINES/$COLUMNS ------------------------------
+# capture-pane -J joins lines the terminal wrapped: a layout wider than the
+# window shows as a line longer than it.
+widest() { tm capture-pane -p -J -t "$T" | awk '{ if (length($0) > w) w = length($0) } END { print w + 0 }'; }
+# The layout fits 80x24: the title and each ring header on one line, nothing wrapped.
+fits_80() {
+	wait_for "TX ring 256 slots" || fail "$1: the view did not open"
+	i=0
+	while [ "$(widest)" -gt 80 ] && [ "$i" -lt 50 ]; do # until it has redrawn
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(widest)" -le 80 ] || fail "$1: a line $(widest) wide in an 80-column window"
+	tx_header | grep -q "TX ring 256 slots, 1 cell = 4 slots .* free 256$" ||
+		fail "$1: the TX header is not on one line: $(tx_header)"
+	cap | head -1 | grep -q "^ ringlab  sn0 .*PAUSED *$" || fail "$1: the title is not on one line"
+	tx_strip | grep -q "^    0 [.]\{64\} 255$" || fail "$1: the TX strip is not 64 cells: $(tx_strip)"
+}
+rx_strip() { cap | awk '/RX ring/ { n = NR + 2 } NR == n { print; exit }'; }
+# start SESSION W H DIR ENV...: ringlab alone on a new tmux server (tmux 3.3
+# crashes creating a second session once window-size is manual), on a socket
+# of its own (a new server on the old one races with the old one's exit)
+start() {
+	T=$1
+	cleanup
+	SOCK=ringlab-e2e-view-$$-$1
+	tm new-session -d -s "$T" -x "$2" -y "$3" -c "$4" \
+		"env $5 RINGLAB_ASCII=1 TERM=screen HOME=/nonexistent $BIN; echo RINGLAB-EXITED; sleep 30" ||
+		fail "cannot start tmux"
+	tm set-option -g window-size manual >/dev/null 2>&1
+	wait_for "ringlab>" || fail "no prompt"
+}
+
+# Stale LINES and COLUMNS in the environment (what readline exports, or a
+# parent shell): the view still lays out for the window it is in.
+start env 80 24 "$ROOT" "LINES=32 COLUMNS=100"
+keys "view sn0" Enter
+fits_80 "LINES=32 COLUMNS=100 in an 80x24 window"
+keys q
+wait_for "ringlab>" || fail "no prompt after q"
+keys "quit" Enter
+ok "stale LINES/COLUMNS in the environment: the view still fits 80x24"
+
+# The review's case: resized while in the view, then q and view again. Run in
+# a directory whose `make build/student.so` prints the environment it got, so
+# `driver student` shows what the shell passes to its children.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ringlab-view.XXXXXX") || fail "no temporary directory"
+trap 'cleanup; rm -rf "$WORK"' EXIT INT TERM
+mkdir -p "$WORK/labs/x"
+: >"$WORK/labs/x/x.c"
+printf 'build/student.so:\n\t@echo "child env: LINES=[$$LINES] COLUMNS=[$$COLUMNS]"; exit 1\n' \
+	>"$WORK/Makefile"
+start resize 100 32 "$WORK" "-u LINES -u COLUMNS"
+keys "view sn0" Enter
+wait_for "TX ring 256 slots" || fail "view did not open at 100x32"
+tm resize-window -t "$T" -x 80 -y 24 || fail "cannot resize"
+fits_80 "resized to 80x24 in the view"
+keys q
+wait_gone "TX ring 256 slots" || fail "q did not leave the view"
+wait_for "ringlab>" || fail "no prompt after q"
+keys "view sn0" Enter
+fits_80 "view again after the resize"
+keys C-l
+fits_80 "Ctrl-L"
+ok "resized in the view, q, view again: laid out for 80x24, not 100x32"
+
+# A 256-slot ring is 4 slots a cell at 80 columns: one slot changing owner
+# still changes its cell.
+keys t
+wait_for "hw 1" || fail "t did not post a frame"
+tx_strip | grep -q "^    0 H[.]\{63\} 255$" || fail "one hw slot in a 4-slot cell is hidden: $(tx_strip)"
+keys Space
+wait_for "done 1" || fail "space did not complete the descriptor"
+tx_strip | grep -q "^    0 D[.]\{63\} 255$" || fail "one done slot in a 4-slot cell is hidden: $(tx_strip)"
+rx_strip | grep -q "^    0 H\{64\} 255$" || fail "the RX ring is not all hw: $(rx_strip)"
+keys i
+wait_for "RX desc 0 DD" || fail "i did not receive a frame"
+rx_strip | grep -q "^    0 DH\{63\} 255$" || fail "one done slot among hw is hidden: $(rx_strip)"
+ok "scaled rings: t shows H, space D on TX; i shows D among the RX ring's H"
+
+keys q
+wait_for "ringlab>" || fail "no prompt after q"
+keys "driver student" Enter
+wait_for "child env:" || fail "driver student did not run make"
+cap | grep -q "child env: LINES=\[\] COLUMNS=\[\]" ||
+	fail "the shell exports LINES/COLUMNS: $(cap | grep 'child env:')"
+ok "readline exports no LINES/COLUMNS (rl_change_environment = 0)"
+keys "quit" Enter
+wait_for "RINGLAB-EXITED" || fail "ringlab did not quit"
+
 echo "view.sh: all $PASS passed"

@@ -7,6 +7,8 @@
 #include <criterion/criterion.h>
 
 #include "../../shell/cmd.h"
+#include "../../shell/out.h"
+#include "../../shell/script.h"
 #include "../../shell/sess.h"
 #include "helpers.h"
 
@@ -125,5 +127,92 @@ Test(exec, oops_then_the_shell_goes_on)
 	cr_assert(!kit_dev_broken(kit_dev_by_name(s->k, "sn0")), "reload brings sn0 back");
 	cr_assert_eq(th_run(s, "reset; driver solution; dev_queue_xmit sn0; run; check"), 0, "%s",
 		     th_out);
+	th_done(s);
+}
+
+/* The kit's NAPI results: already scheduled is normal; completing the unscheduled is a BUG. */
+Test(exec, napi_schedule_and_complete_results)
+{
+	struct sess *s = th_sess();
+	struct net_device *sn1 = kit_dev_by_name(s->k, "sn1");
+
+	cr_assert_eq(th_run(s, "auto off; trace off; napi_schedule sn1"), 0, "%s", th_out);
+	cr_assert_eq(th_run(s, "napi_schedule sn1"), 0, "already scheduled is not an error: %s",
+		     th_out);
+	cr_assert(strstr(th_out, "napi_schedule sn1: already scheduled: MISSED set, the core will "
+			 "poll again"), "%s", th_out);
+	cr_assert_eq(th_run(s, "napi_complete sn1"), 0, "%s", th_out);
+	cr_assert(strstr(th_out, "MISSED was set: still scheduled, poll again"), "%s", th_out);
+	cr_assert_eq(th_run(s, "napi_complete sn1"), 0, "%s", th_out);
+	cr_assert(!strstr(th_out, "MISSED"), "a plain completion mentions MISSED: %s", th_out);
+	cr_assert_eq(kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED), 0);
+	cr_assert_eq(th_run(s, "napi_complete sn1"), CMD_FAIL, "the kernel's BUG is a failure: %s",
+		     th_out);
+	cr_assert(strstr(th_out, "sn1 was not scheduled") && !strstr(th_out, "MISSED"), "%s",
+		  th_out);
+	cr_assert_eq(kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED), 1);
+	/* classic: nothing to do; a poll without a budget gets netdev_budget */
+	cr_assert_eq(th_run(s, "set sn1 napi classic; napi_schedule sn1; napi_schedule sn1"), 0,
+		     "%s", th_out);
+	cr_assert(strstr(th_out, "napi_schedule sn1: already on the poll list: nothing to do"),
+		  "%s", th_out);
+	cr_assert_eq(th_run(s, "poll sn1"), 0, "%s", th_out);
+	cr_assert(strstr(th_out, "poll sn1: budget 300, quota 64,"), "%s", th_out);
+	cr_assert(!kit_dev_broken(sn1));
+	th_done(s);
+}
+
+/* The soft-lockup watchdog's report is the kernel's BUG too: counted with the others. */
+Test(exec, soft_lockup_is_recorded_as_a_bug)
+{
+	struct sess *s = th_sess();
+	char line[512];
+	cJSON *j;
+
+	snprintf(line, sizeof(line), "driver %s/tests/drivers/spin_poll.so", th_build());
+	cr_assert_eq(th_run(s, line), 0, "%s: %s", line, th_out);
+	cr_assert_eq(th_run(s, "trace off; dev_queue_xmit sn0; run"), 0, "%s", th_out);
+	cr_assert(strstr(th_out, "soft lockup"), "no soft lockup: %s", th_out);
+	cr_assert_eq(kit_rule_count(s->k, RULE_SOFT_LOCKUP), 1);
+	cr_assert_eq(th_run(s, "stats -j"), 0, "%s", th_out);
+	j = cJSON_Parse(th_out);
+	cr_assert(j, "%s", th_out);
+	cr_assert_geq(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "kernel"), "bugs")->valuedouble, 1,
+		      "stats does not count the soft lockup: %s", th_out);
+	cJSON_Delete(j);
+	th_done(s);
+}
+
+/* -c 'a; b; c': each command is a line of its own in the errors' FILE:LINE. */
+static int dash_c(struct sess *s, const char *cmds)
+{
+	struct out_capture c;
+	int rc;
+
+	out_capture_begin(&c, th_out, sizeof(th_out));
+	rc = script_run_string(s, cmds, "-c");
+	out_capture_end(&c);
+	return rc;
+}
+
+Test(exec, dash_c_numbers_each_command)
+{
+	struct sess *s = th_sess();
+
+	s->keep_going = true;
+	cr_assert_neq(dash_c(s, "time; ring sn1; seed; bogus"), 0);
+	cr_assert(strstr(th_out, "-c:2: ring: missing argument: tx or rx\n"), "%s", th_out);
+	cr_assert(strstr(th_out, "-c:4: unknown command 'bogus'"), "%s", th_out);
+	cr_assert(strstr(th_out, "seed 1\n"), "the third command did not run: %s", th_out);
+	/* newlines count too; a quoted ';' and one in a comment end nothing */
+	cr_assert_neq(dash_c(s, "seed\nshow 'a;b'; time # c; d\nnosuch"), 0);
+	cr_assert(strstr(th_out, "-c:2: show: 'a;b' is not"), "%s", th_out);
+	cr_assert(strstr(th_out, "-c:4: unknown command 'nosuch'"), "%s", th_out);
+	cr_assert(!strstr(th_out, "'d'"), "the comment ran: %s", th_out);
+	s->keep_going = false;
+	cr_assert_neq(dash_c(s, "seed; ring; seed 7"), 0);
+	cr_assert(strstr(th_out, "-c:2: ring: missing argument"), "%s", th_out);
+	cr_assert(!strstr(th_out, "seed 7"), "went on after the error: %s", th_out);
+	cr_assert_eq(dash_c(s, "seed;"), 0, "a trailing ';' is no error: %s", th_out);
 	th_done(s);
 }

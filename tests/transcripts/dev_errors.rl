@@ -29,3 +29,14 @@ show costs knobs
 reset now
 seed minus
 seed 1 2
+# negative numbers are numbers out of range: the error says the range
+set mmio_write -5
+ethtool -C sn0 rx-usecs -1
+# lro is on or off, as help and ethtool -k say
+ethtool -K sn0 lro maybe
+set lro 2
+# three words: the first must be a device
+set lock 1 2
+set sn0 weight
+ethtool sn0
+seed 3 -j

@@ -14,3 +14,5 @@ trace last many
 trace off now
 trace last 1 2 3
 check now
+ring sn1
+trace off -j

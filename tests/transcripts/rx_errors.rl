@@ -37,3 +37,6 @@ lro show
 lro list sn0
 lro show sn9
 lro show sn0 sn1
+# nobody answers 192.168.0.9 (sn1 is 192.168.1.2): the failure says so
+trace off
+ping sn0 192.168.0.9

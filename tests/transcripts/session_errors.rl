@@ -23,3 +23,5 @@ view
 view sn9
 view sn0 sn1
 "unterminated
+source /nonexist
+quit -j

@@ -14,3 +14,5 @@ run for 1us extra
 time now
 auto maybe
 auto on off
+step -1
+auto off -j

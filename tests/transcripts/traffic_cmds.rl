@@ -19,3 +19,6 @@ check
 # a rate in bits per second on the wire becomes packets per second for the frame size
 pktgen sn1 count 2 len 1514 rate 5gbps
 run until idle
+# random faults: each frame with probability 1/8, the same for the same seed
+pktgen sn1 count 40 proto tcp len 1000 fault reorder chance 8
+run until idle

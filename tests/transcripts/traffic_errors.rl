@@ -24,3 +24,4 @@ bench packets
 bench tx-64-nobatch packets 1000 extra
 pktgen sn1 count 2 rate 5furlongs
 pktgen sn1 count 2 rate 20gbps
+pktgen sn1 count 2 fault loss every 2 chance 2

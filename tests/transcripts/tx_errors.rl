@@ -44,3 +44,4 @@ netif_queue_stopped sn0 sn1
 qdisc_run
 qdisc_run sn9
 qdisc_run sn0 twice
+skb free skb#511 -j

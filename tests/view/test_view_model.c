@@ -156,7 +156,7 @@ Test(view_ring, rx_ring_names)
 	free(r);
 }
 
-Test(view_ring, large_ring_scaled_with_dominant_owner)
+Test(view_ring, large_ring_scaled_any_owner_beats_free)
 {
 	struct vgrid g = { 0 };
 	struct ring_snap *r = calloc(1, sizeof(*r));
@@ -168,16 +168,109 @@ Test(view_ring, large_ring_scaled_with_dominant_owner)
 	cr_assert_eq(L.per_cell, 64);
 	cr_assert(strstr(row(&g, 0), "1 cell = 64 slots"), "%s", row(&g, 0));
 	cr_assert(strstr(row(&g, 2), " 4095"));
-	/* cell 15 holds slots 960..1023: 40 free, 24 hw -> free; cell 16: all hw */
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 15, 2)->glyph, VG_FREE);
+	/* cell 14 holds slots 896..959: all free; cell 15 960..1023: 40 free, 24 hw -> hw */
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 14, 2)->glyph, VG_FREE);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 15, 2)->glyph, VG_HW);
 	cr_assert_eq(vgrid_cat(&g, L.x0 + 16, 2)->glyph, VG_HW);
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 30, 2)->glyph, VG_HW);   /* 1920..1983: all hw */
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 31, 2)->glyph, VG_FREE); /* 1984..2047: 16 hw, 48 free */
-	cr_assert_eq(vring_cell_owner(r, 1984, 64), SLOT_FREE);
-	cr_assert_eq(vring_cell_owner(r, 1968, 64), SLOT_HW); /* 32 each: hw wins ties */
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 30, 2)->glyph, VG_HW); /* 1920..1983: all hw */
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 31, 2)->glyph, VG_HW); /* 1984..2047: 16 hw, 48 free */
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 32, 2)->glyph, VG_FREE); /* 2048..2111: all free */
+	cr_assert_eq(vring_cell_owner(r, 1984, 64), SLOT_HW);
+	cr_assert_eq(vring_cell_owner(r, 1968, 64), SLOT_HW);
+	cr_assert_eq(vring_cell_owner(r, 1999, 64), SLOT_HW, "one hw slot, 63 free");
+	cr_assert_eq(vring_cell_owner(r, 2000, 64), SLOT_FREE);
 	cr_assert_eq(vgrid_cat(&g, L.x0 + 63, 2)->glyph, VG_FREE);
 	cr_assert_eq(vgrid_cat(&g, L.x0 + 64, 2)->glyph, VG_TEXT, "64 cells, then the number");
 	vgrid_free(&g);
+	free(r);
+}
+
+#define DOTS64 "................................................................"
+
+/* The reported case: a 256-slot TX ring at 80 columns is 4 slots a cell, and
+ * `t` posts one frame. Its slot must show, and so must each owner change. */
+Test(view_ring, one_slot_in_a_4_slot_cell_shows)
+{
+	struct vgrid g = { 0 };
+	struct ring_snap *r = calloc(1, sizeof(*r));
+	struct vring_layout L;
+	char strip[128];
+
+	vgrid_resize(&g, 80, VRING_ROWS);
+	ring_set(r, 256, 0, 1, 0, 1); /* t: slot 0 the NIC's, 1..255 free */
+	vring_draw(&g, 0, 0, 78, r, 0, VRING_ZOOM_OFF, &L);
+	cr_assert_eq(L.per_cell, 4, "256 slots at 80 columns: 4 a cell");
+	cr_assert_eq(r->n[SLOT_HW], 1);
+	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_HW, "one hw slot, three free: %s",
+		     row(&g, 2));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 1, 2)->glyph, VG_FREE);
+	{
+		char want[80];
+
+		snprintf(want, sizeof(want), " 0 H%.63s 255", DOTS64);
+		vgrid_row_text(&g, 2, strip, sizeof(strip));
+		cr_assert(strstr(strip, want), "%s\n%s", strip, want);
+	}
+
+	ring_set(r, 256, 1, 1, 0, 1); /* space: the NIC wrote slot 0 back (DD) */
+	vgrid_clear(&g);
+	vring_draw(&g, 0, 0, 78, r, 0, VRING_ZOOM_OFF, &L);
+	cr_assert_eq(r->n[SLOT_DONE], 1);
+	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_DONE, "one done slot, three free: %s",
+		     row(&g, 2));
+
+	ring_set(r, 256, 1, 1, 1, 1); /* reclaimed: the cell is free again */
+	vgrid_clear(&g);
+	vring_draw(&g, 0, 0, 78, r, 0, VRING_ZOOM_OFF, &L);
+	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_FREE);
+
+	/* RX, `i`: a posted ring (hw 0..254) receives one frame into slot 0 */
+	ring_set(r, 256, 1, 255, 0, 255);
+	vgrid_clear(&g);
+	vring_draw(&g, 0, 0, 78, r, 1, VRING_ZOOM_OFF, &L);
+	cr_assert_eq(r->n[SLOT_DONE], 1);
+	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_DONE, "one done slot among hw: %s",
+		     row(&g, 2));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 1, 2)->glyph, VG_HW);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 63, 2)->glyph, VG_HW, "252..254 hw, 255 free");
+	vgrid_free(&g);
+	free(r);
+}
+
+/* The rule, every 4-slot cell: driver if any, else done, else hw, else free. */
+Test(view_ring, cell_owner_priority_every_4_slot_cell)
+{
+	struct ring_snap *r = calloc(1, sizeof(*r));
+
+	r->count = 8;
+	for (unsigned int m = 0; m < 256; m++) {
+		bool any[SLOT_OWNER_NR] = { false };
+		enum slot_owner want = SLOT_FREE;
+
+		for (unsigned int i = 0; i < 4; i++) {
+			enum slot_owner o = (enum slot_owner)((m >> (2 * i)) & 3);
+
+			r->slots[2 + i].owner = (u8)o;
+			any[o] = true;
+		}
+		r->slots[0].owner = r->slots[1].owner = (u8)SLOT_DRIVER; /* outside the cell */
+		r->slots[6].owner = r->slots[7].owner = (u8)SLOT_DRIVER;
+		if (any[SLOT_DRIVER])
+			want = SLOT_DRIVER;
+		else if (any[SLOT_DONE])
+			want = SLOT_DONE;
+		else if (any[SLOT_HW])
+			want = SLOT_HW;
+		cr_assert_eq(vring_cell_owner(r, 2, 4), want, "cell %u%u%u%u", r->slots[2].owner,
+			     r->slots[3].owner, r->slots[4].owner, r->slots[5].owner);
+		cr_assert_eq(vring_cell_owner(r, 2, 4) == SLOT_FREE, !any[SLOT_DRIVER] &&
+			     !any[SLOT_DONE] && !any[SLOT_HW], "free only when all are free");
+	}
+	/* a cell that wraps: slots 7, 0 */
+	memset(r->slots, 0, sizeof(r->slots));
+	r->slots[0].owner = (u8)SLOT_HW;
+	cr_assert_eq(vring_cell_owner(r, 7, 2), SLOT_HW);
+	cr_assert_eq(vring_cell_owner(r, 6, 2), SLOT_FREE);
 	free(r);
 }
 

@@ -279,6 +279,8 @@ Test(view_screen, status_prompt_help_running)
 	assert_has(&g, "keys and legend");
 	assert_has(&g, "press any key");
 	assert_has(&g, "next_to_use");
+	/* the scaled cell rule in the legend, whole (the box is 80x24's widest) */
+	assert_has(&g, "1 cell    W if any slot is W, else D, else H, else .  ");
 	in.help = false;
 	in.running = true;
 	in.speed = 50;
