@@ -4,7 +4,7 @@
 #   make run        start the shell (build/ringlab)
 #   make test       unit, transcript and end-to-end tests
 #   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make bench      optimised build, benchmarks, build/bench.json
+#   make bench      optimised build (-O2, link-time optimisation), benchmarks, build/bench.json
 #   make fuzz       fuzz the command parser and the script reader (clang libFuzzer)
 #   make docs       regenerate docs/commands.md from the shell's command table
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man page, docs
@@ -192,7 +192,7 @@ check: deps-test
 	@echo "make check: all passed under ASan + UBSan"
 
 bench: deps-build
-	@$(MAKE) --no-print-directory BUILD=build/bench OPT="-O2 -DNDEBUG" build/bench/ringlab-bench
+	@$(MAKE) --no-print-directory BUILD=build/bench OPT="-O2 -DNDEBUG -flto=auto" build/bench/ringlab-bench
 	@build/bench/ringlab-bench --json build/bench.json
 
 FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined

@@ -18,10 +18,17 @@
 
 #define SKB_CHUNK 1024
 #define SKB_MAX_CHUNKS 64
+/*
+ * Buffers sit one cache line further apart than their size: with a stride of
+ * exactly 2048 bytes every buffer's first lines would fall in the same few
+ * cache sets, and a ring of a thousand frames in flight would thrash them.
+ */
+#define SKB_STRIDE (SKB_BUF_SIZE + 64)
+#define ARENA_LEN ((size_t)SKB_CHUNK * SKB_STRIDE)
 
 struct skb_chunk {
 	struct sk_buff skb[SKB_CHUNK];
-	unsigned char *arena; /* SKB_CHUNK * SKB_BUF_SIZE bytes */
+	unsigned char *arena; /* SKB_CHUNK buffers, SKB_STRIDE apart */
 };
 
 struct skb_pool {
@@ -55,7 +62,7 @@ static int add_chunk(struct skb_pool *pool)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->arena = aligned_alloc(SKB_BUF_SIZE, (size_t)SKB_CHUNK * SKB_BUF_SIZE);
+	c->arena = aligned_alloc(64, ARENA_LEN);
 	if (!c->arena) {
 		free(c);
 		return -ENOMEM;
@@ -63,7 +70,7 @@ static int add_chunk(struct skb_pool *pool)
 	for (int i = SKB_CHUNK - 1; i >= 0; i--) {
 		struct sk_buff *skb = &c->skb[i];
 
-		skb->head = c->arena + (size_t)i * SKB_BUF_SIZE;
+		skb->head = c->arena + (size_t)i * SKB_STRIDE;
 		skb->end = SKB_BUF_SIZE;
 		skb->kit_pool = pool;
 		skb->kit_place = SKB_FREE;
@@ -261,7 +268,7 @@ bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
 
 	for (int i = 0; i < pool->nchunks; i++) {
 		const unsigned char *lo = pool->chunk[i]->arena;
-		const unsigned char *hi = lo + (size_t)SKB_CHUNK * SKB_BUF_SIZE;
+		const unsigned char *hi = lo + ARENA_LEN;
 
 		if (a >= lo && a + len <= hi)
 			return true;
@@ -279,8 +286,14 @@ struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p)
 	for (int i = 0; i < pool->nchunks; i++) {
 		const unsigned char *lo = pool->chunk[i]->arena;
 
-		if (a >= lo && a < lo + (size_t)SKB_CHUNK * SKB_BUF_SIZE)
-			return &pool->chunk[i]->skb[(size_t)(a - lo) / SKB_BUF_SIZE];
+		if (a >= lo && a < lo + ARENA_LEN) {
+			size_t off = (size_t)(a - lo);
+
+			/* the line between two buffers belongs to neither */
+			if (off % SKB_STRIDE >= SKB_BUF_SIZE)
+				return NULL;
+			return &pool->chunk[i]->skb[off / SKB_STRIDE];
+		}
 	}
 	return NULL;
 }

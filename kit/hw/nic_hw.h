@@ -13,7 +13,8 @@
 struct rx_source {
 	u64 next_at;   /* arrival of the next frame; KIT_NEVER when finished */
 	/* write the frame due at next_at into buf (room bytes), advance next_at;
-	 * returns the frame length (buf NULL: only advance) */
+	 * returns the frame length; with buf NULL, or a frame longer than room,
+	 * nothing is written (the NIC counts the frame missed) */
 	unsigned int (*emit)(struct rx_source *s, unsigned char *buf, unsigned int room);
 	void (*destroy)(struct rx_source *s);
 	u64 last_at;   /* arrival of the final frame, for the lazy hardware step */

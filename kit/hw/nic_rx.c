@@ -72,10 +72,10 @@ static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
 /* Bytes of buffer behind a posted address (the rest of its skb buffer). */
 static unsigned int buffer_room(struct nic *hw, u64 addr)
 {
-	unsigned int room = SKB_BUF_SIZE - (unsigned int)(addr % SKB_BUF_SIZE);
+	const unsigned char *p = (const unsigned char *)(uintptr_t)addr;
+	const struct sk_buff *owner = skb_pool_buffer_owner(hw->k, p);
 
-	(void)hw;
-	return room;
+	return owner ? (unsigned int)(owner->head + SKB_BUF_SIZE - p) : 0;
 }
 
 /* The descriptor at RDH received len bytes at t. */
@@ -144,9 +144,12 @@ void nic_rx_from_source(struct nic *hw, struct rx_source *s)
 
 		if (nic_dma_ok(hw, addr, 64)) {
 			unsigned char *buf = (unsigned char *)(uintptr_t)addr;
+			unsigned int room = buffer_room(hw, addr);
 
-			len = s->emit(s, buf, buffer_room(hw, addr));
-			if (len)
+			len = s->emit(s, buf, room);
+			if (len > room)
+				rx_missed(hw, len, t); /* the posted buffer is too small */
+			else if (len)
 				rx_writeback(hw, d, buf, len, t);
 			goto done;
 		}

@@ -156,8 +156,13 @@ static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsig
 	unsigned int len = 0;
 	u64 left;
 
-	if (pick(g, &s))
-		len = frame_build(buf ? buf : scratch, buf ? room : SKB_BUF_SIZE, &s);
+	if (pick(g, &s)) {
+		if (buf)
+			len = frame_build(buf, room, &s);
+		/* no buffer, or one too small: the frame's length, nothing written */
+		if (!len)
+			len = frame_build(scratch, SKB_BUF_SIZE, &s);
+	}
 	g->slot++;
 	left = (g->c.count - g->next_j) + g->have_pending;
 	g->src.next_at = left ? (slot_time_ps(g, g->slot) + 999) / 1000 : KIT_NEVER;

@@ -68,11 +68,8 @@ static unsigned int replay_emit(struct rx_source *src, unsigned char *buf, unsig
 	struct replay *r = container_of(src, struct replay, src);
 	unsigned int i = r->next++, len = r->len[i];
 
-	if (buf) {
-		if (len > room)
-			len = room;
+	if (buf && len <= room)
 		memcpy(buf, r->bytes + r->off[i], len);
-	}
 	r->src.next_at = r->next < r->n ? r->at[r->next] : KIT_NEVER;
 	return len;
 }

@@ -50,6 +50,33 @@ Test(rx, ring_full_drops_and_counts, .init = setup, .fini = teardown)
 	check_clean(k);
 }
 
+/* A buffer posted with too little room behind its address: the NIC does not
+ * write past it; the frame is counted missed, not lost and not truncated. */
+Test(rx, too_small_buffer_counts_missed, .init = setup, .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn1);
+	unsigned int i;
+	struct sk_buff *skb;
+	unsigned char *end;
+
+	kit_set_auto(k, false);
+	setp(k, sn1, "napi", SIMNIC_NAPI_MODERN);
+	i = a->rx_ring.next_to_clean; /* RDH: the first frame lands here */
+	skb = a->rx_ring.buffer_info[i].skb;
+	cr_assert_not_null(skb, "no buffer posted at %u", i);
+	end = skb->head + SKB_BUF_SIZE;
+	memset(end - 40, 0xaa, 40);
+	a->rx_ring.desc[i].buffer_addr = (u64)(uintptr_t)(end - 40); /* 40 bytes of room */
+	gen(sn1, 1, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "rx_missed_errors"), 1, "rx_missed_errors = %llu, expected 1",
+		     (unsigned long long)st(sn1, "rx_missed_errors"));
+	cr_assert_eq(st(sn1, "hw_rx_frames"), 0, "the NIC wrote %llu frames into a 40-byte buffer",
+		     (unsigned long long)st(sn1, "hw_rx_frames"));
+	for (int b = 0; b < 40; b++)
+		cr_assert_eq(end[b - 40], 0xaa, "byte %d of the short buffer was written", b);
+}
+
 Test(rx, classic_poll_respects_quota_and_budget, .init = setup, .fini = teardown)
 {
 	char err[256];
