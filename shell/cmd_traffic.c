@@ -212,6 +212,20 @@ static int col_decimals(const struct exp_table *t, int c)
 	return 0;
 }
 
+/* The name of a value in a column of enum values, or NULL to print the number. */
+static const char *cell_word(const struct exp_table *t, int r, int c)
+{
+	const char *const *words = t->words[c];
+	double v = t->v[r][c];
+
+	if (!words || v < 0 || v != (double)(long)v)
+		return NULL;
+	for (long i = 0; words[i]; i++)
+		if (i == (long)v)
+			return words[i];
+	return NULL;
+}
+
 static void table_text(const struct exp_table *t)
 {
 	int w[EXP_MAX_COLS], d[EXP_MAX_COLS];
@@ -221,13 +235,25 @@ static void table_text(const struct exp_table *t)
 		w[c] = (int)strlen(t->cols[c]);
 		if (w[c] < 8)
 			w[c] = 8;
+		for (int r = 0; r < t->nrows; r++) {
+			const char *word = cell_word(t, r, c);
+
+			if (word && (int)strlen(word) > w[c])
+				w[c] = (int)strlen(word);
+		}
 		d[c] = col_decimals(t, c);
 		out_printf("%s%*s", c ? "  " : "", w[c], t->cols[c]);
 	}
 	out_printf("\n");
 	for (int r = 0; r < t->nrows; r++) {
-		for (int c = 0; c < t->ncols; c++)
-			out_printf("%s%*.*f", c ? "  " : "", w[c], d[c], t->v[r][c]);
+		for (int c = 0; c < t->ncols; c++) {
+			const char *word = cell_word(t, r, c);
+
+			if (word)
+				out_printf("%s%*s", c ? "  " : "", w[c], word);
+			else
+				out_printf("%s%*.*f", c ? "  " : "", w[c], d[c], t->v[r][c]);
+		}
 		out_printf("\n");
 	}
 	if (t->note[0])
@@ -236,7 +262,7 @@ static void table_text(const struct exp_table *t)
 
 static cJSON *table_json(const char *name, const struct exp_table *t)
 {
-	cJSON *j = cJSON_CreateObject(), *cols, *rows;
+	cJSON *j = cJSON_CreateObject(), *cols, *rows, *words;
 
 	cJSON_AddStringToObject(j, "experiment", name);
 	cJSON_AddStringToObject(j, "title", t->title);
@@ -250,6 +276,17 @@ static cJSON *table_json(const char *name, const struct exp_table *t)
 		for (int c = 0; c < t->ncols; c++)
 			cJSON_AddItemToArray(row, cJSON_CreateNumber(t->v[r][c]));
 		cJSON_AddItemToArray(rows, row);
+	}
+	/* columns of enum values: their names, indexed by value */
+	words = cJSON_AddObjectToObject(j, "words");
+	for (int c = 0; c < t->ncols; c++) {
+		cJSON *names;
+
+		if (!t->words[c])
+			continue;
+		names = cJSON_AddArrayToObject(words, t->cols[c]);
+		for (int i = 0; t->words[c][i]; i++)
+			cJSON_AddItemToArray(names, cJSON_CreateString(t->words[c][i]));
 	}
 	cJSON_AddStringToObject(j, "note", t->note);
 	return j;
@@ -411,7 +448,7 @@ const struct cmd cmd_traffic_table[] = {
 	  "give the same table.\n\n  experiment\n  experiment livelock\n"
 	  "  experiment batching -j\n",
 	  "$exp", "without a name: an array of {name, params, desc}; with one: experiment, title, "
-	  "cols[], rows[][] (numbers, in the columns' order), note", do_experiment },
+	  "cols[], rows[][] (numbers, in the columns' order), words (for a column of modes: its values' names, by number), note", do_experiment },
 	{ "bench", NULL, 0, 3, CMD_F_JSON, "bench [SCENARIO] [packets N] [-j]",
 	  "Measure the simulator's speed (wall time) on the main paths",
 	  "Each scenario runs the simulator flat out and reports simulated packets per\n"

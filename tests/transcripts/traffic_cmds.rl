@@ -13,6 +13,7 @@ run
 stats sn1 -j
 experiment
 experiment batching batch=1,8 ms=1
+experiment batching batch=8 ms=1 -j
 exp lro ms=1 -j
 bench tx-64-nobatch packets 2000
 check

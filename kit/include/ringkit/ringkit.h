@@ -250,6 +250,9 @@ struct exp_table {
 	int ncols, nrows;
 	const char *cols[EXP_MAX_COLS];
 	double v[EXP_MAX_ROWS][EXP_MAX_COLS];
+	/* a column of enum values has their names here (NULL-terminated,
+	 * indexed by value); NULL for plain numbers */
+	const char *const *words[EXP_MAX_COLS];
 	char note[256];
 };
 struct exp_desc {
