@@ -181,8 +181,9 @@ static int coalesce_run(u64 seed, const struct exp_val *a, struct exp_table *t, 
 		row[7] = l.m.lat_n ? (double)l.m.lat_sum_ns / (double)l.m.lat_n / 1e3 : 0;
 	}
 	snprintf(t->note, sizeof(t->note),
-		 "irqs_per_s follows 1e6/rx_usecs; ceiling_kpps (most offered with no loss) "
-		 "rises as interrupts get fewer and fuller; latency_us (DMA to recv) pays for it.");
+		 "irqs_per_s follows 1e6/rx_usecs (at 0 the NIC asks for one per frame, and gets "
+		 "as many as hardirq can take); ceiling_kpps (most offered with no loss) rises as "
+		 "interrupts get fewer and fuller; latency_us (DMA to recv) pays for it.");
 	return 0;
 }
 

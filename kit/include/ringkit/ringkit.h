@@ -253,7 +253,7 @@ struct exp_table {
 	/* a column of enum values has their names here (NULL-terminated,
 	 * indexed by value); NULL for plain numbers */
 	const char *const *words[EXP_MAX_COLS];
-	char note[256];
+	char note[384];
 };
 struct exp_desc {
 	const char *name;
