@@ -104,6 +104,106 @@ Test(rx, classic_poll_respects_quota_and_budget, .init = setup, .fini = teardown
 	check_clean(k);
 }
 
+/* Two devices with work, weight 4, one net_rx_action round: a device that
+ * used its quota (classic) or its weight (modern) goes to the tail of the
+ * poll list, so the two take turns. */
+static void polls_take_turns(long mode)
+{
+	int seen = 0, last = -1;
+
+	setp(k, sn0, "napi", mode);
+	setp(k, sn1, "napi", mode);
+	setp(k, sn0, "weight", 4);
+	setp(k, sn1, "weight", 4);
+	kit_set_auto(k, false);
+	gen(sn0, 20, 0, IPPROTO_UDP, 60);
+	gen(sn1, 20, 0, IPPROTO_UDP, 60);
+	run_idle(k); /* both interrupts schedule a poll; nobody runs them */
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_net_rx_action(k);
+	for (size_t i = 0; i < log_.n && seen < 10; i++) {
+		if (log_.r[i].type != TR_POLL)
+			continue;
+		cr_assert_neq(log_.r[i].dev, last, "%s: poll %d is sn%d again: a device that used its "
+			      "quota must go to the tail", mode == SIMNIC_NAPI_CLASSIC ? "classic" :
+			      "modern", seen + 1, log_.r[i].dev);
+		last = log_.r[i].dev;
+		seen++;
+	}
+	cr_assert_eq(seen, 10, "%d polls in the round, expected at least 10 (5 each)", seen);
+	cr_assert_eq(st(sn0, "rx_packets") + st(sn1, "rx_packets"), 40,
+		     "delivered %llu of 40", (unsigned long long)(st(sn0, "rx_packets") +
+								 st(sn1, "rx_packets")));
+	check_clean(k);
+}
+
+Test(rx, classic_poll_list_rotates, .init = setup, .fini = teardown)
+{
+	polls_take_turns(SIMNIC_NAPI_CLASSIC);
+}
+
+Test(rx, modern_poll_list_rotates, .init = setup, .fini = teardown)
+{
+	polls_take_turns(SIMNIC_NAPI_MODERN);
+}
+
+/* 2.6.20 net_rx_action: a device whose quota went negative (its poll did
+ * more than it was given) is refilled with quota += weight, not to weight:
+ * the overdraft is paid back in its next turn. */
+Test(rx, classic_quota_overdraft_is_paid_back, .init = setup, .fini = teardown)
+{
+	size_t i, j;
+
+	setp(k, sn1, "napi", SIMNIC_NAPI_CLASSIC);
+	setp(k, sn1, "weight", 4);
+	kit_set_auto(k, false);
+	gen(sn1, 20, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "the interrupt did not schedule");
+	sn1->quota = -3; /* as a poll that did 7 with a quota of 4 would leave it */
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_net_rx_action(k);
+	for (i = 0; i < log_.n && log_.r[i].type != TR_POLL_START; i++)
+		;
+	cr_assert(i < log_.n, "no poll in the round");
+	cr_assert_eq(log_.r[i].b, 1, "first poll with quota %d, expected -3 + weight 4 = 1",
+		     (int)log_.r[i].b);
+	for (j = i + 1; j < log_.n && log_.r[j].type != TR_POLL; j++)
+		;
+	cr_assert(j < log_.n, "the poll never ended");
+	cr_assert_eq(log_.r[j].b, 1, "first poll did %u, expected its quota of 1", log_.r[j].b);
+}
+
+/* napi_complete_done returns false when MISSED rescheduled the instance:
+ * the poll must then leave the interrupt masked, or the line comes back
+ * while the poll is still scheduled. */
+Test(rx, modern_unmasks_only_when_complete_says_so, .init = setup, .fini = teardown)
+{
+	char err[256];
+	int work;
+
+	setp(k, sn1, "napi", SIMNIC_NAPI_MODERN);
+	kit_set_auto(k, false);
+	gen(sn1, 3, 0, IPPROTO_UDP, 60);
+	run_idle(k); /* the interrupt masked RX and scheduled the poll */
+	cr_assert_eq(snap(sn1)->ims & E1000_IMS_RX, 0, "RX not masked after the interrupt");
+	cr_assert_neq(kit_napi_schedule(sn1, err, sizeof(err)), 0, "already scheduled: sets MISSED");
+	work = kit_poll(sn1, 64, err, sizeof(err));
+	cr_assert_eq(work, 3, "the poll did %d, expected 3", work);
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "MISSED must keep it scheduled");
+	cr_assert_eq(snap(sn1)->ims & E1000_IMS_RX, 0,
+		     "IMS = %#x: RX unmasked although napi_complete_done returned false",
+		     snap(sn1)->ims);
+	cr_assert_eq(kit_rule_count(k, RULE_IRQ_BEFORE_COMPLETE), 0, "%llu unmask-before-complete "
+		     "warnings, expected 0", (unsigned long long)kit_rule_count(k,
+										RULE_IRQ_BEFORE_COMPLETE));
+	kit_set_auto(k, true);
+	run_idle(k); /* the rescheduled poll finds nothing, completes and unmasks */
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_IDLE, "not idle after the second poll");
+	cr_assert_neq(snap(sn1)->ims & E1000_IMS_RX, 0, "RX still masked after completing");
+	check_clean(k);
+}
+
 Test(rx, modern_poll_respects_budget, .init = setup, .fini = teardown)
 {
 	setp(k, sn1, "weight", 4);

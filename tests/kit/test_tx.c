@@ -81,7 +81,37 @@ Test(tx, wakes_only_above_threshold, .init = setup, .fini = teardown)
 		if (log_.r[i].type == TR_QUEUE_WAKE)
 			cr_assert_geq(log_.r[i].a, 24, "woken with %u free descriptors, threshold 24",
 				      log_.r[i].a);
-	cr_assert_eq(st(sn0, "tx_packets"), 400);
+	cr_assert_eq(st(sn0, "tx_packets"), 400, "tx_packets = %llu, expected 400",
+		     (unsigned long long)st(sn0, "tx_packets"));
+}
+
+/* Reclaim one descriptor at a time (a 10 Mb/s link, an interrupt per
+ * write-back): the driver sees 1, 2, 3... free and must wait for the
+ * threshold, not wake at the first free slot. */
+Test(tx, wake_hysteresis_with_slow_reclaim, .init = setup, .fini = teardown)
+{
+	size_t wakes = 0;
+
+	setp(k, NULL, "link_speed", 10);
+	setp(k, sn0, "tx_ring", 64);
+	setp(k, sn0, "tx_wake_thresh", 24);
+	setp(k, sn0, "itr", 0);
+	setp(k, sn0, "tx_usecs", 0);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_xmit_frames(sn0, &udp60, 200);
+	run_idle(k);
+	for (size_t i = 0; i < log_.n; i++) {
+		if (log_.r[i].type != TR_QUEUE_WAKE)
+			continue;
+		wakes++;
+		cr_assert_eq(log_.r[i].a, 24, "wake %zu with %u free descriptors, expected 24 "
+			     "(the threshold, reached one reclaim at a time)", wakes, log_.r[i].a);
+	}
+	cr_assert_geq(wakes, 3, "%zu wakes for 200 frames through a 64-slot ring, expected 3 or more",
+		      wakes);
+	cr_assert_eq(st(sn0, "tx_packets"), 200, "tx_packets = %llu, expected 200",
+		     (unsigned long long)st(sn0, "tx_packets"));
+	check_clean(k);
 }
 
 Test(tx, qdisc_holds_while_stopped, .init = setup, .fini = teardown)
@@ -189,6 +219,39 @@ Test(tx, doorbells_btx, .init = setup, .fini = teardown)
 Test(tx, doorbells_skb_blist, .init = setup, .fini = teardown)
 {
 	cr_assert_eq(doorbells_for_mode("skb_blist"), 1, "hard_start_xmit(NULL) rings once");
+}
+
+/* xmit_more in a small ring: the queue stops in the middle of a bulk, with
+ * "more" still set. Nobody will call again until a wake, so the driver must
+ * write TDT when it stops: after every stop, the next thing sn0 does is ring
+ * the doorbell, before any wake. */
+Test(tx, xmit_more_rings_when_it_stops, .init = setup, .fini = teardown)
+{
+	size_t stops = 0;
+
+	setp(k, sn0, "batching", TX_BATCH_XMIT_MORE);
+	setp(k, sn0, "tx_ring", 16);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	kit_xmit_frames(sn0, &udp60, 60);
+	run_idle(k);
+	for (size_t i = 0; i < log_.n; i++) {
+		size_t j;
+
+		if (log_.r[i].type != TR_QUEUE_STOP || log_.r[i].dev != sn0->ifindex)
+			continue;
+		stops++;
+		for (j = i + 1; j < log_.n; j++)
+			if (log_.r[j].dev == sn0->ifindex &&
+			    (log_.r[j].type == TR_TDT || log_.r[j].type == TR_QUEUE_WAKE))
+				break;
+		cr_assert(j < log_.n && log_.r[j].type == TR_TDT,
+			  "stop %zu: the queue stopped with descriptors written but TDT not "
+			  "written (next: %s)", stops, j < log_.n ? "a wake" : "nothing");
+	}
+	cr_assert_geq(stops, 2, "%zu stops, expected the 16-slot ring to fill", stops);
+	cr_assert_eq(st(sn0, "tx_packets"), 60, "tx_packets = %llu, expected 60",
+		     (unsigned long long)st(sn0, "tx_packets"));
+	check_clean(k);
 }
 
 Test(tx, doorbells_xmit_more, .init = setup, .fini = teardown)
