@@ -141,6 +141,8 @@ struct kit {
 	struct wire *wire;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
 	struct tx_sender *sender;
+	struct tx_flow *txf;	/* where each flow a client sends on goes on */
+	int ntxf, captxf;
 	/* driver */
 	struct simnic_lab_ops lab;	/* functions in use */
 	void *lab_handle;		/* dlopen handle */
@@ -361,7 +363,10 @@ void lab_dlclose(void *handle);
 
 /* exp/sender.c: a process that sends as fast as the qdisc takes it */
 void sender_free(struct kit *k);
-u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n);
+/* Frames first .. first + n - 1 of the sequence p describes, sent with
+ * dev_queue_xmit; returns how many were queued, *built how many were made. */
+u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
+		     u64 *built);
 
 /* core/skbuff.c */
 long skb_pool_index(const struct kit *k, const struct sk_buff *skb);

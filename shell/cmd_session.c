@@ -54,6 +54,7 @@ static int load(struct sess *s, const char *path)
 {
 	char err[512], buf[SESS_PATH_MAX];
 	const char *p = path;
+	u64 before;
 	int n;
 
 	if (path && !strchr(path, '/')) {
@@ -65,8 +66,20 @@ static int load(struct sess *s, const char *path)
 		return CMD_FAIL;
 	}
 	sess_trace_detach(s);
+	before = kit_trace_total(s->k);
 	n = kit_driver_load(s->k, p, err, sizeof(err));
 	sess_trace_attach(s);
+	/* of the reopening, only what the old driver left behind is worth a line */
+	for (size_t i = 0; i < kit_trace_count(s->k); i++) {
+		const struct trace_rec *r = kit_trace_at(s->k, i);
+		char line[256];
+
+		if (kit_trace_total(s->k) - kit_trace_count(s->k) + i < before ||
+		    r->type != TR_SKB_ORPHAN)
+			continue;
+		kit_trace_format(s->k, r, line, sizeof(line));
+		out_printf("%s\n", line);
+	}
 	if (n < 0) {
 		out_error("driver: %s; the linked solution is in use", err);
 		s->driver[0] = '\0';

@@ -23,6 +23,7 @@ static void pkt_from(const struct arg_kv *kv, struct kit_pkt *p)
 	p->proto = kv[1].seen ? (u8)kv[1].v : IPPROTO_UDP;
 	p->flow = (u32)kv[2].v;
 	p->seq = (u32)kv[3].v;
+	p->seq_set = kv[3].seen; /* else the flow carries on */
 }
 
 static const char *proto_name(u8 p)
@@ -359,19 +360,22 @@ const struct cmd cmd_tx_table[] = {
 	  "`skb alloc` builds a real frame (Ethernet + IPv4 + UDP/TCP/ICMP, checksums valid)\n"
 	  "in an skb from the pool, as a socket would, and hands it to you: its handle\n"
 	  "skb#N goes to dev_queue_xmit, hard_start_xmit or hard_prep_xmit. len is the\n"
-	  "frame without FCS (60..1514, default 60); flow picks the ports; seq the TCP\n"
-	  "sequence or the UDP counter. `skb free` gives one back; `skb` lists yours.\n"
+	  "frame without FCS (60..1514, default 60); flow picks the ports. Each flow is\n"
+	  "one stream: without seq a frame takes the flow's next TCP sequence or UDP\n"
+	  "counter (after whatever it sent before); seq S starts it at S instead.\n"
+	  "`skb free` gives one back; `skb` lists yours.\n"
 	  "Handles count up from 1 over every skb the machine makes: on a fresh machine\n"
 	  "the RX rings hold the first 510, so your first is skb#511.\n\n"
 	  "  skb alloc sn0\n  skb alloc sn0 len 1514 proto tcp flow 2\n  skb free skb#511\n",
 	  "alloc|free|show|list $dev|$skb ; len:$num proto:udp|tcp|icmp flow:$num seq:$num",
 	  "`skb -j` / `skb list -j`: an array of {skb, len, place, dev}; `skb alloc -j` and "
 	  "`skb show -j`: one of them (skb free takes no -j)", do_skb },
-	{ "dev_queue_xmit", "xmit", 1, 11, 0, "dev_queue_xmit DEV [skb#N | [count N] [len L] [proto P] [flow F]]",
+	{ "dev_queue_xmit", "xmit", 1, 11, 0, "dev_queue_xmit DEV [skb#N | [count N] [len L] [proto P] [flow F] [seq S]]",
 	  "Send through the qdisc: enqueue, then qdisc_run, as a socket's send does",
 	  "With skb#N: queue that skb (yours, from skb alloc). Otherwise build count frames\n"
 	  "(default 1) like `skb alloc` would and send them one by one from process\n"
-	  "context. Each enqueue runs the qdisc: dequeue, hard_start_xmit (or the batching\n"
+	  "context, each flow carrying on where it left off (seq S to start elsewhere).\n"
+	  "Each enqueue runs the qdisc: dequeue, hard_start_xmit (or the batching\n"
 	  "mode's entry point), doorbell. A stopped queue leaves frames in the qdisc; a\n"
 	  "full qdisc (tx_queue_len) drops.\n\n"
 	  "  skb alloc sn0\n  dev_queue_xmit sn0 skb#511\n  dev_queue_xmit sn0\n"

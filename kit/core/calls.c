@@ -1,5 +1,6 @@
 /* calls.c - what a client may do to the machine, TX side: frames, qdisc, driver, queue. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kit.h"
@@ -93,6 +94,71 @@ static struct sk_buff *build(struct net_device *dev, const struct kit_pkt *p, u3
 	return skb;
 }
 
+/*
+ * A client's sends on one flow make one stream: a second `dev_queue_xmit`
+ * carries on from where the first stopped, so the receiver sees the flow in
+ * order. The kit remembers, per device, protocol and flow, the sequence the
+ * next frame takes; a kit_pkt with seq_set starts wherever it says.
+ */
+struct tx_flow {
+	u8 dev, proto;
+	u32 flow;
+	u32 next;
+};
+
+static struct tx_flow *tx_flow_of(struct kit *k, const struct net_device *dev, u8 proto,
+				  u32 flow)
+{
+	struct tx_flow *f;
+
+	for (int i = 0; i < k->ntxf; i++) {
+		f = &k->txf[i];
+		if (f->dev == dev->ifindex && f->proto == proto && f->flow == flow)
+			return f;
+	}
+	if (k->ntxf == k->captxf) {
+		int cap = k->captxf ? 2 * k->captxf : 16;
+
+		f = realloc(k->txf, (size_t)cap * sizeof(*f));
+		if (!f)
+			return NULL; /* the flow starts over: the receiver will say so */
+		k->txf = f;
+		k->captxf = cap;
+	}
+	f = &k->txf[k->ntxf++];
+	*f = (struct tx_flow){ .dev = (u8)dev->ifindex, .proto = proto, .flow = flow,
+			       .next = proto == IPPROTO_TCP ? 1 : 0 };
+	return f;
+}
+
+/* p as it will be sent: the flow's next sequence unless p sets one. */
+static struct tx_flow *flow_start(struct net_device *dev, const struct kit_pkt *p,
+				  struct kit_pkt *q)
+{
+	struct tx_flow *f;
+
+	*q = *p;
+	if (!q->proto)
+		q->proto = IPPROTO_UDP;
+	f = tx_flow_of(dev->kit, dev, q->proto, q->flow);
+	if (!p->seq_set && f)
+		q->seq = f->next;
+	return f;
+}
+
+/* After n frames of q: the sequence of the frame that would come next. */
+static void flow_advance(struct net_device *dev, struct tx_flow *f, const struct kit_pkt *q,
+			 u64 n)
+{
+	struct frame_spec s;
+	u8 peer[ETH_ALEN];
+
+	if (!f)
+		return;
+	spec_for(dev, q, (u32)n, peer, &s);
+	f->next = q->proto == IPPROTO_TCP ? s.seq : q->seq + (u32)n;
+}
+
 static int check_pkt(const struct kit_pkt *p, char *err, size_t errlen)
 {
 	if (p->len && (p->len < ETH_ZLEN || p->len > ETH_FRAME_LEN))
@@ -109,11 +175,16 @@ struct sk_buff *kit_skb_alloc(struct net_device *dev, const struct kit_pkt *p, c
 {
 	enum kit_ctx prev;
 	struct sk_buff *skb;
+	struct tx_flow *f;
+	struct kit_pkt q;
 
 	if (check_pkt(p, err, errlen))
 		return NULL;
 	prev = enter(dev, CTX_PROCESS, "skb alloc");
-	skb = build(dev, p, 0);
+	f = flow_start(dev, p, &q);
+	skb = build(dev, &q, 0);
+	if (skb)
+		flow_advance(dev, f, &q, 1);
 	leave(dev, prev);
 	if (!skb)
 		snprintf(err, errlen, "no skb: the pool is exhausted or fault_skb_alloc failed it");
@@ -132,15 +203,18 @@ int kit_dev_queue_xmit(struct net_device *dev, struct sk_buff *skb)
 }
 
 /* Frames first .. first + n - 1 of the sequence p describes. */
-u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n)
+u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
+		     u64 *built)
 {
 	enum kit_ctx prev;
-	u64 queued = 0;
+	u64 queued = 0, i;
 
+	if (built)
+		*built = 0;
 	if (check_pkt(p, (char[1]){ 0 }, 1))
 		return 0;
 	prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
-	for (u64 i = first; i < first + n && !kit_dev_broken(dev); i++) {
+	for (i = first; i < first + n && !kit_dev_broken(dev); i++) {
 		struct sk_buff *skb = build(dev, p, (u32)i);
 
 		if (!skb)
@@ -149,12 +223,23 @@ u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first,
 			queued++;
 	}
 	leave(dev, prev);
+	if (built)
+		*built = i - first;
 	return queued;
 }
 
 u64 kit_xmit_frames(struct net_device *dev, const struct kit_pkt *p, u64 n)
 {
-	return xmit_frames_from(dev, p, 0, n);
+	struct kit_pkt q;
+	struct tx_flow *f;
+	u64 queued, built;
+
+	if (check_pkt(p, (char[1]){ 0 }, 1))
+		return 0;
+	f = flow_start(dev, p, &q);
+	queued = xmit_frames_from(dev, &q, 0, n, &built);
+	flow_advance(dev, f, &q, built); /* dropped frames are gone, not taken back */
+	return queued;
 }
 
 static int held(struct sk_buff *skb, char *err, size_t errlen)

@@ -78,6 +78,7 @@ void kit_free(struct kit *k)
 	if (k->lab_handle)
 		lab_dlclose(k->lab_handle);
 	skb_pool_free(k);
+	free(k->txf);
 	trace_free(k);
 	if (kit_current == k)
 		kit_current = NULL;

@@ -24,6 +24,24 @@ static void reopen_all(struct kit *k)
 	}
 }
 
+/*
+ * With every device closed the driver holds nothing: its rings and LRO
+ * sessions are empty. An skb still marked as the driver's was leaked, or
+ * was in a function that crashed; the new driver starts without it.
+ */
+static void free_orphans(struct kit *k)
+{
+	struct sk_buff *skb;
+	size_t cur = 0;
+
+	while ((skb = skb_pool_iter(k, &cur)) != NULL) {
+		if (skb->kit_place != SKB_DRIVER)
+			continue;
+		TRACE(k, TR_SKB_ORPHAN, skb->dev, skb->kit_id, 0, 0, 0);
+		kfree_skb(skb);
+	}
+}
+
 int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen)
 {
 	struct simnic_lab_ops ops = simnic_lab_linked;
@@ -34,6 +52,7 @@ int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen)
 	kit_enter(k);
 	for (int i = 0; i < k->ndevs; i++)
 		dev_close(k->devs[i]);
+	free_orphans(k);
 	if (old) {
 		/* close first, so a rebuilt file at the same path is really reloaded */
 		k->lab = simnic_lab_linked;

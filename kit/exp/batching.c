@@ -76,7 +76,7 @@ static void burst_run(struct kit *k, struct kthread *t)
 
 	(void)k;
 	q->running = true; /* busy: dev_queue_xmit only enqueues */
-	xmit_frames_from(s->dev, &s->p, s->next, s->burst);
+	xmit_frames_from(s->dev, &s->p, s->next, s->burst, NULL);
 	s->next += s->burst;
 	q->running = was;
 	qdisc_run(s->dev);

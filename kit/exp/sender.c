@@ -33,7 +33,7 @@ static void sender_run(struct kit *k, struct kthread *t)
 	struct tx_sender *s = container_of(t, struct tx_sender, t);
 
 	for (int n = 0; n < SENDER_BURST && sender_runnable(k, t); n++) {
-		xmit_frames_from(s->dev, &s->p, s->i, 1); /* queued, or counted as a drop */
+		xmit_frames_from(s->dev, &s->p, s->i, 1, NULL); /* queued, or counted as a drop */
 		s->i++;
 		s->left--;
 	}

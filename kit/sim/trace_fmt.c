@@ -174,6 +174,9 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 		return snprintf(b, n, "WARNING: %s", kit_rule_name((enum kit_rule)r->a));
 	case TR_NOTE:
 		return snprintf(b, n, "note %u: %u %u %u", r->a, r->b, r->c, r->d);
+	case TR_SKB_ORPHAN:
+		return snprintf(b, n, "skb#%u freed: the driver still held it after close "
+				"(leaked, or lost in a crash)", r->a);
 	case TR_NONE:
 	case TR_NR:
 		break;

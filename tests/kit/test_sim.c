@@ -132,6 +132,7 @@ Test(sim, leak_is_reported_with_its_allocation_site)
 	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
 	struct kit_pkt p = { .len = 60 };
 	char err[512], report[4096];
+	struct rec_log log = { 0 };
 	int n;
 
 	cr_assert_geq(kit_driver_load(k, test_driver("leak_reclaim"), err, sizeof(err)), 1, "%s", err);
@@ -141,7 +142,16 @@ Test(sim, leak_is_reported_with_its_allocation_site)
 	cr_assert_eq(n, 5, "kit_check reported %d problems, expected the 5 leaked skbs:\n%s", n,
 		     report);
 	cr_assert(strstr(report, "leaked") && strstr(report, "allocated by"), "report: %s", report);
+	/* switching drivers closes the devices: what the old one still held is freed, once */
+	kit_trace_subscribe(k, rec_log_cb, &log);
+	cr_assert_eq(kit_driver_load(k, NULL, err, sizeof(err)), 0, "back to the solution: %s", err);
+	cr_assert_eq(rec_count(&log, TR_SKB_ORPHAN, sn0->ifindex), 5,
+		     "%zu orphan records at the driver switch, expected 5",
+		     rec_count(&log, TR_SKB_ORPHAN, sn0->ifindex));
+	n = kit_check(k, report, sizeof(report));
+	cr_assert_eq(n, 0, "after the switch kit_check still finds %d problems:\n%s", n, report);
 	kit_free(k);
+	free(log.r);
 }
 
 Test(sim, every_lab_function_in_the_table)

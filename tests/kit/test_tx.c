@@ -42,6 +42,41 @@ Test(tx, ring_wraps_around, .init = setup, .fini = teardown)
 	check_clean(k);
 }
 
+/* Sends on one flow make one stream: the second call carries on where the
+ * first stopped (skb alloc included), so the receiver sees no reordering;
+ * seq_set starts a flow where the caller says. */
+Test(tx, a_flow_carries_on_across_sends, .init = setup, .fini = teardown)
+{
+	const struct kit_pkt tcp = { .len = 200, .proto = IPPROTO_TCP, .flow = 3 };
+	struct kit_pkt again = { .len = 60, .proto = IPPROTO_UDP, .seq = 0, .seq_set = true };
+	char err[256];
+	struct sk_buff *skb;
+
+	kit_xmit_frames(sn0, &udp60, 3);
+	run_idle(k);
+	skb = kit_skb_alloc(sn0, &udp60, err, sizeof(err));
+	cr_assert_not_null(skb, "%s", err);
+	kit_dev_queue_xmit(sn0, skb);
+	kit_xmit_frames(sn0, &udp60, 2);
+	kit_xmit_frames(sn0, &tcp, 2);
+	kit_xmit_frames(sn0, &tcp, 2);
+	run_idle(k);
+	cr_assert_eq(flow(k, 0).packets, 6, "flow 0 delivered %llu, expected 6",
+		     (unsigned long long)flow(k, 0).packets);
+	cr_assert_eq(flow(k, 0).errors, 0, "flow 0: %llu stream errors, expected 0 (each send "
+		     "carries on)", (unsigned long long)flow(k, 0).errors);
+	cr_assert_eq(flow(k, 1).packets, 4, "the TCP flow delivered %llu, expected 4",
+		     (unsigned long long)flow(k, 1).packets);
+	cr_assert_eq(flow(k, 1).errors, 0, "TCP flow: %llu stream errors, expected 0",
+		     (unsigned long long)flow(k, 1).errors);
+	/* starting flow 0 over on purpose: the receiver sees it go back */
+	kit_xmit_frames(sn0, &again, 1);
+	run_idle(k);
+	cr_assert_eq(flow(k, 0).errors, 1, "flow 0 restarted at seq 0: %llu errors, expected 1",
+		     (unsigned long long)flow(k, 0).errors);
+	check_clean(k);
+}
+
 /* Look after every step: the ring is never overrun and the queue is stopped
  * exactly while no descriptor is free. */
 Test(tx, stops_before_overflow, .init = setup, .fini = teardown)

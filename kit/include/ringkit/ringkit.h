@@ -65,7 +65,9 @@ struct kit_pkt {
 	unsigned int len; /* frame length without FCS, 60..1514; 0 = 60 */
 	u8 proto;	  /* IPPROTO_UDP (default), IPPROTO_TCP, IPPROTO_ICMP */
 	u32 flow;	  /* picks the ports, hence the flow */
-	u32 seq;	  /* TCP sequence / UDP and ICMP counter */
+	u32 seq;	  /* TCP sequence / UDP and ICMP counter, if seq_set */
+	bool seq_set;	  /* false: carry on where this flow's last send left off
+			   * (TCP starts at 1, UDP and ICMP at 0) */
 	__be32 daddr;	  /* 0 = the peer device's remote address (snull) */
 };
 

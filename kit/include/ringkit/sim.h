@@ -151,6 +151,7 @@ enum trace_type {
 	TR_BUG,		/* a=rule */
 	TR_WARN,	/* a=rule */
 	TR_NOTE,	/* a=note id, b,c,d=values */
+	TR_SKB_ORPHAN,	/* a=skb id: the driver held it after close; freed */
 	TR_NR
 };
 
