@@ -393,6 +393,7 @@ int cmd_exec_argv(struct sess *s, int argc, char **argv)
 		rc = guard_call(s, run_handler, &cl, 0);
 	if (cl.json)
 		sess_trace_attach(s);
+	sess_quiet_done(s);
 	s->cur_dev = NULL;
 	if (rc == GUARD_OOPS)
 		return CMD_OK; /* reported; the shell goes on (the exit status remembers) */

@@ -236,8 +236,9 @@ const struct cmd cmd_look_table[] = {
 	{ "trace", NULL, 0, 2, CMD_F_JSON, "trace [on|off|last N] [-j]",
 	  "Print kernel-log lines as things happen, or the last N",
 	  "Every state change is a trace record; by default each is printed as it\n"
-	  "happens. `trace off` stops the printing (records are still kept); `trace last\n"
-	  "N` prints the last N kept.\n\n  trace off\n  trace last 20\n",
+	  "happens. `trace off` stops the printing, all but BUG and WARNING lines (up to\n"
+	  "10 a command, then a count); the records are still kept. `trace last N`\n"
+	  "prints the last N kept.\n\n  trace off\n  trace last 20\n",
 	  "on|off|last", "`trace -j`: printing, kept, written; `trace last N -j`: an array of "
 	  "{t_ns, line}", do_trace },
 	{ "check", NULL, 0, 0, CMD_F_JSON, "check [-j]", "Check conservation and invariants (fails if any problem)",

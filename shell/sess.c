@@ -8,19 +8,44 @@
 
 struct sess *sess_current;
 
+/*
+ * With the trace printing, every record is a line. With it off, BUG and
+ * WARNING records still are, as the kernel's log shows them whatever else is
+ * quiet: up to SESS_QUIET_WARNS per command, then sess_quiet_done counts the
+ * rest in one line.
+ */
+#define SESS_QUIET_WARNS 10
+
 static void trace_print(const struct trace_rec *r, void *arg)
 {
 	struct sess *s = arg;
 	char line[256];
 
+	if (!s->trace_on) {
+		if (r->type != TR_BUG && r->type != TR_WARN)
+			return;
+		if (s->quiet_warns >= SESS_QUIET_WARNS) {
+			s->quiet_dropped++;
+			return;
+		}
+		s->quiet_warns++;
+	}
 	kit_trace_format(s->k, r, line, sizeof(line));
 	out_puts(line);
+}
+
+void sess_quiet_done(struct sess *s)
+{
+	if (s->quiet_dropped)
+		out_printf("... and %u more BUG/WARNING records (trace last N shows them, stats "
+			   "counts them)\n", s->quiet_dropped);
+	s->quiet_warns = s->quiet_dropped = 0;
 }
 
 void sess_trace_attach(struct sess *s)
 {
 	if (s->k)
-		kit_trace_subscribe(s->k, s->trace_on ? trace_print : NULL, s);
+		kit_trace_subscribe(s->k, trace_print, s);
 }
 
 void sess_trace_detach(struct sess *s)

@@ -23,6 +23,8 @@ struct sess {
 	u64 seed;			/* kept across reset */
 	char driver[SESS_PATH_MAX];	/* loaded .so, "" = the linked solution */
 	bool trace_on;			/* print trace records as they happen */
+	unsigned int quiet_warns;	/* BUG/WARNING lines printed with the trace off, this command */
+	unsigned int quiet_dropped;	/* ... and the ones past the limit */
 	bool interactive;		/* a terminal: prompt, history, repeat */
 	bool keep_going;		/* scripts: go on after an error */
 	bool quit;			/* quit was asked */
@@ -48,6 +50,8 @@ u64 sess_run(struct sess *s, u64 max_steps, u64 until_ns, enum kit_stop *why);
 void sess_trace(struct sess *s, bool on);
 void sess_trace_detach(struct sess *s);
 void sess_trace_attach(struct sess *s);
+/* After a command: say how many BUG/WARNING lines the trace-off limit held back. */
+void sess_quiet_done(struct sess *s);
 
 /* skb handles the shell holds */
 void sess_hold(struct sess *s, u32 id);
