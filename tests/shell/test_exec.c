@@ -34,9 +34,11 @@ Test(exec, bad_input_changes_nothing)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_neq(th_run(s, bad[i]), 0, "'%s' should fail", bad[i]);
 	cr_assert_eq(param(s, sn0, "rx_ring"), 256, "rx_ring changed by a failed ethtool -G");
-	cr_assert_eq(param(s, sn0, "rx_usecs"), 0);
-	cr_assert_eq(param(s, sn0, "lro"), 0);
-	cr_assert_eq(param(s, sn0, "weight"), 64);
+	cr_assert_eq(param(s, sn0, "rx_usecs"), 0, "rx_usecs is %ld, expected 0",
+		     param(s, sn0, "rx_usecs"));
+	cr_assert_eq(param(s, sn0, "lro"), 0, "lro is %ld, expected 0", param(s, sn0, "lro"));
+	cr_assert_eq(param(s, sn0, "weight"), 64, "weight is %ld, expected 64",
+		     param(s, sn0, "weight"));
 	cr_assert_eq(kit_now(s->k), now, "time moved");
 	cr_assert_eq(kit_trace_total(s->k), total, "the machine did something");
 	th_done(s);
@@ -68,12 +70,16 @@ Test(exec, json_keys_are_the_kernels)
 	j = json_of(s, "stats sn0 -j");
 	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
 		cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(j, stats[i])), "stats -j lacks %s", stats[i]);
-	cr_assert_eq(cJSON_GetObjectItem(j, "tx_packets")->valuedouble, 3);
+	cr_assert_eq(cJSON_GetObjectItem(j, "tx_packets")->valuedouble, 3,
+		     "tx_packets is %g, expected 3",
+		     cJSON_GetObjectItem(j, "tx_packets")->valuedouble);
 	cJSON_Delete(j);
 	j = json_of(s, "ring sn0 tx -j");
 	for (size_t i = 0; i < sizeof(ring) / sizeof(ring[0]); i++)
 		cr_assert(cJSON_GetObjectItem(j, ring[i]), "ring -j lacks %s", ring[i]);
-	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "slots")), 256);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "slots")), 256,
+		     "slots has %d entries, expected 256",
+		     cJSON_GetArraySize(cJSON_GetObjectItem(j, "slots")));
 	slot = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "slots"), 0);
 	cr_assert(cJSON_IsString(cJSON_GetObjectItem(slot, "owner")) &&
 		  cJSON_IsNumber(cJSON_GetObjectItem(slot, "len")), "slot keys owner, len");
@@ -119,8 +125,9 @@ Test(exec, oops_then_the_shell_goes_on)
 	cr_assert_eq(th_run(s, line), 0, "%s: %s", line, th_out);
 	cr_assert_eq(th_run(s, "dev_queue_xmit sn0"), 0, "an oops is not a command error");
 	cr_assert(strstr(th_out, "Oops: SIGSEGV in simnic_xmit_frame"), "no oops line: %s", th_out);
-	cr_assert(s->oopsed);
-	cr_assert(kit_dev_broken(kit_dev_by_name(s->k, "sn0")));
+	cr_assert(s->oopsed, "the session has no oops recorded, expected one");
+	cr_assert(kit_dev_broken(kit_dev_by_name(s->k, "sn0")),
+		  "sn0 is not broken after the oops, expected it broken");
 	cr_assert_eq(th_run(s, "dev"), 0, "the next command runs");
 	cr_assert(strstr(th_out, "BROKEN"), "%s", th_out);
 	cr_assert_eq(th_run(s, "driver reload; dev_queue_xmit sn1; run"), 0, "%s", th_out);
@@ -145,12 +152,16 @@ Test(exec, napi_schedule_and_complete_results)
 	cr_assert(strstr(th_out, "MISSED was set: still scheduled, poll again"), "%s", th_out);
 	cr_assert_eq(th_run(s, "napi_complete sn1"), 0, "%s", th_out);
 	cr_assert(!strstr(th_out, "MISSED"), "a plain completion mentions MISSED: %s", th_out);
-	cr_assert_eq(kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED), 0);
+	cr_assert_eq(kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED), 0,
+		     "%llu BUGs for completing the unscheduled, expected 0",
+		     (unsigned long long)kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED));
 	cr_assert_eq(th_run(s, "napi_complete sn1"), CMD_FAIL, "the kernel's BUG is a failure: %s",
 		     th_out);
 	cr_assert(strstr(th_out, "sn1 was not scheduled") && !strstr(th_out, "MISSED"), "%s",
 		  th_out);
-	cr_assert_eq(kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED), 1);
+	cr_assert_eq(kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED), 1,
+		     "%llu BUGs for completing the unscheduled, expected 1",
+		     (unsigned long long)kit_rule_count(s->k, RULE_COMPLETE_NOT_SCHED));
 	/* classic: nothing to do; a poll without a budget gets netdev_budget */
 	cr_assert_eq(th_run(s, "set sn1 napi classic; napi_schedule sn1; napi_schedule sn1"), 0,
 		     "%s", th_out);
@@ -158,7 +169,7 @@ Test(exec, napi_schedule_and_complete_results)
 		  "%s", th_out);
 	cr_assert_eq(th_run(s, "poll sn1"), 0, "%s", th_out);
 	cr_assert(strstr(th_out, "poll sn1: budget 300, quota 64,"), "%s", th_out);
-	cr_assert(!kit_dev_broken(sn1));
+	cr_assert(!kit_dev_broken(sn1), "sn1 is broken, expected it working: %s", th_out);
 	th_done(s);
 }
 
@@ -173,7 +184,8 @@ Test(exec, soft_lockup_is_recorded_as_a_bug)
 	cr_assert_eq(th_run(s, line), 0, "%s: %s", line, th_out);
 	cr_assert_eq(th_run(s, "trace off; dev_queue_xmit sn0; run"), 0, "%s", th_out);
 	cr_assert(strstr(th_out, "soft lockup"), "no soft lockup: %s", th_out);
-	cr_assert_eq(kit_rule_count(s->k, RULE_SOFT_LOCKUP), 1);
+	cr_assert_eq(kit_rule_count(s->k, RULE_SOFT_LOCKUP), 1, "%llu soft lockups, expected 1",
+		     (unsigned long long)kit_rule_count(s->k, RULE_SOFT_LOCKUP));
 	cr_assert_eq(th_run(s, "stats -j"), 0, "%s", th_out);
 	j = cJSON_Parse(th_out);
 	cr_assert(j, "%s", th_out);
@@ -200,17 +212,20 @@ Test(exec, dash_c_numbers_each_command)
 	struct sess *s = th_sess();
 
 	s->keep_going = true;
-	cr_assert_neq(dash_c(s, "time; ring sn1; seed; bogus"), 0);
+	cr_assert_neq(dash_c(s, "time; ring sn1; seed; bogus"), 0,
+		      "two bad commands returned 0, expected an error: %s", th_out);
 	cr_assert(strstr(th_out, "-c:2: ring: missing argument: tx or rx\n"), "%s", th_out);
 	cr_assert(strstr(th_out, "-c:4: unknown command 'bogus'"), "%s", th_out);
 	cr_assert(strstr(th_out, "seed 1\n"), "the third command did not run: %s", th_out);
 	/* newlines count too; a quoted ';' and one in a comment end nothing */
-	cr_assert_neq(dash_c(s, "seed\nshow 'a;b'; time # c; d\nnosuch"), 0);
+	cr_assert_neq(dash_c(s, "seed\nshow 'a;b'; time # c; d\nnosuch"), 0,
+		      "two bad commands returned 0, expected an error: %s", th_out);
 	cr_assert(strstr(th_out, "-c:2: show: 'a;b' is not"), "%s", th_out);
 	cr_assert(strstr(th_out, "-c:4: unknown command 'nosuch'"), "%s", th_out);
 	cr_assert(!strstr(th_out, "'d'"), "the comment ran: %s", th_out);
 	s->keep_going = false;
-	cr_assert_neq(dash_c(s, "seed; ring; seed 7"), 0);
+	cr_assert_neq(dash_c(s, "seed; ring; seed 7"), 0,
+		      "a bad command returned 0, expected an error: %s", th_out);
 	cr_assert(strstr(th_out, "-c:2: ring: missing argument"), "%s", th_out);
 	cr_assert(!strstr(th_out, "seed 7"), "went on after the error: %s", th_out);
 	cr_assert_eq(dash_c(s, "seed;"), 0, "a trailing ';' is no error: %s", th_out);

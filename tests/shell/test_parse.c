@@ -21,15 +21,16 @@ Test(parse, split_words_quotes_comments_semicolons)
 			  argv, 8, &rest, &err);
 
 	cr_assert_eq(n, 3, "got %d words", n);
-	cr_assert_str_eq(argv[1], "sn 0");
-	cr_assert_str_eq(argv[2], "tx\"");
+	cr_assert_str_eq(argv[1], "sn 0", "argv[1] is '%s', expected 'sn 0'", argv[1]);
+	cr_assert_str_eq(argv[2], "tx\"", "argv[2] is '%s', expected 'tx\"'", argv[2]);
 	cr_assert_null(rest, "a comment hides the rest of the line");
 	n = cmd_split("step; time", buf, sizeof(buf), argv, 8, &rest, &err);
-	cr_assert_eq(n, 1);
-	cr_assert_str_eq(rest, " time");
+	cr_assert_eq(n, 1, "got %d words before the ';', expected 1", n);
+	cr_assert_str_eq(rest, " time", "the rest is '%s', expected ' time'", rest);
 	n = cmd_split("ring 'sn0", buf, sizeof(buf), argv, 8, &rest, &err);
-	cr_assert_eq(n, -1);
-	cr_assert_str_eq(err, "unterminated ' quote");
+	cr_assert_eq(n, -1, "an unterminated quote gave %d words, expected -1", n);
+	cr_assert_str_eq(err, "unterminated ' quote",
+			 "the error is \"%s\", expected \"unterminated ' quote\"", err);
 	n = cmd_split("a b c d e f g h i", buf, sizeof(buf), argv, 8, &rest, &err);
 	cr_assert_eq(n, -1, "more words than argv holds must fail, got %d", n);
 }
@@ -38,26 +39,35 @@ Test(parse, numbers_and_times)
 {
 	long long v;
 	u64 ns;
+	int rc;
 	struct out_capture c;
 	char out[512];
 
-	cr_assert_eq(arg_parse_num("0x10", &v), 0);
-	cr_assert_eq(v, 16);
-	cr_assert_eq(arg_parse_num("2k", &v), 0);
-	cr_assert_eq(v, 2000);
-	cr_assert_eq(arg_parse_num("3M", &v), 0);
-	cr_assert_eq(v, 3000000);
-	cr_assert_neq(arg_parse_num("-1", &v), 0);
-	cr_assert_neq(arg_parse_num("12x", &v), 0);
-	cr_assert_neq(arg_parse_num("", &v), 0);
+	rc = arg_parse_num("0x10", &v);
+	cr_assert_eq(rc, 0, "\"0x10\" returned %d, expected 0", rc);
+	cr_assert_eq(v, 16, "\"0x10\" is %lld, expected 16", v);
+	rc = arg_parse_num("2k", &v);
+	cr_assert_eq(rc, 0, "\"2k\" returned %d, expected 0", rc);
+	cr_assert_eq(v, 2000, "\"2k\" is %lld, expected 2000", v);
+	rc = arg_parse_num("3M", &v);
+	cr_assert_eq(rc, 0, "\"3M\" returned %d, expected 0", rc);
+	cr_assert_eq(v, 3000000, "\"3M\" is %lld, expected 3000000", v);
+	cr_assert_neq(arg_parse_num("-1", &v), 0, "\"-1\" returned 0 (%lld), expected -1", v);
+	cr_assert_neq(arg_parse_num("12x", &v), 0, "\"12x\" returned 0 (%lld), expected -1", v);
+	cr_assert_neq(arg_parse_num("", &v), 0, "\"\" returned 0 (%lld), expected -1", v);
 	out_capture_begin(&c, out, sizeof(out));
-	cr_assert_eq(arg_time("run", "10us", &ns), 0);
-	cr_assert_eq(ns, 10000);
-	cr_assert_eq(arg_time("run", "2ms", &ns), 0);
-	cr_assert_eq(ns, 2000000);
-	cr_assert_eq(arg_time("run", "10", &ns), CMD_USAGE);
-	cr_assert_eq(arg_time("run", "0us", &ns), CMD_FAIL);
-	cr_assert_eq(arg_time("run", "ten", &ns), CMD_USAGE);
+	rc = arg_time("run", "10us", &ns);
+	cr_assert_eq(rc, 0, "\"10us\" returned %d, expected 0", rc);
+	cr_assert_eq(ns, 10000, "\"10us\" is %llu ns, expected 10000", (unsigned long long)ns);
+	rc = arg_time("run", "2ms", &ns);
+	cr_assert_eq(rc, 0, "\"2ms\" returned %d, expected 0", rc);
+	cr_assert_eq(ns, 2000000, "\"2ms\" is %llu ns, expected 2000000", (unsigned long long)ns);
+	rc = arg_time("run", "10", &ns);
+	cr_assert_eq(rc, CMD_USAGE, "\"10\" returned %d, expected %d (CMD_USAGE)", rc, CMD_USAGE);
+	rc = arg_time("run", "0us", &ns);
+	cr_assert_eq(rc, CMD_FAIL, "\"0us\" returned %d, expected %d (CMD_FAIL)", rc, CMD_FAIL);
+	rc = arg_time("run", "ten", &ns);
+	cr_assert_eq(rc, CMD_USAGE, "\"ten\" returned %d, expected %d (CMD_USAGE)", rc, CMD_USAGE);
 	out_capture_end(&c);
 	cr_assert(strstr(out, "needs a unit"), "output: %s", out);
 }

@@ -1,5 +1,6 @@
 /* test_pcap.c - a capture written by `pcap`, read back with libpcap (and tshark, if installed). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +29,16 @@ static int read_all(const char *path, struct frame *f, int max)
 	int n = 0;
 
 	cr_assert(p, "libpcap cannot read %s: %s", path, err);
-	cr_assert_eq(pcap_datalink(p), DLT_EN10MB);
-	cr_assert_eq(pcap_get_tstamp_precision(p), PCAP_TSTAMP_PRECISION_NANO);
+	cr_assert_eq(pcap_datalink(p), DLT_EN10MB, "%s: link type %d, expected %d (DLT_EN10MB)",
+		     path, pcap_datalink(p), DLT_EN10MB);
+	cr_assert_eq(pcap_get_tstamp_precision(p), PCAP_TSTAMP_PRECISION_NANO,
+		     "%s: time stamp precision %d, expected %d (nanoseconds)", path,
+		     pcap_get_tstamp_precision(p), PCAP_TSTAMP_PRECISION_NANO);
 	while (n < max && pcap_next_ex(p, &h, &d) == 1) {
-		cr_assert_eq(h->caplen, h->len);
-		cr_assert_geq(h->len, 34u);
+		cr_assert_eq(h->caplen, h->len, "%s frame %d: caplen %u, expected len %u",
+			     path, n, h->caplen, h->len);
+		cr_assert_geq(h->len, 34u, "%s frame %d: %u bytes, expected at least 34", path, n,
+			      h->len);
 		f[n].len = h->len;
 		memcpy(&f[n].saddr, d + 26, 4);
 		memcpy(&f[n].daddr, d + 30, 4);
@@ -58,7 +64,8 @@ Test(pcap, capture_reads_back_with_the_snull_twist)
 	struct frame f[64];
 	int n, tcp = 0;
 
-	cr_assert(mkdtemp(d0));
+	cr_assert(mkdtemp(d0), "mkdtemp %s failed: %s, expected a new directory", d0,
+		  strerror(errno));
 	snprintf(p0, sizeof(p0), "%s/sn0.pcap", d0);
 	snprintf(p1, sizeof(p1), "%s/sn1.pcap", d0);
 	snprintf(cmd, sizeof(cmd), "pcap sn0 %s; pcap sn1 %s; ping sn0 192.168.0.2 count 2;"
@@ -70,7 +77,8 @@ Test(pcap, capture_reads_back_with_the_snull_twist)
 	for (int i = 0; i < n; i++) {
 		if (f[i].proto == IPPROTO_TCP) {
 			tcp++;
-			cr_assert_eq(f[i].len, 1514u);
+			cr_assert_eq(f[i].len, 1514u, "TCP frame %d is %u bytes, expected 1514", i,
+				     f[i].len);
 		}
 		if (f[i].proto == IPPROTO_ICMP)
 			cr_assert_eq(f[i].len, 98u, "echo frames are 98 bytes, got %u", f[i].len);
@@ -79,7 +87,7 @@ Test(pcap, capture_reads_back_with_the_snull_twist)
 				  (f[i].saddr == ip("192.168.0.2") && f[i].daddr == ip("192.168.0.1")),
 			  "frame %d on sn0 is not 192.168.0.x", i);
 	}
-	cr_assert_eq(tcp, 3);
+	cr_assert_eq(tcp, 3, "sn0.pcap holds %d TCP frames, expected 3", tcp);
 	/* on sn1 the third octet is twisted: 192.168.1.1 -> 192.168.1.2 */
 	n = read_all(p1, f, 64);
 	cr_assert_eq(n, 7, "sn1.pcap holds %d frames", n);

@@ -42,7 +42,7 @@ static struct dev_snap *dev_new(void)
 {
 	struct dev_snap *d = calloc(1, sizeof(*d));
 
-	cr_assert(d);
+	cr_assert(d, "calloc of a %zu-byte dev_snap returned NULL, expected memory", sizeof(*d));
 	snprintf(d->name, sizeof(d->name), "sn0");
 	d->up = d->carrier = true;
 	d->irq_mode = SIMNIC_NAPI_MODERN;
@@ -62,14 +62,30 @@ static const char *row(const struct vgrid *g, int y)
 	return rowbuf;
 }
 
+/* The character cell (x, y) shows, as the text twin draws it; '?' off the grid. */
+static char cell_ch(const struct vgrid *g, int x, int y)
+{
+	const struct vcell *c = vgrid_cat(g, x, y);
+
+	if (!c)
+		return '?';
+	return c->glyph == VG_TEXT ? c->ch : vgrid_ascii((enum vglyph)c->glyph);
+}
+
 /* The owner glyph drawn for slot s of the TX ring at rows y.. in g. */
 static enum vglyph slot_glyph(const struct vgrid *g, const struct vring_layout *L, int y,
 			      unsigned int s)
 {
 	int col = vring_col(L, s, NULL);
 
-	cr_assert(col >= 0);
+	cr_assert(col >= 0, "slot %u is at column %d, expected one on the screen", s, col);
 	return (enum vglyph)vgrid_cat(g, col, y + 2)->glyph;
+}
+
+/* The same as a character, for messages. */
+static char slot_ch(const struct vgrid *g, const struct vring_layout *L, int y, unsigned int s)
+{
+	return vgrid_ascii(slot_glyph(g, L, y, s));
 }
 
 static const enum vglyph owner_glyph[SLOT_OWNER_NR] = {
@@ -87,16 +103,21 @@ Test(view_ring, empty_ring_all_free_markers_together)
 	ring_set(r, 16, 0, 0, 0, 0);
 	vgrid_resize(&g, 80, VRING_ROWS);
 	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, &L);
-	cr_assert_eq(L.per_cell, 1);
+	cr_assert_eq(L.per_cell, 1, "%u slots a cell, expected 1", L.per_cell);
 	cr_assert_eq(L.cell_w, 4, "a 16-slot ring is magnified");
 	for (unsigned int s = 0; s < 16; s++)
 		cr_assert_eq(slot_glyph(&g, &L, 0, s), VG_FREE, "slot %u", s);
-	cr_assert(strstr(row(&g, 0), "TX ring 16 slots"));
-	cr_assert(strstr(row(&g, 0), "free 16"));
+	cr_assert(strstr(row(&g, 0), "TX ring 16 slots"), "no \"TX ring 16 slots\" in row 0: %s",
+		  row(&g, 0));
+	cr_assert(strstr(row(&g, 0), "free 16"), "no \"free 16\" in row 0: %s", row(&g, 0));
 	cr_assert(strstr(row(&g, 1), "TDH=TDT 0 NIC idle"), "%s", row(&g, 1));
 	cr_assert(strstr(row(&g, 3), "next_to_clean=next_to_use 0"), "%s", row(&g, 3));
-	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 0, NULL), 1)->glyph, VG_DOWN);
-	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 0, NULL), 3)->glyph, VG_UP);
+	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 0, NULL), 1)->glyph, VG_DOWN,
+		     "row 1 column %d is '%c', expected 'v'", vring_col(&L, 0, NULL),
+		     cell_ch(&g, vring_col(&L, 0, NULL), 1));
+	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 0, NULL), 3)->glyph, VG_UP,
+		     "row 3 column %d is '%c', expected '^'", vring_col(&L, 0, NULL),
+		     cell_ch(&g, vring_col(&L, 0, NULL), 3));
 	cr_assert(strstr(row(&g, 2), " 15"), "the last slot's number ends the strip");
 	vgrid_free(&g);
 	free(r);
@@ -115,11 +136,16 @@ Test(view_ring, wrapped_ring_owners_and_markers)
 	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, &L);
 	for (unsigned int s = 0; s < 16; s++)
 		cr_assert_eq(slot_glyph(&g, &L, 0, s), owner_glyph[r->slots[s].owner], "slot %u", s);
-	cr_assert_eq(slot_glyph(&g, &L, 0, 15), VG_HW);
-	cr_assert_eq(slot_glyph(&g, &L, 0, 0), VG_HW);
-	cr_assert_eq(slot_glyph(&g, &L, 0, 12), VG_DONE);
-	cr_assert_eq(slot_glyph(&g, &L, 0, 3), VG_DRIVER);
-	cr_assert_eq(slot_glyph(&g, &L, 0, 4), VG_FREE);
+	cr_assert_eq(slot_glyph(&g, &L, 0, 15), VG_HW, "slot 15 is '%c', expected 'H'",
+		     slot_ch(&g, &L, 0, 15));
+	cr_assert_eq(slot_glyph(&g, &L, 0, 0), VG_HW, "slot 0 is '%c', expected 'H'",
+		     slot_ch(&g, &L, 0, 0));
+	cr_assert_eq(slot_glyph(&g, &L, 0, 12), VG_DONE, "slot 12 is '%c', expected 'D'",
+		     slot_ch(&g, &L, 0, 12));
+	cr_assert_eq(slot_glyph(&g, &L, 0, 3), VG_DRIVER, "slot 3 is '%c', expected 'W'",
+		     slot_ch(&g, &L, 0, 3));
+	cr_assert_eq(slot_glyph(&g, &L, 0, 4), VG_FREE, "slot 4 is '%c', expected '.'",
+		     slot_ch(&g, &L, 0, 4));
 	ch = vring_col(&L, 14, NULL);
 	ct = vring_col(&L, 2, NULL);
 	cc = vring_col(&L, 12, NULL);
@@ -135,7 +161,9 @@ Test(view_ring, wrapped_ring_owners_and_markers)
 	cr_assert(strstr(row(&g, 3), "next_to_use 4"), "%s", row(&g, 3));
 	cr_assert(strstr(row(&g, 0), "hw 4") && strstr(row(&g, 0), "done 2") &&
 		  strstr(row(&g, 0), "driver 2") && strstr(row(&g, 0), "free 8"), "%s", row(&g, 0));
-	cr_assert_eq(vgrid_cat(&g, ch, 1)->style, VS_MARKER);
+	cr_assert_eq(vgrid_cat(&g, ch, 1)->style, VS_MARKER,
+		     "the TDH arrow at column %d has style %d, expected %d (VS_MARKER)", ch,
+		     vgrid_cat(&g, ch, 1)->style, VS_MARKER);
 	vgrid_free(&g);
 	free(r);
 }
@@ -148,7 +176,8 @@ Test(view_ring, rx_ring_names)
 	ring_set(r, 64, 3, 60, 3, 60);
 	vgrid_resize(&g, 100, VRING_ROWS);
 	vring_draw(&g, 0, 0, 100, r, 1, VRING_ZOOM_OFF, NULL);
-	cr_assert(strstr(row(&g, 0), "RX ring 64 slots"));
+	cr_assert(strstr(row(&g, 0), "RX ring 64 slots"), "no \"RX ring 64 slots\" in row 0: %s",
+		  row(&g, 0));
 	cr_assert(strstr(row(&g, 1), "RDH 3 NIC writes here"), "%s", row(&g, 1));
 	cr_assert(strstr(row(&g, 1), "RDT 60"), "%s", row(&g, 1));
 	cr_assert(strstr(row(&g, 3), "driver reads here"), "%s", row(&g, 3));
@@ -165,21 +194,35 @@ Test(view_ring, large_ring_scaled_any_owner_beats_free)
 	ring_set(r, 4096, 1000, 2000, 1000, 2000); /* hw 1000..1999 */
 	vgrid_resize(&g, 80, VRING_ROWS);
 	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_OFF, &L);
-	cr_assert_eq(L.per_cell, 64);
+	cr_assert_eq(L.per_cell, 64, "%u slots a cell, expected 64", L.per_cell);
 	cr_assert(strstr(row(&g, 0), "1 cell = 64 slots"), "%s", row(&g, 0));
-	cr_assert(strstr(row(&g, 2), " 4095"));
+	cr_assert(strstr(row(&g, 2), " 4095"), "no \" 4095\" in row 2: %s", row(&g, 2));
 	/* cell 14 holds slots 896..959: all free; cell 15 960..1023: 40 free, 24 hw -> hw */
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 14, 2)->glyph, VG_FREE);
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 15, 2)->glyph, VG_HW);
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 16, 2)->glyph, VG_HW);
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 30, 2)->glyph, VG_HW); /* 1920..1983: all hw */
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 31, 2)->glyph, VG_HW); /* 1984..2047: 16 hw, 48 free */
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 32, 2)->glyph, VG_FREE); /* 2048..2111: all free */
-	cr_assert_eq(vring_cell_owner(r, 1984, 64), SLOT_HW);
-	cr_assert_eq(vring_cell_owner(r, 1968, 64), SLOT_HW);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 14, 2)->glyph, VG_FREE, "cell 14 is '%c', expected '.'",
+		     cell_ch(&g, L.x0 + 14, 2));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 15, 2)->glyph, VG_HW, "cell 15 is '%c', expected 'H'",
+		     cell_ch(&g, L.x0 + 15, 2));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 16, 2)->glyph, VG_HW, "cell 16 is '%c', expected 'H'",
+		     cell_ch(&g, L.x0 + 16, 2));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 30, 2)->glyph, VG_HW,
+		     "cell 30 (1920..1983: all hw) is '%c', expected 'H'",
+		     cell_ch(&g, L.x0 + 30, 2));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 31, 2)->glyph, VG_HW,
+		     "cell 31 (1984..2047: 16 hw, 48 free) is '%c', expected 'H'",
+		     cell_ch(&g, L.x0 + 31, 2));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 32, 2)->glyph, VG_FREE,
+		     "cell 32 (2048..2111: all free) is '%c', expected '.'",
+		     cell_ch(&g, L.x0 + 32, 2));
+	cr_assert_eq(vring_cell_owner(r, 1984, 64), SLOT_HW, "slots 1984..2047 are %s, expected hw",
+		     slot_owner_name(vring_cell_owner(r, 1984, 64)));
+	cr_assert_eq(vring_cell_owner(r, 1968, 64), SLOT_HW, "slots 1968..2031 are %s, expected hw",
+		     slot_owner_name(vring_cell_owner(r, 1968, 64)));
 	cr_assert_eq(vring_cell_owner(r, 1999, 64), SLOT_HW, "one hw slot, 63 free");
-	cr_assert_eq(vring_cell_owner(r, 2000, 64), SLOT_FREE);
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 63, 2)->glyph, VG_FREE);
+	cr_assert_eq(vring_cell_owner(r, 2000, 64), SLOT_FREE,
+		     "slots 2000..2063 are %s, expected free",
+		     slot_owner_name(vring_cell_owner(r, 2000, 64)));
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 63, 2)->glyph, VG_FREE, "cell 63 is '%c', expected '.'",
+		     cell_ch(&g, L.x0 + 63, 2));
 	cr_assert_eq(vgrid_cat(&g, L.x0 + 64, 2)->glyph, VG_TEXT, "64 cells, then the number");
 	vgrid_free(&g);
 	free(r);
@@ -200,10 +243,11 @@ Test(view_ring, one_slot_in_a_4_slot_cell_shows)
 	ring_set(r, 256, 0, 1, 0, 1); /* t: slot 0 the NIC's, 1..255 free */
 	vring_draw(&g, 0, 0, 78, r, 0, VRING_ZOOM_OFF, &L);
 	cr_assert_eq(L.per_cell, 4, "256 slots at 80 columns: 4 a cell");
-	cr_assert_eq(r->n[SLOT_HW], 1);
+	cr_assert_eq(r->n[SLOT_HW], 1, "%u hw slots, expected 1", r->n[SLOT_HW]);
 	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_HW, "one hw slot, three free: %s",
 		     row(&g, 2));
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 1, 2)->glyph, VG_FREE);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 1, 2)->glyph, VG_FREE, "cell 1 is '%c', expected '.': %s",
+		     cell_ch(&g, L.x0 + 1, 2), row(&g, 2));
 	{
 		char want[80];
 
@@ -215,23 +259,25 @@ Test(view_ring, one_slot_in_a_4_slot_cell_shows)
 	ring_set(r, 256, 1, 1, 0, 1); /* space: the NIC wrote slot 0 back (DD) */
 	vgrid_clear(&g);
 	vring_draw(&g, 0, 0, 78, r, 0, VRING_ZOOM_OFF, &L);
-	cr_assert_eq(r->n[SLOT_DONE], 1);
+	cr_assert_eq(r->n[SLOT_DONE], 1, "%u done slots, expected 1", r->n[SLOT_DONE]);
 	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_DONE, "one done slot, three free: %s",
 		     row(&g, 2));
 
 	ring_set(r, 256, 1, 1, 1, 1); /* reclaimed: the cell is free again */
 	vgrid_clear(&g);
 	vring_draw(&g, 0, 0, 78, r, 0, VRING_ZOOM_OFF, &L);
-	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_FREE);
+	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_FREE, "cell 0 is '%c', expected '.': %s",
+		     cell_ch(&g, L.x0, 2), row(&g, 2));
 
 	/* RX, `i`: a posted ring (hw 0..254) receives one frame into slot 0 */
 	ring_set(r, 256, 1, 255, 0, 255);
 	vgrid_clear(&g);
 	vring_draw(&g, 0, 0, 78, r, 1, VRING_ZOOM_OFF, &L);
-	cr_assert_eq(r->n[SLOT_DONE], 1);
+	cr_assert_eq(r->n[SLOT_DONE], 1, "%u done slots, expected 1", r->n[SLOT_DONE]);
 	cr_assert_eq(vgrid_cat(&g, L.x0, 2)->glyph, VG_DONE, "one done slot among hw: %s",
 		     row(&g, 2));
-	cr_assert_eq(vgrid_cat(&g, L.x0 + 1, 2)->glyph, VG_HW);
+	cr_assert_eq(vgrid_cat(&g, L.x0 + 1, 2)->glyph, VG_HW, "cell 1 is '%c', expected 'H': %s",
+		     cell_ch(&g, L.x0 + 1, 2), row(&g, 2));
 	cr_assert_eq(vgrid_cat(&g, L.x0 + 63, 2)->glyph, VG_HW, "252..254 hw, 255 free");
 	vgrid_free(&g);
 	free(r);
@@ -269,8 +315,10 @@ Test(view_ring, cell_owner_priority_every_4_slot_cell)
 	/* a cell that wraps: slots 7, 0 */
 	memset(r->slots, 0, sizeof(r->slots));
 	r->slots[0].owner = (u8)SLOT_HW;
-	cr_assert_eq(vring_cell_owner(r, 7, 2), SLOT_HW);
-	cr_assert_eq(vring_cell_owner(r, 6, 2), SLOT_FREE);
+	cr_assert_eq(vring_cell_owner(r, 7, 2), SLOT_HW, "slots 7, 0 are %s, expected hw",
+		     slot_owner_name(vring_cell_owner(r, 7, 2)));
+	cr_assert_eq(vring_cell_owner(r, 6, 2), SLOT_FREE, "slots 6, 7 are %s, expected free",
+		     slot_owner_name(vring_cell_owner(r, 6, 2)));
 	free(r);
 }
 
@@ -284,17 +332,23 @@ Test(view_ring, zoom_shows_exact_slots_around_head_and_tail)
 	ring_set(r, 4096, 1000, 1010, 990, 1010);
 	vgrid_resize(&g, 80, VRING_ROWS);
 	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_HEAD, &L);
-	cr_assert(L.zoomed);
-	cr_assert_eq(L.per_cell, 1);
-	cr_assert(L.first <= 1000 && 1000 < L.first + L.nslots);
+	cr_assert(L.zoomed, "not zoomed (%u slots a cell), expected a window", L.per_cell);
+	cr_assert_eq(L.per_cell, 1, "%u slots a cell, expected 1", L.per_cell);
+	cr_assert(L.first <= 1000 && 1000 < L.first + L.nslots,
+		  "the window is %u slots from %u, expected it to hold slot 1000", L.nslots,
+		  L.first);
 	cr_assert(strstr(row(&g, 0), "zoom"), "%s", row(&g, 0));
 	for (unsigned int s = L.first; s < L.first + L.nslots; s++)
 		cr_assert_eq(slot_glyph(&g, &L, 0, s), owner_glyph[r->slots[s].owner], "slot %u", s);
-	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 1000, NULL), 1)->glyph, VG_DOWN);
+	cr_assert_eq(vgrid_cat(&g, vring_col(&L, 1000, NULL), 1)->glyph, VG_DOWN,
+		     "row 1 column %d (TDH 1000) is '%c', expected 'v'", vring_col(&L, 1000, NULL),
+		     cell_ch(&g, vring_col(&L, 1000, NULL), 1));
 	vgrid_clear(&g);
 	ring_set(r, 4096, 10, 3000, 10, 3000);
 	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_TAIL, &L);
-	cr_assert(in_range(3000, L.first, (L.first + L.nslots) % 4096, 4096));
+	cr_assert(in_range(3000, L.first, (L.first + L.nslots) % 4096, 4096),
+		  "the window is %u slots from %u, expected it to hold slot 3000", L.nslots,
+		  L.first);
 	cr_assert_eq(vring_col(&L, 10, &side), -1, "the head is off the window");
 	cr_assert_eq(side, 1, "nearer going forward, through the wrap");
 	cr_assert(strstr(row(&g, 1), "TDH 10"), "off-window markers keep their label: %s",
@@ -304,14 +358,18 @@ Test(view_ring, zoom_shows_exact_slots_around_head_and_tail)
 	ring_set(r, 4096, 2900, 3000, 2900, 3000);
 	vgrid_clear(&g);
 	vring_draw(&g, 0, 0, 80, r, 0, VRING_ZOOM_TAIL, &L);
-	cr_assert_eq(vring_col(&L, 2900, &side), -1);
-	cr_assert_eq(side, -1);
+	cr_assert_eq(vring_col(&L, 2900, &side), -1,
+		     "slot 2900 is at column %d, expected -1 (the window is %u slots from %u)",
+		     vring_col(&L, 2900, NULL), L.nslots, L.first);
+	cr_assert_eq(side, -1, "side %d, expected -1: nearer going back", side);
 	cr_assert_eq(vgrid_cat(&g, L.x0 - 2, 1)->glyph, VG_LEFT, "%s", row(&g, 1));
 	/* a wrapping window: around slot 2 of 4096 */
 	ring_set(r, 4096, 2, 2, 2, 2);
 	vring_layout(&L, r, 0, 80, VRING_ZOOM_HEAD);
 	cr_assert(L.first > 4000, "the window starts before slot 0: %u", L.first);
-	cr_assert(vring_col(&L, 0, NULL) > vring_col(&L, 4095, NULL));
+	cr_assert(vring_col(&L, 0, NULL) > vring_col(&L, 4095, NULL),
+		  "slot 0 is at column %d, slot 4095 at %d: expected 0 to the right",
+		  vring_col(&L, 0, NULL), vring_col(&L, 4095, NULL));
 	vgrid_free(&g);
 	free(r);
 }
@@ -365,28 +423,33 @@ Test(view_text, ring_text_is_the_model_as_ascii)
 
 	ring_set(&d->tx, 16, 14, 2, 12, 4);
 	n = view_ring_text(d, VIEW_RING_TX, 80, out, sizeof(out));
-	cr_assert_eq(n, strlen(out));
+	cr_assert_eq(n, strlen(out), "returned %zu, expected the length %zu", n, strlen(out));
 	cr_assert(strncmp(out, "TX ring 16 slots", 16) == 0, "%s", out);
 	cr_assert(strstr(out, "DDD HHH HHH"), "%s", out);
 	cr_assert(strstr(out, "HHH HHH WWW WWW ..."), "%s", out);
-	cr_assert(strstr(out, "TDH 14"));
-	cr_assert(strstr(out, "next_to_use 4"));
+	cr_assert(strstr(out, "TDH 14"), "no \"TDH 14\" in:\n%s", out);
+	cr_assert(strstr(out, "next_to_use 4"), "no \"next_to_use 4\" in:\n%s", out);
 	{
 		int lines = 0;
 
 		for (char *p = out; *p; p++)
 			lines += *p == '\n';
-		cr_assert_eq(lines, VRING_ROWS);
+		cr_assert_eq(lines, VRING_ROWS, "%d lines, expected %d:\n%s", lines, VRING_ROWS,
+			     out);
 	}
 	n = view_ring_text(d, VIEW_RING_RX, 80, out, sizeof(out));
-	cr_assert(strncmp(out, "RX ring 16 slots", 16) == 0);
+	cr_assert(strncmp(out, "RX ring 16 slots", 16) == 0,
+		  "expected \"RX ring 16 slots\" first, got:\n%s", out);
 	n = view_ring_text(d, VIEW_RING_TX, 80, out, 10);
-	cr_assert_lt(n, 10);
-	cr_assert_eq(out[n], '\0');
-	cr_assert_eq(view_ring_text(d, 0, 80, out, 0), 0);
+	cr_assert_lt(n, 10, "returned %zu into 10 bytes, expected less than 10", n);
+	cr_assert_eq(out[n], '\0', "out[%zu] is '%c' (%d), expected the NUL", n, out[n], out[n]);
+	cr_assert_eq(view_ring_text(d, 0, 80, out, 0), 0, "returned %zu into 0 bytes, expected 0",
+		     view_ring_text(d, 0, 80, out, 0));
 	memset(&d->tx, 0, sizeof(d->tx)); /* device down: one line */
 	view_ring_text(d, VIEW_RING_TX, 80, out, sizeof(out));
-	cr_assert_str_eq(out, "TX ring 0 slots: not allocated (device down)\n");
+	cr_assert_str_eq(out, "TX ring 0 slots: not allocated (device down)\n",
+			 "got \"%s\", expected \"TX ring 0 slots: not allocated (device down)\\n\"",
+			 out);
 	free(d);
 }
 
@@ -400,12 +463,15 @@ Test(view_text, ring_text_from_a_real_machine)
 
 	cr_assert_eq(kit_param_set(k, sn0, kit_param_find("tx_ring"), 16, err, sizeof(err)), 0, "%s",
 		     err);
-	cr_assert_eq(kit_param_set(k, NULL, kit_param_find("link_speed"), 10, err, sizeof(err)), 0);
+	cr_assert_eq(kit_param_set(k, NULL, kit_param_find("link_speed"), 10, err, sizeof(err)), 0,
+		     "link_speed 10 refused (%s), expected 0", err);
 	kit_xmit_frames(sn0, &p, 32);
 	kit_run(k, 3, 0, NULL);
-	cr_assert_eq(kit_dev_snapshot(sn0, d), 0);
+	cr_assert_eq(kit_dev_snapshot(sn0, d), 0, "kit_dev_snapshot(sn0) returned %d, expected 0",
+		     kit_dev_snapshot(sn0, d));
 	view_ring_text(d, VIEW_RING_TX, 80, out, sizeof(out));
-	cr_assert(d->tx.n[SLOT_HW] > 0);
+	cr_assert(d->tx.n[SLOT_HW] > 0, "%u hw slots after 32 frames on a slow link, expected some",
+		  d->tx.n[SLOT_HW]);
 	{
 		char want[32];
 

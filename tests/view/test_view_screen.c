@@ -32,7 +32,7 @@ static struct dev_snap *dev_new(void)
 {
 	struct dev_snap *d = calloc(1, sizeof(*d));
 
-	cr_assert(d);
+	cr_assert(d, "calloc of a %zu-byte dev_snap returned NULL, expected memory", sizeof(*d));
 	snprintf(d->name, sizeof(d->name), "sn0");
 	d->up = d->carrier = true;
 	d->irq_mode = SIMNIC_NAPI_MODERN;
@@ -52,7 +52,7 @@ static void build(struct vgrid *g, int w, int h, struct view_input *in)
 		in->k = &ks;
 	if (!in->dev_count)
 		in->dev_count = 2;
-	cr_assert_eq(vgrid_resize(g, w, h), 0);
+	cr_assert_eq(vgrid_resize(g, w, h), 0, "vgrid_resize to %d x %d failed, expected 0", w, h);
 	vmodel_build(g, in);
 }
 
@@ -68,12 +68,15 @@ Test(view_screen, all_sections_fit_80x24)
 	build(&g, 80, 24, &in);
 	cr_assert(strstr(row(&g, 0), "sn0"), "title: %s", row(&g, 0));
 	cr_assert(strstr(row(&g, 0), "t 0.001234567 s"), "time: %s", row(&g, 0));
-	cr_assert(strstr(row(&g, 0), "PAUSED"));
-	cr_assert(strstr(row(&g, 1), "TX ring 16 slots"));
-	cr_assert(strstr(row(&g, 5), "RX ring 16 slots"));
-	cr_assert(strstr(row(&g, 9), "CPU"));
+	cr_assert(strstr(row(&g, 0), "PAUSED"), "no \"PAUSED\" in row 0: %s", row(&g, 0));
+	cr_assert(strstr(row(&g, 1), "TX ring 16 slots"), "no \"TX ring 16 slots\" in row 1: %s",
+		  row(&g, 1));
+	cr_assert(strstr(row(&g, 5), "RX ring 16 slots"), "no \"RX ring 16 slots\" in row 5: %s",
+		  row(&g, 5));
+	cr_assert(strstr(row(&g, 9), "CPU"), "no \"CPU\" in row 9: %s", row(&g, 9));
 	cr_assert(strstr(row(&g, 9), "hardirq") && strstr(row(&g, 9), "softirq") &&
-		  strstr(row(&g, 9), "process"));
+		  strstr(row(&g, 9), "process"),
+		  "expected hardirq, softirq and process in row 9: %s", row(&g, 9));
 	assert_has(&g, "TX queue");
 	assert_has(&g, "RUNNING");
 	assert_has(&g, "Interrupt");
@@ -82,9 +85,10 @@ Test(view_screen, all_sections_fit_80x24)
 	assert_has(&g, "Trace");
 	cr_assert(strstr(row(&g, 23), "space"), "status: %s", row(&g, 23));
 	cr_assert(strstr(row(&g, 23), "next: sn0: TX desc 3 write-back"), "status: %s", row(&g, 23));
-	cr_assert(strstr(row(&g, 23), "q quit"));
+	cr_assert(strstr(row(&g, 23), "q quit"), "no \"q quit\" in row 23: %s", row(&g, 23));
 	for (int y = 0; y < 24; y++)
-		cr_assert(strlen(row(&g, y)) <= 80);
+		cr_assert(strlen(row(&g, y)) <= 80, "row %d is %zu columns, expected <= 80: %s", y,
+			  strlen(row(&g, y)), row(&g, y));
 	vgrid_free(&g);
 	free(d);
 }
@@ -98,7 +102,8 @@ Test(view_screen, too_small_says_enlarge)
 	build(&g, 40, 12, &in);
 	assert_has(&g, "enlarge to 80x24");
 	assert_has(&g, "terminal 40x12");
-	cr_assert_eq(find(&g, "TX ring", NULL), -1);
+	cr_assert_eq(find(&g, "TX ring", NULL), -1, "\"TX ring\" on row %d of 40x12, expected none",
+		     find(&g, "TX ring", NULL));
 	build(&g, 79, 40, &in);
 	assert_has(&g, "enlarge to 80x24");
 	build(&g, 200, 23, &in);
@@ -126,12 +131,14 @@ Test(view_screen, full_ring_queue_stopped)
 	kit_run(k, 3, 0, NULL);
 	kit_snapshot(k, &ks);
 	kit_dev_snapshot(sn0, d);
-	cr_assert(d->queue_stopped);
+	cr_assert(d->queue_stopped, "the queue runs with %u of 16 slots free, expected it stopped",
+		  d->tx.n[SLOT_FREE]);
 	build(&g, 80, 24, &in);
 	y = find(&g, "STOPPED", &x);
-	cr_assert(y >= 0);
+	cr_assert(y >= 0, "no \"STOPPED\" on the screen (row %d), expected one", y);
 	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_WARN, "the badge stands out");
-	cr_assert_eq(find(&g, "RUNNING", NULL), -1);
+	cr_assert_eq(find(&g, "RUNNING", NULL), -1, "\"RUNNING\" on row %d, expected none: %s",
+		     find(&g, "RUNNING", NULL), row(&g, find(&g, "RUNNING", NULL)));
 	snprintf(want, sizeof(want), "%u / 1000", d->qdisc_len);
 	assert_has(&g, want);
 	snprintf(want, sizeof(want), "hw %u", d->tx.n[SLOT_HW]);
@@ -158,17 +165,21 @@ Test(view_screen, napi_poll_in_progress)
 	d->irq_asserted = false;
 	build(&g, 80, 24, &in);
 	y = find(&g, "POLLING", &x);
-	cr_assert(y >= 0);
-	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_OK);
+	cr_assert(y >= 0, "no \"POLLING\" on the screen (row %d), expected one", y);
+	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_OK,
+		     "POLLING at (%d, %d) has style %d, expected %d (VS_OK)", x, y,
+		     vgrid_cat(&g, x, y)->style, VS_OK);
 	assert_has(&g, "NAPI modern");
 	assert_has(&g, "12 of 64");
 	y = find(&g, "MISSED", &x);
 	cr_assert(y >= 0 && vgrid_cat(&g, x, y)->style == VS_WARN, "MISSED set stands out");
 	y = find(&g, "ICR RXT0", &x);
-	cr_assert(y >= 0);
+	cr_assert(y >= 0, "no \"ICR RXT0\" on the screen (row %d), expected one", y);
 	cr_assert_eq(vgrid_cat(&g, x + 4, y)->style, VS_ACTIVE, "a pending cause is lit");
 	assert_has(&g, "IMS TXDW");
-	cr_assert_eq(find(&g, "IMS TXDW RX", NULL), -1);
+	cr_assert_eq(find(&g, "IMS TXDW RX", NULL), -1,
+		     "\"IMS TXDW RX\" on row %d, expected none: RX is masked: %s",
+		     find(&g, "IMS TXDW RX", NULL), row(&g, find(&g, "IMS TXDW RX", NULL)));
 	assert_has(&g, "line low");
 	d->irq_mode = SIMNIC_NAPI_CLASSIC;
 	d->napi_state = NAPI_VIEW_SCHEDULED;
@@ -224,7 +235,9 @@ Test(view_screen, lro_three_sessions)
 		snprintf(want, sizeof(want), "%u", 1448u * (u32)(3 + i));
 		cr_assert(strstr(row(&g, y), want), "bytes: %s", row(&g, y));
 	}
-	cr_assert(find(&g, "Trace", NULL) < 0 || find(&g, "Trace", NULL) < 23);
+	cr_assert(find(&g, "Trace", NULL) < 0 || find(&g, "Trace", NULL) < 23,
+		  "\"Trace\" on row %d, expected none or above the status line (23)",
+		  find(&g, "Trace", NULL));
 	/* taller: the column headings come back */
 	build(&g, 100, 40, &in);
 	assert_has(&g, "next seq");
@@ -232,7 +245,8 @@ Test(view_screen, lro_three_sessions)
 	d->lro = false;
 	d->lro_active = 0;
 	build(&g, 80, 24, &in);
-	cr_assert_eq(find(&g, "LRO", NULL), -1);
+	cr_assert_eq(find(&g, "LRO", NULL), -1, "\"LRO\" on row %d, expected none: %s",
+		     find(&g, "LRO", NULL), row(&g, find(&g, "LRO", NULL)));
 	vgrid_free(&g);
 	free(d);
 }
@@ -252,11 +266,13 @@ Test(view_screen, trace_newest_at_the_bottom)
 	y49 = find(&g, "line 49", NULL);
 	y48 = find(&g, "line 48", NULL);
 	cr_assert_eq(y49, 22, "the newest line is just above the status line");
-	cr_assert_eq(y48, 21);
-	cr_assert_eq(find(&g, "line 1 ", NULL), -1);
+	cr_assert_eq(y48, 21, "\"line 48\" on row %d, expected 21", y48);
+	cr_assert_eq(find(&g, "line 1 ", NULL), -1, "\"line 1 \" on row %d, expected none",
+		     find(&g, "line 1 ", NULL));
 	build(&g, 80, 60, &in);
 	assert_has(&g, "line 30");
-	cr_assert_eq(find(&g, "line 49", NULL), 58);
+	cr_assert_eq(find(&g, "line 49", NULL), 58, "\"line 49\" on row %d of 60, expected 58",
+		     find(&g, "line 49", NULL));
 	vgrid_free(&g);
 	free(d);
 }
@@ -270,9 +286,9 @@ Test(view_screen, status_prompt_help_running)
 
 	build(&g, 80, 24, &in);
 	cr_assert(strncmp(row(&g, 23), ":pktgen sn0 cou", 15) == 0, "%s", row(&g, 23));
-	cr_assert(vmodel_cursor(&g, &in, &x, &y));
-	cr_assert_eq(y, 23);
-	cr_assert_eq(x, 15);
+	cr_assert(vmodel_cursor(&g, &in, &x, &y), "the cursor is hidden, expected it shown");
+	cr_assert_eq(y, 23, "the cursor is on row %d, expected 23", y);
+	cr_assert_eq(x, 15, "the cursor is at column %d, expected 15", x);
 	in.prompt = NULL;
 	in.help = true;
 	build(&g, 80, 24, &in);
@@ -286,8 +302,8 @@ Test(view_screen, status_prompt_help_running)
 	in.speed = 50;
 	build(&g, 80, 24, &in);
 	assert_has(&g, "running at 50 steps/s");
-	cr_assert(strstr(row(&g, 0), "RUNNING"));
-	cr_assert(strstr(row(&g, 23), "p pause"));
+	cr_assert(strstr(row(&g, 0), "RUNNING"), "no \"RUNNING\" in row 0: %s", row(&g, 0));
+	cr_assert(strstr(row(&g, 23), "p pause"), "no \"p pause\" in row 23: %s", row(&g, 23));
 	in.running = false;
 	ks.idle = true;
 	build(&g, 80, 24, &in);
@@ -296,7 +312,7 @@ Test(view_screen, status_prompt_help_running)
 	in.message = "a message";
 	in.message_style = VS_WARN;
 	build(&g, 80, 24, &in);
-	cr_assert(strstr(row(&g, 23), "a message"));
+	cr_assert(strstr(row(&g, 23), "a message"), "no \"a message\" in row 23: %s", row(&g, 23));
 	vgrid_free(&g);
 	free(d);
 }
@@ -316,8 +332,8 @@ Test(view_screen, counters_right_aligned_and_more_when_wide)
 	}
 	build(&g, 80, 24, &in);
 	y = find(&g, "ctr_5 ", &x);
-	cr_assert(y > 0);
-	cr_assert(strstr(row(&g, y), "5000"));
+	cr_assert(y > 0, "\"ctr_5 \" is on row %d, expected a row > 0", y);
+	cr_assert(strstr(row(&g, y), "5000"), "no \"5000\" in row %d: %s", y, row(&g, y));
 	cr_assert_eq(strlen(row(&g, y)), 79, "the value ends at the right margin: %s", row(&g, y));
 	cr_assert_eq(find(&g, "ctr_6 ", NULL), -1, "six rows at 80x24");
 	build(&g, 160, 24, &in);
@@ -337,7 +353,7 @@ Test(view_screen, device_down_ring_not_allocated)
 	memset(&d->rx, 0, sizeof(d->rx));
 	build(&g, 80, 24, &in);
 	assert_has(&g, "not allocated (device down)");
-	cr_assert(strstr(row(&g, 0), "down"));
+	cr_assert(strstr(row(&g, 0), "down"), "no \"down\" in row 0: %s", row(&g, 0));
 	vgrid_free(&g);
 	free(d);
 }
