@@ -156,8 +156,8 @@ int arg_skb(struct sess *s, const char *cmd, const char *word, bool held, struct
 		return CMD_FAIL;
 	}
 	if (held && (*skb)->kit_place != SKB_USER) {
-		out_error("%s: skb#%lld is not yours to send: it is in %s", cmd, id,
-			  skb_place_name((enum skb_place)(*skb)->kit_place));
+		out_error("%s: skb#%lld is not yours (skb alloc makes skbs you hold): it is in %s",
+			  cmd, id, skb_place_name((enum skb_place)(*skb)->kit_place));
 		return CMD_FAIL;
 	}
 	return 0;

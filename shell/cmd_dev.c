@@ -142,7 +142,7 @@ static int do_seed(struct sess *s, int argc, char **argv, bool json)
 		out_error("seed: -j only without N (it shows the seed)");
 		return CMD_USAGE;
 	}
-	if ((rc = arg_num("seed", "the seed", argv[0], 0, (1LL << 62), &v)))
+	if ((rc = arg_num("seed", "the seed", argv[0], 0, SEED_MAX, &v)))
 		return rc;
 	s->seed = (u64)v;
 	if (!sess_reset(s))

@@ -59,10 +59,21 @@ static int do_run(struct sess *s, int argc, char **argv, bool json)
 	char t[32];
 	int rc, w;
 
-	if (argc == 1) {
+	if (argc == 1 && (!strcmp(argv[0], "for") || !strcmp(argv[0], "until"))) {
+		out_error("run: %s needs %s", argv[0],
+			  argv[0][0] == 'f' ? "a TIME (like 10us or 2ms)" : "idle or a TIME (like 2ms)");
+		return CMD_USAGE;
+	} else if (argc == 1) {
 		if ((rc = arg_num("run", "the number of steps", argv[0], 1, 1LL << 40, &steps)))
 			return rc;
 	} else if (argc == 2) {
+		long long n;
+
+		if (!arg_parse_signed(argv[0], &n)) {
+			out_error("run: too many arguments, from '%s' (run N, run for TIME, run until "
+				  "idle|TIME)", argv[1]);
+			return CMD_USAGE;
+		}
 		if ((rc = arg_word("run", "the limit", argv[0], "for|until", &w)))
 			return rc;
 		if (w == 1 && !strcmp(argv[1], "idle")) {

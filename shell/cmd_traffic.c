@@ -195,10 +195,10 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 
 		if (c.rate_pps)
 			snprintf(rate, sizeof(rate), "at %llu pps", (unsigned long long)c.rate_pps);
-		out_printf("pktgen %s: %llu frames of %u bytes, %s, %u flow%s, %s; run to deliver "
-			   "them\n", dev->name, (unsigned long long)c.count, c.len,
+		out_printf("pktgen %s: %llu frame%s of %u bytes, %s, %u flow%s, %s; run to deliver "
+			   "%s\n", dev->name, (unsigned long long)c.count, c.count == 1 ? "" : "s", c.len,
 			   c.proto == IPPROTO_TCP ? "tcp" : c.proto == IPPROTO_ICMP ? "icmp" : "udp",
-			   c.flows, c.flows == 1 ? "" : "s", rate);
+			   c.flows, c.flows == 1 ? "" : "s", rate, c.count == 1 ? "it" : "them");
 	}
 	return CMD_OK;
 }

@@ -115,7 +115,7 @@ static int do_skb(struct sess *s, int argc, char **argv, bool json)
 		out_error("skb %s: too many arguments, from '%s'", argv[0], argv[2]);
 		return CMD_USAGE;
 	}
-	if ((rc = arg_skb(s, argv[0], argv[1], sub == 1, &skb)))
+	if ((rc = arg_skb(s, sub == 1 ? "skb free" : "skb show", argv[1], sub == 1, &skb)))
 		return rc;
 	if (sub == 3) {
 		if (json)

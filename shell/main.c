@@ -54,8 +54,9 @@ int main(int argc, char **argv)
 		case 'f': file = optarg; break;
 		case 'k': keep_going = true; break;
 		case 'S':
-			if (arg_parse_num(optarg, &seed)) {
-				fprintf(stderr, "ringlab: --seed needs a number, not '%s'\n", optarg);
+			if (arg_parse_num(optarg, &seed) || seed > SEED_MAX) {
+				fprintf(stderr, "ringlab: --seed must be a number from 0 to %lld, not "
+					"'%s'\n", SEED_MAX, optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -64,7 +65,9 @@ int main(int argc, char **argv)
 		case 'G': docs_generate(); return 0;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ringlab %s\n", RINGLAB_VERSION); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		default: /* getopt said which option */
+			fprintf(stderr, "usage: ringlab [OPTIONS] [FILE]   (ringlab --help)\n");
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc && !file && !cmds)
@@ -98,9 +101,13 @@ int main(int argc, char **argv)
 		rc = cmd_exec_line(&s, line);
 		out_capture_end(&c);
 		if (rc) {
-			fprintf(stderr, "ringlab: --driver %s:\n%s", driver, quiet);
+			/* the command's first line, without its "driver: " */
+			char *msg = strstr(quiet, "driver: ") ? strstr(quiet, "driver: ") + 8 : quiet;
+
+			msg[strcspn(msg, "\n")] = '\0';
+			fprintf(stderr, "ringlab: --driver %s: %s\n", driver, msg);
 			sess_fini(&s);
-			return EXIT_FAILED;
+			return EXIT_USAGE;
 		}
 	}
 	if (cmds)

@@ -47,7 +47,7 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 	if (id == kit_param_find("lro") && strcmp(word, "0") && strcmp(word, "1")) {
 		/* shown and documented as on|off: 0 and 1 work too */
 		out_error("%s: %s must be on or off, not '%s'", cmd, d->name, word);
-		return CMD_USAGE;
+		return CMD_FAIL; /* a bad value: the line says what is expected */
 	}
 	if (kit_param_word(id, d->def)) {
 		char words[96] = "";
@@ -57,11 +57,11 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 			n += (size_t)snprintf(words + n, n < sizeof(words) ? sizeof(words) - n : 0,
 					      "%s%s", i > d->min ? "|" : "", kit_param_word(id, i));
 		out_error("%s: %s must be %s, not '%s'", cmd, d->name, words, word);
-		return CMD_USAGE;
+		return CMD_FAIL; /* a bad value: the line says what is expected */
 	}
 	if (arg_parse_signed(word, &x)) { /* a negative number is a number, out of range */
 		out_error("%s: %s must be a number (%s), not '%s'", cmd, d->name, d->unit, word);
-		return CMD_USAGE;
+		return CMD_FAIL; /* a bad value: the line says what is expected */
 	}
 	if (x < d->min || x > d->max) {
 		out_error("%s: %s must be between %ld and %ld %s, not %lld", cmd, d->name, d->min,
@@ -98,6 +98,23 @@ void param_fmt(int id, long v, char *buf, size_t len)
 		snprintf(buf, len, "%ld", v);
 }
 
+/* The driver keeps the wake threshold at most half its TX ring: say when that bites. */
+static void wake_in_effect(struct sess *s, struct net_device *only)
+{
+	static struct dev_snap snap;
+	int id = kit_param_find("tx_wake_thresh");
+
+	for (int i = 0; i < kit_dev_count(s->k); i++) {
+		struct net_device *dev = kit_dev_at(s->k, i);
+
+		if ((only && dev != only) || kit_dev_snapshot(dev, &snap))
+			continue;
+		if (snap.tx_wake_thresh != (unsigned long)kit_param_get(s->k, dev, id))
+			out_printf("%s: tx_wake_thresh in effect %u: at most half the %u-slot TX ring\n",
+				   dev->name, snap.tx_wake_thresh, snap.tx.count);
+	}
+}
+
 int param_apply(struct sess *s, const char *cmd, struct net_device *dev, int id, long v)
 {
 	const struct kit_param_desc *d = kit_param_at(id);
@@ -122,6 +139,8 @@ int param_apply(struct sess *s, const char *cmd, struct net_device *dev, int id,
 		out_printf("%s%s = %s%s%s\n", who, d->name, now, *unit ? " " : "", unit);
 	else
 		out_printf("%s%s = %s%s%s (was %s)\n", who, d->name, now, *unit ? " " : "", unit, was);
+	if (id == kit_param_find("tx_wake_thresh") || id == kit_param_find("tx_ring"))
+		wake_in_effect(s, dev);
 	return CMD_OK;
 }
 

@@ -182,7 +182,7 @@ int repl_run(struct sess *s, bool banner)
 	comp_install();
 	history_open();
 	if (banner)
-		out_printf("ringlab %s: sn0 and sn1, back to back (LDD3's snull). "
+		out_printf("ringlab %s: sn0 and sn1, back to back (LDD3's snull).\n"
 			   "help lists the commands; Tab completes; Ctrl-D leaves.\n", RINGLAB_VERSION);
 	out_flush();
 	rl_callback_handler_install("ringlab> ", on_line);

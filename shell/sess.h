@@ -8,6 +8,7 @@
 
 #define SESS_MAX_HELD 256
 #define SESS_PATH_MAX 1024
+#define SEED_MAX 4294967295LL /* seeds: 0 .. 2^32 - 1 */
 
 /* Exit statuses of a script (documented in ringlab.1). */
 enum {

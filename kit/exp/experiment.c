@@ -99,7 +99,7 @@ static int bad(const struct exp_def *e, char *err, size_t errlen, const char *wh
 	char acc[512];
 
 	accepted(e, acc, sizeof(acc));
-	snprintf(err, errlen, "%s: %s; accepted: %s", e->d.name, what, acc);
+	snprintf(err, errlen, "%s; accepted: %s", what, acc);
 	return -EINVAL;
 }
 

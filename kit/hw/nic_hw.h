@@ -96,6 +96,8 @@ void wire_send(struct nic *from, unsigned char *frame, unsigned int len, u64 t);
 void snull_twist(unsigned char *frame, unsigned int len);
 
 /* hw/pcap.c */
+/* libpcap's message without the "path: " it may start with */
+const char *pcap_msg(const char *path, const char *msg);
 void pcap_tap(struct kit *k, struct net_device *dev, const unsigned char *frame,
 	      unsigned int len, u64 t);
 

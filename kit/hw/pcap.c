@@ -20,6 +20,15 @@ struct kit_pcap {
 	char path[KIT_MAX_DEVS][256];
 };
 
+const char *pcap_msg(const char *path, const char *msg)
+{
+	size_t n = strlen(path);
+
+	if (!strncmp(msg, path, n) && msg[n] == ':' && msg[n + 1] == ' ')
+		return msg + n + 2;
+	return msg;
+}
+
 static void close_one(struct kit_pcap *c, int i)
 {
 	if (c->d[i])
@@ -52,7 +61,7 @@ int kit_pcap_start(struct net_device *dev, const char *path, char *err, size_t e
 	}
 	d = pcap_dump_open(p, path);
 	if (!d) {
-		snprintf(err, errlen, "cannot write %s: %s", path, pcap_geterr(p));
+		snprintf(err, errlen, "cannot write %s: %s", path, pcap_msg(path, pcap_geterr(p)));
 		pcap_close(p);
 		return -EINVAL;
 	}

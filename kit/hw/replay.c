@@ -130,7 +130,7 @@ static int load(struct replay *r, struct net_device *dev, const char *path, char
 	int rc;
 
 	if (!p) {
-		snprintf(err, errlen, "cannot read %s: %s", path, ebuf);
+		snprintf(err, errlen, "cannot read %s: %s", path, pcap_msg(path, ebuf));
 		return -EINVAL;
 	}
 	if (pcap_datalink(p) != DLT_EN10MB) {

@@ -140,7 +140,7 @@ static const char *const help_lines[] = {
 static void help(struct vgrid *g)
 {
 	int n = (int)(sizeof(help_lines) / sizeof(help_lines[0]));
-	int bw = 64 < g->w - 2 ? 64 : g->w - 2, bh = n + 4;
+	int bw = 68 < g->w - 2 ? 68 : g->w - 2, bh = n + 4;
 	int x0 = (g->w - bw) / 2, y0 = (g->h - bh) / 2;
 
 	for (int y = y0; y < y0 + bh; y++)

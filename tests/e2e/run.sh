@@ -52,10 +52,10 @@ expect "-c numbers its commands as lines" 1 '^-c:3: ring: missing argument: tx o
 expect "--keep-going" 1 'sn0  192.168.0.1' "$BIN" -k -c 'ring; dev'
 expect "a missing script" 1 'cannot read nosuch.rl' "$BIN" nosuch.rl
 expect "--seed" 0 '^seed 42$' "$BIN" --seed 42 -c seed
-expect "--seed needs a number" 2 'needs a number' "$BIN" --seed x -c seed
+expect "--seed needs a number" 2 'must be a number' "$BIN" --seed x -c seed
 expect "an oops makes the exit status 3" 3 'Oops: SIGSEGV in simnic_xmit_frame' \
 	"$BIN" --driver "$DRV/tests/drivers/null_xmit.so" -c 'dev_queue_xmit sn0; dev'
-expect "--driver with a bad file" 1 'cannot read' "$BIN" --driver nosuch.so -c dev
+expect "--driver with a bad file" 2 'cannot read' "$BIN" --driver nosuch.so -c dev
 expect "--gen-docs" 0 '^# ringlab commands' "$BIN" --gen-docs
 pipe "a pipe: no prompt, no banner" 0 'sn1  192.168.1.2' 'dev\n'
 pipe "a pipe: FILE:LINE errors" 1 '^<stdin>:2: unknown command .bogus.' 'dev\nbogus\ndev\n'

@@ -297,6 +297,9 @@ Test(view_screen, status_prompt_help_running)
 	assert_has(&g, "next_to_use");
 	/* the scaled cell rule in the legend, whole (the box is 80x24's widest) */
 	assert_has(&g, "1 cell    W if any slot is W, else D, else H, else .  ");
+	/* the longest lines, whole */
+	assert_has(&g, "n       next device          z      zoom: at head, tail, off");
+	assert_has(&g, "TDT RDT   tail: where the NIC stops (the doorbell moves it)");
 	in.help = false;
 	in.running = true;
 	in.speed = 50;
