@@ -124,13 +124,13 @@ $(BIN_BENCH): $(call obj,tests/bench/bench_main.c) $(BUILD)/libringkit.a $(BUILD
 	$(call say,LD,$@)
 	$(Q)$(CC) $(CFLAGS_ALL) $< $(LINK_KIT) $(LDLIBS_KIT) $(XLDFLAGS) -o $@
 
-$(BIN_KIT_TESTS): $(call obj,$(KIT_TEST_SRC)) $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | deps-test
+$(BIN_KIT_TESTS): $(call obj,$(KIT_TEST_SRC)) $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | $(TEST_DRIVERS) deps-test
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(KIT_TEST_SRC)) $(LINK_KIT) $(LDLIBS_TEST) \
 		$(LDLIBS_KIT) $(XLDFLAGS) -o $@
 
-$(BIN_SHELL_TESTS): $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | deps-test
+$(BIN_SHELL_TESTS): $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(BUILD)/libringkit.a $(BUILD)/libsolutions.a | $(TEST_DRIVERS) deps-test
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(CFLAGS_ALL) -rdynamic $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(LINK_KIT) \

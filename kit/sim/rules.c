@@ -7,8 +7,9 @@ static const struct {
 } rules[RULE_NR] = {
 	[RULE_RECEIVE_SKB_CONTEXT] = { "netif_receive_skb called outside softirq context "
 				       "(use netif_rx from an interrupt handler)", true },
-	[RULE_NETIF_RX_CONTEXT] = { "netif_rx called from a NAPI poll "
-				    "(use netif_receive_skb in softirq context)", false },
+	[RULE_NETIF_RX_CONTEXT] = { "netif_rx called from a NAPI poll (the kernel allows it; "
+				    "ringlab advises netif_receive_skb: netif_rx costs a second "
+				    "pass through the backlog)", false },
 	[RULE_POLL_OVER_BUDGET] = { "poll returned more than its budget", false },
 	[RULE_COMPLETE_NOT_SCHED] = { "napi_complete on an instance that is not scheduled", true },
 	[RULE_COMPLETE_AT_BUDGET] = { "poll completed NAPI but returned its whole budget "

@@ -137,7 +137,7 @@ struct pktgen_cfg {
 	u64 count;	     /* frames */
 	u64 rate_pps;	     /* 0 = line rate */
 	unsigned int len;    /* frame length without FCS, 60..1514 */
-	unsigned int flows;  /* round-robin over this many flows (1..65535) */
+	unsigned int flows;  /* round-robin over this many flows (1..1024) */
 	u8 proto;	     /* IPPROTO_UDP, IPPROTO_TCP, IPPROTO_ICMP */
 	bool tcp_ts;	     /* TCP timestamps option on every segment */
 	unsigned int burst;  /* frames back to back, then a gap keeping the rate */
