@@ -110,6 +110,40 @@ static bool pos_token(const char *spec, int n, const char **tok, size_t *len)
 	}
 }
 
+/* Is word one of the '|' alternatives in tok? */
+static bool is_alt(const char *tok, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (size_t i = 0; i < len;) {
+		size_t w = strcspn(tok + i, "| ;");
+
+		if (w > len - i)
+			w = len - i;
+		if (w == wl && !strncmp(tok + i, word, wl))
+			return true;
+		i += w + 1;
+	}
+	return false;
+}
+
+/* key is an alternative of a positional argument already given as another
+ * alternative ("count" after "pcap"): it cannot come now. */
+static bool excluded(const char *spec, const char *key, char **words, int nw)
+{
+	const char *tok;
+	size_t len;
+
+	for (int n = 0; pos_token(spec, n, &tok, &len); n++) {
+		if (!is_alt(tok, len, key))
+			continue;
+		for (int i = 1; i < nw - 1; i++)
+			if (strcmp(words[i], key) && is_alt(tok, len, words[i]))
+				return true;
+	}
+	return false;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -196,7 +230,7 @@ int comp_candidates(struct sess *s, const char *line, int point, char **out, int
 			key[k] = '\0';
 			for (int i = 1; i < nw - 1; i++)
 				used |= !strcmp(words[i], key);
-			if (!used)
+			if (!used && !excluded(cmd->complete, key, words, nw))
 				add(&c, key);
 		}
 		p += w;

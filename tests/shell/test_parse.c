@@ -133,5 +133,14 @@ Test(parse, completion)
 	n = cands(s, "help po", c, &files);
 	cr_assert(has(c, n, "poll"), "command names after help");
 	drop(c, n);
+	/* count and pcap exclude each other: after one, the other is not offered */
+	n = cands(s, "pktgen sn1 count 5 ", c, &files);
+	cr_assert(has(c, n, "len") && !has(c, n, "pcap") && !has(c, n, "count"),
+		  "pktgen sn1 count 5: %d candidates, expected len and no pcap or count", n);
+	drop(c, n);
+	n = cands(s, "pktgen sn1 ", c, &files);
+	cr_assert(has(c, n, "count") && has(c, n, "pcap"),
+		  "pktgen sn1: %d candidates, expected count and pcap", n);
+	drop(c, n);
 	th_done(s);
 }
