@@ -31,8 +31,10 @@ static inline u64 st(struct net_device *dev, const char *name)
 static inline struct dev_snap *snap(struct net_device *dev)
 {
 	static struct dev_snap s;
+	int rc = kit_dev_snapshot(dev, &s);
 
-	cr_assert_eq(kit_dev_snapshot(dev, &s), 0, "no snapshot of %s", dev->name);
+	cr_assert_eq(rc, 0, "no snapshot of %s: kit_dev_snapshot returned %d, expected 0",
+		     dev->name, rc);
 	return &s;
 }
 
@@ -67,7 +69,8 @@ static inline void rec_log_cb(const struct trace_rec *r, void *arg)
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 4096;
 		l->r = realloc(l->r, l->cap * sizeof(*l->r));
-		cr_assert_not_null(l->r);
+		cr_assert_not_null(l->r, "realloc for %zu records returned NULL, expected memory",
+				   l->cap);
 	}
 	l->r[l->n++] = *r;
 }
@@ -79,6 +82,15 @@ static inline size_t rec_count(const struct rec_log *l, enum trace_type t, int d
 	for (size_t i = 0; i < l->n; i++)
 		c += l->r[i].type == t && (dev < 0 || l->r[i].dev == dev);
 	return c;
+}
+
+/* The first index where two arrays of counters differ (0 if none), for messages. */
+static inline size_t first_diff(const u64 *a, const u64 *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return i;
+	return 0;
 }
 
 static inline u64 cost_id(const char *name)

@@ -43,6 +43,16 @@ static int row_where(const char *a, double va, const char *b, double vb)
 	return -1;
 }
 
+/* The first cell where two tables differ (0 if none), as row * EXP_MAX_COLS + column. */
+static int first_cell_diff(const struct exp_table *a, const struct exp_table *b)
+{
+	for (int i = 0; i < EXP_MAX_ROWS * EXP_MAX_COLS; i++)
+		if (memcmp(&a->v[i / EXP_MAX_COLS][i % EXP_MAX_COLS],
+			   &b->v[i / EXP_MAX_COLS][i % EXP_MAX_COLS], sizeof(double)))
+			return i;
+	return 0;
+}
+
 /* ---- livelock --------------------------------------------------------------- */
 
 Test(exp, livelock_nonapi_collapses)
@@ -55,7 +65,9 @@ Test(exp, livelock_nonapi_collapses)
 		if (cell(r, "nonapi_kpps") > cell(peak, "nonapi_kpps"))
 			peak = r;
 	peak_load = cell(peak, "offered_kpps");
-	cr_assert_lt(peak, t.nrows - 1, "nonapi delivery never fell: its peak is at the last load");
+	cr_assert_lt(peak, t.nrows - 1,
+		     "nonapi delivery never fell: its peak %.1f kpps is in row %d of %d, the last",
+		     cell(peak, "nonapi_kpps"), peak + 1, t.nrows);
 	for (int r = 0; r < t.nrows && at4 < 0; r++)
 		if (cell(r, "offered_kpps") >= 4 * peak_load)
 			at4 = r;
@@ -351,12 +363,17 @@ Test(exp, params_malformed)
 Test(exp, unknown_experiment)
 {
 	char err[256] = "";
+	int rc;
 
-	cr_assert_eq(kit_experiment("nosuch", 1, NULL, &t, err, sizeof(err)), -EINVAL);
+	rc = kit_experiment("nosuch", 1, NULL, &t, err, sizeof(err));
+	cr_assert_eq(rc, -EINVAL, "experiment nosuch returned %d, expected -EINVAL (%d)", rc,
+		     -EINVAL);
 	cr_assert(strstr(err, "no experiment named 'nosuch'") && strstr(err, "livelock") &&
 			  strstr(err, "batching"),
 		  "error \"%s\", expected the name and the list of experiments", err);
-	cr_assert_eq(kit_experiment(NULL, 1, NULL, &t, err, sizeof(err)), -EINVAL);
+	rc = kit_experiment(NULL, 1, NULL, &t, err, sizeof(err));
+	cr_assert_eq(rc, -EINVAL, "experiment NULL returned %d, expected -EINVAL (%d)", rc,
+		     -EINVAL);
 }
 
 Test(exp, params_override_defaults)
@@ -375,11 +392,21 @@ Test(exp, params_override_defaults)
 Test(exp, deterministic)
 {
 	static struct exp_table first;
+	int d;
 
 	run_exp("lro", "ms=5");
 	first = t;
 	run_exp("lro", "ms=5");
-	cr_assert_eq(memcmp(first.v, t.v, sizeof(t.v)), 0, "two runs with seed 1 differ");
-	cr_assert_str_eq(first.title, t.title);
-	cr_assert_str_eq(first.note, t.note);
+	d = first_cell_diff(&first, &t);
+	cr_assert_eq(memcmp(first.v, t.v, sizeof(t.v)), 0,
+		     "two runs with seed 1 differ: row %d column %d is %g, then %g",
+		     d / EXP_MAX_COLS, d % EXP_MAX_COLS,
+		     first.v[d / EXP_MAX_COLS][d % EXP_MAX_COLS],
+		     t.v[d / EXP_MAX_COLS][d % EXP_MAX_COLS]);
+	cr_assert_str_eq(first.title, t.title,
+			 "the second run's title is \"%s\", expected \"%s\" as in the first",
+			 t.title, first.title);
+	cr_assert_str_eq(first.note, t.note,
+			 "the second run's note is \"%s\", expected \"%s\" as in the first", t.note,
+			 first.note);
 }

@@ -10,7 +10,7 @@ static struct rec_log log_;
 static void setup(void)
 {
 	k = kit_new(1);
-	cr_assert_not_null(k);
+	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
 	sn0 = kit_dev_by_name(k, "sn0");
 	sn1 = kit_dev_by_name(k, "sn1");
 	memset(&log_, 0, sizeof(log_));
@@ -54,7 +54,9 @@ static u64 tx_span(unsigned int len, u64 n)
 			first = log_.r[i].t;
 		last = log_.r[i].t;
 	}
-	cr_assert_eq(rec_count(&log_, TR_TX_DD, sn0->ifindex), n);
+	cr_assert_eq(rec_count(&log_, TR_TX_DD, sn0->ifindex), n,
+		     "%zu TX write-backs on sn0, expected %llu",
+		     rec_count(&log_, TR_TX_DD, sn0->ifindex), (unsigned long long)n);
 	return last - first;
 }
 
@@ -79,15 +81,20 @@ Test(hw, line_rate_1514_bytes, .init = setup, .fini = teardown)
 Test(hw, icr_read_clears, .init = setup, .fini = teardown)
 {
 	struct nic *hw = sn1->nic;
+	u32 icr;
 
 	kit_set_auto(k, false);
 	nic_write(hw, E1000_IMC, ~0u);
 	gen(sn1, 1, 0);
 	run_idle(k);
-	cr_assert_eq(snap(sn1)->icr & E1000_ICR_RXT0, E1000_ICR_RXT0, "RXT0 should be pending");
-	cr_assert_eq(nic_read(hw, E1000_ICR) & E1000_ICR_RXT0, E1000_ICR_RXT0);
+	cr_assert_eq(snap(sn1)->icr & E1000_ICR_RXT0, E1000_ICR_RXT0,
+		     "ICR = %#x, expected RXT0 (%#x) pending", snap(sn1)->icr, E1000_ICR_RXT0);
+	icr = nic_read(hw, E1000_ICR); /* the read clears ICR: read it once */
+	cr_assert_eq(icr & E1000_ICR_RXT0, E1000_ICR_RXT0,
+		     "reading ICR returned %#x, expected RXT0 (%#x) set", icr, E1000_ICR_RXT0);
 	cr_assert_eq(snap(sn1)->icr, 0, "ICR = %#x after a read, expected 0", snap(sn1)->icr);
-	cr_assert_eq(nic_read(hw, E1000_ICR), 0, "a second read finds nothing");
+	icr = nic_read(hw, E1000_ICR);
+	cr_assert_eq(icr, 0, "a second read of ICR returned %#x, expected 0", icr);
 }
 
 Test(hw, masked_cause_waits_then_fires_on_unmask, .init = setup, .fini = teardown)
@@ -97,12 +104,18 @@ Test(hw, masked_cause_waits_then_fires_on_unmask, .init = setup, .fini = teardow
 	nic_write(hw, E1000_IMC, E1000_IMS_RX);
 	gen(sn1, 3, 0);
 	run_idle(k);
-	cr_assert_eq(st(sn1, "irqs"), 0, "an interrupt fired while masked");
-	cr_assert(snap(sn1)->icr & E1000_ICR_RXT0, "the cause should wait in ICR");
+	cr_assert_eq(st(sn1, "irqs"), 0, "%llu interrupts while masked, expected 0",
+		     (unsigned long long)st(sn1, "irqs"));
+	cr_assert(snap(sn1)->icr & E1000_ICR_RXT0,
+		  "ICR = %#x while masked, expected the cause RXT0 (%#x) to wait in it",
+		  snap(sn1)->icr, E1000_ICR_RXT0);
 	nic_write(hw, E1000_IMS, E1000_IMS_RX);
-	cr_assert_eq(st(sn1, "irqs"), 1, "unmasking a pending cause must interrupt at once");
+	cr_assert_eq(st(sn1, "irqs"), 1,
+		     "%llu interrupts on unmasking a pending cause, expected 1 at once",
+		     (unsigned long long)st(sn1, "irqs"));
 	run_idle(k);
-	cr_assert_eq(st(sn1, "rx_packets"), 3);
+	cr_assert_eq(st(sn1, "rx_packets"), 3, "rx_packets = %llu, expected 3",
+		     (unsigned long long)st(sn1, "rx_packets"));
 }
 
 Test(hw, itr_throttles, .init = setup, .fini = teardown)
@@ -111,10 +124,14 @@ Test(hw, itr_throttles, .init = setup, .fini = teardown)
 	setp(k, sn1, "itr", 25600); /* at most one interrupt per 25.6 us */
 	gen(sn1, 200, 200000);	    /* a frame every 5 us for 1 ms */
 	run_idle(k);
-	cr_assert_leq(st(sn1, "irqs"), 1000000 / 25600 + 2, "%llu interrupts in 1 ms with ITR 25.6 us",
-		      (unsigned long long)st(sn1, "irqs"));
-	cr_assert_geq(st(sn1, "irqs"), 1000000 / 25600 - 2);
-	cr_assert_eq(st(sn1, "rx_packets"), 200);
+	cr_assert_leq(st(sn1, "irqs"), 1000000 / 25600 + 2,
+		      "%llu interrupts in 1 ms with ITR 25.6 us, expected at most %d",
+		      (unsigned long long)st(sn1, "irqs"), 1000000 / 25600 + 2);
+	cr_assert_geq(st(sn1, "irqs"), 1000000 / 25600 - 2,
+		      "%llu interrupts in 1 ms with ITR 25.6 us, expected at least %d",
+		      (unsigned long long)st(sn1, "irqs"), 1000000 / 25600 - 2);
+	cr_assert_eq(st(sn1, "rx_packets"), 200, "rx_packets = %llu, expected 200",
+		     (unsigned long long)st(sn1, "rx_packets"));
 }
 
 Test(hw, rx_usecs_delays_the_interrupt, .init = setup, .fini = teardown)
@@ -158,8 +175,12 @@ Test(hw, dma_fault_on_a_bad_address, .init = setup, .fini = teardown)
 	a->tx_ring.desc[i].lower.flags.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
 	nic_write(sn0->nic, E1000_TDT, i + 1);
 	run_idle(k);
-	cr_assert_geq(kit_rule_count(k, RULE_DMA_FAULT), 1, "no DMA fault reported");
-	cr_assert_eq(st(sn0, "hw_tx_frames"), 0, "the NIC sent from a bad address");
+	cr_assert_geq(kit_rule_count(k, RULE_DMA_FAULT), 1,
+		      "%llu DMA faults reported, expected at least 1",
+		      (unsigned long long)kit_rule_count(k, RULE_DMA_FAULT));
+	cr_assert_eq(st(sn0, "hw_tx_frames"), 0,
+		     "the NIC sent %llu frames from a bad address, expected 0",
+		     (unsigned long long)st(sn0, "hw_tx_frames"));
 }
 
 Test(hw, tail_past_head_is_refused, .init = setup, .fini = teardown)
@@ -171,7 +192,9 @@ Test(hw, tail_past_head_is_refused, .init = setup, .fini = teardown)
 	/* post a whole ring's worth at once: TDT would come round past TDH */
 	nic_write(sn0->nic, E1000_TDT, a->tx_ring.count - 1);
 	nic_write(sn0->nic, E1000_TDT, 0);
-	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 1, "the NIC took a tail past its head");
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 1,
+		     "%llu descriptor-overwrite BUGs for a tail past the head, expected 1",
+		     (unsigned long long)kit_rule_count(k, RULE_DESC_OVERWRITE));
 }
 
 Test(hw, lockup_loses_tx_interrupts, .init = setup, .fini = teardown)
@@ -183,12 +206,17 @@ Test(hw, lockup_loses_tx_interrupts, .init = setup, .fini = teardown)
 	setp(k, sn0, "tx_ring", 16);
 	kit_xmit_frames(sn0, &p, 30);
 	kit_run(k, 0, 20 * 1000 * 1000, NULL);
-	cr_assert_gt(st(sn0, "irqs_lost"), 0);
-	cr_assert_geq(st(sn0, "tx_timeouts"), 1, "the watchdog should rescue the stuck queue");
+	cr_assert_gt(st(sn0, "irqs_lost"), 0, "irqs_lost = %llu with fault_lockup, expected > 0",
+		     (unsigned long long)st(sn0, "irqs_lost"));
+	cr_assert_geq(st(sn0, "tx_timeouts"), 1,
+		      "tx_timeouts = %llu, expected >= 1: the watchdog should rescue the queue",
+		      (unsigned long long)st(sn0, "tx_timeouts"));
 	/* after the reset the ring works again: every frame went out */
 	cr_assert_eq(st(sn0, "hw_tx_frames"), 30, "the NIC sent %llu of 30 frames",
 		     (unsigned long long)st(sn0, "hw_tx_frames"));
-	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0, "the reset left the ring inconsistent");
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0,
+		     "%llu descriptor-overwrite BUGs after the reset, expected 0",
+		     (unsigned long long)kit_rule_count(k, RULE_DESC_OVERWRITE));
 	s = snap(sn0);
 	cr_assert_eq(st(sn0, "tx_packets") + s->tx.n[SLOT_DONE], 30,
 		     "reclaimed %llu + done %u != 30 sent", (unsigned long long)st(sn0, "tx_packets"),
@@ -226,18 +254,28 @@ Test(hw, hw_steps_on_and_off_agree)
 	struct kit *a = kit_new(5), *b = kit_new(5);
 	struct kit_snap sa, sb;
 	u64 xa[64], xb[64];
+	size_t d;
 
-	cr_assert_leq(kit_stat_count(), 64);
+	cr_assert_leq(kit_stat_count(), 64, "%d counters, expected at most 64 (the arrays here)",
+		      kit_stat_count());
 	scenario(a, true, &sa, xa);
 	scenario(b, false, &sb, xb);
 	cr_assert_geq(sa.steps, sb.steps, "hardware steps cannot remove steps (%llu vs %llu)",
 		      (unsigned long long)sa.steps, (unsigned long long)sb.steps);
 	for (int i = 0; i < kit_stat_count(); i++)
-		cr_assert_eq(xa[i], xb[i], "counter %s differs", kit_stat_at(i)->name);
+		cr_assert_eq(xa[i], xb[i], "counter %s: %llu with hardware steps, %llu without",
+			     kit_stat_at(i)->name, (unsigned long long)xa[i],
+			     (unsigned long long)xb[i]);
 	cr_assert_eq(sa.app_bytes, sb.app_bytes, "app bytes %llu vs %llu",
 		     (unsigned long long)sa.app_bytes, (unsigned long long)sb.app_bytes);
-	cr_assert(!memcmp(sa.cpu_ns, sb.cpu_ns, sizeof(sa.cpu_ns)), "CPU time differs");
-	cr_assert(!memcmp(sa.cost_count, sb.cost_count, sizeof(sa.cost_count)), "costs differ");
+	d = first_diff(sa.cpu_ns, sb.cpu_ns, ARRAY_SIZE(sa.cpu_ns));
+	cr_assert(!memcmp(sa.cpu_ns, sb.cpu_ns, sizeof(sa.cpu_ns)),
+		  "CPU time differs: context %zu busy %llu ns with hardware steps, %llu without", d,
+		  (unsigned long long)sa.cpu_ns[d], (unsigned long long)sb.cpu_ns[d]);
+	d = first_diff(sa.cost_count, sb.cost_count, ARRAY_SIZE(sa.cost_count));
+	cr_assert(!memcmp(sa.cost_count, sb.cost_count, sizeof(sa.cost_count)),
+		  "costs differ: cost %zu charged %llu times with hardware steps, %llu without", d,
+		  (unsigned long long)sa.cost_count[d], (unsigned long long)sb.cost_count[d]);
 	kit_free(a);
 	kit_free(b);
 }

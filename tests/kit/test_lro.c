@@ -364,7 +364,8 @@ Test(lro, first_packet_starts_session)
 
 	assert_stats(1, 0, 0);
 	cr_assert_not_null(d, "no active session after an eligible segment");
-	cr_assert_eq(d->parent, skb, "the session's parent is not the first skb");
+	cr_assert_eq(d->parent, skb, "the session's parent is skb#%u, expected the first, skb#%u",
+		     d->parent ? d->parent->kit_id : 0, skb->kit_id);
 	cr_assert_eq(d->pkt_aggr_cnt, 1, "pkt_aggr_cnt = %d, expected 1", d->pkt_aggr_cnt);
 	cr_assert_eq(d->tcp_next_seq, ISN + 700, "tcp_next_seq = %u, expected %u", d->tcp_next_seq,
 		     ISN + 700);
@@ -540,7 +541,8 @@ Test(lro, timestamp_backwards_flushes_and_passes_up)
 	cr_assert_eq(flow(0).segments, 3, "%llu segments passed up, expected 3",
 		     (unsigned long long)flow(0).segments);
 	cr_assert_eq(skb_shinfo(delivered(third->kit_id))->gso_segs, 0,
-		     "the backwards segment was not passed up on its own");
+		     "the backwards segment has gso_segs %u, expected 0 (passed up on its own)",
+		     skb_shinfo(delivered(third->kit_id))->gso_segs);
 }
 
 Test(lro, zero_echo_reply_not_aggregated)
@@ -603,7 +605,8 @@ Test(lro, out_of_sequence_flushes_and_passes_up)
 		     "the segment)",
 		     (unsigned long long)flow(0).packets);
 	cr_assert_eq(skb_shinfo(delivered(gap->kit_id))->gso_segs, 0,
-		     "the out-of-sequence segment was not passed up unaggregated");
+		     "the out-of-sequence segment has gso_segs %u, expected 0 (unaggregated)",
+		     skb_shinfo(delivered(gap->kit_id))->gso_segs);
 	/* the next in-order segment starts a fresh session */
 	feed(seg_of(0, ISN + 400, 100));
 	cr_assert_not_null(session(0), "the segment after the gap did not start a session");

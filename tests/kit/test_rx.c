@@ -7,10 +7,17 @@ static struct kit *k;
 static struct net_device *sn0, *sn1;
 static struct rec_log log_;
 
+static const char *napi_name(enum napi_view_state s)
+{
+	static const char *const names[] = { "IDLE", "SCHEDULED", "POLLING" };
+
+	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
 static void setup(void)
 {
 	k = kit_new(1);
-	cr_assert_not_null(k);
+	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
 	sn0 = kit_dev_by_name(k, "sn0");
 	sn1 = kit_dev_by_name(k, "sn1");
 	memset(&log_, 0, sizeof(log_));
@@ -88,7 +95,9 @@ Test(rx, classic_poll_respects_quota_and_budget, .init = setup, .fini = teardown
 	kit_set_auto(k, false);
 	gen(sn1, 20, 0, IPPROTO_UDP, 60);
 	run_idle(k); /* frames land; the interrupt schedules the poll; nobody runs it */
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED);
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED,
+		     "napi_state = %s after the interrupt, expected SCHEDULED",
+		     napi_name(snap(sn1)->napi_state));
 	work = kit_poll(sn1, 3, err, sizeof(err));
 	cr_assert_eq(work, 3, "poll with *budget 3 and quota 4 did %d, expected 3", work);
 	/* it returned 1 (more): the core moved it to the tail and refilled its quota */
@@ -96,11 +105,16 @@ Test(rx, classic_poll_respects_quota_and_budget, .init = setup, .fini = teardown
 	cr_assert_eq(s->quota, 4, "quota = %d after a 'more' return, expected weight 4", s->quota);
 	work = kit_poll(sn1, 10, err, sizeof(err));
 	cr_assert_eq(work, 4, "poll with *budget 10 and quota 4 did %d, expected 4", work);
-	cr_assert_eq(kit_rule_count(k, RULE_QUOTA_EXCEEDED), 0);
-	cr_assert_eq(kit_rule_count(k, RULE_BUDGET_NOT_UPDATED), 0);
+	cr_assert_eq(kit_rule_count(k, RULE_QUOTA_EXCEEDED), 0,
+		     "%llu quota-exceeded warnings, expected 0",
+		     (unsigned long long)kit_rule_count(k, RULE_QUOTA_EXCEEDED));
+	cr_assert_eq(kit_rule_count(k, RULE_BUDGET_NOT_UPDATED), 0,
+		     "%llu budget-not-updated warnings, expected 0",
+		     (unsigned long long)kit_rule_count(k, RULE_BUDGET_NOT_UPDATED));
 	kit_set_auto(k, true);
 	run_idle(k);
-	cr_assert_eq(st(sn1, "rx_packets"), 20);
+	cr_assert_eq(st(sn1, "rx_packets"), 20, "rx_packets = %llu, expected 20",
+		     (unsigned long long)st(sn1, "rx_packets"));
 	check_clean(k);
 }
 
@@ -159,7 +173,9 @@ Test(rx, classic_quota_overdraft_is_paid_back, .init = setup, .fini = teardown)
 	kit_set_auto(k, false);
 	gen(sn1, 20, 0, IPPROTO_UDP, 60);
 	run_idle(k);
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "the interrupt did not schedule");
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED,
+		     "napi_state = %s after the interrupt, expected SCHEDULED",
+		     napi_name(snap(sn1)->napi_state));
 	sn1->quota = -3; /* as a poll that did 7 with a quota of 4 would leave it */
 	kit_trace_subscribe(k, rec_log_cb, &log_);
 	kit_net_rx_action(k);
@@ -180,17 +196,22 @@ Test(rx, classic_quota_overdraft_is_paid_back, .init = setup, .fini = teardown)
 Test(rx, modern_unmasks_only_when_complete_says_so, .init = setup, .fini = teardown)
 {
 	char err[256];
-	int work;
+	int work, rc;
 
 	setp(k, sn1, "napi", SIMNIC_NAPI_MODERN);
 	kit_set_auto(k, false);
 	gen(sn1, 3, 0, IPPROTO_UDP, 60);
 	run_idle(k); /* the interrupt masked RX and scheduled the poll */
-	cr_assert_eq(snap(sn1)->ims & E1000_IMS_RX, 0, "RX not masked after the interrupt");
-	cr_assert_neq(kit_napi_schedule(sn1, err, sizeof(err)), 0, "already scheduled: sets MISSED");
+	cr_assert_eq(snap(sn1)->ims & E1000_IMS_RX, 0,
+		     "IMS = %#x after the interrupt, expected RX (%#x) masked", snap(sn1)->ims,
+		     E1000_IMS_RX);
+	rc = kit_napi_schedule(sn1, err, sizeof(err)); /* already scheduled: sets MISSED */
+	cr_assert_neq(rc, 0, "napi_schedule while scheduled returned %d, expected nonzero", rc);
 	work = kit_poll(sn1, 64, err, sizeof(err));
 	cr_assert_eq(work, 3, "the poll did %d, expected 3", work);
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "MISSED must keep it scheduled");
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED,
+		     "napi_state = %s after the poll, expected SCHEDULED (MISSED keeps it)",
+		     napi_name(snap(sn1)->napi_state));
 	cr_assert_eq(snap(sn1)->ims & E1000_IMS_RX, 0,
 		     "IMS = %#x: RX unmasked although napi_complete_done returned false",
 		     snap(sn1)->ims);
@@ -199,8 +220,12 @@ Test(rx, modern_unmasks_only_when_complete_says_so, .init = setup, .fini = teard
 										RULE_IRQ_BEFORE_COMPLETE));
 	kit_set_auto(k, true);
 	run_idle(k); /* the rescheduled poll finds nothing, completes and unmasks */
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_IDLE, "not idle after the second poll");
-	cr_assert_neq(snap(sn1)->ims & E1000_IMS_RX, 0, "RX still masked after completing");
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_IDLE,
+		     "napi_state = %s after the second poll, expected IDLE",
+		     napi_name(snap(sn1)->napi_state));
+	cr_assert_neq(snap(sn1)->ims & E1000_IMS_RX, 0,
+		      "IMS = %#x after completing, expected RX (%#x) unmasked", snap(sn1)->ims,
+		      E1000_IMS_RX);
 	check_clean(k);
 }
 
@@ -213,7 +238,8 @@ Test(rx, modern_poll_respects_budget, .init = setup, .fini = teardown)
 	run_idle(k);
 	kit_set_auto(k, true);
 	run_idle(k);
-	cr_assert_eq(st(sn1, "rx_packets"), 30);
+	cr_assert_eq(st(sn1, "rx_packets"), 30, "rx_packets = %llu, expected 30",
+		     (unsigned long long)st(sn1, "rx_packets"));
 	for (size_t i = 0; i < log_.n; i++)
 		if (log_.r[i].type == TR_POLL && log_.r[i].dev == sn1->ifindex)
 			cr_assert_leq(log_.r[i].b, 4, "a poll with budget 4 did %u", log_.r[i].b);
@@ -230,27 +256,41 @@ Test(rx, weight_zero_never_polled, .init = setup, .fini = teardown)
 	run_idle(k);
 	cr_assert_eq(st(sn1, "polls"), 0, "a weight-0 device was polled %llu times",
 		     (unsigned long long)st(sn1, "polls"));
-	cr_assert_eq(st(sn1, "rx_packets"), 0);
-	cr_assert_geq(kit_rule_count(k, RULE_WEIGHT_ZERO), 1, "no warning for weight 0");
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "it stays scheduled, never polled");
+	cr_assert_eq(st(sn1, "rx_packets"), 0, "rx_packets = %llu, expected 0 (never polled)",
+		     (unsigned long long)st(sn1, "rx_packets"));
+	cr_assert_geq(kit_rule_count(k, RULE_WEIGHT_ZERO), 1,
+		      "%llu weight-0 warnings, expected at least 1",
+		      (unsigned long long)kit_rule_count(k, RULE_WEIGHT_ZERO));
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED,
+		     "napi_state = %s, expected SCHEDULED (it stays scheduled, never polled)",
+		     napi_name(snap(sn1)->napi_state));
 }
 
 Test(rx, missed_reschedules, .init = setup, .fini = teardown)
 {
-	char err[256];
+	char err[256] = "";
+	int rc;
 
 	kit_set_auto(k, false);
-	cr_assert_eq(kit_napi_schedule(sn1, err, sizeof(err)), 0, "%s", err);
-	cr_assert_neq(kit_napi_schedule(sn1, err, sizeof(err)), 0, "second schedule should fail");
-	cr_assert_eq(st(sn1, "napi_missed"), 1, "MISSED not recorded");
-	cr_assert(snap(sn1)->napi_missed);
-	cr_assert_eq(kit_napi_complete(sn1, err, sizeof(err)), 1,
-		     "napi_complete_done must return false with MISSED set");
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED, "MISSED keeps it scheduled");
+	rc = kit_napi_schedule(sn1, err, sizeof(err));
+	cr_assert_eq(rc, 0, "napi_schedule returned %d, expected 0: %s", rc, err);
+	rc = kit_napi_schedule(sn1, err, sizeof(err));
+	cr_assert_neq(rc, 0, "a second napi_schedule returned %d, expected it to fail", rc);
+	cr_assert_eq(st(sn1, "napi_missed"), 1, "napi_missed = %llu, expected 1 (MISSED recorded)",
+		     (unsigned long long)st(sn1, "napi_missed"));
+	cr_assert(snap(sn1)->napi_missed, "MISSED is clear after a second schedule, expected set");
+	rc = kit_napi_complete(sn1, err, sizeof(err));
+	cr_assert_eq(rc, 1, "napi_complete returned %d, expected 1 (false: MISSED was set)", rc);
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED,
+		     "napi_state = %s, expected SCHEDULED (MISSED keeps it scheduled)",
+		     napi_name(snap(sn1)->napi_state));
 	kit_set_auto(k, true);
 	run_idle(k);
-	cr_assert_eq(st(sn1, "polls"), 1, "the missed schedule gets its poll");
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_IDLE);
+	cr_assert_eq(st(sn1, "polls"), 1, "%llu polls, expected 1 (the missed schedule's)",
+		     (unsigned long long)st(sn1, "polls"));
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_IDLE,
+		     "napi_state = %s after the poll, expected IDLE",
+		     napi_name(snap(sn1)->napi_state));
 }
 
 /* Frames arriving at every spacing, in pairs: the second often lands while
@@ -287,7 +327,8 @@ Test(rx, unmask_race_cannot_strand_a_frame)
 	}
 	cr_assert_eq(sol, 0, "the reference driver left %llu frames in the ring",
 		     (unsigned long long)sol);
-	cr_assert_gt(bad, 0, "unmasking before completing never lost a frame: the race is not modelled");
+	cr_assert_gt(bad, 0, "unmasking before completing stranded %llu frames, expected some",
+		     (unsigned long long)bad);
 }
 
 Test(rx, netdev_budget_squeezes, .init = setup, .fini = teardown)
@@ -302,14 +343,19 @@ Test(rx, netdev_budget_squeezes, .init = setup, .fini = teardown)
 	kit_set_auto(k, true);
 	run_idle(k);
 	kit_snapshot(k, &s);
-	cr_assert_geq(s.time_squeeze, 1, "40 frames with netdev_budget 8 must squeeze");
-	cr_assert_eq(st(sn1, "rx_packets"), 40);
+	cr_assert_geq(s.time_squeeze, 1,
+		      "time_squeeze = %llu, expected >= 1: 40 frames with netdev_budget 8 squeeze",
+		      (unsigned long long)s.time_squeeze);
+	cr_assert_eq(st(sn1, "rx_packets"), 40, "rx_packets = %llu, expected 40",
+		     (unsigned long long)st(sn1, "rx_packets"));
 	/* no round does more than one poll past its budget */
 	for (size_t i = 0, work = 0; i < log_.n; i++) {
 		if (log_.r[i].type == TR_SOFTIRQ && log_.r[i].a == 2)
 			work = 0;
 		if (log_.r[i].type == TR_POLL) {
-			cr_assert_lt(work, 8, "a poll started after the round's budget was spent");
+			cr_assert_lt(work, 8,
+				     "a poll started with %zu already done in the round, budget 8",
+				     work);
 			work += log_.r[i].b;
 		}
 	}
@@ -327,8 +373,11 @@ Test(rx, time_limit_squeezes, .init = setup, .fini = teardown)
 	kit_set_auto(k, true);
 	run_idle(k);
 	kit_snapshot(k, &s);
-	cr_assert_geq(s.time_squeeze, 1, "a 1 us round limit must squeeze");
-	cr_assert_eq(st(sn1, "rx_packets"), 20);
+	cr_assert_geq(s.time_squeeze, 1,
+		      "time_squeeze = %llu, expected >= 1: a 1 us round limit must squeeze",
+		      (unsigned long long)s.time_squeeze);
+	cr_assert_eq(st(sn1, "rx_packets"), 20, "rx_packets = %llu, expected 20",
+		     (unsigned long long)st(sn1, "rx_packets"));
 }
 
 Test(rx, ping_crosses_the_pair, .init = setup, .fini = teardown)
@@ -340,12 +389,15 @@ Test(rx, ping_crosses_the_pair, .init = setup, .fini = teardown)
 	cr_assert_eq(kit_ping(sn0, kit_ipv4(192, 168, 0, 2), 3, err, sizeof(err)), 0, "%s", err);
 	run_idle(k);
 	kit_ping_stats(k, &ps);
-	cr_assert_eq(ps.sent, 3);
-	cr_assert_eq(ps.received, 3, "%u replies of 3", ps.received);
-	cr_assert_gt(ps.rtt_min_ns, 0);
+	cr_assert_eq(ps.sent, 3, "%u pings sent, expected 3", ps.sent);
+	cr_assert_eq(ps.received, 3, "%u replies, expected 3", ps.received);
+	cr_assert_gt(ps.rtt_min_ns, 0, "minimum RTT %llu ns, expected more than 0",
+		     (unsigned long long)ps.rtt_min_ns);
 	/* requests seen by sn1, replies by sn0 */
-	cr_assert_eq(st(sn1, "rx_packets"), 3);
-	cr_assert_eq(st(sn0, "rx_packets"), 3);
+	cr_assert_eq(st(sn1, "rx_packets"), 3, "sn1 rx_packets = %llu, expected the 3 requests",
+		     (unsigned long long)st(sn1, "rx_packets"));
+	cr_assert_eq(st(sn0, "rx_packets"), 3, "sn0 rx_packets = %llu, expected the 3 replies",
+		     (unsigned long long)st(sn0, "rx_packets"));
 	cr_assert_eq(st(sn1, "tx_packets"), 3, "sn1 answered %llu times",
 		     (unsigned long long)st(sn1, "tx_packets"));
 	check_clean(k);
@@ -366,10 +418,14 @@ Test(rx, nonapi_goes_through_the_backlog, .init = setup, .fini = teardown)
 		     s.backlog_len);
 	cr_assert_eq(s.backlog_drops, 20, "backlog drops %llu, expected 20",
 		     (unsigned long long)s.backlog_drops);
-	cr_assert_eq(rec_count(&log_, TR_NETIF_RX, sn1->ifindex), 10);
+	cr_assert_eq(rec_count(&log_, TR_NETIF_RX, sn1->ifindex), 10,
+		     "%zu netif_rx records for sn1, expected 10",
+		     rec_count(&log_, TR_NETIF_RX, sn1->ifindex));
 	kit_set_auto(k, true);
 	run_idle(k);
-	cr_assert_eq(flow(k, 0).packets, 10);
+	cr_assert_eq(flow(k, 0).packets, 10,
+		     "the flow got %llu packets, expected the 10 from the backlog",
+		     (unsigned long long)flow(k, 0).packets);
 	check_clean(k);
 }
 
@@ -382,7 +438,9 @@ Test(rx, receive_skb_outside_softirq_is_a_bug, .init = setup, .fini = teardown)
 	cr_assert_not_null(skb, "%s", err);
 	eth_type_trans(skb, sn0);
 	netif_receive_skb(skb); /* from process context */
-	cr_assert_eq(kit_rule_count(k, RULE_RECEIVE_SKB_CONTEXT), 1);
+	cr_assert_eq(kit_rule_count(k, RULE_RECEIVE_SKB_CONTEXT), 1,
+		     "%llu netif_receive_skb-outside-softirq BUGs, expected 1",
+		     (unsigned long long)kit_rule_count(k, RULE_RECEIVE_SKB_CONTEXT));
 	run_idle(k);
 	check_clean(k);
 }
@@ -396,7 +454,9 @@ Test(rx, poll_over_budget_warns, .init = setup, .fini = teardown)
 	setp(k, sn1, "weight", 4);
 	gen(sn1, 20, 0, IPPROTO_UDP, 60);
 	run_idle(k);
-	cr_assert_geq(kit_rule_count(k, RULE_POLL_OVER_BUDGET), 1, "returning budget + 1 must warn");
+	cr_assert_geq(kit_rule_count(k, RULE_POLL_OVER_BUDGET), 1,
+		      "%llu over-budget warnings, expected >= 1: returning budget + 1 must warn",
+		      (unsigned long long)kit_rule_count(k, RULE_POLL_OVER_BUDGET));
 }
 
 static void replay(bool lro, u64 *stack, u64 *bytes, u64 *errors)
@@ -431,7 +491,7 @@ static void replay(bool lro, u64 *stack, u64 *bytes, u64 *errors)
 		char report[2048];
 		int p = kit_check(m, report, sizeof(report));
 
-		cr_assert_eq(p, 0, "%s", report);
+		cr_assert_eq(p, 0, "kit_check found %d problems, expected 0:\n%s", p, report);
 	}
 	kit_free(m);
 }
@@ -461,8 +521,12 @@ Test(rx, modern_weight_zero_never_polled, .init = setup, .fini = teardown)
 	run_idle(k);
 	cr_assert_eq(st(sn1, "polls"), 0, "polled %llu times at weight 0",
 		     (unsigned long long)st(sn1, "polls"));
-	cr_assert_geq(kit_rule_count(k, RULE_WEIGHT_ZERO), 1, "no warning for weight 0");
-	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED);
+	cr_assert_geq(kit_rule_count(k, RULE_WEIGHT_ZERO), 1,
+		      "%llu weight-0 warnings, expected at least 1",
+		      (unsigned long long)kit_rule_count(k, RULE_WEIGHT_ZERO));
+	cr_assert_eq(snap(sn1)->napi_state, NAPI_VIEW_SCHEDULED,
+		     "napi_state = %s, expected SCHEDULED (never polled)",
+		     napi_name(snap(sn1)->napi_state));
 }
 
 Test(rx, unmasking_before_complete_is_warned)
@@ -478,7 +542,9 @@ Test(rx, unmasking_before_complete_is_warned)
 	kit_param_set(m, d, kit_param_find("napi"), SIMNIC_NAPI_CLASSIC, err, sizeof(err));
 	kit_pktgen(d, &c, err, sizeof(err));
 	kit_run(m, 0, 0, NULL);
-	cr_assert_eq(kit_rule_count(m, RULE_IRQ_BEFORE_COMPLETE), 0, "the reference driver was warned");
+	cr_assert_eq(kit_rule_count(m, RULE_IRQ_BEFORE_COMPLETE), 0,
+		     "the reference driver got %llu unmask-before-complete warnings, expected 0",
+		     (unsigned long long)kit_rule_count(m, RULE_IRQ_BEFORE_COMPLETE));
 	kit_free(m);
 	m = kit_new(1);
 	d = kit_dev_by_name(m, "sn1");
@@ -487,7 +553,9 @@ Test(rx, unmasking_before_complete_is_warned)
 	kit_pktgen(d, &c, err, sizeof(err));
 	kit_run(m, 0, 0, NULL);
 	cr_assert_gt(kit_rule_count(m, RULE_IRQ_BEFORE_COMPLETE), 0,
-		     "unmasking while scheduled went unnoticed");
+		     "%llu unmask-before-complete warnings, expected some: unmasking while "
+		     "scheduled went unnoticed",
+		     (unsigned long long)kit_rule_count(m, RULE_IRQ_BEFORE_COMPLETE));
 	kit_free(m);
 }
 
@@ -499,6 +567,7 @@ static struct kit_flow_stat faulted_run(u32 fault, u32 every, u32 chance, u64 se
 	struct pktgen_cfg c;
 	struct kit_flow_stat f;
 	char err[256];
+	int rc;
 
 	pktgen_cfg_default(&c);
 	c.count = 60;
@@ -510,7 +579,9 @@ static struct kit_flow_stat faulted_run(u32 fault, u32 every, u32 chance, u64 se
 	c.fault_chance = chance;
 	cr_assert_eq(kit_pktgen(d, &c, err, sizeof(err)), 0, "%s", err);
 	kit_run(m, 0, 0, NULL);
-	cr_assert_eq(kit_flow_at(m, 0, &f), 0);
+	rc = kit_flow_at(m, 0, &f);
+	cr_assert_eq(rc, 0, "kit_flow_at(0) returned %d, expected 0 (%d flows)", rc,
+		     kit_flow_count(m));
 	kit_free(m);
 	return f;
 }
@@ -539,7 +610,8 @@ Test(rx, loss_reorder_and_dup_are_seen)
 	/* frames 10, 20, ... 60 are lost; the last leaves no later frame to show the gap */
 	cr_assert_eq(loss.errors, 5, "5 gaps expected: %llu reported", (unsigned long long)loss.errors);
 	cr_assert_eq(loss.packets, 54, "54 of 60 delivered: %llu", (unsigned long long)loss.packets);
-	cr_assert_gt(reo.errors, 0, "reordering went unreported");
+	cr_assert_gt(reo.errors, 0, "reordering gave %llu stream errors, expected some",
+		     (unsigned long long)reo.errors);
 	cr_assert_eq(dup.dups, 6, "6 duplicates: %llu counted", (unsigned long long)dup.dups);
 	cr_assert_eq(dup.errors, 0, "duplicates are not errors: %llu", (unsigned long long)dup.errors);
 }
@@ -552,7 +624,8 @@ Test(rx, random_faults_follow_the_seed)
 
 	cr_assert_eq(a.packets, b.packets, "same seed, different losses: %llu vs %llu",
 		     (unsigned long long)a.packets, (unsigned long long)b.packets);
-	cr_assert_lt(a.packets, 60, "a 1-in-5 chance lost nothing");
+	cr_assert_lt(a.packets, 60, "a 1-in-5 loss chance delivered %llu of 60, expected fewer",
+		     (unsigned long long)a.packets);
 	cr_assert(a.packets != c.packets || a.bytes != c.bytes || a.errors != c.errors,
 		  "seeds 1 and 2 lost the same frames");
 }

@@ -13,7 +13,8 @@ Test(sim, tunables_have_unique_names_and_descriptions)
 			  d->name, d->def, d->min, d->max);
 		for (int j = 0; j < i; j++)
 			cr_assert_str_neq(d->name, kit_param_at(j)->name, "two tunables named %s", d->name);
-		cr_assert_eq(kit_param_find(d->name), i, "%s is not found by name", d->name);
+		cr_assert_eq(kit_param_find(d->name), i, "%s is found at %d, expected row %d",
+			     d->name, kit_param_find(d->name), i);
 	}
 }
 
@@ -23,25 +24,41 @@ Test(sim, out_of_range_changes_nothing)
 	char err[256] = "";
 	int id = kit_param_find("tx_ring");
 	long before = kit_param_get(k, NULL, id);
+	int rc;
 
-	cr_assert_neq(kit_param_set(k, NULL, id, 5000, err, sizeof(err)), 0);
+	rc = kit_param_set(k, NULL, id, 5000, err, sizeof(err));
+	cr_assert_neq(rc, 0, "tx_ring 5000 returned %d, expected a refusal", rc);
 	cr_assert(strstr(err, "between 8 and 4096"), "the error should give the range: %s", err);
-	cr_assert_neq(kit_param_set(k, NULL, id, 20, err, sizeof(err)), 0, "20 is not a multiple of 8");
-	cr_assert_eq(kit_param_get(k, NULL, id), before, "a refused value changed the ring");
+	rc = kit_param_set(k, NULL, id, 20, err, sizeof(err));
+	cr_assert_neq(rc, 0, "tx_ring 20 returned %d, expected a refusal: not a multiple of 8", rc);
+	cr_assert_eq(kit_param_get(k, NULL, id), before,
+		     "tx_ring = %ld after the refused values, expected %ld as before",
+		     kit_param_get(k, NULL, id), before);
 	kit_free(k);
 }
 
 Test(sim, dashed_names_and_words)
 {
 	long v;
+	int rc;
 
-	cr_assert_eq(kit_param_find("rx-usecs"), kit_param_find("rx_usecs"));
-	cr_assert_eq(kit_param_parse_word(kit_param_find("batching"), "NETIF_F_BTX", &v), 0);
-	cr_assert_eq(v, TX_BATCH_BTX);
-	cr_assert_eq(kit_param_parse_word(kit_param_find("napi"), "classic", &v), 0);
-	cr_assert_eq(v, SIMNIC_NAPI_CLASSIC);
-	cr_assert_str_eq(kit_param_word(kit_param_find("batching"), TX_BATCH_XMIT_MORE), "xmit_more");
-	cr_assert_neq(kit_param_parse_word(kit_param_find("napi"), "sometimes", &v), 0);
+	cr_assert_eq(kit_param_find("rx-usecs"), kit_param_find("rx_usecs"),
+		     "rx-usecs finds tunable %d, expected %d as rx_usecs does",
+		     kit_param_find("rx-usecs"), kit_param_find("rx_usecs"));
+	rc = kit_param_parse_word(kit_param_find("batching"), "NETIF_F_BTX", &v);
+	cr_assert_eq(rc, 0, "batching NETIF_F_BTX: parsing returned %d, expected 0", rc);
+	cr_assert_eq(v, TX_BATCH_BTX, "NETIF_F_BTX parsed as %ld, expected TX_BATCH_BTX (%d)", v,
+		     TX_BATCH_BTX);
+	rc = kit_param_parse_word(kit_param_find("napi"), "classic", &v);
+	cr_assert_eq(rc, 0, "napi classic: parsing returned %d, expected 0", rc);
+	cr_assert_eq(v, SIMNIC_NAPI_CLASSIC,
+		     "classic parsed as %ld, expected SIMNIC_NAPI_CLASSIC (%d)", v,
+		     SIMNIC_NAPI_CLASSIC);
+	cr_assert_str_eq(kit_param_word(kit_param_find("batching"), TX_BATCH_XMIT_MORE),
+			 "xmit_more", "TX_BATCH_XMIT_MORE is the word '%s', expected 'xmit_more'",
+			 kit_param_word(kit_param_find("batching"), TX_BATCH_XMIT_MORE));
+	rc = kit_param_parse_word(kit_param_find("napi"), "sometimes", &v);
+	cr_assert_neq(rc, 0, "napi sometimes: parsing returned %d, expected an error", rc);
 }
 
 Test(sim, cost_setting_changes_charges)
@@ -57,7 +74,9 @@ Test(sim, cost_setting_changes_charges)
 	cr_assert_eq(s.cost_ns[COST_MMIO_WRITE], 1000 * s.cost_count[COST_MMIO_WRITE],
 		     "%llu ns for %llu MMIO writes at 1000 ns", (unsigned long long)s.cost_ns[COST_MMIO_WRITE],
 		     (unsigned long long)s.cost_count[COST_MMIO_WRITE]);
-	cr_assert_geq(s.cost_count[COST_MMIO_WRITE], 1, "the doorbell was not charged");
+	cr_assert_geq(s.cost_count[COST_MMIO_WRITE], 1,
+		      "%llu MMIO writes charged, expected at least 1 (the doorbell)",
+		      (unsigned long long)s.cost_count[COST_MMIO_WRITE]);
 	kit_free(k);
 }
 
@@ -68,7 +87,9 @@ Test(sim, trace_lines_read_like_the_kernel_log)
 	char line[160];
 
 	kit_trace_format(k, &r, line, sizeof(line));
-	cr_assert_str_eq(line, "[    1.234567] sn0: TX desc 3 DD, TDH 3->4");
+	cr_assert_str_eq(line, "[    1.234567] sn0: TX desc 3 DD, TDH 3->4",
+			 "the line is '%s', expected '[    1.234567] sn0: TX desc 3 DD, TDH 3->4'",
+			 line);
 	r.type = TR_WARN;
 	r.a = RULE_TX_BUSY;
 	kit_trace_format(k, &r, line, sizeof(line));
@@ -121,7 +142,8 @@ Test(sim, double_free_is_a_bug_not_a_crash)
 	cr_assert_not_null(skb, "%s", err);
 	kfree_skb(skb);
 	kfree_skb(skb);
-	cr_assert_eq(kit_rule_count(k, RULE_DOUBLE_FREE), 1);
+	cr_assert_eq(kit_rule_count(k, RULE_DOUBLE_FREE), 1, "%llu double-free BUGs, expected 1",
+		     (unsigned long long)kit_rule_count(k, RULE_DOUBLE_FREE));
 	check_clean(k);
 	kit_free(k);
 }
@@ -166,17 +188,22 @@ Test(sim, every_lab_function_in_the_table)
 			  "%s belongs to no lab", simnic_lab_fns[i].name);
 	}
 	cr_assert_eq(simnic_lab_nfns * sizeof(void *), sizeof(struct simnic_lab_ops),
-		     "the table and struct simnic_lab_ops disagree");
+		     "%zu functions in the table, %zu pointers in struct simnic_lab_ops",
+		     simnic_lab_nfns, sizeof(struct simnic_lab_ops) / sizeof(void *));
 }
 
 Test(sim, driver_load_failure_changes_nothing)
 {
 	struct kit *k = kit_new(1);
 	char err[512] = "";
+	int rc;
 
-	cr_assert_lt(kit_driver_load(k, "/nonexistent/driver.so", err, sizeof(err)), 0);
+	rc = kit_driver_load(k, "/nonexistent/driver.so", err, sizeof(err));
+	cr_assert_lt(rc, 0, "loading a missing driver returned %d, expected an error", rc);
 	cr_assert(strstr(err, "cannot load"), "%s", err);
-	cr_assert_str_eq(kit_driver_name(k), "solution");
+	cr_assert_str_eq(kit_driver_name(k), "solution",
+			 "the driver is now '%s', expected 'solution' as before",
+			 kit_driver_name(k));
 	kit_free(k);
 }
 
@@ -191,7 +218,9 @@ Test(sim, stats_table_has_the_kernel_names)
 		cr_assert_geq(kit_stat_find(kernel[i]), 0, "no counter %s", kernel[i]);
 	for (int i = 0; i < kit_stat_count(); i++)
 		for (int j = 0; j < i; j++)
-			cr_assert_str_neq(kit_stat_at(i)->name, kit_stat_at(j)->name);
+			cr_assert_str_neq(kit_stat_at(i)->name, kit_stat_at(j)->name,
+					  "counters %d and %d both named %s, expected unique", j, i,
+					  kit_stat_at(i)->name);
 }
 
 /* docs/architecture.md lists every tunable with its default: keep it true. */
@@ -232,7 +261,7 @@ Test(sim, check_sees_a_nic_slot_without_an_skb)
 	setp(k, sn0, "fault_dd_delay", 1000000000);
 	nic_write(sn0->nic, E1000_TDT, 1);
 	n = kit_check(k, report, sizeof(report));
-	cr_assert_geq(n, 1, "kit_check missed a NIC-owned slot with no skb");
+	cr_assert_geq(n, 1, "kit_check found %d problems, expected >= 1 (a slot with no skb)", n);
 	cr_assert(strstr(report, "holds no skb"), "report: %s", report);
 	kit_free(k);
 }

@@ -10,7 +10,7 @@ static struct rec_log log_;
 static void setup(void)
 {
 	k = kit_new(1);
-	cr_assert_not_null(k);
+	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
 	sn0 = kit_dev_by_name(k, "sn0");
 	sn1 = kit_dev_by_name(k, "sn1");
 	memset(&log_, 0, sizeof(log_));
@@ -26,8 +26,11 @@ static const struct kit_pkt udp60 = { .len = 60, .proto = IPPROTO_UDP };
 
 Test(tx, ring_wraps_around, .init = setup, .fini = teardown)
 {
+	u64 sent;
+
 	setp(k, sn0, "tx_ring", 16);
-	cr_assert_eq(kit_xmit_frames(sn0, &udp60, 40), 40);
+	sent = kit_xmit_frames(sn0, &udp60, 40);
+	cr_assert_eq(sent, 40, "%llu of 40 frames queued, expected 40", (unsigned long long)sent);
 	run_idle(k);
 	cr_assert_eq(st(sn0, "tx_packets"), 40, "tx_packets = %llu, expected 40",
 		     (unsigned long long)st(sn0, "tx_packets"));
@@ -97,10 +100,13 @@ Test(tx, stops_before_overflow, .init = setup, .fini = teardown)
 				      i);
 	}
 	cr_assert_eq(most, 15, "the ring filled to %u, expected 15 (one slot stays empty)", most);
-	cr_assert_geq(st(sn0, "queue_stops"), 1, "the queue never stopped");
+	cr_assert_geq(st(sn0, "queue_stops"), 1, "queue_stops = %llu, expected at least 1",
+		      (unsigned long long)st(sn0, "queue_stops"));
 	cr_assert_eq(st(sn0, "tx_busy"), 0, "NETDEV_TX_BUSY returned %llu times",
 		     (unsigned long long)st(sn0, "tx_busy"));
-	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0, "a posted descriptor was overwritten");
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0,
+		     "%llu posted descriptors were overwritten, expected 0",
+		     (unsigned long long)kit_rule_count(k, RULE_DESC_OVERWRITE));
 	check_clean(k);
 }
 
@@ -111,7 +117,9 @@ Test(tx, wakes_only_above_threshold, .init = setup, .fini = teardown)
 	kit_trace_subscribe(k, rec_log_cb, &log_);
 	kit_xmit_frames(sn0, &udp60, 400);
 	run_idle(k);
-	cr_assert_geq(rec_count(&log_, TR_QUEUE_WAKE, sn0->ifindex), 2, "expected several wakes");
+	cr_assert_geq(rec_count(&log_, TR_QUEUE_WAKE, sn0->ifindex), 2,
+		      "%zu queue wakes, expected several (at least 2)",
+		      rec_count(&log_, TR_QUEUE_WAKE, sn0->ifindex));
 	for (size_t i = 0; i < log_.n; i++)
 		if (log_.r[i].type == TR_QUEUE_WAKE)
 			cr_assert_geq(log_.r[i].a, 24, "woken with %u free descriptors, threshold 24",
@@ -155,10 +163,13 @@ Test(tx, qdisc_holds_while_stopped, .init = setup, .fini = teardown)
 	kit_xmit_frames(sn0, &udp60, 10);
 	kit_run(k, 0, 1000 * 1000, NULL); /* 1 ms: well before the watchdog */
 	cr_assert_eq(snap(sn0)->qdisc_len, 10, "qdisc holds %u, expected 10", snap(sn0)->qdisc_len);
-	cr_assert_eq(st(sn0, "xmit_calls"), 0, "the driver was called while stopped");
+	cr_assert_eq(st(sn0, "xmit_calls"), 0,
+		     "the driver was called %llu times while stopped, expected 0",
+		     (unsigned long long)st(sn0, "xmit_calls"));
 	kit_netif_wake_queue(sn0);
 	run_idle(k);
-	cr_assert_eq(snap(sn0)->qdisc_len, 0);
+	cr_assert_eq(snap(sn0)->qdisc_len, 0, "qdisc holds %u after the wake, expected 0",
+		     snap(sn0)->qdisc_len);
 	cr_assert_eq(flow(k, 0).packets, 10, "delivered %llu of 10",
 		     (unsigned long long)flow(k, 0).packets);
 	cr_assert_eq(flow(k, 0).errors, 0, "order or content errors: %llu",
@@ -168,11 +179,17 @@ Test(tx, qdisc_holds_while_stopped, .init = setup, .fini = teardown)
 
 Test(tx, qdisc_tail_drops_at_tx_queue_len, .init = setup, .fini = teardown)
 {
+	u64 sent;
+
 	setp(k, sn0, "tx_queue_len", 5);
 	kit_netif_stop_queue(sn0);
-	cr_assert_eq(kit_xmit_frames(sn0, &udp60, 8), 5, "only 5 fit in the qdisc");
-	cr_assert_eq(st(sn0, "qdisc_drops"), 3);
-	cr_assert_eq(st(sn0, "tx_dropped"), 3);
+	sent = kit_xmit_frames(sn0, &udp60, 8);
+	cr_assert_eq(sent, 5, "%llu of 8 frames queued, expected 5: only 5 fit in the qdisc",
+		     (unsigned long long)sent);
+	cr_assert_eq(st(sn0, "qdisc_drops"), 3, "qdisc_drops = %llu, expected 3",
+		     (unsigned long long)st(sn0, "qdisc_drops"));
+	cr_assert_eq(st(sn0, "tx_dropped"), 3, "tx_dropped = %llu, expected 3",
+		     (unsigned long long)st(sn0, "tx_dropped"));
 	check_clean(k);
 }
 
@@ -187,10 +204,15 @@ Test(tx, busy_is_requeued_in_order, .init = setup, .fini = teardown)
 	cr_assert_gt(st(sn0, "tx_busy"), 0, "the driver never returned BUSY");
 	cr_assert_eq(st(sn0, "requeues"), st(sn0, "tx_busy"), "requeues %llu != BUSY returns %llu",
 		     (unsigned long long)st(sn0, "requeues"), (unsigned long long)st(sn0, "tx_busy"));
-	cr_assert_eq(kit_rule_count(k, RULE_TX_BUSY), st(sn0, "tx_busy"), "each BUSY is a warning");
+	cr_assert_eq(kit_rule_count(k, RULE_TX_BUSY), st(sn0, "tx_busy"),
+		     "%llu TX_BUSY warnings for %llu BUSY returns, expected one each",
+		     (unsigned long long)kit_rule_count(k, RULE_TX_BUSY),
+		     (unsigned long long)st(sn0, "tx_busy"));
 	cr_assert_eq(flow(k, 0).packets, 60, "delivered %llu of 60",
 		     (unsigned long long)flow(k, 0).packets);
-	cr_assert_eq(flow(k, 0).errors, 0, "BUSY reordered or lost packets");
+	cr_assert_eq(flow(k, 0).errors, 0,
+		     "%llu stream errors, expected 0: BUSY reordered or lost packets",
+		     (unsigned long long)flow(k, 0).errors);
 	check_clean(k);
 }
 
@@ -200,13 +222,19 @@ Test(tx, watchdog_fires_when_stopped_and_stale, .init = setup, .fini = teardown)
 	setp(k, sn0, "fault_dd_delay", 20 * 1000 * 1000); /* nothing completes for 20 ms */
 	kit_xmit_frames(sn0, &udp60, 20);
 	kit_run(k, 0, 4 * 1000 * 1000, NULL);
-	cr_assert(snap(sn0)->queue_stopped, "the queue should be stopped with the ring full");
-	cr_assert_eq(st(sn0, "tx_timeouts"), 0, "fired before watchdog_timeo (5 ms)");
+	cr_assert(snap(sn0)->queue_stopped,
+		  "the queue runs with %u descriptors free, expected it stopped with the ring full",
+		  snap(sn0)->tx.unused);
+	cr_assert_eq(st(sn0, "tx_timeouts"), 0,
+		     "tx_timeouts = %llu after 4 ms, expected 0 before watchdog_timeo (5 ms)",
+		     (unsigned long long)st(sn0, "tx_timeouts"));
 	kit_run(k, 0, 6 * 1000 * 1000, NULL);
 	cr_assert_eq(st(sn0, "tx_timeouts"), 1, "tx_timeouts = %llu after 6 ms, expected 1",
 		     (unsigned long long)st(sn0, "tx_timeouts"));
-	cr_assert_eq(st(sn0, "tx_errors"), 1);
-	cr_assert_eq(kit_rule_count(k, RULE_TX_TIMEOUT), 1);
+	cr_assert_eq(st(sn0, "tx_errors"), 1, "tx_errors = %llu, expected 1",
+		     (unsigned long long)st(sn0, "tx_errors"));
+	cr_assert_eq(kit_rule_count(k, RULE_TX_TIMEOUT), 1, "%llu watchdog warnings, expected 1",
+		     (unsigned long long)kit_rule_count(k, RULE_TX_TIMEOUT));
 	check_clean(k);
 }
 
@@ -216,18 +244,26 @@ Test(tx, watchdog_quiet_while_traffic_moves, .init = setup, .fini = teardown)
 	setp(k, sn0, "fault_dd_delay", 3 * 1000 * 1000); /* slow, but under 5 ms */
 	kit_xmit_frames(sn0, &udp60, 60);
 	kit_run(k, 0, 40 * 1000 * 1000, NULL);
-	cr_assert_geq(st(sn0, "queue_stops"), 2, "expected the queue to stop repeatedly");
-	cr_assert_eq(st(sn0, "tx_timeouts"), 0, "the watchdog fired with completions every 3 ms");
+	cr_assert_geq(st(sn0, "queue_stops"), 2,
+		      "queue_stops = %llu, expected the queue to stop repeatedly (>= 2)",
+		      (unsigned long long)st(sn0, "queue_stops"));
+	cr_assert_eq(st(sn0, "tx_timeouts"), 0,
+		     "tx_timeouts = %llu with completions every 3 ms, expected 0",
+		     (unsigned long long)st(sn0, "tx_timeouts"));
 	kit_run(k, 0, 100 * 1000 * 1000, NULL);
-	cr_assert_eq(st(sn0, "tx_timeouts"), 0, "the watchdog fired on an idle, running queue");
+	cr_assert_eq(st(sn0, "tx_timeouts"), 0,
+		     "tx_timeouts = %llu on an idle, running queue, expected 0",
+		     (unsigned long long)st(sn0, "tx_timeouts"));
 }
 
 /* Doorbells for 32 frames released at once, per batching mode. */
 static u64 doorbells_for_mode(const char *mode_word)
 {
 	long mode;
+	int rc;
 
-	cr_assert_eq(kit_param_parse_word(kit_param_find("batching"), mode_word, &mode), 0);
+	rc = kit_param_parse_word(kit_param_find("batching"), mode_word, &mode);
+	cr_assert_eq(rc, 0, "batching %s: parsing returned %d, expected 0", mode_word, rc);
 	setp(k, sn0, "batching", mode);
 	kit_netif_stop_queue(sn0);
 	kit_xmit_frames(sn0, &udp60, 32);
@@ -241,19 +277,30 @@ static u64 doorbells_for_mode(const char *mode_word)
 
 Test(tx, doorbells_none, .init = setup, .fini = teardown)
 {
-	cr_assert_eq(doorbells_for_mode("none"), 32, "one doorbell per packet without batching");
+	u64 n = doorbells_for_mode("none");
+
+	cr_assert_eq(n, 32, "%llu doorbells, expected 32: one per packet without batching",
+		     (unsigned long long)n);
 }
 
 Test(tx, doorbells_btx, .init = setup, .fini = teardown)
 {
-	cr_assert_eq(doorbells_for_mode("btx"), 1, "one doorbell for the batch (xmit_win 255)");
-	cr_assert_eq(st(sn0, "batches"), 1);
-	cr_assert_eq(st(sn0, "batch_pkts"), 32);
+	u64 n = doorbells_for_mode("btx");
+
+	cr_assert_eq(n, 1, "%llu doorbells, expected 1 for the batch (xmit_win 255)",
+		     (unsigned long long)n);
+	cr_assert_eq(st(sn0, "batches"), 1, "batches = %llu, expected 1",
+		     (unsigned long long)st(sn0, "batches"));
+	cr_assert_eq(st(sn0, "batch_pkts"), 32, "batch_pkts = %llu, expected 32",
+		     (unsigned long long)st(sn0, "batch_pkts"));
 }
 
 Test(tx, doorbells_skb_blist, .init = setup, .fini = teardown)
 {
-	cr_assert_eq(doorbells_for_mode("skb_blist"), 1, "hard_start_xmit(NULL) rings once");
+	u64 n = doorbells_for_mode("skb_blist");
+
+	cr_assert_eq(n, 1, "%llu doorbells, expected 1: hard_start_xmit(NULL) rings once",
+		     (unsigned long long)n);
 }
 
 /* xmit_more in a small ring: the queue stops in the middle of a bulk, with
@@ -292,9 +339,11 @@ Test(tx, xmit_more_rings_when_it_stops, .init = setup, .fini = teardown)
 Test(tx, doorbells_xmit_more, .init = setup, .fini = teardown)
 {
 	long bulk = kit_param_get(k, NULL, kit_param_find("tx_bulk"));
+	u64 n = doorbells_for_mode("xmit_more");
 
-	cr_assert_eq(doorbells_for_mode("xmit_more"), (u64)((32 + bulk - 1) / bulk),
-		     "one doorbell per bulk of tx_bulk = %ld", bulk);
+	cr_assert_eq(n, (u64)((32 + bulk - 1) / bulk),
+		     "%llu doorbells, expected %ld: one per bulk of tx_bulk = %ld",
+		     (unsigned long long)n, (32 + bulk - 1) / bulk, bulk);
 }
 
 Test(tx, xmit_win_follows_the_ring, .init = setup, .fini = teardown)
@@ -305,7 +354,8 @@ Test(tx, xmit_win_follows_the_ring, .init = setup, .fini = teardown)
 		     snap(sn0)->xmit_win);
 	kit_trace_subscribe(k, rec_log_cb, &log_);
 	kit_xmit_frames(sn0, &udp60, 40);
-	cr_assert(snap(sn0)->queue_stopped);
+	cr_assert(snap(sn0)->queue_stopped,
+		  "the queue runs after 40 frames into a 16-slot ring, expected it stopped");
 	cr_assert_eq(snap(sn0)->xmit_win, 1, "xmit_win = %d when stopped, expected 1",
 		     snap(sn0)->xmit_win);
 	run_idle(k);
@@ -326,7 +376,8 @@ Test(tx, xmit_win_follows_the_ring, .init = setup, .fini = teardown)
 		}
 	}
 	cr_assert_geq(full, 1, "no batch after a wake used the whole window");
-	cr_assert_eq(st(sn0, "tx_packets"), 40);
+	cr_assert_eq(st(sn0, "tx_packets"), 40, "tx_packets = %llu, expected 40",
+		     (unsigned long long)st(sn0, "tx_packets"));
 }
 
 Test(tx, conservation_after_every_step, .init = setup, .fini = teardown)
@@ -369,6 +420,7 @@ Test(tx, deterministic)
 {
 	struct rec_log a = { 0 }, b = { 0 };
 	struct kit_snap sa, sb;
+	size_t d;
 
 	record_run(&a, &sa);
 	record_run(&b, &sb);
@@ -376,8 +428,12 @@ Test(tx, deterministic)
 	cr_assert_eq(a.n, b.n, "%zu records, then %zu", a.n, b.n);
 	for (size_t i = 0; i < a.n; i++)
 		cr_assert(!memcmp(&a.r[i], &b.r[i], sizeof(a.r[i])), "record %zu differs", i);
-	cr_assert_eq(sa.now, sb.now);
-	cr_assert(!memcmp(sa.cost_ns, sb.cost_ns, sizeof(sa.cost_ns)));
+	cr_assert_eq(sa.now, sb.now, "the runs ended at %llu ns and %llu ns, expected the same",
+		     (unsigned long long)sa.now, (unsigned long long)sb.now);
+	d = first_diff(sa.cost_ns, sb.cost_ns, ARRAY_SIZE(sa.cost_ns));
+	cr_assert(!memcmp(sa.cost_ns, sb.cost_ns, sizeof(sa.cost_ns)),
+		  "cost %zu: %llu ns in the first run, %llu in the second, expected the same", d,
+		  (unsigned long long)sa.cost_ns[d], (unsigned long long)sb.cost_ns[d]);
 	free(a.r);
 	free(b.r);
 }
@@ -399,7 +455,8 @@ static double tx_path_ns_per_pkt(const char *mode_word, double *batch)
 		kit_netif_wake_queue(sn0);
 		run_idle(k);
 	}
-	cr_assert_eq(st(sn0, "tx_packets"), 2000);
+	cr_assert_eq(st(sn0, "tx_packets"), 2000, "tx_packets = %llu, expected 2000",
+		     (unsigned long long)st(sn0, "tx_packets"));
 	kit_snapshot(k, &s);
 	ns = s.cost_ns[COST_LOCK] + s.cost_ns[COST_CALL] + s.cost_ns[COST_MMIO_WRITE];
 	*batch = st(sn0, "batches") ? (double)st(sn0, "batch_pkts") / (double)st(sn0, "batches") : 1;
@@ -434,14 +491,18 @@ static u64 pool_after(u64 packets)
 	struct kit *m = kit_new(1);
 	struct kit_pkt p = { .len = 60 };
 	struct kit_snap s;
+	u64 accounted;
 
 	kit_set_hw_steps(m, false);
 	kit_sender_start(kit_dev_by_name(m, "sn0"), &p, packets);
 	kit_run(m, 0, 0, NULL);
 	kit_snapshot(m, &s);
-	cr_assert_eq(s.skb_allocated, s.skb_freed + s.skb_live[SKB_USER] + s.skb_live[SKB_DRIVER] +
-					   s.skb_live[SKB_SOCKET] + s.skb_live[SKB_QDISC],
-		     "accounting broke after %llu packets", (unsigned long long)packets);
+	accounted = s.skb_freed + s.skb_live[SKB_USER] + s.skb_live[SKB_DRIVER] +
+		    s.skb_live[SKB_SOCKET] + s.skb_live[SKB_QDISC];
+	cr_assert_eq(s.skb_allocated, accounted,
+		     "accounting broke after %llu packets: %llu allocated, %llu freed or live",
+		     (unsigned long long)packets, (unsigned long long)s.skb_allocated,
+		     (unsigned long long)accounted);
 	kit_free(m);
 	return s.skb_pool;
 }
