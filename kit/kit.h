@@ -380,6 +380,24 @@ void simnic_apply_ops(struct net_device *dev);
 bool simnic_is(const struct net_device *dev);
 
 /* Lab calls: remember which function runs, for the oops report. */
+/*
+ * A call into driver code through a device's own pointers (dev->poll,
+ * dev->hard_start_xmit, the interrupt handler): named while it runs, so a
+ * crash or a soft lockup says which function it was in.
+ */
+static inline void driver_enter(struct kit *k, struct net_device *dev, const char *fn)
+{
+	k->lab_running = fn;
+	k->lab_calls++;
+	k->dev_running = dev;
+}
+
+static inline void driver_leave(struct kit *k)
+{
+	k->lab_running = NULL;
+	k->dev_running = NULL;
+}
+
 #define LAB_CALL(k, dev, fn, ...)                                   \
 	({                                                          \
 		const char *_prev = (k)->lab_running;               \

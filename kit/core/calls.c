@@ -287,12 +287,9 @@ int kit_hard_prep_xmit(struct net_device *dev, struct sk_buff *skb, char *err, s
 		     "(ethtool -K %s batching btx)", dev->name, dev->name);
 	prev = enter(dev, CTX_PROCESS, "hard_prep_xmit");
 	sim_charge(k, COST_CALL);
-	k->lab_running = "hard_prep_xmit";
-	k->lab_calls++;
-	k->dev_running = dev;
+	driver_enter(k, dev, "hard_prep_xmit");
 	rc = dev->hard_prep_xmit(skb, dev);
-	k->lab_running = NULL;
-	k->dev_running = NULL;
+	driver_leave(k);
 	TRACE(k, TR_PREP, dev, skb->kit_id, (u32)rc, 0, 0);
 	leave(dev, prev);
 	return rc;

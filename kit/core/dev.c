@@ -237,12 +237,9 @@ static void dev_watchdog_check(struct net_device *dev)
 	TRACE(k, TR_WATCHDOG, dev, (u32)((k->now - dev->trans_start) / NSEC_PER_MSEC), 0, 0, 0);
 	kit_warn(k, dev, RULE_TX_TIMEOUT);
 	dev->core.tx_timeouts++;
-	k->lab_running = "tx_timeout";
-	k->lab_calls++;
-	k->dev_running = dev;
+	driver_enter(k, dev, "tx_timeout");
 	dev->tx_timeout(dev);
-	k->lab_running = NULL;
-	k->dev_running = NULL;
+	driver_leave(k);
 	/* still stopped: look again after another timeout */
 	if (netif_queue_stopped(dev))
 		watchdog_arm(dev, k->now);

@@ -44,12 +44,9 @@ static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 	TRACE(k, TR_POLL_START, dev, (u32)budget, (u32)quota, 0, 1);
 	sd->polling = dev;
 	sd->poll_delivered = 0;
-	k->lab_running = "poll";
-	k->lab_calls++;
-	k->dev_running = dev;
+	driver_enter(k, dev, "poll");
 	ret = dev->poll(dev, &budget);
-	k->lab_running = NULL;
-	k->dev_running = NULL;
+	driver_leave(k);
 	sd->polling = NULL;
 	work = budget_in - budget;
 	if (work != quota - dev->quota || (sd->poll_delivered && !work))
@@ -94,12 +91,9 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	n->last_budget = weight;
 	sd->polling = dev;
 	sd->poll_delivered = 0;
-	k->lab_running = dev ? "poll" : NULL;
-	k->lab_calls++;
-	k->dev_running = dev;
+	driver_enter(k, dev, dev ? "poll" : NULL);
 	work = n->poll(n, weight);
-	k->lab_running = NULL;
-	k->dev_running = NULL;
+	driver_leave(k);
 	sd->polling = NULL;
 	n->in_poll = false;
 	n->last_work = work;

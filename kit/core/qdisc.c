@@ -110,12 +110,9 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
 	sim_charge(k, COST_CALL);
-	k->lab_running = "hard_start_xmit";
-	k->lab_calls++;
-	k->dev_running = dev;
+	driver_enter(k, dev, "hard_start_xmit");
 	rc = dev->hard_start_xmit(skb, dev);
-	k->lab_running = NULL;
-	k->dev_running = NULL;
+	driver_leave(k);
 	k->sd.xmit_more = false;
 	TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
 	if (rc == NETDEV_TX_BUSY) {
@@ -189,12 +186,9 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 
 			sim_charge(k, COST_CALL);
 			skb_set_place(skb, SKB_DRIVER);
-			k->lab_running = "hard_prep_xmit";
-			k->lab_calls++;
-			k->dev_running = dev;
+			driver_enter(k, dev, "hard_prep_xmit");
 			rc = dev->hard_prep_xmit(skb, dev);
-			k->lab_running = NULL;
-			k->dev_running = NULL;
+			driver_leave(k);
 			TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
 			if (rc != NETDEV_TX_OK) {
 				dev->stats.tx_dropped++;
@@ -227,12 +221,9 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 	if (dev->batch_mode == TX_BATCH_BTX) {
 		dev->core.xmit_calls++;
 		sim_charge(k, COST_CALL);
-		k->lab_running = "hard_batch_xmit";
-		k->lab_calls++;
-		k->dev_running = dev;
+		driver_enter(k, dev, "hard_batch_xmit");
 		rc = dev->hard_batch_xmit(list, dev);
-		k->lab_running = NULL;
-		k->dev_running = NULL;
+		driver_leave(k);
 	} else {
 		rc = dev_xmit_one(dev, NULL, false);
 	}

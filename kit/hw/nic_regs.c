@@ -164,12 +164,9 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 	sim_charge(k, COST_IRQ_ENTRY);
 	TRACE(k, TR_IRQ, dev, hw->icr, dev->irq, 0, 0);
 	hw->unread++;
-	k->lab_running = "interrupt handler";
-	k->lab_calls++;
-	k->dev_running = dev;
+	driver_enter(k, dev, "interrupt handler");
 	rc = hw->handler((int)dev->irq, hw->dev_id);
-	k->lab_running = NULL;
-	k->dev_running = NULL;
+	driver_leave(k);
 	hw->unhandled = rc == IRQ_NONE ? hw->unhandled + 1 : 0;
 	sim_charge(k, COST_IRQ_EXIT);
 	cpu_leave(k, prev);
