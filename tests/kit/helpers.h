@@ -116,4 +116,52 @@ static inline const char *test_driver(const char *name)
 	return path;
 }
 
+/*
+ * The machine most tests start from: kit_new(1) with sn0 and sn1, and an
+ * empty record log. A test file that wants it defines KIT_TEST_MACHINE
+ * before including this header and names setup/teardown in its Test()s.
+ */
+#ifdef KIT_TEST_MACHINE
+static struct kit *k;
+static struct net_device *sn0, *sn1;
+static struct rec_log log_;
+
+static void setup(void)
+{
+	k = kit_new(1);
+	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
+	sn0 = kit_dev_by_name(k, "sn0");
+	sn1 = kit_dev_by_name(k, "sn1");
+	memset(&log_, 0, sizeof(log_));
+}
+
+static void teardown(void)
+{
+	kit_free(k);
+	free(log_.r);
+}
+#endif
+
+/* count frames from a remote sender into dev: rate 0 = line rate; TCP with timestamps. */
+static inline void gen_rx(struct net_device *dev, u64 count, u64 rate, u8 proto, unsigned int len)
+{
+	struct pktgen_cfg c;
+	char err[256];
+
+	pktgen_cfg_default(&c);
+	c.count = count;
+	c.rate_pps = rate;
+	c.proto = proto;
+	c.len = len;
+	c.tcp_ts = proto == IPPROTO_TCP;
+	cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+}
+
+static inline const char *napi_name(enum napi_view_state s)
+{
+	static const char *const names[] = { "IDLE", "SCHEDULED", "POLLING" };
+
+	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
 #endif

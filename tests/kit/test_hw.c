@@ -1,26 +1,9 @@
 /* test_hw.c - the NIC model: line rate, ICR/IMS/ITR, coalescing, DMA checks, lazy stepping. */
+#define KIT_TEST_MACHINE
 #include "helpers.h"
 
 TestSuite(hw, .timeout = 60);
 
-static struct kit *k;
-static struct net_device *sn0, *sn1;
-static struct rec_log log_;
-
-static void setup(void)
-{
-	k = kit_new(1);
-	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
-	sn0 = kit_dev_by_name(k, "sn0");
-	sn1 = kit_dev_by_name(k, "sn1");
-	memset(&log_, 0, sizeof(log_));
-}
-
-static void teardown(void)
-{
-	kit_free(k);
-	free(log_.r);
-}
 
 static void gen(struct net_device *dev, u64 count, u64 rate)
 {

@@ -1,26 +1,9 @@
 /* test_tx.c - the TX path's rules: ring, stop/wake, qdisc, BUSY, watchdog, batching, costs. */
+#define KIT_TEST_MACHINE
 #include "helpers.h"
 
 TestSuite(tx, .timeout = 30);
 
-static struct kit *k;
-static struct net_device *sn0, *sn1;
-static struct rec_log log_;
-
-static void setup(void)
-{
-	k = kit_new(1);
-	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
-	sn0 = kit_dev_by_name(k, "sn0");
-	sn1 = kit_dev_by_name(k, "sn1");
-	memset(&log_, 0, sizeof(log_));
-}
-
-static void teardown(void)
-{
-	kit_free(k);
-	free(log_.r);
-}
 
 static const struct kit_pkt udp60 = { .len = 60, .proto = IPPROTO_UDP };
 
