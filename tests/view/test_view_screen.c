@@ -8,6 +8,7 @@
 
 #include "../../shell/view/model.h"
 #include "../../shell/view/view.h"
+#include "view_helpers.h"
 
 static struct kit_snap ks;
 static char rowbuf[1024];
@@ -26,24 +27,6 @@ static int find(const struct vgrid *g, const char *s, int *col)
 static void assert_has(const struct vgrid *g, const char *s)
 {
 	cr_assert(find(g, s, NULL) >= 0, "the screen has no \"%s\"", s);
-}
-
-static struct dev_snap *dev_new(void)
-{
-	struct dev_snap *d = calloc(1, sizeof(*d));
-
-	cr_assert(d, "calloc of a %zu-byte dev_snap returned NULL, expected memory", sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "sn0");
-	d->up = d->carrier = true;
-	d->irq_mode = SIMNIC_NAPI_MODERN;
-	d->tx_queue_len = 1000;
-	d->xmit_win = 1;
-	d->weight = 64;
-	d->ims = E1000_IMS_RX | E1000_IMS_TX;
-	d->tx.count = d->rx.count = 16;
-	d->tx.n[SLOT_FREE] = d->rx.n[SLOT_FREE] = 16;
-	d->lro_max_desc = 8;
-	return d;
 }
 
 static void build(struct vgrid *g, int w, int h, struct view_input *in)
