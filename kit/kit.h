@@ -5,7 +5,7 @@
 #include <ringkit/ringkit.h>
 
 #define KIT_MAX_DEVS 4
-#define KIT_MAX_THREADS 6
+#define KIT_MAX_THREADS 8
 #define KIT_NEVER UINT64_MAX
 
 /* ---- events (sim/evq.c) -------------------------------------------------
@@ -89,6 +89,9 @@ void raise_softirq(struct kit *k, enum softirq_nr nr);
 void kthread_add(struct kit *k, struct kthread *t);
 void kthread_del(struct kit *k, struct kthread *t);
 void cpu_add_ksoftirqd(struct kit *k, struct kthread *t);
+/* sim/workqueue.c: the kworker thread and the names its trace lines use */
+void workqueue_init(struct kit *k);
+const char *kit_work_name(const struct kit *k, u32 id);
 bool kit_has_cpu_work(struct kit *k);
 
 /* ---- softnet_data: the per-CPU receive and transmit state (core/) ------- */
@@ -106,6 +109,15 @@ struct softnet_data {
 	int rx_budget;
 	u64 rx_round_start;
 	u64 processed, dropped, time_squeeze, softirq_runs;
+};
+
+/* race_tx_reclaim (drivers/simnic_race.c): per device */
+struct kit_race {
+	u64 every;		/* inject at every Nth stop from a transmit path; 0 = never */
+	u64 chances;		/* stops seen so far */
+	unsigned int ntc_seen;	/* next_to_clean as the transmit side sees it */
+	unsigned int ntc_real;	/* ... and as the injected reclaim left it */
+	bool hidden;		/* the two differ until the transmit call returns */
 };
 
 /* ---- the machine ---------------------------------------------------------- */
@@ -134,6 +146,7 @@ struct kit {
 	struct net_device *devs[KIT_MAX_DEVS];
 	int ndevs;
 	struct timer_list watchdog[KIT_MAX_DEVS]; /* per device, armed while stopped */
+	unsigned long watchdog_start[KIT_MAX_DEVS]; /* jiffies: its period began (dev_activate) */
 	/* hardware */
 	struct sim_event hw_ev;	/* the next hardware change that needs a step */
 	u64 hw_next;		/* earliest pending hardware change */
@@ -151,6 +164,15 @@ struct kit {
 	const char *lab_running;	/* lab function executing now */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
+	struct kit_race race[KIT_MAX_DEVS];
+	bool race_armed;		/* some device has race_tx_reclaim set */
+	struct net_device *race_cpu;	/* the injected reclaim runs for it now */
+	/* the system workqueue (sim/workqueue.c) */
+	struct list_head work_list;	/* work_structs queued, in order */
+	struct kthread kworker;		/* runs them */
+	const char *work_names[8];	/* function names, for trace records */
+	int nwork_names;
 	const char *ev_what;		/* what the step is doing ("NET_RX softirq") */
 	const char *ev_name;		/* ... and for whom (a device, a thread), or NULL */
 	/* capture */
@@ -163,7 +185,6 @@ enum kit_knob {
 	KNOB_NETDEV_BUDGET_US,	 /* time per net_rx_action round */
 	KNOB_MAX_BACKLOG,	 /* netif_rx backlog length */
 	KNOB_DEV_TX_WEIGHT,	 /* packets per qdisc_run */
-	KNOB_TX_BULK,		 /* xmit_more: skbs per bulk dequeue */
 	KNOB_SOCK_RCVQ,		 /* socket receive queue, packets */
 	KNOB_APP_BATCH,		 /* skbs the application reads per step */
 	KNOB_LINK_MBPS,		 /* wire speed */
@@ -219,6 +240,8 @@ enum kit_param_id {
 	P_WATCHDOG,
 	P_FAULT_LOCKUP,
 	P_FAULT_DD_DELAY,
+	P_BQL,
+	P_RACE_RECLAIM,
 	P_NR
 };
 void param_defaults(struct kit *k);
@@ -235,7 +258,14 @@ struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p);
 void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR]);
 
 /* core/dev.c */
+#define NSEC_PER_JIFFY (NSEC_PER_SEC / HZ)
+static inline unsigned long kit_jiffies(const struct kit *k)
+{
+	return (unsigned long)(k->now / NSEC_PER_JIFFY);
+}
 void __netif_schedule(struct net_device *dev);
+void netdev_watchdog_up(struct net_device *dev);     /* period starts now */
+void netdev_watchdog_update(struct net_device *dev); /* a stop bit changed */
 unsigned int dev_tx_free(struct net_device *dev); /* for trace lines: free TX descriptors */
 
 /* core/qdisc.c */
@@ -377,7 +407,19 @@ int simnic_probe(struct kit *k, const char *name, struct net_device **out);
 void simnic_remove(struct net_device *dev);
 int simnic_reopen(struct net_device *dev);
 void simnic_apply_ops(struct net_device *dev);
+void simnic_setup_lro(struct simnic_adapter *adapter);
+/* drivers/simnic_updown.c: e1000_configure, e1000_up, e1000_down, reset_task */
+void simnic_configure(struct simnic_adapter *adapter);
+void simnic_up(struct simnic_adapter *adapter);
+void simnic_down(struct simnic_adapter *adapter);
+void simnic_reset_task(struct work_struct *work);
 bool simnic_is(const struct net_device *dev);
+
+/* drivers/simnic_race.c */
+long simnic_race_get(struct net_device *dev);
+void simnic_race_set(struct net_device *dev, long every);
+void simnic_race_at_stop(struct net_device *dev);   /* netif_stop_queue, before the bit */
+void simnic_race_xmit_done(struct net_device *dev); /* a transmit call returned */
 
 /* Lab calls: remember which function runs, for the oops report. */
 /*

@@ -280,17 +280,26 @@ int kit_hard_prep_xmit(struct net_device *dev, struct sk_buff *skb, char *err, s
 	enum kit_ctx prev;
 	int rc;
 
+	u32 id = skb->kit_id;
+
 	if (held(skb, err, errlen))
 		return -EINVAL;
 	if (!dev->hard_prep_xmit)
 		FAIL("%s has no hard_prep_xmit: it belongs to the btx batching mode "
 		     "(ethtool -K %s batching btx)", dev->name, dev->name);
+	/* the core prepares only what it dequeues, and a down device's qdisc holds nothing */
+	if (!netif_running(dev))
+		FAIL("%s is down: the core calls hard_prep_xmit only on a running device", dev->name);
+	if (kit_dev_broken(dev))
+		FAIL("%s is broken after a driver crash: reset or driver reload", dev->name);
 	prev = enter(dev, CTX_PROCESS, "hard_prep_xmit");
 	sim_charge(k, COST_CALL);
 	driver_enter(k, dev, "hard_prep_xmit");
 	rc = dev->hard_prep_xmit(skb, dev);
 	driver_leave(k);
-	TRACE(k, TR_PREP, dev, skb->kit_id, (u32)rc, 0, 0);
+	TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
+	if (rc != NETDEV_TX_OK)
+		dev->stats.tx_dropped++; /* as the core: the driver has freed it */
 	leave(dev, prev);
 	return rc;
 }

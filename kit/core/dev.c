@@ -8,12 +8,22 @@
 /*
  * Queue state lives in dev->state as in 2.6.20: __LINK_STATE_XOFF is the
  * driver's "stop". netif_wake_queue clears it and reschedules the qdisc
- * (NET_TX softirq), netif_start_queue only clears it.
+ * (NET_TX softirq), netif_start_queue only clears it. BQL's own stop,
+ * __QUEUE_STATE_STACK_XOFF, is in dev->tx_queue (dql.c); the core sends
+ * nothing while either is set (netif_xmit_stopped).
  *
- * The watchdog (sch_generic.c dev_watchdog): when the queue has been stopped
- * and nothing was sent for watchdog_timeo, the core calls tx_timeout. The
- * kit arms the timer only while the queue is stopped, so an idle machine has
- * no events left; the test at expiry is the kernel's.
+ * The watchdog is 2.6.20's dev_watchdog (sch_generic.c): a timer started when
+ * the device comes up (dev_activate, and again at carrier on) and re-armed
+ * every watchdog_timeo jiffies while it is up; each tick calls tx_timeout if
+ * the queue is stopped and time_after(jiffies, trans_start + watchdog_timeo).
+ * A tick finding the queue running does nothing, so the kit schedules only
+ * the ticks that can matter: while the queue is stopped it arms the next tick
+ * of that same period (start + n * watchdog_timeo, the moments the periodic
+ * timer would fire), and it cancels it when the queue runs again. The checks
+ * happen at the same jiffies as the kernel's, and an idle machine has no
+ * timer left, so `run until idle` ends. The queue test is netif_xmit_stopped
+ * (both stops, as dev_watchdog since BQL): a queue BQL holds because
+ * completions stopped coming has hung as surely as one the driver stopped.
  */
 
 static void dev_watchdog(struct timer_list *t);
@@ -35,6 +45,9 @@ struct net_device *alloc_netdev(int sizeof_priv, const char *name,
 	snprintf(dev->name, sizeof(dev->name), "%s", name);
 	dev->ifindex = -1;
 	dev->state = 1UL << __LINK_STATE_NOCARRIER;
+	dev->bql = true; /* CONFIG_BQL=y, the kernel's default */
+	dev->tx_queue.dev = dev;
+	dql_init(&dev->tx_queue.dql, HZ); /* netdev_init_one_queue: hold time 1 s */
 	INIT_LIST_HEAD(&dev->poll_list);
 	skb_queue_head_init(&dev->blist_head);
 	skb_queue_head_init(&dev->skb_blist_head);
@@ -132,6 +145,9 @@ int dev_open(struct net_device *dev)
 		return rc;
 	dev->state |= 1UL << __LINK_STATE_START;
 	dev->flags |= IFF_UP;
+	/* dev_activate: trans_start = jiffies, and the watchdog's period starts */
+	dev->trans_start = (unsigned long)kit_jiffies(dev->kit);
+	netdev_watchdog_up(dev);
 	return 0;
 }
 
@@ -143,13 +159,20 @@ int dev_close(struct net_device *dev)
 	dev->flags &= ~IFF_UP;
 	if (dev->stop)
 		dev->stop(dev);
+	/* dev_deactivate: the watchdog down, the qdisc and the batch lists reset */
 	del_timer(dev->kit, &dev->kit->watchdog[dev->ifindex]);
+	if (dev->qdisc)
+		skb_queue_purge(&dev->qdisc->q);
+	skb_queue_purge(&dev->blist_head);
+	skb_queue_purge(&dev->skb_blist_head);
 	return 0;
 }
 
 void netif_carrier_on(struct net_device *dev)
 {
 	dev->state &= ~(1UL << __LINK_STATE_NOCARRIER);
+	if (netif_running(dev))
+		netdev_watchdog_up(dev); /* as 2.6.20: the period starts again */
 }
 
 void netif_carrier_off(struct net_device *dev)
@@ -157,18 +180,45 @@ void netif_carrier_off(struct net_device *dev)
 	dev->state |= 1UL << __LINK_STATE_NOCARRIER;
 }
 
-/* Fire timeo after since (the last transmit, or the last timeout). */
-static void watchdog_arm(struct net_device *dev, u64 since)
+static unsigned long watchdog_timeo(const struct net_device *dev)
+{
+	return dev->watchdog_timeo > 0 ? (unsigned long)dev->watchdog_timeo : 5 * HZ;
+}
+
+/* __netdev_watchdog_up: only for a driver with tx_timeout; <= 0 becomes 5 * HZ. */
+void netdev_watchdog_up(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
-	int timeo = dev->watchdog_timeo > 0 ? dev->watchdog_timeo : 5 * HZ;
-	u64 at = since + (u64)timeo * (NSEC_PER_SEC / HZ);
 
-	if (!dev->tx_timeout || !netif_running(dev))
+	if (!dev->tx_timeout || !dev->registered)
 		return;
-	if (at <= k->now)
-		at = k->now + 1;
-	mod_timer(k, &k->watchdog[dev->ifindex], at);
+	if (dev->watchdog_timeo <= 0)
+		dev->watchdog_timeo = 5 * HZ;
+	k->watchdog_start[dev->ifindex] = kit_jiffies(k);
+	del_timer(k, &k->watchdog[dev->ifindex]);
+	netdev_watchdog_update(dev);
+}
+
+/* Arm the periodic timer's next tick while the queue is stopped; cancel it otherwise. */
+void netdev_watchdog_update(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct timer_list *t;
+	u64 period, start, n;
+
+	if (!dev->registered)
+		return;
+	t = &k->watchdog[dev->ifindex];
+	if (!netif_xmit_stopped(&dev->tx_queue) || !netif_running(dev) || !dev->tx_timeout) {
+		del_timer(k, t);
+		return;
+	}
+	if (ev_queued(&t->ev) || t->is_due)
+		return;
+	period = (u64)watchdog_timeo(dev) * NSEC_PER_JIFFY;
+	start = (u64)k->watchdog_start[dev->ifindex] * NSEC_PER_JIFFY;
+	n = k->now >= start ? (k->now - start) / period + 1 : 1;
+	mod_timer(k, t, start + n * period);
 }
 
 void netif_start_queue(struct net_device *dev)
@@ -178,7 +228,7 @@ void netif_start_queue(struct net_device *dev)
 	if (netif_queue_stopped(dev))
 		TRACE(k, TR_QUEUE_START, dev, 0, 0, 0, 0);
 	dev->state &= ~(1UL << __LINK_STATE_XOFF);
-	del_timer(k, &k->watchdog[dev->ifindex]);
+	netdev_watchdog_update(dev);
 }
 
 void netif_stop_queue(struct net_device *dev)
@@ -187,10 +237,13 @@ void netif_stop_queue(struct net_device *dev)
 
 	if (netif_queue_stopped(dev))
 		return;
+	/* race_tx_reclaim: another CPU's reclaim in the gap before the stop */
+	if (unlikely(k->race_armed) && k->race[dev->ifindex].every)
+		simnic_race_at_stop(dev);
 	dev->state |= 1UL << __LINK_STATE_XOFF;
 	dev->core.queue_stops++;
 	TRACE(k, TR_QUEUE_STOP, dev, dev_tx_free(dev), 0, 0, 0);
-	watchdog_arm(dev, dev->trans_start);
+	netdev_watchdog_update(dev);
 }
 
 void __netif_schedule(struct net_device *dev)
@@ -216,33 +269,29 @@ void netif_wake_queue(struct net_device *dev)
 	dev->state &= ~(1UL << __LINK_STATE_XOFF);
 	dev->core.queue_wakes++;
 	TRACE(k, TR_QUEUE_WAKE, dev, dev_tx_free(dev), 0, 0, 0);
-	del_timer(k, &k->watchdog[dev->ifindex]);
+	netdev_watchdog_update(dev);
 	__netif_schedule(dev);
 }
 
-/* The watchdog test (dev_watchdog in sch_generic.c). */
+/* One tick of dev_watchdog (2.6.20 sch_generic.c): the test, then the re-arm. */
 static void dev_watchdog_check(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
-	int timeo = dev->watchdog_timeo > 0 ? dev->watchdog_timeo : 5 * HZ;
-	u64 timeo_ns = (u64)timeo * (NSEC_PER_SEC / HZ);
+	unsigned long now = kit_jiffies(k), timeo = watchdog_timeo(dev);
 
-	if (!netif_running(dev) || !netif_carrier_ok(dev) || !netif_queue_stopped(dev) ||
-	    !dev->tx_timeout || kit_dev_broken(dev))
+	if (!netif_running(dev) || !netif_carrier_ok(dev) || !dev->tx_timeout ||
+	    kit_dev_broken(dev))
 		return;
-	if (k->now < dev->trans_start + timeo_ns) {
-		watchdog_arm(dev, dev->trans_start);
-		return;
+	if (netif_xmit_stopped(&dev->tx_queue) && time_after(now, dev->trans_start + timeo)) {
+		TRACE(k, TR_WATCHDOG, dev, (u32)(now - dev->trans_start), 0, 0, 0);
+		kit_warn(k, dev, RULE_TX_TIMEOUT);
+		dev->core.tx_timeouts++;
+		driver_enter(k, dev, "tx_timeout");
+		dev->tx_timeout(dev);
+		driver_leave(k);
 	}
-	TRACE(k, TR_WATCHDOG, dev, (u32)((k->now - dev->trans_start) / NSEC_PER_MSEC), 0, 0, 0);
-	kit_warn(k, dev, RULE_TX_TIMEOUT);
-	dev->core.tx_timeouts++;
-	driver_enter(k, dev, "tx_timeout");
-	dev->tx_timeout(dev);
-	driver_leave(k);
-	/* still stopped: look again after another timeout */
-	if (netif_queue_stopped(dev))
-		watchdog_arm(dev, k->now);
+	/* mod_timer(jiffies + watchdog_timeo): the kit keeps it only while stopped */
+	netdev_watchdog_update(dev);
 }
 
 static void dev_watchdog(struct timer_list *t)

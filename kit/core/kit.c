@@ -21,6 +21,7 @@ struct kit *kit_new(u64 seed)
 	ev_init(&k->hw_ev, EV_HW, k);
 	param_defaults(k);
 	cpu_init(k);
+	workqueue_init(k);
 	trace_init(k);
 	k->lab = simnic_lab_linked;
 	snprintf(k->lab_name, sizeof(k->lab_name), "solution");

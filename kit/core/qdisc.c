@@ -4,22 +4,26 @@
 #include "kit.h"
 
 /*
- * dev_queue_xmit enqueues into a pfifo of tx_queue_len packets (tail drop)
- * and runs the qdisc: while the driver's queue is running, qdisc_restart
- * dequeues and hands packets to the driver, at most dev_tx_weight per run;
- * what is left waits for NET_TX_SOFTIRQ. While the queue is stopped nothing
- * is dequeued (TCQ_F_ONETXQUEUE), so packets wait in order in the qdisc.
+ * dev_queue_xmit enqueues into a pfifo of tx_queue_len packets (tail drop,
+ * counted in the qdisc's drops as qdisc_drop does) and runs the qdisc: while
+ * the queue is running, qdisc_restart dequeues and hands packets to the
+ * driver, at most dev_tx_weight per run; what is left waits for
+ * NET_TX_SOFTIRQ. While the queue is stopped, by the driver or by BQL
+ * (netif_xmit_stopped), nothing is dequeued (TCQ_F_ONETXQUEUE), so packets
+ * wait in order in the qdisc.
  *
  * How qdisc_restart hands packets over depends on dev->batch_mode:
- *   none       one skb, one hard_start_xmit, TX lock per packet;
+ *   none       (2.6.20) one skb, one hard_start_xmit, TX lock per packet;
  *   btx        (2007, Hadi Salim) hard_prep_xmit on each skb outside the
  *              lock, then dev->blist filled up to xmit_win and one
  *              hard_batch_xmit under one lock;
  *   skb_blist  (2007, Kumar) dev->skb_blist filled up to xmit_win and one
  *              hard_start_xmit(NULL, dev);
- *   xmit_more  (2014) up to tx_bulk skbs dequeued together and passed one
- *              call each under one lock, netdev_xmit_more() true for all
- *              but the last.
+ *   xmit_more  (3.18+) dequeue_skb's bulk dequeue: behind the first skb,
+ *              more while BQL's byte budget (dql_avail) lasts, all passed
+ *              under one TX lock, one call each, netdev_xmit_more() true
+ *              for all but the last (dev_hard_start_xmit). Without BQL the
+ *              budget is 0: every skb goes alone.
  * NETDEV_TX_BUSY puts the packet back at the head (requeue) and reschedules
  * the qdisc, as 2.6.20 did; the kit counts it and warns, because a driver
  * that stops its queue in time never returns it.
@@ -66,8 +70,7 @@ int dev_queue_xmit(struct sk_buff *skb)
 	sim_charge(k, COST_LOCK);
 	sim_charge(k, COST_QDISC);
 	if (skb_queue_len(&q->q) >= dev->tx_queue_len) {
-		dev->core.qdisc_drops++;
-		dev->stats.tx_dropped++;
+		dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
 		TRACE(k, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
 		kfree_skb(skb);
 		return NET_XMIT_DROP;
@@ -110,9 +113,13 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
 	sim_charge(k, COST_CALL);
+	k->xmit_dev = dev;
 	driver_enter(k, dev, "hard_start_xmit");
 	rc = dev->hard_start_xmit(skb, dev);
 	driver_leave(k);
+	k->xmit_dev = NULL;
+	if (unlikely(k->race_armed))
+		simnic_race_xmit_done(dev);
 	k->sd.xmit_more = false;
 	TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
 	if (rc == NETDEV_TX_BUSY) {
@@ -120,7 +127,7 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 		TRACE(k, TR_TX_BUSY, dev, id, 0, 0, 0);
 		kit_warn(k, dev, RULE_TX_BUSY);
 	} else {
-		dev->trans_start = k->now;
+		dev->trans_start = kit_jiffies(k); /* txq_trans_update */
 	}
 	return rc;
 }
@@ -140,29 +147,38 @@ static int restart_single(struct net_device *dev)
 	return 1;
 }
 
-static int restart_xmit_more(struct net_device *dev)
+/*
+ * dequeue_skb + try_bulk_dequeue_skb (sch_generic.c, 3.18+), then
+ * dev_hard_start_xmit: the first skb, and behind it more while the byte
+ * budget qdisc_avail_bulklimit() - first->len stays above 0. The driver
+ * stopping its queue mid-train ends it; the rest goes back to the qdisc.
+ */
+static int restart_bulk(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 	struct sk_buff_head bulk;
-	struct sk_buff *skb;
-	long max = k->knob[KNOB_TX_BULK];
-	int sent = 0;
+	struct sk_buff *skb = __skb_dequeue(&q->q);
+	int avail = qdisc_avail_bulklimit(&dev->tx_queue);
+	int bytelimit = avail - (int)skb->len, sent = 0;
 
 	skb_queue_head_init(&bulk);
-	while (skb_queue_len(&bulk) < (u32)max && (skb = __skb_dequeue(&q->q)) != NULL)
+	__skb_queue_tail(&bulk, skb);
+	while (bytelimit > 0 && (skb = __skb_dequeue(&q->q)) != NULL) {
+		bytelimit -= (int)skb->len;
 		__skb_queue_tail(&bulk, skb);
-	TRACE(k, TR_QDISC_DEQ, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
-	      skb_queue_len(&q->q), 0);
-	sim_charge(k, COST_LOCK); /* one TX lock for the whole bulk */
+	}
+	TRACE(k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
+	      skb_queue_len(&q->q), (u32)avail);
+	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
 	while ((skb = __skb_dequeue(&bulk)) != NULL) {
 		if (dev_xmit_one(dev, skb, !skb_queue_empty(&bulk)) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
 		sent++;
-		/* the driver stopped the queue mid-train: the rest goes back */
-		if (netif_queue_stopped(dev))
+		/* stopped by the driver with skbs left: NETDEV_TX_BUSY for the rest */
+		if (netif_tx_queue_stopped(&dev->tx_queue))
 			break;
 	}
 	requeue_list(dev, &bulk);
@@ -191,8 +207,8 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 			driver_leave(k);
 			TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
 			if (rc != NETDEV_TX_OK) {
+				/* the driver dropped it (skb_padto freed it): count, never touch */
 				dev->stats.tx_dropped++;
-				kfree_skb(skb);
 				continue;
 			}
 		}
@@ -221,9 +237,13 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 	if (dev->batch_mode == TX_BATCH_BTX) {
 		dev->core.xmit_calls++;
 		sim_charge(k, COST_CALL);
+		k->xmit_dev = dev;
 		driver_enter(k, dev, "hard_batch_xmit");
 		rc = dev->hard_batch_xmit(list, dev);
 		driver_leave(k);
+		k->xmit_dev = NULL;
+		if (unlikely(k->race_armed))
+			simnic_race_xmit_done(dev);
 	} else {
 		rc = dev_xmit_one(dev, NULL, false);
 	}
@@ -239,7 +259,7 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 		}
 	}
 	if (sent)
-		dev->trans_start = k->now;
+		dev->trans_start = kit_jiffies(k);
 	requeue_list(dev, list);
 	return (int)sent;
 }
@@ -259,7 +279,7 @@ int qdisc_restart(struct net_device *dev)
 	case TX_BATCH_XMIT_MORE:
 		if (skb_queue_empty(&dev->qdisc->q))
 			return 0;
-		return restart_xmit_more(dev);
+		return restart_bulk(dev);
 	case TX_BATCH_NONE:
 	case TX_BATCH_NR:
 		break;
@@ -278,19 +298,19 @@ void qdisc_run(struct net_device *dev)
 	if (!q || q->running || kit_dev_broken(dev))
 		return;
 	q->running = true;
-	while (quota > 0 && !netif_queue_stopped(dev) && !skb_queue_empty(&q->q)) {
+	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
 		int n = qdisc_restart(dev);
 
 		if (n <= 0) {
 			/* BUSY: try again later from NET_TX (2.6.20 netif_schedule) */
-			if (!netif_queue_stopped(dev))
+			if (!netif_xmit_stopped(&dev->tx_queue))
 				__netif_schedule(dev);
 			break;
 		}
 		quota -= n;
 	}
 	q->running = false;
-	if (quota <= 0 && !netif_queue_stopped(dev) && !skb_queue_empty(&q->q))
+	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);
 }
 

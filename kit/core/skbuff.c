@@ -343,14 +343,39 @@ int kit_skb_put_back(struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * skb_pad (net/core/skbuff.c): make sure pad zero bytes follow the data, for
+ * a NIC that DMAs past the end onto the wire; skb->len stays. The kernel
+ * reallocates the head when the tailroom is short and fails only when that
+ * allocation does; the kit's buffers are fixed, so short tailroom (or data
+ * in a frag_list) is the failure. On failure the skb is freed, as the
+ * kernel's: the caller must not touch it again.
+ */
+int skb_pad(struct sk_buff *skb, int pad)
+{
+	if (!skb->data_len && pad <= skb_tailroom(skb)) {
+		memset(skb->data + skb->len, 0, (size_t)pad);
+		return 0;
+	}
+	kfree_skb(skb);
+	return -ENOMEM;
+}
+
 int skb_padto(struct sk_buff *skb, unsigned int len)
 {
-	unsigned int have = skb->len;
-
-	if (have >= len)
+	if (likely(skb->len >= len))
 		return 0;
-	if (skb->data_len || (int)(len - have) > skb_tailroom(skb))
-		return -ENOMEM;
-	memset(skb_put(skb, len - have), 0, len - have);
+	return skb_pad(skb, (int)(len - skb->len));
+}
+
+int skb_put_padto(struct sk_buff *skb, unsigned int len)
+{
+	unsigned int size = skb->len;
+
+	if (unlikely(size < len)) {
+		if (skb_pad(skb, (int)(len - size)))
+			return -ENOMEM;
+		skb_put(skb, len - size);
+	}
 	return 0;
 }

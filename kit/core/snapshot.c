@@ -132,6 +132,13 @@ int kit_dev_snapshot(struct net_device *dev, struct dev_snap *s)
 	s->tx_wake_thresh = tx->wake_thresh;
 	s->tx_doorbells = hw->tx_doorbells;
 	s->rx_doorbells = hw->rx_doorbells;
+	s->bql = dev->bql;
+	if (dev->bql) {
+		s->bql_stopped = dev->tx_queue.state & (1UL << __QUEUE_STATE_STACK_XOFF);
+		s->bql_limit = dev->tx_queue.dql.limit;
+		s->bql_inflight = dql_inflight(&dev->tx_queue.dql);
+		s->bql_avail = dql_avail(&dev->tx_queue.dql);
+	}
 	s->icr = hw->icr;
 	s->ims = hw->ims;
 	s->itr = hw->itr;

@@ -8,7 +8,8 @@ enum stat_id {
 	S_RX_PACKETS, S_TX_PACKETS, S_RX_BYTES, S_TX_BYTES, S_RX_ERRORS, S_TX_ERRORS,
 	S_RX_DROPPED, S_TX_DROPPED, S_RX_MISSED,
 	S_DOORBELLS, S_RX_DOORBELLS, S_TX_BUSY, S_REQUEUES, S_QDISC_DROPS, S_QUEUE_STOPS,
-	S_QUEUE_WAKES, S_RESTART_QUEUE, S_TX_TIMEOUTS, S_XMIT_CALLS, S_BATCHES, S_BATCH_PKTS,
+	S_QUEUE_WAKES, S_RESTART_QUEUE, S_TX_TIMEOUTS, S_TX_TIMEOUT_COUNT, S_BQL_LIMIT,
+	S_BQL_INFLIGHT, S_BQL_STOPS, S_XMIT_CALLS, S_BATCHES, S_BATCH_PKTS,
 	S_IRQS, S_IRQS_LOST, S_POLLS, S_POLL_WORK, S_NAPI_COMPLETE, S_NAPI_MISSED, S_RX_STACK,
 	S_LRO_AGGR, S_LRO_FLUSHED, S_LRO_NO_DESC, S_HW_TX_FRAMES, S_HW_RX_FRAMES, S_DMA_FAULTS,
 	S_ALLOC_FAILED, S_SINK_FRAMES,
@@ -21,19 +22,25 @@ static const struct kit_stat_desc stats[S_NR] = {
 	[S_RX_BYTES] = { "rx_bytes", "bytes the driver received" },
 	[S_TX_BYTES] = { "tx_bytes", "bytes the driver saw completed" },
 	[S_RX_ERRORS] = { "rx_errors", "receive errors" },
-	[S_TX_ERRORS] = { "tx_errors", "transmit errors (tx timeouts)" },
+	[S_TX_ERRORS] = { "tx_errors", "transmit errors the driver counted" },
 	[S_RX_DROPPED] = { "rx_dropped", "frames the driver dropped (no skb)" },
-	[S_TX_DROPPED] = { "tx_dropped", "packets dropped before the driver (qdisc full, prep)" },
+	[S_TX_DROPPED] = { "tx_dropped", "packets dropped before the driver (device down, "
+					 "hard_prep_xmit)" },
 	[S_RX_MISSED] = { "rx_missed_errors", "frames the NIC dropped: no free RX descriptor" },
 	[S_DOORBELLS] = { "doorbells", "TX tail (TDT) writes" },
 	[S_RX_DOORBELLS] = { "rx_doorbells", "RX tail (RDT) writes" },
 	[S_TX_BUSY] = { "tx_busy", "NETDEV_TX_BUSY returns (each one a driver bug)" },
 	[S_REQUEUES] = { "requeues", "skbs put back into the qdisc" },
-	[S_QDISC_DROPS] = { "qdisc_drops", "tail drops at tx_queue_len" },
+	[S_QDISC_DROPS] = { "qdisc_drops", "the qdisc's drops: tail drops at tx_queue_len" },
 	[S_QUEUE_STOPS] = { "queue_stops", "netif_stop_queue on a running queue" },
 	[S_QUEUE_WAKES] = { "queue_wakes", "netif_wake_queue on a stopped queue" },
 	[S_RESTART_QUEUE] = { "restart_queue", "stops undone on recheck (e1000's counter)" },
 	[S_TX_TIMEOUTS] = { "tx_timeouts", "watchdog calls to tx_timeout" },
+	[S_TX_TIMEOUT_COUNT] = { "tx_timeout_count", "timeouts the driver counted (e1000's "
+				 "counter; each schedules reset_task)" },
+	[S_BQL_LIMIT] = { "bql_limit", "BQL: the dql limit now, bytes" },
+	[S_BQL_INFLIGHT] = { "bql_inflight", "BQL: bytes on the ring now (sent, not completed)" },
+	[S_BQL_STOPS] = { "bql_stops", "BQL stopped the queue (STACK_XOFF)" },
 	[S_XMIT_CALLS] = { "xmit_calls", "calls into the driver's transmit entry points" },
 	[S_BATCHES] = { "batches", "hard_batch_xmit or hard_start_xmit(NULL) calls" },
 	[S_BATCH_PKTS] = { "batch_pkts", "packets handed over in batches" },
@@ -98,6 +105,10 @@ u64 kit_dev_stat(struct net_device *dev, int i)
 	case S_QUEUE_WAKES: return c->queue_wakes;
 	case S_RESTART_QUEUE: return a ? a->restart_queue : 0;
 	case S_TX_TIMEOUTS: return c->tx_timeouts;
+	case S_TX_TIMEOUT_COUNT: return a ? a->tx_timeout_count : 0;
+	case S_BQL_LIMIT: return dev->bql ? dev->tx_queue.dql.limit : 0;
+	case S_BQL_INFLIGHT: return dev->bql ? dql_inflight(&dev->tx_queue.dql) : 0;
+	case S_BQL_STOPS: return c->bql_stops;
 	case S_XMIT_CALLS: return c->xmit_calls;
 	case S_BATCHES: return c->batches;
 	case S_BATCH_PKTS: return c->batch_pkts;

@@ -10,8 +10,10 @@
  * Laid out like e1000_main.c: probe allocates the net_device with the
  * adapter as its private part; open allocates both descriptor rings in
  * coherent memory, programs the NIC, posts RX buffers and enables
- * interrupts; close undoes it. What the kit teaches (transmit, reclaim,
- * interrupt, poll, refill, LRO) comes from the lab functions in k->lab.
+ * interrupts; close goes down (simnic_updown.c: e1000_down, which cleans
+ * both rings) and frees it all. The reset a TX timeout schedules is down and
+ * up again without freeing anything (simnic_updown.c). What the kit teaches (transmit, reclaim, ring clean, interrupt, poll,
+ * refill, LRO) comes from the lab functions in k->lab.
  */
 
 bool simnic_is(const struct net_device *dev)
@@ -81,55 +83,31 @@ void simnic_apply_ops(struct net_device *dev)
 		dev->features &= ~NETIF_F_LRO;
 }
 
-static int setup_tx(struct simnic_adapter *adapter)
+/* e1000_setup_all_tx_resources / _rx_resources: ring memory and buffer_info */
+static int alloc_ring(struct net_device *dev, unsigned int count, size_t desc_size, void **desc,
+		      dma_addr_t *dma, struct simnic_buffer **bi)
 {
-	struct simnic_tx_ring *r = &adapter->tx_ring;
-	struct net_device *dev = adapter->netdev;
-	struct nic *hw = adapter->hw;
-
-	r->count = adapter->cfg.tx_ring;
-	r->desc = dma_alloc_coherent(dev, r->count * sizeof(*r->desc), &r->dma);
-	r->buffer_info = calloc(r->count, sizeof(*r->buffer_info));
-	if (!r->desc || !r->buffer_info)
-		return -ENOMEM;
-	r->next_to_use = r->next_to_clean = 0;
-	r->wake_thresh = adapter->cfg.tx_wake < r->count / 2 ? adapter->cfg.tx_wake : r->count / 2;
-	ew32(TDBAL, (u32)r->dma);
-	ew32(TDBAH, (u32)(r->dma >> 32));
-	ew32(TDLEN, r->count * (u32)sizeof(*r->desc));
-	ew32(TDH, 0);
-	ew32(TDT, 0);
-	ew32(TIDV, adapter->cfg.tx_usecs);
-	ew32(TCTL, E1000_TCTL_EN);
-	return 0;
+	*desc = dma_alloc_coherent(dev, count * desc_size, dma);
+	*bi = calloc(count, sizeof(**bi));
+	return *desc && *bi ? 0 : -ENOMEM;
 }
 
-static int setup_rx(struct simnic_adapter *adapter)
+static int alloc_rings(struct simnic_adapter *adapter)
 {
-	struct simnic_rx_ring *r = &adapter->rx_ring;
+	struct simnic_tx_ring *tx = &adapter->tx_ring;
+	struct simnic_rx_ring *rx = &adapter->rx_ring;
 	struct net_device *dev = adapter->netdev;
-	struct nic *hw = adapter->hw;
 
-	r->count = adapter->cfg.rx_ring;
-	r->desc = dma_alloc_coherent(dev, r->count * sizeof(*r->desc), &r->dma);
-	r->buffer_info = calloc(r->count, sizeof(*r->buffer_info));
-	if (!r->desc || !r->buffer_info)
+	tx->count = adapter->cfg.tx_ring;
+	rx->count = adapter->cfg.rx_ring;
+	if (alloc_ring(dev, tx->count, sizeof(*tx->desc), (void **)&tx->desc, &tx->dma,
+		       &tx->buffer_info))
 		return -ENOMEM;
-	r->next_to_use = r->next_to_clean = 0;
-	r->rx_buffer_len = SIMNIC_RXBUFFER;
-	r->refill_batch = adapter->cfg.rx_refill;
-	ew32(RDBAL, (u32)r->dma);
-	ew32(RDBAH, (u32)(r->dma >> 32));
-	ew32(RDLEN, r->count * (u32)sizeof(*r->desc));
-	ew32(RDH, 0);
-	ew32(RDT, 0);
-	ew32(RDTR, (adapter->cfg.rx_usecs * 1000 + 1023) / 1024);
-	ew32(RXFR, adapter->cfg.rx_frames);
-	ew32(RCTL, E1000_RCTL_EN);
-	return 0;
+	return alloc_ring(dev, rx->count, sizeof(*rx->desc), (void **)&rx->desc, &rx->dma,
+			  &rx->buffer_info);
 }
 
-static void setup_lro(struct simnic_adapter *adapter)
+void simnic_setup_lro(struct simnic_adapter *adapter)
 {
 	struct net_lro_mgr *m = &adapter->lro_mgr;
 
@@ -160,71 +138,53 @@ static int simnic_open(struct net_device *dev)
 	simnic_apply_ops(dev);
 	ew32(CTRL, E1000_CTRL_RST);
 	ew32(IMC, ~0u);
-	ew32(ITR, adapter->cfg.itr_ns / 256);
-	rc = setup_tx(adapter);
-	if (!rc)
-		rc = setup_rx(adapter);
+	rc = alloc_rings(adapter);
 	if (rc)
 		return rc;
-	setup_lro(adapter);
-	hw->fault_lockup = adapter->cfg.fault_lockup;
-	hw->fault_dd_delay = adapter->cfg.fault_dd_delay;
-	if (adapter->irq_mode == SIMNIC_NAPI_MODERN) {
+	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
 		netif_napi_add(dev, &adapter->napi, k->lab.poll, dev->weight);
-		napi_enable(&adapter->napi);
-	}
 	rc = request_irq(dev->irq, irq_handler(k, adapter), 0, dev->name, dev);
 	if (rc)
 		return rc;
-	LAB_CALL_VOID(k, dev, alloc_rx_buffers, adapter, (int)SIMNIC_DESC_UNUSED(&adapter->rx_ring));
-	dev->xmit_win = (int)SIMNIC_DESC_UNUSED(&adapter->tx_ring);
+	simnic_configure(adapter);
+	clear_bit(__SIMNIC_DOWN, &adapter->flags);
+	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
+		napi_enable(&adapter->napi);
 	netif_carrier_on(dev);
 	netif_start_queue(dev);
 	ew32(IMS, E1000_IMS_RX | E1000_IMS_TX);
 	return 0;
 }
 
+/* What the lab's ring clean left behind: leaked (or lost in a crash), freed and said so. */
 static void free_ring_skbs(struct net_device *dev, struct simnic_buffer *bi, unsigned int n)
 {
 	for (unsigned int i = 0; bi && i < n; i++) {
-		if (bi[i].skb)
+		if (bi[i].skb) {
+			TRACE(dev->kit, TR_SKB_ORPHAN, dev, bi[i].skb->kit_id, 0, 0, 0);
 			kfree_skb(bi[i].skb);
+		}
 		bi[i].skb = NULL;
 	}
-	(void)dev;
 }
 
 static int simnic_close(struct net_device *dev)
 {
 	struct simnic_adapter *adapter = adapter_of(dev);
-	struct nic *hw = adapter->hw;
 
-	ew32(IMC, ~0u);
-	ew32(RCTL, 0);
-	ew32(TCTL, 0);
+	simnic_down(adapter);
 	free_irq(dev->irq, dev);
 	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
 		netif_napi_del(&adapter->napi);
-	softnet_forget_dev(dev);
-	dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_tx_disable */
-	netif_carrier_off(dev);
-	for (int i = 0; i < SIMNIC_MAX_LRO_DESC; i++) {
-		if (adapter->lro_arr[i].active && adapter->lro_arr[i].parent)
-			kfree_skb(adapter->lro_arr[i].parent);
-		memset(&adapter->lro_arr[i], 0, sizeof(adapter->lro_arr[i]));
-	}
+	/* e1000_free_tx_resources / _rx_resources */
 	free_ring_skbs(dev, adapter->tx_ring.buffer_info, adapter->tx_ring.count);
-	free_ring_skbs(dev, adapter->rx_ring.buffer_info, adapter->rx_ring.count);
 	dma_free_coherent(dev, 0, adapter->tx_ring.desc, adapter->tx_ring.dma);
 	dma_free_coherent(dev, 0, adapter->rx_ring.desc, adapter->rx_ring.dma);
 	free(adapter->tx_ring.buffer_info);
 	free(adapter->rx_ring.buffer_info);
 	memset(&adapter->tx_ring, 0, sizeof(adapter->tx_ring));
 	memset(&adapter->rx_ring, 0, sizeof(adapter->rx_ring));
-	skb_queue_purge(&dev->qdisc->q);
-	skb_queue_purge(dev->blist);
-	skb_queue_purge(dev->skb_blist);
-	ew32(CTRL, E1000_CTRL_RST);
+	cancel_work_sync(&adapter->reset_task);
 	return 0;
 }
 
@@ -258,6 +218,8 @@ int simnic_probe(struct kit *k, const char *name, struct net_device **out)
 	}
 	adapter = adapter_of(dev);
 	adapter->netdev = dev;
+	set_bit(__SIMNIC_DOWN, &adapter->flags);
+	INIT_WORK(&adapter->reset_task, simnic_reset_task);
 	dev->nic = nic_create(k, dev, dev->ifindex);
 	if (!dev->nic) {
 		unregister_netdev(dev);

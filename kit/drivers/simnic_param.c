@@ -34,6 +34,8 @@ long simnic_param_get(struct net_device *dev, int id)
 	case P_WATCHDOG: return dev->watchdog_timeo;
 	case P_FAULT_LOCKUP: return (long)a->cfg.fault_lockup;
 	case P_FAULT_DD_DELAY: return (long)a->cfg.fault_dd_delay;
+	case P_BQL: return dev->bql;
+	case P_RACE_RECLAIM: return simnic_race_get(dev);
 	default: return 0;
 	}
 }
@@ -149,6 +151,25 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 	case P_FAULT_DD_DELAY:
 		a->cfg.fault_dd_delay = (u64)v;
 		hw->fault_dd_delay = (u64)v;
+		break;
+	case P_BQL:
+		/* as if the kernel had been built the other way: a fresh dql that
+		 * counts what is on the ring now, so sent and completed bytes match */
+		if (dev->bql == (v != 0))
+			return 0;
+		dev->bql = v != 0;
+		dev->tx_queue.state &= ~(1UL << __QUEUE_STATE_STACK_XOFF);
+		dql_init(&dev->tx_queue.dql, HZ);
+		for (unsigned int i = 0; v && i < a->tx_ring.count; i++)
+			if (a->tx_ring.buffer_info[i].skb)
+				dql_queued(&dev->tx_queue.dql, a->tx_ring.buffer_info[i].skb->len);
+		netdev_watchdog_update(dev);
+		if (netif_running(dev) && !netif_xmit_stopped(&dev->tx_queue) &&
+		    !skb_queue_empty(&dev->qdisc->q))
+			__netif_schedule(dev); /* a BQL stop just went: what waits may go */
+		break;
+	case P_RACE_RECLAIM:
+		simnic_race_set(dev, v);
 		break;
 	default:
 		if (err)

@@ -21,7 +21,13 @@
  * frames behind a busy qdisc (as when another CPU is running it, or
  * pktgen's burst=b) and then runs it once, so the core finds b packets and
  * hands them over: btx and skb_blist fill their list up to xmit_win (the
- * free ring space, far more than b), xmit_more bulk-dequeues tx_bulk = b.
+ * free ring space, far more than b); xmit_more bulk-dequeues within BQL's
+ * byte budget, which grows within the first completion rounds to more than
+ * b frames, so the train is the b waiting. Without BQL (the last rows, bql
+ * off) the budget is 0: no bulk, no train, a doorbell per packet as with
+ * none, however many wait. BQL is on in every other row, as in a kernel
+ * built with it; it also stops the queue while its limit is reached, which
+ * the sender below sees as a full qdisc.
  * The sender allocates and builds every skb as an application's socket
  * would, so a packet also pays skb alloc/free, the qdisc and the completion
  * work (about 200 ns with the defaults), which no batching saves: the CPU,
@@ -44,7 +50,7 @@ enum { K_BATCH, K_LEN, K_MS };
 #define TX_ITR_NS 20000 /* reclaim on a throttled interrupt, 50k/s (as bench) */
 
 static const char *const cols[] = {
-	"mode",		  "batch",		"mpps",
+	"mode",		  "bql",		"batch",		"mpps",
 	"cpu_ns_per_pkt", "doorbells_per_pkt",	"mmio_ns_per_pkt",
 	"xmit_calls_per_pkt", "line_pct",
 };
@@ -82,8 +88,8 @@ static void burst_run(struct kit *k, struct kthread *t)
 	qdisc_run(s->dev);
 }
 
-static int run_one(u64 seed, long mode, long batch, unsigned int len, u64 ms, double *row,
-		   char *err, size_t errlen)
+static int run_one(u64 seed, long mode, bool bql, long batch, unsigned int len, u64 ms,
+		   double *row, char *err, size_t errlen)
 {
 	struct kit *k = exp_kit(seed, err, errlen);
 	struct burst_sender s;
@@ -96,7 +102,7 @@ static int run_one(u64 seed, long mode, long batch, unsigned int len, u64 ms, do
 		return -ENOMEM;
 	sn0 = kit_dev_by_name(k, "sn0");
 	if (exp_set(k, NULL, "wire_peer", 0, err, errlen) ||
-	    exp_set(k, NULL, "tx_bulk", batch, err, errlen) ||
+	    exp_set(k, sn0, "bql", bql, err, errlen) ||
 	    exp_set(k, sn0, "tx_ring", TX_RING, err, errlen) ||
 	    exp_set(k, sn0, "itr", TX_ITR_NS, err, errlen) ||
 	    exp_set(k, sn0, "batching", mode, err, errlen))
@@ -117,13 +123,14 @@ static int run_one(u64 seed, long mode, long batch, unsigned int len, u64 ms, do
 		busy += m.cpu_ns[i];
 	pkts = m.ctr[XC_HW_TX] ? m.ctr[XC_HW_TX] : 1;
 	row[0] = (double)mode;
-	row[1] = (double)batch;
-	row[2] = exp_per_s(m.ctr[XC_HW_TX], m.ns) / 1e6;
-	row[3] = (double)busy / (double)pkts;
-	row[4] = (double)m.ctr[XC_DOORBELLS] / (double)pkts;
-	row[5] = (double)m.cost_ns[COST_MMIO_WRITE] / (double)pkts;
-	row[6] = (double)m.ctr[XC_XMIT_CALLS] / (double)pkts;
-	row[7] = 100.0 * exp_per_s(m.ctr[XC_HW_TX], m.ns) / (double)exp_line_pps(k, len);
+	row[1] = bql;
+	row[2] = (double)batch;
+	row[3] = exp_per_s(m.ctr[XC_HW_TX], m.ns) / 1e6;
+	row[4] = (double)busy / (double)pkts;
+	row[5] = (double)m.ctr[XC_DOORBELLS] / (double)pkts;
+	row[6] = (double)m.cost_ns[COST_MMIO_WRITE] / (double)pkts;
+	row[7] = (double)m.ctr[XC_XMIT_CALLS] / (double)pkts;
+	row[8] = 100.0 * exp_per_s(m.ctr[XC_HW_TX], m.ns) / (double)exp_line_pps(k, len);
 	rc = 0;
 out:
 	kit_free(k);
@@ -137,17 +144,23 @@ static int batching_run(u64 seed, const struct exp_val *a, struct exp_table *t, 
 	char title[96];
 
 	static const char *const modes[] = { "none", "btx", "skb_blist", "xmit_more", NULL };
+	static const char *const onoff[] = { "off", "on", NULL };
 
 	snprintf(title, sizeof(title), "TX batching, %u-byte frames at 10G", len);
 	exp_table_init(t, title, cols, (int)ARRAY_SIZE(cols));
 	t->words[0] = modes;
-	for (long mode = TX_BATCH_NONE; mode < TX_BATCH_NR; mode++) {
+	t->words[1] = onoff;
+	/* every mode with BQL, then xmit_more without it */
+	for (long mode = TX_BATCH_NONE; mode <= TX_BATCH_NR; mode++) {
+		bool bql = mode < TX_BATCH_NR;
+		long m = bql ? mode : TX_BATCH_XMIT_MORE;
+
 		for (int i = 0; i < a[K_BATCH].n; i++) {
 			double *row = exp_row(t);
 
 			if (!row)
 				break;
-			if (run_one(seed, mode, a[K_BATCH].list[i], len, (u64)a[K_MS].v, row, err,
+			if (run_one(seed, m, bql, a[K_BATCH].list[i], len, (u64)a[K_MS].v, row, err,
 				    errlen))
 				return -EINVAL;
 		}
@@ -155,14 +168,16 @@ static int batching_run(u64 seed, const struct exp_val *a, struct exp_table *t, 
 	snprintf(t->note, sizeof(t->note),
 		 "doorbells_per_pkt falls as 1/batch with btx, skb_blist and xmit_more (stays 1 "
 		 "with none), and cpu_ns_per_pkt with it, mostly the MMIO write: more mpps from "
-		 "the same CPU.");
+		 "the same CPU. xmit_more needs BQL: with bql off the qdisc bulks nothing and "
+		 "every packet rings its own doorbell.");
 	return 0;
 }
 
 const struct exp_def exp_batching = {
 	.d = { .name = "batching",
 	       .params = "batch=1,8,32 len=60 ms=5",
-	       .desc = "TX batching none/btx/skb_blist/xmit_more: CPU and doorbells per packet" },
+	       .desc = "TX batching none/btx/skb_blist/xmit_more (with and without BQL): CPU "
+		       "and doorbells per packet" },
 	.keys = keys,
 	.nkeys = (int)ARRAY_SIZE(keys),
 	.run = batching_run,

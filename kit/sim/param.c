@@ -71,9 +71,6 @@ static const struct kit_param_desc params[P_NR] = {
 	[P_KNOB_FIRST + KNOB_DEV_TX_WEIGHT] = { "dev_tx_weight", PARAM_KERNEL, "packets", 64, 1,
 						 1000000, "packets per qdisc_run before yielding",
 						 "net/core/hotdata.c" },
-	[P_KNOB_FIRST + KNOB_TX_BULK] = { "tx_bulk", PARAM_KERNEL, "packets", 8, 1, 4096,
-					  "xmit_more: skbs per bulk dequeue (stands in for BQL)",
-					  "sch_generic.c: 8 without BQL" },
 	[P_KNOB_FIRST + KNOB_SOCK_RCVQ] = { "sock_rcvq", PARAM_KERNEL, "packets", 1024, 1,
 					    1000000, "socket receive queue before drops", ASSUME },
 	[P_KNOB_FIRST + KNOB_APP_BATCH] = { "app_batch", PARAM_KERNEL, "packets", 16, 1, 4096,
@@ -127,13 +124,22 @@ static const struct kit_param_desc params[P_NR] = {
 			"e1000 TX_WAKE_THRESHOLD" },
 	[P_RX_REFILL] = { "rx_refill", PARAM_DEVICE, "buffers", 16, 1, SIMNIC_MAX_DESC,
 			  "RX buffers posted per RDT write", "e1000 E1000_RX_BUFFER_WRITE 16" },
-	[P_WATCHDOG] = { "watchdog_timeo", PARAM_DEVICE, "jiffies", 5, 1, 100000,
-			 "TX watchdog timeout (1 jiffy = 1 ms)", "snull SNULL_TIMEOUT" },
+	[P_WATCHDOG] = { "watchdog_timeo", PARAM_DEVICE, "jiffies", 5, 0, 100000,
+			 "TX watchdog period and timeout (1 jiffy = 1 ms; 0: 5 * HZ, as the core "
+			 "makes it when the device comes up)", "snull SNULL_TIMEOUT" },
 	[P_FAULT_LOCKUP] = { "fault_lockup", PARAM_DEVICE, "n", 0, 0, BIG,
 			     "fault: every Nth TX interrupt is lost (snull's lockup)", "LDD3 snull" },
 	[P_FAULT_DD_DELAY] = { "fault_dd_delay", PARAM_DEVICE, "ns", 0, 0, BIG,
 			       "fault: TX status write-back comes this much later",
 			       "netdevsim-style fault knob" },
+	[P_BQL] = { "bql", PARAM_DEVICE, "0/1", 1, 0, 1,
+		    "byte queue limits: stop the queue over the dql limit, bound the xmit_more "
+		    "bulk; off = CONFIG_BQL=n (no bulking); ethtool -K",
+		    "lib/dynamic_queue_limits.c (Linux 3.3)" },
+	[P_RACE_RECLAIM] = { "race_tx_reclaim", PARAM_DEVICE, "n", 0, 0, BIG,
+			     "race: at every Nth queue stop from the transmit path, another CPU's "
+			     "TX reclaim runs just before netif_stop_queue (0 = never)",
+			     "e1000 __e1000_maybe_stop_tx / clean_tx_irq barrier pairing" },
 };
 
 int kit_param_count(void)
@@ -212,6 +218,7 @@ int kit_param_parse_word(int id, const char *w, long *v)
 		{ P_BATCHING, "NETIF_F_BATCH_SKBS", TX_BATCH_SKB_BLIST },
 		{ P_BATCHING, "more", TX_BATCH_XMIT_MORE },
 		{ P_LRO, "on", 1 }, { P_LRO, "off", 0 },
+		{ P_BQL, "on", 1 }, { P_BQL, "off", 0 },
 	};
 
 	for (long i = 0; i < (long)ARRAY_SIZE(napi_words); i++)

@@ -34,6 +34,9 @@ static const struct {
 	[RULE_SOFT_LOCKUP] = { "soft lockup: a driver call ran too long", true },
 	[RULE_IRQ_NOBODY_CARED] = { "irq: nobody cared (the handler never cleared ICR): line "
 				    "disabled", true },
+	[RULE_BQL_OVERCOMPLETE] = { "dql_completed: more bytes completed than were queued "
+				    "(netdev_completed_queue must report what netdev_sent_queue "
+				    "counted)", true },
 };
 
 const char *kit_rule_name(enum kit_rule r)

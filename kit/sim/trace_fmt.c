@@ -177,6 +177,40 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_SKB_ORPHAN:
 		return snprintf(b, n, "skb#%u freed: the driver still held it after close "
 				"(leaked, or lost in a crash)", r->a);
+	case TR_BQL_XOFF:
+		return snprintf(b, n, "BQL: %u bytes in flight > limit %u: queue stopped "
+				"(STACK_XOFF)", r->a, r->b);
+	case TR_BQL_XON:
+		return snprintf(b, n, "BQL: %u bytes in flight, limit %u: STACK_XOFF cleared", r->a,
+				r->b);
+	case TR_BQL_LIMIT:
+		return snprintf(b, n, "BQL: limit %u -> %u (%s), %u bytes in flight", r->a, r->b,
+				r->b > r->a ? "starved: grow" : "slack: shrink", r->c);
+	case TR_QDISC_BULK:
+		if (r->b <= 1)
+			return snprintf(b, n, "qdisc dequeue skb#%u, no bulk (BQL budget %d bytes), "
+					"qlen %u", r->a, (int)r->d, r->c);
+		return snprintf(b, n, "qdisc bulk dequeue skb#%u and %u more within BQL's %d bytes, "
+				"qlen %u", r->a, r->b - 1, (int)r->d, r->c);
+	case TR_WORK:
+		if (r->a)
+			return snprintf(b, n, "kworker/0:1: %s runs (process context)",
+					kit_work_name(k, r->b));
+		return snprintf(b, n, "schedule_work(%s): queued for kworker/0:1",
+				kit_work_name(k, r->b));
+	case TR_RESET:
+		return snprintf(b, n, "Reset adapter: down (TX and RX rings cleaned), then up");
+	case TR_RACE:
+		if (!r->a)
+			return snprintf(b, n, "race_tx_reclaim: another CPU's TX reclaim runs now, "
+					"between the ring-full test and netif_stop_queue "
+					"(next_to_clean %u)", r->b);
+		if (r->b == r->c)
+			return snprintf(b, n, "race_tx_reclaim: reclaim done, next_to_clean %u, "
+					"visible to the transmit side", r->b);
+		return snprintf(b, n, "race_tx_reclaim: reclaim done, next_to_clean %u, but no "
+				"smp_mb() since it was stored: the transmit side still sees %u", r->b,
+				r->c);
 	case TR_NONE:
 	case TR_NR:
 		break;

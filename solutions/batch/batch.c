@@ -5,28 +5,36 @@
  * All three amortise the same per-call costs (the TX lock, the call, and
  * above all the doorbell, an uncached MMIO write) over several frames:
  *
- *  - Hadi Salim's batch API (NETIF_F_BTX): the core prepares each skb with
- *    hard_prep_xmit outside the driver lock, fills netdev->blist with at most
- *    xmit_win skbs, and hands the list over in one hard_batch_xmit call. The
- *    driver keeps xmit_win honest: 1 when it stops the queue, the free ring
- *    space otherwise (and on wake, see simnic_clean_tx_irq).
- *  - Kumar's variant (NETIF_F_BATCH_SKBS): same list idea through the old
- *    entry point: hard_start_xmit(NULL) means "send netdev->skb_blist".
- *  - xmit_more (Linux 3.18): one call per skb as always, but the core says
- *    whether more follow at once; the driver writes TDT only for the last one,
- *    or when it stops the queue (no later call would ring it).
+ *  - Hadi Salim's batch API (NETIF_F_BTX, 2007): the core prepares each skb
+ *    with hard_prep_xmit outside the driver lock, fills netdev->blist with at
+ *    most xmit_win skbs, and hands the list over in one hard_batch_xmit call.
+ *    The driver keeps xmit_win honest: 1 when it stops the queue, the free
+ *    ring space otherwise (and on wake, see simnic_clean_tx_irq).
+ *  - Kumar's variant (NETIF_F_BATCH_SKBS, 2007): same list idea through the
+ *    old entry point: hard_start_xmit(NULL) means "send netdev->skb_blist".
+ *  - xmit_more (merged for 3.18): one call per skb as always, but the core
+ *    says whether more follow at once; the driver writes TDT only for the
+ *    last one, or when the queue is stopped (no later call would ring it).
+ *    The hint was the skb->xmit_more bit from 3.18 to 5.1; since 5.2 it is
+ *    per CPU, read with netdev_xmit_more(), the spelling used here. On a
+ *    single-queue device the trains come from the qdisc's bulk dequeue,
+ *    which only BQL allows: with BQL off every frame rings alone.
  *
- * Putting a frame on the ring is the xmit lab's simnic_tx_map, called through
- * adapter->ops so a loaded driver's version is the one used.
+ * Neither 2007 API was merged, so neither knew BQL (Linux 3.3); here every
+ * frame's bytes still go to BQL, because the reclaim, shared by all modes,
+ * reports every completed byte.
+ *
+ * Putting a frame on the ring and the stop-and-recheck are the xmit lab's
+ * simnic_tx_map and simnic_maybe_stop_tx, called through adapter->ops so a
+ * loaded driver's versions are the ones used.
  */
 
 int simnic_prep_xmit(struct sk_buff *skb, struct net_device *netdev)
 {
 	(void)netdev;
-	/* per-frame work that needs no lock: pad runts to the Ethernet minimum */
-	if (skb->len < ETH_ZLEN && skb_padto(skb, ETH_ZLEN))
-		return NETDEV_TX_BUSY;
-	return NETDEV_TX_OK;
+	/* per-frame work that needs no lock: pad runts to the Ethernet minimum;
+	 * on failure skb_put_padto has freed the skb and the core drops it */
+	return skb_put_padto(skb, ETH_ZLEN);
 }
 
 /* Move skbs from list onto the ring while there is room; one doorbell. */
@@ -41,10 +49,11 @@ static int drain_list(struct simnic_adapter *adapter, struct sk_buff_head *list)
 		if (adapter->ops->tx_map(adapter, skb))
 			break; /* ring full: the rest stays on the list */
 		__skb_unlink(skb, list);
+		netdev_sent_queue(netdev, skb->len);
 		sent++;
 	}
 	if (sent) {
-		wmb();
+		wmb(); /* every descriptor of the batch before the doorbell */
 		ew32(TDT, adapter->tx_ring.next_to_use); /* one doorbell per batch */
 	}
 	if (adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED))
@@ -79,19 +88,19 @@ netdev_tx_t simnic_xmit_frame_more(struct sk_buff *skb, struct net_device *netde
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct nic *hw = adapter->hw;
-	bool stopped;
 
-	if (adapter->ops->tx_map(adapter, skb)) {
-		/* full on entry (a bug path): post what this train already wrote */
-		ew32(TDT, tx_ring->next_to_use);
-		netif_stop_queue(netdev);
-		return NETDEV_TX_BUSY;
-	}
-	stopped = adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED);
-	/* the last of a train, or nobody will come back to ring for us */
-	if (!netdev_xmit_more() || stopped) {
+	if (adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED) || adapter->ops->tx_map(adapter, skb)) {
+		/* full on entry (a bug path): the frames this train already wrote
+		 * wait for a doorbell nobody else will ring */
 		wmb();
 		ew32(TDT, tx_ring->next_to_use);
+		return NETDEV_TX_BUSY;
 	}
+	netdev_sent_queue(netdev, skb->len);
+	wmb();
+	adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED);
+	/* the last of a train, or stopped (by us or by BQL): nobody comes back to ring */
+	if (!netdev_xmit_more() || netif_xmit_stopped(netdev_get_tx_queue(netdev, 0)))
+		ew32(TDT, tx_ring->next_to_use);
 	return NETDEV_TX_OK;
 }

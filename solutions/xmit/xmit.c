@@ -12,6 +12,15 @@
  * another frame, so the core never hands us one we would have to refuse
  * (NETDEV_TX_BUSY is a bug path), and wake it only once tx_ring.wake_thresh
  * descriptors are free again, so the queue does not flap on every reclaim.
+ * Transmit and reclaim run on different CPUs without a common lock, so each
+ * side publishes its index, issues a full barrier, and only then looks at
+ * the other side's state (e1000_main.c: __e1000_maybe_stop_tx and
+ * e1000_clean_tx_irq); either order of the two then ends with the queue
+ * running whenever the ring has room.
+ *
+ * BQL: xmit reports each frame's bytes (netdev_sent_queue), the reclaim the
+ * bytes it freed, once per round (netdev_completed_queue), and the ring clean
+ * resets the count (netdev_reset_queue), as e1000 does.
  */
 
 int simnic_tx_map(struct simnic_adapter *adapter, struct sk_buff *skb)
@@ -45,8 +54,9 @@ bool simnic_maybe_stop_tx(struct simnic_adapter *adapter, unsigned int size)
 	if (SIMNIC_DESC_UNUSED(tx_ring) >= size)
 		return false;
 	netif_stop_queue(netdev);
-	/* e1000: a reclaim on another CPU may have made room meanwhile */
+	/* pairs with the barrier in simnic_clean_tx_irq: see its next_to_clean */
 	smp_mb();
+	/* a reclaim on another CPU may have made room meanwhile */
 	if (SIMNIC_DESC_UNUSED(tx_ring) < size)
 		return true;
 	netif_start_queue(netdev); /* a reprieve */
@@ -60,15 +70,16 @@ netdev_tx_t simnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct nic *hw = adapter->hw;
 
-	if (simnic_tx_map(adapter, skb)) {
-		/* full on entry: whoever filled it should have stopped the queue */
-		netif_stop_queue(netdev);
+	/* e1000's maybe_stop_tx(count + 2) on entry: full means someone did not stop */
+	if (adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED))
 		return NETDEV_TX_BUSY;
-	}
-	wmb(); /* descriptor before doorbell */
-	ew32(TDT, tx_ring->next_to_use);
+	if (adapter->ops->tx_map(adapter, skb))
+		return NETDEV_TX_BUSY; /* a tx_map that found no room after all */
+	netdev_sent_queue(netdev, skb->len);
+	wmb(); /* the descriptor is in memory before the NIC may fetch it */
 	/* make sure the next frame will fit, or stop now */
-	simnic_maybe_stop_tx(adapter, DESC_NEEDED);
+	adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED);
+	ew32(TDT, tx_ring->next_to_use);
 	return NETDEV_TX_OK;
 }
 
@@ -76,7 +87,7 @@ bool simnic_clean_tx_irq(struct simnic_adapter *adapter)
 {
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct net_device *netdev = adapter->netdev;
-	unsigned int i = tx_ring->next_to_clean, count = 0;
+	unsigned int i = tx_ring->next_to_clean, count = 0, bytes = 0;
 
 	while (i != tx_ring->next_to_use) {
 		struct e1000_tx_desc *desc = &tx_ring->desc[i];
@@ -88,6 +99,7 @@ bool simnic_clean_tx_irq(struct simnic_adapter *adapter)
 		dma_unmap_single(netdev, bi->dma, bi->length, DMA_TO_DEVICE);
 		netdev->stats.tx_packets++;
 		netdev->stats.tx_bytes += bi->length;
+		bytes += bi->skb->len;
 		dev_kfree_skb_any(bi->skb);
 		bi->skb = NULL;
 		desc->upper.data = 0;
@@ -96,13 +108,19 @@ bool simnic_clean_tx_irq(struct simnic_adapter *adapter)
 		count++;
 	}
 	tx_ring->next_to_clean = i;
+	netdev_completed_queue(netdev, count, bytes);
 
 	/* wake only with real room: hysteresis keeps the queue from flapping */
-	if (count && netif_queue_stopped(netdev) && netif_carrier_ok(netdev) &&
+	if (count && netif_carrier_ok(netdev) &&
 	    SIMNIC_DESC_UNUSED(tx_ring) >= tx_ring->wake_thresh) {
+		/* anyone stopping the queue after this sees the new next_to_clean;
+		 * only now may we look at the stopped bit */
 		smp_mb();
-		netdev->xmit_win = (int)SIMNIC_DESC_UNUSED(tx_ring); /* 2007 batching API */
-		netif_wake_queue(netdev);
+		if (netif_queue_stopped(netdev) && !test_bit(__SIMNIC_DOWN, &adapter->flags)) {
+			netdev->xmit_win = (int)SIMNIC_DESC_UNUSED(tx_ring); /* 2007 batching API */
+			netif_wake_queue(netdev);
+			adapter->restart_queue++;
+		}
 	}
 	return count < tx_ring->count;
 }
@@ -110,31 +128,31 @@ bool simnic_clean_tx_irq(struct simnic_adapter *adapter)
 void simnic_tx_timeout(struct net_device *netdev)
 {
 	struct simnic_adapter *adapter = netdev_priv(netdev);
+
+	/* do the reset outside of interrupt context */
+	adapter->tx_timeout_count++;
+	schedule_work(&adapter->reset_task);
+}
+
+void simnic_clean_tx_ring(struct simnic_adapter *adapter)
+{
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
+	struct net_device *netdev = adapter->netdev;
 	struct nic *hw = adapter->hw;
 
-	adapter->tx_timeout_count++;
-	netdev->stats.tx_errors++;
-	simnic_clean_tx_irq(adapter); /* what the NIC finished is done */
-
-	/* reset the TX side: stop the engine, drop what is left, start afresh */
-	ew32(TCTL, 0);
 	for (unsigned int i = 0; i < tx_ring->count; i++) {
 		struct simnic_buffer *bi = &tx_ring->buffer_info[i];
 
 		if (bi->skb) {
 			dma_unmap_single(netdev, bi->dma, bi->length, DMA_TO_DEVICE);
 			dev_kfree_skb_any(bi->skb);
-			netdev->stats.tx_dropped++;
-			bi->skb = NULL;
 		}
-		tx_ring->desc[i].upper.data = 0;
-		tx_ring->desc[i].lower.data = 0;
+		*bi = (struct simnic_buffer){ 0 };
+		tx_ring->desc[i] = (struct e1000_tx_desc){ 0 };
 	}
-	tx_ring->next_to_use = tx_ring->next_to_clean = 0;
+	netdev_reset_queue(netdev);
+	tx_ring->next_to_use = 0;
+	tx_ring->next_to_clean = 0;
 	ew32(TDH, 0);
 	ew32(TDT, 0);
-	ew32(TCTL, E1000_TCTL_EN);
-	netdev->xmit_win = (int)SIMNIC_DESC_UNUSED(tx_ring);
-	netif_wake_queue(netdev);
 }

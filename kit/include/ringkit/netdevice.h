@@ -2,6 +2,7 @@
 #ifndef RINGKIT_NETDEVICE_H
 #define RINGKIT_NETDEVICE_H
 
+#include "dynamic_queue_limits.h"
 #include "list.h"
 #include "sim.h"
 #include "skbuff.h"
@@ -88,7 +89,7 @@ struct net_device_stats {
 struct netdev_core_stats {
 	u64 tx_busy;	    /* NETDEV_TX_BUSY returns: each one is a driver bug */
 	u64 requeues;	    /* skbs put back into the qdisc after BUSY */
-	u64 qdisc_drops;    /* tail drops at tx_queue_len (also in tx_dropped) */
+	u64 qdisc_drops;    /* tail drops at tx_queue_len: the qdisc's qstats.drops */
 	u64 queue_stops;    /* netif_stop_queue on a running queue */
 	u64 queue_wakes;    /* netif_wake_queue on a stopped queue */
 	u64 xmit_calls;	    /* hard_start_xmit / hard_batch_xmit calls */
@@ -97,6 +98,7 @@ struct netdev_core_stats {
 	u64 batch_pkts;	    /* packets handed over in those calls */
 	u64 last_batch;	    /* size of the last batch */
 	u64 tx_timeouts;    /* watchdog calls to tx_timeout */
+	u64 bql_stops;	    /* BQL set __QUEUE_STATE_STACK_XOFF */
 	u64 polls;	    /* NAPI polls of this device */
 	u64 poll_work;	    /* packets those polls reported */
 	u64 napi_complete;  /* completions */
@@ -109,6 +111,26 @@ struct netdev_core_stats {
 struct Qdisc;
 struct nic;
 struct ethtool_ops;
+
+/*
+ * The device's one TX queue (2.6.24+ keeps per-queue state in struct
+ * netdev_queue; BQL's dql lives there since 3.3). The driver's own stop bit
+ * stays __LINK_STATE_XOFF in dev->state, as 2.6.20 had it: that is what
+ * netif_stop_queue sets and netif_tx_queue_stopped reads. BQL stops the
+ * queue with __QUEUE_STATE_STACK_XOFF here; the qdisc and the watchdog look
+ * at both (netif_xmit_stopped).
+ */
+enum netdev_queue_state_t {
+	__QUEUE_STATE_DRV_XOFF,	  /* (kept in dev->state as __LINK_STATE_XOFF) */
+	__QUEUE_STATE_STACK_XOFF, /* BQL: too many bytes in flight */
+	__QUEUE_STATE_FROZEN,	  /* (unused: one queue, never frozen) */
+};
+
+struct netdev_queue {
+	struct net_device *dev;
+	unsigned long state;	     /* __QUEUE_STATE_STACK_XOFF */
+	struct dql dql;		     /* BQL: bytes in flight and their limit */
+};
 
 struct net_device {
 	char name[IFNAMSIZ];
@@ -125,8 +147,9 @@ struct net_device {
 	unsigned int irq;	     /* interrupt line */
 	unsigned long tx_queue_len;  /* qdisc limit, packets */
 	int watchdog_timeo;	     /* jiffies; <= 0 means 5 * HZ */
-	u64 trans_start;	     /* ns of the last accepted transmit */
+	unsigned long trans_start;   /* jiffies of the last accepted transmit */
 	struct net_device_stats stats;
+	struct netdev_queue tx_queue; /* the one TX queue (the kernel's dev->_tx[0]) */
 
 	/* TX batching, 2007 */
 	int xmit_win;		     /* packets the core may batch onto the driver */
@@ -154,6 +177,7 @@ struct net_device {
 	struct nic *nic;	     /* the hardware, NULL for a virtual device */
 	struct Qdisc *qdisc;
 	enum tx_batch_mode batch_mode;
+	bool bql;		     /* BQL compiled in (CONFIG_BQL); off: its calls do nothing */
 	struct netdev_core_stats core;
 	struct sk_buff_head blist_head;
 	struct sk_buff_head skb_blist_head;
@@ -200,9 +224,58 @@ static inline bool netif_queue_stopped(const struct net_device *dev)
 	return dev->state & (1UL << __LINK_STATE_XOFF);
 }
 
+static inline struct netdev_queue *netdev_get_tx_queue(struct net_device *dev, unsigned int i)
+{
+	(void)i;
+	return &dev->tx_queue;
+}
+
+/* The driver's stop (DRV_XOFF): what netif_stop_queue set. */
+static inline bool netif_tx_queue_stopped(const struct netdev_queue *txq)
+{
+	return netif_queue_stopped(txq->dev);
+}
+
+/* Stopped by the driver or by BQL: the core sends nothing while this holds. */
+static inline bool netif_xmit_stopped(const struct netdev_queue *txq)
+{
+	return netif_queue_stopped(txq->dev) || (txq->state & (1UL << __QUEUE_STATE_STACK_XOFF));
+}
+
+/*
+ * BQL (include/linux/netdevice.h, 3.3+). The driver reports bytes put on the
+ * ring in its xmit (sent) and bytes the NIC finished once per reclaim round
+ * (completed); reset when the ring is cleaned. __netdev_tx_sent_queue (4.20+)
+ * is the xmit_more-aware form: in a train it only counts, and returns whether
+ * the doorbell must be rung now.
+ */
+void netdev_tx_sent_queue(struct netdev_queue *txq, unsigned int bytes);
+bool __netdev_tx_sent_queue(struct netdev_queue *txq, unsigned int bytes, bool xmit_more);
+void netdev_tx_completed_queue(struct netdev_queue *txq, unsigned int pkts, unsigned int bytes);
+void netdev_tx_reset_queue(struct netdev_queue *txq);
+/* The qdisc's bulk budget in bytes: dql_avail, 0 without BQL (sch_generic.h). */
+int qdisc_avail_bulklimit(const struct netdev_queue *txq);
+
+/* The queue-0 forms single-queue drivers such as e1000 use. */
+static inline void netdev_sent_queue(struct net_device *dev, unsigned int bytes)
+{
+	netdev_tx_sent_queue(netdev_get_tx_queue(dev, 0), bytes);
+}
+
+static inline void netdev_completed_queue(struct net_device *dev, unsigned int pkts,
+					  unsigned int bytes)
+{
+	netdev_tx_completed_queue(netdev_get_tx_queue(dev, 0), pkts, bytes);
+}
+
+static inline void netdev_reset_queue(struct net_device *dev)
+{
+	netdev_tx_reset_queue(netdev_get_tx_queue(dev, 0));
+}
+
 static inline void netif_trans_update(struct net_device *dev)
 {
-	dev->trans_start = kit_now(dev->kit);
+	dev->trans_start = (unsigned long)(kit_now(dev->kit) / (NSEC_PER_SEC / HZ));
 }
 
 /* TX */
@@ -210,8 +283,14 @@ int dev_queue_xmit(struct sk_buff *skb);
 void qdisc_run(struct net_device *dev);
 /* 2014: true while the core has more skbs for this queue right behind this one */
 bool netdev_xmit_more(void);
-/* Pad a runt frame to len with zeroes (it stays one skb); 0 or -ENOMEM. */
+/*
+ * Padding a runt (include/linux/skbuff.h). skb_padto zeroes the bytes up to
+ * len behind the data and leaves skb->len alone; skb_put_padto (3.19+) also
+ * makes skb->len = len. Both return 0, or -ENOMEM after freeing the skb.
+ */
+int skb_pad(struct sk_buff *skb, int pad);
 int skb_padto(struct sk_buff *skb, unsigned int len);
+int skb_put_padto(struct sk_buff *skb, unsigned int len);
 
 /* RX */
 int netif_rx(struct sk_buff *skb);

@@ -2,6 +2,7 @@
 #ifndef RINGKIT_RINGKIT_H
 #define RINGKIT_RINGKIT_H
 
+#include "dynamic_queue_limits.h"
 #include "inet_lro.h"
 #include "napi.h"
 #include "netdevice.h"
@@ -12,6 +13,7 @@
 #include "skbuff.h"
 #include "snapshot.h"
 #include "types.h"
+#include "workqueue.h"
 
 #define RINGLAB_VERSION "0.1.0"
 

@@ -152,6 +152,13 @@ enum trace_type {
 	TR_WARN,	/* a=rule */
 	TR_NOTE,	/* a=note id, b,c,d=values */
 	TR_SKB_ORPHAN,	/* a=skb id: the driver held it after close; freed */
+	TR_BQL_XOFF,	/* a=bytes in flight, b=limit: BQL stopped the queue */
+	TR_BQL_XON,	/* a=bytes in flight, b=limit: BQL let it go again */
+	TR_BQL_LIMIT,	/* a=old limit, b=new, c=bytes in flight */
+	TR_QDISC_BULK,	/* a=first skb id, b=count, c=qlen, d=BQL budget (int) */
+	TR_WORK,	/* a=0 queued / 1 runs, b=work name id */
+	TR_RESET,	/* the driver's reset_task: down (rings cleaned) and up */
+	TR_RACE,	/* race_tx_reclaim: a=0 starts (b=ntc) / 1 done (b=ntc, c=ntc seen) */
 	TR_NR
 };
 
@@ -199,6 +206,7 @@ enum kit_rule {
 	RULE_TX_TIMEOUT,	    /* watchdog: transmit queue timed out */
 	RULE_SOFT_LOCKUP,	    /* driver call ran too long (the shell's watchdog) */
 	RULE_IRQ_NOBODY_CARED,	    /* interrupt line never cleared: disabled */
+	RULE_BQL_OVERCOMPLETE,	    /* netdev_completed_queue: more bytes than were sent */
 	RULE_NR
 };
 const char *kit_rule_name(enum kit_rule r);

@@ -7,6 +7,7 @@
 #include "netdevice.h"
 #include "nic.h"
 #include "types.h"
+#include "workqueue.h"
 
 /*
  * simnic is the driver for the kit's NIC, laid out like e1000: the frame in
@@ -32,7 +33,13 @@
 
 /* e1000 wakes the queue when this many descriptors are free (capped for small rings). */
 #define TX_WAKE_THRESHOLD 32
-/* Descriptors one frame needs: one (no scatter-gather in the kit). */
+/*
+ * Descriptors one frame needs: one (no scatter-gather, no context descriptor
+ * in the kit). It stands for both of e1000's numbers: the count + 2 it wants
+ * free on entry to xmit (the frame's descriptors, a context descriptor and a
+ * gap) and the MAX_SKB_FRAGS + 7 it keeps free for the next frame; the one
+ * empty slot is already kept by SIMNIC_DESC_UNUSED.
+ */
 #define DESC_NEEDED 1
 
 struct simnic_buffer {
@@ -77,6 +84,13 @@ enum simnic_irq_mode {
 
 struct simnic_lab_ops;
 
+/* adapter->flags bits (e1000's enum e1000_state_t) */
+enum simnic_state_t {
+	__SIMNIC_TESTING,
+	__SIMNIC_RESETTING, /* reset_task running: a second one waits (e1000_reinit_locked) */
+	__SIMNIC_DOWN,	    /* closed or going down: reclaim must not wake the queue */
+};
+
 /* Settings (ethtool, `set`), applied by the driver frame at open. */
 struct simnic_config {
 	unsigned int tx_ring, rx_ring;	  /* descriptors */
@@ -101,8 +115,10 @@ struct simnic_adapter {
 	struct net_lro_mgr lro_mgr;
 	struct net_lro_desc lro_arr[SIMNIC_MAX_LRO_DESC];
 	const struct simnic_lab_ops *ops;   /* the lab functions in use */
+	unsigned long flags;		    /* __SIMNIC_DOWN, __SIMNIC_RESETTING */
+	struct work_struct reset_task;	    /* down + up, scheduled by tx_timeout */
 	/* driver counters (e1000 names) */
-	u64 restart_queue;		    /* stopped, then found room on recheck */
+	u64 restart_queue;		    /* queue restarted: a reclaim's wake or a reprieve */
 	u64 tx_timeout_count;		    /* tx_timeout calls */
 	u64 alloc_rx_buff_failed;	    /* RX buffers that could not be allocated */
 	struct simnic_config cfg;	    /* what the frame applies at open */
@@ -118,74 +134,97 @@ struct simnic_adapter {
 /* lab xmit ------------------------------------------------------------------*/
 
 /*
- * hard_start_xmit. Put skb on the TX ring (simnic_tx_map), ring the doorbell
- * (write TDT), and stop the queue while fewer than DESC_NEEDED descriptors are
- * free, so the core never hands over a frame that cannot fit. Returns
- * NETDEV_TX_OK (the driver now owns skb) or, only if the ring was already full
- * on entry (a bug elsewhere), NETDEV_TX_BUSY with skb untouched.
+ * hard_start_xmit (e1000_xmit_frame). First make sure the frame fits: if
+ * fewer than DESC_NEEDED descriptors are free, adapter->ops->maybe_stop_tx
+ * (which re-checks after stopping); if the queue stays stopped return
+ * NETDEV_TX_BUSY with skb untouched (a bug path: whoever filled the ring
+ * should have stopped the queue). Otherwise put skb on the ring
+ * (adapter->ops->tx_map), report its bytes to BQL (netdev_sent_queue),
+ * wmb(), stop the queue if the next frame would not fit
+ * (adapter->ops->maybe_stop_tx), write TDT (the doorbell), return
+ * NETDEV_TX_OK: the driver now owns skb.
  */
 netdev_tx_t simnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 
 /*
  * Write one descriptor for skb at next_to_use: map skb->data, set address,
  * length, cmd EOP|IFCS|RS, clear status; remember skb in buffer_info; advance
- * next_to_use. No doorbell. Returns 0, or -ENOSPC (nothing changed) if no
- * descriptor is free.
+ * next_to_use. No doorbell, no BQL. Returns 0, or -ENOSPC (nothing changed)
+ * if no descriptor is free.
  */
 int simnic_tx_map(struct simnic_adapter *adapter, struct sk_buff *skb);
 
 /*
- * If fewer than size descriptors are free: stop the queue, then look again
- * (a reclaim may have run meanwhile) and restart it if room appeared
- * (restart_queue++). Returns true if the queue is left stopped.
+ * If fewer than size descriptors are free: stop the queue, smp_mb(), then
+ * look again (a reclaim on another CPU may have run meanwhile) and restart it
+ * if room appeared (a reprieve: restart_queue++). Returns true if the queue
+ * is left stopped.
  */
 bool simnic_maybe_stop_tx(struct simnic_adapter *adapter, unsigned int size);
 
 /*
- * TX reclaim, from the interrupt handler or the poll: for each descriptor
- * from next_to_clean whose status has DD: unmap, count tx_packets/tx_bytes,
- * free the skb, clear the slot. Then wake the queue if it is stopped and at
- * least tx_ring.wake_thresh descriptors are free. Returns true if it cleaned
- * everything that was done.
+ * TX reclaim (e1000_clean_tx_irq), from the interrupt handler or the poll:
+ * for each descriptor from next_to_clean whose status has DD: dma_rmb(),
+ * unmap, count tx_packets/tx_bytes, free the skb, clear the slot. Store
+ * next_to_clean, report the packets and bytes to BQL once
+ * (netdev_completed_queue). Then, if anything was cleaned, the carrier is on
+ * and at least tx_ring.wake_thresh descriptors are free: smp_mb(), and only
+ * then look at the queue: stopped and the adapter not __SIMNIC_DOWN ->
+ * xmit_win = free descriptors, netif_wake_queue, restart_queue++. Returns
+ * true if it cleaned fewer than the whole ring.
  */
 bool simnic_clean_tx_irq(struct simnic_adapter *adapter);
 
 /*
- * The watchdog saw the queue stopped for watchdog_timeo: count tx_errors and
- * tx_timeout_count, reclaim what is done, reset the TX ring (free every skb
- * still on it, zero the descriptors and the indices, TDH = TDT = 0) and wake
- * the queue.
+ * The watchdog found the queue stopped for longer than watchdog_timeo: count
+ * it (tx_timeout_count++) and schedule adapter->reset_task (schedule_work).
+ * The reset itself, down and up with the rings cleaned, runs later in process
+ * context (kworker); nothing may be reset here, in the timer.
  */
 void simnic_tx_timeout(struct net_device *netdev);
+
+/*
+ * Empty the TX ring (e1000_clean_tx_ring), at reset and at close, with the
+ * NIC's transmit engine off: unmap and free every skb still in buffer_info,
+ * netdev_reset_queue, zero buffer_info and the descriptors, next_to_use =
+ * next_to_clean = 0, TDH = TDT = 0.
+ */
+void simnic_clean_tx_ring(struct simnic_adapter *adapter);
 
 /* lab batch ----------------------------------------------------------------*/
 
 /*
- * hard_prep_xmit, called by the core for each skb before the driver lock:
- * pad runts to ETH_ZLEN. Returns NETDEV_TX_OK, or nonzero to have the core
- * drop the skb.
+ * hard_prep_xmit (2007 batch API), called by the core for each skb before the
+ * driver lock: pad runts to ETH_ZLEN. Returns NETDEV_TX_OK, or a negative
+ * errno when the skb could not be prepared: then the driver has freed it
+ * (skb_put_padto frees on failure) and the core only counts tx_dropped.
  */
 int simnic_prep_xmit(struct sk_buff *skb, struct net_device *netdev);
 
 /*
  * hard_batch_xmit (NETIF_F_BTX): move skbs from list (== netdev->blist) onto
- * the ring until it is empty or the ring is full; one TDT write for the whole
- * batch. If the ring cannot take another frame: stop the queue and set
- * xmit_win = 1; otherwise xmit_win = free descriptors. Skbs left on the list
- * stay there (the core requeues them). Returns NETDEV_TX_OK.
+ * the ring until it is empty or the ring is full (adapter->ops->tx_map), each
+ * one's bytes to BQL; one wmb() and one TDT write for the whole batch. If the
+ * ring cannot take another frame (adapter->ops->maybe_stop_tx): xmit_win = 1;
+ * otherwise xmit_win = free descriptors. Skbs left on the list stay there
+ * (the core requeues them). Returns NETDEV_TX_OK, or NETDEV_TX_BUSY if the
+ * ring was full on entry.
  */
 int simnic_batch_xmit(struct sk_buff_head *list, struct net_device *netdev);
 
 /*
  * hard_start_xmit for NETIF_F_BATCH_SKBS: skb != NULL is one frame, as
- * simnic_xmit_frame; skb == NULL means "send netdev->skb_blist", drained
- * like simnic_batch_xmit, with one TDT write.
+ * adapter->ops->xmit_frame; skb == NULL means "send netdev->skb_blist",
+ * drained like simnic_batch_xmit, with one TDT write.
  */
 netdev_tx_t simnic_xmit_frame_blist(struct sk_buff *skb, struct net_device *netdev);
 
 /*
- * hard_start_xmit with xmit_more (2014): as simnic_xmit_frame, but write TDT
- * only when !netdev_xmit_more() or the queue is stopped.
+ * hard_start_xmit with xmit_more (3.18+; spelled netdev_xmit_more() since
+ * 5.2): as simnic_xmit_frame, but write TDT only when !netdev_xmit_more() or
+ * the queue is stopped (netif_xmit_stopped: by the driver or by BQL), since
+ * then no later call will ring for this one. NETDEV_TX_BUSY on a full ring
+ * first rings for what this train already wrote.
  */
 netdev_tx_t simnic_xmit_frame_more(struct sk_buff *skb, struct net_device *netdev);
 
@@ -244,6 +283,7 @@ struct simnic_lab_ops {
 	bool (*maybe_stop_tx)(struct simnic_adapter *, unsigned int);
 	bool (*clean_tx_irq)(struct simnic_adapter *);
 	void (*tx_timeout)(struct net_device *);
+	void (*clean_tx_ring)(struct simnic_adapter *);
 	int (*prep_xmit)(struct sk_buff *, struct net_device *);
 	int (*batch_xmit)(struct sk_buff_head *, struct net_device *);
 	netdev_tx_t (*xmit_frame_blist)(struct sk_buff *, struct net_device *);

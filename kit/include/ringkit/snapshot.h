@@ -64,6 +64,12 @@ struct dev_snap {
 	unsigned int blist_len;
 	u64 last_batch;
 	u64 tx_doorbells, rx_doorbells;
+	/* BQL (dql.c): all 0 with bql off */
+	bool bql;		     /* BQL on for this device */
+	bool bql_stopped;	     /* __QUEUE_STATE_STACK_XOFF */
+	unsigned int bql_limit;	     /* the dql limit, bytes */
+	unsigned int bql_inflight;   /* bytes sent and not completed */
+	int bql_avail;		     /* dql_avail: what the qdisc may bulk */
 
 	/* interrupt line */
 	u32 icr;		 /* causes pending */

@@ -51,15 +51,51 @@ typedef u64 dma_addr_t; /* a "bus address": the host pointer, see nic.h */
 #endif
 
 /* Barriers: the simulation is single-threaded, so these only stop the
- * compiler; they are kept so driver code reads like the real thing. */
+ * compiler; they are kept so driver code reads like the real thing. The one
+ * exception is smp_mb(), a full barrier: while the kit plays a second CPU
+ * (the knob race_tx_reclaim) it is where that CPU's next_to_clean becomes
+ * visible to the other (kit/drivers/simnic_race.c). */
 #define barrier() __asm__ __volatile__("" ::: "memory")
-#define smp_mb() barrier()
+void kit_smp_mb(void);
+#define smp_mb() kit_smp_mb()
 #define smp_wmb() barrier()
 #define smp_rmb() barrier()
 #define wmb() barrier()
 #define rmb() barrier()
 #define dma_rmb() barrier()
 #define dma_wmb() barrier()
+
+/* Bit operations on a flags word (linux/bitops.h); atomic in the kernel, plain here. */
+static inline bool test_bit(int nr, const unsigned long *addr)
+{
+	return (*addr >> nr) & 1UL;
+}
+
+static inline void set_bit(int nr, unsigned long *addr)
+{
+	*addr |= 1UL << nr;
+}
+
+static inline void clear_bit(int nr, unsigned long *addr)
+{
+	*addr &= ~(1UL << nr);
+}
+
+static inline bool test_and_set_bit(int nr, unsigned long *addr)
+{
+	bool old = test_bit(nr, addr);
+
+	set_bit(nr, addr);
+	return old;
+}
+
+static inline bool test_and_clear_bit(int nr, unsigned long *addr)
+{
+	bool old = test_bit(nr, addr);
+
+	clear_bit(nr, addr);
+	return old;
+}
 
 #define EINVAL 22
 #define ENOMEM 12
