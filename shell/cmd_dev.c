@@ -160,7 +160,8 @@ const struct cmd cmd_dev_table[] = {
 	  "interrupt registers (ICR, IMS, ITR), NAPI state and LRO.\n\n"
 	  "  dev\n  dev show sn0\n  dev show sn1 -j\n",
 	  "show $dev", "the dev_snap fields by name (queue_stopped, qdisc_len, xmit_win, "
-	  "tx_wake_thresh (in effect), icr, ims, "
+	  "tx_wake_thresh (in effect), bql, bql_stopped, bql_limit, bql_inflight, bql_avail, "
+	  "icr, ims, "
 	  "napi_state, weight, lro_aggregated...), `tx`/`rx` ring summaries and `stats` "
 	  "(the stats table); `dev -j` is an array of them", do_dev },
 	{ "ethtool", NULL, 2, 12, CMD_F_JSON, "ethtool -g|-G|-c|-C|-k|-K|-S|-i DEV [NAME VALUE]... [-j]",
@@ -171,19 +172,24 @@ const struct cmd cmd_dev_table[] = {
 	  "                         reopened, its rings start empty)\n"
 	  "  -c DEV                 interrupt coalescing\n"
 	  "  -C DEV [rx-usecs N] [rx-frames N] [tx-usecs N]\n"
-	  "  -k DEV                 offloads: large-receive-offload, tx-batching\n"
-	  "  -K DEV [lro on|off] [batching none|btx|skb_blist|xmit_more]\n"
+	  "  -k DEV                 offloads: large-receive-offload, tx-batching,\n"
+	  "                         byte-queue-limits\n"
+	  "  -K DEV [lro on|off] [batching none|btx|skb_blist|xmit_more] [bql on|off]\n"
 	  "                         long names work too: large-receive-offload, tx-batching,\n"
-	  "                         NETIF_F_BTX, NETIF_F_BATCH_SKBS, hard_batch_xmit...\n"
+	  "                         byte-queue-limits, NETIF_F_BTX, hard_batch_xmit...\n"
+	  "                         bql off is a kernel built without BQL (CONFIG_BQL=n):\n"
+	  "                         no byte limit, and no xmit_more bulk dequeue\n"
 	  "  -S DEV                 all counters of the stats table\n"
 	  "  -i DEV                 driver information\n"
 	  "All values are checked before any is applied. Configuration changes reopen\n"
 	  "devices quietly: the trace printer pauses for them.\n\n"
 	  "  ethtool -G sn0 tx 16\n  ethtool -K sn0 batching xmit_more\n  ethtool -S sn1\n",
 	  "-g|-G|-c|-C|-k|-K|-S|-i $dev ; rx:$num tx:$num rx-usecs:$num rx-frames:$num "
-	  "tx-usecs:$num lro:on|off batching:none|btx|skb_blist|xmit_more "
-	  "large-receive-offload:on|off tx-batching:none|btx|skb_blist|xmit_more",
-	  "-g: rx, tx, rx_max, tx_max; -c: rx-usecs, rx-frames, tx-usecs; -k: lro, batching; "
+	  "tx-usecs:$num lro:on|off batching:none|btx|skb_blist|xmit_more bql:on|off "
+	  "large-receive-offload:on|off tx-batching:none|btx|skb_blist|xmit_more "
+	  "byte-queue-limits:on|off",
+	  "-g: rx, tx, rx_max, tx_max; -c: rx-usecs, rx-frames, tx-usecs; -k: lro, batching, "
+	  "bql; "
 	  "-S: every counter of the stats table; -i: driver, version", ethtool_run },
 	{ "set", NULL, 2, 3, 0, "set [DEV] NAME VALUE", "Set a cost, a kernel knob or a device setting",
 	  "Every tunable is one row of the kit's parameter table: the cost model\n"

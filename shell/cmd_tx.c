@@ -199,18 +199,26 @@ static int do_hard_prep_xmit(struct sess *s, int argc, char **argv, bool json)
 {
 	struct net_device *dev;
 	struct sk_buff *skb;
-	char err[256];
+	char err[256] = "";
+	u32 id;
 	int rc;
 
 	if ((rc = dev_and_skb(s, "hard_prep_xmit", argv, &dev, &skb)))
 		return rc;
+	id = skb->kit_id;
 	rc = kit_hard_prep_xmit(dev, skb, err, sizeof(err));
 	if (rc == -EINVAL && err[0]) {
 		out_error("hard_prep_xmit: %s", err);
 		return CMD_FAIL;
 	}
-	out_printf("hard_prep_xmit(skb#%u) -> %d%s, len %u\n", skb->kit_id, rc,
-		   rc ? " (the core would drop it)" : " (NETDEV_TX_OK)", skb->len);
+	if (rc != NETDEV_TX_OK) {
+		/* the driver freed it (skb_put_padto does on failure): do not touch it */
+		sess_prune(s);
+		out_printf("hard_prep_xmit(skb#%u) -> %d: the driver dropped and freed it (counted "
+			   "in tx_dropped)\n", id, rc);
+		return CMD_OK;
+	}
+	out_printf("hard_prep_xmit(skb#%u) -> 0 (NETDEV_TX_OK), len %u\n", id, skb->len);
 	return CMD_OK;
 }
 
@@ -285,9 +293,24 @@ static int do_hard_batch_xmit(struct sess *s, int argc, char **argv, bool json)
 	return CMD_OK;
 }
 
+static bool bql_stopped(struct net_device *dev)
+{
+	return netdev_get_tx_queue(dev, 0)->state & (1UL << __QUEUE_STATE_STACK_XOFF);
+}
+
+/* BQL's own stop, said beside the driver's */
+static const char *bql_note(struct net_device *dev)
+{
+	if (!bql_stopped(dev))
+		return "";
+	return netif_queue_stopped(dev) ? ", and BQL holds it (STACK_XOFF)" :
+					  ", but BQL holds it (STACK_XOFF)";
+}
+
 static void queue_state(struct net_device *dev)
 {
-	out_printf("%s: queue %s\n", dev->name, netif_queue_stopped(dev) ? "stopped" : "running");
+	out_printf("%s: queue %s%s\n", dev->name, netif_queue_stopped(dev) ? "stopped" : "running",
+		   bql_note(dev));
 }
 
 static int do_queue(struct sess *s, int argc, char **argv, void (*fn)(struct net_device *),
@@ -330,10 +353,11 @@ static int do_stopped(struct sess *s, int argc, char **argv, bool json)
 
 		cJSON_AddStringToObject(j, "dev", dev->name);
 		cJSON_AddBoolToObject(j, "queue_stopped", netif_queue_stopped(dev));
+		cJSON_AddBoolToObject(j, "bql_stopped", bql_stopped(dev));
 		out_json(j);
 	} else {
-		out_printf("netif_queue_stopped(%s) = %d (%s)\n", dev->name, netif_queue_stopped(dev),
-			   netif_queue_stopped(dev) ? "stopped" : "running");
+		out_printf("netif_queue_stopped(%s) = %d (%s%s)\n", dev->name, netif_queue_stopped(dev),
+			   netif_queue_stopped(dev) ? "stopped" : "running", bql_note(dev));
 	}
 	return CMD_OK;
 }
@@ -348,8 +372,8 @@ static int do_qdisc_run(struct sess *s, int argc, char **argv, bool json)
 		return rc;
 	rc = kit_qdisc_run(dev);
 	kit_dev_snapshot(dev, &snap);
-	out_printf("qdisc_run %s: %d driver calls, qdisc %u left, queue %s\n", dev->name, rc,
-		   snap.qdisc_len, snap.queue_stopped ? "stopped" : "running");
+	out_printf("qdisc_run %s: %d driver calls, qdisc %u left, queue %s%s\n", dev->name, rc,
+		   snap.qdisc_len, snap.queue_stopped ? "stopped" : "running", bql_note(dev));
 	return CMD_OK;
 }
 
@@ -393,8 +417,11 @@ const struct cmd cmd_tx_table[] = {
 	{ "hard_prep_xmit", NULL, 2, 2, 0, "hard_prep_xmit DEV skb#N",
 	  "Call the driver's hard_prep_xmit (2007 batch API, btx mode) on an skb",
 	  "The batch API's per-skb preparation, done outside the driver lock: simnic pads\n"
-	  "runts to 60 bytes. Nonzero means the core would drop the skb. Only the btx\n"
-	  "batching mode has it (ethtool -K DEV batching btx).\n\n"
+	  "runts to 60 bytes (skb_put_padto). 0 is NETDEV_TX_OK; a negative errno means\n"
+	  "the driver could not prepare it and has freed it (as skb_put_padto does on\n"
+	  "failure): the core counts it in tx_dropped and never touches it again. Only\n"
+	  "the btx batching mode has it (ethtool -K DEV batching btx), and only on a\n"
+	  "running device.\n\n"
 	  "  ethtool -K sn0 batching btx\n  skb alloc sn0\n  hard_prep_xmit sn0 skb#511\n",
 	  "$dev $skb", NULL, do_hard_prep_xmit },
 	{ "hard_batch_xmit", NULL, 1, 1, 0, "hard_batch_xmit DEV",
@@ -432,8 +459,11 @@ const struct cmd cmd_tx_table[] = {
 	  "calls in open.\n\n  netif_start_queue sn0\n",
 	  "$dev", NULL, do_start },
 	{ "netif_queue_stopped", NULL, 1, 1, CMD_F_JSON, "netif_queue_stopped DEV [-j]",
-	  "Is the TX queue stopped?", "Prints 1 (stopped) or 0 (running).\n\n"
-	  "  netif_queue_stopped sn0\n", "$dev", "dev, queue_stopped", do_stopped },
+	  "Is the TX queue stopped?",
+	  "Prints 1 (stopped) or 0 (running): the driver's stop, __LINK_STATE_XOFF. When\n"
+	  "BQL has stopped the queue too (__QUEUE_STATE_STACK_XOFF: too many bytes in\n"
+	  "flight), the line says so; the qdisc sends nothing while either holds.\n\n"
+	  "  netif_queue_stopped sn0\n", "$dev", "dev, queue_stopped, bql_stopped", do_stopped },
 	{ "qdisc_run", NULL, 1, 1, 0, "qdisc_run DEV",
 	  "Run the device's qdisc now (what NET_TX does)",
 	  "Dequeue and hand skbs to the driver until the qdisc is empty, the queue stops,\n"

@@ -162,6 +162,11 @@ void dump_dev_text(const struct dev_snap *d, struct net_device *dev)
 	out_printf("  TX ring:  %u descriptors, TDH %u, TDT %u, next_to_use %u, next_to_clean %u, "
 		   "%u unused, wakes at %u free\n", d->tx.count, d->tx.head, d->tx.tail,
 		   d->tx.next_to_use, d->tx.next_to_clean, d->tx.unused, d->tx_wake_thresh);
+	if (d->bql)
+		out_printf("  BQL:      limit %u bytes, %u in flight, avail %d%s\n", d->bql_limit,
+			   d->bql_inflight, d->bql_avail, d->bql_stopped ? ", STACK_XOFF" : "");
+	else
+		out_printf("  BQL:      off (CONFIG_BQL=n: no limit, no bulk dequeue)\n");
 	out_printf("  RX ring:  %u descriptors, RDH %u, RDT %u, next_to_use %u, next_to_clean %u, "
 		   "%u unused\n", d->rx.count, d->rx.head, d->rx.tail, d->rx.next_to_use,
 		   d->rx.next_to_clean, d->rx.unused);
@@ -217,6 +222,11 @@ cJSON *dump_dev_json(const struct dev_snap *d, struct net_device *dev)
 	NUM("tx_wake_thresh", d->tx_wake_thresh);
 	NUM("blist_len", d->blist_len);
 	NUM("last_batch", d->last_batch);
+	BOOL("bql", d->bql);
+	BOOL("bql_stopped", d->bql_stopped);
+	NUM("bql_limit", d->bql_limit);
+	NUM("bql_inflight", d->bql_inflight);
+	NUM("bql_avail", d->bql_avail);
 	NUM("tx_doorbells", d->tx_doorbells);
 	NUM("rx_doorbells", d->rx_doorbells);
 	NUM("icr", d->icr);

@@ -23,7 +23,8 @@ static const struct opt_key coal_keys[] = {
 };
 static const struct opt_key feat_keys[] = {
 	{ "lro", "lro" }, { "large-receive-offload", "lro" },
-	{ "batching", "batching" }, { "tx-batching", "batching" }, { 0 },
+	{ "batching", "batching" }, { "tx-batching", "batching" },
+	{ "bql", "bql" }, { "byte-queue-limits", "bql" }, { 0 },
 };
 
 static long get(struct sess *s, struct net_device *dev, const char *name)
@@ -113,12 +114,14 @@ static int show_keys(struct sess *s, struct net_device *dev, bool json, const ch
 
 		if (words && k > keys && !strcmp(k[-1].param, k->param))
 			continue; /* a long spelling of the row above */
-		if (words && !strcmp(k->param, "lro"))
+		bool onoff = words && (!strcmp(k->param, "lro") || !strcmp(k->param, "bql"));
+
+		if (onoff)
 			snprintf(b, sizeof(b), "%s", v ? "on" : "off");
 		else
 			param_fmt(id, v, b, sizeof(b));
 		if (json) {
-			if (words && !strcmp(k->param, "lro"))
+			if (onoff)
 				cJSON_AddBoolToObject(j, k->param, v != 0);
 			else if (words)
 				cJSON_AddStringToObject(j, k->param, b);
@@ -126,6 +129,7 @@ static int show_keys(struct sess *s, struct net_device *dev, bool json, const ch
 				cJSON_AddNumberToObject(j, k->key, (double)v);
 		} else if (words) {
 			out_printf("%s: %s\n", !strcmp(k->param, "lro") ? "large-receive-offload" :
+					       !strcmp(k->param, "bql") ? "byte-queue-limits" :
 					       "tx-batching", b);
 		} else {
 			out_printf("%s: %s\n", k->key, b);

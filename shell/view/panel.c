@@ -57,6 +57,16 @@ void vpanel_queue(struct vgrid *g, int x, int y, int w, int h, const struct dev_
 	if (row < h)
 		kv(g, x, y + row++, w, "qdisc", b, s->qdisc_len ? VS_VALUE : VS_ZERO);
 	if (row < h) {
+		/* BQL: bytes in flight against the dql limit; XOFF when BQL holds the queue */
+		if (s->bql)
+			snprintf(b, sizeof(b), "%s%u / %u", s->bql_stopped ? "XOFF " : "",
+				 s->bql_inflight, s->bql_limit);
+		else
+			snprintf(b, sizeof(b), "off");
+		kv(g, x, y + row++, w, "BQL", b,
+		   s->bql_stopped ? VS_WARN : s->bql ? VS_VALUE : VS_ZERO);
+	}
+	if (row < h) {
 		snprintf(b, sizeof(b), "%d", s->xmit_win);
 		kv(g, x, y + row++, w, "xmit_win", b, VS_VALUE);
 	}

@@ -8,6 +8,8 @@ netdev_tx_t simnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 
 	if (simnic_tx_map(adapter, skb))
 		return NETDEV_TX_BUSY; /* the bug: no netif_stop_queue before this */
+	netdev_sent_queue(netdev, skb->len);
+	wmb();
 	ew32(TDT, adapter->tx_ring.next_to_use);
 	return NETDEV_TX_OK;
 }
