@@ -250,21 +250,31 @@ Test(exp, lro_stream_unchanged)
 
 /* ---- batching --------------------------------------------------------------------- */
 
+/* The row of this mode, BQL setting and batch size. */
+static int batch_row(int mode, int bql, double batch)
+{
+	for (int r = 0; r < t.nrows; r++)
+		if (cell(r, "mode") == mode && cell(r, "bql") == bql && cell(r, "batch") == batch)
+			return r;
+	cr_assert_fail("no row with mode %d, bql %d, batch %.0f", mode, bql, batch);
+	return -1;
+}
+
 Test(exp, batching_doorbells_amortised)
 {
 	long mmio = kit_param_at(kit_param_find("mmio_write"))->def;
 
 	run_exp("batching", NULL);
 	for (int mode = TX_BATCH_NONE; mode < TX_BATCH_NR; mode++) {
-		int one = row_where("mode", mode, "batch", 1);
-		int b32 = row_where("mode", mode, "batch", 32);
+		int one = batch_row(mode, 1, 1);
+		int b32 = batch_row(mode, 1, 32);
 		double saved = cell(one, "cpu_ns_per_pkt") - cell(b32, "cpu_ns_per_pkt");
 
 		for (int r = 0; r < t.nrows; r++) {
 			double b = cell(r, "batch"), db = cell(r, "doorbells_per_pkt");
 			double want = mode == TX_BATCH_NONE ? 1 : 1 / b;
 
-			if (cell(r, "mode") != mode)
+			if (cell(r, "mode") != mode || cell(r, "bql") != 1)
 				continue;
 			cr_assert(fabs(db - want) <= 0.1 * want,
 				  "mode %d batch %.0f: %.4f doorbells per packet, expected %.4f",
@@ -288,6 +298,36 @@ Test(exp, batching_doorbells_amortised)
 			cell(b32, "mpps"), 1.5 * cell(one, "mpps"),
 			"mode %d: %.2f Mpps at batch 32 against %.2f at batch 1, expected > 1.5 x",
 			mode, cell(b32, "mpps"), cell(one, "mpps"));
+	}
+}
+
+/* Without BQL the qdisc's bulk budget is 0: xmit_more gets no trains, however
+ * many packets wait, and costs what no batching costs. */
+Test(exp, batching_xmit_more_needs_bql)
+{
+	run_exp("batching", NULL);
+	for (int r = 0; r < t.nrows; r++) {
+		double b = cell(r, "batch");
+		int none;
+
+		if (cell(r, "bql") != 0)
+			continue;
+		cr_assert_eq(cell(r, "mode"), TX_BATCH_XMIT_MORE,
+			     "a bql-off row of mode %.0f, expected only xmit_more", cell(r, "mode"));
+		cr_assert(fabs(cell(r, "doorbells_per_pkt") - 1) < 0.01,
+			  "xmit_more without BQL, batch %.0f: %.3f doorbells per packet, expected 1",
+			  b, cell(r, "doorbells_per_pkt"));
+		none = batch_row(TX_BATCH_NONE, 1, b);
+		cr_assert(fabs(cell(r, "mpps") - cell(none, "mpps")) < 0.05 * cell(none, "mpps"),
+			  "xmit_more without BQL, batch %.0f: %.2f Mpps, expected about none's %.2f",
+			  b, cell(r, "mpps"), cell(none, "mpps"));
+		if (b > 1) {
+			double with = cell(batch_row(TX_BATCH_XMIT_MORE, 1, b), "mpps");
+
+			cr_assert_lt(cell(r, "mpps"), 0.7 * with,
+				     "xmit_more batch %.0f: %.2f Mpps without BQL, expected well "
+				     "below the %.2f with it", b, cell(r, "mpps"), with);
+		}
 	}
 }
 
@@ -379,8 +419,8 @@ Test(exp, unknown_experiment)
 Test(exp, params_override_defaults)
 {
 	run_exp("batching", "batch=4 ms=1");
-	cr_assert_eq(t.nrows, TX_BATCH_NR, "%d rows for one batch size, expected one per mode (%d)",
-		     t.nrows, TX_BATCH_NR);
+	cr_assert_eq(t.nrows, TX_BATCH_NR + 1, "%d rows for one batch size, expected one per mode "
+		     "and xmit_more without BQL (%d)", t.nrows, TX_BATCH_NR + 1);
 	for (int r = 0; r < t.nrows; r++)
 		cr_assert_eq(cell(r, "batch"), 4, "row %d has batch %.0f, expected 4", r,
 			     cell(r, "batch"));

@@ -1,4 +1,4 @@
-/* test_tx.c - the TX path's rules: ring, stop/wake, qdisc, BUSY, watchdog, batching, costs. */
+/* test_tx.c - the TX path's rules: ring, stop/wake, qdisc, BUSY, batching, costs. */
 #define KIT_TEST_MACHINE
 #include "helpers.h"
 
@@ -93,8 +93,11 @@ Test(tx, stops_before_overflow, .init = setup, .fini = teardown)
 	check_clean(k);
 }
 
+/* BQL off where the point is the ring filling up: with BQL the byte limit
+ * stops the queue first (test_bql.c). */
 Test(tx, wakes_only_above_threshold, .init = setup, .fini = teardown)
 {
+	setp(k, sn0, "bql", 0);
 	setp(k, sn0, "tx_ring", 64);
 	setp(k, sn0, "tx_wake_thresh", 24);
 	kit_trace_subscribe(k, rec_log_cb, &log_);
@@ -118,6 +121,7 @@ Test(tx, wake_hysteresis_with_slow_reclaim, .init = setup, .fini = teardown)
 {
 	size_t wakes = 0;
 
+	setp(k, sn0, "bql", 0);
 	setp(k, NULL, "link_speed", 10);
 	setp(k, sn0, "tx_ring", 64);
 	setp(k, sn0, "tx_wake_thresh", 24);
@@ -171,8 +175,9 @@ Test(tx, qdisc_tail_drops_at_tx_queue_len, .init = setup, .fini = teardown)
 		     (unsigned long long)sent);
 	cr_assert_eq(st(sn0, "qdisc_drops"), 3, "qdisc_drops = %llu, expected 3",
 		     (unsigned long long)st(sn0, "qdisc_drops"));
-	cr_assert_eq(st(sn0, "tx_dropped"), 3, "tx_dropped = %llu, expected 3",
-		     (unsigned long long)st(sn0, "tx_dropped"));
+	/* qdisc_drop counts in the qdisc's qstats.drops; the device's tx_dropped is not touched */
+	cr_assert_eq(st(sn0, "tx_dropped"), 0, "tx_dropped = %llu, expected 0: tail drops are the "
+		     "qdisc's, not the device's", (unsigned long long)st(sn0, "tx_dropped"));
 	check_clean(k);
 }
 
@@ -197,46 +202,6 @@ Test(tx, busy_is_requeued_in_order, .init = setup, .fini = teardown)
 		     "%llu stream errors, expected 0: BUSY reordered or lost packets",
 		     (unsigned long long)flow(k, 0).errors);
 	check_clean(k);
-}
-
-Test(tx, watchdog_fires_when_stopped_and_stale, .init = setup, .fini = teardown)
-{
-	setp(k, sn0, "tx_ring", 16);
-	setp(k, sn0, "fault_dd_delay", 20 * 1000 * 1000); /* nothing completes for 20 ms */
-	kit_xmit_frames(sn0, &udp60, 20);
-	kit_run(k, 0, 4 * 1000 * 1000, NULL);
-	cr_assert(snap(sn0)->queue_stopped,
-		  "the queue runs with %u descriptors free, expected it stopped with the ring full",
-		  snap(sn0)->tx.unused);
-	cr_assert_eq(st(sn0, "tx_timeouts"), 0,
-		     "tx_timeouts = %llu after 4 ms, expected 0 before watchdog_timeo (5 ms)",
-		     (unsigned long long)st(sn0, "tx_timeouts"));
-	kit_run(k, 0, 6 * 1000 * 1000, NULL);
-	cr_assert_eq(st(sn0, "tx_timeouts"), 1, "tx_timeouts = %llu after 6 ms, expected 1",
-		     (unsigned long long)st(sn0, "tx_timeouts"));
-	cr_assert_eq(st(sn0, "tx_errors"), 1, "tx_errors = %llu, expected 1",
-		     (unsigned long long)st(sn0, "tx_errors"));
-	cr_assert_eq(kit_rule_count(k, RULE_TX_TIMEOUT), 1, "%llu watchdog warnings, expected 1",
-		     (unsigned long long)kit_rule_count(k, RULE_TX_TIMEOUT));
-	check_clean(k);
-}
-
-Test(tx, watchdog_quiet_while_traffic_moves, .init = setup, .fini = teardown)
-{
-	setp(k, sn0, "tx_ring", 16);
-	setp(k, sn0, "fault_dd_delay", 3 * 1000 * 1000); /* slow, but under 5 ms */
-	kit_xmit_frames(sn0, &udp60, 60);
-	kit_run(k, 0, 40 * 1000 * 1000, NULL);
-	cr_assert_geq(st(sn0, "queue_stops"), 2,
-		      "queue_stops = %llu, expected the queue to stop repeatedly (>= 2)",
-		      (unsigned long long)st(sn0, "queue_stops"));
-	cr_assert_eq(st(sn0, "tx_timeouts"), 0,
-		     "tx_timeouts = %llu with completions every 3 ms, expected 0",
-		     (unsigned long long)st(sn0, "tx_timeouts"));
-	kit_run(k, 0, 100 * 1000 * 1000, NULL);
-	cr_assert_eq(st(sn0, "tx_timeouts"), 0,
-		     "tx_timeouts = %llu on an idle, running queue, expected 0",
-		     (unsigned long long)st(sn0, "tx_timeouts"));
 }
 
 /* Doorbells for 32 frames released at once, per batching mode. */
@@ -319,18 +284,9 @@ Test(tx, xmit_more_rings_when_it_stops, .init = setup, .fini = teardown)
 	check_clean(k);
 }
 
-Test(tx, doorbells_xmit_more, .init = setup, .fini = teardown)
-{
-	long bulk = kit_param_get(k, NULL, kit_param_find("tx_bulk"));
-	u64 n = doorbells_for_mode("xmit_more");
-
-	cr_assert_eq(n, (u64)((32 + bulk - 1) / bulk),
-		     "%llu doorbells, expected %ld: one per bulk of tx_bulk = %ld",
-		     (unsigned long long)n, (32 + bulk - 1) / bulk, bulk);
-}
-
 Test(tx, xmit_win_follows_the_ring, .init = setup, .fini = teardown)
 {
+	setp(k, sn0, "bql", 0);
 	setp(k, sn0, "tx_ring", 16);
 	setp(k, sn0, "batching", TX_BATCH_BTX);
 	cr_assert_eq(snap(sn0)->xmit_win, 15, "xmit_win = %d after open, expected the free space 15",

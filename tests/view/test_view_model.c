@@ -422,6 +422,9 @@ Test(view_text, ring_text_from_a_real_machine)
 		     err);
 	cr_assert_eq(kit_param_set(k, NULL, kit_param_find("link_speed"), 10, err, sizeof(err)), 0,
 		     "link_speed 10 refused (%s), expected 0", err);
+	/* BQL off: the ring, not the byte limit, is what fills */
+	cr_assert_eq(kit_param_set(k, sn0, kit_param_find("bql"), 0, err, sizeof(err)), 0,
+		     "bql 0 refused (%s), expected 0", err);
 	kit_xmit_frames(sn0, &p, 32);
 	kit_run(k, 3, 0, NULL);
 	cr_assert_eq(kit_dev_snapshot(sn0, d), 0, "kit_dev_snapshot(sn0) returned %d, expected 0",

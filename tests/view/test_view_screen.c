@@ -110,6 +110,7 @@ Test(view_screen, full_ring_queue_stopped)
 
 	kit_param_set(k, sn0, kit_param_find("tx_ring"), 16, err, sizeof(err));
 	kit_param_set(k, NULL, kit_param_find("link_speed"), 10, err, sizeof(err));
+	kit_param_set(k, sn0, kit_param_find("bql"), 0, err, sizeof(err)); /* the ring fills */
 	kit_xmit_frames(sn0, &p, 32);
 	kit_run(k, 3, 0, NULL);
 	kit_snapshot(k, &ks);
@@ -340,6 +341,40 @@ Test(view_screen, device_down_ring_not_allocated)
 	build(&g, 80, 24, &in);
 	assert_has(&g, "not allocated (device down)");
 	cr_assert(strstr(row(&g, 0), "down"), "no \"down\" in row 0: %s", row(&g, 0));
+	vgrid_free(&g);
+	free(d);
+}
+
+/* The TX queue panel says what BQL holds: bytes in flight against the limit,
+ * XOFF standing out while BQL has stopped the queue, "off" without BQL. */
+Test(view_screen, bql_row_in_the_queue_panel)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d };
+	int x, y;
+
+	d->bql = true;
+	d->bql_inflight = 1920;
+	d->bql_limit = 7620;
+	build(&g, 80, 24, &in);
+	y = find(&g, "1920 / 7620", &x);
+	cr_assert(y >= 0, "no \"1920 / 7620\" (BQL in flight / limit) on the screen, expected one");
+	cr_assert(strstr(row(&g, y), "BQL"), "row %d has the figures but no \"BQL\": %s", y,
+		  row(&g, y));
+	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_VALUE, "BQL running: style %d, expected %d",
+		     vgrid_cat(&g, x, y)->style, VS_VALUE);
+	d->bql_stopped = true;
+	build(&g, 80, 24, &in);
+	y = find(&g, "XOFF 1920 / 7620", &x);
+	cr_assert(y >= 0, "BQL stopped: no \"XOFF 1920 / 7620\" on the screen, expected one");
+	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_WARN, "BQL XOFF: style %d, expected %d (warn)",
+		     vgrid_cat(&g, x, y)->style, VS_WARN);
+	d->bql = d->bql_stopped = false;
+	build(&g, 80, 24, &in);
+	y = find(&g, "BQL", &x);
+	cr_assert(y >= 0 && strstr(row(&g, y), "off"), "BQL off: row \"%s\", expected \"BQL ... off\"",
+		  y >= 0 ? row(&g, y) : "(none)");
 	vgrid_free(&g);
 	free(d);
 }
