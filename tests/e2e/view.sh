@@ -75,7 +75,9 @@ tm set-option -g window-size manual >/dev/null 2>&1
 wait_for "ringlab>" || fail "no prompt"
 
 # A 16-slot TX ring on a slow wire: frames stay the NIC's long enough to see.
+# BQL off: the ring, not BQL's byte limit, is what fills and stops the queue.
 keys "ethtool -G sn0 tx 16" Enter
+keys "ethtool -K sn0 bql off" Enter
 keys "set link_speed 10" Enter
 keys "view sn0" Enter
 wait_for "TX ring 16 slots" || fail "view did not open"

@@ -35,6 +35,11 @@ ethtool -C sn0 rx-usecs -1
 # lro is on or off, as help and ethtool -k say
 ethtool -K sn0 lro maybe
 set lro 2
+# so is bql; the race knob is a count
+ethtool -K sn0 bql maybe
+set sn0 bql 2
+set sn0 race_tx_reclaim -1
+set race_tx_reclaim many
 # three words: the first must be a device
 set lock 1 2
 set sn0 weight

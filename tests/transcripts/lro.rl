@@ -2,6 +2,8 @@
 ethtool -K sn1 lro on
 ethtool -k sn1
 auto off
+# BQL off on the sender: with auto off nobody reruns its qdisc after BQL's first stop
+ethtool -K sn0 bql off
 trace off
 dev_queue_xmit sn0 count 4 len 1514 proto tcp flow 1
 run until idle

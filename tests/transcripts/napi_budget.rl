@@ -1,5 +1,7 @@
 # An interrupt, a poll with budget 2 that leaves work, a second poll that completes.
 auto off
+# BQL off on the sender: with auto off nobody reruns its qdisc after BQL's first stop
+ethtool -K sn0 bql off
 trace off
 dev_queue_xmit sn0 count 3
 trace on

@@ -1,5 +1,7 @@
 # Transmit, one kernel call at a time (the good cases).
 auto off
+# BQL off: with auto off nothing reclaims, and a cold BQL lets one frame through (bql.rl)
+set sn0 bql off
 skb alloc sn0
 skb alloc sn0 len 1514 proto tcp flow 2 seq 1000
 skb

@@ -1,6 +1,8 @@
 # TX until the ring fills: the driver stops the queue, the qdisc holds the rest,
 # and TX completions wake the queue only once tx_wake_thresh descriptors are free.
 ethtool -G sn0 tx 16
+# BQL off: the ring, not a byte limit, is what fills (bql.rl shows BQL)
+ethtool -K sn0 bql off
 set sn0 tx_wake_thresh 4
 # a slow link, so the ring fills before the first frame is out
 set link_speed 10
