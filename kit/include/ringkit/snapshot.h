@@ -107,8 +107,8 @@ struct kit_snap {
 	/* application */
 	u64 app_packets, app_bytes, sock_drops;
 	unsigned int sock_queue_len;
-	/* rule checks */
-	u64 bugs, warnings;
+	/* rule checks: BUG lines (the kernel's and ringlab's), WARNING lines, ringlab's advice */
+	u64 bugs, warnings, advice;
 	/* what `step` will do next */
 	bool idle;
 	u64 next_ns;
