@@ -16,7 +16,9 @@ int netif_rx_schedule_prep(struct net_device *dev);
 void __netif_rx_schedule(struct net_device *dev);
 void netif_rx_schedule(struct net_device *dev);
 void netif_rx_complete(struct net_device *dev);
-void netif_rx_reschedule(struct net_device *dev, int undo);
+int netif_rx_reschedule(struct net_device *dev, int undo);
+void netif_poll_disable(struct net_device *dev);
+void netif_poll_enable(struct net_device *dev);
 
 /*
  * Modern NAPI: an instance per queue. poll(napi, budget) returns the packets
