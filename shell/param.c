@@ -44,7 +44,8 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 
 	if (!kit_param_parse_word(id, word, v))
 		return 0;
-	if (id == kit_param_find("lro") && strcmp(word, "0") && strcmp(word, "1")) {
+	if ((id == kit_param_find("lro") || id == kit_param_find("rx_vlan")) && strcmp(word, "0") &&
+	    strcmp(word, "1")) {
 		/* shown and documented as on|off: 0 and 1 work too */
 		out_error("%s: %s must be on or off, not '%s'", cmd, d->name, word);
 		return CMD_FAIL; /* a bad value: the line says what is expected */
@@ -80,10 +81,10 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 	return 0;
 }
 
-/* Words for modes (napi, batching) and for lro (on/off); numbers otherwise. */
+/* Words for modes (napi, batching) and for lro, rx_vlan (on/off); numbers otherwise. */
 static const char *word(int id, long v)
 {
-	if (id == kit_param_find("lro"))
+	if (id == kit_param_find("lro") || id == kit_param_find("rx_vlan"))
 		return v ? "on" : "off";
 	return kit_param_word(id, v);
 }

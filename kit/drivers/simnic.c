@@ -24,19 +24,30 @@ static struct simnic_adapter *adapter_of(struct net_device *dev)
 	return netdev_priv(dev);
 }
 
-/* LRO's get_skb_header: only TCP/IPv4 frames whose checksums the NIC checked. */
+/*
+ * LRO's get_skb_header: only TCP/IPv4 frames whose checksums the NIC checked.
+ * A tag the NIC left in the data (CTRL.VME off) is stepped over, as
+ * myri10ge's get_frag_header does, and inet_lro takes VLAN_HLEN off the
+ * length itself (simnic never sets LRO_F_EXTRACT_VLAN_ID: its NIC either
+ * strips the tag, VP, or leaves it in the data).
+ */
 static int simnic_get_skb_header(struct sk_buff *skb, void **iphdr, void **tcph, u64 *flags,
 				 void *priv)
 {
+	unsigned int off = 0;
 	struct iphdr *iph;
 
 	(void)priv;
-	if (skb->protocol != htons(ETH_P_IP) || skb->ip_summed != CHECKSUM_UNNECESSARY ||
-	    skb_headlen(skb) < 40)
+	if (skb->protocol == htons(ETH_P_8021Q) && skb_headlen(skb) >= VLAN_HLEN &&
+		 ((struct vlan_hdr *)skb->data)->h_vlan_encapsulated_proto == htons(ETH_P_IP))
+		off = VLAN_HLEN;
+	else if (skb->protocol != htons(ETH_P_IP))
 		return -1;
-	iph = (struct iphdr *)skb->data;
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY || skb_headlen(skb) < off + 40)
+		return -1;
+	iph = (struct iphdr *)(skb->data + off);
 	if (iph->version != 4 || iph->protocol != IPPROTO_TCP ||
-	    skb_headlen(skb) < iph->ihl * 4u + sizeof(struct tcphdr))
+	    skb_headlen(skb) < off + iph->ihl * 4u + sizeof(struct tcphdr))
 		return -1;
 	*iphdr = iph;
 	*tcph = (unsigned char *)iph + iph->ihl * 4;
@@ -94,6 +105,10 @@ static int setup_tx(struct simnic_adapter *adapter)
 		return -ENOMEM;
 	r->next_to_use = r->next_to_clean = 0;
 	r->wake_thresh = adapter->cfg.tx_wake < r->count / 2 ? adapter->cfg.tx_wake : r->count / 2;
+	/* e1000_configure_tx: IDE only when TIDV is to delay the interrupt */
+	adapter->txd_cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	if (adapter->cfg.tx_usecs)
+		adapter->txd_cmd |= E1000_TXD_CMD_IDE;
 	ew32(TDBAL, (u32)r->dma);
 	ew32(TDBAH, (u32)(r->dma >> 32));
 	ew32(TDLEN, r->count * (u32)sizeof(*r->desc));
@@ -125,6 +140,10 @@ static int setup_rx(struct simnic_adapter *adapter)
 	ew32(RDT, 0);
 	ew32(RDTR, (adapter->cfg.rx_usecs * 1000 + 1023) / 1024);
 	ew32(RXFR, adapter->cfg.rx_frames);
+	/* e1000_vlan_mode: VME strips tags when rx-vlan-offload is on */
+	adapter->rx_vlan = adapter->cfg.rx_vlan;
+	if (adapter->rx_vlan)
+		ew32(CTRL, er32(CTRL) | E1000_CTRL_VME);
 	ew32(RCTL, E1000_RCTL_EN);
 	return 0;
 }
@@ -173,6 +192,7 @@ static int simnic_open(struct net_device *dev)
 		netif_napi_add(dev, &adapter->napi, k->lab.poll, dev->weight);
 		napi_enable(&adapter->napi);
 	}
+	netif_poll_enable(dev); /* 2.6.20 e1000_up; harmless in the other modes */
 	rc = request_irq(dev->irq, irq_handler(k, adapter), 0, dev->name, dev);
 	if (rc)
 		return rc;
@@ -180,7 +200,8 @@ static int simnic_open(struct net_device *dev)
 	dev->xmit_win = (int)SIMNIC_DESC_UNUSED(&adapter->tx_ring);
 	netif_carrier_on(dev);
 	netif_start_queue(dev);
-	ew32(IMS, E1000_IMS_RX | E1000_IMS_TX);
+	adapter->irq_sem = 0;
+	ew32(IMS, IMS_ENABLE_MASK); /* e1000_irq_enable */
 	return 0;
 }
 
@@ -194,20 +215,41 @@ static void free_ring_skbs(struct net_device *dev, struct simnic_buffer *bi, uns
 	(void)dev;
 }
 
+/*
+ * As e1000_down, in the order of each era. Both wait for a pending poll
+ * (napi_disable, or 2.6.20's netif_poll_disable: the kit runs it now, so
+ * frames already in the ring still go up; dev_close has cleared
+ * netif_running, so the poll then completes). 2.6.20 masks interrupts first
+ * (e1000_irq_disable takes an irq_sem count, so the poll's completion does
+ * not unmask) and only then drops the carrier; the modern driver turns
+ * receives and transmits off, drops the carrier, waits, then masks.
+ */
 static int simnic_close(struct net_device *dev)
 {
 	struct simnic_adapter *adapter = adapter_of(dev);
 	struct nic *hw = adapter->hw;
 
-	ew32(IMC, ~0u);
-	ew32(RCTL, 0);
-	ew32(TCTL, 0);
+	if (adapter->irq_mode == SIMNIC_NAPI_MODERN) {
+		ew32(RCTL, 0);
+		dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_tx_disable */
+		ew32(TCTL, 0);
+		netif_carrier_off(dev);
+		napi_disable(&adapter->napi);
+		ew32(IMC, ~0u); /* e1000_irq_disable */
+	} else {
+		adapter->irq_sem++; /* e1000_irq_disable */
+		ew32(IMC, ~0u);
+		if (adapter->irq_mode == SIMNIC_NAPI_CLASSIC)
+			netif_poll_disable(dev);
+		netif_carrier_off(dev);
+		dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_stop_queue */
+		ew32(RCTL, 0);
+		ew32(TCTL, 0);
+	}
 	free_irq(dev->irq, dev);
 	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
 		netif_napi_del(&adapter->napi);
 	softnet_forget_dev(dev);
-	dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_tx_disable */
-	netif_carrier_off(dev);
 	for (int i = 0; i < SIMNIC_MAX_LRO_DESC; i++) {
 		if (adapter->lro_arr[i].active && adapter->lro_arr[i].parent)
 			kfree_skb(adapter->lro_arr[i].parent);
@@ -280,6 +322,7 @@ int simnic_probe(struct kit *k, const char *name, struct net_device **out)
 	adapter->cfg = (struct simnic_config){
 		.tx_ring = SIMNIC_DEF_TXD, .rx_ring = SIMNIC_DEF_RXD, .tx_wake = TX_WAKE_THRESHOLD,
 		.rx_refill = 16, .lro_max_aggr = 32, .lro_max_desc = SIMNIC_MAX_LRO_DESC,
+		.rx_vlan = true, /* NETIF_F_HW_VLAN_CTAG_RX is on by default in e1000 */
 	};
 	*out = dev;
 	return 0;

@@ -134,6 +134,9 @@ static const struct kit_param_desc params[P_NR] = {
 	[P_FAULT_DD_DELAY] = { "fault_dd_delay", PARAM_DEVICE, "ns", 0, 0, BIG,
 			       "fault: TX status write-back comes this much later",
 			       "netdevsim-style fault knob" },
+	[P_RX_VLAN] = { "rx_vlan", PARAM_DEVICE, "0/1", 1, 0, 1,
+			"strip 802.1Q tags in the NIC (CTRL.VME), tag in the descriptor; "
+			"ethtool -K rxvlan", "e1000_vlan_mode, 8254x CTRL.VME" },
 };
 
 int kit_param_count(void)
@@ -212,6 +215,7 @@ int kit_param_parse_word(int id, const char *w, long *v)
 		{ P_BATCHING, "NETIF_F_BATCH_SKBS", TX_BATCH_SKB_BLIST },
 		{ P_BATCHING, "more", TX_BATCH_XMIT_MORE },
 		{ P_LRO, "on", 1 }, { P_LRO, "off", 0 },
+		{ P_RX_VLAN, "on", 1 }, { P_RX_VLAN, "off", 0 },
 	};
 
 	for (long i = 0; i < (long)ARRAY_SIZE(napi_words); i++)

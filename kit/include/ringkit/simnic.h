@@ -30,6 +30,10 @@
 #define SIMNIC_MAX_LRO_DESC 8
 #define SIMNIC_RXBUFFER 1536 /* bytes per RX buffer: a 1522-byte frame fits */
 
+/* What e1000_irq_enable unmasks (e1000.h IMS_ENABLE_MASK, less RXSEQ: the kit
+ * has no sequence errors). RXO is not in it: e1000 leaves overruns masked. */
+#define IMS_ENABLE_MASK (E1000_IMS_RXT0 | E1000_IMS_TXDW | E1000_IMS_RXDMT0 | E1000_ICR_LSC)
+
 /* e1000 wakes the queue when this many descriptors are free (capped for small rings). */
 #define TX_WAKE_THRESHOLD 32
 /* Descriptors one frame needs: one (no scatter-gather in the kit). */
@@ -87,6 +91,7 @@ struct simnic_config {
 	unsigned int rx_refill;		  /* buffers per RDT write */
 	int lro_max_aggr, lro_max_desc;
 	u64 fault_lockup, fault_dd_delay;
+	bool rx_vlan;			  /* strip 802.1Q tags (CTRL.VME); ethtool -K rxvlan */
 };
 
 /* The driver's private data: netdev_priv(netdev). */
@@ -101,10 +106,19 @@ struct simnic_adapter {
 	struct net_lro_mgr lro_mgr;
 	struct net_lro_desc lro_arr[SIMNIC_MAX_LRO_DESC];
 	const struct simnic_lab_ops *ops;   /* the lab functions in use */
+	u32 txd_cmd;			    /* command bits of every TX descriptor: EOP, IFCS,
+					     * RS, and IDE when tx-usecs delays TXDW (e1000) */
+	bool rx_vlan;			    /* the NIC strips tags (CTRL.VME): deliver VP
+					     * frames with their tag (vlan_hwaccel_*) */
+	int irq_sem;			    /* classic NAPI (2.6.20 e1000): irq_disable
+					     * calls not yet matched by an irq_enable; IMS
+					     * is written when it drops to 0 */
 	/* driver counters (e1000 names) */
 	u64 restart_queue;		    /* stopped, then found room on recheck */
 	u64 tx_timeout_count;		    /* tx_timeout calls */
 	u64 alloc_rx_buff_failed;	    /* RX buffers that could not be allocated */
+	u64 hw_csum_good;		    /* frames the NIC's TCP/UDP checksum vouched for */
+	u64 hw_csum_err;		    /* frames it flagged TCPE: the stack checks them */
 	struct simnic_config cfg;	    /* what the frame applies at open */
 };
 
