@@ -24,6 +24,8 @@ struct net_device;
  *    13.4.33); RXFR is the kit's own rx-frames threshold (no 8254x register
  *    counts frames).
  *
+ * Era: none; this is the hardware, the same under a 2.6.20 or a 6.x driver.
+ *
  * Left out: EEPROM, PHY and link negotiation, multiple descriptors per frame
  * (no scatter-gather, no TSO context descriptors), checksum offload contexts
  * (RX checksums are always checked: no RXCSUM register), flow control, VLAN

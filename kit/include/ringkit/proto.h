@@ -1,4 +1,7 @@
 /* proto.h - Ethernet, IPv4, TCP, UDP and ICMP headers and the Internet checksum. */
+/*
+ * Era: none; wire formats (RFCs, IEEE 802.1Q), as every kernel has them.
+ */
 #ifndef RINGKIT_PROTO_H
 #define RINGKIT_PROTO_H
 

@@ -1,4 +1,8 @@
 /* sim.h - simulated time, the CPU and its cost model, tunables, the trace. */
+/*
+ * Era: ringlab's own API, no kernel's; kernel names in it say their era where
+ * they are declared (netdevice.h, napi.h).
+ */
 #ifndef RINGKIT_SIM_H
 #define RINGKIT_SIM_H
 

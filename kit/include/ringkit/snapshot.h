@@ -1,4 +1,8 @@
 /* snapshot.h - plain structs describing the machine, for the shell, the view and the grader. */
+/*
+ * Era: ringlab's own API, no kernel's; kernel names in it say their era where
+ * they are declared (netdevice.h, napi.h).
+ */
 #ifndef RINGKIT_SNAPSHOT_H
 #define RINGKIT_SNAPSHOT_H
 
