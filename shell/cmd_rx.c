@@ -239,9 +239,10 @@ const struct cmd cmd_rx_table[] = {
 	{ "napi_schedule", "netif_rx_schedule", 1, 1, 0, "napi_schedule DEV",
 	  "Put the device on the poll list and raise NET_RX",
 	  "Classic NAPI: netif_rx_schedule(dev); modern: napi_schedule(&napi). What the\n"
-	  "interrupt handler does after masking RX interrupts. Already scheduled is not an\n"
-	  "error: modern NAPI sets MISSED, so the core polls again after the current poll;\n"
-	  "classic NAPI finds the device on the poll list and does nothing.\n\n"
+	  "interrupt handler does after masking every cause (IMC ~0, as e1000). Already\n"
+	  "scheduled is not an error: modern NAPI sets MISSED, so the core polls again\n"
+	  "after the current poll; classic NAPI finds the device on the poll list and does\n"
+	  "nothing.\n\n"
 	  "  napi_schedule sn1\n",
 	  "$dev", NULL, do_napi_schedule },
 	{ "poll", NULL, 1, 3, 0, "poll DEV [budget N]",
@@ -249,16 +250,20 @@ const struct cmd cmd_rx_table[] = {
 	  "Calls the driver's poll in softirq context with budget N. Without a budget:\n"
 	  "what net_rx_action would pass, so modern NAPI gets the device's weight and\n"
 	  "classic NAPI netdev_budget (300 by default; its dev->poll still stops at its\n"
-	  "quota, the weight). A poll that uses its whole budget stays scheduled; one that\n"
-	  "does less completes and re-enables interrupts. The device must be scheduled.\n\n"
+	  "quota, the weight). Every poll reclaims TX first. The modern poll stays\n"
+	  "scheduled while it uses its whole budget and completes (then unmasks) once it\n"
+	  "does less; the classic one, as 2.6.20's e1000, stays in polling mode while it\n"
+	  "finds any work and completes after a poll that found none. The device must be\n"
+	  "scheduled.\n\n"
 	  "  napi_schedule sn1\n  poll sn1 budget 2\n",
 	  "$dev ; budget:$num", NULL, do_poll },
 	{ "napi_complete", "netif_rx_complete", 1, 1, 0, "napi_complete DEV",
 	  "Take the device off the poll list (the driver's job when its poll is done)",
 	  "Classic: netif_rx_complete(dev); modern: napi_complete_done(&napi, 0), which\n"
 	  "returns false if MISSED was set: the device stays scheduled, poll again.\n"
-	  "Completing a device that is not scheduled is the kernel's BUG: the kit records\n"
-	  "it (stats counts BUGs) and the command fails.\n\n"
+	  "Completing a device that is not scheduled is a kernel BUG in 2.6.20\n"
+	  "(netif_rx_complete's BUG_ON) and a WARNING in 6.x (napi_complete_done's\n"
+	  "WARN_ON_ONCE): the kit records it as its era does, and the command fails.\n\n"
 	  "  napi_schedule sn1\n  napi_complete sn1\n",
 	  "$dev", NULL, do_napi_complete },
 	{ "net_rx_action", NULL, 0, 0, 0, "net_rx_action", "Run one NET_RX softirq round now",

@@ -66,7 +66,9 @@ static const struct kit_param_desc params[P_NR] = {
 						    "time per net_rx_action round (2 jiffies)",
 						    "net/core/hotdata.c, HZ=1000" },
 	[P_KNOB_FIRST + KNOB_MAX_BACKLOG] = { "netdev_max_backlog", PARAM_KERNEL, "packets", 1000,
-					      1, 1000000, "netif_rx backlog before drops",
+					      1, 1000000,
+					      "netif_rx accepts while the backlog holds no more "
+					      "than this (max + 1 in all)",
 					      "net/core/hotdata.c" },
 	[P_KNOB_FIRST + KNOB_DEV_TX_WEIGHT] = { "dev_tx_weight", PARAM_KERNEL, "packets", 64, 1,
 						 1000000, "packets per qdisc_run before yielding",
@@ -98,8 +100,8 @@ static const struct kit_param_desc params[P_NR] = {
 			  "RX interrupt once this many frames wait (0 = off); ethtool -C",
 			  "ethtool coalescing" },
 	[P_TX_USECS] = { "tx_usecs", PARAM_DEVICE, "us", 0, 0, 100000,
-			 "TX interrupt delay after a write-back (TIDV); ethtool -C",
-			 "8254x TIDV" },
+			 "TX interrupt delay after a write-back (TIDV; the driver sets IDE "
+			 "when nonzero); ethtool -C", "8254x TIDV, e1000 TXD_CMD_IDE" },
 	[P_ITR] = { "itr", PARAM_DEVICE, "ns", 0, 0, 10000000,
 		    "minimum time between interrupts (ITR, 256 ns steps)", "8254x ITR" },
 	[P_WEIGHT] = { "weight", PARAM_DEVICE, "packets", NAPI_POLL_WEIGHT, 0, 4096,
@@ -130,7 +132,8 @@ static const struct kit_param_desc params[P_NR] = {
 	[P_WATCHDOG] = { "watchdog_timeo", PARAM_DEVICE, "jiffies", 5, 1, 100000,
 			 "TX watchdog timeout (1 jiffy = 1 ms)", "snull SNULL_TIMEOUT" },
 	[P_FAULT_LOCKUP] = { "fault_lockup", PARAM_DEVICE, "n", 0, 0, BIG,
-			     "fault: every Nth TX interrupt is lost (snull's lockup)", "LDD3 snull" },
+			     "fault: every Nth TX interrupt is lost (snull's lockup); a later "
+			     "interrupt reclaims", "LDD3 snull" },
 	[P_FAULT_DD_DELAY] = { "fault_dd_delay", PARAM_DEVICE, "ns", 0, 0, BIG,
 			       "fault: TX status write-back comes this much later",
 			       "netdevsim-style fault knob" },

@@ -104,6 +104,9 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_ICR_READ:
 		return snprintf(b, n, "ICR read: %s (now clear)", icr_names(r->a, x, sizeof(x)));
 	case TR_IMS:
+		if (r->c == ~0u) /* e1000_irq_disable: IMC ~0 */
+			return snprintf(b, n, "%s ~0 (every cause): interrupts enabled %s",
+					r->b ? "IMS" : "IMC", icr_names(r->a, y, sizeof(y)));
 		return snprintf(b, n, "%s %s: interrupts enabled %s", r->b ? "IMS" : "IMC",
 				icr_names(r->c, x, sizeof(x)), icr_names(r->a, y, sizeof(y)));
 	case TR_NAPI_SCHED:
