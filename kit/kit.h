@@ -158,6 +158,8 @@ struct kit {
 	const char *lab_running;	/* lab function executing now */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	bool dropping_driver;		/* devices close to switch or free the driver:
+					 * napi_disable does not run its pending polls */
 	const char *ev_what;		/* what the step is doing ("NET_RX softirq") */
 	const char *ev_name;		/* ... and for whom (a device, a thread), or NULL */
 	/* capture */

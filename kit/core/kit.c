@@ -66,6 +66,7 @@ void kit_free(struct kit *k)
 	kit_enter(k);
 	kit_pcap_stop(k);
 	sender_free(k);
+	k->dropping_driver = true;
 	for (int i = 0; i < k->ndevs; i++)
 		dev_close(k->devs[i]);
 	/* skbs still queued above the drivers point at their devices: free them first */

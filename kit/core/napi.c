@@ -126,7 +126,8 @@ void netif_poll_disable(struct net_device *dev)
 	for (int i = 0; i < 4 && (dev->state & (1UL << __LINK_STATE_RX_SCHED)); i++)
 		if (!napi_run_pending(k, dev, NULL))
 			break;
-	if ((dev->state & (1UL << __LINK_STATE_RX_SCHED)) && !kit_dev_broken(dev))
+	if ((dev->state & (1UL << __LINK_STATE_RX_SCHED)) && !kit_dev_broken(dev) &&
+	    !k->dropping_driver)
 		kit_warn(k, dev, RULE_NAPI_DISABLE_STUCK);
 	if (!list_empty(&dev->poll_list))
 		list_del_init(&dev->poll_list);
@@ -182,7 +183,7 @@ void napi_disable(struct napi_struct *n)
 	for (int i = 0; i < 4 && napi_held(n); i++)
 		if (!napi_run_pending(k, n->dev, n))
 			break;
-	if (napi_held(n) && !(n->dev && kit_dev_broken(n->dev)))
+	if (napi_held(n) && !(n->dev && kit_dev_broken(n->dev)) && !k->dropping_driver)
 		kit_warn(k, n->dev, RULE_NAPI_DISABLE_STUCK);
 	if (!list_empty(&n->poll_list))
 		list_del_init(&n->poll_list);

@@ -237,14 +237,16 @@ int napi_poll_dev(struct kit *k, struct net_device *dev, int budget)
  * napi_disable / netif_poll_disable sleep until the softirq has run the
  * pending poll and they can take SCHED. On one simulated CPU that poll runs
  * here, in softirq context. It cannot run for a device that crashed in
- * driver code, one of weight 0 (never polled), or from inside that very poll.
+ * driver code, one of weight 0 (never polled), or from inside that very poll;
+ * and it is not run while the driver itself is being replaced or the machine
+ * freed (the frames then go with the ring, as the old code is not trusted).
  */
 bool napi_run_pending(struct kit *k, struct net_device *dev, struct napi_struct *n)
 {
 	const char *what = k->ev_what, *name = k->ev_name;
 	enum kit_ctx prev;
 
-	if ((dev && kit_dev_broken(dev)) || k->sd.polling == dev)
+	if ((dev && kit_dev_broken(dev)) || k->sd.polling == dev || k->dropping_driver)
 		return false;
 	if (n) {
 		if (!(n->state & NAPIF(NAPI_STATE_SCHED)) || (n->state & NAPIF(NAPI_STATE_NPSVC)) ||
