@@ -74,6 +74,7 @@ struct cpu {
 	u64 sirq_session_start;
 	int sirq_restarts;
 	bool ksoftirqd_on;
+	bool net_tx_last;	 /* the last NET_* action was NET_TX: NET_RX's turn */
 	struct kthread *threads[KIT_MAX_THREADS];
 	int nthreads;
 	struct kthread *last;
@@ -93,6 +94,7 @@ void cpu_add_ksoftirqd(struct kit *k, struct kthread *t);
 void workqueue_init(struct kit *k);
 const char *kit_work_name(const struct kit *k, u32 id);
 bool kit_has_cpu_work(struct kit *k);
+bool net_rx_turn(const struct kit *k); /* NET_RX goes before a pending NET_TX */
 
 /* ---- softnet_data: the per-CPU receive and transmit state (core/) ------- */
 struct softnet_data {
@@ -104,6 +106,10 @@ struct softnet_data {
 	bool xmit_more;			   /* netdev_xmit_more() */
 	struct net_device *polling;	   /* device whose poll is running */
 	u64 poll_delivered;		   /* skbs passed up during that poll */
+	int poll_done;			   /* classic: 1 netif_rx_complete in this poll,
+					    * 2 and then netif_rx_reschedule */
+	int poll_quota_adj;		   /* quota the core itself changed meanwhile
+					    * (a nested schedule's refill, an undo) */
 	/* the net_rx_action round in progress */
 	bool rx_round;
 	int rx_budget;
@@ -140,6 +146,7 @@ struct kit {
 	u64 cost_count[COST_NR];
 	long knob[16];		/* kernel knobs, see sim/param.c */
 	u64 rule_count[RULE_NR];
+	u64 rule_kind_count[RULE_KIND_NR];
 	struct trace *trace;
 	struct skb_pool *pool;
 	struct softnet_data sd;
@@ -173,6 +180,8 @@ struct kit {
 	struct kthread kworker;		/* runs them */
 	const char *work_names[8];	/* function names, for trace records */
 	int nwork_names;
+	bool dropping_driver;		/* devices close to switch or free the driver:
+					 * napi_disable does not run its pending polls */
 	const char *ev_what;		/* what the step is doing ("NET_RX softirq") */
 	const char *ev_name;		/* ... and for whom (a device, a thread), or NULL */
 	/* capture */
@@ -242,6 +251,7 @@ enum kit_param_id {
 	P_FAULT_DD_DELAY,
 	P_BQL,
 	P_RACE_RECLAIM,
+	P_RX_VLAN,
 	P_NR
 };
 void param_defaults(struct kit *k);
@@ -293,6 +303,9 @@ struct net_device *napi_classic_of(struct kit *k, struct list_head *e); /* NULL:
 void napi_refill_quota(struct net_device *dev);
 bool napi_dev_scheduled(struct net_device *dev);  /* either era */
 void napi_irq_unmask_check(struct net_device *dev, u32 unmasked);
+/* napi_disable / netif_poll_disable waiting for SCHED: run the pending poll
+ * now (softirq context); false if it cannot run (see netrx.c) */
+bool napi_run_pending(struct kit *k, struct net_device *dev, struct napi_struct *n);
 
 /* core/payload.c: the bytes every generated flow carries. Byte i of flow
  * key K is T[(i + K) mod 65536] with T[j] = (j*7 + (j>>8)) & 0xff: key 0 is

@@ -58,6 +58,7 @@ static cJSON *kernel_json(const struct kit_snap *k)
 	NUM("sock_drops", k->sock_drops);
 	NUM("bugs", k->bugs);
 	NUM("warnings", k->warnings);
+	NUM("advice", k->advice);
 #undef NUM
 	return j;
 }
@@ -109,10 +110,11 @@ static int do_stats(struct sess *s, int argc, char **argv, bool json)
 		   "time_squeeze %llu\n", (unsigned long long)k->skb_allocated,
 		   (unsigned long long)k->skb_freed, k->backlog_len,
 		   (unsigned long long)k->backlog_drops, (unsigned long long)k->time_squeeze);
-	out_printf("app: %llu packets, %llu bytes, %llu socket drops; BUGs %llu, WARNINGs %llu\n",
-		   (unsigned long long)k->app_packets, (unsigned long long)k->app_bytes,
-		   (unsigned long long)k->sock_drops, (unsigned long long)k->bugs,
-		   (unsigned long long)k->warnings);
+	out_printf("app: %llu packets, %llu bytes, %llu socket drops; BUGs %llu, WARNINGs %llu, "
+		   "advice %llu\n", (unsigned long long)k->app_packets,
+		   (unsigned long long)k->app_bytes, (unsigned long long)k->sock_drops,
+		   (unsigned long long)k->bugs, (unsigned long long)k->warnings,
+		   (unsigned long long)k->advice);
 	free(k);
 	return CMD_OK;
 }
@@ -232,7 +234,7 @@ const struct cmd cmd_look_table[] = {
 	  "queue_stops, queue_wakes, irqs, polls, lro_aggregated, lro_flushed, lro_no_desc, ...); "
 	  "without: an object per device and `kernel` (skb_allocated, skb_freed, skb_live_*, "
 	  "backlog_len, backlog_drops, time_squeeze, softirq_runs, app_packets, app_bytes, "
-	  "sock_drops, bugs, warnings)", do_stats },
+	  "sock_drops, bugs, warnings, advice)", do_stats },
 	{ "trace", NULL, 0, 2, CMD_F_JSON, "trace [on|off|last N] [-j]",
 	  "Print kernel-log lines as things happen, or the last N",
 	  "Every state change is a trace record; by default each is printed as it\n"

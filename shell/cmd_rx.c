@@ -116,34 +116,59 @@ static int do_napi_schedule(struct sess *s, int argc, char **argv, bool json)
 	return CMD_OK;
 }
 
+/* Did the device complete (a rearming TR_NAPI_DONE) among the records since total? */
+static bool completed_since(struct sess *s, struct net_device *dev, u64 total)
+{
+	u64 now = kit_trace_total(s->k);
+	size_t n = kit_trace_count(s->k);
+
+	for (u64 t = total; t < now; t++) {
+		const struct trace_rec *r;
+
+		if (now - t > n)
+			continue; /* fell out of the ring */
+		r = kit_trace_at(s->k, (size_t)(n - (now - t)));
+		if (r->type == TR_NAPI_DONE && r->dev == dev->ifindex && r->b)
+			return true;
+	}
+	return false;
+}
+
 static int do_poll(struct sess *s, int argc, char **argv, bool json)
 {
 	struct arg_kv kv[] = { { "budget", 'n', 1, 65536, NULL, false, 0, NULL } };
 	struct net_device *dev;
+	const char *how;
 	char err[256];
 	int rc, work, quota;
+	u64 total;
 
 	if ((rc = arg_dev_live(s, "poll", argv[0], &dev)) ||
 	    (rc = arg_kvs("poll", argc - 1, argv + 1, kv, 1)))
 		return rc;
 	kit_dev_snapshot(dev, &snap);
 	quota = snap.quota;
+	total = kit_trace_total(s->k);
 	work = kit_poll(dev, (int)kv[0].v, err, sizeof(err));
 	if (work < 0) {
 		out_error("poll: %s", err);
 		return CMD_FAIL;
 	}
 	kit_dev_snapshot(dev, &snap);
+	if (snap.napi_state == NAPI_VIEW_IDLE)
+		how = "completed, interrupts back on";
+	else if (completed_since(s, dev, total))
+		how = "completed, and the interrupt taken at the unmask scheduled it again";
+	else
+		how = "still scheduled: more to do";
 	if (classic(s, dev)) /* dev->poll(dev, &budget) does at most min(quota, budget) */
 		out_printf("poll %s: budget %ld, quota %d, work %d -> %s\n", dev->name,
 			   kv[0].seen ? (long)kv[0].v :
 					kit_param_get(s->k, NULL, kit_param_find("netdev_budget")),
-			   quota, work, snap.napi_state == NAPI_VIEW_IDLE ?
-			   "completed, interrupts back on" : "still scheduled: more to do");
+			   quota, work, how);
 	else
 		out_printf("poll %s: budget %d, work %d -> %s\n", dev->name, snap.last_budget, work,
-			   snap.napi_state == NAPI_VIEW_IDLE ? "completed, interrupts back on" :
-							       "still scheduled: more to do");
+			   how);
 	return CMD_OK;
 }
 
@@ -160,9 +185,10 @@ static int do_napi_complete(struct sess *s, int argc, char **argv, bool json)
 		out_error("napi_complete: %s", err);
 		return CMD_FAIL;
 	}
-	if (rc == 2) { /* the kit wrote the BUG record, as the kernel would */
-		out_error("napi_complete: %s was not scheduled: completing it is a kernel BUG "
-			  "(recorded: stats counts it)", dev->name);
+	if (rc == 2) { /* the kit wrote the record its era's kernel would */
+		out_error("napi_complete: %s was not scheduled: completing it is a kernel %s "
+			  "(recorded: stats counts it)", dev->name,
+			  classic(s, dev) ? "BUG in 2.6.20" : "WARNING in 6.x");
 		return CMD_FAIL;
 	}
 	if (rc == 1)
@@ -239,9 +265,10 @@ const struct cmd cmd_rx_table[] = {
 	{ "napi_schedule", "netif_rx_schedule", 1, 1, 0, "napi_schedule DEV",
 	  "Put the device on the poll list and raise NET_RX",
 	  "Classic NAPI: netif_rx_schedule(dev); modern: napi_schedule(&napi). What the\n"
-	  "interrupt handler does after masking RX interrupts. Already scheduled is not an\n"
-	  "error: modern NAPI sets MISSED, so the core polls again after the current poll;\n"
-	  "classic NAPI finds the device on the poll list and does nothing.\n\n"
+	  "interrupt handler does after masking every cause (IMC ~0, as e1000). Already\n"
+	  "scheduled is not an error: modern NAPI sets MISSED, so the core polls again\n"
+	  "after the current poll; classic NAPI finds the device on the poll list and does\n"
+	  "nothing.\n\n"
 	  "  napi_schedule sn1\n",
 	  "$dev", NULL, do_napi_schedule },
 	{ "poll", NULL, 1, 3, 0, "poll DEV [budget N]",
@@ -249,16 +276,20 @@ const struct cmd cmd_rx_table[] = {
 	  "Calls the driver's poll in softirq context with budget N. Without a budget:\n"
 	  "what net_rx_action would pass, so modern NAPI gets the device's weight and\n"
 	  "classic NAPI netdev_budget (300 by default; its dev->poll still stops at its\n"
-	  "quota, the weight). A poll that uses its whole budget stays scheduled; one that\n"
-	  "does less completes and re-enables interrupts. The device must be scheduled.\n\n"
+	  "quota, the weight). Every poll reclaims TX first. The modern poll stays\n"
+	  "scheduled while it uses its whole budget and completes (then unmasks) once it\n"
+	  "does less; the classic one, as 2.6.20's e1000, stays in polling mode while it\n"
+	  "finds any work and completes after a poll that found none. The device must be\n"
+	  "scheduled.\n\n"
 	  "  napi_schedule sn1\n  poll sn1 budget 2\n",
 	  "$dev ; budget:$num", NULL, do_poll },
 	{ "napi_complete", "netif_rx_complete", 1, 1, 0, "napi_complete DEV",
 	  "Take the device off the poll list (the driver's job when its poll is done)",
 	  "Classic: netif_rx_complete(dev); modern: napi_complete_done(&napi, 0), which\n"
 	  "returns false if MISSED was set: the device stays scheduled, poll again.\n"
-	  "Completing a device that is not scheduled is the kernel's BUG: the kit records\n"
-	  "it (stats counts BUGs) and the command fails.\n\n"
+	  "Completing a device that is not scheduled is a kernel BUG in 2.6.20\n"
+	  "(netif_rx_complete's BUG_ON) and a WARNING in 6.x (napi_complete_done's\n"
+	  "WARN_ON_ONCE): the kit records it as its era does, and the command fails.\n\n"
 	  "  napi_schedule sn1\n  napi_complete sn1\n",
 	  "$dev", NULL, do_napi_complete },
 	{ "net_rx_action", NULL, 0, 0, 0, "net_rx_action", "Run one NET_RX softirq round now",

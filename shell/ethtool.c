@@ -21,11 +21,18 @@ static const struct opt_key coal_keys[] = {
 	{ "rx-usecs", "rx_usecs" }, { "rx-frames", "rx_frames" }, { "tx-usecs", "tx_usecs" },
 	{ 0 },
 };
+/* features: the short spelling, then the long one ethtool -k prints */
 static const struct opt_key feat_keys[] = {
 	{ "lro", "lro" }, { "large-receive-offload", "lro" },
+	{ "rxvlan", "rx_vlan" }, { "rx-vlan-offload", "rx_vlan" },
 	{ "batching", "batching" }, { "tx-batching", "batching" },
 	{ "bql", "bql" }, { "byte-queue-limits", "bql" }, { 0 },
 };
+
+static bool on_off(const char *param)
+{
+	return !strcmp(param, "lro") || !strcmp(param, "rx_vlan") || !strcmp(param, "bql");
+}
 
 static long get(struct sess *s, struct net_device *dev, const char *name)
 {
@@ -114,23 +121,19 @@ static int show_keys(struct sess *s, struct net_device *dev, bool json, const ch
 
 		if (words && k > keys && !strcmp(k[-1].param, k->param))
 			continue; /* a long spelling of the row above */
-		bool onoff = words && (!strcmp(k->param, "lro") || !strcmp(k->param, "bql"));
-
-		if (onoff)
+		if (words && on_off(k->param))
 			snprintf(b, sizeof(b), "%s", v ? "on" : "off");
 		else
 			param_fmt(id, v, b, sizeof(b));
 		if (json) {
-			if (onoff)
+			if (words && on_off(k->param))
 				cJSON_AddBoolToObject(j, k->param, v != 0);
 			else if (words)
 				cJSON_AddStringToObject(j, k->param, b);
 			else
 				cJSON_AddNumberToObject(j, k->key, (double)v);
 		} else if (words) {
-			out_printf("%s: %s\n", !strcmp(k->param, "lro") ? "large-receive-offload" :
-					       !strcmp(k->param, "bql") ? "byte-queue-limits" :
-					       "tx-batching", b);
+			out_printf("%s: %s\n", k[1].key ? k[1].key : k->key, b); /* the long spelling */
 		} else {
 			out_printf("%s: %s\n", k->key, b);
 		}

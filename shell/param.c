@@ -44,7 +44,8 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 
 	if (!kit_param_parse_word(id, word, v))
 		return 0;
-	if ((id == kit_param_find("lro") || id == kit_param_find("bql")) && strcmp(word, "0") &&
+	if ((id == kit_param_find("lro") || id == kit_param_find("rx_vlan") ||
+	    id == kit_param_find("bql")) && strcmp(word, "0") &&
 	    strcmp(word, "1")) {
 		/* shown and documented as on|off: 0 and 1 work too */
 		out_error("%s: %s must be on or off, not '%s'", cmd, d->name, word);
@@ -81,10 +82,11 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 	return 0;
 }
 
-/* Words for modes (napi, batching) and for lro and bql (on/off); numbers otherwise. */
+/* Words for modes (napi, batching) and for lro, rx_vlan, bql (on/off); numbers otherwise. */
 static const char *word(int id, long v)
 {
-	if (id == kit_param_find("lro") || id == kit_param_find("bql"))
+	if (id == kit_param_find("lro") || id == kit_param_find("rx_vlan") ||
+	    id == kit_param_find("bql"))
 		return v ? "on" : "off";
 	return kit_param_word(id, v);
 }

@@ -37,7 +37,7 @@ static void trace_print(const struct trace_rec *r, void *arg)
 void sess_quiet_done(struct sess *s)
 {
 	if (s->quiet_dropped)
-		out_printf("... and %u more BUG/WARNING records (trace last N shows them, stats "
+		out_printf("... and %u more BUG/WARNING/advice records (trace last N shows them, stats "
 			   "counts them)\n", s->quiet_dropped);
 	s->quiet_warns = s->quiet_dropped = 0;
 }

@@ -53,6 +53,7 @@ void kit_boot_done(struct kit *k)
 	memset(k->cost_ns, 0, sizeof(k->cost_ns));
 	memset(k->cost_count, 0, sizeof(k->cost_count));
 	memset(k->rule_count, 0, sizeof(k->rule_count));
+	memset(k->rule_kind_count, 0, sizeof(k->rule_kind_count));
 	trace_reset(k);
 	for (int i = 0; i < k->ndevs; i++)
 		nic_boot_done(k->devs[i]->nic);
@@ -66,6 +67,7 @@ void kit_free(struct kit *k)
 	kit_enter(k);
 	kit_pcap_stop(k);
 	sender_free(k);
+	k->dropping_driver = true;
 	for (int i = 0; i < k->ndevs; i++)
 		dev_close(k->devs[i]);
 	/* skbs still queued above the drivers point at their devices: free them first */
@@ -138,7 +140,8 @@ bool kit_next(struct kit *k, u64 *when, char *what, size_t len)
 	} else if (c->softirq_pending & (1u << TIMER_SOFTIRQ)) {
 		snprintf(what, len, "timers (watchdog)");
 		return true;
-	} else if (k->auto_mode && !c->ksoftirqd_on && (c->softirq_pending & (1u << NET_TX_SOFTIRQ))) {
+	} else if (k->auto_mode && !c->ksoftirqd_on && (c->softirq_pending & (1u << NET_TX_SOFTIRQ)) &&
+		   !net_rx_turn(k)) {
 		snprintf(what, len, "NET_TX softirq: qdisc_run");
 		return true;
 	} else if (k->auto_mode && !c->ksoftirqd_on && (c->softirq_pending & (1u << NET_RX_SOFTIRQ)) &&

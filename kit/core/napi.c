@@ -1,24 +1,30 @@
-/* napi.c - the NAPI API in both eras: schedule, complete, enable; the poll loop is netrx.c. */
+/* napi.c - the NAPI API in both eras: schedule, complete, enable/disable; the poll loop is netrx.c. */
 #include "kit.h"
 
 /*
  * One poll list per CPU holds both kinds of entry: a classic device
  * (dev->poll_list, 2.6.20) and a napi_struct (2.6.24+), including the
- * backlog instance that drains netif_rx's queue. net_rx_action is cut into
- * steps, one poll each, so a student sees every poll; the round's budget
- * (netdev_budget) and time limit (netdev_budget_usecs) carry across the
- * steps of a round. A round that runs out with work left counts a
- * time_squeeze and leaves NET_RX raised for the next round.
+ * backlog instance that drains netif_rx's queue. Each era keeps its own
+ * rules, as its kernel had them:
  *
- * Classic (net_rx_action, 2.6.20): the device stays on the list while it is
- * polled; poll(dev, &budget) subtracts its work from *budget and dev->quota;
- * returning nonzero, or a quota used up, moves it to the tail with its quota
- * refilled (quota += weight if negative, else = weight).
+ * Classic (2.6.20 include/linux/netdevice.h, net/core/dev.c): the device is
+ * on the list while __LINK_STATE_RX_SCHED is set; __netif_rx_schedule refills
+ * its quota (quota += weight if negative, else = weight); netif_rx_complete
+ * BUG()s on a device that is not scheduled; netif_rx_reschedule(dev, undo)
+ * returns 1 if it could take RX_SCHED back (netif_rx_schedule_prep) and
+ * gives undo back to the quota; netif_poll_disable waits until it can take
+ * RX_SCHED itself.
  *
- * Modern (napi_poll, 6.x): the instance leaves the list while polled; a poll
- * that used its whole weight goes back on the tail; one that did less must
- * have completed, or it is stranded (scheduled, listed nowhere) as in the
- * kernel. napi_complete_done keeps SCHED and reschedules when MISSED is set.
+ * Modern (6.x net/core/dev.c): napi_schedule_prep sets SCHED, or MISSED if
+ * SCHED was already held; napi_complete_done WARNs on an instance that is
+ * not scheduled, keeps SCHED and reschedules when MISSED is set (returning
+ * false: the driver must not unmask), and returns true otherwise; napi_disable
+ * sets DISABLE and waits until it can take SCHED.
+ *
+ * "Waits" is the one thing a single simulated CPU cannot do: the kit runs the
+ * pending poll right there, as the softirq would before the sleeper got
+ * SCHED, and a poll that cannot finish is a RULE_NAPI_DISABLE_STUCK record
+ * (the kernel would hang in that loop).
  */
 
 struct net_device *napi_classic_of(struct kit *k, struct list_head *e)
@@ -37,6 +43,16 @@ void napi_refill_quota(struct net_device *dev)
 		dev->quota = dev->weight;
 }
 
+/* The core changed the quota of the device being polled: its poll's own
+ * arithmetic is checked without it (netrx.c, RULE_BUDGET_NOT_UPDATED). */
+static void quota_changed(struct net_device *dev, int before)
+{
+	struct softnet_data *sd = &dev->kit->sd;
+
+	if (sd->polling == dev)
+		sd->poll_quota_adj += dev->quota - before;
+}
+
 /* ---- classic ------------------------------------------------------------- */
 
 int netif_rx_schedule_prep(struct net_device *dev)
@@ -50,10 +66,12 @@ int netif_rx_schedule_prep(struct net_device *dev)
 void __netif_rx_schedule(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
+	int before = dev->quota;
 
 	if (list_empty(&dev->poll_list))
 		list_add_tail(&dev->poll_list, &k->sd.poll_list);
 	napi_refill_quota(dev);
+	quota_changed(dev, before);
 	if (!dev->weight)
 		kit_warn(k, dev, RULE_WEIGHT_ZERO);
 	TRACE(k, TR_NAPI_SCHED, dev, 0, 1, 0, 0);
@@ -71,25 +89,54 @@ void netif_rx_complete(struct net_device *dev)
 	struct kit *k = dev->kit;
 
 	if (!(dev->state & (1UL << __LINK_STATE_RX_SCHED))) {
-		kit_bug(k, dev, RULE_COMPLETE_NOT_SCHED);
+		kit_bug(k, dev, RULE_RX_COMPLETE_NOT_SCHED); /* 2.6.20: BUG_ON */
 		return;
 	}
 	list_del_init(&dev->poll_list);
 	dev->state &= ~(1UL << __LINK_STATE_RX_SCHED);
 	dev->core.napi_complete++;
+	if (k->sd.polling == dev)
+		k->sd.poll_done = 1;
 	TRACE(k, TR_NAPI_DONE, dev, 0, 1, 1, 0);
 }
 
-void netif_rx_reschedule(struct net_device *dev, int undo)
+int netif_rx_reschedule(struct net_device *dev, int undo)
+{
+	struct kit *k = dev->kit;
+	int before = dev->quota;
+
+	if (!netif_rx_schedule_prep(dev))
+		return 0;
+	dev->quota += undo;
+	quota_changed(dev, before);
+	if (list_empty(&dev->poll_list))
+		list_add_tail(&dev->poll_list, &k->sd.poll_list);
+	if (k->sd.polling == dev && k->sd.poll_done == 1)
+		k->sd.poll_done = 2; /* the driver took its completion back */
+	TRACE(k, TR_NAPI_SCHED, dev, 0, 1, 1, (u32)undo);
+	raise_softirq(k, NET_RX_SOFTIRQ);
+	return 1;
+}
+
+/* Wait for a pending poll, then hold RX_SCHED so nothing schedules the device. */
+void netif_poll_disable(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 
-	if (dev->state & (1UL << __LINK_STATE_RX_SCHED))
-		return;
+	for (int i = 0; i < 4 && (dev->state & (1UL << __LINK_STATE_RX_SCHED)); i++)
+		if (!napi_run_pending(k, dev, NULL))
+			break;
+	if ((dev->state & (1UL << __LINK_STATE_RX_SCHED)) && !kit_dev_broken(dev) &&
+	    !k->dropping_driver)
+		kit_warn(k, dev, RULE_NAPI_DISABLE_STUCK);
+	if (!list_empty(&dev->poll_list))
+		list_del_init(&dev->poll_list);
 	dev->state |= 1UL << __LINK_STATE_RX_SCHED;
-	dev->quota += undo;
-	list_add_tail(&dev->poll_list, &k->sd.poll_list);
-	raise_softirq(k, NET_RX_SOFTIRQ);
+}
+
+void netif_poll_enable(struct net_device *dev)
+{
+	dev->state &= ~(1UL << __LINK_STATE_RX_SCHED);
 }
 
 /* ---- modern --------------------------------------------------------------- */
@@ -120,11 +167,27 @@ void napi_enable(struct napi_struct *napi)
 			 NAPIF(NAPI_STATE_MISSED) | NAPIF(NAPI_STATE_DISABLE));
 }
 
-void napi_disable(struct napi_struct *napi)
+static bool napi_held(const struct napi_struct *n)
 {
-	if (!list_empty(&napi->poll_list))
-		list_del_init(&napi->poll_list);
-	napi->state = NAPIF(NAPI_STATE_SCHED) | NAPIF(NAPI_STATE_NPSVC);
+	return n->state & (NAPIF(NAPI_STATE_SCHED) | NAPIF(NAPI_STATE_NPSVC));
+}
+
+/* Set DISABLE (no schedule succeeds from now), wait until SCHED can be taken,
+ * take it, clear DISABLE. A poll that used its whole budget meanwhile is
+ * completed by the core (netrx.c), as __napi_poll does while disable is pending. */
+void napi_disable(struct napi_struct *n)
+{
+	struct kit *k = n->dev ? n->dev->kit : kit_current;
+
+	n->state |= NAPIF(NAPI_STATE_DISABLE);
+	for (int i = 0; i < 4 && napi_held(n); i++)
+		if (!napi_run_pending(k, n->dev, n))
+			break;
+	if (napi_held(n) && !(n->dev && kit_dev_broken(n->dev)) && !k->dropping_driver)
+		kit_warn(k, n->dev, RULE_NAPI_DISABLE_STUCK);
+	if (!list_empty(&n->poll_list))
+		list_del_init(&n->poll_list);
+	n->state = NAPIF(NAPI_STATE_SCHED) | NAPIF(NAPI_STATE_NPSVC);
 }
 
 bool napi_schedule_prep(struct napi_struct *n)
@@ -178,16 +241,19 @@ bool napi_schedule(struct napi_struct *n)
 bool napi_complete_done(struct napi_struct *n, int work_done)
 {
 	struct kit *k = n->dev ? n->dev->kit : kit_current;
+	bool sched = n->state & NAPIF(NAPI_STATE_SCHED);
 
-	if (!(n->state & NAPIF(NAPI_STATE_SCHED))) {
-		kit_bug(k, n->dev, RULE_COMPLETE_NOT_SCHED);
-		return false;
-	}
+	/* netpoll or a busy poller owns it (here: disabled): nothing to do */
 	if (n->state & NAPIF(NAPI_STATE_NPSVC))
 		return false;
+	if (!sched)
+		kit_warn(k, n->dev, RULE_COMPLETE_NOT_SCHED); /* WARN_ON_ONCE, then on */
+	if (!list_empty(&n->poll_list))
+		list_del_init(&n->poll_list);
 	if (n->state & NAPIF(NAPI_STATE_MISSED)) {
 		/* an interrupt came in while we polled: stay scheduled, poll again */
 		n->state &= ~NAPIF(NAPI_STATE_MISSED);
+		n->state |= NAPIF(NAPI_STATE_SCHED);
 		if (n->dev)
 			TRACE(k, TR_NAPI_DONE, n->dev, (u32)work_done, 0, 0, 0);
 		napi_list(k, n);
@@ -195,9 +261,7 @@ bool napi_complete_done(struct napi_struct *n, int work_done)
 		return false;
 	}
 	n->state &= ~NAPIF(NAPI_STATE_SCHED);
-	if (!list_empty(&n->poll_list))
-		list_del_init(&n->poll_list);
-	if (n->dev) {
+	if (n->dev && sched) {
 		n->dev->core.napi_complete++;
 		TRACE(k, TR_NAPI_DONE, n->dev, (u32)work_done, 1, 0, 0);
 	}
@@ -217,12 +281,14 @@ bool napi_dev_scheduled(struct net_device *dev)
 	       !(a->napi.state & NAPIF(NAPI_STATE_NPSVC));
 }
 
-/* IMS written inside the device's own poll while it is still scheduled. */
+/* IMS written by the device's own poll (not by a handler nested in it) while
+ * NAPI is still scheduled. */
 void napi_irq_unmask_check(struct net_device *dev, u32 unmasked)
 {
 	struct kit *k = dev->kit;
 
-	if ((unmasked & E1000_IMS_RX) && k->sd.polling == dev && napi_dev_scheduled(dev))
+	if ((unmasked & E1000_IMS_RX) && k->sd.polling == dev && k->cpu.ctx == CTX_SOFTIRQ &&
+	    napi_dev_scheduled(dev))
 		kit_warn(k, dev, RULE_IRQ_BEFORE_COMPLETE);
 }
 

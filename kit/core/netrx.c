@@ -7,8 +7,9 @@
  * device stays listed while polled and goes to the tail, quota refilled,
  * when it returns 1 or used its quota; a modern instance leaves the list
  * while polled and goes back on the tail if it used its whole weight (or
- * was rescheduled meanwhile). A round that runs out with work left counts a
- * time_squeeze and leaves NET_RX raised for the next round.
+ * was rescheduled meanwhile). A round that runs out of budget or time ends
+ * with a time_squeeze, counted as the era of the entry just polled counts it
+ * (below), and leaves NET_RX raised if work is left.
  */
 
 /* Devices and instances of weight 0 are passed over (and were warned about
@@ -34,22 +35,35 @@ bool net_rx_pending(const struct kit *k)
 	return false;
 }
 
-/* One classic poll with *budget = budget; returns the work it did. */
+/*
+ * One classic poll with *budget = budget; returns the work it did. The
+ * contract (2.6.20 NAPI_HOWTO, e1000_clean): handle at most min(quota,
+ * *budget), subtract the work from both, and return 0 after
+ * netif_rx_complete or 1 to stay listed. An interrupt taken at the unmask
+ * inside the poll may schedule the device again before it returns: 2.6.20
+ * allows that (a cause raised while masked stays in ICR), so the quota the
+ * core refilled meanwhile (sd->poll_quota_adj) is not the driver's, and a 0
+ * return after netif_rx_complete is right even though the device is listed
+ * again. The checks below are the kit's advice; the kernel checks none.
+ */
 static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 {
 	struct softnet_data *sd = &k->sd;
-	int budget = budget_in, quota = dev->quota, limit, ret, work;
+	int budget = budget_in, quota = dev->quota, limit, ret, work, quota_work;
 
 	limit = quota < budget ? quota : budget;
 	TRACE(k, TR_POLL_START, dev, (u32)budget, (u32)quota, 0, 1);
 	sd->polling = dev;
 	sd->poll_delivered = 0;
+	sd->poll_done = 0;
+	sd->poll_quota_adj = 0;
 	driver_enter(k, dev, "poll");
 	ret = dev->poll(dev, &budget);
 	driver_leave(k);
 	sd->polling = NULL;
 	work = budget_in - budget;
-	if (work != quota - dev->quota || (sd->poll_delivered && !work))
+	quota_work = quota - (dev->quota - sd->poll_quota_adj);
+	if (work != quota_work || (sd->poll_delivered && !work))
 		kit_warn(k, dev, RULE_BUDGET_NOT_UPDATED);
 	if ((u64)limit < sd->poll_delivered || work > limit)
 		kit_warn(k, dev, RULE_QUOTA_EXCEEDED);
@@ -61,22 +75,24 @@ static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 	dev->core.last_budget = limit;
 	dev->core.last_work = work;
 	if (ret == 0) {
-		if (dev->state & (1UL << __LINK_STATE_RX_SCHED))
-			kit_warn(k, dev, RULE_POLL_RET_CLASSIC); /* "done" but still listed */
-		if (!list_empty(&dev->poll_list) && dev->poll_list.next != &sd->poll_list)
+		if (!sd->poll_done)
+			kit_warn(k, dev, RULE_POLL_RET_CLASSIC); /* "done", never completed */
+		/* the kernel leaves a listed device at the head and polls it again at
+		 * once; the kit moves it to the tail so the machine can go on */
+		if (!list_empty(&dev->poll_list) && dev->poll_list.next != &sd->poll_list &&
+		    !sd->poll_done)
 			list_move_tail(&dev->poll_list, &sd->poll_list);
+	} else if (sd->poll_done == 1) {
+		kit_bug(k, dev, RULE_POLL_MORE_AFTER_COMPLETE);
 	} else {
-		if (!(dev->state & (1UL << __LINK_STATE_RX_SCHED)))
-			kit_warn(k, dev, RULE_POLL_RET_CLASSIC); /* completed, yet "more" */
-		else {
-			list_move_tail(&dev->poll_list, &sd->poll_list);
-			napi_refill_quota(dev);
-		}
+		list_move_tail(&dev->poll_list, &sd->poll_list);
+		napi_refill_quota(dev);
 	}
 	return work;
 }
 
-/* One modern poll with this budget (the weight in net_rx_action). */
+/* One modern poll with this budget (the weight in net_rx_action), as 6.x
+ * napi_poll / __napi_poll make it. */
 static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 {
 	struct softnet_data *sd = &k->sd;
@@ -112,6 +128,10 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 		work = 0;
 	if (work == weight && weight > 0 && !(n->state & NAPIF(NAPI_STATE_SCHED)))
 		kit_warn(k, dev, RULE_COMPLETE_AT_BUDGET); /* kept off the list */
+	/* __napi_poll: the whole weight used while napi_disable waits: complete it */
+	if (work == weight && weight > 0 && (n->state & NAPIF(NAPI_STATE_DISABLE)) &&
+	    (n->state & NAPIF(NAPI_STATE_SCHED)))
+		napi_complete(n);
 	/* budget used up: poll again; or scheduled again while it ran */
 	if ((n->state & NAPIF(NAPI_STATE_SCHED)) && list_empty(&n->poll_list) &&
 	    ((work == weight && weight > 0) || (n->state & NAPIF(NAPI_STATE_KIT_RESCHED))))
@@ -120,11 +140,23 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	return work;
 }
 
+/* End the round with a time_squeeze record: NET_RX stays raised if work is left. */
+static void squeeze(struct kit *k)
+{
+	struct softnet_data *sd = &k->sd;
+
+	sd->time_squeeze++;
+	TRACE(k, TR_SQUEEZE, NULL, (u32)sd->rx_budget,
+	      (u32)((k->now - sd->rx_round_start) / NSEC_PER_USEC), 0, 0);
+	sd->rx_round = false;
+}
+
 void net_rx_step(struct kit *k)
 {
 	struct softnet_data *sd = &k->sd;
 	struct list_head *e;
 	struct net_device *dev;
+	bool exhausted;
 
 	if (!sd->rx_round) {
 		if (!net_rx_pending(k))
@@ -158,15 +190,22 @@ void net_rx_step(struct kit *k)
 
 		sd->rx_budget -= poll_modern(k, n, n->weight);
 	}
-	if (!net_rx_pending(k)) {
-		sd->rx_round = false;
-		return;
-	}
-	if (sd->rx_budget <= 0 ||
-	    k->now - sd->rx_round_start >= (u64)k->knob[KNOB_NETDEV_BUDGET_US] * NSEC_PER_USEC) {
-		sd->time_squeeze++;
-		TRACE(k, TR_SQUEEZE, NULL, (u32)sd->rx_budget,
-		      (u32)((k->now - sd->rx_round_start) / NSEC_PER_USEC), 0, 0);
+	exhausted = sd->rx_budget <= 0 ||
+		    k->now - sd->rx_round_start >= (u64)k->knob[KNOB_NETDEV_BUDGET_US] * NSEC_PER_USEC;
+	/*
+	 * The squeeze as each era counts it, by the era of the entry just polled:
+	 * 2.6.20 tests budget and time at the top of its loop, so only while the
+	 * list still holds work; 6.x tests them after every poll and counts a
+	 * squeeze even when nothing is left.
+	 */
+	if (dev) {
+		if (!net_rx_pending(k))
+			sd->rx_round = false;
+		else if (exhausted)
+			squeeze(k);
+	} else if (exhausted) {
+		squeeze(k);
+	} else if (!net_rx_pending(k)) {
 		sd->rx_round = false;
 	}
 }
@@ -192,4 +231,42 @@ int napi_poll_dev(struct kit *k, struct net_device *dev, int budget)
 	if (!net_rx_pending(k))
 		k->cpu.softirq_pending &= ~(1u << NET_RX_SOFTIRQ);
 	return work;
+}
+
+/*
+ * napi_disable / netif_poll_disable sleep until the softirq has run the
+ * pending poll and they can take SCHED. On one simulated CPU that poll runs
+ * here, in softirq context. It cannot run for a device that crashed in
+ * driver code, one of weight 0 (never polled), or from inside that very poll;
+ * and it is not run while the driver itself is being replaced or the machine
+ * freed (the frames then go with the ring, as the old code is not trusted).
+ */
+bool napi_run_pending(struct kit *k, struct net_device *dev, struct napi_struct *n)
+{
+	const char *what = k->ev_what, *name = k->ev_name;
+	enum kit_ctx prev;
+
+	if ((dev && kit_dev_broken(dev)) || k->sd.polling == dev || k->dropping_driver)
+		return false;
+	if (n) {
+		if (!(n->state & NAPIF(NAPI_STATE_SCHED)) || (n->state & NAPIF(NAPI_STATE_NPSVC)) ||
+		    n->in_poll || n->weight <= 0 || !n->poll)
+			return false;
+	} else if (!dev || !dev->poll || dev->weight <= 0 || list_empty(&dev->poll_list)) {
+		return false;
+	}
+	prev = cpu_enter(k, CTX_SOFTIRQ);
+	kit_doing(k, "napi_disable", dev ? dev->name : NULL);
+	if (n) {
+		poll_modern(k, n, n->weight);
+	} else {
+		if (dev->quota <= 0)
+			napi_refill_quota(dev);
+		poll_classic(k, dev, (int)k->knob[KNOB_NETDEV_BUDGET]);
+	}
+	if (!net_rx_pending(k))
+		k->cpu.softirq_pending &= ~(1u << NET_RX_SOFTIRQ);
+	kit_doing(k, what, name);
+	cpu_leave(k, prev);
+	return true;
 }

@@ -5,7 +5,8 @@
 
 /*
  * netif_rx (drivers without NAPI, from their interrupt handler) queues the
- * skb on the CPU's backlog, at most netdev_max_backlog packets, and the
+ * skb on the CPU's backlog while it holds no more than netdev_max_backlog
+ * (so 1001 at the default, as enqueue_to_backlog's qlen <= max), and the
  * backlog's own NAPI instance (weight 64, dev_rx_weight) passes them up in
  * NET_RX. netif_receive_skb (NAPI drivers, from their poll) passes the skb
  * up at once, so it must run in softirq context.
@@ -60,7 +61,9 @@ int netif_rx(struct sk_buff *skb)
 	if (sd->polling && k->cpu.ctx == CTX_SOFTIRQ)
 		kit_warn(k, dev, RULE_NETIF_RX_CONTEXT);
 	sd->poll_delivered++;
-	if (skb_queue_len(&sd->input_pkt_queue) >= (u32)k->knob[KNOB_MAX_BACKLOG]) {
+	/* enqueue_to_backlog (and 2.6.20's netif_rx) accept while qlen <= max: the
+	 * queue holds netdev_max_backlog + 1 */
+	if (skb_queue_len(&sd->input_pkt_queue) > (u32)k->knob[KNOB_MAX_BACKLOG]) {
 		sd->dropped++;
 		TRACE(k, TR_BACKLOG_DROP, dev, skb->kit_id, 0, 0, 0);
 		kfree_skb(skb);
@@ -88,8 +91,12 @@ int netif_receive_skb(struct sk_buff *skb)
 	struct kit *k = dev ? dev->kit : kit_current;
 
 	hw_catch_up(k);
-	if (k->cpu.ctx != CTX_SOFTIRQ)
-		kit_bug(k, dev, RULE_RECEIVE_SKB_CONTEXT);
+	/* from hardirq the kernel WARNs on the way up (__local_bh_enable_ip); from
+	 * process context it is silent: there the rule is the kit's advice */
+	if (k->cpu.ctx == CTX_HARDIRQ)
+		kit_warn(k, dev, RULE_RECEIVE_SKB_CONTEXT);
+	else if (k->cpu.ctx != CTX_SOFTIRQ)
+		kit_advise(k, dev, RULE_RECEIVE_SKB_CONTEXT);
 	if (skb->kit_place != SKB_STACK) {
 		k->sd.poll_delivered++;
 		if (dev)

@@ -191,11 +191,8 @@ void kit_snapshot(struct kit *k, struct kit_snap *s)
 	skb_pool_counts(k, &s->skb_allocated, &s->skb_freed, s->skb_live);
 	s->skb_pool = skb_pool_size(k);
 	stack_snapshot(k, s);
-	for (int r = 0; r < RULE_NR; r++) {
-		if (kit_rule_is_bug((enum kit_rule)r))
-			s->bugs += k->rule_count[r];
-		else
-			s->warnings += k->rule_count[r];
-	}
+	s->bugs = k->rule_kind_count[RULE_KERNEL_BUG] + k->rule_kind_count[RULE_KIT_BUG];
+	s->warnings = k->rule_kind_count[RULE_KERNEL_WARN];
+	s->advice = k->rule_kind_count[RULE_KIT_ADVICE];
 	s->idle = !kit_next(k, &s->next_ns, s->next_what, sizeof(s->next_what));
 }

@@ -12,7 +12,7 @@ enum stat_id {
 	S_BQL_INFLIGHT, S_BQL_STOPS, S_XMIT_CALLS, S_BATCHES, S_BATCH_PKTS,
 	S_IRQS, S_IRQS_LOST, S_POLLS, S_POLL_WORK, S_NAPI_COMPLETE, S_NAPI_MISSED, S_RX_STACK,
 	S_LRO_AGGR, S_LRO_FLUSHED, S_LRO_NO_DESC, S_HW_TX_FRAMES, S_HW_RX_FRAMES, S_DMA_FAULTS,
-	S_ALLOC_FAILED, S_SINK_FRAMES,
+	S_ALLOC_FAILED, S_SINK_FRAMES, S_CSUM_GOOD, S_CSUM_ERR,
 	S_NR
 };
 
@@ -59,6 +59,10 @@ static const struct kit_stat_desc stats[S_NR] = {
 	[S_DMA_FAULTS] = { "dma_faults", "addresses the NIC refused" },
 	[S_ALLOC_FAILED] = { "alloc_rx_buff_failed", "RX buffers the driver could not allocate" },
 	[S_SINK_FRAMES] = { "sink_frames", "frames that left into the sink (wire_peer 0)" },
+	[S_CSUM_GOOD] = { "rx_csum_offload_good", "frames whose TCP/UDP checksum the NIC vouched for "
+			  "(e1000's hw_csum_good)" },
+	[S_CSUM_ERR] = { "rx_csum_offload_errors", "frames the NIC flagged TCPE: left to the stack "
+			 "(e1000's hw_csum_err)" },
 };
 
 int kit_stat_count(void)
@@ -127,6 +131,8 @@ u64 kit_dev_stat(struct net_device *dev, int i)
 	case S_DMA_FAULTS: return hw ? hw->dma_faults : 0;
 	case S_ALLOC_FAILED: return a ? a->alloc_rx_buff_failed : 0;
 	case S_SINK_FRAMES: return hw ? hw->sink_frames : 0;
+	case S_CSUM_GOOD: return a ? a->hw_csum_good : 0;
+	case S_CSUM_ERR: return a ? a->hw_csum_err : 0;
 	case S_NR: break;
 	}
 	return 0;

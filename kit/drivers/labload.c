@@ -50,8 +50,10 @@ int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen)
 	int found = 0;
 
 	kit_enter(k);
+	k->dropping_driver = true; /* the old driver's pending polls are not run */
 	for (int i = 0; i < k->ndevs; i++)
 		dev_close(k->devs[i]);
+	k->dropping_driver = false;
 	free_orphans(k);
 	if (old) {
 		/* close first, so a rebuilt file at the same path is really reloaded */

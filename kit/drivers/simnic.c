@@ -26,19 +26,30 @@ static struct simnic_adapter *adapter_of(struct net_device *dev)
 	return netdev_priv(dev);
 }
 
-/* LRO's get_skb_header: only TCP/IPv4 frames whose checksums the NIC checked. */
+/*
+ * LRO's get_skb_header: only TCP/IPv4 frames whose checksums the NIC checked.
+ * A tag the NIC left in the data (CTRL.VME off) is stepped over, as
+ * myri10ge's get_frag_header does, and inet_lro takes VLAN_HLEN off the
+ * length itself (simnic never sets LRO_F_EXTRACT_VLAN_ID: its NIC either
+ * strips the tag, VP, or leaves it in the data).
+ */
 static int simnic_get_skb_header(struct sk_buff *skb, void **iphdr, void **tcph, u64 *flags,
 				 void *priv)
 {
+	unsigned int off = 0;
 	struct iphdr *iph;
 
 	(void)priv;
-	if (skb->protocol != htons(ETH_P_IP) || skb->ip_summed != CHECKSUM_UNNECESSARY ||
-	    skb_headlen(skb) < 40)
+	if (skb->protocol == htons(ETH_P_8021Q) && skb_headlen(skb) >= VLAN_HLEN &&
+		 ((struct vlan_hdr *)skb->data)->h_vlan_encapsulated_proto == htons(ETH_P_IP))
+		off = VLAN_HLEN;
+	else if (skb->protocol != htons(ETH_P_IP))
 		return -1;
-	iph = (struct iphdr *)skb->data;
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY || skb_headlen(skb) < off + 40)
+		return -1;
+	iph = (struct iphdr *)(skb->data + off);
 	if (iph->version != 4 || iph->protocol != IPPROTO_TCP ||
-	    skb_headlen(skb) < iph->ihl * 4u + sizeof(struct tcphdr))
+	    skb_headlen(skb) < off + iph->ihl * 4u + sizeof(struct tcphdr))
 		return -1;
 	*iphdr = iph;
 	*tcph = (unsigned char *)iph + iph->ihl * 4;
@@ -150,9 +161,11 @@ static int simnic_open(struct net_device *dev)
 	clear_bit(__SIMNIC_DOWN, &adapter->flags);
 	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
 		napi_enable(&adapter->napi);
+	netif_poll_enable(dev); /* 2.6.20 e1000_up; harmless in the other modes */
 	netif_carrier_on(dev);
 	netif_start_queue(dev);
-	ew32(IMS, E1000_IMS_RX | E1000_IMS_TX);
+	adapter->irq_sem = 0;
+	ew32(IMS, IMS_ENABLE_MASK); /* e1000_irq_enable */
 	return 0;
 }
 
@@ -168,6 +181,7 @@ static void free_ring_skbs(struct net_device *dev, struct simnic_buffer *bi, uns
 	}
 }
 
+/* e1000_close: down (simnic_updown.c), then the interrupt and the rings freed. */
 static int simnic_close(struct net_device *dev)
 {
 	struct simnic_adapter *adapter = adapter_of(dev);
@@ -242,6 +256,7 @@ int simnic_probe(struct kit *k, const char *name, struct net_device **out)
 	adapter->cfg = (struct simnic_config){
 		.tx_ring = SIMNIC_DEF_TXD, .rx_ring = SIMNIC_DEF_RXD, .tx_wake = TX_WAKE_THRESHOLD,
 		.rx_refill = 16, .lro_max_aggr = 32, .lro_max_desc = SIMNIC_MAX_LRO_DESC,
+		.rx_vlan = true, /* NETIF_F_HW_VLAN_CTAG_RX is on by default in e1000 */
 	};
 	*out = dev;
 	return 0;

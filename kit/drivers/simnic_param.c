@@ -5,8 +5,8 @@
 #include "hw/nic_hw.h"
 
 /*
- * Ring sizes and the receive mode need the device taken down and up (as
- * e1000's ethtool -G does); coalescing goes straight to the NIC's registers;
+ * Ring sizes, the receive mode and VLAN stripping need the device taken down
+ * and up (as e1000's ethtool -G does); coalescing goes straight to the NIC's registers;
  * the batching mode and LRO switch the driver's entry points in place.
  */
 
@@ -36,6 +36,7 @@ long simnic_param_get(struct net_device *dev, int id)
 	case P_FAULT_DD_DELAY: return (long)a->cfg.fault_dd_delay;
 	case P_BQL: return dev->bql;
 	case P_RACE_RECLAIM: return simnic_race_get(dev);
+	case P_RX_VLAN: return a->cfg.rx_vlan;
 	default: return 0;
 	}
 }
@@ -86,6 +87,11 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 		break;
 	case P_TX_USECS:
 		a->cfg.tx_usecs = (unsigned int)v;
+		/* descriptors from now on ask for the delay (IDE) only if there is one */
+		if (v)
+			a->txd_cmd |= E1000_TXD_CMD_IDE;
+		else
+			a->txd_cmd &= ~(u32)E1000_TXD_CMD_IDE;
 		if (netif_running(dev))
 			ew32(TIDV, a->cfg.tx_usecs);
 		break;
@@ -170,6 +176,12 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 		break;
 	case P_RACE_RECLAIM:
 		simnic_race_set(dev, v);
+		break;
+	case P_RX_VLAN: /* CTRL.VME is programmed at open (e1000_vlan_mode) */
+		if (a->cfg.rx_vlan == (v != 0))
+			return 0;
+		a->cfg.rx_vlan = v != 0;
+		reopen = true;
 		break;
 	default:
 		if (err)

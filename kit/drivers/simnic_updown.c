@@ -23,6 +23,10 @@ static void configure_tx(struct simnic_adapter *adapter)
 
 	r->next_to_use = r->next_to_clean = 0;
 	r->wake_thresh = adapter->cfg.tx_wake < r->count / 2 ? adapter->cfg.tx_wake : r->count / 2;
+	/* IDE only when TIDV is to delay the interrupt */
+	adapter->txd_cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	if (adapter->cfg.tx_usecs)
+		adapter->txd_cmd |= E1000_TXD_CMD_IDE;
 	ew32(TDBAL, (u32)r->dma);
 	ew32(TDBAH, (u32)(r->dma >> 32));
 	ew32(TDLEN, r->count * (u32)sizeof(*r->desc));
@@ -48,6 +52,10 @@ static void configure_rx(struct simnic_adapter *adapter)
 	ew32(RDT, 0);
 	ew32(RDTR, (adapter->cfg.rx_usecs * 1000 + 1023) / 1024);
 	ew32(RXFR, adapter->cfg.rx_frames);
+	/* e1000_vlan_mode: VME strips tags when rx-vlan-offload is on */
+	adapter->rx_vlan = adapter->cfg.rx_vlan;
+	if (adapter->rx_vlan)
+		ew32(CTRL, er32(CTRL) | E1000_CTRL_VME);
 	ew32(RCTL, E1000_RCTL_EN);
 }
 
@@ -78,7 +86,9 @@ void simnic_up(struct simnic_adapter *adapter)
 	clear_bit(__SIMNIC_DOWN, &adapter->flags);
 	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
 		napi_enable(&adapter->napi);
-	ew32(IMS, E1000_IMS_RX | E1000_IMS_TX);
+	netif_poll_enable(dev); /* 2.6.20 e1000_up; harmless in the other modes */
+	adapter->irq_sem = 0;
+	ew32(IMS, IMS_ENABLE_MASK); /* e1000_irq_enable */
 	netif_carrier_on(dev); /* the kit's link is always up: no LSC round trip */
 	netif_wake_queue(dev);
 }
@@ -114,21 +124,39 @@ static void drop_lro(struct simnic_adapter *adapter)
 	}
 }
 
-/* e1000_down: quiet the device and empty its rings, keeping everything allocated */
+/*
+ * e1000_down, in the order of each era, keeping everything allocated. Both
+ * wait for a pending poll (napi_disable, or 2.6.20's netif_poll_disable: the
+ * kit runs it now, so frames already in the ring still go up). 2.6.20 masks
+ * interrupts first (e1000_irq_disable takes an irq_sem count, so the poll's
+ * completion does not unmask) and only then drops the carrier; the modern
+ * driver turns receives and transmits off, drops the carrier, waits, then
+ * masks. Then __SIMNIC_DOWN, the reset, and both rings cleaned.
+ */
 void simnic_down(struct simnic_adapter *adapter)
 {
 	struct net_device *dev = adapter->netdev;
 	struct kit *k = dev->kit;
 	struct nic *hw = adapter->hw;
 
-	ew32(RCTL, 0);
-	dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_tx_disable */
-	ew32(TCTL, 0);
-	netif_carrier_off(dev);
-	if (adapter->irq_mode == SIMNIC_NAPI_MODERN)
+	if (adapter->irq_mode == SIMNIC_NAPI_MODERN) {
+		ew32(RCTL, 0);
+		dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_tx_disable */
+		ew32(TCTL, 0);
+		netif_carrier_off(dev);
 		napi_disable(&adapter->napi);
+		ew32(IMC, ~0u); /* e1000_irq_disable */
+	} else {
+		adapter->irq_sem++; /* e1000_irq_disable */
+		ew32(IMC, ~0u);
+		if (adapter->irq_mode == SIMNIC_NAPI_CLASSIC)
+			netif_poll_disable(dev);
+		netif_carrier_off(dev);
+		dev->state |= 1UL << __LINK_STATE_XOFF; /* netif_stop_queue */
+		ew32(RCTL, 0);
+		ew32(TCTL, 0);
+	}
 	softnet_forget_dev(dev);
-	ew32(IMC, ~0u);
 	/* after the interrupts are off: a reclaim now must not wake the queue */
 	set_bit(__SIMNIC_DOWN, &adapter->flags);
 	ew32(CTRL, E1000_CTRL_RST);

@@ -7,8 +7,10 @@
  * A frame arriving at time t takes the descriptor at RDH if the driver has
  * posted one (RDH != RDT): the NIC writes the frame into its buffer, writes
  * length and status (DD, EOP, and IPCS/TCPCS once it has checked the
- * checksums) back, and advances RDH. With no descriptor the frame is dropped
- * and counted in rx_missed_errors, and RXO is raised.
+ * checksums) back, and advances RDH. With CTRL.VME set it takes an 802.1Q tag
+ * out of the frame, puts the tag in the descriptor's special field and sets
+ * VP (SDM 3.2.3). With no descriptor the frame is dropped and counted in
+ * rx_missed_errors, and RXO is raised.
  *
  * Coalescing: RXT0 is raised rx-usecs (RDTR) after the first frame not yet
  * signalled, or at once when rx-frames (RXFR) frames are waiting, or at once
@@ -35,21 +37,27 @@ static void rx_missed(struct nic *hw, unsigned int len, u64 t)
 	nic_raise(hw, E1000_ICR_RXO, t);
 }
 
-/* Checksum offload: check the IPv4 header and the TCP/UDP checksum. */
+/* Checksum offload: check the IPv4 header and the TCP/UDP checksum, behind
+ * an 802.1Q tag too (one the NIC did not strip). */
 static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
 {
 	const struct ethhdr *eth = (const struct ethhdr *)f;
+	unsigned int l2 = ETH_HLEN, ihl, tot;
 	const struct iphdr *iph;
-	unsigned int ihl, tot;
+	__be16 proto = eth->h_proto;
 	u8 st = 0;
 
 	*errors = 0;
-	if (len < ETH_HLEN + 20 || eth->h_proto != htons(ETH_P_IP))
+	if (proto == htons(ETH_P_8021Q) && len >= VLAN_ETH_HLEN) {
+		proto = ((const struct vlan_ethhdr *)f)->h_vlan_encapsulated_proto;
+		l2 = VLAN_ETH_HLEN;
+	}
+	if (len < l2 + 20 || proto != htons(ETH_P_IP))
 		return 0;
-	iph = (const struct iphdr *)(f + ETH_HLEN);
+	iph = (const struct iphdr *)(f + l2);
 	ihl = iph->ihl * 4u;
 	tot = ntohs(iph->tot_len);
-	if (iph->version != 4 || ihl < 20 || tot < ihl || ETH_HLEN + tot > len)
+	if (iph->version != 4 || ihl < 20 || tot < ihl || l2 + tot > len)
 		return 0;
 	st |= E1000_RXD_STAT_IPCS;
 	if (ip_fast_csum(iph, iph->ihl))
@@ -91,11 +99,20 @@ static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char 
 	if (owner)
 		owner->tstamp = t;
 
-	d->length = cpu_to_le16((u16)len);
-	d->status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | rx_csum_status(buf, len, &errors);
-	d->errors = errors;
+	pcap_tap(k, hw->dev, buf, len, t); /* the frame as it came off the wire */
 	d->special = 0;
-	pcap_tap(k, hw->dev, buf, len, t);
+	d->status = 0;
+	if ((hw->ctrl & E1000_CTRL_VME) && len >= VLAN_ETH_HLEN + 20 &&
+	    ((struct ethhdr *)buf)->h_proto == htons(ETH_P_8021Q)) {
+		/* VLAN mode: the tag goes into special, the frame closes up over it */
+		d->special = cpu_to_le16(ntohs(((struct vlan_ethhdr *)buf)->h_vlan_TCI));
+		memmove(buf + 2 * ETH_ALEN, buf + 2 * ETH_ALEN + VLAN_HLEN, len - 2 * ETH_ALEN - VLAN_HLEN);
+		len -= VLAN_HLEN;
+		d->status = E1000_RXD_STAT_VP;
+	}
+	d->length = cpu_to_le16((u16)len);
+	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | rx_csum_status(buf, len, &errors);
+	d->errors = errors;
 	hw->rdh = (i + 1) % hw->rx_count;
 	trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
 	hw->rx_frames++;

@@ -7,8 +7,8 @@
  * have left, back to back at link speed (preamble, FCS and inter-frame gap
  * counted, see wire.c). Each frame's finish time is one hardware change: at
  * that time the NIC hands the frame to the wire, writes DD back if RS was
- * set, advances TDH and raises TXDW (after TIDV). Nothing is scheduled per
- * byte or per descriptor fetch.
+ * set, advances TDH and raises TXDW (after TIDV if the descriptor has IDE).
+ * Nothing is scheduled per byte or per descriptor fetch.
  */
 
 static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
@@ -115,7 +115,9 @@ void nic_tx_complete_one(struct nic *hw)
 		if (hw->fault_lockup && hw->tx_irq_raises % hw->fault_lockup == 0)
 			hw->irqs_lost++; /* snull's lockup: this completion raises nothing */
 		else
-			nic_raise(hw, E1000_ICR_TXDW, k->now + (u64)hw->tidv * 1024);
+			/* TIDV delays only descriptors that ask for it with IDE (SDM 3.3.3.1) */
+			nic_raise(hw, E1000_ICR_TXDW,
+				  k->now + ((cmd & E1000_TXD_CMD_IDE) ? (u64)hw->tidv * 1024 : 0));
 	}
 }
 

@@ -135,19 +135,35 @@ static void run_timers(struct kit *k)
 	cpu_leave(k, prev);
 }
 
-/* One NET_TX or NET_RX action; returns false if there was nothing to do. */
+/*
+ * One NET_TX or NET_RX action; returns false if there was nothing to do.
+ * __do_softirq runs every pending softirq once per pass in bit order, NET_TX
+ * before NET_RX: so a NET_RX round, once started, runs to its end, and after
+ * a NET_TX action a pending NET_RX goes next. A qdisc that keeps raising
+ * NET_TX (a driver returning BUSY) therefore cannot starve the polls that
+ * would reclaim its ring.
+ */
+bool net_rx_turn(const struct kit *k)
+{
+	return k->sd.rx_round ||
+	       (k->cpu.net_tx_last && (k->cpu.softirq_pending & (1u << NET_RX_SOFTIRQ)));
+}
+
 static bool net_softirq_step(struct kit *k)
 {
 	struct cpu *c = &k->cpu;
+	bool rx_turn = net_rx_turn(k);
 	enum kit_ctx prev;
 
 	if (!(c->softirq_pending & NET_SOFTIRQS))
 		return false;
 	prev = cpu_enter(k, CTX_SOFTIRQ);
-	if (c->softirq_pending & (1u << NET_TX_SOFTIRQ)) {
+	c->net_tx_last = false;
+	if ((c->softirq_pending & (1u << NET_TX_SOFTIRQ)) && !rx_turn) {
 		c->softirq_pending &= ~(1u << NET_TX_SOFTIRQ);
 		kit_doing(k, "NET_TX softirq", NULL);
 		net_tx_action(k);
+		c->net_tx_last = true;
 	} else {
 		bool round_was_open = k->sd.rx_round;
 

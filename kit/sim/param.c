@@ -66,7 +66,9 @@ static const struct kit_param_desc params[P_NR] = {
 						    "time per net_rx_action round (2 jiffies)",
 						    "net/core/hotdata.c, HZ=1000" },
 	[P_KNOB_FIRST + KNOB_MAX_BACKLOG] = { "netdev_max_backlog", PARAM_KERNEL, "packets", 1000,
-					      1, 1000000, "netif_rx backlog before drops",
+					      1, 1000000,
+					      "netif_rx accepts while the backlog holds no more "
+					      "than this (max + 1 in all)",
 					      "net/core/hotdata.c" },
 	[P_KNOB_FIRST + KNOB_DEV_TX_WEIGHT] = { "dev_tx_weight", PARAM_KERNEL, "packets", 64, 1,
 						 1000000, "packets per qdisc_run before yielding",
@@ -95,8 +97,8 @@ static const struct kit_param_desc params[P_NR] = {
 			  "RX interrupt once this many frames wait (0 = off); ethtool -C",
 			  "ethtool coalescing" },
 	[P_TX_USECS] = { "tx_usecs", PARAM_DEVICE, "us", 0, 0, 100000,
-			 "TX interrupt delay after a write-back (TIDV); ethtool -C",
-			 "8254x TIDV" },
+			 "TX interrupt delay after a write-back (TIDV; the driver sets IDE "
+			 "when nonzero); ethtool -C", "8254x TIDV, e1000 TXD_CMD_IDE" },
 	[P_ITR] = { "itr", PARAM_DEVICE, "ns", 0, 0, 10000000,
 		    "minimum time between interrupts (ITR, 256 ns steps)", "8254x ITR" },
 	[P_WEIGHT] = { "weight", PARAM_DEVICE, "packets", NAPI_POLL_WEIGHT, 0, 4096,
@@ -128,7 +130,8 @@ static const struct kit_param_desc params[P_NR] = {
 			 "TX watchdog period and timeout (1 jiffy = 1 ms; 0: 5 * HZ, as the core "
 			 "makes it when the device comes up)", "snull SNULL_TIMEOUT" },
 	[P_FAULT_LOCKUP] = { "fault_lockup", PARAM_DEVICE, "n", 0, 0, BIG,
-			     "fault: every Nth TX interrupt is lost (snull's lockup)", "LDD3 snull" },
+			     "fault: every Nth TX interrupt is lost (snull's lockup); a later "
+			     "interrupt reclaims", "LDD3 snull" },
 	[P_FAULT_DD_DELAY] = { "fault_dd_delay", PARAM_DEVICE, "ns", 0, 0, BIG,
 			       "fault: TX status write-back comes this much later",
 			       "netdevsim-style fault knob" },
@@ -140,6 +143,9 @@ static const struct kit_param_desc params[P_NR] = {
 			     "race: at every Nth queue stop from the transmit path, another CPU's "
 			     "TX reclaim runs just before netif_stop_queue (0 = never)",
 			     "e1000 __e1000_maybe_stop_tx / clean_tx_irq barrier pairing" },
+	[P_RX_VLAN] = { "rx_vlan", PARAM_DEVICE, "0/1", 1, 0, 1,
+			"strip 802.1Q tags in the NIC (CTRL.VME), tag in the descriptor; "
+			"ethtool -K rxvlan", "e1000_vlan_mode, 8254x CTRL.VME" },
 };
 
 int kit_param_count(void)
@@ -219,6 +225,7 @@ int kit_param_parse_word(int id, const char *w, long *v)
 		{ P_BATCHING, "more", TX_BATCH_XMIT_MORE },
 		{ P_LRO, "on", 1 }, { P_LRO, "off", 0 },
 		{ P_BQL, "on", 1 }, { P_BQL, "off", 0 },
+		{ P_RX_VLAN, "on", 1 }, { P_RX_VLAN, "off", 0 },
 	};
 
 	for (long i = 0; i < (long)ARRAY_SIZE(napi_words); i++)

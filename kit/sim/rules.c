@@ -1,52 +1,117 @@
-/* rules.c - kernel-style rule checks (BUG / WARNING lines with counters) and the seeded RNG. */
+/* rules.c - rule checks (the kernel's BUG / WARNING lines, ringlab's own) with counters; the seeded RNG. */
 #include "kit.h"
 
+/*
+ * One row per rule: the line it prints and who would print it. Kernel kinds
+ * mirror a message the kernel itself gives, named in the comment with its
+ * source; kit kinds are ringlab's own, for a real error the kernel would not
+ * report (its hardware would misbehave silently) or for advice where the
+ * kernel says nothing. docs/architecture.md lists them all.
+ */
 static const struct {
 	const char *name;
-	bool bug;
+	enum kit_rule_kind kind;
 } rules[RULE_NR] = {
+	/* netif_receive_skb's kernel-doc: "may only be called from softirq context";
+	 * from hardirq, __local_bh_enable_ip's WARN_ON_ONCE(in_hardirq()) fires on the
+	 * way up (kernel/softirq.c); from process context the kernel says nothing, and
+	 * rx.c records it as advice */
 	[RULE_RECEIVE_SKB_CONTEXT] = { "netif_receive_skb called outside softirq context "
-				       "(use netif_rx from an interrupt handler)", true },
-	[RULE_NETIF_RX_CONTEXT] = { "netif_rx called from a NAPI poll (the kernel allows it; "
-				    "ringlab advises netif_receive_skb: netif_rx costs a second "
-				    "pass through the backlog)", false },
-	[RULE_POLL_OVER_BUDGET] = { "poll returned more than its budget", false },
-	[RULE_COMPLETE_NOT_SCHED] = { "napi_complete on an instance that is not scheduled", true },
+				       "(use netif_rx from an interrupt handler)",
+				       RULE_KERNEL_WARN },
+	[RULE_NETIF_RX_CONTEXT] = { "netif_rx called from a NAPI poll (legal, but the frame "
+				    "takes a second trip through the backlog: use "
+				    "netif_receive_skb)", RULE_KIT_ADVICE },
+	/* __napi_poll: netdev_err_once "NAPI poll function %pS returned %d, exceeding
+	 * its budget of %d." (5.8+; WARN_ON_ONCE(work > weight) before), net/core/dev.c */
+	[RULE_POLL_OVER_BUDGET] = { "NAPI poll function returned more than its budget",
+				    RULE_KERNEL_WARN },
+	/* napi_complete_done: WARN_ON_ONCE(!(val & NAPIF_STATE_SCHED)), net/core/dev.c */
+	[RULE_COMPLETE_NOT_SCHED] = { "napi_complete_done on an instance that is not "
+				      "scheduled", RULE_KERNEL_WARN },
 	[RULE_COMPLETE_AT_BUDGET] = { "poll completed NAPI but returned its whole budget "
-				      "(returning budget means: poll me again)", false },
+				      "(returning budget means: poll me again)", RULE_KIT_ADVICE },
 	[RULE_IRQ_BEFORE_COMPLETE] = { "RX interrupts unmasked while NAPI is still scheduled "
-				       "(complete first, then unmask)", false },
+				       "(complete first, then unmask)", RULE_KIT_ADVICE },
 	[RULE_TX_BUSY] = { "hard_start_xmit returned NETDEV_TX_BUSY "
-			   "(stop the queue before the ring is full)", false },
-	[RULE_XMIT_STOPPED] = { "hard_start_xmit called while the queue is stopped", false },
-	[RULE_DOUBLE_FREE] = { "skb freed twice", true },
-	[RULE_SKB_LEAK] = { "skb leaked: it is in no queue, ring or session", true },
-	[RULE_DMA_FAULT] = { "DMA fault: the NIC was given an address outside mapped memory", true },
-	[RULE_DESC_OVERWRITE] = { "driver wrote a descriptor the NIC still owns", true },
+			   "(stop the queue before the ring is full)", RULE_KIT_ADVICE },
+	[RULE_XMIT_STOPPED] = { "hard_start_xmit called while the queue is stopped",
+				RULE_KIT_ADVICE },
+	/* KASAN: "BUG: KASAN: double-free" (mm/kasan/report.c); SLUB debugging:
+	 * "Object already free" (mm/slub.c) */
+	[RULE_DOUBLE_FREE] = { "skb freed twice", RULE_KERNEL_BUG },
+	/* kmemleak: "unreferenced object" (mm/kmemleak.c) */
+	[RULE_SKB_LEAK] = { "skb leaked: it is in no queue, ring or session", RULE_KERNEL_BUG },
+	/* an IOMMU reports the fault (DMAR); a bare 8254x writes wherever it is told */
+	[RULE_DMA_FAULT] = { "DMA fault: the NIC was given an address outside mapped memory",
+			     RULE_KIT_BUG },
+	/* the 8254x would fetch the half-written descriptors; nothing is printed */
+	[RULE_DESC_OVERWRITE] = { "driver wrote a descriptor the NIC still owns", RULE_KIT_BUG },
 	[RULE_QUOTA_EXCEEDED] = { "classic poll handled more than min(quota, *budget) packets",
-				  false },
+				  RULE_KIT_ADVICE },
 	[RULE_BUDGET_NOT_UPDATED] = { "classic poll did not subtract its work from *budget and "
-				      "dev->quota", false },
-	[RULE_POLL_RET_CLASSIC] = { "classic poll returned 0 without netif_rx_complete, or "
-				    "completed and returned 1", false },
-	[RULE_WEIGHT_ZERO] = { "device with weight 0 scheduled: it is never polled", false },
-	[RULE_TX_TIMEOUT] = { "NETDEV WATCHDOG: transmit queue timed out", false },
-	[RULE_SOFT_LOCKUP] = { "soft lockup: a driver call ran too long", true },
+				      "dev->quota", RULE_KIT_ADVICE },
+	[RULE_POLL_RET_CLASSIC] = { "classic poll returned 0 without calling netif_rx_complete "
+				    "(net_rx_action would poll it again at once)",
+				    RULE_KIT_ADVICE },
+	[RULE_WEIGHT_ZERO] = { "device with weight 0 scheduled: it is never polled",
+			       RULE_KIT_ADVICE },
+	/* dev_watchdog: WARN_ONCE "NETDEV WATCHDOG: %s (%s): transmit queue %u timed out"
+	 * (6.x; 2.6.20 printk "NETDEV WATCHDOG: %s: transmit timed out"), sch_generic.c */
+	[RULE_TX_TIMEOUT] = { "NETDEV WATCHDOG: transmit queue timed out", RULE_KERNEL_WARN },
+	/* the soft-lockup detector: "BUG: soft lockup - CPU#%d stuck for %us!" (kernel/watchdog.c) */
+	[RULE_SOFT_LOCKUP] = { "soft lockup: a driver call ran too long", RULE_KERNEL_BUG },
+	/* __report_bad_irq: "irq %d: nobody cared", then "Disabling IRQ #%d"
+	 * (kernel/irq/spurious.c) */
 	[RULE_IRQ_NOBODY_CARED] = { "irq: nobody cared (the handler never cleared ICR): line "
-				    "disabled", true },
+				    "disabled", RULE_KERNEL_BUG },
+	/* lib/dynamic_queue_limits.c dql_completed: BUG_ON(count > num_queued - num_completed) */
 	[RULE_BQL_OVERCOMPLETE] = { "dql_completed: more bytes completed than were queued "
 				    "(netdev_completed_queue must report what netdev_sent_queue "
-				    "counted)", true },
+				    "counted)", RULE_KERNEL_BUG },
+	/* 2.6.20 netif_rx_complete: BUG_ON(!test_bit(__LINK_STATE_RX_SCHED, &dev->state)),
+	 * include/linux/netdevice.h */
+	[RULE_RX_COMPLETE_NOT_SCHED] = { "netif_rx_complete on a device that is not scheduled",
+					 RULE_KERNEL_BUG },
+	/* 2.6.20 net_rx_action list_move_tail()s a device that netif_rx_complete took off
+	 * the list with list_del: LIST_POISON, an oops */
+	[RULE_POLL_MORE_AFTER_COMPLETE] = { "classic poll returned 1 after netif_rx_complete: "
+					    "net_rx_action moves a device that is off the poll "
+					    "list", RULE_KERNEL_BUG },
+	/* napi_disable / netif_poll_disable sleep until they get SCHED; khungtaskd then
+	 * reports "INFO: task %s:%d blocked for more than %ld seconds." (kernel/hung_task.c) */
+	[RULE_NAPI_DISABLE_STUCK] = { "napi_disable waits for a poll that cannot finish (the "
+				      "instance stays scheduled): a kernel would hang here",
+				      RULE_KERNEL_WARN },
 };
+
+static u64 rule_totals[RULE_NR]; /* every machine of this process */
 
 const char *kit_rule_name(enum kit_rule r)
 {
 	return r < RULE_NR ? rules[r].name : "unknown rule";
 }
 
+enum kit_rule_kind kit_rule_kind(enum kit_rule r)
+{
+	return r < RULE_NR ? rules[r].kind : RULE_KERNEL_BUG;
+}
+
+const char *kit_rule_prefix(enum kit_rule_kind kind)
+{
+	static const char *const prefix[RULE_KIND_NR] = {
+		[RULE_KERNEL_BUG] = "BUG: ",
+		[RULE_KERNEL_WARN] = "WARNING: ",
+		[RULE_KIT_BUG] = "ringlab: BUG: ",
+		[RULE_KIT_ADVICE] = "ringlab: advice: ",
+	};
+
+	return kind < RULE_KIND_NR ? prefix[kind] : "";
+}
+
 bool kit_rule_is_bug(enum kit_rule r)
 {
-	return r < RULE_NR && rules[r].bug;
+	return r < RULE_NR && (rules[r].kind == RULE_KERNEL_BUG || rules[r].kind == RULE_KIT_BUG);
 }
 
 u64 kit_rule_count(const struct kit *k, enum kit_rule r)
@@ -54,16 +119,40 @@ u64 kit_rule_count(const struct kit *k, enum kit_rule r)
 	return r < RULE_NR ? k->rule_count[r] : 0;
 }
 
+u64 kit_rule_kind_count(const struct kit *k, enum kit_rule_kind kind)
+{
+	return kind < RULE_KIND_NR ? k->rule_kind_count[kind] : 0;
+}
+
+u64 kit_rule_total(enum kit_rule r)
+{
+	return r < RULE_NR ? rule_totals[r] : 0;
+}
+
+static void record(struct kit *k, struct net_device *dev, enum kit_rule r, enum kit_rule_kind kind)
+{
+	bool bug = kind == RULE_KERNEL_BUG || kind == RULE_KIT_BUG;
+	bool kit = kind == RULE_KIT_BUG || kind == RULE_KIT_ADVICE;
+
+	k->rule_count[r]++;
+	k->rule_kind_count[kind]++;
+	rule_totals[r]++;
+	TRACE(k, bug ? TR_BUG : TR_WARN, dev, r, kit, 0, 0);
+}
+
 void kit_bug(struct kit *k, struct net_device *dev, enum kit_rule r)
 {
-	k->rule_count[r]++;
-	TRACE(k, TR_BUG, dev, r, 0, 0, 0);
+	record(k, dev, r, kit_rule_kind(r));
 }
 
 void kit_warn(struct kit *k, struct net_device *dev, enum kit_rule r)
 {
-	k->rule_count[r]++;
-	TRACE(k, TR_WARN, dev, r, 0, 0, 0);
+	record(k, dev, r, kit_rule_kind(r));
+}
+
+void kit_advise(struct kit *k, struct net_device *dev, enum kit_rule r)
+{
+	record(k, dev, r, RULE_KIT_ADVICE);
 }
 
 /* splitmix64: small, fast, and the same sequence on every machine */

@@ -104,11 +104,17 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_ICR_READ:
 		return snprintf(b, n, "ICR read: %s (now clear)", icr_names(r->a, x, sizeof(x)));
 	case TR_IMS:
+		if (r->c == ~0u) /* e1000_irq_disable: IMC ~0 */
+			return snprintf(b, n, "%s ~0 (every cause): interrupts enabled %s",
+					r->b ? "IMS" : "IMC", icr_names(r->a, y, sizeof(y)));
 		return snprintf(b, n, "%s %s: interrupts enabled %s", r->b ? "IMS" : "IMC",
 				icr_names(r->c, x, sizeof(x)), icr_names(r->a, y, sizeof(y)));
 	case TR_NAPI_SCHED:
 		if (r->a)
 			return snprintf(b, n, "napi_schedule: already scheduled, MISSED set");
+		if (r->c)
+			return snprintf(b, n, "netif_rx_reschedule: back on the poll list, quota %+d",
+					(int)r->d);
 		return snprintf(b, n, "%s: on the poll list, NET_RX raised",
 				r->b ? "netif_rx_schedule" : "napi_schedule");
 	case TR_POLL_START:
@@ -169,9 +175,12 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 				r->d == 3 ? "socket" : "stream error", r->a, r->b, r->c,
 				stream_err_name(r->d));
 	case TR_BUG:
-		return snprintf(b, n, "BUG: %s", kit_rule_name((enum kit_rule)r->a));
+		return snprintf(b, n, "%s%s", kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
+				kit_rule_name((enum kit_rule)r->a));
 	case TR_WARN:
-		return snprintf(b, n, "WARNING: %s", kit_rule_name((enum kit_rule)r->a));
+		return snprintf(b, n, "%s%s",
+				kit_rule_prefix(r->b ? RULE_KIT_ADVICE : RULE_KERNEL_WARN),
+				kit_rule_name((enum kit_rule)r->a));
 	case TR_NOTE:
 		return snprintf(b, n, "note %u: %u %u %u", r->a, r->b, r->c, r->d);
 	case TR_SKB_ORPHAN:

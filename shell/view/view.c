@@ -131,7 +131,7 @@ static void render(struct view *v)
 bool vloop_steps(struct view *v, unsigned long n)
 {
 	unsigned long done = 0;
-	u64 bugs = v->ks.bugs + v->ks.warnings;
+	u64 bugs = v->ks.bugs + v->ks.warnings + v->ks.advice;
 	bool broken = v->ds.broken;
 
 	if (hooks.step && v->host) {
@@ -144,7 +144,7 @@ bool vloop_steps(struct view *v, unsigned long n)
 	if (vloop_dev(v))
 		kit_dev_snapshot(vloop_dev(v), &v->ds);
 	/* An oops report may have been printed under us: repaint it all. */
-	if (v->ks.bugs + v->ks.warnings != bugs || v->ds.broken != broken ||
+	if (v->ks.bugs + v->ks.warnings + v->ks.advice != bugs || v->ds.broken != broken ||
 	    (hooks.step && done < n))
 		vterm_redraw();
 	return done > 0;

@@ -28,7 +28,6 @@
  * and checksum. gso_size/gso_segs tell the stack what the aggregate stands for.
  */
 
-#define VLAN_HLEN 4
 #define IP_HDR_LEN(iph) ((int)(iph)->ihl << 2)
 #define TCP_HDR_LEN(tcph) ((int)(tcph)->doff << 2)
 /* payload bytes by the IP header (inet_lro.c TCP_PAYLOAD_LENGTH) */
@@ -250,7 +249,7 @@ static int __lro_proc_skb(struct net_lro_mgr *lro_mgr, struct sk_buff *skb, stru
 	struct tcphdr *tcph;
 	void *ip, *tcp;
 	u64 flags = 0;
-	int len = (int)skb->len;
+	int len = (int)skb->len, vlan_hdr_len = 0;
 
 	sim_charge(kit_current, COST_LRO);
 	if (!lro_mgr->get_skb_header || lro_mgr->get_skb_header(skb, &ip, &tcp, &flags, priv))
@@ -265,11 +264,13 @@ static int __lro_proc_skb(struct net_lro_mgr *lro_mgr, struct sk_buff *skb, stru
 		return 1;
 	/* a tag still in the data counts in skb->len, not in tot_len */
 	if (skb->protocol == htons(ETH_P_8021Q) && !(lro_mgr->features & LRO_F_EXTRACT_VLAN_ID))
-		len -= VLAN_HLEN;
+		vlan_hdr_len = VLAN_HLEN;
 
 	if (!lro_desc->active) {
-		/* a new session: no timestamp order to test yet */
-		if (lro_tcp_ip_check(iph, tcph, len, NULL))
+		/* a new session: no timestamp order to test yet. Only here does
+		 * inet_lro take the tag off the length: a tagged packet never
+		 * passes the in-session test below (myri10ge's copy fixed that) */
+		if (lro_tcp_ip_check(iph, tcph, len - vlan_hdr_len, NULL))
 			return 1;
 		skb->ip_summed = (u8)lro_mgr->ip_summed_aggr;
 		lro_init_desc(lro_desc, skb, iph, tcph, vlan_tag, vgrp, vlan_packet);

@@ -2,24 +2,58 @@
 #include <ringkit/simnic.h>
 
 /*
- * Without NAPI every received frame costs an interrupt and is handed to
- * netif_rx from hardirq context. With NAPI the handler only masks RX
- * interrupts and schedules the poll; the poll, in softirq context, takes at
- * most its budget of frames from the ring, refills it, and when the ring is
- * empty completes and unmasks. The order at the end matters: complete first,
- * then unmask. A frame that lands after the last look leaves its cause pending
- * in ICR, so the unmask raises the interrupt at once and the poll is
- * scheduled again: nothing is stranded. Unmask first and that interrupt finds
- * the poll still scheduled: classic NAPI loses it, modern NAPI records MISSED.
+ * Without NAPI every interrupt cleans both rings at once, in hardirq
+ * context, and frames go up with netif_rx (2.6.20 e1000_intr without
+ * CONFIG_E1000_NAPI). With NAPI the handler masks every cause (IMC ~0) and
+ * schedules the poll; the poll, in softirq context, reclaims TX whatever
+ * raised the interrupt, takes at most its budget of frames from the ring,
+ * refills it, and when it is done completes and unmasks (e1000_clean, in the
+ * shape of each era). The order at the end matters: complete first, then
+ * unmask. A frame that lands after the last look leaves its cause pending in
+ * ICR, so the unmask raises the interrupt at once and the poll is scheduled
+ * again: nothing is stranded. Unmask first and that interrupt finds the poll
+ * still scheduled: classic NAPI loses it, modern NAPI records MISSED.
  *
- * Functions of other labs (TX reclaim, the LRO engine) are called through
- * adapter->ops, as e1000 calls adapter->clean_rx, so whichever driver is
- * loaded is the one that runs.
+ * Functions of the contract are called through adapter->ops (as e1000 calls
+ * adapter->clean_rx), so whichever driver is loaded is the one that runs.
  */
 
-static bool rx_causes(u32 icr)
+#define E1000_MAX_INTR 10 /* 2.6.20 e1000.h: passes per interrupt without NAPI */
+
+/*
+ * 2.6.20's e1000_irq_disable/e1000_irq_enable count in irq_sem: the handler
+ * takes one count and the poll gives it back, and IMS is written only when
+ * the count drops to zero. So an interrupt that finds the poll still
+ * scheduled (its "else e1000_irq_enable") changes nothing while a poll
+ * holds a count. The modern driver writes IMC/IMS directly.
+ */
+static void irq_disable_classic(struct simnic_adapter *adapter)
 {
-	return icr & (E1000_ICR_RXT0 | E1000_ICR_RXDMT0 | E1000_ICR_RXO);
+	struct nic *hw = adapter->hw;
+
+	adapter->irq_sem++;
+	ew32(IMC, ~0u);
+}
+
+static void irq_enable_classic(struct simnic_adapter *adapter)
+{
+	struct nic *hw = adapter->hw;
+
+	if (--adapter->irq_sem <= 0) {
+		adapter->irq_sem = 0;
+		ew32(IMS, IMS_ENABLE_MASK);
+	}
+}
+
+/* 2.6.20's e1000_clean_tx_irq returned whether it cleaned anything; the
+ * contract's returns the modern "clean complete". The classic paths need
+ * the first, so they look at next_to_clean. */
+static bool tx_cleaned(struct simnic_adapter *adapter)
+{
+	unsigned int ntc = adapter->tx_ring.next_to_clean;
+
+	adapter->ops->clean_tx_irq(adapter);
+	return adapter->tx_ring.next_to_clean != ntc;
 }
 
 irqreturn_t simnic_intr(int irq, void *data)
@@ -32,18 +66,22 @@ irqreturn_t simnic_intr(int irq, void *data)
 	(void)irq;
 	if (!icr)
 		return IRQ_NONE; /* not ours */
-	if (icr & E1000_ICR_TXDW)
-		adapter->ops->clean_tx_irq(adapter); /* the xmit lab's reclaim */
-	if (rx_causes(icr)) {
-		if (adapter->irq_mode == SIMNIC_NAPI_CLASSIC) {
-			if (netif_rx_schedule_prep(netdev)) {
-				ew32(IMC, E1000_IMS_RX); /* quiet until the poll is done */
-				__netif_rx_schedule(netdev);
-			}
-		} else if (napi_schedule_prep(&adapter->napi)) {
-			ew32(IMC, E1000_IMS_RX);
-			__napi_schedule(&adapter->napi);
-		}
+	if (adapter->irq_mode == SIMNIC_NAPI_CLASSIC) {
+		irq_disable_classic(adapter);
+		if (netif_rx_schedule_prep(netdev))
+			__netif_rx_schedule(netdev);
+		else
+			irq_enable_classic(adapter); /* gives the count back, no more */
+		return IRQ_HANDLED;
+	}
+	/* disable interrupts, without the synchronize_irq bit */
+	ew32(IMC, ~0u);
+	if (napi_schedule_prep(&adapter->napi)) {
+		__napi_schedule(&adapter->napi);
+	} else if (netif_running(netdev)) {
+		/* e1000: "this really should not happen! if it does it is basically a
+		 * bug, but not a hard error, so enable ints and continue" */
+		ew32(IMS, IMS_ENABLE_MASK);
 	}
 	return IRQ_HANDLED;
 }
@@ -54,62 +92,146 @@ irqreturn_t simnic_intr_nonapi(int irq, void *data)
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 	struct nic *hw = adapter->hw;
 	u32 icr = er32(ICR);
-	int work_done = 0;
 
 	(void)irq;
 	if (!icr)
 		return IRQ_NONE;
-	if (icr & E1000_ICR_TXDW)
-		adapter->ops->clean_tx_irq(adapter);
-	if (rx_causes(icr)) /* everything now, in hardirq context, via netif_rx */
-		simnic_clean_rx_irq(adapter, &work_done, (int)adapter->rx_ring.count);
+	/* both rings whatever the cause, until a pass finds nothing on either */
+	for (int i = 0; i < E1000_MAX_INTR; i++) {
+		int work_done = 0;
+		bool rx = adapter->ops->clean_rx_irq(adapter, &work_done,
+						     (int)adapter->rx_ring.count);
+		bool tx = tx_cleaned(adapter);
+
+		if (!rx && !tx)
+			break;
+	}
 	return IRQ_HANDLED;
 }
 
+/* 2.6.20 e1000_clean: stay in polling mode while there is any work, TX or RX. */
 int simnic_poll_classic(struct net_device *netdev, int *budget)
 {
 	struct simnic_adapter *adapter = netdev_priv(netdev);
-	struct nic *hw = adapter->hw;
-	int work_to_do = min_t(int, netdev->quota, *budget), work_done = 0;
+	int work_to_do = min_t(int, *budget, netdev->quota), work_done = 0;
+	bool tx = false;
 
-	simnic_clean_rx_irq(adapter, &work_done, work_to_do);
-	if (adapter->lro_enabled)
-		adapter->ops->lro_flush_all(&adapter->lro_mgr);
-	*budget -= work_done;
-	netdev->quota -= work_done;
-	if (work_done < work_to_do) {
-		/* the ring is empty: done, then interrupts back on */
+	/* keep link state information with the original netdev */
+	if (netif_carrier_ok(netdev)) {
+		tx = tx_cleaned(adapter);
+		adapter->ops->clean_rx_irq(adapter, &work_done, work_to_do);
+		if (adapter->lro_enabled)
+			adapter->ops->lro_flush_all(&adapter->lro_mgr);
+		*budget -= work_done;
+		netdev->quota -= work_done;
+	}
+	/* leave polling mode after a poll that found nothing, or when going down */
+	if ((!tx && !work_done) || !netif_running(netdev) || !netif_carrier_ok(netdev)) {
 		netif_rx_complete(netdev);
-		ew32(IMS, E1000_IMS_RX);
+		irq_enable_classic(adapter);
 		return 0;
 	}
 	return 1; /* more to do: keep me on the poll list */
 }
 
+/* The modern e1000_clean: complete when TX is clean and the budget was not used up. */
 int simnic_poll(struct napi_struct *napi, int budget)
 {
 	struct simnic_adapter *adapter = container_of(napi, struct simnic_adapter, napi);
+	struct net_device *netdev = adapter->netdev;
 	struct nic *hw = adapter->hw;
+	bool tx_clean_complete;
 	int work_done = 0;
 
-	simnic_clean_rx_irq(adapter, &work_done, budget);
+	tx_clean_complete = adapter->ops->clean_tx_irq(adapter);
+	adapter->ops->clean_rx_irq(adapter, &work_done, budget);
 	if (adapter->lro_enabled)
 		adapter->ops->lro_flush_all(&adapter->lro_mgr);
-	if (work_done < budget) {
-		/* unmask only if NAPI really stopped (not rescheduled by MISSED) */
-		if (napi_complete_done(napi, work_done))
-			ew32(IMS, E1000_IMS_RX);
-		return work_done;
-	}
-	return budget; /* budget used up: poll me again */
+	if (!tx_clean_complete || work_done == budget)
+		return budget; /* poll me again */
+	/* unmask only if NAPI really stopped (not rescheduled by MISSED), and not
+	 * while the device goes down (e1000's __E1000_DOWN) */
+	if (napi_complete_done(napi, work_done) && netif_running(netdev))
+		ew32(IMS, IMS_ENABLE_MASK);
+	return work_done;
 }
 
-static void deliver(struct simnic_adapter *adapter, struct sk_buff *skb)
+/*
+ * e1000_rx_checksum: the NIC vouches for a frame only when it checked its
+ * TCP or UDP checksum (TCPCS; UDPCS on later chips) and found no error. IPCS
+ * alone says nothing about L4 (the stack checks the IP header itself in any
+ * case), IXSM means ignore it all, and a TCPE frame goes up unverified so the
+ * stack checks it and drops it.
+ */
+static void rx_checksum(struct simnic_adapter *adapter, u8 status, u8 errors, struct sk_buff *skb)
 {
-	if (adapter->irq_mode == SIMNIC_NONAPI)
-		netif_rx(skb);
-	else if (adapter->lro_enabled)
-		adapter->ops->lro_receive_skb(&adapter->lro_mgr, skb, NULL);
+	skb->ip_summed = CHECKSUM_NONE;
+	if (status & E1000_RXD_STAT_IXSM)
+		return;
+	if (errors & E1000_RXD_ERR_TCPE) {
+		adapter->hw_csum_err++; /* let the stack verify checksum errors */
+		return;
+	}
+	if (!(status & (E1000_RXD_STAT_TCPCS | E1000_RXD_STAT_UDPCS)))
+		return;
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	adapter->hw_csum_good++;
+}
+
+/* The TCP/IPv4 headers of a frame (after eth_type_trans), behind a tag left in the data too. */
+static bool tcp_headers(struct sk_buff *skb, struct iphdr **iph, struct tcphdr **tcph)
+{
+	unsigned int off = 0;
+
+	if (skb->protocol == htons(ETH_P_8021Q) && skb_headlen(skb) >= VLAN_HLEN &&
+	    ((struct vlan_hdr *)skb->data)->h_vlan_encapsulated_proto == htons(ETH_P_IP))
+		off = VLAN_HLEN;
+	else if (skb->protocol != htons(ETH_P_IP))
+		return false;
+	if (skb_headlen(skb) < off + sizeof(struct iphdr))
+		return false;
+	*iph = (struct iphdr *)(skb->data + off);
+	if ((*iph)->version != 4 || (*iph)->protocol != IPPROTO_TCP ||
+	    skb_headlen(skb) < off + (*iph)->ihl * 4u + sizeof(struct tcphdr))
+		return false;
+	*tcph = (struct tcphdr *)((unsigned char *)*iph + (*iph)->ihl * 4);
+	return true;
+}
+
+/*
+ * Up the stack. Without NAPI, from hardirq: netif_rx. From the poll:
+ * netif_receive_skb, or through LRO. A tag the NIC stripped (VP) goes with
+ * the frame (the vlan_hwaccel_* entry points). A frame LRO must not take
+ * (its checksum unverified) but whose flow LRO may be holding first flushes
+ * that one session (lro_flush_pkt), or it would overtake the aggregate;
+ * qcacld-3.0's hdd_lro_rx does the same with its own flush.
+ */
+static void deliver(struct simnic_adapter *adapter, struct sk_buff *skb, u8 status, u16 special)
+{
+	bool vlan = adapter->rx_vlan && (status & E1000_RXD_STAT_VP);
+	u16 tag = special & E1000_RXD_SPC_VLAN_MASK;
+	struct net_lro_mgr *mgr = &adapter->lro_mgr;
+	struct iphdr *iph;
+	struct tcphdr *tcph;
+
+	if (adapter->irq_mode == SIMNIC_NONAPI) {
+		if (vlan)
+			vlan_hwaccel_rx(skb, NULL, tag);
+		else
+			netif_rx(skb);
+		return;
+	}
+	if (adapter->lro_enabled && skb->ip_summed == CHECKSUM_UNNECESSARY) {
+		if (vlan)
+			adapter->ops->lro_vlan_hwaccel_receive_skb(mgr, skb, NULL, tag, NULL);
+		else
+			adapter->ops->lro_receive_skb(mgr, skb, NULL);
+		return;
+	}
+	if (adapter->lro_enabled && tcp_headers(skb, &iph, &tcph))
+		adapter->ops->lro_flush_pkt(mgr, iph, tcph);
+	if (vlan)
+		vlan_hwaccel_receive_skb(skb, NULL, tag);
 	else
 		netif_receive_skb(skb);
 }
@@ -126,16 +248,18 @@ bool simnic_clean_rx_irq(struct simnic_adapter *adapter, int *work_done, int wor
 		struct e1000_rx_desc *desc = &rx_ring->desc[i];
 		struct simnic_buffer *bi = &rx_ring->buffer_info[i];
 		struct sk_buff *skb;
-		u16 length;
-		u8 status;
+		u8 status, errors;
+		u16 length, special;
 
 		status = desc->status;
 		if (!(status & E1000_RXD_STAT_DD))
 			break; /* the NIC has not filled this one yet */
-		dma_rmb();
+		dma_rmb(); /* the rest of the descriptor only after DD */
+		errors = desc->errors;
+		special = le16_to_cpu(desc->special);
+		length = le16_to_cpu(desc->length);
 		skb = bi->skb;
 		bi->skb = NULL;
-		length = le16_to_cpu(desc->length);
 		dma_unmap_single(netdev, bi->dma, rx_ring->rx_buffer_len, DMA_FROM_DEVICE);
 		desc->status = 0;
 		if (++i == rx_ring->count)
@@ -144,27 +268,23 @@ bool simnic_clean_rx_irq(struct simnic_adapter *adapter, int *work_done, int wor
 		cleaned = true;
 
 		skb_put(skb, length);
+		rx_checksum(adapter, status, errors, skb);
 		skb->protocol = eth_type_trans(skb, netdev);
-		if ((status & (E1000_RXD_STAT_IPCS | E1000_RXD_STAT_TCPCS)) &&
-		    !(desc->errors & (E1000_RXD_ERR_IPE | E1000_RXD_ERR_TCPE)))
-			skb->ip_summed = CHECKSUM_UNNECESSARY; /* the NIC checked it */
-		else
-			skb->ip_summed = CHECKSUM_NONE;
 		netdev->stats.rx_packets++;
 		netdev->stats.rx_bytes += length;
-		deliver(adapter, skb);
+		deliver(adapter, skb, status, special);
 
 		/* give buffers back in batches: one RDT write per refill_batch */
 		if (++cleaned_count >= (int)rx_ring->refill_batch) {
 			rx_ring->next_to_clean = i;
-			simnic_alloc_rx_buffers(adapter, cleaned_count);
+			adapter->ops->alloc_rx_buffers(adapter, cleaned_count);
 			cleaned_count = 0;
 		}
 	}
 	rx_ring->next_to_clean = i;
 	cleaned_count = (int)SIMNIC_DESC_UNUSED(rx_ring);
 	if (cleaned_count)
-		simnic_alloc_rx_buffers(adapter, cleaned_count);
+		adapter->ops->alloc_rx_buffers(adapter, cleaned_count);
 	return cleaned;
 }
 

@@ -38,7 +38,7 @@ int simnic_tx_map(struct simnic_adapter *adapter, struct sk_buff *skb)
 	bi->dma = dma_map_single(adapter->netdev, skb->data, skb->len, DMA_TO_DEVICE);
 	desc->buffer_addr = cpu_to_le64(bi->dma);
 	desc->lower.flags.length = cpu_to_le16((u16)skb->len);
-	desc->lower.flags.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	desc->lower.flags.cmd = (u8)adapter->txd_cmd; /* EOP IFCS RS, IDE with tx-usecs */
 	desc->upper.data = 0;
 	if (++i == tx_ring->count)
 		i = 0;

@@ -52,6 +52,7 @@ struct seg {
 	u8 tos;
 	bool ipopt;	  /* one word of IP options (ihl 6) */
 	unsigned int pad; /* Ethernet padding after the datagram */
+	u16 vlan;	  /* an 802.1Q tag in the data (0: none) */
 };
 
 static struct kit *k;
@@ -127,7 +128,7 @@ static inline unsigned int tcp_hlen(const struct seg *s)
 static inline struct sk_buff *build(const struct seg *s)
 {
 	unsigned int ihl = s->ipopt ? 24 : 20, thl = tcp_hlen(s), tot = ihl + thl + s->plen;
-	unsigned int flen = ETH_HLEN + tot + s->pad;
+	unsigned int l2 = ETH_HLEN + (s->vlan ? VLAN_HLEN : 0), flen = l2 + tot + s->pad;
 	struct sk_buff *skb = netdev_alloc_skb_ip_align(dev, flen);
 	struct ethhdr *eth;
 	struct iphdr *iph;
@@ -142,8 +143,15 @@ static inline struct sk_buff *build(const struct seg *s)
 	memcpy(eth->h_source, dev->dev_addr, ETH_ALEN);
 	eth->h_source[5] ^= 1;
 	eth->h_proto = htons(ETH_P_IP);
+	if (s->vlan) {
+		struct vlan_ethhdr *veth = (struct vlan_ethhdr *)p;
 
-	iph = (struct iphdr *)(p + ETH_HLEN);
+		veth->h_vlan_proto = htons(ETH_P_8021Q);
+		veth->h_vlan_TCI = htons(s->vlan);
+		veth->h_vlan_encapsulated_proto = htons(ETH_P_IP);
+	}
+
+	iph = (struct iphdr *)(p + l2);
 	iph->version = 4;
 	iph->ihl = (u8)(ihl / 4);
 	iph->tos = s->tos;

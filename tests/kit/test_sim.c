@@ -90,10 +90,67 @@ Test(sim, trace_lines_read_like_the_kernel_log)
 	cr_assert_str_eq(line, "[    1.234567] sn0: TX desc 3 DD, TDH 3->4",
 			 "the line is '%s', expected '[    1.234567] sn0: TX desc 3 DD, TDH 3->4'",
 			 line);
-	r.type = TR_WARN;
-	r.a = RULE_TX_BUSY;
-	kit_trace_format(k, &r, line, sizeof(line));
-	cr_assert(strstr(line, "WARNING: hard_start_xmit returned NETDEV_TX_BUSY"), "%s", line);
+	kit_free(k);
+}
+
+/* Who speaks: the kernel's BUG:/WARNING:, ringlab's own BUG:, ringlab's advice. */
+Test(sim, rule_lines_say_who_speaks)
+{
+	static const struct {
+		u16 type;
+		enum kit_rule rule;
+		const char *line;
+	} rows[] = {
+		{ TR_WARN, RULE_TX_BUSY, "[    1.234567] sn0: ringlab: advice: hard_start_xmit returned "
+					 "NETDEV_TX_BUSY (stop the queue before the ring is full)" },
+		{ TR_WARN, RULE_TX_TIMEOUT, "[    1.234567] sn0: WARNING: NETDEV WATCHDOG: transmit "
+					    "queue timed out" },
+		{ TR_BUG, RULE_DOUBLE_FREE, "[    1.234567] sn0: BUG: skb freed twice" },
+		{ TR_BUG, RULE_DESC_OVERWRITE, "[    1.234567] sn0: ringlab: BUG: driver wrote a "
+					       "descriptor the NIC still owns" },
+	};
+	struct kit *k = kit_new(1);
+	char line[200];
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		enum kit_rule_kind kind = kit_rule_kind(rows[i].rule);
+		struct trace_rec r = { .t = 1234567000, .type = rows[i].type, .dev = 0,
+				       .a = rows[i].rule,
+				       .b = kind == RULE_KIT_BUG || kind == RULE_KIT_ADVICE };
+
+		kit_trace_format(k, &r, line, sizeof(line));
+		cr_assert_str_eq(line, rows[i].line, "rule %d: the line is '%s', expected '%s'",
+				 rows[i].rule, line, rows[i].line);
+	}
+	kit_free(k);
+}
+
+/* Every rule has a kind, and each kind is counted on its own. */
+Test(sim, rule_kinds_are_counted_apart)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	struct kit_snap s;
+	u64 before = kit_rule_total(RULE_TX_BUSY);
+
+	for (int r = 0; r < RULE_NR; r++)
+		cr_assert_lt(kit_rule_kind((enum kit_rule)r), RULE_KIND_NR,
+			     "rule %d has kind %d, expected one of the %d kinds", r,
+			     kit_rule_kind((enum kit_rule)r), RULE_KIND_NR);
+	kit_warn(k, sn0, RULE_TX_BUSY);		   /* advice by its row */
+	kit_warn(k, sn0, RULE_TX_TIMEOUT);	   /* the kernel's WARNING */
+	kit_bug(k, sn0, RULE_DESC_OVERWRITE);	   /* ringlab's BUG */
+	kit_advise(k, sn0, RULE_RECEIVE_SKB_CONTEXT); /* advice by the caller's word */
+	kit_snapshot(k, &s);
+	cr_assert_eq(s.bugs, 1, "bugs = %llu, expected 1", (unsigned long long)s.bugs);
+	cr_assert_eq(s.warnings, 1, "warnings = %llu, expected 1", (unsigned long long)s.warnings);
+	cr_assert_eq(s.advice, 2, "advice = %llu, expected 2", (unsigned long long)s.advice);
+	cr_assert_eq(kit_rule_count(k, RULE_RECEIVE_SKB_CONTEXT), 1,
+		     "RULE_RECEIVE_SKB_CONTEXT counted %llu times, expected 1",
+		     (unsigned long long)kit_rule_count(k, RULE_RECEIVE_SKB_CONTEXT));
+	cr_assert_eq(kit_rule_total(RULE_TX_BUSY) - before, 1,
+		     "the process total of RULE_TX_BUSY grew by %llu, expected 1",
+		     (unsigned long long)(kit_rule_total(RULE_TX_BUSY) - before));
 	kit_free(k);
 }
 

@@ -388,6 +388,7 @@ static double tx_path_ns_per_pkt(const char *mode_word, double *batch)
 	kit_param_parse_word(kit_param_find("batching"), mode_word, &mode);
 	setp(k, sn0, "batching", mode);
 	setp(k, NULL, "wire_peer", 0); /* the peer's RX doorbells would blur the count */
+	setp(k, sn0, "bql", 0); /* the 2007 designs, as then: BQL would add completion rounds */
 	for (int round = 0; round < 20; round++) {
 		kit_netif_stop_queue(sn0);
 		kit_xmit_frames(sn0, &udp60, 100);

@@ -1,5 +1,8 @@
 # Receive, one kernel call at a time (the good cases).
 auto off
+# BQL off on the sender: with auto off only our polls reclaim sn0's ring, and BQL would
+# hold sn0's queue from the first frame until the watchdog
+ethtool -K sn0 bql off
 # ITR: at most one interrupt per millisecond on sn1
 set sn1 itr 1000000
 trace off

@@ -1,4 +1,4 @@
-/* inet_lro.h - generic LRO (Themann and Raisch, IBM 2007), as include/linux/inet_lro.h. */
+/* inet_lro.h - generic LRO (IBM 2007), as include/linux/inet_lro.h in kernels 2.6.24 to 4.x. */
 #ifndef RINGKIT_INET_LRO_H
 #define RINGKIT_INET_LRO_H
 
@@ -12,7 +12,9 @@
  * session being aggregated), and in its NAPI poll hands every received skb
  * to lro_receive_skb() instead of netif_receive_skb(); before leaving the
  * poll it calls lro_flush_all(). The kit implements skb mode only: the
- * page-fragment entry points (lro_receive_frags) are left out.
+ * page-fragment entry points (lro_receive_frags) are left out. The VLAN
+ * entry point takes a struct vlan_group, as in the 2.6 kernels that had one
+ * (the kit has no VLAN devices: drivers pass a NULL group with the tag).
  */
 
 struct vlan_group; /* opaque, as only its pointer travels */

@@ -1,4 +1,4 @@
-/* list.h - the kernel's intrusive doubly-linked list (include/linux/list.h, abridged). */
+/* list.h - the kernel's intrusive doubly-linked list (include/linux/list.h abridged, both eras). */
 #ifndef RINGKIT_LIST_H
 #define RINGKIT_LIST_H
 

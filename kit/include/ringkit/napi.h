@@ -1,4 +1,4 @@
-/* napi.h - NAPI in both eras: 2.6.20's dev->poll and 2.6.24+'s struct napi_struct. */
+/* napi.h - NAPI in both eras: 2.6.20's dev->poll and the modern (6.x) struct napi_struct. */
 #ifndef RINGKIT_NAPI_H
 #define RINGKIT_NAPI_H
 
@@ -7,21 +7,34 @@
 #include "types.h"
 
 /*
- * Classic NAPI (2.6.20): the device itself is on the poll list. The driver's
- * dev->poll(dev, &budget) handles at most min(dev->quota, *budget) packets,
- * subtracts what it did from both, and returns 0 after netif_rx_complete()
- * (done, interrupts back on) or 1 (more work, keep me on the list).
+ * Classic NAPI, 2.6.20 (include/linux/netdevice.h, net/core/dev.c; the
+ * device-level API lasted until 2.6.23): the device itself is on the poll
+ * list. The driver's dev->poll(dev, &budget) handles at most
+ * min(dev->quota, *budget) packets, subtracts what it did from both, and
+ * returns 0 after netif_rx_complete() (done, interrupts back on) or 1 (more
+ * work, keep me on the list). netif_rx_reschedule(dev, undo) is for a poll
+ * that completed and then saw more work: 1 if it took the device back (undo
+ * is given back to the quota), 0 if something else had scheduled it.
+ * netif_poll_disable waits for a pending poll and then holds RX_SCHED;
+ * netif_poll_enable lets go.
  */
 int netif_rx_schedule_prep(struct net_device *dev);
 void __netif_rx_schedule(struct net_device *dev);
 void netif_rx_schedule(struct net_device *dev);
 void netif_rx_complete(struct net_device *dev);
-void netif_rx_reschedule(struct net_device *dev, int undo);
+int netif_rx_reschedule(struct net_device *dev, int undo);
+void netif_poll_disable(struct net_device *dev);
+void netif_poll_enable(struct net_device *dev);
 
 /*
- * Modern NAPI: an instance per queue. poll(napi, budget) returns the packets
- * it handled; returning budget means "poll me again"; below budget the driver
- * calls napi_complete_done() and unmasks interrupts only if that returned true.
+ * Modern NAPI, as 6.x has it: an instance per queue (struct napi_struct
+ * since 2.6.24; napi_schedule/napi_complete since 2.6.29; napi_complete_done
+ * since 3.19, returning bool since 4.10; MISSED since 4.11). poll(napi,
+ * budget) returns the packets it handled; returning budget means "poll me
+ * again"; below budget the driver calls napi_complete_done() and unmasks
+ * interrupts only if that returned true. napi_disable sets DISABLE and waits
+ * until it can take SCHED (the kit runs a pending poll right then).
+ * netif_napi_add keeps the weight argument it had until 6.1.
  */
 #define NAPI_POLL_WEIGHT 64
 

@@ -1,6 +1,17 @@
-/* netdevice.h - struct net_device and the 2.6 driver API, with the 2007 batching fields. */
+/* netdevice.h - struct net_device (2.6.20's, with the 2007 batching fields) and the TX/RX API. */
 #ifndef RINGKIT_NETDEVICE_H
 #define RINGKIT_NETDEVICE_H
+
+/*
+ * Each name here says the kernel it comes from. struct net_device is 2.6.20's:
+ * its methods sit on the device (hard_start_xmit, tx_timeout, poll with quota
+ * and weight), as they did until net_device_ops (2.6.29) and napi_struct
+ * (2.6.24), because the 2007 batching patches extended exactly those slots.
+ * The values the core and a driver exchange are the modern ones (netdev_tx_t,
+ * NETDEV_TX_BUSY 0x10, NET_XMIT_*, dev_xmit_complete), since 2.6.20's
+ * NETDEV_TX_BUSY 1 was the same number as NET_XMIT_DROP. docs/architecture.md
+ * ("The kernel's eras") has the table of every name, value and version.
+ */
 
 #include "dynamic_queue_limits.h"
 #include "list.h"
@@ -15,16 +26,34 @@
 #define ETH_DATA_LEN 1500
 #define ETH_FRAME_LEN 1514
 
-/* hard_start_xmit return codes, 2.6.20 values */
+/*
+ * hard_start_xmit return codes, modern values (include/linux/netdevice.h
+ * enum netdev_tx): driver codes live in 0xf0, qdisc codes in 0x0f, so
+ * dev_xmit_complete can tell "consumed" (OK, an errno, a qdisc code) from
+ * BUSY. 2.6.20 had NETDEV_TX_OK 0, NETDEV_TX_BUSY 1, NETDEV_TX_LOCKED -1.
+ * netdev_tx_t is an int here (the kernel's is an enum) so that it fits the
+ * 2.6.20 method slot, which returns int.
+ */
 typedef int netdev_tx_t;
-#define NETDEV_TX_OK 0
-#define NETDEV_TX_BUSY 1
+#define NETDEV_TX_OK 0x00   /* the driver took the skb */
+#define NETDEV_TX_BUSY 0x10 /* it did not: the core requeues it (a driver bug) */
+#define NETDEV_TX_MASK 0xf0
 
-/* dev_queue_xmit / netif_rx return codes */
-#define NET_XMIT_SUCCESS 0
-#define NET_XMIT_DROP 1
+/* qdisc (dev_queue_xmit) return codes, the same in both eras */
+#define NET_XMIT_SUCCESS 0x00
+#define NET_XMIT_DROP 0x01 /* skb dropped */
+#define NET_XMIT_CN 0x02   /* congestion notification */
+#define NET_XMIT_MASK 0x0f
+
+/* netif_rx / netif_receive_skb return codes, the same in both eras */
 #define NET_RX_SUCCESS 0
 #define NET_RX_DROP 1
+
+/* The skb was consumed: sent, dropped with an error, or queued elsewhere (not BUSY). */
+static inline bool dev_xmit_complete(int rc)
+{
+	return rc < NET_XMIT_MASK;
+}
 
 /* dev->features */
 #define NETIF_F_SG (1UL << 0)
@@ -156,13 +185,14 @@ struct net_device {
 	struct sk_buff_head *blist;  /* NETIF_F_BTX: the batch the core filled */
 	struct sk_buff_head *skb_blist; /* NETIF_F_BATCH_SKBS: the same idea */
 
-	/* classic NAPI, 2.6.20 */
+	/* classic NAPI, 2.6.20 (gone in 2.6.24: struct napi_struct, napi.h) */
 	struct list_head poll_list;  /* on the CPU's poll list while RX_SCHED */
 	int (*poll)(struct net_device *dev, int *quota);
 	int quota;		     /* what is left of this round's share */
 	int weight;		     /* share per round */
 
-	/* methods */
+	/* methods, 2.6.20 (net_device_ops since 2.6.29); hard_batch_xmit and
+	 * hard_prep_xmit are the 2007 batch API's, never merged */
 	int (*open)(struct net_device *dev);
 	int (*stop)(struct net_device *dev);
 	int (*hard_start_xmit)(struct sk_buff *skb, struct net_device *dev);
@@ -281,7 +311,8 @@ static inline void netif_trans_update(struct net_device *dev)
 /* TX */
 int dev_queue_xmit(struct sk_buff *skb);
 void qdisc_run(struct net_device *dev);
-/* 2014: true while the core has more skbs for this queue right behind this one */
+/* true while the core has more skbs for this queue right behind this one:
+ * the 5.2+ spelling of the hint merged in 3.18 as skb->xmit_more */
 bool netdev_xmit_more(void);
 /*
  * Padding a runt (include/linux/skbuff.h). skb_padto zeroes the bytes up to

@@ -24,9 +24,12 @@ struct net_device;
  *    13.4.33); RXFR is the kit's own rx-frames threshold (no 8254x register
  *    counts frames).
  *
+ * Era: none; this is the hardware, the same under a 2.6.20 or a 6.x driver.
+ *
  * Left out: EEPROM, PHY and link negotiation, multiple descriptors per frame
- * (no scatter-gather, no TSO context descriptors), checksum offload contexts,
- * flow control, VLAN filtering, statistics registers (the kit counts in
+ * (no scatter-gather, no TSO context descriptors), checksum offload contexts
+ * (RX checksums are always checked: no RXCSUM register), flow control, VLAN
+ * filtering (CTRL.VME strips every tag), statistics registers (the kit counts in
  * software), the RXDMT0 threshold (never raised). The wire adds no
  * propagation delay: a frame reaches the peer when its last bit is sent.
  */
@@ -56,6 +59,7 @@ struct net_device;
 #define E1000_TIDV 0x03820   /* TX interrupt delay (tx-usecs), 1.024 us units */
 
 #define E1000_CTRL_RST 0x04000000 /* reset: rings and registers back to 0 */
+#define E1000_CTRL_VME 0x40000000 /* VLAN mode: strip 802.1Q tags on receive (SDM 13.4.1) */
 #define E1000_RCTL_EN 0x00000002
 #define E1000_TCTL_EN 0x00000002
 
@@ -98,6 +102,7 @@ struct e1000_tx_desc {
 #define E1000_TXD_CMD_EOP 0x01	/* end of packet */
 #define E1000_TXD_CMD_IFCS 0x02 /* insert FCS */
 #define E1000_TXD_CMD_RS 0x08	/* report status: write DD back */
+#define E1000_TXD_CMD_IDE 0x80	/* interrupt delay enable: TXDW waits TIDV (SDM 3.3.3.1) */
 #define E1000_TXD_STAT_DD 0x01	/* descriptor done */
 
 /* Legacy RX descriptor (SDM 3.2.3) */
@@ -110,13 +115,18 @@ struct e1000_rx_desc {
 	__le16 special;	    /* VLAN tag when STAT_VP */
 };
 
+/* Status (SDM 3.2.3.1): IPCS/TCPCS say a checksum was checked, the errors
+ * byte says whether it was wrong; with IXSM set neither means anything. */
 #define E1000_RXD_STAT_DD 0x01	  /* descriptor done */
 #define E1000_RXD_STAT_EOP 0x02	  /* end of packet */
+#define E1000_RXD_STAT_IXSM 0x04  /* ignore the checksum indications */
 #define E1000_RXD_STAT_VP 0x08	  /* VLAN tag stripped into special */
-#define E1000_RXD_STAT_TCPCS 0x20 /* TCP checksum checked */
-#define E1000_RXD_STAT_IPCS 0x40  /* IP checksum checked */
-#define E1000_RXD_ERR_TCPE 0x20
-#define E1000_RXD_ERR_IPE 0x40
+#define E1000_RXD_STAT_UDPCS 0x10 /* UDP checksum checked (82571 and later; e1000e) */
+#define E1000_RXD_STAT_TCPCS 0x20 /* TCP (8254x: TCP or UDP) checksum checked */
+#define E1000_RXD_STAT_IPCS 0x40  /* IPv4 header checksum checked */
+#define E1000_RXD_ERR_TCPE 0x20	  /* TCP/UDP checksum wrong */
+#define E1000_RXD_ERR_IPE 0x40	  /* IPv4 header checksum wrong */
+#define E1000_RXD_SPC_VLAN_MASK 0x0FFF /* the VLAN id in special */
 
 /* The hardware behind a net_device. Drivers reach it only through registers. */
 struct nic;

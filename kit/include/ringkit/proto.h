@@ -1,4 +1,7 @@
 /* proto.h - Ethernet, IPv4, TCP, UDP and ICMP headers and the Internet checksum. */
+/*
+ * Era: none; wire formats (RFCs, IEEE 802.1Q), as every kernel has them.
+ */
 #ifndef RINGKIT_PROTO_H
 #define RINGKIT_PROTO_H
 
@@ -8,6 +11,8 @@
 #define ETH_P_IP 0x0800
 #define ETH_P_ARP 0x0806
 #define ETH_P_8021Q 0x8100
+#define VLAN_HLEN 4	  /* an 802.1Q tag (include/linux/if_vlan.h) */
+#define VLAN_ETH_HLEN 18 /* Ethernet header with one tag */
 
 #ifndef IPPROTO_ICMP /* <netinet/in.h> may have them already */
 #define IPPROTO_ICMP 1
@@ -33,6 +38,11 @@ struct ethhdr {
 	unsigned char h_dest[6];
 	unsigned char h_source[6];
 	__be16 h_proto;
+} __attribute__((packed));
+
+struct vlan_hdr {
+	__be16 h_vlan_TCI;
+	__be16 h_vlan_encapsulated_proto;
 } __attribute__((packed));
 
 struct vlan_ethhdr {

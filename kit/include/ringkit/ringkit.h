@@ -1,4 +1,8 @@
 /* ringkit.h - the kit's client API: make a machine, run it, act on it, look at it. */
+/*
+ * Era: ringlab's own API, no kernel's; kernel names in it say their era where
+ * they are declared (netdevice.h, napi.h).
+ */
 #ifndef RINGKIT_RINGKIT_H
 #define RINGKIT_RINGKIT_H
 

@@ -1,4 +1,8 @@
 /* sim.h - simulated time, the CPU and its cost model, tunables, the trace. */
+/*
+ * Era: ringlab's own API, no kernel's; kernel names in it say their era where
+ * they are declared (netdevice.h, napi.h).
+ */
 #ifndef RINGKIT_SIM_H
 #define RINGKIT_SIM_H
 
@@ -130,7 +134,7 @@ enum trace_type {
 	TR_IRQ,		/* a=ICR pending at delivery */
 	TR_ICR_READ,	/* a=value */
 	TR_IMS,		/* a=mask after, b=1 set / 0 clear */
-	TR_NAPI_SCHED,	/* a=missed (1) or scheduled (0) */
+	TR_NAPI_SCHED,	/* a=missed (1) or scheduled (0), b=classic, c=netif_rx_reschedule, d=undo */
 	TR_POLL_START,	/* a=budget, b=quota, d=era (1 classic) */
 	TR_POLL,	/* a=budget, b=work, c=ret, d=era */
 	TR_NAPI_DONE,	/* a=work_done, b=rearm */
@@ -148,8 +152,8 @@ enum trace_type {
 	TR_ICMP,	/* a=type, b=id, c=seq */
 	TR_WIRE,	/* a=len, b=delivered (1) or lost (0) */
 	TR_STREAM_ERR,	/* a=flow, b=expected seq, c=got seq, d=kind */
-	TR_BUG,		/* a=rule */
-	TR_WARN,	/* a=rule */
+	TR_BUG,		/* a=rule, b=1 ringlab's own ("ringlab: BUG:") */
+	TR_WARN,	/* a=rule, b=1 ringlab's advice ("ringlab: advice:") */
 	TR_NOTE,	/* a=note id, b,c,d=values */
 	TR_SKB_ORPHAN,	/* a=skb id: the driver held it after close; freed */
 	TR_BQL_XOFF,	/* a=bytes in flight, b=limit: BQL stopped the queue */
@@ -185,12 +189,19 @@ size_t kit_trace_format(const struct kit *k, const struct trace_rec *r,
  * what 0 = packet aggregated, 1 = aggregate flushed, 2 = no free descriptor. */
 void kit_trace_lro(struct net_device *dev, int what, u32 flow, u32 pkts, u32 bytes);
 
-/* Kernel-style rule checks: a BUG/WARNING record and a counter. */
+/*
+ * Rule checks: a record and a counter. Each rule has a kind that says who
+ * would speak: the kernel itself (its BUG: or WARNING: line, possibly only
+ * with a debug option such as KASAN), or ringlab, for a real error the
+ * kernel would not report ("ringlab: BUG:") or for advice where the kernel
+ * stays silent ("ringlab: advice:"). docs/architecture.md has the table of
+ * every rule with the kernel message it mirrors and its source.
+ */
 enum kit_rule {
 	RULE_RECEIVE_SKB_CONTEXT,   /* netif_receive_skb outside softirq */
 	RULE_NETIF_RX_CONTEXT,	    /* netif_rx from softirq (use netif_receive_skb) */
 	RULE_POLL_OVER_BUDGET,	    /* poll returned more than budget */
-	RULE_COMPLETE_NOT_SCHED,    /* napi_complete on an unscheduled instance */
+	RULE_COMPLETE_NOT_SCHED,    /* napi_complete_done on an unscheduled instance */
 	RULE_COMPLETE_AT_BUDGET,    /* completed and returned budget */
 	RULE_IRQ_BEFORE_COMPLETE,   /* unmasked RX interrupts while still scheduled */
 	RULE_TX_BUSY,		    /* hard_start_xmit returned NETDEV_TX_BUSY */
@@ -201,18 +212,43 @@ enum kit_rule {
 	RULE_DESC_OVERWRITE,	    /* driver wrote a descriptor the NIC owns */
 	RULE_QUOTA_EXCEEDED,	    /* classic poll did more than min(quota, budget) */
 	RULE_BUDGET_NOT_UPDATED,    /* classic poll did not subtract its work */
-	RULE_POLL_RET_CLASSIC,	    /* classic poll returned other than 0/1, or 0 while listed */
+	RULE_POLL_RET_CLASSIC,	    /* classic poll returned 0 without netif_rx_complete */
 	RULE_WEIGHT_ZERO,	    /* a device with weight 0 was scheduled */
 	RULE_TX_TIMEOUT,	    /* watchdog: transmit queue timed out */
 	RULE_SOFT_LOCKUP,	    /* driver call ran too long (the shell's watchdog) */
 	RULE_IRQ_NOBODY_CARED,	    /* interrupt line never cleared: disabled */
 	RULE_BQL_OVERCOMPLETE,	    /* netdev_completed_queue: more bytes than were sent */
+	RULE_RX_COMPLETE_NOT_SCHED, /* classic netif_rx_complete, device not scheduled */
+	RULE_POLL_MORE_AFTER_COMPLETE, /* classic poll returned 1 after netif_rx_complete */
+	RULE_NAPI_DISABLE_STUCK,    /* napi_disable / netif_poll_disable cannot take SCHED */
 	RULE_NR
 };
+
+enum kit_rule_kind {
+	RULE_KERNEL_BUG,  /* "BUG:": the kernel's BUG(), oops or debug report */
+	RULE_KERNEL_WARN, /* "WARNING:": the kernel's WARN or error message */
+	RULE_KIT_BUG,	  /* "ringlab: BUG:": a real error the kernel would not report */
+	RULE_KIT_ADVICE,  /* "ringlab: advice:": legal or silent in the kernel, but wrong or costly */
+	RULE_KIND_NR
+};
+
 const char *kit_rule_name(enum kit_rule r);
-bool kit_rule_is_bug(enum kit_rule r);
+enum kit_rule_kind kit_rule_kind(enum kit_rule r);
+/* The line's prefix for a kind: "BUG: ", "WARNING: ", "ringlab: BUG: ", "ringlab: advice: ". */
+const char *kit_rule_prefix(enum kit_rule_kind kind);
+bool kit_rule_is_bug(enum kit_rule r); /* kernel or kit BUG */
 u64 kit_rule_count(const struct kit *k, enum kit_rule r);
+/* Records of each kind on this machine (a rule recorded as advice counts as advice). */
+u64 kit_rule_kind_count(const struct kit *k, enum kit_rule_kind kind);
+/* Records of rule r made by every machine of this process so far (experiments
+ * run on machines of their own: a test reads this before and after). */
+u64 kit_rule_total(enum kit_rule r);
+/* Record rule r with the kind its table row gives (kit_bug and kit_warn are
+ * the same call; the names say what the caller expects). */
 void kit_bug(struct kit *k, struct net_device *dev, enum kit_rule r);
 void kit_warn(struct kit *k, struct net_device *dev, enum kit_rule r);
+/* Record rule r as the kit's advice whatever its row says (a rule the kernel
+ * reports in one context and not in another). */
+void kit_advise(struct kit *k, struct net_device *dev, enum kit_rule r);
 
 #endif

@@ -31,6 +31,10 @@
 #define SIMNIC_MAX_LRO_DESC 8
 #define SIMNIC_RXBUFFER 1536 /* bytes per RX buffer: a 1522-byte frame fits */
 
+/* What e1000_irq_enable unmasks (e1000.h IMS_ENABLE_MASK, less RXSEQ: the kit
+ * has no sequence errors). RXO is not in it: e1000 leaves overruns masked. */
+#define IMS_ENABLE_MASK (E1000_IMS_RXT0 | E1000_IMS_TXDW | E1000_IMS_RXDMT0 | E1000_ICR_LSC)
+
 /* e1000 wakes the queue when this many descriptors are free (capped for small rings). */
 #define TX_WAKE_THRESHOLD 32
 /*
@@ -101,6 +105,7 @@ struct simnic_config {
 	unsigned int rx_refill;		  /* buffers per RDT write */
 	int lro_max_aggr, lro_max_desc;
 	u64 fault_lockup, fault_dd_delay;
+	bool rx_vlan;			  /* strip 802.1Q tags (CTRL.VME); ethtool -K rxvlan */
 };
 
 /* The driver's private data: netdev_priv(netdev). */
@@ -117,10 +122,19 @@ struct simnic_adapter {
 	const struct simnic_lab_ops *ops;   /* the lab functions in use */
 	unsigned long flags;		    /* __SIMNIC_DOWN, __SIMNIC_RESETTING */
 	struct work_struct reset_task;	    /* down + up, scheduled by tx_timeout */
+	u32 txd_cmd;			    /* command bits of every TX descriptor: EOP, IFCS,
+					     * RS, and IDE when tx-usecs delays TXDW (e1000) */
+	bool rx_vlan;			    /* the NIC strips tags (CTRL.VME): deliver VP
+					     * frames with their tag (vlan_hwaccel_*) */
+	int irq_sem;			    /* classic NAPI (2.6.20 e1000): irq_disable
+					     * calls not yet matched by an irq_enable; IMS
+					     * is written when it drops to 0 */
 	/* driver counters (e1000 names) */
 	u64 restart_queue;		    /* queue restarted: a reclaim's wake or a reprieve */
 	u64 tx_timeout_count;		    /* tx_timeout calls */
 	u64 alloc_rx_buff_failed;	    /* RX buffers that could not be allocated */
+	u64 hw_csum_good;		    /* frames the NIC's TCP/UDP checksum vouched for */
+	u64 hw_csum_err;		    /* frames it flagged TCPE: the stack checks them */
 	struct simnic_config cfg;	    /* what the frame applies at open */
 };
 
@@ -148,9 +162,10 @@ netdev_tx_t simnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 
 /*
  * Write one descriptor for skb at next_to_use: map skb->data, set address,
- * length, cmd EOP|IFCS|RS, clear status; remember skb in buffer_info; advance
- * next_to_use. No doorbell, no BQL. Returns 0, or -ENOSPC (nothing changed)
- * if no descriptor is free.
+ * length, cmd adapter->txd_cmd (EOP|IFCS|RS, and IDE when tx-usecs is set),
+ * clear status; remember skb in buffer_info; advance next_to_use. No
+ * doorbell, no BQL. Returns 0, or -ENOSPC (nothing changed) if no descriptor
+ * is free.
  */
 int simnic_tx_map(struct simnic_adapter *adapter, struct sk_buff *skb);
 
@@ -231,39 +246,72 @@ netdev_tx_t simnic_xmit_frame_more(struct sk_buff *skb, struct net_device *netde
 /* lab napi -----------------------------------------------------------------*/
 
 /*
- * The interrupt handler in NAPI mode. Read ICR (reading clears it); 0 means
- * not ours: IRQ_NONE. TX causes: simnic_clean_tx_irq. RX causes: schedule
- * the poll (classic: netif_rx_schedule_prep; modern: napi_schedule_prep) and,
- * if that succeeded, mask RX interrupts (IMC) before scheduling.
+ * Every function of this lab calls the others, and those of lab xmit and
+ * lab lro, through adapter->ops, so the one loaded is the one used. Where the
+ * reference reaches each contract function (the modes a probe must try):
+ *   intr              napi classic and modern, every interrupt
+ *   intr_nonapi       napi none, every interrupt
+ *   poll_classic      napi classic, every poll
+ *   poll              napi modern, every poll
+ *   clean_rx_irq      every poll, and intr_nonapi
+ *   alloc_rx_buffers  every clean_rx_irq that took frames (and at open)
+ *   clean_tx_irq      every poll (classic, modern) and intr_nonapi
+ *   lro_receive_skb   napi classic or modern with lro on: every frame whose
+ *                     checksum the NIC vouched for
+ *   lro_vlan_hwaccel_receive_skb  the same, for a frame the NIC stripped a
+ *                     tag from (rx_vlan on, the default, and VLAN traffic:
+ *                     pktgen ... vlan N)
+ *   lro_flush_all     every poll with lro on
+ *   lro_flush_pkt     lro on, a TCP frame whose checksum the NIC did not
+ *                     vouch for (TCPE, IXSM, or none checked)
+ */
+
+/*
+ * The interrupt handler in NAPI mode (e1000_intr). Read ICR (reading clears
+ * it); 0 means not ours: IRQ_NONE. Otherwise mask every cause (IMC ~0: TX
+ * completions are the poll's work too) and schedule the poll (classic:
+ * netif_rx_schedule_prep + __netif_rx_schedule; modern: napi_schedule_prep +
+ * __napi_schedule). If the poll was scheduled already, e1000 unmasks again
+ * (modern) or only gives back its irq_sem count (classic).
  */
 irqreturn_t simnic_intr(int irq, void *data);
 
 /*
- * The interrupt handler without NAPI: TX causes as above; RX: clean the whole
- * ring now, passing frames up with netif_rx, and refill.
+ * The interrupt handler without NAPI (2.6.20 e1000_intr without
+ * CONFIG_E1000_NAPI): whatever the cause, clean the RX ring (frames go up
+ * with netif_rx) and reclaim TX, again until a pass finds nothing on either
+ * (at most 10 passes).
  */
 irqreturn_t simnic_intr_nonapi(int irq, void *data);
 
 /*
- * Classic poll: handle at most min(netdev->quota, *budget) frames, subtract
- * what was done from both, and if the ring is empty: netif_rx_complete, unmask
- * RX interrupts, return 0; otherwise return 1.
+ * Classic poll (2.6.20 e1000_clean): reclaim TX, handle at most
+ * min(netdev->quota, *budget) frames, flush LRO, subtract what was done from
+ * both *budget and quota. If the poll found nothing to do (no TX reclaimed,
+ * no frame) or the device is going down: netif_rx_complete, unmask
+ * (IMS_ENABLE_MASK), return 0; otherwise return 1. (Completing as soon as a
+ * poll does less than it may, as LDD3's snull does, is a correct variant.)
  */
 int simnic_poll_classic(struct net_device *netdev, int *budget);
 
 /*
- * Modern poll: handle at most budget frames; flush LRO; if fewer than budget:
- * napi_complete_done and, only if it returned true, unmask RX interrupts.
- * Return the frames handled (never more than budget).
+ * Modern poll (e1000_clean): reclaim TX, handle at most budget frames, flush
+ * LRO. If TX is not clean or the budget was used up: return budget. Else
+ * napi_complete_done and, only if it returned true (and the device is not
+ * going down), unmask IMS_ENABLE_MASK; return the frames handled.
  */
 int simnic_poll(struct napi_struct *napi, int budget);
 
 /*
  * Receive up to work_to_do frames from next_to_clean while DD is set: unmap,
- * set the length, eth_type_trans, ip_summed, deliver (netif_rx without NAPI;
- * lro_receive_skb with LRO on; netif_receive_skb otherwise), count
- * rx_packets/rx_bytes, and refill in batches of rx_ring.refill_batch. Adds
- * the frames handled to *work_done. Returns true if any frame was handled.
+ * set the length, ip_summed (e1000_rx_checksum: CHECKSUM_UNNECESSARY only for
+ * TCPCS or UDPCS without TCPE; IXSM means ignore), eth_type_trans, deliver
+ * (netif_rx without NAPI; with LRO the LRO entry points, else
+ * netif_receive_skb; a stripped tag, status VP, goes with the frame through
+ * the vlan_hwaccel ones; a TCP frame LRO may not take first flushes its flow
+ * with lro_flush_pkt), count rx_packets/rx_bytes, and refill through
+ * alloc_rx_buffers in batches of rx_ring.refill_batch. Adds the frames
+ * handled to *work_done. Returns true if any frame was handled.
  */
 bool simnic_clean_rx_irq(struct simnic_adapter *adapter, int *work_done, int work_to_do);
 

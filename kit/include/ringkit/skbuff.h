@@ -15,6 +15,10 @@ struct skb_pool;
  * per-packet path never calls malloc. A buffer holds SKB_BUF_SIZE bytes; the
  * data starts NET_SKB_PAD bytes in, as netdev_alloc_skb does in the kernel.
  * Larger frames (LRO aggregates) chain skbs on the frag_list.
+ *
+ * Era: the fields and helpers both kernels have, with the modern values
+ * (CHECKSUM_* as 6.x numbers them; the names date from 2.6.19). The rest is
+ * the kit's own accounting (kit_id, kit_place), which no kernel has.
  */
 #define SKB_BUF_SIZE 2048
 #define NET_SKB_PAD 64

@@ -1,4 +1,8 @@
 /* snapshot.h - plain structs describing the machine, for the shell, the view and the grader. */
+/*
+ * Era: ringlab's own API, no kernel's; kernel names in it say their era where
+ * they are declared (netdevice.h, napi.h).
+ */
 #ifndef RINGKIT_SNAPSHOT_H
 #define RINGKIT_SNAPSHOT_H
 
@@ -113,8 +117,8 @@ struct kit_snap {
 	/* application */
 	u64 app_packets, app_bytes, sock_drops;
 	unsigned int sock_queue_len;
-	/* rule checks */
-	u64 bugs, warnings;
+	/* rule checks: BUG lines (the kernel's and ringlab's), WARNING lines, ringlab's advice */
+	u64 bugs, warnings, advice;
 	/* what `step` will do next */
 	bool idle;
 	u64 next_ns;

@@ -1,4 +1,7 @@
 /* types.h - kernel-style basic types and helpers shared by every kit header. */
+/*
+ * Era: both (u8..u64, __be16, likely, min_t, container_of are the same in 2.6.20 and 6.x).
+ */
 #ifndef RINGKIT_TYPES_H
 #define RINGKIT_TYPES_H
 
