@@ -246,11 +246,20 @@ struct bench_row {
 	double bare_ring_pps;	/* bare ring elements per wall second */
 	double ratio;		/* bare_ring_pps / sim_pps */
 	u64 peak_rss_kib;	/* peak resident memory after the run */
+	u64 sim_ns;		/* simulated time at the end of the run */
 };
 int kit_bench_count(void);
 const char *kit_bench_name(int i);
 /* packets 0 = the scenario's default. Returns 0, or -EINVAL for an unknown name. */
 int kit_bench_run(const char *name, u64 packets, struct bench_row *out);
+/* The scenario's simulation alone, in this process (no yardstick, no fork):
+ * what an instruction count under callgrind should see. sig is a hash of
+ * the simulated outcome (clock, CPU time per context, every cost charged and
+ * counted, every device counter): a faster simulator must not change it. */
+struct bench_sim {
+	u64 packets, sim_ns, cpu_ns, sig;
+};
+int kit_bench_sim(const char *name, u64 packets, struct bench_sim *out);
 
 /* ---- experiments ------------------------------------------------------------ */
 
