@@ -164,6 +164,7 @@ enum trace_type {
 	TR_RESET,	/* the driver's reset_task: down (rings cleaned) and up */
 	TR_RACE,	/* race_tx_reclaim: a=0 starts (b=ntc) / 1 done (b=ntc, c=ntc seen);
 			 * race_rx_irq: a=2 a frame landed (b=RDH) / 3 the in-flight interrupt */
+	TR_CSUM_ERR,	/* a=flow (~0 none), b=IP protocol, c=len: wrong checksum, dropped */
 	TR_NR
 };
 
