@@ -61,6 +61,8 @@ BUILD_DEPS := readline/readline.h:libreadline-dev ncurses.h:libncurses-dev \
 	pcap/pcap.h:libpcap-dev cjson/cJSON.h:libcjson-dev
 TEST_DEPS := criterion/criterion.h:libcriterion-dev
 TEST_TOOLS := tmux:tmux gnuplot:gnuplot-nox xmllint:libxml2-utils
+# make bench counts instructions per packet with callgrind
+BENCH_TOOLS := valgrind:valgrind
 
 define install_missing
 	@missing=""; \
@@ -192,6 +194,7 @@ check: deps-test
 	@echo "make check: all passed under ASan + UBSan"
 
 bench: deps-build
+	$(call install_missing,,$(BENCH_TOOLS))
 	@$(MAKE) --no-print-directory BUILD=build/bench OPT="-O2 -DNDEBUG -flto=auto" build/bench/ringlab-bench
 	@build/bench/ringlab-bench --json build/bench.json
 

@@ -360,6 +360,18 @@ void stack_receive(struct kit *k, struct sk_buff *skb);
 /* Verify this flow's payload against payload_at(key, ...) from now on. */
 void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 		       u8 proto, u32 key);
+/* The bytes a TCP sender sent, by sequence number: a replay reassembles each
+ * flow's from the capture at load (hw/replay_stream.c). */
+struct kit_stream {
+	u32 base;	/* sequence number of bytes[0] */
+	u32 len;
+	u8 *bytes;
+	u8 *known;	/* bitmap: bit i set if byte i was in the capture */
+};
+void kit_stream_free(struct kit_stream *s);
+/* Check this TCP flow's payload against s from now on; the stack owns s. */
+void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
+			 struct kit_stream *s);
 /* Arrival (skb->tstamp, stamped at RX DMA) to the application's recv(): the
  * sum over the skbs read so far and how many there were (kit/exp/coalesce.c). */
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count);
