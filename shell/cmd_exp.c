@@ -145,8 +145,24 @@ static int split_out(const char *path, char *stem, size_t len, const char **ext)
 	return 0;
 }
 
+/* What -o wrote: a line, or (with -j) the JSON's "wrote" array. */
+static void wrote(const char *name, cJSON *j, const char *a, const char *b, const char *c)
+{
+	if (j) {
+		const char *files[3] = { a, b, c };
+		cJSON *w = cJSON_AddArrayToObject(j, "wrote");
+
+		for (int i = 0; i < 3 && files[i]; i++)
+			cJSON_AddItemToArray(w, cJSON_CreateString(files[i]));
+	} else if (b) {
+		out_printf("experiment %s: wrote %s, %s and %s\n", name, a, b, c);
+	} else {
+		out_printf("experiment %s: wrote %s\n", name, a);
+	}
+}
+
 /* -o FILE: FILE.csv always; for .svg/.png the gnuplot script and the image too */
-static int write_out(const char *name, const struct exp_table *t, const char *path)
+static int write_out(const char *name, const struct exp_table *t, const char *path, cJSON *j)
 {
 	char stem[1024], csv[1100], gp[1100], err[512];
 	const char *ext;
@@ -159,7 +175,7 @@ static int write_out(const char *name, const struct exp_table *t, const char *pa
 		return CMD_FAIL;
 	}
 	if (!strcmp(ext, ".csv")) {
-		out_printf("experiment %s: wrote %s\n", name, csv);
+		wrote(name, j, csv, NULL, NULL);
 		return CMD_OK;
 	}
 	snprintf(gp, sizeof(gp), "%s.gp", stem);
@@ -178,7 +194,7 @@ static int write_out(const char *name, const struct exp_table *t, const char *pa
 		out_error("experiment %s: %s", name, err);
 		return CMD_FAIL;
 	}
-	out_printf("experiment %s: wrote %s, %s and %s\n", name, csv, gp, path);
+	wrote(name, j, csv, gp, path);
 	return CMD_OK;
 }
 
@@ -234,8 +250,13 @@ int cmd_experiment(struct sess *s, int argc, char **argv, bool json)
 		return CMD_FAIL;
 	}
 	if (json) {
-		out_json(table_json(argv[0], &t));
-	} else if (plot) {
+		cJSON *j = table_json(argv[0], &t);
+
+		rc = out ? write_out(argv[0], &t, out, j) : CMD_OK;
+		out_json(j);
+		return rc;
+	}
+	if (plot) {
 		if (exp_chart(&t, CHART_COLS, CHART_LINES, err, sizeof(err))) {
 			out_error("experiment %s: %s", argv[0], err);
 			return CMD_FAIL;
@@ -244,6 +265,6 @@ int cmd_experiment(struct sess *s, int argc, char **argv, bool json)
 		exp_print_table(&t, wide);
 	}
 	if (out)
-		rc = write_out(argv[0], &t, out);
+		rc = write_out(argv[0], &t, out, NULL);
 	return rc;
 }

@@ -313,7 +313,7 @@ const struct cmd cmd_traffic_table[] = {
 	  "$exp $expkey", "without a name: an array of {name, params, desc, plot}; with one: "
 	  "experiment, title, cols[], rows[][] (numbers, in the columns' order), words (for a "
 	  "column of modes: its values' names, by number), note, plot {x, xlabel, y[], ylabel, "
-	  "y2[], y2label, group[]}", cmd_experiment },
+	  "y2[], y2label, group[]}, and with -o: wrote[] (the files)", cmd_experiment },
 	{ "bench", NULL, 0, 3, CMD_F_JSON, "bench [SCENARIO] [packets N] [-j]",
 	  "Measure the simulator's speed (wall time) on the main paths",
 	  "Each scenario runs the simulator flat out and reports simulated packets per\n"
