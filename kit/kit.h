@@ -124,6 +124,9 @@ struct kit_race {
 	unsigned int ntc_seen;	/* next_to_clean as the transmit side sees it */
 	unsigned int ntc_real;	/* ... and as the injected reclaim left it */
 	bool hidden;		/* the two differ until the transmit call returns */
+	u64 rx_every;		/* race_rx_irq: at every Nth poll's end; 0 = never */
+	u64 rx_chances;		/* poll ends seen so far */
+	u64 rx_poll;		/* the poll (polls + 1) whose end was seen last */
 };
 
 /* ---- the machine ---------------------------------------------------------- */
@@ -251,6 +254,7 @@ enum kit_param_id {
 	P_FAULT_DD_DELAY,
 	P_BQL,
 	P_RACE_RECLAIM,
+	P_RACE_RX_IRQ,
 	P_RX_VLAN,
 	P_NR
 };
@@ -388,6 +392,9 @@ void hw_event(struct kit *k);		/* hw_ev fired */
 void hw_describe_next(struct kit *k, char *what, size_t len);
 bool nic_irq_deliverable(struct nic *hw);
 void nic_irq_deliver(struct kit *k, struct nic *hw); /* run the handler (hardirq) */
+bool nic_irq_deliver_inflight(struct nic *hw, u32 cause); /* sent before the mask took effect */
+bool nic_cause_pending(const struct nic *hw, u32 cause); /* in ICR now */
+int nic_rx_pull_next(struct nic *hw); /* the next frame lands now: RDH after, or -1 */
 struct nic *nic_of(struct net_device *dev);
 
 static inline void hw_catch_up(struct kit *k)
@@ -448,6 +455,9 @@ long simnic_race_get(struct net_device *dev);
 void simnic_race_set(struct net_device *dev, long every);
 void simnic_race_at_stop(struct net_device *dev);   /* netif_stop_queue, before the bit */
 void simnic_race_xmit_done(struct net_device *dev); /* a transmit call returned */
+long simnic_race_rx_get(struct net_device *dev);
+void simnic_race_rx_set(struct net_device *dev, long every);
+void simnic_race_rx_at_end(struct net_device *dev); /* a poll completes or unmasks */
 
 /* Lab calls: remember which function runs, for the oops report. */
 /*
