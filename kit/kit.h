@@ -174,6 +174,8 @@ struct kit {
 	const char *lab_running;	/* lab function executing now */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	const char *lab_last;		/* lab function entered last (canary blame) */
+	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
 	struct kit_race race[KIT_MAX_DEVS];
 	bool race_armed;		/* some device has race_tx_reclaim set */
@@ -423,6 +425,9 @@ static inline void kit_charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 #define sim_charge_n(k, id, n) kit_charge((k), (id), (k)->cost[(id)] * (u64)(n), (u64)(n))
 #endif
 
+/* drivers/lab_ops.c: adapter->ops, each call named and counted, then k->lab's */
+extern const struct simnic_lab_ops simnic_lab_named;
+
 /* drivers/labload.c */
 void lab_dlclose(void *handle);
 
@@ -459,47 +464,6 @@ long simnic_race_rx_get(struct net_device *dev);
 void simnic_race_rx_set(struct net_device *dev, long every);
 void simnic_race_rx_at_end(struct net_device *dev); /* a poll completes or unmasks */
 
-/* Lab calls: remember which function runs, for the oops report. */
-/*
- * A call into driver code through a device's own pointers (dev->poll,
- * dev->hard_start_xmit, the interrupt handler): named while it runs, so a
- * crash or a soft lockup says which function it was in.
- */
-static inline void driver_enter(struct kit *k, struct net_device *dev, const char *fn)
-{
-	k->lab_running = fn;
-	k->lab_calls++;
-	k->dev_running = dev;
-}
-
-static inline void driver_leave(struct kit *k)
-{
-	k->lab_running = NULL;
-	k->dev_running = NULL;
-}
-
-#define LAB_CALL(k, dev, fn, ...)                                   \
-	({                                                          \
-		const char *_prev = (k)->lab_running;               \
-		struct net_device *_pdev = (k)->dev_running;        \
-		(k)->lab_running = #fn;                             \
-		(k)->lab_calls++;                                   \
-		(k)->dev_running = (dev);                           \
-		__typeof__((k)->lab.fn(__VA_ARGS__)) _r = (k)->lab.fn(__VA_ARGS__); \
-		(k)->lab_running = _prev;                           \
-		(k)->dev_running = _pdev;                           \
-		_r;                                                 \
-	})
-#define LAB_CALL_VOID(k, dev, fn, ...)                              \
-	do {                                                        \
-		const char *_prev = (k)->lab_running;               \
-		struct net_device *_pdev = (k)->dev_running;        \
-		(k)->lab_running = #fn;                             \
-		(k)->lab_calls++;                                   \
-		(k)->dev_running = (dev);                           \
-		(k)->lab.fn(__VA_ARGS__);                           \
-		(k)->lab_running = _prev;                           \
-		(k)->dev_running = _pdev;                           \
-	} while (0)
+#include "drvcall.h"
 
 #endif

@@ -164,9 +164,9 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 	sim_charge(k, COST_IRQ_ENTRY);
 	TRACE(k, TR_IRQ, dev, hw->icr, dev->irq, 0, 0);
 	hw->unread++;
-	driver_enter(k, dev, "interrupt handler");
+	struct drvcall dc = driver_enter(k, dev, "interrupt handler");
 	rc = hw->handler((int)dev->irq, hw->dev_id);
-	driver_leave(k);
+	driver_leave(k, dc);
 	hw->unhandled = rc == IRQ_NONE ? hw->unhandled + 1 : 0;
 	sim_charge(k, COST_IRQ_EXIT);
 	cpu_leave(k, prev);

@@ -231,6 +231,9 @@ int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen);
 const char *kit_driver_name(const struct kit *k); /* "solution" or the path */
 /* Which lab functions come from the loaded file (true) or are linked (false). */
 bool kit_driver_fn_loaded(const struct kit *k, size_t fn_index);
+/* Whether the current modes of some device (napi, batching, lro, rx_vlan) make
+ * the kit or the reference call this function at all (simnic.h lists where). */
+bool kit_driver_fn_used(const struct kit *k, size_t fn_index);
 
 /* Calls into lab functions so far: a driver call that makes no progress
  * (this count unchanged while a lab function runs) is stuck. */
