@@ -172,7 +172,7 @@ run: all
 # ---- tests ------------------------------------------------------------------------
 TEST_BINS := $(BIN_KIT_TESTS) $(if $(SHELL_TEST_SRC),$(BIN_SHELL_TESTS))
 
-test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e
+test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e test-grade
 	@echo "make test: all passed"
 
 test-unit: $(TEST_BINS) $(TEST_DRIVERS)

@@ -294,11 +294,12 @@ static int run_line(const char *line, bool fail_on_error, bool is_expect)
 		if (!find_lines(text, "Oops: ", what, sizeof(what)))
 			snprintf(what, sizeof(what), "Oops (see %s)", log_path);
 		what[strcspn(what, "\n")] = '\0';
+		if (strrchr(what, '[') && strrchr(what, '[') > what)
+			strrchr(what, '[')[-1] = '\0'; /* "[linked solution]": the grader links it */
 		hung = strstr(what, "soft lockup") != NULL;
 		verdict_write(hung ? VERDICT_TIMEOUT_WORD : VERDICT_CRASH_WORD,
 			      what + (strncmp(what, "Oops: ", 6) ? 0 : 6));
-		snprintf(msg, sizeof(msg), "line %lu `%s`: the driver %s: %s", rl_line, line,
-			 hung ? "hung (soft lockup)" : "crashed", what);
+		snprintf(msg, sizeof(msg), "at line %lu `%s` (the oops: %s)", rl_line, line, log_path);
 		cr_assert_fail("%s", msg);
 	}
 	if (rc == 0 || !fail_on_error)

@@ -236,11 +236,14 @@ static void classify(struct criterion_test_stats *st, struct result *r)
 		r->detail = san;
 	} else if (vfile && !strncmp(vfile, VERDICT_TIMEOUT_WORD " ", 8)) {
 		snprintf(r->verdict, sizeof(r->verdict), "TIMEOUT");
-		r->detail = strdup(vfile + 8);
+		r->detail = malloc(strlen(vfile) + (msg ? strlen(msg) : 0) + 8);
+		if (r->detail)
+			sprintf(r->detail, "%s%s%s", vfile + 8, msg && !strncmp(msg, "at line ", 8) ?
+				"\n" : "", msg && !strncmp(msg, "at line ", 8) ? msg : "");
 	} else if (vfile && !strncmp(vfile, VERDICT_CRASH_WORD " ", 6)) {
 		snprintf(r->verdict, sizeof(r->verdict), "CRASH");
 		r->detail = strdup(vfile + 6);
-		if (msg && strstr(msg, "line ")) {
+		if (msg && !strncmp(msg, "at line ", 8)) {
 			/* the oops happened in a command: say which */
 			char *d = malloc(strlen(r->detail) + strlen(msg) + 8);
 
