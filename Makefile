@@ -49,6 +49,9 @@ BIN_KIT_TESTS := $(BUILD)/tests/kit_tests
 BIN_SHELL_TESTS := $(BUILD)/tests/shell_tests
 BIN_BENCH := $(BUILD)/ringlab-bench
 TEST_DRIVERS := $(patsubst tests/drivers/%.c,$(BUILD)/tests/drivers/%.so,$(wildcard tests/drivers/*.c))
+# One probe per lab function (tests/probes/probe.c), named as the contract's table names them.
+PROBE_FNS := $(shell sed -n 's/^\tFN("[a-z]*", [a-z_]*, \([a-z_]*\)),$$/\1/p' kit/drivers/lab_table.c)
+TEST_DRIVERS += $(patsubst %,$(BUILD)/tests/probes/%.so,$(PROBE_FNS))
 
 .PHONY: all run test check bench fuzz docs install clean deps deps-build deps-test \
 	test-unit test-transcripts test-e2e test-layering
@@ -61,6 +64,8 @@ BUILD_DEPS := readline/readline.h:libreadline-dev ncurses.h:libncurses-dev \
 	pcap/pcap.h:libpcap-dev cjson/cJSON.h:libcjson-dev
 TEST_DEPS := criterion/criterion.h:libcriterion-dev
 TEST_TOOLS := tmux:tmux
+# make bench counts instructions per packet with callgrind
+BENCH_TOOLS := valgrind:valgrind
 
 define install_missing
 	@missing=""; \
@@ -144,6 +149,12 @@ $(BUILD)/tests/drivers/%.so: tests/drivers/%.c $(HDRS)
 	$(call say,SO,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -fsanitize%,$(CFLAGS_ALL)) -fPIC -shared -Wl,-Bsymbolic $< -o $@
 
+$(BUILD)/tests/probes/%.so: tests/probes/probe.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(call say,SO,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -fsanitize%,$(CFLAGS_ALL)) -DPROBE_$* -fPIC -shared \
+		-Wl,-Bsymbolic $< -o $@
+
 # `driver student` in the shell: the lab sources of labs/ as one driver .so (none exist yet).
 LAB_SRC := $(sort $(wildcard labs/*/*.c))
 $(BUILD)/student.so: $(LAB_SRC) $(HDRS)
@@ -192,6 +203,7 @@ check: deps-test
 	@echo "make check: all passed under ASan + UBSan"
 
 bench: deps-build
+	$(call install_missing,,$(BENCH_TOOLS))
 	@$(MAKE) --no-print-directory BUILD=build/bench OPT="-O2 -DNDEBUG -flto=auto" build/bench/ringlab-bench
 	@build/bench/ringlab-bench --json build/bench.json
 

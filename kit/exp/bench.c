@@ -162,14 +162,20 @@ static double bare_ring_pps(u64 n)
 	return dt > 0 ? (double)n / dt : 0;
 }
 
-/* One scenario, in this process. */
-static int run_here(const struct scenario *s, u64 packets, struct bench_row *out)
+static u64 fnv(u64 h, u64 v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		h = (h ^ (v & 0xff)) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The simulation of one scenario: *dt wall seconds for it. */
+static int simulate(const struct scenario *s, u64 packets, struct bench_sim *out, double *dt)
 {
 	char err[256];
 	struct kit *k;
-	struct rusage ru;
-	double t0, dt;
-	u64 done = 0;
+	double t0;
+	u64 h = 0xcbf29ce484222325ULL;
 
 	k = kit_new(1);
 	if (!k)
@@ -181,11 +187,59 @@ static int run_here(const struct scenario *s, u64 packets, struct bench_row *out
 	}
 	t0 = wall_now();
 	kit_run(k, 0, 0, NULL);
-	dt = wall_now() - t0;
-	for (int i = 0; i < kit_dev_count(k); i++)
-		done += kit_dev_stat(kit_dev_at(k, i), kit_stat_find(s->what));
-	kit_free(k);
+	*dt = wall_now() - t0;
 	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < kit_dev_count(k); i++) {
+		struct net_device *dev = kit_dev_at(k, i);
+
+		out->packets += kit_dev_stat(dev, kit_stat_find(s->what));
+		for (int j = 0; j < kit_stat_count(); j++)
+			h = fnv(h, kit_dev_stat(dev, j));
+	}
+	out->sim_ns = k->now;
+	for (int c = 0; c < CTX_NR; c++) {
+		out->cpu_ns += k->cpu.ns[c];
+		h = fnv(h, k->cpu.ns[c]);
+	}
+	for (int c = 0; c < COST_NR; c++)
+		h = fnv(fnv(h, k->cost_ns[c]), k->cost_count[c]);
+	out->sig = fnv(h, k->now);
+	kit_free(k);
+	return 0;
+}
+
+static const struct scenario *find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
+		if (!strcmp(scenarios[i].name, name))
+			return &scenarios[i];
+	return NULL;
+}
+
+int kit_bench_sim(const char *name, u64 packets, struct bench_sim *out)
+{
+	const struct scenario *s = find(name);
+	double dt;
+
+	if (!s)
+		return -EINVAL;
+	return simulate(s, packets ? packets : s->packets, out, &dt);
+}
+
+/* One scenario, in this process. */
+static int run_here(const struct scenario *s, u64 packets, struct bench_row *out)
+{
+	struct rusage ru;
+	struct bench_sim sim;
+	double dt;
+	u64 done;
+	int rc = simulate(s, packets, &sim, &dt);
+
+	if (rc)
+		return rc;
+	done = sim.packets;
+	memset(out, 0, sizeof(*out));
+	out->sim_ns = sim.sim_ns;
 	snprintf(out->name, sizeof(out->name), "%s", s->name);
 	out->packets = done;
 	out->wall_s = dt;
@@ -217,14 +271,11 @@ static int read_all(int fd, void *buf, size_t len)
 
 int kit_bench_run(const char *name, u64 packets, struct bench_row *out)
 {
-	const struct scenario *s = NULL;
+	const struct scenario *s = find(name);
 	struct bench_row row;
 	int fd[2], rc = -EIO, status;
 	pid_t pid;
 
-	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
-		if (!strcmp(scenarios[i].name, name))
-			s = &scenarios[i];
 	if (!s)
 		return -EINVAL;
 	if (!packets)
