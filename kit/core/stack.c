@@ -51,6 +51,7 @@ struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp
 			memset(f, 0, sizeof(*f));
 			f->saddr = s, f->daddr = d, f->sport = sp, f->dport = dp, f->proto = proto;
 			skb_queue_head_init(&f->ofo);
+			f->ifindex = -1;
 			st->hash[h] = (u16)st->nflows;
 			return f;
 		}
@@ -256,6 +257,7 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	f = stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp), iph->protocol, true);
 	if (!f)
 		goto drop_other;
+	f->ifindex = skb->dev && skb->dev->ifindex < KIT_MAX_DEVS ? (s8)skb->dev->ifindex : -1;
 	if (iph->protocol == IPPROTO_TCP)
 		tcp_sink(k, skb, f, l4off);
 	else
@@ -357,7 +359,7 @@ int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *o)
 		.segments = f->segments, .bytes = f->bytes, .errors = f->c.stream_errors,
 		.dups = f->c.dups, .ooo = f->c.ooo, .ofo_drops = f->c.ofo_drops,
 		.csum_errors = f->c.csum_errors, .app_bytes = f->c.app_bytes,
-		.next_seq = f->next, .isn = f->isn, .started = f->started,
+		.next_seq = f->next, .isn = f->isn, .ifindex = f->ifindex, .started = f->started,
 		.ofo_segs = f->proto == IPPROTO_TCP ? skb_queue_len(&f->ofo) : 0,
 		.ofo_bytes = f->ofo_bytes, .checked = f->checked, .stream = f->stream != NULL,
 	};
