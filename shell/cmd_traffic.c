@@ -119,10 +119,22 @@ static int pktgen_pcap(struct sess *s, struct net_device *dev, int argc, char **
 		return CMD_USAGE;
 	}
 	for (int i = 3; i < argc && n < (int)ARRAY_SIZE(rest); i++) {
-		if (!strcmp(argv[i], "fixcsum") && !fixcsum)
-			fixcsum = true;
-		else
+		if (strcmp(argv[i], "fixcsum")) {
 			rest[n++] = argv[i];
+			continue;
+		}
+		if (fixcsum) {
+			out_error("pktgen %s pcap: fixcsum given twice", dev->name);
+			return CMD_USAGE;
+		}
+		fixcsum = true;
+	}
+	for (int i = 0; i < n; i += 2) {
+		if (strcmp(rest[i], "rate")) {
+			out_error("pktgen %s pcap: unknown argument '%s' (expected rate R or fixcsum)",
+				  dev->name, rest[i]);
+			return CMD_USAGE;
+		}
 	}
 	if ((rc = arg_kvs("pktgen", n, rest, kv, 1)))
 		return rc;

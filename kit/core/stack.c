@@ -180,13 +180,15 @@ void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsign
 }
 
 /* TCP or UDP checksum over the pseudo-header and tot - ihl bytes: true if right. */
-static bool l4_csum_ok(const struct sk_buff *skb, const struct iphdr *iph, unsigned int ihl,
-		       unsigned int tot)
+static bool l4_csum_ok(struct kit *k, const struct sk_buff *skb, const struct iphdr *iph,
+		       unsigned int ihl, unsigned int tot)
 {
 	if (skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL)
 		return true;
 	if (iph->protocol == IPPROTO_UDP && !((const struct udphdr *)((const u8 *)iph + ihl))->check)
 		return true; /* UDP without a checksum */
+	/* the software checksum the offload would have saved, per byte */
+	kit_charge(k, COST_CSUM_PS, k->cost[COST_CSUM_PS] * (tot - ihl) / 1000, 1);
 	return !csum_tcpudp_magic(iph->saddr, iph->daddr, tot - ihl, iph->protocol,
 				  skb_checksum(skb, (int)ihl, (int)(tot - ihl), 0));
 }
@@ -249,7 +251,7 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	} else {
 		goto drop_other;
 	}
-	if (!(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) && !l4_csum_ok(skb, iph, ihl, tot)) {
+	if (!(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) && !l4_csum_ok(k, skb, iph, ihl, tot)) {
 		csum_error(k, skb, stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp),
 						  iph->protocol, false));
 		return;
