@@ -6,7 +6,7 @@
 #   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      optimised build (-O2, link-time optimisation), benchmarks, build/bench.json
 #   make fuzz       fuzz the command parser and the script reader (clang libFuzzer)
-#   make docs       regenerate docs/commands.md from the shell's command table
+#   make docs       regenerate docs/commands.md from the shell's command table, docs/img/ plots
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man page, docs
 #   make clean
 
@@ -49,6 +49,9 @@ BIN_KIT_TESTS := $(BUILD)/tests/kit_tests
 BIN_SHELL_TESTS := $(BUILD)/tests/shell_tests
 BIN_BENCH := $(BUILD)/ringlab-bench
 TEST_DRIVERS := $(patsubst tests/drivers/%.c,$(BUILD)/tests/drivers/%.so,$(wildcard tests/drivers/*.c))
+# One probe per lab function (tests/probes/probe.c), named as the contract's table names them.
+PROBE_FNS := $(shell sed -n 's/^\tFN("[a-z]*", [a-z_]*, \([a-z_]*\)),$$/\1/p' kit/drivers/lab_table.c)
+TEST_DRIVERS += $(patsubst %,$(BUILD)/tests/probes/%.so,$(PROBE_FNS))
 
 .PHONY: all run test check bench fuzz docs install clean deps deps-build deps-test \
 	test-unit test-transcripts test-e2e test-layering
@@ -60,7 +63,7 @@ all: deps-build $(BIN_RINGLAB) $(if $(wildcard tests/bench/bench_main.c),$(BIN_B
 BUILD_DEPS := readline/readline.h:libreadline-dev ncurses.h:libncurses-dev \
 	pcap/pcap.h:libpcap-dev cjson/cJSON.h:libcjson-dev
 TEST_DEPS := criterion/criterion.h:libcriterion-dev
-TEST_TOOLS := tmux:tmux
+TEST_TOOLS := tmux:tmux gnuplot:gnuplot-nox xmllint:libxml2-utils
 # make bench counts instructions per packet with callgrind
 BENCH_TOOLS := valgrind:valgrind
 
@@ -146,6 +149,12 @@ $(BUILD)/tests/drivers/%.so: tests/drivers/%.c $(HDRS)
 	$(call say,SO,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -fsanitize%,$(CFLAGS_ALL)) -fPIC -shared -Wl,-Bsymbolic $< -o $@
 
+$(BUILD)/tests/probes/%.so: tests/probes/probe.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(call say,SO,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -fsanitize%,$(CFLAGS_ALL)) -DPROBE_$* -fPIC -shared \
+		-Wl,-Bsymbolic $< -o $@
+
 # `driver student` in the shell: the lab sources of labs/ as one driver .so (none exist yet).
 LAB_SRC := $(sort $(wildcard labs/*/*.c))
 $(BUILD)/student.so: $(LAB_SRC) $(HDRS)
@@ -212,8 +221,16 @@ $(BUILD)/fuzz_cmd: $(call obj,tests/fuzz/fuzz_cmd.c) $(BUILD)/libshell.a $(BUILD
 	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer,address,undefined -rdynamic $(call obj,tests/fuzz/fuzz_cmd.c) \
 		$(BUILD)/libshell.a $(LINK_KIT) $(LDLIBS_SHELL) $(LDLIBS_KIT) -o $@
 
-docs: $(BIN_RINGLAB)
+# The guide's plots: NAME:EXPERIMENT PARAMETERS (commas for blanks), each docs/img/NAME.svg.
+DOC_PLOTS := livelock:livelock livelock-ratio200:livelock,ratio=200 coalesce:coalesce \
+	batching:batching lro:lro
+docs: deps-test $(BIN_RINGLAB)
 	@$(BIN_RINGLAB) --gen-docs > docs/commands.md && echo "docs/commands.md regenerated"
+	@mkdir -p $(BUILD)/docs docs/img
+	$(Q)for p in $(DOC_PLOTS); do n=$${p%%:*}; e=$$(echo $${p#*:} | tr , ' '); \
+		$(BIN_RINGLAB) -c "experiment $$e -o $(BUILD)/docs/$$n.svg" >/dev/null && \
+		cp $(BUILD)/docs/$$n.svg docs/img/$$n.svg || exit 1; \
+	done; echo "docs/img/*.svg regenerated"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

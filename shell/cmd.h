@@ -42,6 +42,7 @@ extern const struct cmd cmd_session_table[];
 extern const struct cmd cmd_traffic_table[];
 /* cmd_flows.c: `flows`, a row of the Looking table */
 int cmd_flows(struct sess *s, int argc, char **argv, bool json);
+int cmd_experiment(struct sess *s, int argc, char **argv, bool json); /* cmd_exp.c */
 
 /* All commands, in help order; groups of the table for help and the docs. */
 struct cmd_group {

@@ -221,6 +221,12 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_RESET:
 		return snprintf(b, n, "Reset adapter: down (TX and RX rings cleaned), then up");
 	case TR_RACE:
+		if (r->a == 2)
+			return snprintf(b, n, "race_rx_irq: a frame lands after the poll's last "
+					"look (RDH %u), its cause waits in ICR", r->b);
+		if (r->a == 3)
+			return snprintf(b, n, "race_rx_irq: its interrupt, sent before the mask, "
+					"runs the handler on another CPU");
 		if (!r->a)
 			return snprintf(b, n, "race_tx_reclaim: another CPU's TX reclaim runs now, "
 					"between the ring-full test and netif_stop_queue "
