@@ -69,7 +69,7 @@ Test(xmit, xmit_win_on_wake)
 	grade_cmd("auto off");
 	grade_cmd("dev_queue_xmit sn0 count 40 len 1500");
 	grade_expect("sn0.queue_stopped == 1");
-	grade_cmd("run until sn0.tx.done >= 31");
+	grade_cmd("run until sn0.tx.done >= 20");
 	grade_cmd("napi_schedule sn0");
 	grade_cmd("poll sn0");
 	grade_note("the reclaim woke the queue and told the 2007 batching API how much room there is");
