@@ -170,6 +170,10 @@ static int do_trace(struct sess *s, int argc, char **argv, bool json)
 	}
 	if ((rc = arg_num("trace last", "the count", argv[1], 1, 65536, &n)))
 		return rc;
+	if (argc > 2) {
+		out_error("trace last: too many arguments, from '%s'", argv[2]);
+		return CMD_USAGE;
+	}
 	size_t total = kit_trace_count(s->k), from = total > (size_t)n ? total - (size_t)n : 0;
 	cJSON *a = json ? cJSON_CreateArray() : NULL;
 	char line[256];

@@ -354,6 +354,10 @@ int trace_export_cmd(struct sess *s, int argc, char **argv)
 		out_error("trace export: '%s' must end in .json (Chrome Trace Event format)", file);
 		return CMD_USAGE;
 	}
+	if (argc == 3 && !strcmp(argv[2], "last")) {
+		out_error("trace export last: missing argument: how many records");
+		return CMD_USAGE;
+	}
 	if (argc == 3 || argc > 4 || (argc == 4 && strcmp(argv[2], "last"))) {
 		out_error("trace export: after the file, only `last N`, not '%s'", argv[2]);
 		return CMD_USAGE;
