@@ -26,3 +26,5 @@ trace export out.json -j
 check now
 ring sn1
 trace off -j
+flows sn9
+flows sn0 sn1
