@@ -119,6 +119,8 @@ int kit_napi_complete(struct net_device *dev, char *err, size_t errlen);
 /* One full net_rx_action round (netdev_budget over all scheduled devices). */
 int kit_net_rx_action(struct kit *k);
 int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen);
+/* napi_gro_flush(&napi, flush_old) and gro_normal_list, in softirq context. */
+int kit_napi_gro_flush(struct net_device *dev, bool flush_old, char *err, size_t errlen);
 /* Run fn(arg) in softirq context, as code called from a NAPI poll runs. */
 void kit_run_softirq(struct kit *k, void (*fn)(void *), void *arg);
 /* The watchdog's check, now: calls tx_timeout if stopped and stale. */
@@ -157,7 +159,21 @@ struct pktgen_cfg {
 void pktgen_cfg_default(struct pktgen_cfg *c);
 int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err,
 	       size_t errlen);
-/* Replay a classic pcap into the device; rate_pps 0 = at its recorded times. */
+/* Replay a classic pcap into the device; rate_pps 0 = at its recorded times.
+ * fixcsum recomputes IPv4/TCP/UDP checksums first (tcprewrite --fixcsum);
+ * without it frames with wrong ones arrive so, and the stack drops them.
+ * Each TCP flow's bytes are reassembled from the capture's frames whose
+ * checksums are right, and the sink checks every byte it delivers against
+ * them. Returns the frames loaded, or <0 with err. */
+struct kit_replay_info {
+	unsigned int frames;	/* frames loaded */
+	unsigned int bad_csum;	/* of them, with a wrong IPv4, TCP or UDP checksum */
+	unsigned int flows;	/* TCP flows whose bytes the sink checks */
+	u64 stream_bytes;	/* the bytes of those flows' streams (each once) */
+};
+int kit_pktgen_pcap_opts(struct net_device *dev, const char *path, u64 rate_pps, bool fixcsum,
+			 struct kit_replay_info *info, char *err, size_t errlen);
+/* The same with fixcsum. */
 int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps,
 		    char *err, size_t errlen);
 /* A local process that sends count frames like p (seq counting up) as fast
@@ -194,6 +210,7 @@ struct kit_flow_stat {
 	u32 ofo_segs;	  /* TCP: segments held there */
 	u32 next_seq;	  /* TCP: rcv_nxt; UDP: the sequence word after the highest seen */
 	u32 isn;	  /* TCP: the SYN's sequence number (0: the flow began without one) */
+	int ifindex;	  /* the device its last segment arrived on, -1 none yet */
 	bool started;	  /* a segment has been seen (next_seq is meaningful) */
 	bool checked;	  /* payload compared byte for byte */
 	bool stream;	  /* ... against the bytes of a replayed capture */
@@ -242,6 +259,11 @@ u64 kit_driver_calls(const struct kit *k);
 /* For an oops report: the lab function running now and the event behind it. */
 const char *kit_driver_fn_running(const struct kit *k);
 void kit_event_running(const struct kit *k, char *buf, size_t len);
+/* A driver call that ran 100 ms of simulated time (spinning on a register)
+ * is a soft lockup: the kit records it (BUG: soft lockup) and calls fn, which
+ * must end the call (the shell siglongjmps out, as for a crash). Without a
+ * handler the call goes on and the device is marked broken after the step. */
+void kit_set_lockup_handler(struct kit *k, void (*fn)(struct kit *k, void *arg), void *arg);
 /* After a crash inside a driver call: mark the device broken; it does nothing more. */
 void kit_dev_mark_broken(struct kit *k, struct net_device *dev);
 struct net_device *kit_dev_running(const struct kit *k);
