@@ -20,7 +20,8 @@ trace off
 run for 10us
 trace on
 poll sn0
-dev show sn0
+expect sn0.xmit_win == 15
+expect sn0.queue_stopped == 0
 # §5.2 leftovers: a window of 20 for 15 free descriptors
 reset
 ethtool -G sn0 tx 16
