@@ -25,3 +25,5 @@ view sn0 sn1
 "unterminated
 source /nonexist
 quit -j
+# a directory is not a file of commands
+source .

@@ -30,3 +30,10 @@ bench tx-64-nobatch packets 1000 extra
 pktgen sn1 count 2 rate 5furlongs
 pktgen sn1 count 2 rate 20gbps
 pktgen sn1 count 2 fault loss every 2 chance 2
+# every and chance apply a fault: without one they are an error, not ignored
+pktgen sn1 count 5 every 3
+pktgen sn1 count 5 chance 3
+# the word that is wrong is named, not the scenario before it
+bench tx-64-nobatch junk
+bench nosuch -j
+bench packets abc -j
