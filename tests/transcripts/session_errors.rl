@@ -25,5 +25,9 @@ view sn0 sn1
 "unterminated
 source /nonexist
 quit -j
+driver student nosuch
+driver student xmit
+driver student xmit /nonexistent/dir
+driver student xmit 'a$b'
 # a directory is not a file of commands
 source .
