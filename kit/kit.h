@@ -31,7 +31,7 @@ struct evq {
 void ev_init(struct sim_event *e, enum ev_type type, void *obj);
 void ev_schedule(struct kit *k, struct sim_event *e, u64 time);
 void ev_cancel(struct kit *k, struct sim_event *e);
-struct sim_event *ev_peek(const struct kit *k);
+struct sim_event *ev_peek(struct kit *k); /* the earliest queued event, or NULL */
 static inline bool ev_queued(const struct sim_event *e)
 {
 	return e->idx >= 0;
@@ -157,6 +157,7 @@ struct kit {
 	/* hardware */
 	struct sim_event hw_ev;	/* the next hardware change that needs a step */
 	u64 hw_next;		/* earliest pending hardware change */
+	bool hw_lazy_stale;	/* hw steps off: hw_ev to be worked out again */
 	bool in_hw;		/* inside hardware code: no nested catch-up */
 	struct wire *wire;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
@@ -370,6 +371,7 @@ void nic_destroy(struct nic *hw);
 void hw_sync(struct kit *k);		/* bring the hardware up to k->now */
 void hw_update(struct kit *k);		/* a NIC's next change moved: re-arm hw_ev */
 void hw_event(struct kit *k);		/* hw_ev fired */
+void hw_arm(struct kit *k);		/* before hw_ev is looked at: bring it up to date */
 void hw_describe_next(struct kit *k, char *what, size_t len);
 bool nic_irq_deliverable(struct nic *hw);
 void nic_irq_deliver(struct kit *k, struct nic *hw); /* run the handler (hardirq) */
