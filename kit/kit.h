@@ -222,8 +222,31 @@ void trace_free(struct kit *k);
 void trace_reset(struct kit *k);
 void kit_boot_done(struct kit *k);
 void nic_boot_done(struct nic *hw);
-void trace_emit(struct kit *k, u64 t, enum trace_type type, const struct net_device *dev,
-		u32 a, u32 b, u32 c, u32 d);
+#define TRACE_SIZE (1u << 16)
+struct trace {
+	struct trace_rec rec[TRACE_SIZE];
+	u64 head; /* records written so far */
+	trace_cb cb;
+	void *cb_arg;
+};
+
+static inline void trace_emit(struct kit *k, u64 t, enum trace_type type,
+			      const struct net_device *dev, u32 a, u32 b, u32 c, u32 d)
+{
+	struct trace *tr = k->trace;
+	struct trace_rec *r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
+
+	r->t = t;
+	r->type = (u16)type;
+	r->dev = dev ? (u8)dev->ifindex : 0xff;
+	r->ctx = (u8)k->cpu.ctx;
+	r->a = a;
+	r->b = b;
+	r->c = c;
+	r->d = d;
+	if (unlikely(tr->cb != NULL))
+		tr->cb(r, tr->cb_arg);
+}
 #define TRACE(k, type, dev, a, b, c, d) trace_emit(k, (k)->now, type, dev, a, b, c, d)
 
 /* sim/param.c: the table's order; device rows are served by drivers/simnic_param.c */
