@@ -376,6 +376,18 @@ struct frame_spec {
 unsigned int frame_hdr_len(const struct frame_spec *s);
 /* Writes the frame into buf (room bytes); returns its length, 0 if it cannot fit. */
 unsigned int frame_build(unsigned char *buf, unsigned int room, const struct frame_spec *s);
+/*
+ * Where a frame just built carries the pattern payload and what it sums to:
+ * whoever gets the bytes untouched (the NIC's checksum offload on what
+ * pktgen DMA'd) can sum the headers and add sum instead of reading every
+ * byte. len 0: nothing known.
+ */
+struct frame_payload {
+	unsigned int off, len;	/* bytes [off, off + len) of the frame */
+	__wsum sum;		/* csum_partial of them, at an even offset */
+};
+unsigned int frame_build_pl(unsigned char *buf, unsigned int room, const struct frame_spec *s,
+			    struct frame_payload *pl);
 
 /* core/stack.c: the upper stack and the application */
 int stack_init(struct kit *k);

@@ -18,6 +18,7 @@ struct rx_source {
 	unsigned int (*emit)(struct rx_source *s, unsigned char *buf, unsigned int room);
 	void (*destroy)(struct rx_source *s);
 	u64 last_at;   /* arrival of the final frame, for the lazy hardware step */
+	struct frame_payload pl; /* set by emit: the pattern payload in what it wrote */
 };
 
 #define NIC_MAX_SRC 8
