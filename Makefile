@@ -49,6 +49,9 @@ BIN_KIT_TESTS := $(BUILD)/tests/kit_tests
 BIN_SHELL_TESTS := $(BUILD)/tests/shell_tests
 BIN_BENCH := $(BUILD)/ringlab-bench
 TEST_DRIVERS := $(patsubst tests/drivers/%.c,$(BUILD)/tests/drivers/%.so,$(wildcard tests/drivers/*.c))
+# One probe per lab function (tests/probes/probe.c), named as the contract's table names them.
+PROBE_FNS := $(shell sed -n 's/^\tFN("[a-z]*", [a-z_]*, \([a-z_]*\)),$$/\1/p' kit/drivers/lab_table.c)
+TEST_DRIVERS += $(patsubst %,$(BUILD)/tests/probes/%.so,$(PROBE_FNS))
 
 .PHONY: all run test check bench fuzz docs install clean deps deps-build deps-test \
 	test-unit test-transcripts test-e2e test-layering
@@ -145,6 +148,12 @@ $(BUILD)/tests/drivers/%.so: tests/drivers/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(call say,SO,$@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -fsanitize%,$(CFLAGS_ALL)) -fPIC -shared -Wl,-Bsymbolic $< -o $@
+
+$(BUILD)/tests/probes/%.so: tests/probes/probe.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(call say,SO,$@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -fsanitize%,$(CFLAGS_ALL)) -DPROBE_$* -fPIC -shared \
+		-Wl,-Bsymbolic $< -o $@
 
 # `driver student` in the shell: the lab sources of labs/ as one driver .so (none exist yet).
 LAB_SRC := $(sort $(wildcard labs/*/*.c))

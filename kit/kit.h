@@ -124,6 +124,9 @@ struct kit_race {
 	unsigned int ntc_seen;	/* next_to_clean as the transmit side sees it */
 	unsigned int ntc_real;	/* ... and as the injected reclaim left it */
 	bool hidden;		/* the two differ until the transmit call returns */
+	u64 rx_every;		/* race_rx_irq: at every Nth poll's end; 0 = never */
+	u64 rx_chances;		/* poll ends seen so far */
+	u64 rx_poll;		/* the poll (polls + 1) whose end was seen last */
 };
 
 /* ---- the machine ---------------------------------------------------------- */
@@ -172,6 +175,8 @@ struct kit {
 	const char *lab_running;	/* lab function executing now */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	const char *lab_last;		/* lab function entered last (canary blame) */
+	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
 	struct kit_race race[KIT_MAX_DEVS];
 	bool race_armed;		/* some device has race_tx_reclaim set */
@@ -275,6 +280,7 @@ enum kit_param_id {
 	P_FAULT_DD_DELAY,
 	P_BQL,
 	P_RACE_RECLAIM,
+	P_RACE_RX_IRQ,
 	P_RX_VLAN,
 	P_NR
 };
@@ -396,6 +402,18 @@ void stack_receive(struct kit *k, struct sk_buff *skb);
 /* Verify this flow's payload against payload_at(key, ...) from now on. */
 void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 		       u8 proto, u32 key);
+/* The bytes a TCP sender sent, by sequence number: a replay reassembles each
+ * flow's from the capture at load (hw/replay_stream.c). */
+struct kit_stream {
+	u32 base;	/* sequence number of bytes[0] */
+	u32 len;
+	u8 *bytes;
+	u8 *known;	/* bitmap: bit i set if byte i was in the capture */
+};
+void kit_stream_free(struct kit_stream *s);
+/* Check this TCP flow's payload against s from now on; the stack owns s. */
+void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
+			 struct kit_stream *s);
 /* Arrival (skb->tstamp, stamped at RX DMA) to the application's recv(): the
  * sum over the skbs read so far and how many there were (kit/exp/coalesce.c). */
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count);
@@ -410,6 +428,9 @@ void hw_arm(struct kit *k);		/* before hw_ev is looked at: bring it up to date *
 void hw_describe_next(struct kit *k, char *what, size_t len);
 bool nic_irq_deliverable(struct nic *hw);
 void nic_irq_deliver(struct kit *k, struct nic *hw); /* run the handler (hardirq) */
+bool nic_irq_deliver_inflight(struct nic *hw, u32 cause); /* sent before the mask took effect */
+bool nic_cause_pending(const struct nic *hw, u32 cause); /* in ICR now */
+int nic_rx_pull_next(struct nic *hw); /* the next frame lands now: RDH after, or -1 */
 struct nic *nic_of(struct net_device *dev);
 
 static inline void hw_catch_up(struct kit *k)
@@ -437,6 +458,9 @@ static inline void kit_charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 #define sim_charge(k, id) kit_charge((k), (id), (k)->cost[(id)], 1)
 #define sim_charge_n(k, id, n) kit_charge((k), (id), (k)->cost[(id)] * (u64)(n), (u64)(n))
 #endif
+
+/* drivers/lab_ops.c: adapter->ops, each call named and counted, then k->lab's */
+extern const struct simnic_lab_ops simnic_lab_named;
 
 /* drivers/labload.c */
 void lab_dlclose(void *handle);
@@ -470,48 +494,10 @@ long simnic_race_get(struct net_device *dev);
 void simnic_race_set(struct net_device *dev, long every);
 void simnic_race_at_stop(struct net_device *dev);   /* netif_stop_queue, before the bit */
 void simnic_race_xmit_done(struct net_device *dev); /* a transmit call returned */
+long simnic_race_rx_get(struct net_device *dev);
+void simnic_race_rx_set(struct net_device *dev, long every);
+void simnic_race_rx_at_end(struct net_device *dev); /* a poll completes or unmasks */
 
-/* Lab calls: remember which function runs, for the oops report. */
-/*
- * A call into driver code through a device's own pointers (dev->poll,
- * dev->hard_start_xmit, the interrupt handler): named while it runs, so a
- * crash or a soft lockup says which function it was in.
- */
-static inline void driver_enter(struct kit *k, struct net_device *dev, const char *fn)
-{
-	k->lab_running = fn;
-	k->lab_calls++;
-	k->dev_running = dev;
-}
-
-static inline void driver_leave(struct kit *k)
-{
-	k->lab_running = NULL;
-	k->dev_running = NULL;
-}
-
-#define LAB_CALL(k, dev, fn, ...)                                   \
-	({                                                          \
-		const char *_prev = (k)->lab_running;               \
-		struct net_device *_pdev = (k)->dev_running;        \
-		(k)->lab_running = #fn;                             \
-		(k)->lab_calls++;                                   \
-		(k)->dev_running = (dev);                           \
-		__typeof__((k)->lab.fn(__VA_ARGS__)) _r = (k)->lab.fn(__VA_ARGS__); \
-		(k)->lab_running = _prev;                           \
-		(k)->dev_running = _pdev;                           \
-		_r;                                                 \
-	})
-#define LAB_CALL_VOID(k, dev, fn, ...)                              \
-	do {                                                        \
-		const char *_prev = (k)->lab_running;               \
-		struct net_device *_pdev = (k)->dev_running;        \
-		(k)->lab_running = #fn;                             \
-		(k)->lab_calls++;                                   \
-		(k)->dev_running = (dev);                           \
-		(k)->lab.fn(__VA_ARGS__);                           \
-		(k)->lab_running = _prev;                           \
-		(k)->dev_running = _pdev;                           \
-	} while (0)
+#include "drvcall.h"
 
 #endif

@@ -35,10 +35,12 @@ static void driver_show(struct sess *s, bool json)
 			cJSON_AddStringToObject(f, "name", simnic_lab_fns[i].name);
 			cJSON_AddStringToObject(f, "lab", simnic_lab_fns[i].lab);
 			cJSON_AddStringToObject(f, "from", loaded ? "file" : "linked");
+			cJSON_AddBoolToObject(f, "used", kit_driver_fn_used(s->k, i));
 			cJSON_AddItemToArray(a, f);
 		} else if (loaded) {
-			out_printf("  %-32s lab %-6s from the file\n", simnic_lab_fns[i].name,
-				   simnic_lab_fns[i].lab);
+			out_printf("  %-32s lab %-6s from the file%s\n", simnic_lab_fns[i].name,
+				   simnic_lab_fns[i].lab,
+				   kit_driver_fn_used(s->k, i) ? "" : ", NOT USED in this mode");
 			n++;
 		}
 	}
@@ -125,8 +127,12 @@ static int do_driver(struct sess *s, int argc, char **argv, bool json)
 		return load(s, NULL);
 	if (!strcmp(argv[0], "student"))
 		return student(s);
-	if (!strcmp(argv[0], "reload"))
-		return load(s, s->driver[0] ? s->driver : NULL);
+	if (!strcmp(argv[0], "reload")) {
+		char path[SESS_PATH_MAX]; /* load() rewrites s->driver */
+
+		snprintf(path, sizeof(path), "%s", s->driver);
+		return load(s, path[0] ? path : NULL);
+	}
 	if (!strstr(argv[0], ".so")) {
 		out_error("driver: expected solution, student, reload or a FILE.so, not '%s'", argv[0]);
 		return CMD_USAGE;
@@ -248,14 +254,16 @@ const struct cmd cmd_session_table[] = {
 	{ "driver", NULL, 0, 1, CMD_F_JSON, "driver [solution | student | reload | FILE.so] [-j]",
 	  "Show or change which implementation of the lab functions runs",
 	  "Without arguments: the driver in use and which lab functions come from its\n"
-	  "file. `driver FILE.so` loads the lab functions a shared object defines (by their\n"
+	  "file (\"NOT USED in this mode\" marks one that no device's napi, batching or lro\n"
+	  "mode calls). `driver FILE.so` loads the lab functions a shared object defines (by their\n"
 	  "contract names, simnic.h); the others stay linked from solutions/. `driver\n"
 	  "solution` goes back to the linked ones. `driver student` builds labs/ into\n"
 	  "build/student.so and loads it. `driver reload` loads the same file again (after\n"
-	  "you rebuilt it) and brings broken devices back; settings are kept, every\n"
+	  "you rebuilt it; a private copy of the file is loaded each time, so what is on\n"
+	  "disk now runs) and brings broken devices back; settings are kept, every\n"
 	  "device is reopened with empty rings.\n\n"
 	  "  driver\n  driver build/tests/drivers/null_xmit.so\n  driver reload\n  driver solution\n",
-	  "solution|student|reload|$file", "driver, functions[] of {name, lab, from: file|linked}",
+	  "solution|student|reload|$file", "driver, functions[] of {name, lab, from: file|linked, used}",
 	  do_driver },
 	{ "source", NULL, 1, 1, CMD_F_NOGUARD, "source FILE", "Run the commands in FILE",
 	  "Line by line, as `ringlab -f FILE` would; an error stops it (and is reported as\n"

@@ -294,9 +294,9 @@ int kit_hard_prep_xmit(struct net_device *dev, struct sk_buff *skb, char *err, s
 		FAIL("%s is broken after a driver crash: reset or driver reload", dev->name);
 	prev = enter(dev, CTX_PROCESS, "hard_prep_xmit");
 	sim_charge(k, COST_CALL);
-	driver_enter(k, dev, "hard_prep_xmit");
+	struct drvcall dc = driver_enter(k, dev, "hard_prep_xmit");
 	rc = dev->hard_prep_xmit(skb, dev);
-	driver_leave(k);
+	driver_leave(k, dc);
 	TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
 	if (rc != NETDEV_TX_OK)
 		dev->stats.tx_dropped++; /* as the core: the driver has freed it */

@@ -286,9 +286,9 @@ static void dev_watchdog_check(struct net_device *dev)
 		TRACE(k, TR_WATCHDOG, dev, (u32)(now - dev->trans_start), 0, 0, 0);
 		kit_warn(k, dev, RULE_TX_TIMEOUT);
 		dev->core.tx_timeouts++;
-		driver_enter(k, dev, "tx_timeout");
+		struct drvcall dc = driver_enter(k, dev, "tx_timeout");
 		dev->tx_timeout(dev);
-		driver_leave(k);
+		driver_leave(k, dc);
 	}
 	/* mod_timer(jiffies + watchdog_timeo): the kit keeps it only while stopped */
 	netdev_watchdog_update(dev);

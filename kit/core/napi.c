@@ -92,6 +92,7 @@ void netif_rx_complete(struct net_device *dev)
 		kit_bug(k, dev, RULE_RX_COMPLETE_NOT_SCHED); /* 2.6.20: BUG_ON */
 		return;
 	}
+	simnic_race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
 	list_del_init(&dev->poll_list);
 	dev->state &= ~(1UL << __LINK_STATE_RX_SCHED);
 	dev->core.napi_complete++;
@@ -246,6 +247,8 @@ bool napi_complete_done(struct napi_struct *n, int work_done)
 	/* netpoll or a busy poller owns it (here: disabled): nothing to do */
 	if (n->state & NAPIF(NAPI_STATE_NPSVC))
 		return false;
+	if (n->dev)
+		simnic_race_rx_at_end(n->dev); /* race_rx_irq: the frame after the last look */
 	if (!sched)
 		kit_warn(k, n->dev, RULE_COMPLETE_NOT_SCHED); /* WARN_ON_ONCE, then on */
 	if (!list_empty(&n->poll_list))
@@ -287,6 +290,8 @@ void napi_irq_unmask_check(struct net_device *dev, u32 unmasked)
 {
 	struct kit *k = dev->kit;
 
+	if (unmasked & E1000_IMS_RX)
+		simnic_race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
 	if ((unmasked & E1000_IMS_RX) && k->sd.polling == dev && k->cpu.ctx == CTX_SOFTIRQ &&
 	    napi_dev_scheduled(dev))
 		kit_warn(k, dev, RULE_IRQ_BEFORE_COMPLETE);

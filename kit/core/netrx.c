@@ -57,9 +57,9 @@ static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 	sd->poll_delivered = 0;
 	sd->poll_done = 0;
 	sd->poll_quota_adj = 0;
-	driver_enter(k, dev, "poll");
+	struct drvcall dc = driver_enter(k, dev, "poll");
 	ret = dev->poll(dev, &budget);
-	driver_leave(k);
+	driver_leave(k, dc);
 	sd->polling = NULL;
 	work = budget_in - budget;
 	quota_work = quota - (dev->quota - sd->poll_quota_adj);
@@ -107,9 +107,9 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	n->last_budget = weight;
 	sd->polling = dev;
 	sd->poll_delivered = 0;
-	driver_enter(k, dev, dev ? "poll" : NULL);
+	struct drvcall dc = driver_enter(k, dev, dev ? "poll" : NULL);
 	work = n->poll(n, weight);
-	driver_leave(k);
+	driver_leave(k, dc);
 	sd->polling = NULL;
 	n->in_poll = false;
 	n->last_work = work;

@@ -114,9 +114,9 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	dev->core.xmit_calls++;
 	sim_charge(k, COST_CALL);
 	k->xmit_dev = dev;
-	driver_enter(k, dev, "hard_start_xmit");
+	struct drvcall dc = driver_enter(k, dev, "hard_start_xmit");
 	rc = dev->hard_start_xmit(skb, dev);
-	driver_leave(k);
+	driver_leave(k, dc);
 	k->xmit_dev = NULL;
 	if (unlikely(k->race_armed))
 		simnic_race_xmit_done(dev);
@@ -202,9 +202,9 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 
 			sim_charge(k, COST_CALL);
 			skb_set_place(skb, SKB_DRIVER);
-			driver_enter(k, dev, "hard_prep_xmit");
+			struct drvcall dc = driver_enter(k, dev, "hard_prep_xmit");
 			rc = dev->hard_prep_xmit(skb, dev);
-			driver_leave(k);
+			driver_leave(k, dc);
 			TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
 			if (rc != NETDEV_TX_OK) {
 				/* the driver dropped it (skb_padto freed it): count, never touch */
@@ -238,9 +238,9 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 		dev->core.xmit_calls++;
 		sim_charge(k, COST_CALL);
 		k->xmit_dev = dev;
-		driver_enter(k, dev, "hard_batch_xmit");
+		struct drvcall dc = driver_enter(k, dev, "hard_batch_xmit");
 		rc = dev->hard_batch_xmit(list, dev);
-		driver_leave(k);
+		driver_leave(k, dc);
 		k->xmit_dev = NULL;
 		if (unlikely(k->race_armed))
 			simnic_race_xmit_done(dev);

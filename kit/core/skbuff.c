@@ -247,6 +247,36 @@ int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len)
 	return len ? -EINVAL : 0;
 }
 
+/* The one's complement sum of len bytes from offset, walking the frag_list as
+ * skb_copy_bits does (the kernel's skb_checksum, on the kit's skb layout). */
+__wsum skb_checksum(const struct sk_buff *skb, int offset, int len, __wsum csum)
+{
+	const struct sk_buff *seg = skb;
+	unsigned int headlen = skb_headlen(skb);
+	int pos = 0;
+
+	if (offset < 0 || len < 0 || (unsigned int)offset + (unsigned int)len > skb->len)
+		return csum;
+	while (len > 0 && seg) {
+		unsigned int have = seg == skb ? headlen : seg->len;
+
+		if ((unsigned int)offset < have) {
+			unsigned int n = have - (unsigned int)offset;
+
+			if (n > (unsigned int)len)
+				n = (unsigned int)len;
+			csum = csum_block_add(csum, csum_partial(seg->data + offset, (int)n, 0), pos);
+			pos += (int)n;
+			len -= (int)n;
+			offset = 0;
+		} else {
+			offset -= (int)have;
+		}
+		seg = seg == skb ? skb->shinfo.frag_list : seg->next;
+	}
+	return csum;
+}
+
 struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor)
 {
 	struct skb_pool *pool = k->pool;

@@ -8,17 +8,25 @@
 
 /*
  * The upper stack does what the experiments need and checks everything:
- *  - IPv4: header and length checks (the header checksum too unless the NIC
- *    vouched for it), Ethernet padding trimmed;
+ *  - IPv4 (ip_rcv): header and length checks and the header checksum, always,
+ *    whatever the NIC said, then Ethernet padding trimmed. A wrong header
+ *    checksum is dropped and counted (IPSTATS_MIB_CSUMERRORS, InHdrErrors);
+ *  - TCP and UDP checksums (tcp_v4_rcv, __udp4_lib_rcv): verified in software
+ *    unless the skb says CHECKSUM_UNNECESSARY, or CHECKSUM_PARTIAL, which on
+ *    receive means the bytes never left the machine (skb_csum_unnecessary).
+ *    The kit's skb has no csum field, so CHECKSUM_COMPLETE is verified in
+ *    full, as the kernel falls back to when the device's sum does not match.
+ *    A wrong one is dropped and counted (TCP_MIB_CSUMERRORS, UDP_MIB_CSUMERRORS);
  *  - ICMP (icmp.c): echo requests to the device's own address are answered
  *    out of the same device; replies update the ping statistics;
- *  - TCP and UDP: one sink per flow checks the order of the stream (TCP
- *    sequence numbers, the UDP sequence word) and, for flows whose payload
- *    pattern is known (pktgen's, or registered), every byte; a gap, a
- *    reordering or a corrupt byte is a trace line with the flow and sequence
- *    number. Accepted skbs go to the application's socket queue;
+ *  - TCP (tcp_sink.c): a receiver with rcv_nxt and an out-of-order queue, as
+ *    tcp_data_queue / tcp_data_queue_ofo; UDP (udp_sink.c): no order, each
+ *    datagram's bytes. For flows whose bytes are known (pktgen's pattern, or
+ *    a replay's capture reassembled at load) every payload byte is compared.
+ *    Accepted skbs go to the application's socket queue;
  *  - the application is a process-context thread that reads the socket queue
  *    at COST_APP_RX per skb. Under overload it is what starves first.
+ * Counters are kept per flow and per receiving device (struct rx_counters).
  */
 
 static u32 flow_hash(__be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
@@ -28,7 +36,8 @@ static u32 flow_hash(__be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
 	return (h ^ h >> 15) % FLOW_HASH;
 }
 
-static struct flow *flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
+struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+			    bool create)
 {
 	u32 h = flow_hash(s, d, sp, dp, proto);
 
@@ -36,11 +45,12 @@ static struct flow *flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 d
 		struct flow *f;
 
 		if (!st->hash[h]) {
-			if (st->nflows == STACK_FLOWS)
+			if (!create || st->nflows == STACK_FLOWS)
 				return NULL;
 			f = &st->flow[st->nflows++];
 			memset(f, 0, sizeof(*f));
 			f->saddr = s, f->daddr = d, f->sport = sp, f->dport = dp, f->proto = proto;
+			skb_queue_head_init(&f->ofo);
 			st->hash[h] = (u16)st->nflows;
 			return f;
 		}
@@ -52,10 +62,18 @@ static struct flow *flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 d
 	return NULL;
 }
 
+struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *skb)
+{
+	static struct rx_counters nowhere; /* an skb with no device: counted nowhere */
+	int i = skb->dev ? skb->dev->ifindex : -1;
+
+	return i >= 0 && i < KIT_MAX_DEVS ? &st->dev[i] : &nowhere;
+}
+
 void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 		       u8 proto, u32 key)
 {
-	struct flow *f = flow_get(k->stack, saddr, daddr, sport, dport, proto);
+	struct flow *f = stack_flow_get(k->stack, saddr, daddr, sport, dport, proto, true);
 
 	if (f) {
 		f->checked = true;
@@ -69,9 +87,44 @@ void kit_flow_expect(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 d
 	stack_expect_flow(k, saddr, daddr, sport, dport, proto, key);
 }
 
-/* Compare len payload bytes starting at byte off of the skb (frag_list too). */
-static bool payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
-		       const struct flow *f, u32 stream_off)
+void kit_stream_free(struct kit_stream *s)
+{
+	if (!s)
+		return;
+	free(s->bytes);
+	free(s->known);
+	free(s);
+}
+
+void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
+			 struct kit_stream *s)
+{
+	struct flow *f = stack_flow_get(k->stack, saddr, daddr, sport, dport, IPPROTO_TCP, true);
+
+	if (!f) {
+		kit_stream_free(s);
+		return;
+	}
+	kit_stream_free((struct kit_stream *)f->stream);
+	f->stream = s;
+	f->checked = true;
+}
+
+/* n bytes at p are the sender's bytes at sequence seq of the stream. */
+static bool stream_ok(const struct kit_stream *s, const unsigned char *p, u32 seq, unsigned int n)
+{
+	u32 off = seq - s->base;
+
+	if (off > s->len || n > s->len - off)
+		return false; /* bytes the sender never sent */
+	for (u32 i = off; i < off + n; i++)
+		if (!(s->known[i / 8] >> (i % 8) & 1))
+			return false;
+	return !memcmp(p, s->bytes + off, n);
+}
+
+bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
+		      const struct flow *f, u32 seq, u32 stream_off)
 {
 	const struct sk_buff *seg = skb;
 	unsigned int have = skb_headlen(skb);
@@ -79,10 +132,13 @@ static bool payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int
 	while (len && seg) {
 		if (off < have) {
 			unsigned int n = have - off < len ? have - off : len;
+			bool ok = f->stream ? stream_ok(f->stream, seg->data + off, seq, n)
+					    : !memcmp(seg->data + off, payload_at(f->key, stream_off), n);
 
-			if (memcmp(seg->data + off, payload_at(f->key, stream_off), n))
+			if (!ok)
 				return false;
 			stream_off += n;
+			seq += n;
 			len -= n;
 			off = 0;
 		} else {
@@ -94,86 +150,16 @@ static bool payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int
 	return len == 0;
 }
 
-static void stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32 want, u32 got,
-			 u32 kind)
+void stack_stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32 want, u32 got,
+			u32 kind)
 {
-	f->errors++;
+	f->c.stream_errors++;
+	stack_dev_counters(k->stack, skb)->stream_errors++;
 	TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), want, got, kind);
 }
 
-/*
- * TCP: order and bytes. Returns the payload length accepted. A SYN sets the
- * stream's start only on a flow not seen before, and a FIN does not move
- * the expected sequence: on an established flow they are flag faults for
- * LRO to notice, not new streams. A segment whose bytes were all delivered
- * already is a duplicate (counted, not an error); one that leaves a hole is
- * a gap, one that goes back over bytes not yet delivered is out of order.
- */
-static unsigned int tcp_sink(struct kit *k, struct sk_buff *skb, struct flow *f,
-			     unsigned int l4off)
-{
-	const struct tcphdr *th = (const struct tcphdr *)(skb->data + l4off);
-	unsigned int hl = th->doff * 4u, plen = skb->len - l4off - hl;
-	u32 seq = ntohl(th->seq);
-
-	if (!f->started) {
-		/* without a SYN the stream is taken to start at sequence 1 */
-		f->started = true;
-		f->isn = th->syn ? seq : 0;
-		f->next = th->syn ? seq + 1 : seq;
-	}
-	if (!plen)
-		return 0;
-	if (seq == f->next) {
-		if (f->checked && !payload_ok(skb, l4off + hl, plen, f, seq - f->isn - 1))
-			stream_error(k, skb, f, f->next, seq, 2);
-		f->next += plen;
-		f->bytes += plen;
-	} else if ((s32)(seq + plen - f->next) <= 0) {
-		f->dups++;
-		TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), f->next, seq, 3);
-		return 0;
-	} else if ((s32)(seq - f->next) < 0) {
-		stream_error(k, skb, f, f->next, seq, 1);
-		return 0;
-	} else {
-		stream_error(k, skb, f, f->next, seq, 0);
-		f->next = seq + plen; /* carry on after the hole */
-		f->bytes += plen;
-	}
-	return plen;
-}
-
-static unsigned int udp_sink(struct kit *k, struct sk_buff *skb, struct flow *f,
-			     unsigned int l4off)
-{
-	unsigned int plen = skb->len - l4off - 8;
-	unsigned char sq[4];
-	u32 seq;
-
-	if (plen < 4 || skb_copy_bits(skb, (int)(l4off + 8), sq, 4))
-		return plen;
-	seq = (u32)sq[0] << 24 | (u32)sq[1] << 16 | (u32)sq[2] << 8 | sq[3];
-	if (f->started && seq + 1 == f->next) {
-		f->dups++; /* the datagram just delivered, again */
-		TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), f->next, seq, 3);
-		return 0;
-	}
-	if (f->started && seq != f->next) {
-		stream_error(k, skb, f, f->next, seq, (s32)(seq - f->next) < 0 ? 1 : 0);
-		if ((s32)(seq - f->next) < 0)
-			return 0;
-	}
-	if (f->checked && !payload_ok(skb, l4off + 12, plen - 4, f, seq * (plen - 4)))
-		stream_error(k, skb, f, seq, seq, 2);
-	f->started = true;
-	f->next = seq + 1;
-	f->bytes += plen;
-	return plen;
-}
-
-static void sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int plen,
-		       u32 seq)
+void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int plen,
+		      u32 seq)
 {
 	struct stack *st = k->stack;
 
@@ -185,19 +171,42 @@ static void sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsig
 		kfree_skb(skb);
 		return;
 	}
-	memcpy(skb->cb, &plen, sizeof(plen));
+	sink_cb(skb)->plen = plen;
+	sink_cb(skb)->flow = (u32)(f - st->flow);
 	skb_set_place(skb, SKB_SOCKET);
 	__skb_queue_tail(&st->sockq, skb);
 	TRACE(k, TR_SOCK, skb->dev, (u32)(f - st->flow), plen, seq, 0);
+}
+
+/* TCP or UDP checksum over the pseudo-header and tot - ihl bytes: true if right. */
+static bool l4_csum_ok(const struct sk_buff *skb, const struct iphdr *iph, unsigned int ihl,
+		       unsigned int tot)
+{
+	if (skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL)
+		return true;
+	if (iph->protocol == IPPROTO_UDP && !((const struct udphdr *)((const u8 *)iph + ihl))->check)
+		return true; /* UDP without a checksum */
+	return !csum_tcpudp_magic(iph->saddr, iph->daddr, tot - ihl, iph->protocol,
+				  skb_checksum(skb, (int)ihl, (int)(tot - ihl), 0));
+}
+
+static void csum_error(struct kit *k, struct sk_buff *skb, struct flow *f)
+{
+	if (f)
+		f->c.csum_errors++;
+	stack_dev_counters(k->stack, skb)->csum_errors++;
+	TRACE(k, TR_CSUM_ERR, skb->dev, f ? (u32)(f - k->stack->flow) : ~0u,
+	      ((struct iphdr *)skb->data)->protocol, skb->len, 0);
+	kfree_skb(skb);
 }
 
 void stack_receive(struct kit *k, struct sk_buff *skb)
 {
 	struct stack *st = k->stack;
 	struct iphdr *iph;
-	unsigned int ihl, tot, l4off, plen;
+	unsigned int ihl, tot, l4off;
 	struct flow *f;
-	u32 seq = 0;
+	__be16 sp, dp;
 
 	sim_charge(k, COST_STACK_RX);
 	TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id,
@@ -215,8 +224,11 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	tot = ntohs(iph->tot_len);
 	if (iph->version != 4 || ihl < 20 || tot < ihl || tot > skb->len || skb_headlen(skb) < ihl)
 		goto bad;
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY && ip_fast_csum(iph, iph->ihl))
-		goto bad;
+	if (ip_fast_csum(iph, iph->ihl)) { /* ip_rcv_core: whatever the NIC said */
+		st->ip_errors++;
+		csum_error(k, skb, NULL);
+		return;
+	}
 	if (skb->len > tot && !skb->data_len)
 		skb_trim(skb, tot); /* Ethernet padding */
 	skb_set_transport_header(skb, (int)ihl);
@@ -228,25 +240,26 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	if (iph->protocol == IPPROTO_TCP && skb_headlen(skb) >= ihl + 20) {
 		const struct tcphdr *th = (const struct tcphdr *)(skb->data + l4off);
 
-		f = flow_get(st, iph->saddr, iph->daddr, ntohs(th->source), ntohs(th->dest),
-			     IPPROTO_TCP);
-		if (!f)
-			goto drop_other;
-		seq = ntohl(th->seq);
-		plen = tcp_sink(k, skb, f, l4off);
+		sp = th->source, dp = th->dest;
 	} else if (iph->protocol == IPPROTO_UDP && skb_headlen(skb) >= ihl + 8) {
 		const struct udphdr *uh = (const struct udphdr *)(skb->data + l4off);
 
-		f = flow_get(st, iph->saddr, iph->daddr, ntohs(uh->source), ntohs(uh->dest),
-			     IPPROTO_UDP);
-		if (!f)
-			goto drop_other;
-		plen = udp_sink(k, skb, f, l4off);
-		seq = f->next - 1;
+		sp = uh->source, dp = uh->dest;
 	} else {
 		goto drop_other;
 	}
-	sock_queue(k, skb, f, plen, seq);
+	if (!(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) && !l4_csum_ok(skb, iph, ihl, tot)) {
+		csum_error(k, skb, stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp),
+						  iph->protocol, false));
+		return;
+	}
+	f = stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp), iph->protocol, true);
+	if (!f)
+		goto drop_other;
+	if (iph->protocol == IPPROTO_TCP)
+		tcp_sink(k, skb, f, l4off);
+	else
+		udp_sink(k, skb, f, l4off);
 	return;
 bad:
 	st->ip_errors++;
@@ -273,10 +286,11 @@ static void app_run(struct kit *k, struct kthread *t)
 
 	(void)t;
 	while (n < (u32)k->knob[KNOB_APP_BATCH] && (skb = __skb_dequeue(&st->sockq)) != NULL) {
-		unsigned int plen;
+		unsigned int plen = sink_cb(skb)->plen;
 
-		memcpy(&plen, skb->cb, sizeof(plen));
 		sim_charge(k, COST_APP_RX);
+		st->flow[sink_cb(skb)->flow].c.app_bytes += plen;
+		stack_dev_counters(st, skb)->app_bytes += plen;
 		if (skb->tstamp) { /* came in through a NIC: stamped at DMA time */
 			st->lat_sum += k->now - skb->tstamp;
 			st->lat_n++;
@@ -317,6 +331,10 @@ void stack_free(struct kit *k)
 	if (!k->stack)
 		return;
 	skb_queue_purge(&k->stack->sockq);
+	for (int i = 0; i < k->stack->nflows; i++) {
+		tcp_ofo_purge(k->stack, &k->stack->flow[i]);
+		kit_stream_free((struct kit_stream *)k->stack->flow[i].stream);
+	}
 	free(k->stack);
 	k->stack = NULL;
 }
@@ -336,10 +354,44 @@ int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *o)
 	*o = (struct kit_flow_stat){
 		.saddr = f->saddr, .daddr = f->daddr, .sport = htons(f->sport),
 		.dport = htons(f->dport), .proto = f->proto, .packets = f->packets,
-		.segments = f->segments, .bytes = f->bytes, .errors = f->errors,
-		.next_seq = f->next, .checked = f->checked, .dups = f->dups,
+		.segments = f->segments, .bytes = f->bytes, .errors = f->c.stream_errors,
+		.dups = f->c.dups, .ooo = f->c.ooo, .ofo_drops = f->c.ofo_drops,
+		.csum_errors = f->c.csum_errors, .app_bytes = f->c.app_bytes,
+		.next_seq = f->next, .isn = f->isn, .started = f->started,
+		.ofo_segs = f->proto == IPPROTO_TCP ? skb_queue_len(&f->ofo) : 0,
+		.ofo_bytes = f->ofo_bytes, .checked = f->checked, .stream = f->stream != NULL,
 	};
 	return 0;
+}
+
+int kit_flow_ofo(const struct kit *k, int i, u32 (*ranges)[2], int max)
+{
+	const struct flow *f;
+	const struct sk_buff *q;
+	u32 cs = 0, ce = 0;
+	bool open = false;
+	int n = 0;
+
+	if (i < 0 || i >= k->stack->nflows)
+		return -EINVAL;
+	f = &k->stack->flow[i];
+	if (f->proto != IPPROTO_TCP)
+		return 0;
+	for (q = f->ofo.next; q != (const struct sk_buff *)&f->ofo; q = q->next) {
+		const struct sink_cb *cb = (const struct sink_cb *)q->cb;
+
+		if (open && (s32)(cb->seq - ce) <= 0) { /* touches or overlaps the range */
+			if ((s32)(cb->end_seq - ce) > 0)
+				ce = cb->end_seq;
+			continue;
+		}
+		if (open && n++ < max)
+			ranges[n - 1][0] = cs, ranges[n - 1][1] = ce;
+		cs = cb->seq, ce = cb->end_seq, open = true;
+	}
+	if (open && n++ < max)
+		ranges[n - 1][0] = cs, ranges[n - 1][1] = ce;
+	return n;
 }
 
 void stack_snapshot(struct kit *k, struct kit_snap *s)

@@ -1,4 +1,4 @@
-/* stack.h - the upper stack's private state, shared by stack.c and icmp.c. */
+/* stack.h - the upper stack's private state, shared by stack.c, tcp_sink.c, udp_sink.c and icmp.c. */
 #ifndef KIT_CORE_STACK_H
 #define KIT_CORE_STACK_H
 
@@ -7,18 +7,47 @@
 #define STACK_FLOWS 1024
 #define FLOW_HASH 2048
 #define PING_ID 0x5e1f
+/* out-of-order segments held, per flow and in all (tcp_sink.c) */
+#define TCP_OFO_FLOW_MAX 256
+#define TCP_OFO_MAX 2048
+
+/* The receiver's counters, per flow and per device (the one it arrived on). */
+struct rx_counters {
+	u64 stream_errors;	/* segments whose bytes differ from the sender's */
+	u64 ooo;		/* segments queued out of order (TCPOFOQueue) */
+	u64 dups;		/* segments whose bytes were all there (D-SACK) */
+	u64 csum_errors;	/* IP header or TCP/UDP checksum wrong: dropped */
+	u64 ofo_drops;		/* out-of-order segments with no room (TCPOFODrop) */
+	u64 app_bytes;		/* bytes the application read */
+};
 
 struct flow {
 	__be32 saddr, daddr;
 	u16 sport, dport;
 	u8 proto;
-	bool checked;	/* payload compared with payload_at(key, ...) */
+	bool checked;	/* payload compared with payload_at(key, ...) or stream */
 	bool started;
 	u32 key;
+	const struct kit_stream *stream; /* the sender's bytes (a replay), owned by the stack */
 	u32 isn;	/* TCP: the SYN's sequence (0 without one); payload offset = seq - isn - 1 */
-	u32 next;	/* TCP: next byte expected; UDP: next sequence word */
-	u64 packets, segments, bytes, errors, dups;
+	u32 next;	/* TCP: rcv_nxt; UDP: the sequence word after the last one */
+	struct sk_buff_head ofo; /* TCP: segments ahead of rcv_nxt, by sequence */
+	u64 ofo_bytes;	/* payload bytes they hold */
+	u64 packets, segments, bytes;
+	struct rx_counters c;
 };
+
+/* Where an skb from the sink sits in the socket or out-of-order queue (skb->cb). */
+struct sink_cb {
+	u32 seq, end_seq; /* TCP: the payload's range */
+	u32 plen;	  /* bytes new to the application */
+	u32 flow;	  /* index in stack.flow */
+};
+
+static inline struct sink_cb *sink_cb(struct sk_buff *skb)
+{
+	return (struct sink_cb *)skb->cb;
+}
 
 struct stack {
 	struct flow flow[STACK_FLOWS];
@@ -26,6 +55,8 @@ struct stack {
 	u16 hash[FLOW_HASH]; /* flow index + 1 */
 	struct sk_buff_head sockq;
 	u64 sock_drops, ip_errors, other;
+	u32 ofo_len;	/* segments on all out-of-order queues */
+	struct rx_counters dev[KIT_MAX_DEVS];
 	struct kthread app, ksoftirqd;
 	u64 app_packets, app_bytes;
 	u64 lat_sum, lat_n;	/* arrival (tstamp) to recv(), over the skbs read */
@@ -33,5 +64,23 @@ struct stack {
 };
 
 void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off);
+
+/* stack.c */
+struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+			    bool create);
+struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *skb);
+/* Hand plen new bytes to the socket receive queue (or drop them: queue full). */
+void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int plen,
+		      u32 seq);
+/* Compare len payload bytes at byte off of the skb with the sender's, from stream_off. */
+bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
+		      const struct flow *f, u32 seq, u32 stream_off);
+void stack_stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32 want, u32 got,
+			u32 kind);
+
+/* tcp_sink.c / udp_sink.c: take the skb (queue it or free it) */
+void tcp_sink(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int l4off);
+void udp_sink(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int l4off);
+void tcp_ofo_purge(struct stack *st, struct flow *f);
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "kit.h"
+#include "core/stack.h"
 #include "hw/nic_hw.h"
 
 enum stat_id {
@@ -13,6 +14,7 @@ enum stat_id {
 	S_IRQS, S_IRQS_LOST, S_POLLS, S_POLL_WORK, S_NAPI_COMPLETE, S_NAPI_MISSED, S_RX_STACK,
 	S_LRO_AGGR, S_LRO_FLUSHED, S_LRO_NO_DESC, S_HW_TX_FRAMES, S_HW_RX_FRAMES, S_DMA_FAULTS,
 	S_ALLOC_FAILED, S_SINK_FRAMES, S_CSUM_GOOD, S_CSUM_ERR,
+	S_RX_CSUM_ERRORS, S_RX_STREAM_ERRORS, S_RX_OOO, S_RX_DUPS, S_RX_OFO_DROPS, S_APP_BYTES,
 	S_NR
 };
 
@@ -63,6 +65,16 @@ static const struct kit_stat_desc stats[S_NR] = {
 			  "(e1000's hw_csum_good)" },
 	[S_CSUM_ERR] = { "rx_csum_offload_errors", "frames the NIC flagged TCPE: left to the stack "
 			 "(e1000's hw_csum_err)" },
+	[S_RX_CSUM_ERRORS] = { "rx_csum_errors", "the stack dropped: IP header or TCP/UDP checksum "
+			       "wrong (the kernel's CsumErrors)" },
+	[S_RX_STREAM_ERRORS] = { "rx_stream_errors", "segments whose bytes differ from the "
+				 "sender's: corrupted on the way up" },
+	[S_RX_OOO] = { "rx_ooo", "TCP segments queued out of order (TCPOFOQueue)" },
+	[S_RX_DUPS] = { "rx_dups", "TCP segments whose bytes were all there (D-SACK: "
+			"TCPDSACKOldSent + TCPDSACKOfoSent)" },
+	[S_RX_OFO_DROPS] = { "rx_ofo_drops", "out-of-order segments dropped: queue full "
+			     "(TCPOFODrop)" },
+	[S_APP_BYTES] = { "app_bytes", "payload bytes the application read" },
 };
 
 int kit_stat_count(void)
@@ -89,6 +101,9 @@ u64 kit_dev_stat(struct net_device *dev, int i)
 	const struct netdev_core_stats *c = &dev->core;
 	struct simnic_adapter *a = simnic_is(dev) ? netdev_priv(dev) : NULL;
 	struct nic *hw = dev->nic;
+	static const struct rx_counters none;
+	const struct rx_counters *rc = dev->ifindex >= 0 && dev->ifindex < KIT_MAX_DEVS
+					       ? &dev->kit->stack->dev[dev->ifindex] : &none;
 
 	switch ((enum stat_id)i) {
 	case S_RX_PACKETS: return st->rx_packets;
@@ -133,6 +148,12 @@ u64 kit_dev_stat(struct net_device *dev, int i)
 	case S_SINK_FRAMES: return hw ? hw->sink_frames : 0;
 	case S_CSUM_GOOD: return a ? a->hw_csum_good : 0;
 	case S_CSUM_ERR: return a ? a->hw_csum_err : 0;
+	case S_RX_CSUM_ERRORS: return rc->csum_errors;
+	case S_RX_STREAM_ERRORS: return rc->stream_errors;
+	case S_RX_OOO: return rc->ooo;
+	case S_RX_DUPS: return rc->dups;
+	case S_RX_OFO_DROPS: return rc->ofo_drops;
+	case S_APP_BYTES: return rc->app_bytes;
 	case S_NR: break;
 	}
 	return 0;

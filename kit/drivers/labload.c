@@ -1,7 +1,11 @@
 /* labload.c - load lab functions from a shared object (the shell's `driver FILE.so`). */
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kit.h"
 
@@ -42,6 +46,53 @@ static void free_orphans(struct kit *k)
 	}
 }
 
+/*
+ * dlopen a private copy of path: the loader maps a file and keeps it mapped,
+ * and recognises a path it has open, so a .so rebuilt or copied over in place
+ * would either not be reloaded or change under the running code. A fresh copy
+ * (deleted once mapped) is always what is on disk now.
+ */
+static void *open_copy(const char *path, char *err, size_t errlen)
+{
+	char tmp[] = "/tmp/ringlab-driver-XXXXXX.so", buf[65536];
+	int in = open(path, O_RDONLY | O_CLOEXEC), out;
+	ssize_t n = 0;
+	void *h;
+
+	if (in < 0) {
+		snprintf(err, errlen, "cannot load %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	out = mkstemps(tmp, 3);
+	if (out < 0) {
+		snprintf(err, errlen, "cannot load %s: no copy in /tmp: %s", path, strerror(errno));
+		close(in);
+		return NULL;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	if (close(out) || n < 0) {
+		snprintf(err, errlen, "cannot load %s: copying it to %s failed", path, tmp);
+		unlink(tmp);
+		return NULL;
+	}
+	h = dlopen(tmp, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		const char *e = dlerror(), *colon = e ? strstr(e, tmp) : NULL;
+
+		/* the loader names the copy; the user knows the file by its own name */
+		if (colon)
+			e = colon + strlen(tmp) + (colon[strlen(tmp)] == ':' ? 2 : 0);
+		snprintf(err, errlen, "cannot load %s: %s", path, e ? e : "dlopen failed");
+	}
+	unlink(tmp);
+	return h;
+}
+
 int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen)
 {
 	struct simnic_lab_ops ops = simnic_lab_linked;
@@ -62,11 +113,9 @@ int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen)
 		dlclose(old);
 	}
 	if (path) {
-		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-		if (!h) {
-			snprintf(err, errlen, "cannot load %s: %s", path, dlerror());
+		h = open_copy(path, err, errlen);
+		if (!h)
 			goto fallback;
-		}
 		for (size_t i = 0; i < simnic_lab_nfns && i < ARRAY_SIZE(loaded); i++) {
 			void *sym = dlsym(h, simnic_lab_fns[i].name);
 

@@ -36,6 +36,7 @@ long simnic_param_get(struct net_device *dev, int id)
 	case P_FAULT_DD_DELAY: return (long)a->cfg.fault_dd_delay;
 	case P_BQL: return dev->bql;
 	case P_RACE_RECLAIM: return simnic_race_get(dev);
+	case P_RACE_RX_IRQ: return simnic_race_rx_get(dev);
 	case P_RX_VLAN: return a->cfg.rx_vlan;
 	default: return 0;
 	}
@@ -176,6 +177,9 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 		break;
 	case P_RACE_RECLAIM:
 		simnic_race_set(dev, v);
+		break;
+	case P_RACE_RX_IRQ:
+		simnic_race_rx_set(dev, v);
 		break;
 	case P_RX_VLAN: /* CTRL.VME is programmed at open (e1000_vlan_mode) */
 		if (a->cfg.rx_vlan == (v != 0))

@@ -112,3 +112,60 @@ void simnic_race_xmit_done(struct net_device *dev)
 	r->hidden = false;
 	a->tx_ring.next_to_clean = r->ntc_real;
 }
+
+/*
+ * The RX race (race_rx_irq): a frame that lands after the poll's last look
+ * at the ring, just as it ends. Its cause waits in ICR while the poll keeps
+ * interrupts masked, so the order of the poll's last two steps decides:
+ *
+ *   complete, then unmask    the unmask finds the cause and interrupts at
+ *                            once: the handler schedules a new poll
+ *   unmask, then complete    the interrupt comes while NAPI is still
+ *                            scheduled: the handler's schedule fails.
+ *                            Classic NAPI loses it: the frame waits for the
+ *                            next one. Modern NAPI records MISSED.
+ *
+ * In modern NAPI the kit also plays the interrupt the NIC had already sent
+ * to another CPU before the poll masked it: the handler runs there now, its
+ * napi_schedule_prep fails and sets MISSED, so the poll's napi_complete_done
+ * returns false and the poll must leave interrupts masked. The end of a poll
+ * is the first of napi_complete_done, netif_rx_complete and an IMS write
+ * that unmasks RX from inside it. Every Nth poll's end, deterministically.
+ */
+long simnic_race_rx_get(struct net_device *dev)
+{
+	return (long)race_of(dev)->rx_every;
+}
+
+void simnic_race_rx_set(struct net_device *dev, long every)
+{
+	struct kit_race *r = race_of(dev);
+
+	r->rx_every = (u64)every;
+	r->rx_chances = 0;
+	r->rx_poll = 0;
+}
+
+void simnic_race_rx_at_end(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct kit_race *r = race_of(dev);
+	struct simnic_adapter *a;
+	struct nic *hw = dev->nic;
+	int rdh;
+
+	if (!r->rx_every || k->sd.polling != dev || k->cpu.ctx != CTX_SOFTIRQ || !hw ||
+	    !simnic_is(dev) || r->rx_poll == dev->core.polls + 1)
+		return;
+	r->rx_poll = dev->core.polls + 1; /* once per poll */
+	if (++r->rx_chances % r->rx_every)
+		return;
+	a = netdev_priv(dev);
+	if ((rdh = nic_rx_pull_next(hw)) < 0)
+		return;
+	TRACE(k, TR_RACE, dev, 2, (u32)rdh, 0, 0);
+	if (a->irq_mode == SIMNIC_NAPI_MODERN && nic_cause_pending(hw, E1000_ICR_RXT0)) {
+		TRACE(k, TR_RACE, dev, 3, 0, 0, 0);
+		nic_irq_deliver_inflight(hw, E1000_ICR_RXT0);
+	}
+}

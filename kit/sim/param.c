@@ -143,6 +143,11 @@ static const struct kit_param_desc params[P_NR] = {
 			     "race: at every Nth queue stop from the transmit path, another CPU's "
 			     "TX reclaim runs just before netif_stop_queue (0 = never)",
 			     "e1000 __e1000_maybe_stop_tx / clean_tx_irq barrier pairing" },
+	[P_RACE_RX_IRQ] = { "race_rx_irq", PARAM_DEVICE, "n", 0, 0, BIG,
+			    "race: at every Nth poll's end (its napi_complete_done, netif_rx_complete "
+			    "or RX unmask) the next frame lands at once; modern NAPI: its interrupt, "
+			    "already sent to another CPU, runs the handler there (0 = never)",
+			    "napi_complete_done's MISSED; e1000_clean's complete-then-unmask" },
 	[P_RX_VLAN] = { "rx_vlan", PARAM_DEVICE, "0/1", 1, 0, 1,
 			"strip 802.1Q tags in the NIC (CTRL.VME), tag in the descriptor; "
 			"ethtool -K rxvlan", "e1000_vlan_mode, 8254x CTRL.VME" },

@@ -32,14 +32,6 @@ static const char *proto_name(u32 p)
 	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" : p == IPPROTO_ICMP ? "ICMP" : "other";
 }
 
-static const char *stream_err_name(u32 kind)
-{
-	static const char *names[] = { "gap: data missing", "out of order", "corrupt payload",
-				       "duplicate, dropped" };
-
-	return kind < ARRAY_SIZE(names) ? names[kind] : "error";
-}
-
 /* The message after "name: "; returns its length. */
 static int message(const struct kit *k, const struct trace_rec *r, char *b, size_t n)
 {
@@ -148,6 +140,14 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 				r->c);
 	case TR_SOCK:
 		return snprintf(b, n, "socket: flow %u, %u bytes (seq %u)", r->a, r->b, r->c);
+	case TR_CSUM_ERR:
+		if (r->b == IPPROTO_TCP || r->b == IPPROTO_UDP)
+			return r->a == ~0u
+				       ? snprintf(b, n, "%s: bad checksum, %u bytes dropped",
+						  r->b == IPPROTO_TCP ? "tcp" : "udp", r->c)
+				       : snprintf(b, n, "%s: bad checksum, %u bytes dropped (flow %u)",
+						  r->b == IPPROTO_TCP ? "tcp" : "udp", r->c, r->a);
+		return snprintf(b, n, "ip: bad header checksum, %u bytes dropped", r->c);
 	case TR_SOCK_DROP:
 		return snprintf(b, n, "socket: receive queue full, flow %u skb dropped", r->a);
 	case TR_APP:
@@ -170,10 +170,21 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	}
 	case TR_WIRE:
 		return snprintf(b, n, "wire: %u-byte frame %s", r->a, r->b ? "delivered" : "lost");
-	case TR_STREAM_ERR:
-		return snprintf(b, n, "%s: flow %u expected seq %u, got %u (%s)",
-				r->d == 3 ? "socket" : "stream error", r->a, r->b, r->c,
-				stream_err_name(r->d));
+	case TR_STREAM_ERR: /* a=flow, b=rcv_nxt, c=seq */
+		switch (r->d) {
+		case 0:
+			return snprintf(b, n, "tcp: flow %u seq %u is ahead of rcv_nxt %u: queued out "
+					"of order", r->a, r->c, r->b);
+		case 1:
+			return snprintf(b, n, "tcp: flow %u seq %u is ahead of rcv_nxt %u and the "
+					"out-of-order queue is full: dropped", r->a, r->c, r->b);
+		case 3:
+			return snprintf(b, n, "tcp: flow %u seq %u: its bytes are all there (rcv_nxt "
+					"%u): duplicate, dropped", r->a, r->c, r->b);
+		default:
+			return snprintf(b, n, "stream error: flow %u seq %u: the bytes differ from the "
+					"sender's", r->a, r->c);
+		}
 	case TR_BUG:
 		return snprintf(b, n, "%s%s", kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
 				kit_rule_name((enum kit_rule)r->a));
@@ -210,6 +221,12 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_RESET:
 		return snprintf(b, n, "Reset adapter: down (TX and RX rings cleaned), then up");
 	case TR_RACE:
+		if (r->a == 2)
+			return snprintf(b, n, "race_rx_irq: a frame lands after the poll's last "
+					"look (RDH %u), its cause waits in ICR", r->b);
+		if (r->a == 3)
+			return snprintf(b, n, "race_rx_irq: its interrupt, sent before the mask, "
+					"runs the handler on another CPU");
 		if (!r->a)
 			return snprintf(b, n, "race_tx_reclaim: another CPU's TX reclaim runs now, "
 					"between the ring-full test and netif_stop_queue "

@@ -39,6 +39,10 @@
 
 enum { LRO_TRACE_AGGR, LRO_TRACE_FLUSH, LRO_TRACE_NODESC }; /* kit_trace_lro's what */
 
+/* LAB(lro): write the eligibility test (inet_lro.c lro_tcp_ip_check): 0 if the
+ * packet may merge. tot_len == len, payload > 0, no IP options, ACK and none of
+ * CWR ECE URG RST SYN FIN (PSH is fine), not ECN CE, TCP options none or exactly
+ * NOP NOP TIMESTAMP with tsecr != 0 and, in a session, tsval not going back. */
 /* May this packet be merged? 0 if yes (inet_lro.c lro_tcp_ip_check). */
 static int lro_tcp_ip_check(const struct iphdr *iph, const struct tcphdr *tcph, int len,
 			    const struct net_lro_desc *lro_desc)
@@ -75,10 +79,12 @@ static int lro_tcp_ip_check(const struct iphdr *iph, const struct tcphdr *tcph, 
 	}
 	return 0;
 }
+/* LAB(lro) end */
 
 /* Payload checksum without reading the payload: TCP checksum - header - pseudo-header
  * (inet_lro.c lro_tcp_data_csum); the header is summed with its check field in. */
-static __wsum lro_tcp_data_csum(const struct iphdr *iph, const struct tcphdr *tcph, int len)
+static __maybe_unused __wsum lro_tcp_data_csum(const struct iphdr *iph,
+					       const struct tcphdr *tcph, int len)
 {
 	__wsum tcp_csum = ~csum_unfold(tcph->check);
 	__wsum hdr_csum = csum_partial(tcph, TCP_HDR_LEN(tcph), tcp_csum);
@@ -88,6 +94,10 @@ static __wsum lro_tcp_data_csum(const struct iphdr *iph, const struct tcphdr *tc
 	return wsum_sub(wsum_sub(tcp_csum, hdr_csum), pseudo);
 }
 
+/* LAB(lro): start a session with skb as its parent (inet_lro.c lro_init_desc):
+ * remember iph/tcph, the next sequence number, ack, window, tot_len, the
+ * timestamps if present, mss = payload, the payload checksum (lro_tcp_data_csum),
+ * pkt_aggr_cnt 1, active. The descriptor now holds the skb. */
 /* Start a session with skb as its parent (inet_lro.c lro_init_desc). */
 static void lro_init_desc(struct net_lro_desc *lro_desc, struct sk_buff *skb, struct iphdr *iph,
 			  struct tcphdr *tcph, u16 vlan_tag, struct vlan_group *vgrp,
@@ -119,7 +129,12 @@ static void lro_init_desc(struct net_lro_desc *lro_desc, struct sk_buff *skb, st
 	}
 	skb->next = NULL;
 }
+/* LAB(lro) end */
 
+/* LAB(lro): merge an in-order packet into its session (lro_add_packet): count it,
+ * grow tot_len and the next sequence number, take its ack, window and tsecr (not
+ * tsval), fold its payload checksum in (csum_block_add at the parent's length),
+ * skb_pull it to the payload, chain it on the frag_list, grow len/data_len/truesize. */
 /* Merge an in-order packet into its session (inet_lro.c lro_add_common + lro_add_packet). */
 static void lro_add_packet(struct net_lro_desc *lro_desc, struct sk_buff *skb, struct iphdr *iph,
 			   struct tcphdr *tcph)
@@ -154,9 +169,10 @@ static void lro_add_packet(struct net_lro_desc *lro_desc, struct sk_buff *skb, s
 		skb_shinfo(parent)->frag_list = skb;
 	lro_desc->last_skb = skb;
 }
+/* LAB(lro) end */
 
-static int lro_check_tcp_conn(const struct net_lro_desc *lro_desc, const struct iphdr *iph,
-			      const struct tcphdr *tcph)
+static __maybe_unused int lro_check_tcp_conn(const struct net_lro_desc *lro_desc,
+					     const struct iphdr *iph, const struct tcphdr *tcph)
 {
 	if (lro_desc->iph->saddr != iph->saddr || lro_desc->iph->daddr != iph->daddr ||
 	    lro_desc->tcph->source != tcph->source || lro_desc->tcph->dest != tcph->dest)
@@ -164,6 +180,10 @@ static int lro_check_tcp_conn(const struct net_lro_desc *lro_desc, const struct 
 	return 0;
 }
 
+/* LAB(lro): find the session for this packet (lro_get_desc): the active
+ * descriptor of its 4-tuple (saddr, daddr, source, dest), else the first
+ * inactive one of the max_desc in lro_arr, else count no_desc and return NULL
+ * (the packet then goes up on its own). */
 /* The active session of this 4-tuple, else the first free descriptor (inet_lro.c lro_get_desc). */
 static struct net_lro_desc *lro_get_desc(struct net_lro_mgr *lro_mgr, struct net_lro_desc *lro_arr,
 					 struct iphdr *iph, struct tcphdr *tcph)
@@ -179,7 +199,12 @@ static struct net_lro_desc *lro_get_desc(struct net_lro_mgr *lro_mgr, struct net
 	kit_trace_lro(lro_mgr->dev, LRO_TRACE_NODESC, ntohs(tcph->source), 0, 0);
 	return NULL;
 }
+/* LAB(lro) end */
 
+/* LAB(lro): rewrite the parent's headers for the aggregate (lro_update_tcp_ip_header):
+ * TCP ack, window, tsecr from the session; IP tot_len and ip_fast_csum; TCP check
+ * over header + data_csum with the pseudo-header of the new length
+ * (csum_tcpudp_magic). */
 /* Rewrite the parent's headers for the whole aggregate (inet_lro.c lro_update_tcp_ip_header). */
 static void lro_update_tcp_ip_header(struct net_lro_desc *lro_desc)
 {
@@ -204,6 +229,7 @@ static void lro_update_tcp_ip_header(struct net_lro_desc *lro_desc)
 		csum_tcpudp_magic(iph->saddr, iph->daddr,
 				  (u32)(lro_desc->ip_tot_len - IP_HDR_LEN(iph)), IPPROTO_TCP, sum);
 }
+/* LAB(lro) end */
 
 /* Pass an skb up: NAPI or netif_rx, with the VLAN tag put back if it had one. */
 static void lro_deliver(struct net_lro_mgr *lro_mgr, struct sk_buff *skb, bool vlan,
@@ -221,6 +247,10 @@ static void lro_deliver(struct net_lro_mgr *lro_mgr, struct sk_buff *skb, bool v
 		netif_rx(skb);
 }
 
+/* LAB(lro): deliver a session (lro_flush): rewrite the headers if more than one
+ * packet merged; gso_size = mss, gso_segs = packets, ip_summed = ip_summed_aggr;
+ * free the descriptor (zero it), flushed++, then lro_deliver the parent: from
+ * here on the stack owns it. */
 /* Deliver a session and free its descriptor (inet_lro.c lro_flush). */
 static void lro_flush(struct net_lro_mgr *lro_mgr, struct net_lro_desc *lro_desc)
 {
@@ -238,7 +268,12 @@ static void lro_flush(struct net_lro_mgr *lro_mgr, struct net_lro_desc *lro_desc
 	lro_mgr->stats.flushed++;
 	lro_deliver(lro_mgr, d.parent, d.vgrp || d.vlan_packet, d.vgrp, d.vlan_tag);
 }
+/* LAB(lro) end */
 
+/* LAB(lro): take skb into a session (0) or leave it to the caller (1): get_skb_header
+ * must say IPV4 and TCP; no descriptor: 1. New session: eligible -> init, 0. In a
+ * session: a gap or an ineligible packet flushes it and returns 1; else merge, and
+ * flush at max_aggr packets or past 65535 - mtu bytes. aggregated++ per packet taken. */
 /* Take skb into a session (0), or 1: the caller passes it up (inet_lro.c __lro_proc_skb).
  * vlan_packet marks the VLAN entry point: the kit has no vlan_group, vgrp may be NULL. */
 static int __lro_proc_skb(struct net_lro_mgr *lro_mgr, struct sk_buff *skb, struct vlan_group *vgrp,
@@ -296,32 +331,57 @@ static int __lro_proc_skb(struct net_lro_mgr *lro_mgr, struct sk_buff *skb, stru
 		lro_flush(lro_mgr, lro_desc);
 	return 0;
 }
+/* LAB(lro) end */
 
 void lro_receive_skb(struct net_lro_mgr *lro_mgr, struct sk_buff *skb, void *priv)
 {
+	/* LAB(lro): the driver's entry point for a frame from its poll: aggregate it,
+	 * or, if no session takes it, pass it up yourself (lro_deliver, no tag). */
 	if (__lro_proc_skb(lro_mgr, skb, NULL, 0, 0, priv))
 		lro_deliver(lro_mgr, skb, false, NULL, 0);
+	/* LAB(lro) stub:
+	(void)priv;
+	lro_deliver(lro_mgr, skb, false, NULL, 0);
+	*/
+	/* LAB(lro) end */
 }
 
 void lro_vlan_hwaccel_receive_skb(struct net_lro_mgr *lro_mgr, struct sk_buff *skb,
 				  struct vlan_group *vgrp, u16 vlan_tag, void *priv)
 {
+	/* LAB(lro): the same for a frame whose 802.1Q tag the NIC stripped: the session
+	 * keeps vlan_tag (vgrp may be NULL in the kit) and the aggregate, or the frame
+	 * not taken, goes up with its tag (lro_deliver, vlan true). */
 	if (__lro_proc_skb(lro_mgr, skb, vgrp, vlan_tag, 1, priv))
 		lro_deliver(lro_mgr, skb, true, vgrp, vlan_tag);
+	/* LAB(lro) stub:
+	(void)priv;
+	lro_deliver(lro_mgr, skb, true, vgrp, vlan_tag);
+	*/
+	/* LAB(lro) end */
 }
 
 /* Deliver every session: the driver calls this before leaving its poll. */
 void lro_flush_all(struct net_lro_mgr *lro_mgr)
 {
+	/* LAB(lro): deliver every active session of the max_desc in lro_arr (the
+	 * driver calls this at the end of each poll: nothing else would). */
 	for (int i = 0; i < lro_mgr->max_desc; i++)
 		if (lro_mgr->lro_arr[i].active)
 			lro_flush(lro_mgr, &lro_mgr->lro_arr[i]);
+	/* LAB(lro) stub:
+	(void)lro_mgr;
+	*/
+	/* LAB(lro) end */
 }
 
 /* Deliver the session of this 4-tuple, if any. Unlike inet_lro (via lro_get_desc),
  * a miss neither counts no_desc nor dereferences NULL when all descriptors are busy. */
 void lro_flush_pkt(struct net_lro_mgr *lro_mgr, struct iphdr *iph, struct tcphdr *tcph)
 {
+	/* LAB(lro): deliver the active session of this packet's 4-tuple, if there is
+	 * one; nothing else changes (no no_desc, no new session). The driver calls it
+	 * before it passes up a frame of that flow that LRO may not take. */
 	for (int i = 0; i < lro_mgr->max_desc; i++) {
 		struct net_lro_desc *lro_desc = &lro_mgr->lro_arr[i];
 
@@ -330,4 +390,10 @@ void lro_flush_pkt(struct net_lro_mgr *lro_mgr, struct iphdr *iph, struct tcphdr
 			return;
 		}
 	}
+	/* LAB(lro) stub:
+	(void)lro_mgr;
+	(void)iph;
+	(void)tcph;
+	*/
+	/* LAB(lro) end */
 }

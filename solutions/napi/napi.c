@@ -27,7 +27,7 @@
  * scheduled (its "else e1000_irq_enable") changes nothing while a poll
  * holds a count. The modern driver writes IMC/IMS directly.
  */
-static void irq_disable_classic(struct simnic_adapter *adapter)
+static __maybe_unused void irq_disable_classic(struct simnic_adapter *adapter)
 {
 	struct nic *hw = adapter->hw;
 
@@ -35,7 +35,7 @@ static void irq_disable_classic(struct simnic_adapter *adapter)
 	ew32(IMC, ~0u);
 }
 
-static void irq_enable_classic(struct simnic_adapter *adapter)
+static __maybe_unused void irq_enable_classic(struct simnic_adapter *adapter)
 {
 	struct nic *hw = adapter->hw;
 
@@ -48,7 +48,7 @@ static void irq_enable_classic(struct simnic_adapter *adapter)
 /* 2.6.20's e1000_clean_tx_irq returned whether it cleaned anything; the
  * contract's returns the modern "clean complete". The classic paths need
  * the first, so they look at next_to_clean. */
-static bool tx_cleaned(struct simnic_adapter *adapter)
+static __maybe_unused bool tx_cleaned(struct simnic_adapter *adapter)
 {
 	unsigned int ntc = adapter->tx_ring.next_to_clean;
 
@@ -58,6 +58,10 @@ static bool tx_cleaned(struct simnic_adapter *adapter)
 
 irqreturn_t simnic_intr(int irq, void *data)
 {
+	/* LAB(napi): read ICR (that clears it); 0: not ours, IRQ_NONE. Else mask every
+	 * cause and schedule the poll: classic irq_disable_classic + netif_rx_schedule_prep
+	 * + __netif_rx_schedule, modern IMC ~0 + napi_schedule_prep + __napi_schedule.
+	 * Already scheduled: give the count back (classic) or unmask again (modern). */
 	struct net_device *netdev = data;
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 	struct nic *hw = adapter->hw;
@@ -84,10 +88,20 @@ irqreturn_t simnic_intr(int irq, void *data)
 		ew32(IMS, IMS_ENABLE_MASK);
 	}
 	return IRQ_HANDLED;
+	/* LAB(napi) stub:
+	(void)irq;
+	(void)data;
+	return IRQ_NONE;
+	*/
+	/* LAB(napi) end */
 }
 
 irqreturn_t simnic_intr_nonapi(int irq, void *data)
 {
+	/* LAB(napi): the pre-NAPI handler, in hardirq: read ICR, 0 means IRQ_NONE. Then
+	 * pass after pass (at most E1000_MAX_INTR) clean the RX ring (its frames go up
+	 * with netif_rx) and reclaim TX, until a pass finds nothing on either ring.
+	 * Interrupts stay unmasked throughout: IRQ_HANDLED. */
 	struct net_device *netdev = data;
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 	struct nic *hw = adapter->hw;
@@ -107,11 +121,21 @@ irqreturn_t simnic_intr_nonapi(int irq, void *data)
 			break;
 	}
 	return IRQ_HANDLED;
+	/* LAB(napi) stub:
+	(void)irq;
+	(void)data;
+	return IRQ_NONE;
+	*/
+	/* LAB(napi) end */
 }
 
 /* 2.6.20 e1000_clean: stay in polling mode while there is any work, TX or RX. */
 int simnic_poll_classic(struct net_device *netdev, int *budget)
 {
+	/* LAB(napi): 2.6.20: reclaim TX, then at most min(*budget, netdev->quota) frames,
+	 * lro_flush_all if LRO is on, and subtract them from both *budget and quota.
+	 * Nothing found (or going down): netif_rx_complete, then irq_enable_classic,
+	 * return 0. Otherwise return 1: stay on the poll list, interrupts masked. */
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 	int work_to_do = min_t(int, *budget, netdev->quota), work_done = 0;
 	bool tx = false;
@@ -132,11 +156,21 @@ int simnic_poll_classic(struct net_device *netdev, int *budget)
 		return 0;
 	}
 	return 1; /* more to do: keep me on the poll list */
+	/* LAB(napi) stub:
+	(void)budget;
+	netif_rx_complete(netdev);
+	return 0;
+	*/
+	/* LAB(napi) end */
 }
 
 /* The modern e1000_clean: complete when TX is clean and the budget was not used up. */
 int simnic_poll(struct napi_struct *napi, int budget)
 {
+	/* LAB(napi): reclaim TX (clean_tx_irq says if it is complete), at most budget
+	 * frames, lro_flush_all if LRO is on. TX not clean or budget used up: return
+	 * budget, still scheduled, still masked. Else napi_complete_done, and only if
+	 * it returns true (and netif_running) unmask IMS_ENABLE_MASK; return the work. */
 	struct simnic_adapter *adapter = container_of(napi, struct simnic_adapter, napi);
 	struct net_device *netdev = adapter->netdev;
 	struct nic *hw = adapter->hw;
@@ -154,6 +188,12 @@ int simnic_poll(struct napi_struct *napi, int budget)
 	if (napi_complete_done(napi, work_done) && netif_running(netdev))
 		ew32(IMS, IMS_ENABLE_MASK);
 	return work_done;
+	/* LAB(napi) stub:
+	(void)budget;
+	napi_complete_done(napi, 0);
+	return 0;
+	*/
+	/* LAB(napi) end */
 }
 
 /*
@@ -163,7 +203,8 @@ int simnic_poll(struct napi_struct *napi, int budget)
  * case), IXSM means ignore it all, and a TCPE frame goes up unverified so the
  * stack checks it and drops it.
  */
-static void rx_checksum(struct simnic_adapter *adapter, u8 status, u8 errors, struct sk_buff *skb)
+static __maybe_unused void rx_checksum(struct simnic_adapter *adapter, u8 status, u8 errors,
+				       struct sk_buff *skb)
 {
 	skb->ip_summed = CHECKSUM_NONE;
 	if (status & E1000_RXD_STAT_IXSM)
@@ -179,7 +220,8 @@ static void rx_checksum(struct simnic_adapter *adapter, u8 status, u8 errors, st
 }
 
 /* The TCP/IPv4 headers of a frame (after eth_type_trans), behind a tag left in the data too. */
-static bool tcp_headers(struct sk_buff *skb, struct iphdr **iph, struct tcphdr **tcph)
+static __maybe_unused bool tcp_headers(struct sk_buff *skb, struct iphdr **iph,
+				       struct tcphdr **tcph)
 {
 	unsigned int off = 0;
 
@@ -206,6 +248,10 @@ static bool tcp_headers(struct sk_buff *skb, struct iphdr **iph, struct tcphdr *
  * that one session (lro_flush_pkt), or it would overtake the aggregate;
  * qcacld-3.0's hdd_lro_rx does the same with its own flush.
  */
+/* LAB(napi): write deliver(adapter, skb, status, special), the frame's way up:
+ * netif_rx without NAPI; from a poll with LRO on and CHECKSUM_UNNECESSARY the LRO
+ * entry points (through adapter->ops), else lro_flush_pkt its flow if it is TCP,
+ * then netif_receive_skb; status VP: the vlan_hwaccel_* forms with the tag. */
 static void deliver(struct simnic_adapter *adapter, struct sk_buff *skb, u8 status, u16 special)
 {
 	bool vlan = adapter->rx_vlan && (status & E1000_RXD_STAT_VP);
@@ -235,9 +281,14 @@ static void deliver(struct simnic_adapter *adapter, struct sk_buff *skb, u8 stat
 	else
 		netif_receive_skb(skb);
 }
+/* LAB(napi) end */
 
 bool simnic_clean_rx_irq(struct simnic_adapter *adapter, int *work_done, int work_to_do)
 {
+	/* LAB(napi): from next_to_clean while DD and *work_done < work_to_do: dma_rmb(),
+	 * take the skb, unmap, clear status, skb_put the length, rx_checksum,
+	 * eth_type_trans, count rx_packets/rx_bytes, deliver; every refill_batch frames
+	 * store next_to_clean and alloc_rx_buffers. At the end refill what is unused. */
 	struct simnic_rx_ring *rx_ring = &adapter->rx_ring;
 	struct net_device *netdev = adapter->netdev;
 	unsigned int i = rx_ring->next_to_clean;
@@ -286,10 +337,21 @@ bool simnic_clean_rx_irq(struct simnic_adapter *adapter, int *work_done, int wor
 	if (cleaned_count)
 		adapter->ops->alloc_rx_buffers(adapter, cleaned_count);
 	return cleaned;
+	/* LAB(napi) stub:
+	(void)adapter;
+	(void)work_done;
+	(void)work_to_do;
+	return false;
+	*/
+	/* LAB(napi) end */
 }
 
 void simnic_alloc_rx_buffers(struct simnic_adapter *adapter, int cleaned_count)
 {
+	/* LAB(napi): post up to cleaned_count buffers from next_to_use, never the last
+	 * free slot (SIMNIC_DESC_UNUSED): netdev_alloc_skb_ip_align (NULL: count
+	 * alloc_rx_buff_failed, stop), dma_map_single, address, status 0, advance.
+	 * If any were posted: wmb(), then one RDT write of next_to_use. */
 	struct simnic_rx_ring *rx_ring = &adapter->rx_ring;
 	struct net_device *netdev = adapter->netdev;
 	struct nic *hw = adapter->hw;
@@ -315,4 +377,9 @@ void simnic_alloc_rx_buffers(struct simnic_adapter *adapter, int cleaned_count)
 		wmb(); /* buffers before the doorbell */
 		ew32(RDT, rx_ring->next_to_use);
 	}
+	/* LAB(napi) stub:
+	(void)adapter;
+	(void)cleaned_count;
+	*/
+	/* LAB(napi) end */
 }

@@ -182,14 +182,27 @@ struct kit_flow_stat {
 	u8 proto;
 	u64 packets;	  /* skbs delivered to the socket */
 	u64 segments;	  /* wire segments they stood for */
-	u64 bytes;	  /* payload bytes, in order */
-	u64 errors;	  /* corrupt, missing or out-of-order data */
-	u64 dups;	  /* segments whose bytes had all been delivered already */
-	u32 next_seq;	  /* TCP: next byte expected */
+	u64 bytes;	  /* payload bytes delivered in order (TCP: rcv_nxt moved over them) */
+	u64 errors;	  /* rx_stream_errors: segments whose bytes differ from the sender's */
+	u64 dups;	  /* rx_dups: segments whose bytes were all there already */
+	u64 ooo;	  /* rx_ooo: segments queued out of order (TCPOFOQueue) */
+	u64 ofo_drops;	  /* rx_ofo_drops: out-of-order segments with no room */
+	u64 csum_errors;  /* rx_csum_errors: frames with a wrong checksum, dropped */
+	u64 app_bytes;	  /* bytes the application read */
+	u64 ofo_bytes;	  /* TCP: payload bytes held on the out-of-order queue */
+	u32 ofo_segs;	  /* TCP: segments held there */
+	u32 next_seq;	  /* TCP: rcv_nxt; UDP: the sequence word after the highest seen */
+	u32 isn;	  /* TCP: the SYN's sequence number (0: the flow began without one) */
+	bool started;	  /* a segment has been seen (next_seq is meaningful) */
 	bool checked;	  /* payload compared byte for byte */
+	bool stream;	  /* ... against the bytes of a replayed capture */
 };
 int kit_flow_count(const struct kit *k);
 int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *out);
+/* What flow i's out-of-order queue holds, as merged [start, end) sequence
+ * ranges (up to max written); returns how many there are, or -EINVAL. The
+ * holes are before each range: from rcv_nxt, then between them. */
+int kit_flow_ofo(const struct kit *k, int i, u32 (*ranges)[2], int max);
 /* From now on check every payload byte of this flow against the kit's
  * pattern with this key (0 = the pattern of tests/data's TCP capture). A TCP
  * flow's byte at sequence s is pattern byte s - ISN - 1; a flow seen without
@@ -218,6 +231,9 @@ int kit_driver_load(struct kit *k, const char *path, char *err, size_t errlen);
 const char *kit_driver_name(const struct kit *k); /* "solution" or the path */
 /* Which lab functions come from the loaded file (true) or are linked (false). */
 bool kit_driver_fn_loaded(const struct kit *k, size_t fn_index);
+/* Whether the current modes of some device (napi, batching, lro, rx_vlan) make
+ * the kit or the reference call this function at all (simnic.h lists where). */
+bool kit_driver_fn_used(const struct kit *k, size_t fn_index);
 
 /* Calls into lab functions so far: a driver call that makes no progress
  * (this count unchanged while a lab function runs) is stuck. */

@@ -162,7 +162,9 @@ enum trace_type {
 	TR_QDISC_BULK,	/* a=first skb id, b=count, c=qlen, d=BQL budget (int) */
 	TR_WORK,	/* a=0 queued / 1 runs, b=work name id */
 	TR_RESET,	/* the driver's reset_task: down (rings cleaned) and up */
-	TR_RACE,	/* race_tx_reclaim: a=0 starts (b=ntc) / 1 done (b=ntc, c=ntc seen) */
+	TR_RACE,	/* race_tx_reclaim: a=0 starts (b=ntc) / 1 done (b=ntc, c=ntc seen);
+			 * race_rx_irq: a=2 a frame landed (b=RDH) / 3 the in-flight interrupt */
+	TR_CSUM_ERR,	/* a=flow (~0 none), b=IP protocol, c=len: wrong checksum, dropped */
 	TR_NR
 };
 

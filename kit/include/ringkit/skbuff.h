@@ -121,6 +121,8 @@ void kfree_skb(struct sk_buff *skb);
 
 /* Copy len bytes starting at offset, walking the frag_list; 0 or -EINVAL. */
 int skb_copy_bits(const struct sk_buff *skb, int offset, void *to, int len);
+/* The checksum of len bytes from offset, frag_list too (skb_checksum). */
+__wsum skb_checksum(const struct sk_buff *skb, int offset, int len, __wsum csum);
 
 static inline unsigned char *skb_tail_pointer(const struct sk_buff *skb)
 {

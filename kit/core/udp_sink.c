@@ -1,0 +1,29 @@
+/* udp_sink.c - the UDP receiver: every datagram's bytes checked, no order. */
+#include "kit.h"
+#include "core/stack.h"
+
+/*
+ * UDP promises no order and no uniqueness, so neither is an error: a
+ * datagram is counted and queued to the socket as it comes. A flow whose
+ * payload is known (pktgen's: a 32-bit sequence word, then the pattern at
+ * word * (payload - 4)) has each datagram's bytes compared; a mismatch is a
+ * stream error. next is the word after the highest one seen, for `flows`.
+ */
+
+void udp_sink(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int l4off)
+{
+	unsigned int plen = skb->len - l4off - 8;
+	unsigned char sq[4];
+	u32 seq = 0;
+
+	if (plen >= 4 && !skb_copy_bits(skb, (int)(l4off + 8), sq, 4)) {
+		seq = (u32)sq[0] << 24 | (u32)sq[1] << 16 | (u32)sq[2] << 8 | sq[3];
+		if (f->checked && !stack_payload_ok(skb, l4off + 12, plen - 4, f, 0, seq * (plen - 4)))
+			stack_stream_error(k, skb, f, seq, seq, 2);
+		if (!f->started || (s32)(seq + 1 - f->next) > 0)
+			f->next = seq + 1;
+		f->started = true;
+	}
+	f->bytes += plen;
+	stack_sock_queue(k, skb, f, plen, seq);
+}

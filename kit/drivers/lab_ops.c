@@ -1,0 +1,148 @@
+/* lab_ops.c - adapter->ops: each lab function reached through a wrapper that names and counts it. */
+#include "kit.h"
+
+/*
+ * The lab functions call one another through adapter->ops (as e1000 calls
+ * adapter->clean_rx), so a driver .so that defines only one of them is used
+ * wherever the reference would call it. adapter->ops points here: each
+ * wrapper brackets the call with driver_enter/driver_leave under the
+ * contract name, so an oops inside a student's simnic_clean_rx_irq called by
+ * the linked poll names simnic_clean_rx_irq, an skb it allocates is the
+ * driver's, and `driver` can count the calls each function got. The wrapper
+ * then calls whichever implementation k->lab holds.
+ */
+
+enum {
+	F_XMIT_FRAME, F_TX_MAP, F_MAYBE_STOP_TX, F_CLEAN_TX_IRQ, F_TX_TIMEOUT, F_CLEAN_TX_RING,
+	F_PREP_XMIT, F_BATCH_XMIT, F_XMIT_FRAME_BLIST, F_XMIT_FRAME_MORE,
+	F_INTR, F_INTR_NONAPI, F_POLL_CLASSIC, F_POLL, F_CLEAN_RX_IRQ, F_ALLOC_RX_BUFFERS,
+	F_LRO_RECEIVE_SKB, F_LRO_VLAN_HWACCEL_RECEIVE_SKB, F_LRO_FLUSH_ALL, F_LRO_FLUSH_PKT,
+	F_NR
+};
+
+static inline struct drvcall enter(struct net_device *dev, int row)
+{
+	return driver_enter(dev->kit, dev, simnic_lab_fns[row].name);
+}
+
+/* R: returns a value; V: void. DEV is how the device is found from the arguments. */
+#define WRAP_R(ret, field, row, DEV, params, args)             \
+	static ret w_##field params                            \
+	{                                                      \
+		struct net_device *dev_ = (DEV);               \
+		struct drvcall dc = enter(dev_, row);          \
+		ret r = dev_->kit->lab.field args;             \
+		driver_leave(dev_->kit, dc);                   \
+		return r;                                      \
+	}
+#define WRAP_V(field, row, DEV, params, args)                  \
+	static void w_##field params                           \
+	{                                                      \
+		struct net_device *dev_ = (DEV);               \
+		struct drvcall dc = enter(dev_, row);          \
+		dev_->kit->lab.field args;                     \
+		driver_leave(dev_->kit, dc);                   \
+	}
+
+WRAP_R(netdev_tx_t, xmit_frame, F_XMIT_FRAME, netdev,
+       (struct sk_buff *skb, struct net_device *netdev), (skb, netdev))
+WRAP_R(int, tx_map, F_TX_MAP, a->netdev, (struct simnic_adapter *a, struct sk_buff *skb), (a, skb))
+WRAP_R(bool, maybe_stop_tx, F_MAYBE_STOP_TX, a->netdev,
+       (struct simnic_adapter *a, unsigned int size), (a, size))
+WRAP_R(bool, clean_tx_irq, F_CLEAN_TX_IRQ, a->netdev, (struct simnic_adapter *a), (a))
+WRAP_V(tx_timeout, F_TX_TIMEOUT, netdev, (struct net_device *netdev), (netdev))
+WRAP_V(clean_tx_ring, F_CLEAN_TX_RING, a->netdev, (struct simnic_adapter *a), (a))
+WRAP_R(int, prep_xmit, F_PREP_XMIT, netdev, (struct sk_buff *skb, struct net_device *netdev),
+       (skb, netdev))
+WRAP_R(int, batch_xmit, F_BATCH_XMIT, netdev,
+       (struct sk_buff_head *list, struct net_device *netdev), (list, netdev))
+WRAP_R(netdev_tx_t, xmit_frame_blist, F_XMIT_FRAME_BLIST, netdev,
+       (struct sk_buff *skb, struct net_device *netdev), (skb, netdev))
+WRAP_R(netdev_tx_t, xmit_frame_more, F_XMIT_FRAME_MORE, netdev,
+       (struct sk_buff *skb, struct net_device *netdev), (skb, netdev))
+WRAP_R(irqreturn_t, intr, F_INTR, (struct net_device *)data, (int irq, void *data), (irq, data))
+WRAP_R(irqreturn_t, intr_nonapi, F_INTR_NONAPI, (struct net_device *)data, (int irq, void *data),
+       (irq, data))
+WRAP_R(int, poll_classic, F_POLL_CLASSIC, netdev, (struct net_device *netdev, int *budget),
+       (netdev, budget))
+WRAP_R(int, poll, F_POLL, napi->dev, (struct napi_struct *napi, int budget), (napi, budget))
+WRAP_R(bool, clean_rx_irq, F_CLEAN_RX_IRQ, a->netdev,
+       (struct simnic_adapter *a, int *work_done, int work_to_do), (a, work_done, work_to_do))
+WRAP_V(alloc_rx_buffers, F_ALLOC_RX_BUFFERS, a->netdev, (struct simnic_adapter *a, int n), (a, n))
+WRAP_V(lro_receive_skb, F_LRO_RECEIVE_SKB, mgr->dev,
+       (struct net_lro_mgr *mgr, struct sk_buff *skb, void *priv), (mgr, skb, priv))
+WRAP_V(lro_vlan_hwaccel_receive_skb, F_LRO_VLAN_HWACCEL_RECEIVE_SKB, mgr->dev,
+       (struct net_lro_mgr *mgr, struct sk_buff *skb, struct vlan_group *vgrp, u16 tag,
+	void *priv),
+       (mgr, skb, vgrp, tag, priv))
+WRAP_V(lro_flush_all, F_LRO_FLUSH_ALL, mgr->dev, (struct net_lro_mgr *mgr), (mgr))
+WRAP_V(lro_flush_pkt, F_LRO_FLUSH_PKT, mgr->dev,
+       (struct net_lro_mgr *mgr, struct iphdr *iph, struct tcphdr *tcph), (mgr, iph, tcph))
+
+const struct simnic_lab_ops simnic_lab_named = {
+	.xmit_frame = w_xmit_frame,
+	.tx_map = w_tx_map,
+	.maybe_stop_tx = w_maybe_stop_tx,
+	.clean_tx_irq = w_clean_tx_irq,
+	.tx_timeout = w_tx_timeout,
+	.clean_tx_ring = w_clean_tx_ring,
+	.prep_xmit = w_prep_xmit,
+	.batch_xmit = w_batch_xmit,
+	.xmit_frame_blist = w_xmit_frame_blist,
+	.xmit_frame_more = w_xmit_frame_more,
+	.intr = w_intr,
+	.intr_nonapi = w_intr_nonapi,
+	.poll_classic = w_poll_classic,
+	.poll = w_poll,
+	.clean_rx_irq = w_clean_rx_irq,
+	.alloc_rx_buffers = w_alloc_rx_buffers,
+	.lro_receive_skb = w_lro_receive_skb,
+	.lro_vlan_hwaccel_receive_skb = w_lro_vlan_hwaccel_receive_skb,
+	.lro_flush_all = w_lro_flush_all,
+	.lro_flush_pkt = w_lro_flush_pkt,
+};
+
+_Static_assert(F_NR == 20, "one wrapper per lab function");
+
+/* Would the reference call row on dev, in dev's modes? (simnic.h, lab napi, lists them.) */
+static bool used_on(const struct net_device *dev, size_t row)
+{
+	const struct simnic_adapter *a = netdev_priv((struct net_device *)dev);
+	bool napi = a->irq_mode != SIMNIC_NONAPI, lro = napi && a->lro_enabled;
+
+	switch (row) {
+	case F_XMIT_FRAME: /* skb_blist's core always hands over the list (skb NULL) */
+		return dev->batch_mode == TX_BATCH_NONE;
+	case F_PREP_XMIT:
+	case F_BATCH_XMIT:
+		return dev->batch_mode == TX_BATCH_BTX;
+	case F_XMIT_FRAME_BLIST:
+		return dev->batch_mode == TX_BATCH_SKB_BLIST;
+	case F_XMIT_FRAME_MORE:
+		return dev->batch_mode == TX_BATCH_XMIT_MORE;
+	case F_INTR:
+		return napi;
+	case F_INTR_NONAPI:
+		return !napi;
+	case F_POLL_CLASSIC:
+		return a->irq_mode == SIMNIC_NAPI_CLASSIC;
+	case F_POLL:
+		return a->irq_mode == SIMNIC_NAPI_MODERN;
+	case F_LRO_RECEIVE_SKB:
+	case F_LRO_FLUSH_ALL:
+	case F_LRO_FLUSH_PKT:
+		return lro;
+	case F_LRO_VLAN_HWACCEL_RECEIVE_SKB:
+		return lro && a->cfg.rx_vlan;
+	default: /* tx_map, maybe_stop_tx, the reclaims, tx_timeout, clean_rx_irq, refill */
+		return true;
+	}
+}
+
+bool kit_driver_fn_used(const struct kit *k, size_t fn_index)
+{
+	for (int i = 0; i < k->ndevs; i++)
+		if (simnic_is(k->devs[i]) && used_on(k->devs[i], fn_index))
+			return true;
+	return false;
+}

@@ -1,0 +1,55 @@
+/* drvcall.h - naming the driver code that runs: calls from the kit into lab functions nest. */
+#ifndef KIT_DRVCALL_H
+#define KIT_DRVCALL_H
+
+/*
+ * Every call from the kit into driver code (a device's own pointers:
+ * dev->poll, dev->hard_start_xmit, the interrupt handler; a lab function
+ * through adapter->ops or LAB_CALL) is bracketed by driver_enter and
+ * driver_leave, so a crash or a soft lockup names the function it was in and
+ * an skb allocated meanwhile is the driver's. Calls nest: a poll delivers a
+ * frame, the stack answers it with dev_queue_xmit, hard_start_xmit runs and
+ * returns, and the rest of the poll is driver code again. driver_enter
+ * returns the call it interrupts and driver_leave puts it back.
+ */
+struct drvcall {
+	const char *fn;		/* k->lab_running before this call */
+	struct net_device *dev; /* k->dev_running before this call */
+};
+
+static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev, const char *fn)
+{
+	struct drvcall prev = { k->lab_running, k->dev_running };
+
+	k->lab_running = fn;
+	k->lab_calls++;
+	k->dev_running = dev;
+	if (fn) {
+		k->lab_last = fn;
+		k->dev_last = dev;
+	}
+	return prev;
+}
+
+static inline void driver_leave(struct kit *k, struct drvcall prev)
+{
+	k->lab_running = prev.fn;
+	k->dev_running = prev.dev;
+}
+
+/* A lab function through the kit's table, named by its field ("clean_tx_irq"). */
+#define LAB_CALL(k, dev, fn, ...)                                                   \
+	({                                                                          \
+		struct drvcall _dc = driver_enter((k), (dev), #fn);                 \
+		__typeof__((k)->lab.fn(__VA_ARGS__)) _r = (k)->lab.fn(__VA_ARGS__); \
+		driver_leave((k), _dc);                                             \
+		_r;                                                                 \
+	})
+#define LAB_CALL_VOID(k, dev, fn, ...)                              \
+	do {                                                        \
+		struct drvcall _dc = driver_enter((k), (dev), #fn); \
+		(k)->lab.fn(__VA_ARGS__);                           \
+		driver_leave((k), _dc);                             \
+	} while (0)
+
+#endif
