@@ -175,6 +175,8 @@ struct kit {
 	const char *lab_running;	/* lab function executing now */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	char bug_names[64][64];		/* names a BUG record refers to (sim/rules.c) */
+	int nbug_names;
 	const char *lab_last;		/* lab function entered last (canary blame) */
 	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
@@ -292,6 +294,7 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 int skb_pool_init(struct kit *k);
 void skb_pool_free(struct kit *k);
 void skb_set_place(struct sk_buff *skb, enum skb_place p);
+void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook);
 struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor);
 bool skb_pool_owns(const struct kit *k, const void *p, size_t len);
 struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p);
@@ -417,6 +420,9 @@ void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u
 /* Arrival (skb->tstamp, stamped at RX DMA) to the application's recv(): the
  * sum over the skbs read so far and how many there were (kit/exp/coalesce.c). */
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count);
+/* A measuring window: skbs read that a NIC stamped (DMA) at from_ns or later. */
+void stack_window(struct kit *k, u64 from_ns);
+u64 stack_window_read(const struct kit *k);
 
 /* hw/ */
 struct nic *nic_create(struct kit *k, struct net_device *dev, int index);
@@ -461,6 +467,12 @@ static inline void kit_charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 
 /* drivers/lab_ops.c: adapter->ops, each call named and counted, then k->lab's */
 extern const struct simnic_lab_ops simnic_lab_named;
+/* The contract name behind a driver call ("poll" on a classic device ->
+ * "simnic_poll_classic"); "kit code" for NULL. */
+const char *kit_lab_fn_name(const struct kit *k, const struct net_device *dev, const char *running);
+/* sim/rules.c: rule r about skb, with who allocated, held and freed it */
+void kit_bug_skb(struct kit *k, struct net_device *dev, enum kit_rule r, struct sk_buff *skb);
+const char *kit_bug_name(const struct kit *k, u32 id);
 
 /* drivers/labload.c */
 void lab_dlclose(void *handle);

@@ -163,12 +163,13 @@ int kit_check(struct kit *k, char *out, size_t len)
 
 		if ((skb->kit_place == SKB_DRIVER || skb->kit_place == SKB_FRAG) && !seen[i]) {
 			say(&r, "skb#%u leaked: the driver holds it but no ring slot or LRO session "
-				"does (allocated by %s:%u at %llu ns)", skb->kit_id,
+				"does (last held by %s; allocated by %s:%u at %llu ns)", skb->kit_id,
+			    kit_lab_fn_name(k, skb->kit_holder_dev, skb->kit_holder),
 			    skb->kit_func ? skb->kit_func : "?", skb->kit_line,
 			    (unsigned long long)skb->kit_alloc_t);
 			if (!skb->kit_leaked) { /* the BUG record once per lost skb */
 				skb->kit_leaked = 1;
-				kit_bug(k, skb->dev, RULE_SKB_LEAK);
+				kit_bug_skb(k, skb->dev, RULE_SKB_LEAK, skb);
 			}
 		}
 	}

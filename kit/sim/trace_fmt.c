@@ -186,6 +186,18 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 					"sender's", r->a, r->c);
 		}
 	case TR_BUG:
+		if (r->c && (r->d >> 24))
+			return snprintf(b, n, "%s%s: skb#%u (allocated by %s, freed first by %s) "
+					"freed again by %s",
+					kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
+					kit_rule_name((enum kit_rule)r->a), r->c - 1,
+					kit_bug_name(k, r->d & 0xff), kit_bug_name(k, r->d >> 8 & 0xff),
+					kit_bug_name(k, r->d >> 16 & 0xff));
+		if (r->c)
+			return snprintf(b, n, "%s%s: skb#%u, last held by %s (allocated by %s)",
+					kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
+					kit_rule_name((enum kit_rule)r->a), r->c - 1,
+					kit_bug_name(k, r->d >> 8 & 0xff), kit_bug_name(k, r->d & 0xff));
 		return snprintf(b, n, "%s%s", kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
 				kit_rule_name((enum kit_rule)r->a));
 	case TR_WARN:

@@ -93,6 +93,9 @@ struct sk_buff {
 	u16 kit_line;		     /* allocation site */
 	const char *kit_func;
 	u64 kit_alloc_t;	     /* when it was allocated */
+	const char *kit_holder;	     /* driver call it was in when it became the driver's */
+	const char *kit_freer;	     /* driver call that freed it (NULL: kit code) */
+	const struct net_device *kit_holder_dev, *kit_freer_dev; /* ... for these devices */
 	struct skb_pool *kit_pool;
 };
 
