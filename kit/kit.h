@@ -207,6 +207,7 @@ enum kit_knob {
 	KNOB_LINK_MBPS,		 /* wire speed */
 	KNOB_WIRE_PEER,		 /* 1: sn0 <-> sn1, 0: frames leave into a sink */
 	KNOB_SKB_FAIL_EVERY,	 /* fault: every Nth skb allocation fails */
+	KNOB_GRO_NORMAL_BATCH,	 /* GRO_NORMAL segments batched for netif_receive_skb_list */
 	KNOB_NR
 };
 
@@ -284,6 +285,7 @@ enum kit_param_id {
 	P_RACE_RECLAIM,
 	P_RACE_RX_IRQ,
 	P_RX_VLAN,
+	P_GRO,
 	P_NR
 };
 void param_defaults(struct kit *k);
@@ -339,6 +341,12 @@ void napi_irq_unmask_check(struct net_device *dev, u32 unmasked);
 /* napi_disable / netif_poll_disable waiting for SCHED: run the pending poll
  * now (softirq context); false if it cannot run (see netrx.c) */
 bool napi_run_pending(struct kit *k, struct net_device *dev, struct napi_struct *n);
+
+/* core/gro.c, core/gro_tcp.c */
+void napi_gro_init(struct napi_struct *n);
+void napi_gro_drop(struct napi_struct *n); /* flush_gro_hash: free, do not pass up */
+struct sk_buff *inet_gro_receive(struct kit *k, struct sk_buff_head *head, struct sk_buff *skb);
+void inet_gro_complete(struct sk_buff *skb);
 
 /* core/payload.c: the bytes every generated flow carries. Byte i of flow
  * key K is T[(i + K) mod 65536] with T[j] = (j*7 + (j>>8)) & 0xff: key 0 is

@@ -161,6 +161,19 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_LRO_NODESC:
 		return snprintf(b, n, "LRO: no free descriptor for TCP port %u: passed up (no_desc)",
 				r->a);
+	case TR_GRO: {
+		static const char *const res[] = { "GRO_MERGED", "GRO_MERGED_FREE", "GRO_HELD",
+						   "GRO_NORMAL", "GRO_CONSUMED" };
+
+		return snprintf(b, n, "napi_gro_receive skb#%u: %s", r->a,
+				r->b < ARRAY_SIZE(res) ? res[r->b] : "?");
+	}
+	case TR_GRO_FLUSH:
+		return snprintf(b, n, "GRO: flow from port %u completed, %u segment%s, %u bytes", r->a,
+				r->b, r->b == 1 ? "" : "s", r->c);
+	case TR_GRO_LIST:
+		return snprintf(b, n, "gro_normal_list: %u skb%s, %u segment%s up", r->a,
+				r->a == 1 ? "" : "s", r->b, r->b == 1 ? "" : "s");
 	case TR_ICMP: {
 		const u8 *s = (const u8 *)&r->c, *d = (const u8 *)&r->d;
 
