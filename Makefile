@@ -6,6 +6,8 @@
 #   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      optimised build (-O2, link-time optimisation), benchmarks, build/bench.json
 #   make fuzz       fuzz the command parser and the script reader (clang libFuzzer)
+#   make grade      grade the labs: [LAB=xmit] [IMPL=labs|solution|DIR] [HIDDEN=1|0]
+#   make test-grade the grader's own tests (part of make test)
 #   make docs       regenerate docs/commands.md from the shell's command table, docs/img/ plots
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man page, docs
 #   make clean
@@ -161,6 +163,19 @@ $(BUILD)/student.so: $(LAB_SRC) $(HDRS)
 	@test -n "$(LAB_SRC)" || { echo "no lab sources in labs/"; exit 1; }
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fPIC -shared -Wl,-Bsymbolic $(LAB_SRC) -o $@
 
+include tests/grade/grade.mk
+
+# `driver student LAB [DIR]`: lab LAB's files (from labs/LAB or DIR) as a driver .so; the
+# other labs stay linked. Always rebuilt: DIR may change between calls.
+STUDENT_DIR ?=
+STUDENT_SO_SRC = $(addprefix $(or $(STUDENT_DIR),labs/$(STUDENT_LAB))/,$(notdir $(wildcard solutions/$(STUDENT_LAB)/*.c)))
+.PHONY: student-so
+student-so:
+	@test -n "$(STUDENT_LAB)" -a -d "solutions/$(STUDENT_LAB)" || { echo "student-so: STUDENT_LAB must name a lab"; exit 1; }
+	@mkdir -p $(BUILD)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -Werror -fsanitize%,$(CFLAGS_ALL)) -fPIC -shared -Wl,-Bsymbolic \
+		$(STUDENT_SO_SRC) -o $(BUILD)/student-$(STUDENT_LAB).so
+
 # ---- running ----------------------------------------------------------------------
 run: all
 	@$(BIN_RINGLAB)
@@ -168,7 +183,7 @@ run: all
 # ---- tests ------------------------------------------------------------------------
 TEST_BINS := $(BIN_KIT_TESTS) $(if $(SHELL_TEST_SRC),$(BIN_SHELL_TESTS))
 
-test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e
+test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e test-grade
 	@echo "make test: all passed"
 
 test-unit: $(TEST_BINS) $(TEST_DRIVERS)
