@@ -119,6 +119,8 @@ int kit_napi_complete(struct net_device *dev, char *err, size_t errlen);
 /* One full net_rx_action round (netdev_budget over all scheduled devices). */
 int kit_net_rx_action(struct kit *k);
 int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen);
+/* napi_gro_flush(&napi, flush_old) and gro_normal_list, in softirq context. */
+int kit_napi_gro_flush(struct net_device *dev, bool flush_old, char *err, size_t errlen);
 /* Run fn(arg) in softirq context, as code called from a NAPI poll runs. */
 void kit_run_softirq(struct kit *k, void (*fn)(void *), void *arg);
 /* The watchdog's check, now: calls tx_timeout if stopped and stale. */
