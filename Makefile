@@ -30,6 +30,12 @@ LDLIBS_TEST := -lcriterion
 
 KIT_SRC := $(sort $(wildcard kit/sim/*.c kit/hw/*.c kit/core/*.c kit/drivers/*.c kit/exp/*.c))
 SOL_SRC := $(sort $(wildcard solutions/*/*.c))
+# A student handout (make handout) has no solution source: solutions/libsolutions.a holds the
+# reference compiled, solutions/MANIFEST its solutions/L/F.c names. SOL_FILES names the
+# reference's files either way; lab_files gives lab L's file names (xmit.c ...).
+REF_PREBUILT := $(if $(SOL_SRC),,$(wildcard solutions/libsolutions.a))
+SOL_FILES := $(if $(REF_PREBUILT),$(shell cat solutions/MANIFEST),$(SOL_SRC))
+lab_files = $(notdir $(filter solutions/$(1)/%,$(SOL_FILES)))
 SHELL_SRC := $(sort $(wildcard shell/*.c shell/view/*.c))
 SHELL_MAIN := shell/main.c
 SHELL_LIB_SRC := $(filter-out $(SHELL_MAIN),$(SHELL_SRC))
@@ -43,7 +49,7 @@ Q := $(if $(V),,@)
 say = $(if $(V),,@echo "  $(1)	$(2)")
 
 KIT_OBJ := $(call obj,$(KIT_SRC))
-SOL_OBJ := $(call obj,$(SOL_SRC))
+SOL_OBJ := $(call obj,$(SOL_FILES))
 SHELL_LIB_OBJ := $(call obj,$(SHELL_LIB_SRC))
 
 BIN_RINGLAB := $(BUILD)/ringlab
@@ -108,6 +114,13 @@ $(BUILD)/libringkit.a: $(KIT_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+ifneq ($(REF_PREBUILT),)
+# the handout's reference: each object is a member of the archive, named L__F.o
+$(BUILD)/obj/solutions/%.o: solutions/libsolutions.a solutions/MANIFEST
+	@mkdir -p $(dir $@)
+	$(Q)ar p solutions/libsolutions.a $(subst /,__,$*).o > $@
+endif
+
 $(BUILD)/libsolutions.a: $(SOL_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,AR,$@)
@@ -168,10 +181,10 @@ include tests/grade/grade.mk
 # `driver student LAB [DIR]`: lab LAB's files (from labs/LAB or DIR) as a driver .so; the
 # other labs stay linked. Always rebuilt: DIR may change between calls.
 STUDENT_DIR ?=
-STUDENT_SO_SRC = $(addprefix $(or $(STUDENT_DIR),labs/$(STUDENT_LAB))/,$(notdir $(wildcard solutions/$(STUDENT_LAB)/*.c)))
+STUDENT_SO_SRC = $(addprefix $(or $(STUDENT_DIR),labs/$(STUDENT_LAB))/,$(call lab_files,$(STUDENT_LAB)))
 .PHONY: student-so
 student-so:
-	@test -n "$(STUDENT_LAB)" -a -d "solutions/$(STUDENT_LAB)" || { echo "student-so: STUDENT_LAB must name a lab"; exit 1; }
+	@test -n "$(STUDENT_LAB)" -a -n "$(call lab_files,$(STUDENT_LAB))" || { echo "student-so: STUDENT_LAB must name a lab"; exit 1; }
 	@mkdir -p $(BUILD)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -Werror -fsanitize%,$(CFLAGS_ALL)) -fPIC -shared -Wl,-Bsymbolic \
 		$(STUDENT_SO_SRC) -o $(BUILD)/student-$(STUDENT_LAB).so

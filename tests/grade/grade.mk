@@ -22,18 +22,19 @@ $(call obj,$(GRADE_TEST_SRC)): CPPFLAGS_ALL += -Itests/grade
 
 grade: deps-test $(BIN_RINGLAB) $(GRADE_LIBS) $(SOL_OBJ) $(GRADE_HARNESS)
 	@LAB="$(LAB)" IMPL="$(IMPL)" HIDDEN="$(HIDDEN)" GRADE_OUT="$(GRADE_OUT)" BUILD="$(BUILD)" \
-		MAKE="$(MAKE)" GRADE_LABS="$(GRADE_LABS)" tests/grade/grade.sh
+		MAKE="$(MAKE)" GRADE_LABS="$(GRADE_LABS)" SOL_FILES="$(SOL_FILES)" tests/grade/grade.sh
 
 # The grader's own tests: the reference scores full marks (three times), the skeletons 0,
 # each mutant loses points, each variant keeps full marks, crashes and hangs cost their tests.
 test-grade: deps-test $(BIN_RINGLAB) $(GRADE_LIBS) $(SOL_OBJ) $(GRADE_HARNESS) $(BUILD)/grade-bin/check_results
-	@BUILD="$(BUILD)" MAKE="$(MAKE)" GRADE_LABS="$(GRADE_LABS)" tests/grade/mutants.sh
+	@if [ -n "$(REF_PREBUILT)" ]; then echo "test-grade: skipped (a student handout has no reference source)"; \
+	else BUILD="$(BUILD)" MAKE="$(MAKE)" GRADE_LABS="$(GRADE_LABS)" tests/grade/mutants.sh; fi
 
 # One lab's binary (grade.sh calls this): GLAB the lab, GSRC the folder with the student's
 # files, GKEY a name for that folder, GHIDDEN 1 with the hidden tests.
 ifdef GLAB
 G_DIR := $(BUILD)/grade-bin/$(GKEY)/$(GLAB)
-G_NAMES := $(notdir $(wildcard solutions/$(GLAB)/*.c))
+G_NAMES := $(call lab_files,$(GLAB))
 G_STUDENT_OBJ := $(addprefix $(G_DIR)/,$(G_NAMES:.c=.o))
 G_TEST_OBJ := $(call obj,$(wildcard labs/$(GLAB)/tests/*.c) \
 	$(if $(filter 1,$(GHIDDEN)),$(wildcard solutions/$(GLAB)/hidden-tests/*.c)))
@@ -62,3 +63,42 @@ endif
 $(BUILD)/grade-bin/check_results: tests/grade/check_results.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $< -lcjson -lm -o $@
+
+# ---- a course: make handout, make autograder, make grade-class -----------------------
+COURSE := tests/grade/course
+VERSION = $(shell git describe --tags --always --dirty 2>/dev/null || cat .version 2>/dev/null || echo unknown)
+.PHONY: handout autograder grade-class grade-prereqs grade-merge-path test-course
+
+handout: deps-build $(SOL_OBJ)
+	@test -n "$(SOL_SRC)" || { echo "handout: needs the reference's source in solutions/L/ (this tree is a handout already)"; exit 1; }
+	@BUILD="$(BUILD)" VERSION="$(VERSION)" SOL_SRC="$(SOL_SRC)" $(COURSE)/handout.sh
+
+autograder: deps-test
+	$(call install_missing,,zip:zip)
+	@test -n "$(SOL_SRC)" || { echo "autograder: needs the reference's source and hidden tests (the instructor's tree)"; exit 1; }
+	@for l in $(or $(LAB),$(GRADE_LABS)); do test -f labs/$$l/tests/points || \
+		{ echo "autograder: no lab '$$l' with tests (labs with tests: $(GRADE_LABS))"; exit 2; }; done
+	@BUILD="$(BUILD)" LABS="$(or $(LAB),$(GRADE_LABS))" $(COURSE)/autograder.sh
+
+# Everything a grading run shares, built once (setup.sh, grade-class).
+grade-prereqs: deps-test $(BIN_RINGLAB) $(GRADE_LIBS) $(SOL_OBJ) $(GRADE_HARNESS) \
+		$(BUILD)/grade-bin/results_merge $(BUILD)/grade-bin/class_report
+	@for l in $(GRADE_LABS); do $(MAKE) -s --no-print-directory grade-bin GLAB=$$l \
+		GSRC=solutions/$$l GKEY=solution GHIDDEN=1 >/dev/null || exit 1; done
+
+grade-merge-path: $(BUILD)/grade-bin/results_merge
+	@echo $(BUILD)/grade-bin/results_merge
+
+grade-class: grade-prereqs
+	@SUBMISSIONS="$(SUBMISSIONS)" LAB="$(LAB)" BUILD="$(BUILD)" MAKE="$(MAKE)" \
+		GRADE_LABS="$(GRADE_LABS)" CLASS_OUT="$(or $(CLASS_OUT),$(BUILD)/class)" $(COURSE)/grade_class.sh
+
+$(BUILD)/grade-bin/results_merge $(BUILD)/grade-bin/class_report: $(BUILD)/grade-bin/%: $(COURSE)/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $< -lcjson -o $@
+
+# The course tools' own test: the handout unpacked and graded, the autograder on sample
+# submissions, a small class graded.
+test-course: deps-test grade-prereqs
+	$(call install_missing,,zip:zip unzip:unzip)
+	@BUILD="$(BUILD)" MAKE="$(MAKE)" GRADE_LABS="$(GRADE_LABS)" $(COURSE)/test_course.sh

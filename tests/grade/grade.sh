@@ -20,14 +20,24 @@ points_sum() { # the points files -> their total
 	awk '!/^[ \t]*(#|$)/ { s += $2 } END { print s + 0 }' "$@"
 }
 
-# No lab compiles: results.json says so, every test scores 0.
-write_build_failure() { # lab dir msgfile maxpoints
+# The lab does not build: results.json says so, and lists every test (from the points files
+# in $points) with score 0, so the student sees what was not graded.
+write_build_failure() { # lab dir msgfile
 	mkdir -p "$2"
 	{
 		printf '{\n  "score": 0,\n  "execution_time": 0,\n  "visibility": "visible",\n'
 		printf '  "stdout_visibility": "hidden",\n  "output": "lab %s: the code does not build:\\n' "$1"
-		json_escape < "$3"
-		printf '",\n  "tests": []\n}\n'
+		head -n 40 "$3" | json_escape
+		printf '",\n  "tests": ['
+		# shellcheck disable=SC2086
+		awk -v lab="$1" '!/^[ \t]*(#|$)/ {
+			vis = FILENAME ~ /hidden-tests/ ? "after_published" : "visible"
+			printf "%s\n    { \"name\": \"%s/%s\", \"number\": \"%d\", \"score\": 0, \"max_score\": %d, ", sep, lab, $1, ++n, $2
+			printf "\"status\": \"failed\", \"execution_time\": 0, \"visibility\": \"%s\", ", vis
+			printf "\"output\": \"not graded: the lab does not build\" }"
+			sep = ","
+		}' $points
+		printf '\n  ]\n}\n'
 	} > "$2/results.json"
 }
 
@@ -43,7 +53,13 @@ for lab in $labs; do
 	fi
 	case $IMPL in
 	labs) src=labs/$lab key=labs drv=student:$lab ;;
-	solution) src=solutions/$lab key=solution drv=student:$lab:solutions/$lab ;;
+	solution)
+		if [ ! -d "solutions/$lab" ]; then
+			echo "grade: IMPL=solution needs the reference's source, which this tree (a student handout) does not have"
+			exit 2
+		fi
+		src=solutions/$lab key=solution drv=student:$lab:solutions/$lab
+		;;
 	*)
 		src=${IMPL%/}
 		[ -d "$src/$lab" ] && src=$src/$lab
@@ -63,7 +79,7 @@ for lab in $labs; do
 	rm -f "$out"/*.rl "$out"/*.log "$out"/*.pcap "$out"/*.verdict "$out/results.json"
 	msg="$out/build.txt"
 	missing=""
-	for f in solutions/"$lab"/*.c; do
+	for f in $(printf '%s\n' ${SOL_FILES:-solutions/"$lab"/*.c} | grep "^solutions/$lab/"); do
 		[ -f "$src/${f##*/}" ] || missing="$missing ${f##*/}"
 	done
 	if [ -n "$missing" ]; then
