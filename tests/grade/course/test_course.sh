@@ -141,7 +141,7 @@ for name in solution skeleton crash hang nocompile; do
 	esac
 	# shellcheck disable=SC2086
 	check "autograder $name: results.json in Gradescope's format (${secs}s)" "$checker" "$j" $want
-	score=$(sed -n 's/^ *"score": *\([0-9.]*\),*$/\1/p' "$j" | head -n 1)
+	score=$(sed -n 's/^[[:space:]]*"score":[[:space:]]*\([0-9.]*\),*$/\1/p' "$j" | head -n 1)
 	case $name in
 	solution) check "autograder solution: full marks, public and hidden ($score)" test "$score" = "$(all_max "$al")" ;;
 	skeleton) check "autograder skeleton: 0 ($score)" test "$score" = 0 ;;
