@@ -50,13 +50,14 @@ check "the tarball has the reference as a static archive" grep -q '/solutions/li
 mkdir -p "$tmp/h"
 tar -C "$tmp/h" -xzf "$tarball"
 h=$(echo "$tmp"/h/ringlab-student-*)
-# every line of a cut region (the model answer's own lines, not in any skeleton) is absent
+# every statement of a cut region (the model answer's own lines, not in any skeleton) is absent
 for f in solutions/*/*.c; do
 	lab=$(basename "$(dirname "$f")")
 	awk -v lab="$lab" '
 		index($0, "LAB(" lab "):") { inlab = 1; next }
 		index($0, "LAB(" lab ") stub:") { inlab = 0 }
-		inlab && !/\*\// { gsub(/^[ \t]+|[ \t]+$/, ""); if (length($0) >= 24) print }
+		inlab { gsub(/^[ \t]+|[ \t]+$/, "") }
+		inlab && /;/ && !/^(\/\*|\*|\/\/)/ && length($0) >= 24 { print }
 	' "$f"
 done | sort -u > "$tmp/cut-lines"
 cat labs/*/*.c 2>/dev/null | sed 's/^[ \t]*//; s/[ \t]*$//' | sort -u > "$tmp/skel-lines"
