@@ -8,6 +8,9 @@
 #   make fuzz       fuzz the command parser and the script reader (clang libFuzzer)
 #   make grade      grade the labs: [LAB=xmit] [IMPL=labs|solution|DIR] [HIDDEN=1|0]
 #   make test-grade the grader's own tests (part of make test)
+#   make handout    dist/ringlab-student-VERSION.tar.gz: the students' copy, no solution source
+#   make autograder dist/autograder.zip for Gradescope [LAB=xmit]
+#   make grade-class SUBMISSIONS=DIR [LAB=xmit]: a class, build/class/gradebook.csv + summary.md
 #   make docs       regenerate docs/commands.md from the shell's command table, docs/img/ plots
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man page, docs
 #   make clean
@@ -196,7 +199,7 @@ run: all
 # ---- tests ------------------------------------------------------------------------
 TEST_BINS := $(BIN_KIT_TESTS) $(if $(SHELL_TEST_SRC),$(BIN_SHELL_TESTS))
 
-test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e test-grade
+test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e test-grade test-course
 	@echo "make test: all passed"
 
 test-unit: $(TEST_BINS) $(TEST_DRIVERS)
