@@ -59,7 +59,9 @@ BIN_RINGLAB := $(BUILD)/ringlab
 BIN_KIT_TESTS := $(BUILD)/tests/kit_tests
 BIN_SHELL_TESTS := $(BUILD)/tests/shell_tests
 BIN_BENCH := $(BUILD)/ringlab-bench
-TEST_DRIVERS := $(patsubst tests/drivers/%.c,$(BUILD)/tests/drivers/%.so,$(wildcard tests/drivers/*.c))
+# The fault drivers (each a model answer with one bug): sources here, compiled only in a handout.
+TEST_DRIVERS := $(patsubst tests/drivers/%,$(BUILD)/tests/drivers/%.so,\
+	$(sort $(basename $(wildcard tests/drivers/*.c tests/drivers/*.so))))
 # One probe per lab function (tests/probes/probe.c), named as the contract's table names them.
 PROBE_FNS := $(shell sed -n 's/^\tFN("[a-z]*", [a-z_]*, \([a-z_]*\)),$$/\1/p' kit/drivers/lab_table.c)
 TEST_DRIVERS += $(patsubst %,$(BUILD)/tests/probes/%.so,$(PROBE_FNS))
@@ -162,6 +164,11 @@ $(BIN_SHELL_TESTS): $(call obj,$(SHELL_TEST_SRC)) $(BUILD)/libshell.a $(BUILD)/l
 # Test drivers: lab functions in a .so, loaded with `driver FILE.so`.
 # (Built without the sanitizers even under `make check`: they crash on purpose, and UBSan
 # would end the program before the shell's oops handler sees the fault.)
+ifneq ($(REF_PREBUILT),)
+$(BUILD)/tests/drivers/%.so: tests/drivers/%.so
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+endif
 $(BUILD)/tests/drivers/%.so: tests/drivers/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(call say,SO,$@)

@@ -69,7 +69,7 @@ COURSE := tests/grade/course
 VERSION = $(shell git describe --tags --always --dirty 2>/dev/null || cat .version 2>/dev/null || echo unknown)
 .PHONY: handout autograder grade-class grade-prereqs grade-merge-path test-course
 
-handout: deps-build $(SOL_OBJ)
+handout: deps-build $(SOL_OBJ) $(TEST_DRIVERS)
 	@test -n "$(SOL_SRC)" || { echo "handout: needs the reference's source in solutions/L/ (this tree is a handout already)"; exit 1; }
 	@BUILD="$(BUILD)" VERSION="$(VERSION)" SOL_SRC="$(SOL_SRC)" $(COURSE)/handout.sh
 

@@ -7,7 +7,10 @@
 # made, debug information stripped; member L__F.o is solutions/L/F.c) with solutions/MANIFEST,
 # so the handout's Makefile links it instead of compiling solutions/.
 #
-# From the Makefile: BUILD, VERSION, SOL_SRC (the reference's sources, built already).
+# The fault drivers of tests/drivers/ (each a model answer with one bug) go in compiled too.
+#
+# From the Makefile: BUILD, VERSION, SOL_SRC (the reference's sources and the fault drivers,
+# built already).
 set -eu
 : "${BUILD:=build}" "${VERSION:=unknown}"
 name=ringlab-student-$VERSION
@@ -15,7 +18,7 @@ stage=$BUILD/handout/$name
 rm -rf "$BUILD/handout"
 mkdir -p "$stage/solutions" "$BUILD/handout/members" dist
 
-git ls-files | grep -Ev '^(solutions/|tests/mutants/|tests/variants/|tests/grade/faults/|tests/grade/cut/|labs/cut\.sh$|tests/grade/mutants\.sh$)' |
+git ls-files | grep -Ev '^(solutions/|tests/drivers/.*\.c$|tests/mutants/|tests/variants/|tests/grade/faults/|tests/grade/cut/|labs/cut\.sh$|tests/grade/mutants\.sh$)' |
 	while IFS= read -r f; do
 		[ -f "$f" ] && cp --parents -p "$f" "$stage/"
 	done
@@ -34,6 +37,11 @@ cat > "$stage/solutions/README.md" <<'TXT'
 `MANIFEST`); the programs link it, and `make grade` links it for every lab but the one being
 graded, whose functions come from your files in `labs/`. The source is your instructor's.
 TXT
+# the fault drivers are model answers with one bug each: they go in compiled, as the reference
+for f in tests/drivers/*.c; do
+	so=$BUILD/tests/drivers/$(basename "$f" .c).so
+	strip --strip-debug -o "$stage/tests/drivers/$(basename "$so")" "$so"
+done
 echo "$VERSION" > "$stage/.version"
 tar -C "$BUILD/handout" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
 	-cf - "$name" | gzip -n > "dist/$name.tar.gz"

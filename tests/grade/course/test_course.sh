@@ -44,6 +44,8 @@ tarball=$(sed -n 's/^\(dist\/ringlab-student-[^:]*\.tar\.gz\):.*/\1/p' "$tmp/han
 check "make handout wrote $tarball" test -f "$tarball"
 tar -tzf "$tarball" > "$tmp/list"
 check "the tarball has no solutions/L/*.c" sh -c "! grep -E '/solutions/[^/]+/.*\.c$' '$tmp/list'"
+check "the tarball has the fault drivers compiled, not their source" \
+	sh -c "! grep -E '/tests/drivers/.*\.c$' '$tmp/list' && grep -qE '/tests/drivers/.*\.so$' '$tmp/list'"
 check "the tarball has no hidden test" sh -c "! grep -E 'hidden-tests' '$tmp/list'"
 check "the tarball has no mutant or variant" sh -c "! grep -E '/tests/(mutants|variants)/' '$tmp/list'"
 check "the tarball has the reference as a static archive" grep -q '/solutions/libsolutions.a$' "$tmp/list"
@@ -60,7 +62,9 @@ for f in solutions/*/*.c; do
 		inlab && /;/ && !/^(\/\*|\*|\/\/)/ && length($0) >= 24 { print }
 	' "$f"
 done | sort -u > "$tmp/cut-lines"
-cat labs/*/*.c 2>/dev/null | sed 's/^[ \t]*//; s/[ \t]*$//' | sort -u > "$tmp/skel-lines"
+# what the skeletons and the kit's own code say is public already (the kit's idioms)
+git ls-files -- 'labs/*.c' 'kit/*.c' 'kit/*.h' 'shell/*.c' | xargs cat |
+	sed 's/^[ \t]*//; s/[ \t]*$//' | sort -u > "$tmp/skel-lines"
 comm -23 "$tmp/cut-lines" "$tmp/skel-lines" > "$tmp/secret"
 n=$(wc -l < "$tmp/secret")
 if [ "$n" -gt 0 ] && grep -rIlF -f "$tmp/secret" "$h" > "$tmp/leaks"; then
