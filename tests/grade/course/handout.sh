@@ -38,6 +38,7 @@ cat > "$stage/solutions/README.md" <<'TXT'
 graded, whose functions come from your files in `labs/`. The source is your instructor's.
 TXT
 # the fault drivers are model answers with one bug each: they go in compiled, as the reference
+mkdir -p "$stage/tests/drivers"
 for f in tests/drivers/*.c; do
 	so=$BUILD/tests/drivers/$(basename "$f" .c).so
 	strip --strip-debug -o "$stage/tests/drivers/$(basename "$so")" "$so"
