@@ -63,8 +63,9 @@ for f in solutions/*/*.c; do
 	' "$f"
 done | sort -u > "$tmp/cut-lines"
 # what the skeletons and the kit's own code say is public already (the kit's idioms)
-git ls-files -- 'labs/*.c' 'kit/*.c' 'kit/*.h' 'shell/*.c' | xargs cat |
-	sed 's/^[ \t]*//; s/[ \t]*$//' | sort -u > "$tmp/skel-lines"
+cat labs/*/*.c 2>/dev/null | sed 's/^[ \t]*//; s/[ \t]*$//' | sort -u > "$tmp/skel-lines"
+git ls-files -- 'kit/*.c' 'kit/*.h' 'shell/*.c' | xargs grep -ohF -f "$tmp/cut-lines" | sort -u >> "$tmp/skel-lines"
+sort -u -o "$tmp/skel-lines" "$tmp/skel-lines"
 comm -23 "$tmp/cut-lines" "$tmp/skel-lines" > "$tmp/secret"
 n=$(wc -l < "$tmp/secret")
 if [ "$n" -gt 0 ] && grep -rIlF -f "$tmp/secret" "$h" > "$tmp/leaks"; then
