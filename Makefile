@@ -6,7 +6,9 @@
 #   make check      the tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      optimised build (-O2, link-time optimisation), benchmarks, build/bench.json
 #   make fuzz       fuzz the command parser and the script reader (clang libFuzzer)
-#   make docs       regenerate docs/commands.md from the shell's command table
+#   make grade      grade the labs: [LAB=xmit] [IMPL=labs|solution|DIR] [HIDDEN=1|0]
+#   make test-grade the grader's own tests (part of make test)
+#   make docs       regenerate docs/commands.md from the shell's command table, docs/img/ plots
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man page, docs
 #   make clean
 
@@ -63,7 +65,7 @@ all: deps-build $(BIN_RINGLAB) $(if $(wildcard tests/bench/bench_main.c),$(BIN_B
 BUILD_DEPS := readline/readline.h:libreadline-dev ncurses.h:libncurses-dev \
 	pcap/pcap.h:libpcap-dev cjson/cJSON.h:libcjson-dev
 TEST_DEPS := criterion/criterion.h:libcriterion-dev
-TEST_TOOLS := tmux:tmux
+TEST_TOOLS := tmux:tmux gnuplot:gnuplot-nox xmllint:libxml2-utils
 # make bench counts instructions per packet with callgrind
 BENCH_TOOLS := valgrind:valgrind
 
@@ -161,6 +163,19 @@ $(BUILD)/student.so: $(LAB_SRC) $(HDRS)
 	@test -n "$(LAB_SRC)" || { echo "no lab sources in labs/"; exit 1; }
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -fPIC -shared -Wl,-Bsymbolic $(LAB_SRC) -o $@
 
+include tests/grade/grade.mk
+
+# `driver student LAB [DIR]`: lab LAB's files (from labs/LAB or DIR) as a driver .so; the
+# other labs stay linked. Always rebuilt: DIR may change between calls.
+STUDENT_DIR ?=
+STUDENT_SO_SRC = $(addprefix $(or $(STUDENT_DIR),labs/$(STUDENT_LAB))/,$(notdir $(wildcard solutions/$(STUDENT_LAB)/*.c)))
+.PHONY: student-so
+student-so:
+	@test -n "$(STUDENT_LAB)" -a -d "solutions/$(STUDENT_LAB)" || { echo "student-so: STUDENT_LAB must name a lab"; exit 1; }
+	@mkdir -p $(BUILD)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(filter-out -Werror -fsanitize%,$(CFLAGS_ALL)) -fPIC -shared -Wl,-Bsymbolic \
+		$(STUDENT_SO_SRC) -o $(BUILD)/student-$(STUDENT_LAB).so
+
 # ---- running ----------------------------------------------------------------------
 run: all
 	@$(BIN_RINGLAB)
@@ -168,7 +183,7 @@ run: all
 # ---- tests ------------------------------------------------------------------------
 TEST_BINS := $(BIN_KIT_TESTS) $(if $(SHELL_TEST_SRC),$(BIN_SHELL_TESTS))
 
-test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e
+test: deps-test all $(TEST_BINS) $(TEST_DRIVERS) test-layering test-unit test-transcripts test-e2e test-grade
 	@echo "make test: all passed"
 
 test-unit: $(TEST_BINS) $(TEST_DRIVERS)
@@ -221,8 +236,16 @@ $(BUILD)/fuzz_cmd: $(call obj,tests/fuzz/fuzz_cmd.c) $(BUILD)/libshell.a $(BUILD
 	$(Q)$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer,address,undefined -rdynamic $(call obj,tests/fuzz/fuzz_cmd.c) \
 		$(BUILD)/libshell.a $(LINK_KIT) $(LDLIBS_SHELL) $(LDLIBS_KIT) -o $@
 
-docs: $(BIN_RINGLAB)
+# The guide's plots: NAME:EXPERIMENT PARAMETERS (commas for blanks), each docs/img/NAME.svg.
+DOC_PLOTS := livelock:livelock livelock-ratio200:livelock,ratio=200 coalesce:coalesce \
+	batching:batching lro:lro
+docs: deps-test $(BIN_RINGLAB)
 	@$(BIN_RINGLAB) --gen-docs > docs/commands.md && echo "docs/commands.md regenerated"
+	@mkdir -p $(BUILD)/docs docs/img
+	$(Q)for p in $(DOC_PLOTS); do n=$${p%%:*}; e=$$(echo $${p#*:} | tr , ' '); \
+		$(BIN_RINGLAB) -c "experiment $$e -o $(BUILD)/docs/$$n.svg" >/dev/null && \
+		cp $(BUILD)/docs/$$n.svg docs/img/$$n.svg || exit 1; \
+	done; echo "docs/img/*.svg regenerated"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

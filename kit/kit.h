@@ -381,6 +381,9 @@ void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u
 /* Arrival (skb->tstamp, stamped at RX DMA) to the application's recv(): the
  * sum over the skbs read so far and how many there were (kit/exp/coalesce.c). */
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count);
+/* A measuring window: skbs read that a NIC stamped (DMA) at from_ns or later. */
+void stack_window(struct kit *k, u64 from_ns);
+u64 stack_window_read(const struct kit *k);
 
 /* hw/ */
 struct nic *nic_create(struct kit *k, struct net_device *dev, int index);

@@ -16,6 +16,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "Traffic, experiments and benchmarks", cmd_traffic_table },
 	{ "Time", cmd_time_table },
 	{ "Looking", cmd_look_table },
+	{ "Checking", cmd_cond_table },
 	{ "Session", cmd_session_table },
 	{ NULL, NULL },
 };

@@ -40,6 +40,8 @@ extern const struct cmd cmd_time_table[];
 extern const struct cmd cmd_look_table[];
 extern const struct cmd cmd_session_table[];
 extern const struct cmd cmd_traffic_table[];
+extern const struct cmd cmd_cond_table[];
+int cmd_experiment(struct sess *s, int argc, char **argv, bool json); /* cmd_exp.c */
 
 /* All commands, in help order; groups of the table for help and the docs. */
 struct cmd_group {

@@ -94,23 +94,70 @@ static int load(struct sess *s, const char *path)
 	return CMD_OK;
 }
 
-static int student(struct sess *s)
+/* Is lab one of the contract's labs (simnic_lab_fns)? */
+static bool is_lab(const char *lab)
 {
-	glob_t g;
-	int found = glob("labs/*/*.c", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+	for (size_t i = 0; i < simnic_lab_nfns; i++)
+		if (!strcmp(simnic_lab_fns[i].lab, lab))
+			return true;
+	return false;
+}
 
-	globfree(&g);
-	if (!found) {
-		out_error("driver student: no lab sources in labs/ yet (labs/*/*.c): nothing to build");
+/*
+ * driver student: every lab's file in labs/ as one .so. driver student LAB
+ * [DIR]: only lab LAB's files, from labs/LAB or DIR (as make grade IMPL=DIR
+ * takes them); every other lab's functions stay the linked reference.
+ */
+static int student(struct sess *s, const char *lab, const char *dir)
+{
+	char cmd[SESS_PATH_MAX * 2], so[SESS_PATH_MAX];
+	const char *build = getenv("RINGLAB_BUILD");
+	glob_t g;
+	int found;
+
+	if (!lab) {
+		found = glob("labs/*/*.c", 0, NULL, &g) == 0 && g.gl_pathc > 0;
+		globfree(&g);
+		if (!found) {
+			out_error("driver student: no lab sources in labs/ (labs/*/*.c): run it from "
+				  "the ringlab folder");
+			return CMD_FAIL;
+		}
+		out_printf("building the student driver: make -s build/student.so\n");
+		out_flush();
+		if (system("make -s build/student.so") != 0) {
+			out_error("driver student: the build failed (see the compiler's messages above)");
+			return CMD_FAIL;
+		}
+		return load(s, "build/student.so");
+	}
+	if (!is_lab(lab)) {
+		out_error("driver student: no lab '%s' (labs: xmit, batch, napi, lro)", lab);
+		return CMD_USAGE;
+	}
+	if (strpbrk(dir ? dir : "", "'\"\\$`;&|<>") || strlen(dir ? dir : "") > 512) {
+		out_error("driver student: the folder name '%s' has characters a build line cannot "
+			  "take", dir);
 		return CMD_FAIL;
 	}
-	out_printf("building the student driver: make -s build/student.so\n");
+	if (dir && access(dir, R_OK | X_OK)) {
+		out_error("driver student: cannot read the folder %s", dir);
+		return CMD_FAIL;
+	}
+	if (!dir && access("Makefile", R_OK)) {
+		out_error("driver student: no Makefile here: run it from the ringlab folder");
+		return CMD_FAIL;
+	}
+	snprintf(so, sizeof(so), "%s/student-%s.so", build && *build ? build : "build", lab);
+	snprintf(cmd, sizeof(cmd), "make -s student-so STUDENT_LAB=%s STUDENT_DIR='%s'%s%s", lab,
+		 dir ? dir : "", build && *build ? " BUILD=" : "", build && *build ? build : "");
+	out_printf("building lab %s from %s: %s\n", lab, dir ? dir : "labs/", cmd);
 	out_flush();
-	if (system("make -s build/student.so") != 0) {
+	if (system(cmd) != 0) {
 		out_error("driver student: the build failed (see the compiler's messages above)");
 		return CMD_FAIL;
 	}
-	return load(s, "build/student.so");
+	return load(s, so);
 }
 
 static int do_driver(struct sess *s, int argc, char **argv, bool json)
@@ -123,10 +170,15 @@ static int do_driver(struct sess *s, int argc, char **argv, bool json)
 		out_error("driver: -j only without arguments (it shows the driver)");
 		return CMD_USAGE;
 	}
+	if (!strcmp(argv[0], "student"))
+		return student(s, argc > 1 ? argv[1] : NULL, argc > 2 ? argv[2] : NULL);
+	if (argc > 1) {
+		out_error("driver: too many arguments, from '%s' (only `driver student` takes LAB "
+			  "and DIR)", argv[1]);
+		return CMD_USAGE;
+	}
 	if (!strcmp(argv[0], "solution"))
 		return load(s, NULL);
-	if (!strcmp(argv[0], "student"))
-		return student(s);
 	if (!strcmp(argv[0], "reload")) {
 		char path[SESS_PATH_MAX]; /* load() rewrites s->driver */
 
@@ -251,19 +303,26 @@ static int do_view(struct sess *s, int argc, char **argv, bool json)
 }
 
 const struct cmd cmd_session_table[] = {
-	{ "driver", NULL, 0, 1, CMD_F_JSON, "driver [solution | student | reload | FILE.so] [-j]",
+	{ "driver", NULL, 0, 3, CMD_F_JSON,
+	  "driver [solution | student [LAB [DIR]] | reload | FILE.so] [-j]",
 	  "Show or change which implementation of the lab functions runs",
 	  "Without arguments: the driver in use and which lab functions come from its\n"
 	  "file (\"NOT USED in this mode\" marks one that no device's napi, batching or lro\n"
 	  "mode calls). `driver FILE.so` loads the lab functions a shared object defines (by their\n"
 	  "contract names, simnic.h); the others stay linked from solutions/. `driver\n"
-	  "solution` goes back to the linked ones. `driver student` builds labs/ into\n"
-	  "build/student.so and loads it. `driver reload` loads the same file again (after\n"
-	  "you rebuilt it; a private copy of the file is loaded each time, so what is on\n"
-	  "disk now runs) and brings broken devices back; settings are kept, every\n"
-	  "device is reopened with empty rings.\n\n"
-	  "  driver\n  driver build/tests/drivers/null_xmit.so\n  driver reload\n  driver solution\n",
-	  "solution|student|reload|$file", "driver, functions[] of {name, lab, from: file|linked, used}",
+	  "solution` goes back to the linked ones. `driver student` builds every lab's\n"
+	  "file in labs/ into build/student.so and loads it; `driver student LAB` only lab\n"
+	  "LAB's (labs/LAB/, or the folder DIR), with the reference for every other lab:\n"
+	  "what `make grade LAB=LAB` grades, and how its replay scripts run\n"
+	  "(`ringlab --driver student:LAB[:DIR] -f build/grade/LAB/TEST.rl`). `driver\n"
+	  "reload` loads the same file again (after you rebuilt it; a private copy of the\n"
+	  "file is loaded each time, so what is on disk now runs) and brings broken\n"
+	  "devices back; settings are kept, every device is reopened with empty rings.\n"
+	  "The labs and their handouts: labs/README.md.\n\n"
+	  "  driver\n  driver student xmit\n  driver student xmit ~/submissions/ada\n"
+	  "  driver build/tests/drivers/null_xmit.so\n  driver reload\n  driver solution\n",
+	  "solution|student|reload|$file xmit|batch|napi|lro $file",
+	  "driver, functions[] of {name, lab, from: file|linked, used}",
 	  do_driver },
 	{ "source", NULL, 1, 1, CMD_F_NOGUARD, "source FILE", "Run the commands in FILE",
 	  "Line by line, as `ringlab -f FILE` would; an error stops it (and is reported as\n"

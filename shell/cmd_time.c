@@ -1,4 +1,5 @@
 /* cmd_time.c - simulated time: step, run, time, auto. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "arg.h"
 #include "cmd.h"
+#include "cond.h"
 #include "out.h"
 #include "sess.h"
 
@@ -22,6 +24,9 @@ static void show_next(struct sess *s)
 		out_printf("next: nothing, the machine is idle\n");
 	}
 }
+
+/* `run until COND` gives up after this many steps (a condition that never holds). */
+#define RUN_UNTIL_MAX_STEPS 10000000ULL
 
 static const char *why_text(enum kit_stop why)
 {
@@ -59,9 +64,19 @@ static int do_run(struct sess *s, int argc, char **argv, bool json)
 	char t[32];
 	int rc, w;
 
+	/* run until COND: a condition starts with a device name, a time with a digit */
+	if (argc >= 2 && !strcmp(argv[0], "until") && strchr(argv[1], '.') &&
+	    !isdigit((unsigned char)argv[1][0]))
+		return cond_run_until(s, argc - 1, argv + 1, RUN_UNTIL_MAX_STEPS);
+	if (argc > 2) {
+		out_error("run: too many arguments, from '%s' (run N, run for TIME, run until "
+			  "idle|TIME|COND)", argv[2]);
+		return CMD_USAGE;
+	}
 	if (argc == 1 && (!strcmp(argv[0], "for") || !strcmp(argv[0], "until"))) {
 		out_error("run: %s needs %s", argv[0],
-			  argv[0][0] == 'f' ? "a TIME (like 10us or 2ms)" : "idle or a TIME (like 2ms)");
+			  argv[0][0] == 'f' ? "a TIME (like 10us or 2ms)" :
+					     "idle, a TIME (like 2ms) or a COND (like sn0.tx_packets >= 8)");
 		return CMD_USAGE;
 	} else if (argc == 1) {
 		if ((rc = arg_num("run", "the number of steps", argv[0], 1, 1LL << 40, &steps)))
@@ -71,7 +86,7 @@ static int do_run(struct sess *s, int argc, char **argv, bool json)
 
 		if (!arg_parse_signed(argv[0], &n)) {
 			out_error("run: too many arguments, from '%s' (run N, run for TIME, run until "
-				  "idle|TIME)", argv[1]);
+				  "idle|TIME|COND)", argv[1]);
 			return CMD_USAGE;
 		}
 		if ((rc = arg_word("run", "the limit", argv[0], "for|until", &w)))
@@ -166,11 +181,13 @@ const struct cmd cmd_time_table[] = {
 	  "the following step will do. Enter on an empty line repeats the last step.\n\n"
 	  "  step\n  step 10\n",
 	  "_", NULL, do_step },
-	{ "run", NULL, 0, 2, 0, "run [N | for TIME | until idle|TIME]",
+	{ "run", NULL, 0, 4, 0, "run [N | for TIME | until idle|TIME|COND]",
 	  "Run N steps, for a span of simulated time, or until the machine is idle",
 	  "Without arguments, until idle. TIME takes a unit: 500ns, 10us, 2ms, 1s.\n"
-	  "`run until 5ms` stops at that simulated time. Ctrl-C interrupts a long run\n"
-	  "(after the current step).\n\n  run\n  run 100\n  run for 10us\n  run until idle\n",
+	  "`run until 5ms` stops at that simulated time. `run until COND` steps until the\n"
+	  "condition holds (COND as for `expect`: DEV.FIELD OP N) and fails if the machine\n"
+	  "goes idle first. Ctrl-C interrupts a long run (after the current step).\n\n"
+	  "  run\n  run 100\n  run for 10us\n  run until idle\n  run until sn0.queue_stopped == 0\n",
 	  "$num|for|until idle", NULL, do_run },
 	{ "time", NULL, 0, 0, CMD_F_JSON, "time [-j]", "Show simulated time, steps, CPU use and the next event",
 	  "Simulated nanoseconds since the machine started, the steps taken, the auto\n"

@@ -203,150 +203,6 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 	return CMD_OK;
 }
 
-/* Decimals a column needs: 0 if every value is whole, else 2. */
-static int col_decimals(const struct exp_table *t, int c)
-{
-	for (int r = 0; r < t->nrows; r++)
-		if (t->v[r][c] != (double)(long long)t->v[r][c])
-			return 2;
-	return 0;
-}
-
-/* The name of a value in a column of enum values, or NULL to print the number. */
-static const char *cell_word(const struct exp_table *t, int r, int c)
-{
-	const char *const *words = t->words[c];
-	double v = t->v[r][c];
-
-	if (!words || v < 0 || v != (double)(long)v)
-		return NULL;
-	for (long i = 0; words[i]; i++)
-		if (i == (long)v)
-			return words[i];
-	return NULL;
-}
-
-static void table_text(const struct exp_table *t)
-{
-	int w[EXP_MAX_COLS], d[EXP_MAX_COLS];
-
-	out_printf("%s\n", t->title);
-	for (int c = 0; c < t->ncols; c++) {
-		w[c] = (int)strlen(t->cols[c]);
-		if (w[c] < 8)
-			w[c] = 8;
-		for (int r = 0; r < t->nrows; r++) {
-			const char *word = cell_word(t, r, c);
-
-			if (word && (int)strlen(word) > w[c])
-				w[c] = (int)strlen(word);
-		}
-		d[c] = col_decimals(t, c);
-		out_printf("%s%*s", c ? "  " : "", w[c], t->cols[c]);
-	}
-	out_printf("\n");
-	for (int r = 0; r < t->nrows; r++) {
-		for (int c = 0; c < t->ncols; c++) {
-			const char *word = cell_word(t, r, c);
-
-			if (word)
-				out_printf("%s%*s", c ? "  " : "", w[c], word);
-			else
-				out_printf("%s%*.*f", c ? "  " : "", w[c], d[c], t->v[r][c]);
-		}
-		out_printf("\n");
-	}
-	if (t->note[0])
-		out_printf("%s\n", t->note);
-}
-
-static cJSON *table_json(const char *name, const struct exp_table *t)
-{
-	cJSON *j = cJSON_CreateObject(), *cols, *rows, *words;
-
-	cJSON_AddStringToObject(j, "experiment", name);
-	cJSON_AddStringToObject(j, "title", t->title);
-	cols = cJSON_AddArrayToObject(j, "cols");
-	for (int c = 0; c < t->ncols; c++)
-		cJSON_AddItemToArray(cols, cJSON_CreateString(t->cols[c]));
-	rows = cJSON_AddArrayToObject(j, "rows");
-	for (int r = 0; r < t->nrows; r++) {
-		cJSON *row = cJSON_CreateArray();
-
-		for (int c = 0; c < t->ncols; c++)
-			cJSON_AddItemToArray(row, cJSON_CreateNumber(t->v[r][c]));
-		cJSON_AddItemToArray(rows, row);
-	}
-	/* columns of enum values: their names, indexed by value */
-	words = cJSON_AddObjectToObject(j, "words");
-	for (int c = 0; c < t->ncols; c++) {
-		cJSON *names;
-
-		if (!t->words[c])
-			continue;
-		names = cJSON_AddArrayToObject(words, t->cols[c]);
-		for (int i = 0; t->words[c][i]; i++)
-			cJSON_AddItemToArray(names, cJSON_CreateString(t->words[c][i]));
-	}
-	cJSON_AddStringToObject(j, "note", t->note);
-	return j;
-}
-
-static int do_experiment(struct sess *s, int argc, char **argv, bool json)
-{
-	static struct exp_table t;
-	char params[512] = "", err[512];
-	size_t n = 0;
-	bool known = false;
-
-	if (argc == 0) {
-		cJSON *a = json ? cJSON_CreateArray() : NULL;
-
-		for (int i = 0; i < kit_experiment_count(); i++) {
-			const struct exp_desc *d = kit_experiment_at(i);
-
-			if (json) {
-				cJSON *o = cJSON_CreateObject();
-
-				cJSON_AddStringToObject(o, "name", d->name);
-				cJSON_AddStringToObject(o, "params", d->params);
-				cJSON_AddStringToObject(o, "desc", d->desc);
-				cJSON_AddItemToArray(a, o);
-			} else {
-				out_printf("%-10s %s\n           defaults: %s\n", d->name, d->desc, d->params);
-			}
-		}
-		if (json)
-			out_json(a);
-		return CMD_OK;
-	}
-	for (int i = 0; i < kit_experiment_count(); i++)
-		known |= !strcmp(kit_experiment_at(i)->name, argv[0]);
-	if (!known) {
-		int i;
-
-		return arg_word("experiment", "the experiment", argv[0], "livelock|coalesce|lro|batching",
-				&i) ? CMD_USAGE : CMD_USAGE;
-	}
-	for (int i = 1; i < argc; i++) {
-		if (!strchr(argv[i], '=')) {
-			out_error("experiment: parameters are key=value, not '%s'", argv[i]);
-			return CMD_USAGE;
-		}
-		n += (size_t)snprintf(params + n, n < sizeof(params) ? sizeof(params) - n : 0, "%s%s",
-				      n ? " " : "", argv[i]);
-	}
-	if (kit_experiment_on(s->k, argv[0], argc > 1 ? params : NULL, &t, err, sizeof(err)) < 0) {
-		out_error("experiment %s: %s", argv[0], err);
-		return CMD_FAIL;
-	}
-	if (json)
-		out_json(table_json(argv[0], &t));
-	else
-		table_text(&t);
-	return CMD_OK;
-}
-
 static int do_bench(struct sess *s, int argc, char **argv, bool json)
 {
 	struct arg_kv kv[] = { { "packets", 'n', 1000, 1000000000, NULL, false, 0, NULL } };
@@ -437,18 +293,27 @@ const struct cmd cmd_traffic_table[] = {
 	  "$dev count|pcap ; count:$num len:$num rate:_ flows:$num proto:udp|tcp|icmp "
 	  "burst:$num vlan:$num tcp_ts:on|off start:_ every:$num chance:$num pcap:$file "
 	  "fault:reorder|loss|dup|psh|noack|ipopt|ce|syn|fin|tsback", NULL, do_pktgen },
-	{ "experiment", "exp", 0, 16, CMD_F_JSON, "experiment [livelock|coalesce|lro|batching [KEY=VALUE]...] [-j]",
-	  "Run a classic experiment and print its table",
+	{ "experiment", "exp", 0, 24, CMD_F_JSON,
+	  "experiment [livelock|coalesce|lro|batching [KEY=VALUE]... [plot] [-w] [-o FILE]] [-j]",
+	  "Run a classic experiment: its table, a text chart, CSV and SVG/PNG",
 	  "Each experiment runs fresh machines (with the session's seed, cost model and\n"
 	  "kernel knobs, so `set` applies) over a range of settings and prints one row per\n"
-	  "run: livelock (interrupt per packet vs NAPI under rising load), coalesce\n"
-	  "(interrupt coalescing), lro (stack work saved by LRO), batching (doorbells saved\n"
-	  "by each batching mode). Without a name: the list, with each one's parameters\n"
-	  "and defaults. The same seed, settings and parameters\n"
-	  "give the same table.\n\n  experiment\n  experiment livelock\n"
+	  "run: livelock (interrupt per packet vs NAPI under rising load; ratio=R makes\n"
+	  "the application's recv() R% of the interrupt's cost), coalesce (interrupt\n"
+	  "coalescing), lro (stack work saved by LRO), batching (doorbells saved by each\n"
+	  "batching mode). Without a name: the list, each with its parameters, defaults\n"
+	  "and plot. The table fits 80 columns (short names, a legend below); -w prints\n"
+	  "the full names. `plot` draws the experiment's main curves as an 80x24 text\n"
+	  "chart. -o FILE.csv writes the table as CSV; -o FILE.svg or FILE.png writes the\n"
+	  "CSV, a gnuplot script FILE.gp and the image (gnuplot must be installed:\n"
+	  "apt-get install gnuplot-nox; $RINGLAB_GNUPLOT names another). The same seed,\n"
+	  "settings and parameters give the same table.\n\n  experiment\n  experiment livelock\n"
+	  "  experiment livelock ratio=200 plot\n  experiment coalesce -o /tmp/coalesce.svg\n"
 	  "  experiment batching -j\n",
-	  "$exp", "without a name: an array of {name, params, desc}; with one: experiment, title, "
-	  "cols[], rows[][] (numbers, in the columns' order), words (for a column of modes: its values' names, by number), note", do_experiment },
+	  "$exp $expkey", "without a name: an array of {name, params, desc, plot}; with one: "
+	  "experiment, title, cols[], rows[][] (numbers, in the columns' order), words (for a "
+	  "column of modes: its values' names, by number), note, plot {x, xlabel, y[], ylabel, "
+	  "y2[], y2label, group[]}, and with -o: wrote[] (the files)", cmd_experiment },
 	{ "bench", NULL, 0, 3, CMD_F_JSON, "bench [SCENARIO] [packets N] [-j]",
 	  "Measure the simulator's speed (wall time) on the main paths",
 	  "Each scenario runs the simulator flat out and reports simulated packets per\n"

@@ -23,6 +23,8 @@ struct cands {
 	int n, max;
 	const char *prefix;
 	bool files;
+	char **words; /* the line's words so far, the last being completed */
+	int nw;
 };
 
 static void add(struct cands *c, const char *w)
@@ -66,6 +68,11 @@ static void add_class(struct sess *s, struct cands *c, const char *cls, size_t l
 		comp_experiments(add_cb, c);
 	} else if (!strncmp(cls, "$bench", len) && len == 6) {
 		comp_benches(add_cb, c);
+	} else if (!strncmp(cls, "$expkey", len) && len == 7 && c->nw > 2) {
+		if (!strcmp(c->words[c->nw - 2], "-o"))
+			c->files = true;
+		else
+			comp_exp_params(c->words[1], c->words[c->nw - 2], add_cb, c);
 	}
 }
 
@@ -153,7 +160,7 @@ int comp_candidates(struct sess *s, const char *line, int point, char **out, int
 {
 	char *words[CMD_MAX_WORDS], buf[1024];
 	int nw = 0, nargs = 0;
-	struct cands c = { out, 0, max, "", false };
+	struct cands c = { out, 0, max, "", false, words, 0 };
 	const struct cmd *cmd;
 	const char *prev, *kv;
 	size_t o = 0;
@@ -175,6 +182,7 @@ int comp_candidates(struct sess *s, const char *line, int point, char **out, int
 	if (point == 0 || line[point - 1] == ' ' || line[point - 1] == '\t')
 		words[nw++] = buf + o + 1, buf[o + 1] = '\0'; /* a new, empty word */
 	c.prefix = words[nw - 1];
+	c.nw = nw;
 	*files = false;
 	if (nw == 1) {
 		for (int i = 0; i < cmd_count(); i++)
@@ -215,6 +223,15 @@ int comp_candidates(struct sess *s, const char *line, int point, char **out, int
 			add_alts(s, &c, tok, len);
 			goto done;
 		}
+		/* a last positional "$expkey" stands for every argument after it */
+		for (int n = nargs - 1; n >= 0; n--)
+			if (pos_token(cmd->complete, n, &tok, &len)) {
+				if (len == 7 && !strncmp(tok, "$expkey", 7)) {
+					add_alts(s, &c, tok, len);
+					goto done;
+				}
+				break;
+			}
 	}
 	/* past the positional arguments: the keys not given yet */
 	for (const char *p = kv ? kv + 1 : ""; *p;) {
@@ -265,6 +282,9 @@ static char **attempt(const char *text, int start, int end)
 	next_found = 0;
 	if (files && nfound == 0)
 		return rl_completion_matches(text, rl_filename_completion_function);
+	/* "len=" takes its value right after the '=' */
+	rl_completion_append_character =
+		nfound == 1 && found[0][0] && found[0][strlen(found[0]) - 1] == '=' ? '\0' : ' ';
 	m = rl_completion_matches(text, gen);
 	return m;
 }

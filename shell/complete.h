@@ -18,6 +18,9 @@ int comp_candidates(struct sess *s, const char *line, int point, char **out, int
 /* Experiment and benchmark names for completion (cmd_traffic.c, from the kit's tables). */
 void comp_experiments(void (*add)(void *arg, const char *word), void *arg);
 void comp_benches(void (*add)(void *arg, const char *word), void *arg);
+/* $expkey: experiment name's parameter keys ("len="), plot, -w, -o (nothing after -o) */
+void comp_exp_params(const char *name, const char *prev, void (*add)(void *arg, const char *word),
+		     void *arg);
 
 /* Install the readline completer (never falls back to file names on its own). */
 void comp_install(void);

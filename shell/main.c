@@ -23,7 +23,8 @@ static void usage(FILE *f)
 		"  -f, --file FILE           run the commands in FILE and exit (or: ringlab FILE)\n"
 		"  -k, --keep-going          in a script, go on after a failed command\n"
 		"      --seed N              the simulation's seed (default 1)\n"
-		"      --driver X            solution (default), student or FILE.so\n"
+		"      --driver X            solution (default), student, student:LAB[:DIR] (lab LAB\n"
+		"                            from labs/LAB or DIR, the others linked) or FILE.so\n"
 		"      --view                start in the full-screen ring view (interactive only)\n"
 		"      --gen-docs            print docs/commands.md\n"
 		"  -h, --help                this help\n"
@@ -96,7 +97,16 @@ int main(int argc, char **argv)
 		struct out_capture c;
 		static char quiet[8192];
 
-		snprintf(line, sizeof(line), "driver '%s'", driver);
+		if (!strncmp(driver, "student:", 8)) {
+			/* student:LAB[:DIR] -> driver student LAB [DIR] */
+			const char *lab = driver + 8, *dir = strchr(lab, ':');
+
+			snprintf(line, sizeof(line), "driver student '%.*s'%s%s%s",
+				 (int)(dir ? (size_t)(dir - lab) : strlen(lab)), lab, dir ? " '" : "",
+				 dir ? dir + 1 : "", dir ? "'" : "");
+		} else {
+			snprintf(line, sizeof(line), "driver '%s'", driver);
+		}
 		out_capture_begin(&c, quiet, sizeof(quiet));
 		rc = cmd_exec_line(&s, line);
 		out_capture_end(&c);

@@ -294,6 +294,8 @@ static void app_run(struct kit *k, struct kthread *t)
 		if (skb->tstamp) { /* came in through a NIC: stamped at DMA time */
 			st->lat_sum += k->now - skb->tstamp;
 			st->lat_n++;
+			if (skb->tstamp >= st->win_from)
+				st->win_n++;
 		}
 		skb_set_place(skb, SKB_USER);
 		kfree_skb(skb);
@@ -303,6 +305,18 @@ static void app_run(struct kit *k, struct kthread *t)
 	st->app_packets += n;
 	st->app_bytes += bytes;
 	TRACE(k, TR_APP, NULL, n, bytes, 0, 0);
+}
+
+/* Count from now on the skbs read that reached a NIC at from_ns or later. */
+void stack_window(struct kit *k, u64 from_ns)
+{
+	k->stack->win_from = from_ns;
+	k->stack->win_n = 0;
+}
+
+u64 stack_window_read(const struct kit *k)
+{
+	return k->stack->win_n;
 }
 
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count)

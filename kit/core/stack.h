@@ -60,6 +60,7 @@ struct stack {
 	struct kthread app, ksoftirqd;
 	u64 app_packets, app_bytes;
 	u64 lat_sum, lat_n;	/* arrival (tstamp) to recv(), over the skbs read */
+	u64 win_from, win_n;	/* skbs read that were stamped at win_from or later */
 	struct kit_ping_stat ping;
 };
 

@@ -1,6 +1,7 @@
 /* batching.c - TX batching: the doorbell and the per-call costs amortised over a batch. */
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "exp.h"
 
@@ -53,6 +54,9 @@ static const char *const cols[] = {
 	"mode",		  "bql",		"batch",		"mpps",
 	"cpu_ns_per_pkt", "doorbells_per_pkt",	"mmio_ns_per_pkt",
 	"xmit_calls_per_pkt", "line_pct",
+};
+static const char *const abbr[] = {
+	"mode", "bql", "batch", "mpps", "cpu_ns", "db/pkt", "mmio_ns", "calls", "line%",
 };
 
 /* Queue burst frames behind a held qdisc, then run it: the core sees them all. */
@@ -148,6 +152,7 @@ static int batching_run(u64 seed, const struct exp_val *a, struct exp_table *t, 
 
 	snprintf(title, sizeof(title), "TX batching, %u-byte frames at 10G", len);
 	exp_table_init(t, title, cols, (int)ARRAY_SIZE(cols));
+	memcpy(t->abbr, abbr, sizeof(abbr));
 	t->words[0] = modes;
 	t->words[1] = onoff;
 	/* every mode with BQL, then xmit_more without it */
@@ -177,7 +182,16 @@ const struct exp_def exp_batching = {
 	.d = { .name = "batching",
 	       .params = "batch=1,8,32 len=60 ms=5",
 	       .desc = "TX batching none/btx/skb_blist/xmit_more (with and without BQL): CPU "
-		       "and doorbells per packet" },
+		       "and doorbells per packet",
+	       .plot = {
+			  .x = "batch",
+			  .xlabel = "packets per batch",
+			  .y = { "mpps" },
+			  .ylabel = "Mpps",
+			  .y2 = { "doorbells_per_pkt" },
+			  .y2label = "doorbells per packet",
+			  .group = { "mode", "bql" },
+			 } },
 	.keys = keys,
 	.nkeys = (int)ARRAY_SIZE(keys),
 	.run = batching_run,

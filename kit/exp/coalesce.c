@@ -1,5 +1,6 @@
 /* coalesce.c - interrupt coalescing: rx-usecs against interrupts/s, throughput ceiling, latency. */
 #include <stdio.h>
+#include <string.h>
 
 #include "exp.h"
 
@@ -52,6 +53,9 @@ enum { K_NAPI, K_USECS, K_BUSY, K_LIGHT, K_MS };
 static const char *const cols[] = {
 	"rx_usecs",	 "irqs_per_s",	  "expect_irqs_per_s", "frames_per_irq",
 	"busy_hirq_pct", "busy_app_kpps", "ceiling_kpps",      "latency_us",
+};
+static const char *const abbr[] = {
+	"usecs", "irq/s", "expect", "f/irq", "hirq%", "app", "ceil", "lat_us",
 };
 
 struct run {
@@ -156,6 +160,7 @@ static int coalesce_run(u64 seed, const struct exp_val *a, struct exp_table *t, 
 		 kit_param_word(P_NAPI, napi), (unsigned long long)busy / 1000,
 		 (unsigned long long)light / 1000);
 	exp_table_init(t, title, cols, (int)ARRAY_SIZE(cols));
+	memcpy(t->abbr, abbr, sizeof(abbr));
 	for (int i = 0; i < a[K_USECS].n; i++) {
 		long usecs = a[K_USECS].list[i];
 		struct run b, l;
@@ -191,7 +196,15 @@ const struct exp_def exp_coalesce = {
 	.d = { .name = "coalesce",
 	       .params = "napi=none rx_usecs=0,10,25,50,100,125,250 busy_kpps=1000 "
 			 "light_kpps=100 ms=20",
-	       .desc = "rx-usecs against interrupts/s, throughput ceiling and latency" },
+	       .desc = "rx-usecs against interrupts/s, throughput ceiling and latency",
+	       .plot = {
+			  .x = "rx_usecs",
+			  .xlabel = "rx-usecs (us)",
+			  .y = { "irqs_per_s" },
+			  .ylabel = "interrupts per second",
+			  .y2 = { "latency_us" },
+			  .y2label = "latency, DMA to recv() (us)",
+			 } },
 	.keys = keys,
 	.nkeys = (int)ARRAY_SIZE(keys),
 	.run = coalesce_run,

@@ -233,6 +233,8 @@ int kit_experiment(const char *name, u64 seed, const char *params, struct exp_ta
 	rc = e->run(seed, args, out, err, errlen);
 	if (rc)
 		memset(out, 0, sizeof(*out));
+	else
+		out->plot = e->d.plot;
 	return rc;
 }
 

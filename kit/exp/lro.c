@@ -1,5 +1,6 @@
 /* lro.c - LRO on a bulk TCP flow: fewer, bigger skbs up the stack, less stack CPU, same bytes. */
 #include <stdio.h>
+#include <string.h>
 
 #include "exp.h"
 
@@ -38,6 +39,9 @@ static const char *const cols[] = {
 	"rx_usecs",	    "lro",		 "frames",	      "skbs_up",
 	"frames_per_skb",   "stack_ns_per_frame", "sirq_ns_per_frame", "app_ns_per_frame",
 	"flow_bytes",	    "stream_errors",
+};
+static const char *const abbr[] = {
+	"usecs", "lro", "frames", "skbs", "f/skb", "stack_ns", "sirq_ns", "app_ns", "bytes", "errors",
 };
 
 static int run_one(u64 seed, long usecs, bool lro, long max_aggr, u64 ms, double *row, char *err,
@@ -102,7 +106,11 @@ static int lro_run(u64 seed, const struct exp_val *a, struct exp_table *t, char 
 
 	snprintf(title, sizeof(title), "LRO, max_aggr %ld: bulk TCP, 1448-byte segments at 10G",
 		 a[K_MAX_AGGR].v);
+	static const char *const onoff[] = { "off", "on", NULL };
+
 	exp_table_init(t, title, cols, (int)ARRAY_SIZE(cols));
+	memcpy(t->abbr, abbr, sizeof(abbr));
+	t->words[1] = onoff;
 	for (int i = 0; i < 2; i++) {
 		for (int lro = 0; lro <= 1; lro++) {
 			double *row = exp_row(t);
@@ -122,7 +130,16 @@ static int lro_run(u64 seed, const struct exp_val *a, struct exp_table *t, char 
 const struct exp_def exp_lro = {
 	.d = { .name = "lro",
 	       .params = "max_aggr=32 rx_usecs=500 ms=20",
-	       .desc = "LRO on a bulk TCP flow: skbs up the stack, stack CPU, byte stream" },
+	       .desc = "LRO on a bulk TCP flow: skbs up the stack, stack CPU, byte stream",
+	       .plot = {
+			  .x = "rx_usecs",
+			  .xlabel = "rx-usecs (us)",
+			  .y = { "skbs_up" },
+			  .ylabel = "skbs up the stack",
+			  .y2 = { "stack_ns_per_frame" },
+			  .y2label = "stack CPU per frame (ns)",
+			  .group = { "lro" },
+			 } },
 	.keys = keys,
 	.nkeys = (int)ARRAY_SIZE(keys),
 	.run = lro_run,

@@ -25,6 +25,10 @@
 
 int simnic_tx_map(struct simnic_adapter *adapter, struct sk_buff *skb)
 {
+	/* LAB(xmit): put skb in the descriptor at next_to_use (map skb->data, address, length,
+	 * cmd adapter->txd_cmd, status 0), remember it in buffer_info, advance next_to_use
+	 * (wrapping at count). The slot must be free, else -ENOSPC and nothing changes. No
+	 * doorbell, no BQL here. */
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	unsigned int i = tx_ring->next_to_use;
 	struct e1000_tx_desc *desc = &tx_ring->desc[i];
@@ -44,10 +48,17 @@ int simnic_tx_map(struct simnic_adapter *adapter, struct sk_buff *skb)
 		i = 0;
 	tx_ring->next_to_use = i;
 	return 0;
+	/* LAB(xmit) stub:
+	return -ENOSPC;
+	*/
+	/* LAB(xmit) end */
 }
 
 bool simnic_maybe_stop_tx(struct simnic_adapter *adapter, unsigned int size)
 {
+	/* LAB(xmit): fewer than size descriptors free: stop the queue, smp_mb(), then look
+	 * again: a reclaim on another CPU may have made room meanwhile, and then restart the
+	 * queue (a reprieve, restart_queue++). Returns true if the queue is left stopped. */
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct net_device *netdev = adapter->netdev;
 
@@ -62,10 +73,18 @@ bool simnic_maybe_stop_tx(struct simnic_adapter *adapter, unsigned int size)
 	netif_start_queue(netdev); /* a reprieve */
 	adapter->restart_queue++;
 	return false;
+	/* LAB(xmit) stub:
+	return false;
+	*/
+	/* LAB(xmit) end */
 }
 
 netdev_tx_t simnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 {
+	/* LAB(xmit): no room (adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED)): NETDEV_TX_BUSY,
+	 * skb untouched. Else adapter->ops->tx_map, netdev_sent_queue(skb->len), wmb(), stop
+	 * now if the next frame would not fit, write TDT (the doorbell) and return NETDEV_TX_OK:
+	 * from then on the driver owns skb until the reclaim frees it. */
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct nic *hw = adapter->hw;
@@ -81,10 +100,19 @@ netdev_tx_t simnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED);
 	ew32(TDT, tx_ring->next_to_use);
 	return NETDEV_TX_OK;
+	/* LAB(xmit) stub:
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+	*/
+	/* LAB(xmit) end */
 }
 
 bool simnic_clean_tx_irq(struct simnic_adapter *adapter)
 {
+	/* LAB(xmit): from next_to_clean, while the descriptor has DD: dma_rmb(), unmap, count
+	 * tx_packets and tx_bytes, free the skb once, clear the slot. Store next_to_clean and
+	 * report what was freed to BQL (netdev_completed_queue) once. Wake a stopped queue only
+	 * with tx_ring.wake_thresh free (after smp_mb()). True if not the whole ring was cleaned. */
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct net_device *netdev = adapter->netdev;
 	unsigned int i = tx_ring->next_to_clean, count = 0, bytes = 0;
@@ -123,19 +151,32 @@ bool simnic_clean_tx_irq(struct simnic_adapter *adapter)
 		}
 	}
 	return count < tx_ring->count;
+	/* LAB(xmit) stub:
+	return true;
+	*/
+	/* LAB(xmit) end */
 }
 
 void simnic_tx_timeout(struct net_device *netdev)
 {
+	/* LAB(xmit): the watchdog's timer found the queue stuck: count it (tx_timeout_count)
+	 * and schedule adapter->reset_task; the reset (down, rings cleaned, up) runs later in
+	 * process context. Nothing may be reset here, in the timer. */
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 
 	/* do the reset outside of interrupt context */
 	adapter->tx_timeout_count++;
 	schedule_work(&adapter->reset_task);
+	/* LAB(xmit) stub:
+	*/
+	/* LAB(xmit) end */
 }
 
 void simnic_clean_tx_ring(struct simnic_adapter *adapter)
 {
+	/* LAB(xmit): at reset and close, the NIC's transmit engine off: unmap and free every skb
+	 * still in buffer_info, netdev_reset_queue, zero buffer_info and the descriptors, and
+	 * start over: next_to_use = next_to_clean = 0, TDH = TDT = 0. */
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct net_device *netdev = adapter->netdev;
 	struct nic *hw = adapter->hw;
@@ -155,4 +196,7 @@ void simnic_clean_tx_ring(struct simnic_adapter *adapter)
 	tx_ring->next_to_clean = 0;
 	ew32(TDH, 0);
 	ew32(TDT, 0);
+	/* LAB(xmit) stub:
+	*/
+	/* LAB(xmit) end */
 }

@@ -107,6 +107,53 @@ Test(exp, livelock_napi_holds)
 		      "the sweep ends at %.0f%%, expected 400%%", cell(t.nrows - 1, "load_pct"));
 }
 
+/* Both modes count the same frames: those that reached the NIC in the window. */
+Test(exp, livelock_delivered_never_exceeds_offered)
+{
+	run_exp("livelock", "ms=5");
+	for (int r = 0; r < t.nrows; r++) {
+		double off = cell(r, "offered_kpps");
+
+		cr_assert_leq(cell(r, "nonapi_kpps"), off,
+			      "row %d: nonapi delivered %.4f kpps of %.4f offered", r,
+			      cell(r, "nonapi_kpps"), off);
+		cr_assert_leq(cell(r, "napi_kpps"), off, "row %d: napi delivered %.4f kpps of %.4f "
+			      "offered", r, cell(r, "napi_kpps"), off);
+	}
+}
+
+/* From nonapi's peak to where it has fallen under a tenth of it: offered / peak load. */
+static double decline_width(void)
+{
+	int peak = 0;
+
+	for (int r = 1; r < t.nrows; r++)
+		if (cell(r, "nonapi_kpps") > cell(peak, "nonapi_kpps"))
+			peak = r;
+	for (int r = peak + 1; r < t.nrows; r++)
+		if (cell(r, "nonapi_kpps") < cell(peak, "nonapi_kpps") / 10)
+			return cell(r, "offered_kpps") / cell(peak, "offered_kpps");
+	cr_assert_fail("nonapi never fell under a tenth of its peak %.1f kpps in \"%s\"",
+		       cell(peak, "nonapi_kpps"), t.title);
+	return 0;
+}
+
+/* Mogul and Ramakrishnan: the dearer the later stages against the interrupt, the wider the decline. */
+Test(exp, livelock_ratio_sets_the_declines_width)
+{
+	double narrow, wide;
+
+	run_exp("livelock", "ratio=25");
+	cr_assert(strstr(t.title, "ratio 25%"), "title \"%s\" does not say ratio 25%%", t.title);
+	narrow = decline_width();
+	run_exp("livelock", "ratio=200");
+	wide = decline_width();
+	cr_assert_lt(narrow, 1.6, "ratio=25: the decline spans %.2f x the peak load, expected a "
+		     "cliff (< 1.6)", narrow);
+	cr_assert_gt(wide, 1.8, "ratio=200: the decline spans %.2f x the peak load, expected a "
+		     "gradual one (> 1.8)", wide);
+}
+
 /* ---- coalescing --------------------------------------------------------------- */
 
 Test(exp, coalesce_irq_rate)

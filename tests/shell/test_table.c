@@ -343,7 +343,7 @@ Test(table, every_example_runs, .timeout = 120)
 		for (int e = 0; e < n; e++) {
 			int rc;
 
-			if (!strcmp(ex[e], "driver student"))
+			if (!strncmp(ex[e], "driver student", 14))
 				continue; /* needs lab sources in labs/ */
 			rc = th_run(s, ex[e]);
 			cr_assert_eq(rc, 0, "help %s: `%s` fails on a fresh machine: %s", c->name, ex[e],

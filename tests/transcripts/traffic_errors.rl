@@ -18,6 +18,11 @@ experiment nosuch
 experiment livelock speed
 experiment livelock ms=0
 experiment livelock warp=9
+experiment livelock ratio=10001
+experiment livelock -o
+experiment livelock -o table.txt
+experiment livelock -o .svg
+experiment livelock ms=2 pl
 bench nosuch
 bench packets 1
 bench packets

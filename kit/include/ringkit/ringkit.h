@@ -280,6 +280,19 @@ int kit_bench_sim(const char *name, u64 packets, struct bench_sim *out);
 
 #define EXP_MAX_COLS 10
 #define EXP_MAX_ROWS 64
+#define EXP_PLOT_MAX_Y 3
+/*
+ * An experiment's main picture, by column names: y[] against x on the left
+ * axis, y2[] on the right one (units differ: interrupts/s and latency). With
+ * group[] set, the rows split into one series per value of those columns
+ * (batching: one curve per mode). Labels carry the units.
+ */
+struct exp_plot {
+	const char *x, *xlabel;
+	const char *y[EXP_PLOT_MAX_Y], *ylabel;
+	const char *y2[EXP_PLOT_MAX_Y], *y2label; /* y2[0] NULL: one axis */
+	const char *group[2];			  /* NULL: every row is one series */
+};
 struct exp_table {
 	char title[96];
 	int ncols, nrows;
@@ -289,11 +302,16 @@ struct exp_table {
 	 * indexed by value); NULL for plain numbers */
 	const char *const *words[EXP_MAX_COLS];
 	char note[384];
+	/* the 80-column table: each column's short name (the legend pairs it
+	 * with cols[]); NULL: the full name */
+	const char *abbr[EXP_MAX_COLS];
+	struct exp_plot plot; /* what `experiment NAME plot` and -o draw */
 };
 struct exp_desc {
 	const char *name;
 	const char *params; /* "key=value ..." with the defaults */
 	const char *desc;
+	struct exp_plot plot; /* its main curves: the table's columns they are drawn from */
 };
 int kit_experiment_count(void);
 const struct exp_desc *kit_experiment_at(int i);
