@@ -60,13 +60,16 @@ Test(lro, headers_rewritten)
 }
 
 /* Does the aggregate skb#id verify: IP header checksum, TCP over header + every payload byte? */
-static void verify_csums(u32 id, const char *what)
+static void verify_csums(u32 id, unsigned int segs, const char *what)
 {
 	static u8 buf[65536];
 	struct sk_buff *skb = delivered(id);
 	struct iphdr *iph = (struct iphdr *)skb->data;
 	unsigned int ihl = iph->ihl * 4u, tot = ntohs(iph->tot_len);
 	__sum16 sum;
+
+	check_eq(skb_shinfo(skb)->gso_segs, segs, "%s: the first segment's skb stands for %u "
+		 "segments, expected an aggregate of %u", what, skb_shinfo(skb)->gso_segs, segs);
 
 	grade_check(ip_fast_csum(iph, iph->ihl) == 0, "sn1",
 		    "%s: IP header checksum 0x%04x does not verify (tot_len %u)", what, iph->check,
@@ -101,7 +104,7 @@ Test(lro, checksums_valid)
 		seq += plen[i];
 	}
 	flush_all();
-	verify_csums(id, "4 segments of odd sizes");
+	verify_csums(id, 4, "4 segments of odd sizes");
 	grade_note("and without timestamps: 5-word TCP headers");
 	seq = ISN;
 	for (int i = 0; i < 3; i++) {
@@ -115,7 +118,7 @@ Test(lro, checksums_valid)
 		seq += plen[i];
 	}
 	flush_all();
-	verify_csums(id, "3 segments without timestamps");
+	verify_csums(id, 3, "3 segments without timestamps");
 	grade_expect("clean");
 }
 
@@ -181,6 +184,8 @@ Test(lro, linux_pcap)
 	lro_begin("linux_pcap");
 	grade_note("a bulk transfer by Linux 6.18's TCP (tests/data/README.md): 363 data segments,");
 	grade_note("14 with PSH, pure ACKs, SYN and FIN; replayed into sn1 at its recorded times");
+	grade_note("C: the stack compares the connection's bytes with the capture's (kit_flow_expect)");
+	kit_flow_expect(k, kit_ipv4(10, 77, 0, 1), kit_ipv4(10, 77, 0, 2), 42164, 5001, IPPROTO_TCP, 0);
 	grade_cmd("pktgen sn1 pcap tests/data/linux-tcp-bulk-512k.pcap");
 	grade_cmd("run until idle");
 	grade_expect("sn1.rx_packets == 574");

@@ -7,6 +7,8 @@ Test(napi, intr_masks_and_schedules)
 
 	grade_begin("napi", "intr_masks_and_schedules");
 	for (int i = 0; i < 2; i++) {
+		if (i)
+			grade_cmd("reset");
 		grade_cmd("set sn1 napi %s", modes[i]);
 		grade_cmd("auto off");
 		grade_cmd("pktgen sn1 count 3 len 200");

@@ -74,6 +74,8 @@ Test(napi, refill_keeps_last_slot)
 
 Test(napi, refill_one_rdt_per_batch)
 {
+	unsigned long long base;
+
 	grade_begin("napi", "refill_one_rdt_per_batch");
 	grade_cmd("auto off");
 	grade_cmd("set sn1 rx_refill 16");
@@ -81,10 +83,10 @@ Test(napi, refill_one_rdt_per_batch)
 	grade_cmd("run until idle");
 	grade_note("64 frames wait in the ring; one poll takes them all and gives the buffers back");
 	grade_note("16 at a time: 4 RDT writes, not 64");
-	grade_expect("sn1.rx_doorbells == 0");
+	base = grade_stat("sn1", "rx_doorbells");
 	grade_cmd("poll sn1 budget 64");
 	grade_expect("sn1.rx_packets == 64");
-	grade_expect("sn1.rx_doorbells == 4");
+	grade_expectf("sn1.rx_doorbells == %llu", base + 4);
 	grade_expect("sn1.rx.unused == 0");
 	grade_cmd("set sn1 rx_refill 64");
 	grade_cmd("auto on");
@@ -95,10 +97,10 @@ Test(napi, refill_one_rdt_per_batch)
 	grade_note("rx_refill 64: a poll of 64 frames writes RDT once, the next poll (36) once at its end");
 	grade_cmd("poll sn1 budget 64");
 	grade_expect("sn1.rx_packets == 128");
-	grade_expect("sn1.rx_doorbells == 5");
+	grade_expectf("sn1.rx_doorbells == %llu", base + 5);
 	grade_cmd("poll sn1 budget 64");
 	grade_expect("sn1.rx_packets == 164");
-	grade_expect("sn1.rx_doorbells == 6");
+	grade_expectf("sn1.rx_doorbells == %llu", base + 6);
 	grade_expect("clean");
 }
 
@@ -115,7 +117,10 @@ Test(napi, no_leak_no_double_free)
 	grade_cmd("run until idle");
 	grade_cmd("pktgen sn1 count 1000 len 60 rate 2mpps");
 	grade_cmd("run until idle");
-	grade_note("every skb is in exactly one place: the ring, the stack or the free pool");
+	grade_note("every frame the NIC took went up (most of the 2000: a 128-slot ring at 2 Mpps");
+	grade_note("misses a few), and every skb is in exactly one place: a ring, the stack, the pool");
+	grade_expectf("sn1.rx_packets == %llu", (unsigned long long)grade_stat("sn1", "hw_rx_frames"));
+	grade_expect("sn1.rx_packets >= 1800");
 	grade_expect("clean");
 	grade_expect("no-bugs");
 }
