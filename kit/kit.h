@@ -174,6 +174,8 @@ struct kit {
 	const char *lab_running;	/* lab function executing now */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	char bug_names[64][64];		/* names a BUG record refers to (sim/rules.c) */
+	int nbug_names;
 	const char *lab_last;		/* lab function entered last (canary blame) */
 	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
@@ -204,6 +206,7 @@ enum kit_knob {
 	KNOB_LINK_MBPS,		 /* wire speed */
 	KNOB_WIRE_PEER,		 /* 1: sn0 <-> sn1, 0: frames leave into a sink */
 	KNOB_SKB_FAIL_EVERY,	 /* fault: every Nth skb allocation fails */
+	KNOB_GRO_NORMAL_BATCH,	 /* GRO_NORMAL segments batched for netif_receive_skb_list */
 	KNOB_NR
 };
 
@@ -258,6 +261,7 @@ enum kit_param_id {
 	P_RACE_RECLAIM,
 	P_RACE_RX_IRQ,
 	P_RX_VLAN,
+	P_GRO,
 	P_NR
 };
 void param_defaults(struct kit *k);
@@ -268,6 +272,7 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 int skb_pool_init(struct kit *k);
 void skb_pool_free(struct kit *k);
 void skb_set_place(struct sk_buff *skb, enum skb_place p);
+void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook);
 struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor);
 bool skb_pool_owns(const struct kit *k, const void *p, size_t len);
 struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p);
@@ -312,6 +317,12 @@ void napi_irq_unmask_check(struct net_device *dev, u32 unmasked);
 /* napi_disable / netif_poll_disable waiting for SCHED: run the pending poll
  * now (softirq context); false if it cannot run (see netrx.c) */
 bool napi_run_pending(struct kit *k, struct net_device *dev, struct napi_struct *n);
+
+/* core/gro.c, core/gro_tcp.c */
+void napi_gro_init(struct napi_struct *n);
+void napi_gro_drop(struct napi_struct *n); /* flush_gro_hash: free, do not pass up */
+struct sk_buff *inet_gro_receive(struct kit *k, struct sk_buff_head *head, struct sk_buff *skb);
+void inet_gro_complete(struct sk_buff *skb);
 
 /* core/payload.c: the bytes every generated flow carries. Byte i of flow
  * key K is T[(i + K) mod 65536] with T[j] = (j*7 + (j>>8)) & 0xff: key 0 is
@@ -427,6 +438,12 @@ static inline void kit_charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 
 /* drivers/lab_ops.c: adapter->ops, each call named and counted, then k->lab's */
 extern const struct simnic_lab_ops simnic_lab_named;
+/* The contract name behind a driver call ("poll" on a classic device ->
+ * "simnic_poll_classic"); "kit code" for NULL. */
+const char *kit_lab_fn_name(const struct kit *k, const struct net_device *dev, const char *running);
+/* sim/rules.c: rule r about skb, with who allocated, held and freed it */
+void kit_bug_skb(struct kit *k, struct net_device *dev, enum kit_rule r, struct sk_buff *skb);
+const char *kit_bug_name(const struct kit *k, u32 id);
 
 /* drivers/labload.c */
 void lab_dlclose(void *handle);

@@ -80,7 +80,9 @@ for lab in $labs; do
 		fi
 		dst="labs/$lab/$name"
 		if [ $check = 1 ]; then
-			if ! cmp -s "$out" "$dst"; then
+			if [ ! -f "$dst" ]; then
+				echo "cut.sh: $dst is not made yet (labs/cut.sh $lab makes it)"
+			elif ! cmp -s "$out" "$dst"; then
 				echo "cut.sh: $dst is not what labs/cut.sh makes from $src (run labs/cut.sh $lab):"
 				diff -u "$dst" "$out" | head -n 40
 				[ $status = 2 ] || status=1

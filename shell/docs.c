@@ -77,5 +77,7 @@ void docs_generate(void)
 		   "- 1: a command failed (the script stopped there unless `--keep-going`).\n"
 		   "- 2: wrong options to ringlab itself.\n"
 		   "- 3: the script ran to its end, but a driver crashed (an oops) on the way.\n"
+		   "- 4: no crash, but a `BUG:` line was printed (the kernel's or ringlab's: a\n"
+		   "  double free, a leak `check` found, a context rule).\n"
 		   "- 130: interrupted with Ctrl-C.\n");
 }

@@ -24,6 +24,7 @@ static const struct opt_key coal_keys[] = {
 /* features: the short spelling, then the long one ethtool -k prints */
 static const struct opt_key feat_keys[] = {
 	{ "lro", "lro" }, { "large-receive-offload", "lro" },
+	{ "gro", "gro" }, { "generic-receive-offload", "gro" },
 	{ "rxvlan", "rx_vlan" }, { "rx-vlan-offload", "rx_vlan" },
 	{ "batching", "batching" }, { "tx-batching", "batching" },
 	{ "bql", "bql" }, { "byte-queue-limits", "bql" }, { 0 },
@@ -31,7 +32,8 @@ static const struct opt_key feat_keys[] = {
 
 static bool on_off(const char *param)
 {
-	return !strcmp(param, "lro") || !strcmp(param, "rx_vlan") || !strcmp(param, "bql");
+	return !strcmp(param, "lro") || !strcmp(param, "rx_vlan") || !strcmp(param, "bql") ||
+	       !strcmp(param, "gro");
 }
 
 static long get(struct sess *s, struct net_device *dev, const char *name)

@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		"  -V, --version             the version\n\n"
 		"Without -c or FILE: an interactive shell on a terminal, or the commands read from a\n"
 		"pipe (no prompt). Exit status: 0 ok, 1 a command failed, 2 bad options, 3 a\n"
-		"driver crashed (oops), 130 interrupted. `help` inside lists the commands.\n");
+		"driver crashed (oops), 4 a BUG: line, 130 interrupted. `help` inside lists the commands.\n");
 }
 
 int main(int argc, char **argv)
@@ -138,6 +138,8 @@ int main(int argc, char **argv)
 		rc = EXIT_INTERRUPTED;
 	else if (s.oopsed && !s.interactive)
 		rc = EXIT_OOPS;
+	else if (sess_bugs(&s) && !s.interactive)
+		rc = EXIT_BUG;
 	sess_fini(&s);
 	return rc;
 }

@@ -45,7 +45,7 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 	if (!kit_param_parse_word(id, word, v))
 		return 0;
 	if ((id == kit_param_find("lro") || id == kit_param_find("rx_vlan") ||
-	    id == kit_param_find("bql")) && strcmp(word, "0") &&
+	    id == kit_param_find("bql") || id == kit_param_find("gro")) && strcmp(word, "0") &&
 	    strcmp(word, "1")) {
 		/* shown and documented as on|off: 0 and 1 work too */
 		out_error("%s: %s must be on or off, not '%s'", cmd, d->name, word);
@@ -86,7 +86,7 @@ int param_parse(const char *cmd, int id, const char *word, long *v)
 static const char *word(int id, long v)
 {
 	if (id == kit_param_find("lro") || id == kit_param_find("rx_vlan") ||
-	    id == kit_param_find("bql"))
+	    id == kit_param_find("bql") || id == kit_param_find("gro"))
 		return v ? "on" : "off";
 	return kit_param_word(id, v);
 }
@@ -118,6 +118,18 @@ static void wake_in_effect(struct sess *s, struct net_device *only)
 	}
 }
 
+/* GRO on a device whose LRO was on switched LRO off (netdev_fix_features): say so. */
+static void lro_dropped(struct sess *s, const bool *lro_was)
+{
+	for (int i = 0; i < kit_dev_count(s->k) && i < 8; i++) {
+		struct net_device *dev = kit_dev_at(s->k, i);
+
+		if (lro_was[i] && !kit_param_get(s->k, dev, kit_param_find("lro")))
+			out_printf("%s: lro = off: LRO and GRO are exclusive, GRO wins "
+				   "(as netdev_fix_features drops LRO)\n", dev->name);
+	}
+}
+
 int param_apply(struct sess *s, const char *cmd, struct net_device *dev, int id, long v)
 {
 	const struct kit_param_desc *d = kit_param_at(id);
@@ -128,6 +140,10 @@ int param_apply(struct sess *s, const char *cmd, struct net_device *dev, int id,
 
 	if (d->group == PARAM_DEVICE)
 		snprintf(who, sizeof(who), "%s: ", dev ? dev->name : "all devices");
+	bool lro_was[8] = { false };
+
+	for (int i = 0; i < kit_dev_count(s->k) && i < 8; i++)
+		lro_was[i] = kit_param_get(s->k, kit_dev_at(s->k, i), kit_param_find("lro")) != 0;
 	sess_trace_detach(s);
 	rc = kit_param_set(s->k, dev, id, v, err, sizeof(err));
 	sess_trace_attach(s);
@@ -142,6 +158,7 @@ int param_apply(struct sess *s, const char *cmd, struct net_device *dev, int id,
 		out_printf("%s%s = %s%s%s\n", who, d->name, now, *unit ? " " : "", unit);
 	else
 		out_printf("%s%s = %s%s%s (was %s)\n", who, d->name, now, *unit ? " " : "", unit, was);
+	lro_dropped(s, lro_was);
 	if (id == kit_param_find("tx_wake_thresh") || id == kit_param_find("tx_ring"))
 		wake_in_effect(s, dev);
 	return CMD_OK;

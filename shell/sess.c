@@ -107,6 +107,7 @@ bool sess_reset(struct sess *s)
 	struct kit *old = s->k;
 
 	if (old) {
+		s->bugs_before = sess_bugs(s);
 		sess_trace_detach(s);
 		s->k = NULL;
 		/* a machine a driver broke may crash again on the way out: abandon it then */
@@ -114,6 +115,12 @@ bool sess_reset(struct sess *s)
 			out_err_plain("reset: the broken machine could not be freed; abandoned\n");
 	}
 	return make(s);
+}
+
+u64 sess_bugs(const struct sess *s)
+{
+	return s->bugs_before + (s->k ? kit_rule_kind_count(s->k, RULE_KERNEL_BUG) +
+					     kit_rule_kind_count(s->k, RULE_KIT_BUG) : 0);
 }
 
 void sess_fini(struct sess *s)

@@ -16,6 +16,7 @@ enum {
 	EXIT_FAILED = 1,      /* a command failed */
 	EXIT_USAGE = 2,       /* bad ringlab options */
 	EXIT_OOPS = 3,        /* the script ran to the end, but a driver crashed */
+	EXIT_BUG = 4,         /* ... no crash, but a BUG: line (kernel's or ringlab's) */
 	EXIT_INTERRUPTED = 130,
 };
 
@@ -30,6 +31,7 @@ struct sess {
 	bool keep_going;		/* scripts: go on after an error */
 	bool quit;			/* quit was asked */
 	bool oopsed;			/* a driver crashed at least once */
+	u64 bugs_before;		/* BUG records of the machines reset away */
 	int depth;			/* source nesting */
 	u32 held[SESS_MAX_HELD];	/* skb handles the shell allocated */
 	int nheld;
@@ -43,6 +45,9 @@ bool sess_init(struct sess *s, u64 seed);
 void sess_fini(struct sess *s);
 /* New machine, same seed, same driver, same trace setting; false on failure. */
 bool sess_reset(struct sess *s);
+
+/* BUG records (kernel's and ringlab's) of this session's machines so far. */
+u64 sess_bugs(const struct sess *s);
 
 /* kit_run with Ctrl-C asking it to stop (sets s->running around it). */
 u64 sess_run(struct sess *s, u64 max_steps, u64 until_ns, enum kit_stop *why);

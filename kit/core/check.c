@@ -101,6 +101,25 @@ static void check_dev(struct kit *k, struct report *r, u8 *seen, struct net_devi
 		for (struct sk_buff *f = skb_shinfo(p)->frag_list; f; f = f->next)
 			mark(k, r, seen, f, "LRO session", dev, i);
 	}
+	/* GRO: held packets with their merged segments, and the batch on rx_list */
+	for (unsigned int b = 0; b < GRO_HASH_BUCKETS; b++) {
+		const struct sk_buff_head *h = &a->napi.gro_hash[b].list;
+
+		if (!h->next)
+			continue; /* never registered */
+		for (struct sk_buff *p = h->next; p != (const struct sk_buff *)h; p = p->next) {
+			mark(k, r, seen, p, "GRO bucket", dev, b);
+			for (struct sk_buff *f = skb_shinfo(p)->frag_list; f; f = f->next)
+				mark(k, r, seen, f, "GRO bucket", dev, b);
+		}
+	}
+	if (a->napi.rx_list.next)
+		for (struct sk_buff *p = a->napi.rx_list.next;
+		     p != (const struct sk_buff *)&a->napi.rx_list; p = p->next) {
+			mark(k, r, seen, p, "GRO rx_list", dev, 0);
+			for (struct sk_buff *f = skb_shinfo(p)->frag_list; f; f = f->next)
+				mark(k, r, seen, f, "GRO rx_list", dev, 0);
+		}
 }
 
 int kit_check(struct kit *k, char *out, size_t len)
@@ -162,13 +181,14 @@ int kit_check(struct kit *k, char *out, size_t len)
 		long i = skb_pool_index(k, skb);
 
 		if ((skb->kit_place == SKB_DRIVER || skb->kit_place == SKB_FRAG) && !seen[i]) {
-			say(&r, "skb#%u leaked: the driver holds it but no ring slot or LRO session "
-				"does (allocated by %s:%u at %llu ns)", skb->kit_id,
+			say(&r, "skb#%u leaked: the driver holds it but no ring slot, LRO session or "
+				"GRO list does (last held by %s; allocated by %s:%u at %llu ns)", skb->kit_id,
+			    kit_lab_fn_name(k, skb->kit_holder_dev, skb->kit_holder),
 			    skb->kit_func ? skb->kit_func : "?", skb->kit_line,
 			    (unsigned long long)skb->kit_alloc_t);
 			if (!skb->kit_leaked) { /* the BUG record once per lost skb */
 				skb->kit_leaked = 1;
-				kit_bug(k, skb->dev, RULE_SKB_LEAK);
+				kit_bug_skb(k, skb->dev, RULE_SKB_LEAK, skb);
 			}
 		}
 	}

@@ -151,12 +151,14 @@ void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
 	napi->dev = dev;
 	napi->in_poll = false;
 	napi->last_budget = napi->last_work = 0;
+	napi_gro_init(napi);
 	/* registered disabled, as the kernel does: napi_enable opens it */
 	napi->state = NAPIF(NAPI_STATE_SCHED) | NAPIF(NAPI_STATE_NPSVC);
 }
 
 void netif_napi_del(struct napi_struct *napi)
 {
+	napi_gro_drop(napi); /* flush_gro_hash */
 	if (!list_empty(&napi->poll_list))
 		list_del_init(&napi->poll_list);
 	napi->state = NAPIF(NAPI_STATE_SCHED) | NAPIF(NAPI_STATE_NPSVC);
@@ -251,6 +253,10 @@ bool napi_complete_done(struct napi_struct *n, int work_done)
 		simnic_race_rx_at_end(n->dev); /* race_rx_irq: the frame after the last look */
 	if (!sched)
 		kit_warn(k, n->dev, RULE_COMPLETE_NOT_SCHED); /* WARN_ON_ONCE, then on */
+	/* GRO: everything held goes up (gro_flush_timeout 0), then the batch (5.x-6.14) */
+	if (n->gro_bitmask)
+		napi_gro_flush(n, false);
+	gro_normal_list(n);
 	if (!list_empty(&n->poll_list))
 		list_del_init(&n->poll_list);
 	if (n->state & NAPIF(NAPI_STATE_MISSED)) {

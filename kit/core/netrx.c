@@ -132,6 +132,13 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	if (work == weight && weight > 0 && (n->state & NAPIF(NAPI_STATE_DISABLE)) &&
 	    (n->state & NAPIF(NAPI_STATE_SCHED)))
 		napi_complete(n);
+	/* budget used up, still ours: napi_poll (5.x-6.14) flushes GRO packets
+	 * older than this jiffy (all of them if HZ < 1000) and the batch */
+	if (work == weight && weight > 0 && (n->state & NAPIF(NAPI_STATE_SCHED))) {
+		if (n->gro_bitmask)
+			napi_gro_flush(n, HZ >= 1000);
+		gro_normal_list(n);
+	}
 	/* budget used up: poll again; or scheduled again while it ran */
 	if ((n->state & NAPIF(NAPI_STATE_SCHED)) && list_empty(&n->poll_list) &&
 	    ((work == weight && weight > 0) || (n->state & NAPIF(NAPI_STATE_KIT_RESCHED))))

@@ -109,7 +109,7 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	int rc;
 
 	if (skb)
-		skb_set_place(skb, SKB_DRIVER);
+		skb_to_driver(skb, dev, "hard_start_xmit");
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
 	sim_charge(k, COST_CALL);
@@ -201,7 +201,7 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 			int rc;
 
 			sim_charge(k, COST_CALL);
-			skb_set_place(skb, SKB_DRIVER);
+			skb_to_driver(skb, dev, "hard_prep_xmit");
 			struct drvcall dc = driver_enter(k, dev, "hard_prep_xmit");
 			rc = dev->hard_prep_xmit(skb, dev);
 			driver_leave(k, dc);
@@ -232,7 +232,8 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 	if (!before)
 		return 0;
 	for (struct sk_buff *skb = list->next; skb != (struct sk_buff *)list; skb = skb->next)
-		skb_set_place(skb, SKB_DRIVER);
+		skb_to_driver(skb, dev, dev->batch_mode == TX_BATCH_BTX ? "hard_batch_xmit" :
+								       "hard_start_xmit");
 	sim_charge(k, COST_LOCK);
 	if (dev->batch_mode == TX_BATCH_BTX) {
 		dev->core.xmit_calls++;

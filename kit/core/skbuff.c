@@ -108,6 +108,14 @@ void skb_pool_free(struct kit *k)
 	k->pool = NULL;
 }
 
+/* The kit hands skb to driver code: hook names the call ("hard_start_xmit"). */
+void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook)
+{
+	skb_set_place(skb, SKB_DRIVER);
+	skb->kit_holder = hook;
+	skb->kit_holder_dev = dev;
+}
+
 void skb_set_place(struct sk_buff *skb, enum skb_place p)
 {
 	struct skb_pool *pool = skb->kit_pool;
@@ -157,6 +165,8 @@ static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigne
 	pool->allocated++;
 	/* allocated by driver code: the driver's until it passes it on */
 	skb_set_place(skb, k->lab_running ? SKB_DRIVER : SKB_USER);
+	skb->kit_holder = k->lab_running;
+	skb->kit_holder_dev = k->dev_running;
 	TRACE(k, TR_SKB_ALLOC, dev, skb->kit_id, shown, 0, 0);
 	return skb;
 }
@@ -189,9 +199,11 @@ void kfree_skb(struct sk_buff *skb)
 	pool = skb->kit_pool;
 	k = pool->k;
 	if (skb->kit_place == SKB_FREE) {
-		kit_bug(k, skb->dev, RULE_DOUBLE_FREE);
+		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
 		return;
 	}
+	skb->kit_freer = k->lab_running;
+	skb->kit_freer_dev = k->dev_running;
 	hw_catch_up(k);
 	frag = skb->shinfo.frag_list;
 	skb->shinfo.frag_list = NULL;

@@ -1,4 +1,6 @@
 /* lab_ops.c - adapter->ops: each lab function reached through a wrapper that names and counts it. */
+#include <string.h>
+
 #include "kit.h"
 
 /*
@@ -103,6 +105,37 @@ const struct simnic_lab_ops simnic_lab_named = {
 };
 
 _Static_assert(F_NR == 20, "one wrapper per lab function");
+
+const char *kit_lab_fn_name(const struct kit *k, const struct net_device *dev, const char *running)
+{
+	const struct simnic_adapter *a;
+
+	(void)k;
+	if (!running)
+		return "kit code";
+	if (!dev || !simnic_is(dev))
+		return running;
+	a = netdev_priv((struct net_device *)dev);
+	if (!strcmp(running, "hard_start_xmit"))
+		return dev->batch_mode == TX_BATCH_XMIT_MORE ? "simnic_xmit_frame_more" :
+		       dev->batch_mode == TX_BATCH_SKB_BLIST ? "simnic_xmit_frame_blist" :
+							       "simnic_xmit_frame";
+	if (!strcmp(running, "hard_prep_xmit"))
+		return "simnic_prep_xmit";
+	if (!strcmp(running, "hard_batch_xmit"))
+		return "simnic_batch_xmit";
+	if (!strcmp(running, "poll"))
+		return a->irq_mode == SIMNIC_NAPI_CLASSIC ? "simnic_poll_classic" : "simnic_poll";
+	if (!strcmp(running, "interrupt handler"))
+		return a->irq_mode == SIMNIC_NONAPI ? "simnic_intr_nonapi" : "simnic_intr";
+	for (size_t i = 0; i < simnic_lab_nfns; i++) /* LAB_CALL's field names */
+		if (!strcmp(simnic_lab_fns[i].name + (strncmp(simnic_lab_fns[i].name, "simnic_", 7) ? 0 : 7),
+			    running))
+			return simnic_lab_fns[i].name;
+	if (!strcmp(running, "tx_timeout"))
+		return "simnic_tx_timeout";
+	return running;
+}
 
 /* Would the reference call row on dev, in dev's modes? (simnic.h, lab napi, lists them.) */
 static bool used_on(const struct net_device *dev, size_t row)

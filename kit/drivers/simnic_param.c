@@ -38,6 +38,7 @@ long simnic_param_get(struct net_device *dev, int id)
 	case P_RACE_RECLAIM: return simnic_race_get(dev);
 	case P_RACE_RX_IRQ: return simnic_race_rx_get(dev);
 	case P_RX_VLAN: return a->cfg.rx_vlan;
+	case P_GRO: return !!(dev->features & NETIF_F_GRO);
 	default: return 0;
 	}
 }
@@ -114,6 +115,12 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 	case P_NAPI:
 		if (a->irq_mode == v)
 			return 0;
+		if ((dev->features & NETIF_F_GRO) && v != SIMNIC_NAPI_MODERN) {
+			if (err)
+				snprintf(err, errlen, "GRO is on and needs modern NAPI (2.6.20 had no "
+					 "GRO): ethtool -K %s gro off first", dev->name);
+			return -EINVAL;
+		}
 		dev_close(dev); /* close in the old mode, open in the new */
 		a->irq_mode = (enum simnic_irq_mode)v;
 		reopen = true;
@@ -124,6 +131,13 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 		simnic_apply_ops(dev);
 		break;
 	case P_LRO:
+		if (v && (dev->features & NETIF_F_GRO)) {
+			/* netdev_fix_features keeps GRO and drops LRO: asking for LRO changes nothing */
+			if (err)
+				snprintf(err, errlen, "GRO is on and LRO and GRO are exclusive: "
+					 "ethtool -K %s gro off first", dev->name);
+			return -EINVAL;
+		}
 		if (a->lro_enabled && !v && netif_running(dev))
 			LAB_CALL_VOID(k, dev, lro_flush_all, &a->lro_mgr);
 		a->lro_enabled = v != 0;
@@ -186,6 +200,27 @@ int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t e
 			return 0;
 		a->cfg.rx_vlan = v != 0;
 		reopen = true;
+		break;
+	case P_GRO:
+		if (v && a->irq_mode != SIMNIC_NAPI_MODERN) {
+			if (err)
+				snprintf(err, errlen, "GRO needs modern NAPI (napi_gro_receive takes a "
+					 "napi_struct, 2.6.29+; 2.6.20 had no GRO): set %s napi modern "
+					 "first", dev->name);
+			return -EINVAL;
+		}
+		/* GRO wins over LRO, as netdev_fix_features drops LRO for (HW) GRO */
+		if (v && a->lro_enabled) {
+			if (netif_running(dev))
+				LAB_CALL_VOID(k, dev, lro_flush_all, &a->lro_mgr);
+			a->lro_enabled = false;
+		}
+		/* switched off: packets held now go up at the next flush, as in the kernel */
+		if (v)
+			dev->features |= NETIF_F_GRO;
+		else
+			dev->features &= ~NETIF_F_GRO;
+		simnic_apply_ops(dev);
 		break;
 	default:
 		if (err)

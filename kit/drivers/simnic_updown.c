@@ -164,6 +164,7 @@ void simnic_down(struct simnic_adapter *adapter)
 		LAB_CALL_VOID(k, dev, clean_tx_ring, adapter);
 	clean_rx_ring(adapter);
 	drop_lro(adapter);
+	napi_gro_drop(&adapter->napi); /* held only if the pending poll could not run */
 }
 
 /* e1000_reset_task -> e1000_reinit_locked, in the kworker (process context) */

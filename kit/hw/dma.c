@@ -44,11 +44,20 @@ dma_addr_t dma_map_single(struct net_device *dev, void *ptr, size_t size,
 }
 
 /* The driver unmaps each buffer once it has read the descriptor the NIC
- * wrote back: that read (a cache miss) is charged here with the unmap. */
+ * wrote back: that read (a cache miss) is charged here with the unmap. The
+ * driver call unmapping it takes the skb off the ring: it holds it now (what
+ * a leak report names). */
 void dma_unmap_single(struct net_device *dev, dma_addr_t addr, size_t size,
 		      enum dma_data_direction dir)
 {
-	(void)addr, (void)size, (void)dir;
+	struct kit *k = dev->kit;
+	struct sk_buff *skb = addr ? skb_pool_buffer_owner(k, (const void *)(uintptr_t)addr) : NULL;
+
+	(void)size, (void)dir;
+	if (skb && skb->kit_place == SKB_DRIVER && k->lab_running) {
+		skb->kit_holder = k->lab_running;
+		skb->kit_holder_dev = k->dev_running;
+	}
 	sim_charge(dev->kit, COST_DMA_MAP);
 	sim_charge(dev->kit, COST_CACHE_MISS);
 }

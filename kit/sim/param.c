@@ -53,6 +53,10 @@ static const struct kit_param_desc params[P_NR] = {
 			    "IP + TCP/UDP receive work per skb passed up", ASSUME },
 	[COST_LRO] = { "lro_merge", PARAM_COST, "ns", 30, 0, BIG, "LRO session lookup + merge per packet",
 		       ASSUME },
+	[COST_GRO] = { "gro_merge", PARAM_COST, "ns", 40, 0, BIG,
+		       "GRO: dev_gro_receive per packet (bucket walk, IPv4/TCP checks, merge)",
+		       ASSUME " (no published per-packet figure; a little above lro_merge: "
+		       "GRO compares the whole header)" },
 	[COST_APP_RX] = { "app_rx", PARAM_COST, "ns", 500, 0, BIG,
 			  "the application's recv() of one skb", ASSUME },
 	[COST_CTXSW] = { "ctxsw", PARAM_COST, "ns", 800, 0, BIG,
@@ -85,6 +89,11 @@ static const struct kit_param_desc params[P_NR] = {
 	[P_KNOB_FIRST + KNOB_SKB_FAIL_EVERY] = { "fault_skb_alloc", PARAM_KERNEL, "n", 0, 0, BIG,
 						  "fault: every Nth skb allocation fails (0 = never)",
 						  "netdevsim-style fault knob" },
+	[P_KNOB_FIRST + KNOB_GRO_NORMAL_BATCH] = { "gro_normal_batch", PARAM_KERNEL, "segments",
+						    8, 1, 1000000,
+						    "GRO_NORMAL segments batched on napi->rx_list "
+						    "before netif_receive_skb_list",
+						    "net/core/gro.c (sysctl net.core.gro_normal_batch)" },
 
 	[P_TX_RING] = { "tx_ring", PARAM_DEVICE, "descriptors", SIMNIC_DEF_TXD, SIMNIC_MIN_DESC,
 			SIMNIC_MAX_DESC, "TX descriptors (multiple of 8); ethtool -G tx", "e1000" },
@@ -151,6 +160,9 @@ static const struct kit_param_desc params[P_NR] = {
 	[P_RX_VLAN] = { "rx_vlan", PARAM_DEVICE, "0/1", 1, 0, 1,
 			"strip 802.1Q tags in the NIC (CTRL.VME), tag in the descriptor; "
 			"ethtool -K rxvlan", "e1000_vlan_mode, 8254x CTRL.VME" },
+	[P_GRO] = { "gro", PARAM_DEVICE, "0/1", 0, 0, 1,
+		    "deliver through GRO (napi_gro_receive; modern NAPI only, exclusive with lro); "
+		    "ethtool -K", "net/core/gro.c (2.6.29+)" },
 };
 
 int kit_param_count(void)
@@ -229,6 +241,7 @@ int kit_param_parse_word(int id, const char *w, long *v)
 		{ P_BATCHING, "NETIF_F_BATCH_SKBS", TX_BATCH_SKB_BLIST },
 		{ P_BATCHING, "more", TX_BATCH_XMIT_MORE },
 		{ P_LRO, "on", 1 }, { P_LRO, "off", 0 },
+		{ P_GRO, "on", 1 }, { P_GRO, "off", 0 },
 		{ P_BQL, "on", 1 }, { P_BQL, "off", 0 },
 		{ P_RX_VLAN, "on", 1 }, { P_RX_VLAN, "off", 0 },
 	};

@@ -1,4 +1,7 @@
 /* rules.c - rule checks (the kernel's BUG / WARNING lines, ringlab's own) with counters; the seeded RNG. */
+#include <stdio.h>
+#include <string.h>
+
 #include "kit.h"
 
 /*
@@ -138,6 +141,50 @@ static void record(struct kit *k, struct net_device *dev, enum kit_rule r, enum 
 	k->rule_kind_count[kind]++;
 	rule_totals[r]++;
 	TRACE(k, bug ? TR_BUG : TR_WARN, dev, r, kit, 0, 0);
+}
+
+/* A copy of s in the machine's name table (a trace record holds its index). */
+static u32 name_id(struct kit *k, const char *s)
+{
+	for (int i = 0; i < k->nbug_names; i++)
+		if (!strcmp(k->bug_names[i], s))
+			return (u32)i + 1;
+	if (k->nbug_names == (int)ARRAY_SIZE(k->bug_names))
+		return 0;
+	snprintf(k->bug_names[k->nbug_names], sizeof(k->bug_names[0]), "%s", s);
+	return (u32)++k->nbug_names;
+}
+
+const char *kit_bug_name(const struct kit *k, u32 id)
+{
+	return id && id <= (u32)k->nbug_names ? k->bug_names[id - 1] : "?";
+}
+
+/*
+ * The record names the skb (c = id + 1) and, in d, three name-table indexes
+ * of 8 bits: where it was allocated, who held it last or freed it first, and
+ * the driver call running now (freeing it again).
+ */
+void kit_bug_skb(struct kit *k, struct net_device *dev, enum kit_rule r, struct sk_buff *skb)
+{
+	char site[64];
+	u32 alloc, held, now;
+	bool freed = r == RULE_DOUBLE_FREE;
+
+	if (skb->kit_func && strchr(skb->kit_func, ' ')) /* "the kit's frame builder" */
+		snprintf(site, sizeof(site), "%s", skb->kit_func);
+	else
+		snprintf(site, sizeof(site), "%s:%u", skb->kit_func ? skb->kit_func : "?",
+			 skb->kit_line);
+	alloc = name_id(k, site);
+	held = name_id(k, freed ? kit_lab_fn_name(k, skb->kit_freer_dev, skb->kit_freer) :
+				  kit_lab_fn_name(k, skb->kit_holder_dev, skb->kit_holder));
+	now = name_id(k, kit_lab_fn_name(k, k->dev_running, k->lab_running));
+	k->rule_count[r]++;
+	k->rule_kind_count[kit_rule_kind(r)]++;
+	rule_totals[r]++;
+	TRACE(k, TR_BUG, dev, r, kit_rule_kind(r) == RULE_KIT_BUG, skb->kit_id + 1,
+	      (alloc & 0xff) | (held & 0xff) << 8 | (now & 0xff) << 16 | (u32)freed << 24);
 }
 
 void kit_bug(struct kit *k, struct net_device *dev, enum kit_rule r)

@@ -161,6 +161,19 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_LRO_NODESC:
 		return snprintf(b, n, "LRO: no free descriptor for TCP port %u: passed up (no_desc)",
 				r->a);
+	case TR_GRO: {
+		static const char *const res[] = { "GRO_MERGED", "GRO_MERGED_FREE", "GRO_HELD",
+						   "GRO_NORMAL", "GRO_CONSUMED" };
+
+		return snprintf(b, n, "napi_gro_receive skb#%u: %s", r->a,
+				r->b < ARRAY_SIZE(res) ? res[r->b] : "?");
+	}
+	case TR_GRO_FLUSH:
+		return snprintf(b, n, "GRO: flow from port %u completed, %u segment%s, %u bytes", r->a,
+				r->b, r->b == 1 ? "" : "s", r->c);
+	case TR_GRO_LIST:
+		return snprintf(b, n, "gro_normal_list: %u skb%s, %u segment%s up", r->a,
+				r->a == 1 ? "" : "s", r->b, r->b == 1 ? "" : "s");
 	case TR_ICMP: {
 		const u8 *s = (const u8 *)&r->c, *d = (const u8 *)&r->d;
 
@@ -186,6 +199,18 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 					"sender's", r->a, r->c);
 		}
 	case TR_BUG:
+		if (r->c && (r->d >> 24))
+			return snprintf(b, n, "%s%s: skb#%u (allocated by %s, freed first by %s) "
+					"freed again by %s",
+					kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
+					kit_rule_name((enum kit_rule)r->a), r->c - 1,
+					kit_bug_name(k, r->d & 0xff), kit_bug_name(k, r->d >> 8 & 0xff),
+					kit_bug_name(k, r->d >> 16 & 0xff));
+		if (r->c)
+			return snprintf(b, n, "%s%s: skb#%u, last held by %s (allocated by %s)",
+					kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
+					kit_rule_name((enum kit_rule)r->a), r->c - 1,
+					kit_bug_name(k, r->d >> 8 & 0xff), kit_bug_name(k, r->d & 0xff));
 		return snprintf(b, n, "%s%s", kit_rule_prefix(r->b ? RULE_KIT_BUG : RULE_KERNEL_BUG),
 				kit_rule_name((enum kit_rule)r->a));
 	case TR_WARN:

@@ -31,19 +31,33 @@
 
 int simnic_prep_xmit(struct sk_buff *skb, struct net_device *netdev)
 {
+	/* LAB(batch): pad a runt to ETH_ZLEN (skb->len too). Return NETDEV_TX_OK, or a
+	 * negative errno if it could not be padded: then the skb is already freed
+	 * (skb_put_padto frees it on failure) and nobody may touch it again. */
 	(void)netdev;
 	/* per-frame work that needs no lock: pad runts to the Ethernet minimum;
 	 * on failure skb_put_padto has freed the skb and the core drops it */
 	return skb_put_padto(skb, ETH_ZLEN);
+	/* LAB(batch) stub:
+	(void)skb;
+	(void)netdev;
+	return NETDEV_TX_OK;
+	*/
+	/* LAB(batch) end */
 }
 
 /* Move skbs from list onto the ring while there is room; one doorbell. */
 static int drain_list(struct simnic_adapter *adapter, struct sk_buff_head *list)
 {
 	struct net_device *netdev = adapter->netdev;
-	struct nic *hw = adapter->hw;
 	struct sk_buff *skb;
 	int sent = 0;
+
+	/* LAB(batch): from the head of list, put each skb on the ring
+	 * (adapter->ops->tx_map), unlink it and report its bytes to BQL, until the
+	 * list is empty or tx_map finds no room: the rest stays on the list, in order.
+	 * If any went: wmb(), then one TDT write for the whole batch. */
+	struct nic *hw = adapter->hw;
 
 	while ((skb = skb_peek(list)) != NULL) {
 		if (adapter->ops->tx_map(adapter, skb))
@@ -56,10 +70,22 @@ static int drain_list(struct simnic_adapter *adapter, struct sk_buff_head *list)
 		wmb(); /* every descriptor of the batch before the doorbell */
 		ew32(TDT, adapter->tx_ring.next_to_use); /* one doorbell per batch */
 	}
+	/* LAB(batch) stub:
+	while ((skb = __skb_dequeue(list)) != NULL) {
+		netdev->stats.tx_dropped++;
+		dev_kfree_skb_any(skb);
+	}
+	*/
+	/* LAB(batch) end */
+	/* LAB(batch): keep xmit_win honest for the core's next batch: if the ring
+	 * cannot take another frame (adapter->ops->maybe_stop_tx(adapter,
+	 * DESC_NEEDED) leaves the queue stopped), xmit_win = 1; otherwise
+	 * xmit_win = the free descriptors. */
 	if (adapter->ops->maybe_stop_tx(adapter, DESC_NEEDED))
 		netdev->xmit_win = 1;
 	else
 		netdev->xmit_win = (int)SIMNIC_DESC_UNUSED(&adapter->tx_ring);
+	/* LAB(batch) end */
 	return sent;
 }
 
@@ -67,8 +93,15 @@ int simnic_batch_xmit(struct sk_buff_head *list, struct net_device *netdev)
 {
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 
+	/* LAB(batch): drain list onto the ring (drain_list). NETDEV_TX_BUSY only if
+	 * none went and some wait (the ring was full on entry); else NETDEV_TX_OK.
+	 * Either way what is left stays on the list: the core requeues it. */
 	if (!drain_list(adapter, list) && !skb_queue_empty(list))
 		return NETDEV_TX_BUSY; /* full on entry: the queue should have been stopped */
+	/* LAB(batch) stub:
+	drain_list(adapter, list);
+	*/
+	/* LAB(batch) end */
 	return NETDEV_TX_OK;
 }
 
@@ -76,15 +109,31 @@ netdev_tx_t simnic_xmit_frame_blist(struct sk_buff *skb, struct net_device *netd
 {
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 
+	/* LAB(batch): skb != NULL is one frame: send it with adapter->ops->xmit_frame.
+	 * skb == NULL means "send netdev->skb_blist": drain it as hard_batch_xmit
+	 * does, one doorbell, the same return codes, the rest left on the list. */
 	if (skb)
 		return adapter->ops->xmit_frame(skb, netdev);
 	if (!drain_list(adapter, netdev->skb_blist) && !skb_queue_empty(netdev->skb_blist))
 		return NETDEV_TX_BUSY;
+	/* LAB(batch) stub:
+	if (skb) {
+		netdev->stats.tx_dropped++;
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	drain_list(adapter, netdev->skb_blist);
+	*/
+	/* LAB(batch) end */
 	return NETDEV_TX_OK;
 }
 
 netdev_tx_t simnic_xmit_frame_more(struct sk_buff *skb, struct net_device *netdev)
 {
+	/* LAB(batch): as simnic_xmit_frame (room on entry, tx_map, BQL, wmb(), stop
+	 * for the next frame), but write TDT only if !netdev_xmit_more() or the
+	 * queue is now stopped (netif_xmit_stopped: by you or by BQL). Full on
+	 * entry: ring for what this train already wrote, return NETDEV_TX_BUSY. */
 	struct simnic_adapter *adapter = netdev_priv(netdev);
 	struct simnic_tx_ring *tx_ring = &adapter->tx_ring;
 	struct nic *hw = adapter->hw;
@@ -103,4 +152,10 @@ netdev_tx_t simnic_xmit_frame_more(struct sk_buff *skb, struct net_device *netde
 	if (!netdev_xmit_more() || netif_xmit_stopped(netdev_get_tx_queue(netdev, 0)))
 		ew32(TDT, tx_ring->next_to_use);
 	return NETDEV_TX_OK;
+	/* LAB(batch) stub:
+	netdev->stats.tx_dropped++;
+	dev_kfree_skb_any(skb);
+	return NETDEV_TX_OK;
+	*/
+	/* LAB(batch) end */
 }

@@ -242,7 +242,7 @@ static __maybe_unused bool tcp_headers(struct sk_buff *skb, struct iphdr **iph,
 
 /*
  * Up the stack. Without NAPI, from hardirq: netif_rx. From the poll:
- * netif_receive_skb, or through LRO. A tag the NIC stripped (VP) goes with
+ * netif_receive_skb, or through LRO, or (modern NAPI) through GRO. A tag the NIC stripped (VP) goes with
  * the frame (the vlan_hwaccel_* entry points). A frame LRO must not take
  * (its checksum unverified) but whose flow LRO may be holding first flushes
  * that one session (lro_flush_pkt), or it would overtake the aggregate;
@@ -265,6 +265,14 @@ static void deliver(struct simnic_adapter *adapter, struct sk_buff *skb, u8 stat
 			vlan_hwaccel_rx(skb, NULL, tag);
 		else
 			netif_rx(skb);
+		return;
+	}
+	/* GRO (modern NAPI only, 2.6.29+): every frame, as e1000_receive_skb does;
+	 * the core merges what it can and flushes at napi_complete_done */
+	if (adapter->irq_mode == SIMNIC_NAPI_MODERN && (adapter->netdev->features & NETIF_F_GRO)) {
+		if (vlan)
+			skb->vlan_tci = tag; /* __vlan_hwaccel_put_tag */
+		napi_gro_receive(&adapter->napi, skb);
 		return;
 	}
 	if (adapter->lro_enabled && skb->ip_summed == CHECKSUM_UNNECESSARY) {

@@ -2,6 +2,7 @@
 #ifndef RINGKIT_NAPI_H
 #define RINGKIT_NAPI_H
 
+#include "gro.h"
 #include "list.h"
 #include "netdevice.h"
 #include "types.h"
@@ -52,7 +53,13 @@ struct napi_struct {
 	int weight;		    /* budget per poll */
 	int (*poll)(struct napi_struct *napi, int budget);
 	struct net_device *dev;
+	/* GRO (4.19-6.14 layout, see gro.h) */
+	unsigned long gro_bitmask;	    /* buckets of gro_hash holding packets */
+	struct gro_list gro_hash[GRO_HASH_BUCKETS];
+	struct sk_buff_head rx_list;	    /* GRO_NORMAL skbs for netif_receive_skb_list */
+	int rx_count;			    /* segments on rx_list */
 	/* the kit's */
+	struct napi_gro_stats gro_stats;
 	bool in_poll;		    /* the core is inside poll() right now */
 	int last_budget;	    /* budget of the last poll */
 	int last_work;		    /* what the last poll returned */

@@ -61,6 +61,7 @@ static inline bool dev_xmit_complete(int rc)
 #define NETIF_F_NO_CSUM (1UL << 2)
 #define NETIF_F_HW_CSUM (1UL << 3)
 #define NETIF_F_LLTX (1UL << 12)
+#define NETIF_F_GRO (1UL << 14)	       /* 2.6.29: napi_gro_receive merges */
 #define NETIF_F_LRO (1UL << 15)
 #define NETIF_F_BTX (1UL << 20)	       /* 2007 batch API: hard_batch_xmit */
 #define NETIF_F_BATCH_SKBS (1UL << 21) /* 2007 variant: hard_start_xmit(NULL) */

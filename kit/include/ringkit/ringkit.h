@@ -7,6 +7,7 @@
 #define RINGKIT_RINGKIT_H
 
 #include "dynamic_queue_limits.h"
+#include "gro.h"
 #include "inet_lro.h"
 #include "napi.h"
 #include "netdevice.h"

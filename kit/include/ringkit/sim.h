@@ -63,6 +63,7 @@ enum cost_id {
 	COST_QDISC,	  /* qdisc enqueue + dequeue work per packet */
 	COST_STACK_RX,	  /* IP + TCP/UDP receive work per skb */
 	COST_LRO,	  /* LRO lookup + merge per packet */
+	COST_GRO,	  /* GRO: dev_gro_receive per packet */
 	COST_APP_RX,	  /* application: recv() of one skb */
 	COST_CTXSW,	  /* scheduler switch between process threads */
 	COST_NR
@@ -165,6 +166,9 @@ enum trace_type {
 	TR_RACE,	/* race_tx_reclaim: a=0 starts (b=ntc) / 1 done (b=ntc, c=ntc seen);
 			 * race_rx_irq: a=2 a frame landed (b=RDH) / 3 the in-flight interrupt */
 	TR_CSUM_ERR,	/* a=flow (~0 none), b=IP protocol, c=len: wrong checksum, dropped */
+	TR_GRO,		/* napi_gro_receive: a=skb id, b=gro_result_t */
+	TR_GRO_FLUSH,	/* a held packet completed: a=source port, b=segments, c=bytes */
+	TR_GRO_LIST,	/* gro_normal_list: a=skbs, b=segments */
 	TR_NR
 };
 

@@ -37,7 +37,10 @@ struct skb_pool;
 #define PACKET_MULTICAST 2
 #define PACKET_OTHERHOST 3
 
+/* gso_type bits (include/linux/skbuff.h, 4.x+ values) */
 #define SKB_GSO_TCPV4 0x1
+#define SKB_GSO_TCP_ECN 0x4	 /* GRO: the aggregate carries CWR */
+#define SKB_GSO_TCP_FIXEDID 0x8	 /* GRO: every segment had the same IP ID */
 
 struct skb_shared_info {
 	u16 gso_size;		  /* payload per segment; nonzero = GSO */
@@ -56,7 +59,8 @@ enum skb_place {
 	SKB_USER,	/* held by a client: a shell handle, a test, a sender */
 	SKB_QDISC,	/* in a device's qdisc */
 	SKB_BLIST,	/* on dev->blist or dev->skb_blist */
-	SKB_DRIVER,	/* owned by driver code: a ring slot, an LRO session */
+	SKB_DRIVER,	/* owned by driver code: a ring slot, an LRO session, or
+			 * held by the NAPI instance's GRO (gro_hash, rx_list) */
 	SKB_BACKLOG,	/* on the per-CPU netif_rx backlog */
 	SKB_STACK,	/* being processed by netif_receive_skb */
 	SKB_SOCKET,	/* on a socket receive queue */
@@ -81,6 +85,8 @@ struct sk_buff {
 	u16 network_header;
 	u16 transport_header;
 	u8 ip_summed;		     /* CHECKSUM_* */
+	u16 csum_start;		     /* CHECKSUM_PARTIAL: checksummed from head + this */
+	u16 csum_offset;	     /* ... with the result at csum_start + this */
 	u8 pkt_type;		     /* PACKET_* */
 	u16 vlan_tci;		     /* VLAN tag taken out by hardware */
 	char cb[48];		     /* control buffer: the layer holding it */
@@ -93,6 +99,9 @@ struct sk_buff {
 	u16 kit_line;		     /* allocation site */
 	const char *kit_func;
 	u64 kit_alloc_t;	     /* when it was allocated */
+	const char *kit_holder;	     /* driver call it was in when it became the driver's */
+	const char *kit_freer;	     /* driver call that freed it (NULL: kit code) */
+	const struct net_device *kit_holder_dev, *kit_freer_dev; /* ... for these devices */
 	struct skb_pool *kit_pool;
 };
 
@@ -222,6 +231,22 @@ static inline unsigned char *skb_network_header(const struct sk_buff *skb)
 static inline unsigned char *skb_transport_header(const struct sk_buff *skb)
 {
 	return skb->head + skb->transport_header;
+}
+
+static inline int skb_checksum_start_offset(const struct sk_buff *skb)
+{
+	return (int)skb->csum_start - (int)(skb->data - skb->head);
+}
+
+/*
+ * The stack need not verify the L4 checksum: the NIC did (UNNECESSARY), or
+ * the skb is a GRO aggregate whose segments were verified and whose checksum
+ * is left to be filled if it is ever sent on (PARTIAL, tcp_gro_complete).
+ */
+static inline bool skb_csum_unnecessary(const struct sk_buff *skb)
+{
+	return skb->ip_summed == CHECKSUM_UNNECESSARY ||
+	       (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_start_offset(skb) >= 0);
 }
 
 /* skb queues (the unlocked __ variants; the kit is single-threaded) */

@@ -107,5 +107,6 @@ static inline bool test_and_clear_bit(int nr, unsigned long *addr)
 #define ENOSPC 28
 #define EBUSY 16
 #define ENODEV 19
+#define E2BIG 7
 
 #endif
