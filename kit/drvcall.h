@@ -21,6 +21,8 @@ static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev,
 {
 	struct drvcall prev = { k->lab_running, k->dev_running };
 
+	if (!prev.fn)
+		k->lab_enter_ns = k->now; /* the outermost call: its time starts */
 	k->lab_running = fn;
 	k->lab_calls++;
 	k->dev_running = dev;
@@ -35,6 +37,21 @@ static inline void driver_leave(struct kit *k, struct drvcall prev)
 {
 	k->lab_running = prev.fn;
 	k->dev_running = prev.dev;
+}
+
+/*
+ * A driver call that has run for DRIVER_LOCKUP_NS of simulated time without
+ * returning (spinning on a register, say) is a soft lockup: no healthy call
+ * of this driver takes a thousandth of that. Checked on every register
+ * access; driver_stuck (sim/rules.c) reports it and hands over to the
+ * handler the shell installs, which ends the call (kit_set_lockup_handler).
+ */
+#define DRIVER_LOCKUP_NS (100 * NSEC_PER_MSEC)
+void driver_stuck(struct kit *k);
+static inline void driver_time_check(struct kit *k)
+{
+	if (unlikely(k->lab_running && k->now - k->lab_enter_ns > DRIVER_LOCKUP_NS))
+		driver_stuck(k);
 }
 
 /* A lab function through the kit's table, named by its field ("clean_tx_irq"). */

@@ -176,6 +176,11 @@ struct kit {
 	struct net_device *dev_running;	/* device it runs for */
 	char bug_names[64][64];		/* names a BUG record refers to (sim/rules.c) */
 	int nbug_names;
+	bool broke;			/* a lockup broke a device: kit_run stops */
+	struct net_device *broke_dev;	/* ... to be marked broken after the step */
+	void (*on_lockup)(struct kit *k, void *arg); /* ends a stuck driver call */
+	void *on_lockup_arg;
+	u64 lab_enter_ns;		/* when the outermost driver call began */
 	const char *lab_last;		/* lab function entered last (canary blame) */
 	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
@@ -441,6 +446,12 @@ extern const struct simnic_lab_ops simnic_lab_named;
 /* The contract name behind a driver call ("poll" on a classic device ->
  * "simnic_poll_classic"); "kit code" for NULL. */
 const char *kit_lab_fn_name(const struct kit *k, const struct net_device *dev, const char *running);
+/* core/netrx.c: a poll that did nothing and asked for more (progress false) */
+void napi_poll_progress(struct kit *k, struct net_device *dev, const char *fn, bool progress,
+			bool more);
+/* sim/rules.c: the soft lockup record, fn stuck for count polls (kind 0) or
+ * count simulated ms in one call (kind 1); the device is marked broken */
+void kit_lockup(struct kit *k, struct net_device *dev, const char *fn, u32 count, int kind);
 /* sim/rules.c: rule r about skb, with who allocated, held and freed it */
 void kit_bug_skb(struct kit *k, struct net_device *dev, enum kit_rule r, struct sk_buff *skb);
 const char *kit_bug_name(const struct kit *k, u32 id);

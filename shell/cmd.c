@@ -13,6 +13,7 @@ const struct cmd_group cmd_groups[] = {
 	{ "Devices and configuration", cmd_dev_table },
 	{ "Transmit", cmd_tx_table },
 	{ "Receive", cmd_rx_table },
+	{ "Receive offload: GRO", cmd_gro_table },
 	{ "Traffic, experiments and benchmarks", cmd_traffic_table },
 	{ "Time", cmd_time_table },
 	{ "Looking", cmd_look_table },

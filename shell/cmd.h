@@ -36,6 +36,7 @@ struct cmd {
 extern const struct cmd cmd_dev_table[];
 extern const struct cmd cmd_tx_table[];
 extern const struct cmd cmd_rx_table[];
+extern const struct cmd cmd_gro_table[];
 extern const struct cmd cmd_time_table[];
 extern const struct cmd cmd_look_table[];
 extern const struct cmd cmd_session_table[];

@@ -35,7 +35,7 @@ static const char *why_text(enum kit_stop why)
 	case KIT_STOP_STEPS: return "steps done";
 	case KIT_STOP_TIME: return "time reached";
 	case KIT_STOP_ASKED: return "interrupted";
-	default: return "a device is broken";
+	default: return "a device is broken (soft lockup)";
 	}
 }
 

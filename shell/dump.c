@@ -179,6 +179,9 @@ void dump_dev_text(const struct dev_snap *d, struct net_device *dev)
 	out_printf("  LRO:      %s, %u sessions, aggregated %llu, flushed %llu, no_desc %llu\n",
 		   d->lro ? "on" : "off", d->lro_active, (unsigned long long)d->lro_aggregated,
 		   (unsigned long long)d->lro_flushed, (unsigned long long)d->lro_no_desc);
+	out_printf("  GRO:      %s, %u held, merged %llu, flushed %llu, normal %llu\n",
+		   d->gro ? "on" : "off", d->gro_held, (unsigned long long)d->gro_stats.merged,
+		   (unsigned long long)d->gro_stats.flushed, (unsigned long long)d->gro_stats.normal);
 	out_printf("  doorbells: TX %llu, RX %llu\n", (unsigned long long)d->tx_doorbells,
 		   (unsigned long long)d->rx_doorbells);
 }
@@ -249,6 +252,8 @@ cJSON *dump_dev_json(const struct dev_snap *d, struct net_device *dev)
 	NUM("lro_no_desc", d->lro_no_desc);
 	NUM("lro_max_aggr", d->lro_max_aggr);
 	NUM("lro_max_desc", d->lro_max_desc);
+	BOOL("gro", d->gro);
+	NUM("gro_held", d->gro_held);
 #undef NUM
 #undef BOOL
 	cJSON_AddItemToObject(j, "tx", dump_ring_json(d, true, false));

@@ -4,6 +4,8 @@
 
 struct sess;
 
+struct kit;
+
 #define GUARD_OOPS (-1000)
 #define GUARD_QUIET 1 /* no report (freeing a broken machine) */
 
@@ -19,6 +21,9 @@ void guard_install(void);
  * Calls nest (source, the view's commands).
  */
 int guard_call(struct sess *s, int (*fn)(struct sess *s, void *arg), void *arg, int flags);
+
+/* For kit_set_lockup_handler: a driver call stuck in simulated time ends as an oops. */
+void guard_lockup(struct kit *k, void *arg);
 
 /* The contract name of the lab function the kit says is running ("poll" on a
  * modern-NAPI device -> "simnic_poll"); *index is its row in simnic_lab_fns or -1. */

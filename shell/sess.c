@@ -86,6 +86,7 @@ static bool make(struct sess *s)
 		out_error("cannot create the machine (out of memory?)");
 		return false;
 	}
+	kit_set_lockup_handler(s->k, guard_lockup, s);
 	/* reopening the devices is not news: the trace printer comes after */
 	if (s->driver[0])
 		guard_call(s, load_driver, NULL, 0); /* an oops is reported; the session lives */

@@ -129,3 +129,19 @@ int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen)
 	leave(dev, prev);
 	return 0;
 }
+
+/* napi_gro_flush by hand, in softirq context, then the batch (gro_normal_list) as the core does. */
+int kit_napi_gro_flush(struct net_device *dev, bool flush_old, char *err, size_t errlen)
+{
+	struct simnic_adapter *a = netdev_priv(dev);
+	enum kit_ctx prev;
+
+	if (!simnic_is(dev) || a->irq_mode != SIMNIC_NAPI_MODERN)
+		FAIL("%s has no napi_struct: GRO is modern NAPI only (set %s napi modern)", dev->name,
+		     dev->name);
+	prev = enter(dev, CTX_SOFTIRQ, "napi_gro_flush");
+	napi_gro_flush(&a->napi, flush_old);
+	gro_normal_list(&a->napi);
+	leave(dev, prev);
+	return 0;
+}

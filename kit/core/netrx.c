@@ -50,6 +50,7 @@ static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 {
 	struct softnet_data *sd = &k->sd;
 	int budget = budget_in, quota = dev->quota, limit, ret, work, quota_work;
+	unsigned long tx_before = dev->stats.tx_packets;
 
 	limit = quota < budget ? quota : budget;
 	TRACE(k, TR_POLL_START, dev, (u32)budget, (u32)quota, 0, 1);
@@ -70,6 +71,9 @@ static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 	if (!work && sd->poll_delivered)
 		work = (int)sd->poll_delivered;
 	TRACE(k, TR_POLL, dev, (u32)limit, (u32)work, (u32)ret, 1);
+	napi_poll_progress(k, dev, "simnic_poll_classic",
+			   work > 0 || sd->poll_delivered || dev->stats.tx_packets != tx_before,
+			   ret != 0 && !sd->poll_done);
 	dev->core.polls++;
 	dev->core.poll_work += (u64)work;
 	dev->core.last_budget = limit;
@@ -91,12 +95,37 @@ static int poll_classic(struct kit *k, struct net_device *dev, int budget_in)
 	return work;
 }
 
+/*
+ * A poll that does nothing and asks to be polled again, forever, keeps
+ * NET_RX (ksoftirqd in a kernel) busy for good: the CPU never gets back to
+ * anything else. The kernel's watchdog reports a CPU stuck that way after
+ * 2 * watchdog_thresh = 20 s; the kit, whose polls cost microseconds, calls it
+ * a soft lockup after POLL_LOCKUP polls in a row without progress (no frame
+ * handled or passed up, no TX reclaimed) that all asked for more, marks the
+ * device broken and stops the run.
+ */
+#define POLL_LOCKUP 10000
+
+void napi_poll_progress(struct kit *k, struct net_device *dev, const char *fn, bool progress,
+			bool more)
+{
+	if (progress || !more) {
+		dev->core.empty_polls = 0;
+		return;
+	}
+	if (++dev->core.empty_polls >= POLL_LOCKUP) {
+		dev->core.empty_polls = 0;
+		kit_lockup(k, dev, fn, POLL_LOCKUP, 0);
+	}
+}
+
 /* One modern poll with this budget (the weight in net_rx_action), as 6.x
  * napi_poll / __napi_poll make it. */
 static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 {
 	struct softnet_data *sd = &k->sd;
 	struct net_device *dev = n->dev;
+	unsigned long tx_before = dev ? dev->stats.tx_packets : 0;
 	int work;
 
 	list_del_init(&n->poll_list);
@@ -115,6 +144,11 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	n->last_work = work;
 	if (dev) {
 		TRACE(k, TR_POLL, dev, (u32)weight, (u32)work, (u32)work, 0);
+		napi_poll_progress(k, dev, "simnic_poll",
+				   work <= 0 ? sd->poll_delivered || dev->stats.tx_packets != tx_before :
+					       work < weight || sd->poll_delivered ||
+						       dev->stats.tx_packets != tx_before,
+				   work >= weight && weight > 0);
 		dev->core.polls++;
 		dev->core.poll_work += (u64)(work > 0 ? work : 0);
 		dev->core.last_budget = weight;

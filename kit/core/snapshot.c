@@ -100,6 +100,35 @@ static void lro_fill(struct simnic_adapter *a, struct dev_snap *s)
 	}
 }
 
+static void gro_fill(struct net_device *dev, struct simnic_adapter *a, struct dev_snap *s)
+{
+	const struct napi_struct *n = &a->napi;
+
+	s->gro = dev->features & NETIF_F_GRO;
+	s->gro_held = 0;
+	s->gro_rx_list = n->rx_list.next ? skb_queue_len(&n->rx_list) : 0;
+	s->gro_stats = n->gro_stats;
+	for (u32 b = 0; b < GRO_HASH_BUCKETS; b++) {
+		const struct sk_buff_head *h = &n->gro_hash[b].list;
+
+		for (struct sk_buff *p = h->next; p && p != (const struct sk_buff *)h; p = p->next) {
+			struct gro_flow_snap *o = &s->gro_flow[s->gro_held++];
+			const struct iphdr *iph = (const struct iphdr *)p->data;
+			const struct tcphdr *th = tcp_hdr(p);
+
+			o->saddr = iph->saddr;
+			o->daddr = iph->daddr;
+			o->sport = th->source;
+			o->dport = th->dest;
+			o->next_seq = ntohl(th->seq) + (p->len - NAPI_GRO_CB(p)->data_offset);
+			o->segs = NAPI_GRO_CB(p)->count;
+			o->bytes = p->len;
+			o->bucket = b;
+			o->age_jiffies = kit_jiffies(dev->kit) - NAPI_GRO_CB(p)->age;
+		}
+	}
+}
+
 int kit_dev_snapshot(struct net_device *dev, struct dev_snap *s)
 {
 	struct simnic_adapter *a;
@@ -150,6 +179,7 @@ int kit_dev_snapshot(struct net_device *dev, struct dev_snap *s)
 	s->tx_usecs = a->cfg.tx_usecs;
 	napi_fill(dev, a, s);
 	lro_fill(a, s);
+	gro_fill(dev, a, s);
 	if (tx->desc)
 		ring_fill(&s->tx, tx->count, hw->tdh, hw->tdt, tx->next_to_use, tx->next_to_clean,
 			  tx->buffer_info, &tx->desc[0].upper.fields.status, sizeof(*tx->desc),

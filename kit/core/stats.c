@@ -12,7 +12,8 @@ enum stat_id {
 	S_QUEUE_WAKES, S_RESTART_QUEUE, S_TX_TIMEOUTS, S_TX_TIMEOUT_COUNT, S_BQL_LIMIT,
 	S_BQL_INFLIGHT, S_BQL_STOPS, S_XMIT_CALLS, S_BATCHES, S_BATCH_PKTS,
 	S_IRQS, S_IRQS_LOST, S_POLLS, S_POLL_WORK, S_NAPI_COMPLETE, S_NAPI_MISSED, S_RX_STACK,
-	S_LRO_AGGR, S_LRO_FLUSHED, S_LRO_NO_DESC, S_HW_TX_FRAMES, S_HW_RX_FRAMES, S_DMA_FAULTS,
+	S_LRO_AGGR, S_LRO_FLUSHED, S_LRO_NO_DESC, S_GRO_MERGED, S_GRO_HELD, S_GRO_FLUSHED,
+	S_GRO_NORMAL, S_GRO_LISTS, S_HW_TX_FRAMES, S_HW_RX_FRAMES, S_DMA_FAULTS,
 	S_ALLOC_FAILED, S_SINK_FRAMES, S_CSUM_GOOD, S_CSUM_ERR,
 	S_RX_CSUM_ERRORS, S_RX_STREAM_ERRORS, S_RX_OOO, S_RX_DUPS, S_RX_OFO_DROPS, S_APP_BYTES,
 	S_NR
@@ -56,6 +57,11 @@ static const struct kit_stat_desc stats[S_NR] = {
 	[S_LRO_AGGR] = { "lro_aggregated", "packets LRO absorbed" },
 	[S_LRO_FLUSHED] = { "lro_flushed", "aggregates LRO delivered" },
 	[S_LRO_NO_DESC] = { "lro_no_desc", "packets with no free LRO descriptor" },
+	[S_GRO_MERGED] = { "gro_merged", "segments GRO merged into a held packet" },
+	[S_GRO_HELD] = { "gro_held", "flows GRO began to hold (GRO_HELD)" },
+	[S_GRO_FLUSHED] = { "gro_flushed", "held packets GRO completed and passed up (gro flows)" },
+	[S_GRO_NORMAL] = { "gro_normal", "skbs GRO passed up as they came (GRO_NORMAL)" },
+	[S_GRO_LISTS] = { "gro_normal_lists", "gro_normal_list batches passed up" },
 	[S_HW_TX_FRAMES] = { "hw_tx_frames", "frames the NIC put on the wire" },
 	[S_HW_RX_FRAMES] = { "hw_rx_frames", "frames the NIC wrote into buffers" },
 	[S_DMA_FAULTS] = { "dma_faults", "addresses the NIC refused" },
@@ -138,6 +144,11 @@ u64 kit_dev_stat(struct net_device *dev, int i)
 	case S_NAPI_COMPLETE: return c->napi_complete;
 	case S_NAPI_MISSED: return c->napi_missed;
 	case S_RX_STACK: return c->rx_stack;
+	case S_GRO_MERGED: return a ? a->napi.gro_stats.merged : 0;
+	case S_GRO_HELD: return a ? a->napi.gro_stats.held : 0;
+	case S_GRO_FLUSHED: return a ? a->napi.gro_stats.flushed : 0;
+	case S_GRO_NORMAL: return a ? a->napi.gro_stats.normal : 0;
+	case S_GRO_LISTS: return a ? a->napi.gro_stats.normal_lists : 0;
 	case S_LRO_AGGR: return a ? a->lro_mgr.stats.aggregated : 0;
 	case S_LRO_FLUSHED: return a ? a->lro_mgr.stats.flushed : 0;
 	case S_LRO_NO_DESC: return a ? a->lro_mgr.stats.no_desc : 0;

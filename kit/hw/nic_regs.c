@@ -219,6 +219,7 @@ u32 nic_read(struct nic *hw, u32 reg)
 
 	hw_catch_up(k);
 	sim_charge(k, COST_MMIO_READ);
+	driver_time_check(k);
 	switch (reg) {
 	case E1000_ICR:
 		v = hw->icr | (hw->asserted ? E1000_ICR_INT_ASSERTED : 0);
@@ -269,6 +270,7 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 
 	hw_catch_up(k);
 	sim_charge(k, COST_MMIO_WRITE);
+	driver_time_check(k);
 	switch (reg) {
 	case E1000_TDT:
 		nic_tx_doorbell(hw, val);

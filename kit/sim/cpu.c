@@ -346,6 +346,7 @@ u64 kit_run(struct kit *k, u64 max_steps, u64 until_ns, enum kit_stop *why)
 
 	kit_enter(k);
 	k->stop_requested = 0;
+	k->broke = false;
 	for (;;) {
 		struct sim_event *e;
 
@@ -355,6 +356,14 @@ u64 kit_run(struct kit *k, u64 max_steps, u64 until_ns, enum kit_stop *why)
 		}
 		if (k->stop_requested) {
 			stop = KIT_STOP_ASKED;
+			break;
+		}
+		if (k->broke) { /* a lockup report marked a device broken */
+			k->broke = false;
+			if (k->broke_dev)
+				kit_dev_mark_broken(k, k->broke_dev);
+			k->broke_dev = NULL;
+			stop = KIT_STOP_BROKEN;
 			break;
 		}
 		if (until_ns) {

@@ -187,6 +187,42 @@ void kit_bug_skb(struct kit *k, struct net_device *dev, enum kit_rule r, struct 
 	      (alloc & 0xff) | (held & 0xff) << 8 | (now & 0xff) << 16 | (u32)freed << 24);
 }
 
+void kit_lockup(struct kit *k, struct net_device *dev, const char *fn, u32 count, int kind)
+{
+	enum kit_rule r = RULE_SOFT_LOCKUP;
+
+	k->rule_count[r]++;
+	k->rule_kind_count[kit_rule_kind(r)]++;
+	rule_totals[r]++;
+	TRACE(k, TR_BUG, dev, r, 0, count, (name_id(k, fn) & 0xff) | (u32)(kind + 1) << 24);
+	kit_dev_mark_broken(k, dev);
+	k->broke = true;
+}
+
+void driver_stuck(struct kit *k)
+{
+	struct net_device *dev = k->dev_running;
+	u64 ms = (k->now - k->lab_enter_ns) / NSEC_PER_MSEC;
+	enum kit_rule r = RULE_SOFT_LOCKUP;
+
+	k->rule_count[r]++;
+	k->rule_kind_count[kit_rule_kind(r)]++;
+	rule_totals[r]++;
+	TRACE(k, TR_BUG, dev, r, 0, (u32)ms,
+	      (name_id(k, kit_lab_fn_name(k, dev, k->lab_running)) & 0xff) | 2u << 24);
+	k->broke = true;
+	k->broke_dev = dev;
+	k->lab_enter_ns = k->now; /* reported once per DRIVER_LOCKUP_NS */
+	if (k->on_lockup)
+		k->on_lockup(k, k->on_lockup_arg); /* does not return */
+}
+
+void kit_set_lockup_handler(struct kit *k, void (*fn)(struct kit *k, void *arg), void *arg)
+{
+	k->on_lockup = fn;
+	k->on_lockup_arg = arg;
+}
+
 void kit_bug(struct kit *k, struct net_device *dev, enum kit_rule r)
 {
 	record(k, dev, r, kit_rule_kind(r));

@@ -199,6 +199,14 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 					"sender's", r->a, r->c);
 		}
 	case TR_BUG:
+		if (r->a == RULE_SOFT_LOCKUP && (r->d >> 24) == 1)
+			return snprintf(b, n, "watchdog: BUG: soft lockup - CPU#0 stuck in %s: %u "
+					"polls in a row did no work and asked for more; the device "
+					"is broken", kit_bug_name(k, r->d & 0xff), r->c);
+		if (r->a == RULE_SOFT_LOCKUP && (r->d >> 24) == 2)
+			return snprintf(b, n, "watchdog: BUG: soft lockup - CPU#0 stuck for %ums of "
+					"simulated time in %s; the device is broken", r->c,
+					kit_bug_name(k, r->d & 0xff));
 		if (r->c && (r->d >> 24))
 			return snprintf(b, n, "%s%s: skb#%u (allocated by %s, freed first by %s) "
 					"freed again by %s",

@@ -185,14 +185,21 @@ void vpanel_counters(struct vgrid *g, int x, int y, int w, int h, const struct v
 
 /* ---- LRO sessions -------------------------------------------------------------- */
 
+/* GRO takes LRO's place when it is on or holds packets (the two are exclusive). */
+static bool gro_shown(const struct dev_snap *s)
+{
+	return s->gro || s->gro_held;
+}
+
 int vpanel_lro_rows(const struct dev_snap *s, int h)
 {
+	unsigned int n = gro_shown(s) ? s->gro_held : s->lro_active;
 	int want;
 
-	if (!s->lro && !s->lro_active)
+	if (!s->lro && !s->lro_active && !gro_shown(s))
 		return 0;
-	want = 1 + (s->lro_active ? 1 + (int)s->lro_active : 0);
-	if (want > h && s->lro_active)
+	want = 1 + (n ? 1 + (int)n : 0);
+	if (want > h && n)
 		want--; /* without the column headings */
 	return want < h ? want : h;
 }
@@ -205,6 +212,44 @@ static const char *ip4(__be32 a, char *buf, size_t len)
 	return buf;
 }
 
+/* The GRO box: held packets (8 per bucket at most), counters, and each held flow. */
+static void vpanel_gro(struct vgrid *g, int x, int y, int w, int h, const struct dev_snap *s)
+{
+	char b[160], sa[20], da[20];
+	int n, rows, top;
+
+	n = vgrid_text(g, x, y, w, VS_HEAD, "GRO");
+	n += vgrid_printf(g, x + n, y, w - n, s->gro ? VS_OK : VS_WARN, " %s", s->gro ? "on" : "off");
+	snprintf(b, sizeof(b), "  %u held  merged %llu  flushed %llu  normal %llu  rx_list %u",
+		 s->gro_held, (unsigned long long)s->gro_stats.merged,
+		 (unsigned long long)s->gro_stats.flushed, (unsigned long long)s->gro_stats.normal,
+		 s->gro_rx_list);
+	vgrid_text(g, x + n, y, w - n, VS_LABEL, b);
+	if (h < 2 || !s->gro_held)
+		return;
+	top = h >= 2 + (int)s->gro_held ? 2 : 1;
+	rows = h - top;
+	if (top == 2)
+		vgrid_text(g, x, y + 1, w, VS_LABEL,
+			   "  #  flow                                       next seq    segs   bytes");
+	y += top - 2;
+	for (int i = 0; i < (int)s->gro_held && i < rows; i++) {
+		const struct gro_flow_snap *f = &s->gro_flow[i];
+		char flow[64];
+
+		if (i == rows - 1 && (int)s->gro_held > rows) {
+			vgrid_printf(g, x, y + 2 + i, w, VS_LABEL, "     ... %d more",
+				     (int)s->gro_held - i);
+			break;
+		}
+		snprintf(flow, sizeof(flow), "%s:%u > %s:%u", ip4(f->saddr, sa, sizeof(sa)),
+			 ntohs(f->sport), ip4(f->daddr, da, sizeof(da)), ntohs(f->dport));
+		snprintf(b, sizeof(b), "%3d  %-41s %10u %7u %7u", i, flow, f->next_seq, f->segs,
+			 f->bytes);
+		vgrid_text(g, x, y + 2 + i, w, VS_NORMAL, b);
+	}
+}
+
 void vpanel_lro(struct vgrid *g, int x, int y, int w, int h, const struct dev_snap *s)
 {
 	char b[160], sa[20], da[20];
@@ -212,6 +257,10 @@ void vpanel_lro(struct vgrid *g, int x, int y, int w, int h, const struct dev_sn
 
 	if (h < 1)
 		return;
+	if (gro_shown(s)) {
+		vpanel_gro(g, x, y, w, h, s);
+		return;
+	}
 	n = vgrid_text(g, x, y, w, VS_HEAD, "LRO");
 	n += vgrid_printf(g, x + n, y, w - n, s->lro ? VS_OK : VS_WARN, " %s", s->lro ? "on" : "off");
 	snprintf(b, sizeof(b), "  %u of %d sessions  aggregated %llu  flushed %llu  no_desc %llu",

@@ -235,6 +235,54 @@ Test(view_screen, lro_three_sessions)
 	free(d);
 }
 
+Test(view_screen, gro_held_where_lro_is)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	struct view_input in = { .d = d };
+	static const u8 ip[2][4] = { { 10, 0, 2, 2 }, { 192, 168, 1, 2 } };
+
+	d->gro = true;
+	d->gro_held = 2;
+	d->gro_stats.merged = 30;
+	d->gro_stats.flushed = 4;
+	for (int i = 0; i < 2; i++) {
+		struct gro_flow_snap *f = &d->gro_flow[i];
+
+		memcpy(&f->saddr, ip[0], 4);
+		memcpy(&f->daddr, ip[1], 4);
+		f->sport = htons((u16)(20000 + i));
+		f->dport = htons(5001);
+		f->next_seq = 7000u + (u32)i;
+		f->segs = (u32)(2 + i);
+		f->bytes = 2948u + (u32)i;
+	}
+	build(&g, 80, 24, &in);
+	assert_has(&g, "GRO on");
+	assert_has(&g, "2 held");
+	assert_has(&g, "merged 30");
+	cr_assert_eq(find(&g, "LRO", NULL), -1, "\"LRO\" on row %d with GRO on: %s",
+		     find(&g, "LRO", NULL), row(&g, find(&g, "LRO", NULL)));
+	for (int i = 0; i < 2; i++) {
+		char want[80];
+		int y;
+
+		snprintf(want, sizeof(want), "10.0.2.2:%d > 192.168.1.2:5001", 20000 + i);
+		y = find(&g, want, NULL);
+		cr_assert(y > 0, "held flow %d not on the 80x24 screen", i);
+		snprintf(want, sizeof(want), "%u", 2948u + (u32)i);
+		cr_assert(strstr(row(&g, y), want), "bytes %s missing: %s", want, row(&g, y));
+	}
+	/* GRO off and nothing held: no box */
+	d->gro = false;
+	d->gro_held = 0;
+	build(&g, 80, 24, &in);
+	cr_assert_eq(find(&g, "GRO", NULL), -1, "\"GRO\" on row %d, expected none",
+		     find(&g, "GRO", NULL));
+	vgrid_free(&g);
+	free(d);
+}
+
 Test(view_screen, trace_newest_at_the_bottom)
 {
 	struct vgrid g = { 0 };

@@ -134,6 +134,7 @@ struct netdev_core_stats {
 	u64 napi_complete;  /* completions */
 	u64 napi_missed;    /* schedules that found the instance running */
 	u64 rx_stack;	    /* skbs passed up (netif_receive_skb / netif_rx) */
+	u64 empty_polls;    /* polls in a row that did nothing yet asked for more */
 	int last_budget;    /* budget of the last poll */
 	int last_work;	    /* work it reported */
 };

@@ -119,6 +119,8 @@ int kit_napi_complete(struct net_device *dev, char *err, size_t errlen);
 /* One full net_rx_action round (netdev_budget over all scheduled devices). */
 int kit_net_rx_action(struct kit *k);
 int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen);
+/* napi_gro_flush(&napi, flush_old) and gro_normal_list, in softirq context. */
+int kit_napi_gro_flush(struct net_device *dev, bool flush_old, char *err, size_t errlen);
 /* Run fn(arg) in softirq context, as code called from a NAPI poll runs. */
 void kit_run_softirq(struct kit *k, void (*fn)(void *), void *arg);
 /* Run fn(arg) in hardirq context, as an interrupt handler runs (a test calling one). */
@@ -244,6 +246,11 @@ u64 kit_driver_calls(const struct kit *k);
 /* For an oops report: the lab function running now and the event behind it. */
 const char *kit_driver_fn_running(const struct kit *k);
 void kit_event_running(const struct kit *k, char *buf, size_t len);
+/* A driver call that ran 100 ms of simulated time (spinning on a register)
+ * is a soft lockup: the kit records it (BUG: soft lockup) and calls fn, which
+ * must end the call (the shell siglongjmps out, as for a crash). Without a
+ * handler the call goes on and the device is marked broken after the step. */
+void kit_set_lockup_handler(struct kit *k, void (*fn)(struct kit *k, void *arg), void *arg);
 /* After a crash inside a driver call: mark the device broken; it does nothing more. */
 void kit_dev_mark_broken(struct kit *k, struct net_device *dev);
 struct net_device *kit_dev_running(const struct kit *k);

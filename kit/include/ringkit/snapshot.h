@@ -52,6 +52,17 @@ struct lro_sess_snap {
 	u32 bytes;
 };
 
+/* A packet GRO holds (gro_hash) */
+struct gro_flow_snap {
+	__be32 saddr, daddr;
+	__be16 sport, dport;
+	u32 next_seq;		/* the byte after what it holds */
+	u32 segs;		/* NAPI_GRO_CB count */
+	u32 bytes;		/* skb->len, IP header on */
+	u32 bucket;
+	u64 age_jiffies;	/* jiffies since it was held */
+};
+
 struct dev_snap {
 	char name[IFNAMSIZ];
 	int index;
@@ -95,6 +106,13 @@ struct dev_snap {
 	struct lro_sess_snap lro_sess[SIMNIC_MAX_LRO_DESC];
 	u64 lro_aggregated, lro_flushed, lro_no_desc;
 	int lro_max_aggr, lro_max_desc;
+
+	/* GRO (the modern napi instance) */
+	bool gro;
+	unsigned int gro_held;	     /* packets held in gro_hash */
+	unsigned int gro_rx_list;    /* skbs waiting on rx_list */
+	struct gro_flow_snap gro_flow[GRO_HASH_BUCKETS * MAX_GRO_SKBS];
+	struct napi_gro_stats gro_stats;
 
 	struct ring_snap tx, rx;
 };
