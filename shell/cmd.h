@@ -41,6 +41,8 @@ extern const struct cmd cmd_time_table[];
 extern const struct cmd cmd_look_table[];
 extern const struct cmd cmd_session_table[];
 extern const struct cmd cmd_traffic_table[];
+/* cmd_flows.c: `flows`, a row of the Looking table */
+int cmd_flows(struct sess *s, int argc, char **argv, bool json);
 extern const struct cmd cmd_cond_table[];
 int cmd_experiment(struct sess *s, int argc, char **argv, bool json); /* cmd_exp.c */
 

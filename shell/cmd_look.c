@@ -235,6 +235,23 @@ const struct cmd cmd_look_table[] = {
 	  "without: an object per device and `kernel` (skb_allocated, skb_freed, skb_live_*, "
 	  "backlog_len, backlog_drops, time_squeeze, softirq_runs, app_packets, app_bytes, "
 	  "sock_drops, bugs, warnings, advice)", do_stats },
+	{ "flows", "ss", 0, 1, CMD_F_JSON, "flows [DEV] [-j]",
+	  "List the receiver's flows: rcv_nxt, bytes, what is held out of order, counters",
+	  "One row per TCP or UDP flow the stack has seen (or was told to check), with\n"
+	  "DEV: those whose last segment arrived on DEV. rcv_nxt is the next byte TCP\n"
+	  "expects, relative to the ISN (a flow seen without its SYN has ISN 0); bytes\n"
+	  "were delivered in order, app_bytes read by the application. ooo counts\n"
+	  "segments queued out of order (TCPOFOQueue), dups segments whose bytes were all\n"
+	  "there (D-SACK), csum frames dropped for a wrong checksum, stream segments whose\n"
+	  "bytes differ from the sender's (checked against the pktgen pattern or a\n"
+	  "replayed capture), ofo_drops segments the full out-of-order queue dropped. A\n"
+	  "flow with segments waiting past a hole shows what it holds and what is\n"
+	  "missing: with no retransmission, a lost segment keeps them there.\n\n"
+	  "  flows\n  ss sn1\n  flows sn1 -j\n",
+	  "$dev", "an array of {flow, proto, dev, source, destination, isn, rcv_nxt (TCP), "
+	  "packets, segments, bytes, app_bytes, rx_ooo, rx_dups, rx_csum_errors, "
+	  "rx_stream_errors, rx_ofo_drops, held_segments, held_bytes, checked, capture, "
+	  "held[] and holes[] of {start, end}}", cmd_flows },
 	{ "trace", NULL, 0, 2, CMD_F_JSON, "trace [on|off|last N] [-j]",
 	  "Print kernel-log lines as things happen, or the last N",
 	  "Every state change is a trace record; by default each is printed as it\n"

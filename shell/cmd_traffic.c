@@ -108,21 +108,49 @@ static int parse_rate(const char *w, unsigned int len, long long *pps)
 static int pktgen_pcap(struct sess *s, struct net_device *dev, int argc, char **argv)
 {
 	struct arg_kv kv[] = { { "rate", 'n', 1, 1000000000, NULL, false, 0, NULL } };
+	char *rest[24];
+	struct kit_replay_info ri;
+	bool fixcsum = false;
 	char err[512];
-	int rc;
+	int rc, n = 0;
 
 	if (argc < 3) {
 		out_error("pktgen %s pcap: missing argument: the capture file", dev->name);
 		return CMD_USAGE;
 	}
-	if ((rc = arg_kvs("pktgen", argc - 3, argv + 3, kv, 1)))
+	for (int i = 3; i < argc && n < (int)ARRAY_SIZE(rest); i++) {
+		if (strcmp(argv[i], "fixcsum")) {
+			rest[n++] = argv[i];
+			continue;
+		}
+		if (fixcsum) {
+			out_error("pktgen %s pcap: fixcsum given twice", dev->name);
+			return CMD_USAGE;
+		}
+		fixcsum = true;
+	}
+	for (int i = 0; i < n; i += 2) {
+		if (strcmp(rest[i], "rate")) {
+			out_error("pktgen %s pcap: unknown argument '%s' (expected rate R or fixcsum)",
+				  dev->name, rest[i]);
+			return CMD_USAGE;
+		}
+	}
+	if ((rc = arg_kvs("pktgen", n, rest, kv, 1)))
 		return rc;
-	if (kit_pktgen_pcap(dev, argv[2], (u64)kv[0].v, err, sizeof(err)) < 0) {
+	if (kit_pktgen_pcap_opts(dev, argv[2], (u64)kv[0].v, fixcsum, &ri, err, sizeof(err)) < 0) {
 		out_error("pktgen: %s", err);
 		return CMD_FAIL;
 	}
-	out_printf("pktgen %s: replaying %s %s; run to deliver it\n", dev->name, argv[2],
-		   kv[0].seen ? "at the rate asked" : "at its recorded times");
+	out_printf("pktgen %s: replaying %s (%u frames%s) %s; the sink checks %u TCP flow%s "
+		   "against it; run to deliver it\n", dev->name, argv[2], ri.frames,
+		   fixcsum ? ", checksums recomputed" : "",
+		   kv[0].seen ? "at the rate asked" : "at its recorded times", ri.flows,
+		   ri.flows == 1 ? "" : "s");
+	if (ri.bad_csum)
+		out_printf("pktgen %s: %u of %u frames have wrong checksums (the sender used checksum "
+			   "offload?): the NIC flags them and the stack drops them; add fixcsum to "
+			   "recompute them\n", dev->name, ri.bad_csum, ri.frames);
 	return CMD_OK;
 }
 
@@ -271,7 +299,7 @@ const struct cmd cmd_traffic_table[] = {
 	  "  pcap sn0 /tmp/sn0.pcap\n  ping sn0 192.168.0.2\n  pcap stop\n",
 	  "$dev|stop $file", NULL, do_pcap },
 	{ "pktgen", NULL, 2, 24, 0,
-	  "pktgen DEV count N [len L] [rate R] [flows F] [proto P] [fault F,...] [...] | pktgen DEV pcap FILE",
+	  "pktgen DEV count N [len L] [rate R] [proto P] [fault F,...] [...] | pktgen DEV pcap FILE [fixcsum]",
 	  "Feed the device's receive side from a remote sender",
 	  "A sender on the far end of DEV's wire: count frames of len bytes (60..1514),\n"
 	  "round-robin over flows (1..1024), udp, tcp or icmp, at rate (packets per second:\n"
@@ -281,17 +309,25 @@ const struct cmd cmd_traffic_table[] = {
 	  "every Nth frame (every N, default 1), or to each frame with probability 1/N\n"
 	  "(chance N: random, but the same for the same seed): reorder, loss, dup, psh,\n"
 	  "noack, ipopt, ce, syn, fin, tsback (comma-separated). Flag faults leave the\n"
-	  "byte stream whole (sequence numbers follow the bytes sent); loss and reorder\n"
-	  "show as stream errors, dup as duplicates. The payload is a function of (flow, seq):\n"
-	  "the socket checks every byte. `pktgen DEV pcap FILE [rate R]` replays a\n"
-	  "capture instead. Frames arrive as time runs: `run` after it.\n\n"
+	  "byte stream whole (sequence numbers follow the bytes sent); a reordered segment\n"
+	  "waits on the receiver's out-of-order queue (rx_ooo), a loss leaves a hole that\n"
+	  "holds every later segment there (nothing retransmits: `flows` shows it), dup\n"
+	  "counts in rx_dups. The payload is a function of (flow, seq): the socket checks\n"
+	  "every byte. `pktgen DEV pcap FILE [rate R] [fixcsum]` replays a capture\n"
+	  "instead; the sink checks every byte against each TCP flow's stream\n"
+	  "reassembled from it. fixcsum recomputes IPv4/TCP/UDP checksums first\n"
+	  "(tcprewrite --fixcsum); without it a frame with a wrong one (a capture where\n"
+	  "the sender used checksum offload) is flagged by the NIC and dropped by the\n"
+	  "stack (rx_csum_errors), and the replay says how many there are. Frames arrive\n"
+	  "as time runs: `run` after it.\n\n"
 	  "  pktgen sn1 count 1000\n  pktgen sn1 count 64 len 1514 proto tcp flows 2\n"
 	  "  pktgen sn1 count 100 proto tcp len 1000 fault loss every 10\n"
 	  "  pktgen sn1 count 100 proto tcp len 1000 fault reorder chance 8\n"
 	  "  pktgen sn1 count 1000 len 1514 rate 5gbps\n"
-	  "  pktgen sn1 pcap tests/data/linux-tcp-bulk-512k.pcap\n",
+	  "  pktgen sn1 pcap tests/data/linux-tcp-bulk-512k.pcap fixcsum\n",
 	  "$dev count|pcap ; count:$num len:$num rate:_ flows:$num proto:udp|tcp|icmp "
 	  "burst:$num vlan:$num tcp_ts:on|off start:_ every:$num chance:$num pcap:$file "
+	  "fixcsum: "
 	  "fault:reorder|loss|dup|psh|noack|ipopt|ce|syn|fin|tsback", NULL, do_pktgen },
 	{ "experiment", "exp", 0, 24, CMD_F_JSON,
 	  "experiment [livelock|coalesce|lro|batching [KEY=VALUE]... [plot] [-w] [-o FILE]] [-j]",

@@ -51,6 +51,7 @@ struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp
 			memset(f, 0, sizeof(*f));
 			f->saddr = s, f->daddr = d, f->sport = sp, f->dport = dp, f->proto = proto;
 			skb_queue_head_init(&f->ofo);
+			f->ifindex = -1;
 			st->hash[h] = (u16)st->nflows;
 			return f;
 		}
@@ -179,13 +180,15 @@ void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsign
 }
 
 /* TCP or UDP checksum over the pseudo-header and tot - ihl bytes: true if right. */
-static bool l4_csum_ok(const struct sk_buff *skb, const struct iphdr *iph, unsigned int ihl,
-		       unsigned int tot)
+static bool l4_csum_ok(struct kit *k, const struct sk_buff *skb, const struct iphdr *iph,
+		       unsigned int ihl, unsigned int tot)
 {
 	if (skb->ip_summed == CHECKSUM_UNNECESSARY || skb->ip_summed == CHECKSUM_PARTIAL)
 		return true;
 	if (iph->protocol == IPPROTO_UDP && !((const struct udphdr *)((const u8 *)iph + ihl))->check)
 		return true; /* UDP without a checksum */
+	/* the software checksum the offload would have saved, per byte */
+	kit_charge(k, COST_CSUM_PS, k->cost[COST_CSUM_PS] * (tot - ihl) / 1000, 1);
 	return !csum_tcpudp_magic(iph->saddr, iph->daddr, tot - ihl, iph->protocol,
 				  skb_checksum(skb, (int)ihl, (int)(tot - ihl), 0));
 }
@@ -248,7 +251,7 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	} else {
 		goto drop_other;
 	}
-	if (!(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) && !l4_csum_ok(skb, iph, ihl, tot)) {
+	if (!(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) && !l4_csum_ok(k, skb, iph, ihl, tot)) {
 		csum_error(k, skb, stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp),
 						  iph->protocol, false));
 		return;
@@ -256,6 +259,7 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	f = stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp), iph->protocol, true);
 	if (!f)
 		goto drop_other;
+	f->ifindex = skb->dev && skb->dev->ifindex < KIT_MAX_DEVS ? (s8)skb->dev->ifindex : -1;
 	if (iph->protocol == IPPROTO_TCP)
 		tcp_sink(k, skb, f, l4off);
 	else
@@ -371,7 +375,7 @@ int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *o)
 		.segments = f->segments, .bytes = f->bytes, .errors = f->c.stream_errors,
 		.dups = f->c.dups, .ooo = f->c.ooo, .ofo_drops = f->c.ofo_drops,
 		.csum_errors = f->c.csum_errors, .app_bytes = f->c.app_bytes,
-		.next_seq = f->next, .isn = f->isn, .started = f->started,
+		.next_seq = f->next, .isn = f->isn, .ifindex = f->ifindex, .started = f->started,
 		.ofo_segs = f->proto == IPPROTO_TCP ? skb_queue_len(&f->ofo) : 0,
 		.ofo_bytes = f->ofo_bytes, .checked = f->checked, .stream = f->stream != NULL,
 	};

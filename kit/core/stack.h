@@ -25,6 +25,7 @@ struct flow {
 	__be32 saddr, daddr;
 	u16 sport, dport;
 	u8 proto;
+	s8 ifindex;	/* the device its last segment arrived on, -1 none yet */
 	bool checked;	/* payload compared with payload_at(key, ...) or stream */
 	bool started;
 	u32 key;

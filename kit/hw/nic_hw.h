@@ -95,6 +95,14 @@ u64 wire_ps(const struct kit *k, unsigned int len);
 void wire_send(struct nic *from, unsigned char *frame, unsigned int len, u64 t);
 void snull_twist(unsigned char *frame, unsigned int len);
 
+/* hw/replay_stream.c */
+/* Is the frame's IPv4 header, TCP or UDP checksum wrong? */
+bool frame_csum_bad(const unsigned char *f, unsigned int len);
+/* Reassemble each TCP flow's bytes from frames with right checksums and give
+ * them to the stack to check against; returns the flows, bytes in *stream_bytes. */
+int replay_streams(struct kit *k, const unsigned char *bytes, const u32 *off, const u32 *len,
+		   unsigned int n, u64 *stream_bytes);
+
 /* hw/pcap.c */
 /* libpcap's message without the "path: " it may start with */
 const char *pcap_msg(const char *path, const char *msg);

@@ -8,13 +8,16 @@
 
 /*
  * The capture is read once, up front, with libpcap (any classic pcap, micro-
- * or nanosecond). Two things are rewritten, as tcpreplay does: the
- * destination MAC becomes the device's, so the stack takes the frame as
- * PACKET_HOST; and IPv4/TCP/UDP checksums are recomputed (tcpreplay
- * --fixcsum), because a capture taken on a host with checksum offload holds
- * the partial checksums the NIC would have finished. Frames arrive at the
- * first frame's time offsets from now, or evenly at rate_pps, never faster
- * than the wire.
+ * or nanosecond). The destination MAC becomes the device's, so the stack
+ * takes the frame as PACKET_HOST (tcprewrite --enet-dmac). With fixcsum the
+ * IPv4/TCP/UDP checksums are recomputed (tcprewrite --fixcsum): a capture
+ * taken on a host whose sender used checksum offload holds the partial
+ * checksums its NIC would have finished, and without fixcsum those frames
+ * are flagged by the NIC and dropped by the stack, as Linux would; the load
+ * counts them. Then each TCP flow's bytes are reassembled from the capture
+ * (replay_stream.c), and the sink checks every byte it delivers against
+ * them. Frames arrive at the first frame's time offsets from now, or evenly
+ * at rate_pps, never faster than the wire.
  */
 
 #define REPLAY_MAX_FRAMES (1u << 20)
@@ -118,8 +121,8 @@ static int grow_bytes(struct replay *r, size_t want, size_t *cap)
 }
 
 /* Read every frame into r; 0, or -EINVAL with err. */
-static int load(struct replay *r, struct net_device *dev, const char *path, char *err,
-		size_t errlen)
+static int load(struct replay *r, struct net_device *dev, const char *path, bool fixcsum,
+		struct kit_replay_info *info, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
@@ -152,7 +155,9 @@ static int load(struct replay *r, struct net_device *dev, const char *path, char
 		r->len[r->n] = h->caplen;
 		memcpy(r->bytes + used, data, h->caplen);
 		memcpy(r->bytes + used, dev->dev_addr, ETH_ALEN); /* to us */
-		fix_csums(r->bytes + used, h->caplen);
+		if (fixcsum)
+			fix_csums(r->bytes + used, h->caplen);
+		info->bad_csum += frame_csum_bad(r->bytes + used, h->caplen);
 		used += h->caplen;
 		r->n++;
 	}
@@ -167,9 +172,17 @@ static int load(struct replay *r, struct net_device *dev, const char *path, char
 int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps, char *err,
 		    size_t errlen)
 {
+	return kit_pktgen_pcap_opts(dev, path, rate_pps, true, NULL, err, errlen);
+}
+
+int kit_pktgen_pcap_opts(struct net_device *dev, const char *path, u64 rate_pps, bool fixcsum,
+			 struct kit_replay_info *info, char *err, size_t errlen)
+{
 	struct kit *k = kit_enter(dev->kit);
+	struct kit_replay_info ri = { 0 };
 	struct replay *r;
 	u64 base, t;
+	int nflows;
 
 	if (!dev->nic || dev->nic->nsrc == NIC_MAX_SRC) {
 		snprintf(err, errlen, "%s already has %d senders running: run to let them finish",
@@ -181,7 +194,7 @@ int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps, char
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	if (load(r, dev, path, err, errlen)) {
+	if (load(r, dev, path, fixcsum, &ri, err, errlen)) {
 		replay_destroy(&r->src);
 		return -EINVAL;
 	}
@@ -206,5 +219,11 @@ int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps, char
 		snprintf(err, errlen, "%s cannot take another sender now", dev->name);
 		return -EBUSY;
 	}
+	/* the source is in: from here the bytes are the ones that will arrive */
+	nflows = replay_streams(k, r->bytes, r->off, r->len, r->n, &ri.stream_bytes);
+	ri.frames = r->n;
+	ri.flows = nflows > 0 ? (unsigned int)nflows : 0;
+	if (info)
+		*info = ri;
 	return (int)r->n;
 }

@@ -29,11 +29,32 @@ ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { failed=$((failed + 1)); failures="$failures
   $*"; echo "FAIL $*"; }
 
-# grade NAME LAB IMPL: run the grader, output in $WORK/NAME.txt, status in $rc, score in $got/$max
-grade() {
+# run NAME LAB IMPL: run the grader, output in $WORK/NAME.txt, its status in $WORK/NAME.rc
+run() {
 	LAB=$2 IMPL=$3 HIDDEN=1 GRADE_OUT="$WORK/out/$1" BUILD="$BUILD" MAKE="$MAKE" \
 		GRADE_LABS="$labs" tests/grade/grade.sh >"$WORK/$1.txt" 2>&1
-	rc=$?
+	echo $? >"$WORK/$1.rc"
+}
+
+# Runs two at a time (spawn ... then settle): most of a run is waiting on the compiler, the
+# linker and process start-up, not CPU.
+running=0
+spawn() {
+	run "$@" &
+	running=$((running + 1))
+	if [ $running -ge "${GRADE_TEST_JOBS:-2}" ]; then
+		wait
+		running=0
+	fi
+}
+settle() {
+	wait
+	running=0
+}
+
+# result NAME: $rc, and the score in $got/$max, of a finished run
+result() {
+	rc=$(cat "$WORK/$1.rc" 2>/dev/null || echo 99)
 	got=$(sed -n 's/^Score: \([0-9]*\)\/\([0-9]*\)$/\1/p' "$WORK/$1.txt" | tail -n 1)
 	max=$(sed -n 's/^Score: \([0-9]*\)\/\([0-9]*\)$/\2/p' "$WORK/$1.txt" | tail -n 1)
 	got=${got:--1} max=${max:--1}
@@ -93,9 +114,26 @@ if [ -z "$labs" ]; then
 	echo "test-grade: no lab has graded tests yet"
 fi
 for lab in $labs; do
-	# the reference, three times: full marks, the same table each time
+	# the reference, three times (the first alone: it builds what every run shares), the
+	# skeleton, and every patched copy, two runs at a time
+	run "$lab-solution-1" "$lab" solution
+	spawn "$lab-solution-2" "$lab" solution
+	spawn "$lab-solution-3" "$lab" solution
+	spawn "$lab-skeleton" "$lab" labs
+	for kind in mutants variants faults; do
+		dir=tests/$kind/$lab
+		[ $kind = faults ] && dir=tests/grade/faults/$lab
+		for p in "$dir"/*.patch; do
+			[ -f "$p" ] || continue
+			n="$lab-$(echo $kind | sed 's/s$//')-$(basename "$p" .patch)"
+			if patched "$n" "$p"; then
+				spawn "$n" "$lab" "$src/solutions/$lab"
+			fi
+		done
+	done
+	settle
 	for i in 1 2 3; do
-		grade "$lab-solution-$i" "$lab" solution
+		result "$lab-solution-$i"
 		if [ "$rc" = 0 ] && [ "$got" = "$max" ] && [ "$max" -gt 0 ]; then
 			ok "$lab: IMPL=solution run $i scores $got/$max"
 		else
@@ -117,7 +155,7 @@ for lab in $labs; do
 	fi
 
 	# the skeleton
-	grade "$lab-skeleton" "$lab" labs
+	result "$lab-skeleton"
 	if [ "$got" = 0 ] && [ "$rc" != 0 ] && [ "$max" = "$full" ]; then
 		ok "$lab: the skeleton scores 0/$max"
 	else
@@ -127,12 +165,12 @@ for lab in $labs; do
 	first=""
 	for p in tests/mutants/"$lab"/*.patch; do
 		[ -f "$p" ] || continue
-		n="$lab-mutant-$(basename "$p" .patch)"
-		if ! patched "$n" "$p"; then
+		n="$lab-mutant-$(basename "$p" .patch)" src="$WORK/src/$n"
+		if [ ! -f "$WORK/$n.rc" ]; then
 			bad "$n: the patch does not apply: $(head -n 1 "$WORK/$n.patch.txt")"
 			continue
 		fi
-		grade "$n" "$lab" "$src/solutions/$lab"
+		result "$n"
 		if [ "$got" -ge 0 ] && [ "$got" -lt "$full" ] && [ "$rc" != 0 ]; then
 			ok "$n loses points: $got/$max"
 		else
@@ -148,11 +186,11 @@ for lab in $labs; do
 	for p in tests/variants/"$lab"/*.patch; do
 		[ -f "$p" ] || continue
 		n="$lab-variant-$(basename "$p" .patch)"
-		if ! patched "$n" "$p"; then
+		if [ ! -f "$WORK/$n.rc" ]; then
 			bad "$n: the patch does not apply: $(head -n 1 "$WORK/$n.patch.txt")"
 			continue
 		fi
-		grade "$n" "$lab" "$src/solutions/$lab"
+		result "$n"
 		if [ "$got" = "$full" ] && [ "$rc" = 0 ]; then
 			ok "$n keeps full marks: $got/$max"
 		else
@@ -162,11 +200,10 @@ for lab in $labs; do
 	for p in tests/grade/faults/"$lab"/*.patch; do
 		[ -f "$p" ] || continue
 		n="$lab-fault-$(basename "$p" .patch)"
-		if ! patched "$n" "$p"; then
+		if [ ! -f "$WORK/$n.rc" ]; then
 			bad "$n: the patch does not apply: $(head -n 1 "$WORK/$n.patch.txt")"
 			continue
 		fi
-		grade "$n" "$lab" "$src/solutions/$lab"
 		expectations "$n" "$p" 1
 	done
 

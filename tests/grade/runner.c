@@ -267,9 +267,11 @@ static void classify(struct criterion_test_stats *st, struct result *r)
 
 		snprintf(r->verdict, sizeof(r->verdict), leak ? "LEAK" : "FAIL");
 		if (leak && msg) {
-			r->detail = malloc(strlen(vfile) + strlen(msg) + 4);
+			size_t first = strcspn(msg, "\n"); /* the check's lines repeat the leak */
+
+			r->detail = malloc(strlen(vfile) + first + 4);
 			if (r->detail)
-				sprintf(r->detail, "%s\n%s", vfile + 5, msg);
+				sprintf(r->detail, "%s\n%.*s", vfile + 5, (int)first, msg);
 		} else if (msg) {
 			r->detail = strdup(msg);
 		} else {

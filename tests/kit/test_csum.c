@@ -23,7 +23,7 @@ static struct sk_buff *frame_at(u8 proto, unsigned int len, u8 ip_summed, u32 se
 	struct sk_buff *skb = kit_skb_alloc(sn0, &p, err, sizeof(err));
 
 	cr_assert_not_null(skb, "kit_skb_alloc: %s", err);
-	eth_type_trans(skb, sn1);
+	skb->protocol = eth_type_trans(skb, sn1);
 	skb->ip_summed = ip_summed;
 	return skb;
 }

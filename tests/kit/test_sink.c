@@ -24,7 +24,7 @@ static struct sk_buff *seg_len(u32 seq, unsigned int pay)
 	struct iphdr *iph;
 
 	cr_assert_not_null(skb, "kit_skb_alloc: %s", err);
-	eth_type_trans(skb, sn1);
+	skb->protocol = eth_type_trans(skb, sn1);
 	iph = (struct iphdr *)skb->data;
 	iph->saddr ^= htonl(0x100); /* what snull's twist does on the way */
 	iph->daddr ^= htonl(0x100);

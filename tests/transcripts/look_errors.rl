@@ -16,3 +16,5 @@ trace last 1 2 3
 check now
 ring sn1
 trace off -j
+flows sn9
+flows sn0 sn1

@@ -25,3 +25,7 @@ view sn0 sn1
 "unterminated
 source /nonexist
 quit -j
+driver student nosuch
+driver student xmit
+driver student xmit /nonexistent/dir
+driver student xmit 'a$b'

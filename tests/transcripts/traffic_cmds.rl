@@ -8,7 +8,7 @@ pktgen sn1 count 20 proto tcp len 1000 fault loss every 5
 pktgen sn0 count 10 rate 1000000 burst 2 vlan 0 tcp_ts off start 10us
 run
 stats
-pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap rate 100000
+pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap rate 100000 fixcsum
 run
 stats sn1 -j
 experiment

@@ -30,3 +30,6 @@ bench tx-64-nobatch packets 1000 extra
 pktgen sn1 count 2 rate 5furlongs
 pktgen sn1 count 2 rate 20gbps
 pktgen sn1 count 2 fault loss every 2 chance 2
+pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap fixcsum fixcsum
+pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap fixcsum rate 0
+pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap fixcsum speed 3

@@ -161,7 +161,21 @@ struct pktgen_cfg {
 void pktgen_cfg_default(struct pktgen_cfg *c);
 int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err,
 	       size_t errlen);
-/* Replay a classic pcap into the device; rate_pps 0 = at its recorded times. */
+/* Replay a classic pcap into the device; rate_pps 0 = at its recorded times.
+ * fixcsum recomputes IPv4/TCP/UDP checksums first (tcprewrite --fixcsum);
+ * without it frames with wrong ones arrive so, and the stack drops them.
+ * Each TCP flow's bytes are reassembled from the capture's frames whose
+ * checksums are right, and the sink checks every byte it delivers against
+ * them. Returns the frames loaded, or <0 with err. */
+struct kit_replay_info {
+	unsigned int frames;	/* frames loaded */
+	unsigned int bad_csum;	/* of them, with a wrong IPv4, TCP or UDP checksum */
+	unsigned int flows;	/* TCP flows whose bytes the sink checks */
+	u64 stream_bytes;	/* the bytes of those flows' streams (each once) */
+};
+int kit_pktgen_pcap_opts(struct net_device *dev, const char *path, u64 rate_pps, bool fixcsum,
+			 struct kit_replay_info *info, char *err, size_t errlen);
+/* The same with fixcsum. */
 int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps,
 		    char *err, size_t errlen);
 /* A local process that sends count frames like p (seq counting up) as fast
@@ -198,6 +212,7 @@ struct kit_flow_stat {
 	u32 ofo_segs;	  /* TCP: segments held there */
 	u32 next_seq;	  /* TCP: rcv_nxt; UDP: the sequence word after the highest seen */
 	u32 isn;	  /* TCP: the SYN's sequence number (0: the flow began without one) */
+	int ifindex;	  /* the device its last segment arrived on, -1 none yet */
 	bool started;	  /* a segment has been seen (next_seq is meaningful) */
 	bool checked;	  /* payload compared byte for byte */
 	bool stream;	  /* ... against the bytes of a replayed capture */
