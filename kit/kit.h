@@ -405,6 +405,8 @@ void kit_stream_free(struct kit_stream *s);
 /* Check this TCP flow's payload against s from now on; the stack owns s. */
 void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 			 struct kit_stream *s);
+/* skbs the socket holds: its receive queue and the out-of-order queues (check.c). */
+u64 stack_skbs_held(const struct kit *k);
 /* Arrival (skb->tstamp, stamped at RX DMA) to the application's recv(): the
  * sum over the skbs read so far and how many there were (kit/exp/coalesce.c). */
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count);
