@@ -156,9 +156,10 @@ static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsig
 	unsigned int len = 0;
 	u64 left;
 
+	g->src.pl.len = 0;
 	if (pick(g, &s)) {
 		if (buf)
-			len = frame_build(buf, room, &s);
+			len = frame_build_pl(buf, room, &s, &g->src.pl);
 		/* no buffer, or one too small: the frame's length, nothing written */
 		if (!len)
 			len = frame_build(scratch, SKB_BUF_SIZE, &s);
