@@ -12,6 +12,9 @@
 #   - each tests/grade/faults/L/*.patch (a crashing, hanging, overflowing student file) gets
 #     the verdicts its "# expect: TEST VERDICT" lines name on those tests, and every other test
 #     passes; "# expect:" lines in a mutant are checked the same way (its other tests may fail);
+#   - each hole of the skeleton alone costs points: the model answer with only that LAB(L) region
+#     cut (labs/cut.sh --hole N) loses points, so every hole is reached by some graded test and
+#     it is the student's version of that code that ran;
 #   - a failing test's replay script stops at the unmet expectation (the first mutant of a lab);
 #   - a test without a points line, and a points line without a test, are refused.
 #
@@ -131,6 +134,16 @@ for lab in $labs; do
 			fi
 		done
 	done
+	labs/cut.sh --holes "$lab" >"$WORK/$lab-holes.txt" 2>&1
+	while read -r f k fn; do
+		n="$lab-hole-$k-$(basename "$f" .c)"
+		mkdir -p "$WORK/src/$n"
+		cp -R solutions "$WORK/src/$n/"
+		if labs/cut.sh --hole "$k" --out "$WORK/cut/$n" "$lab" >/dev/null 2>&1; then
+			cp "$WORK/cut/$n/$(basename "$f")" "$WORK/src/$n/$f"
+			spawn "$n" "$lab" "$WORK/src/$n/solutions/$lab"
+		fi
+	done <"$WORK/$lab-holes.txt"
 	settle
 	for i in 1 2 3; do
 		result "$lab-solution-$i"
@@ -206,6 +219,16 @@ for lab in $labs; do
 		fi
 		expectations "$n" "$p" 1
 	done
+
+	while read -r f k fn; do
+		n="$lab-hole-$k-$(basename "$f" .c)"
+		result "$n"
+		if [ "$got" -ge 0 ] && [ "$got" -lt "$full" ]; then
+			ok "$lab: hole $k of $f (in ${fn:-the file's top}) alone costs points: $got/$max"
+		else
+			bad "$lab: hole $k of $f (in ${fn:-the file's top}) alone costs nothing: $got/$max, status $rc (see $WORK/$n.txt)"
+		fi
+	done <"$WORK/$lab-holes.txt"
 
 	# the first mutant's first failing test replays in the shell and stops where it failed
 	if [ -n "$first" ]; then
