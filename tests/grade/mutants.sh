@@ -134,6 +134,13 @@ for lab in $labs; do
 			fi
 		done
 	done
+	n="$lab-nobuild"
+	mkdir -p "$WORK/src/$n"
+	cp -R solutions "$WORK/src/$n/"
+	for f in "$WORK/src/$n/solutions/$lab"/*.c; do
+		echo "this line is not C" >>"$f"
+	done
+	spawn "$n" "$lab" "$WORK/src/$n/solutions/$lab"
 	labs/cut.sh --holes "$lab" >"$WORK/$lab-holes.txt" 2>&1
 	while read -r f k fn; do
 		n="$lab-hole-$k-$(basename "$f" .c)"
@@ -173,6 +180,16 @@ for lab in $labs; do
 		ok "$lab: the skeleton scores 0/$max"
 	else
 		bad "$lab: the skeleton scores $got/$max, status $rc (see $WORK/$lab-skeleton.txt)"
+	fi
+
+	# a file that does not compile: 0, the compiler's messages, every test in results.json at 0
+	result "$lab-nobuild"
+	json="$WORK/out/$lab-nobuild/$lab/results.json"
+	if [ "$got" = 0 ] && [ "$rc" != 0 ] && grep -q "does not build" "$WORK/$lab-nobuild.txt" &&
+		"$BUILD/grade-bin/check_results" "$json" 0 "$full" >"$WORK/$lab-nobuild-json.txt" 2>&1; then
+		ok "$lab: a file that does not compile scores 0/$full, results.json lists every test"
+	else
+		bad "$lab: a file that does not compile: $got/$max, status $rc (see $WORK/$lab-nobuild.txt, $WORK/$lab-nobuild-json.txt)"
 	fi
 
 	first=""

@@ -1,4 +1,5 @@
 /* runner.c - the grader's main: points, verdicts, the score table and Gradescope's results.json. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,12 +206,12 @@ static const char *sig_name(int sig)
 	static char buf[24];
 
 	switch (sig) {
-	case 4: return "SIGILL";
-	case 6: return "SIGABRT";
-	case 7: return "SIGBUS";
-	case 8: return "SIGFPE";
-	case 9: return "SIGKILL";
-	case 11: return "SIGSEGV";
+	case SIGILL: return "SIGILL";
+	case SIGABRT: return "SIGABRT";
+	case SIGBUS: return "SIGBUS";
+	case SIGFPE: return "SIGFPE";
+	case SIGKILL: return "SIGKILL";
+	case SIGSEGV: return "SIGSEGV";
 	default: snprintf(buf, sizeof(buf), "signal %d", sig); return buf;
 	}
 }
