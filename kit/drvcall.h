@@ -29,12 +29,14 @@ static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev,
 	if (fn) {
 		k->lab_last = fn;
 		k->dev_last = dev;
+		tl_slice(k, fn, dev, TLC_DRIVER, true);
 	}
 	return prev;
 }
 
 static inline void driver_leave(struct kit *k, struct drvcall prev)
 {
+	tl_slice(k, k->lab_running, k->dev_running, TLC_DRIVER, false);
 	k->lab_running = prev.fn;
 	k->dev_running = prev.dev;
 }

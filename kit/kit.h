@@ -78,6 +78,7 @@ struct cpu {
 	struct kthread *threads[KIT_MAX_THREADS];
 	int nthreads;
 	struct kthread *last;
+	struct kthread *running; /* the process thread in its turn, NULL between turns */
 	u64 min_vruntime;
 	struct list_head timers_due;
 };
@@ -151,6 +152,7 @@ struct kit {
 	u64 rule_count[RULE_NR];
 	u64 rule_kind_count[RULE_KIND_NR];
 	struct trace *trace;
+	struct timeline *timeline; /* sim/timeline.c: CPU slices and counter samples */
 	struct skb_pool *pool;
 	struct softnet_data sd;
 	struct net_device *devs[KIT_MAX_DEVS];
@@ -228,6 +230,13 @@ static inline struct kit *kit_enter(struct kit *k)
 	return k;
 }
 
+/* sim/timeline.c: a slice begins or ends (name NULL: nothing) */
+void tl_init(struct kit *k);
+void tl_free(struct kit *k);
+void tl_reset(struct kit *k);
+void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enum tl_cat cat,
+	      bool begin);
+
 /* sim/trace.c */
 void trace_init(struct kit *k);
 void trace_free(struct kit *k);
@@ -293,6 +302,8 @@ void __netif_schedule(struct net_device *dev);
 void netdev_watchdog_up(struct net_device *dev);     /* period starts now */
 void netdev_watchdog_update(struct net_device *dev); /* a stop bit changed */
 unsigned int dev_tx_free(struct net_device *dev); /* for trace lines: free TX descriptors */
+unsigned int dev_tx_used(struct net_device *dev);  /* for the timeline: TX descriptors in use */
+unsigned int dev_rx_ready(struct net_device *dev); /* RX frames the NIC wrote, not yet read */
 
 /* core/qdisc.c */
 struct Qdisc {
@@ -394,6 +405,8 @@ void kit_stream_free(struct kit_stream *s);
 /* Check this TCP flow's payload against s from now on; the stack owns s. */
 void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 			 struct kit_stream *s);
+/* skbs the socket holds: its receive queue and the out-of-order queues (check.c). */
+u64 stack_skbs_held(const struct kit *k);
 /* Arrival (skb->tstamp, stamped at RX DMA) to the application's recv(): the
  * sum over the skbs read so far and how many there were (kit/exp/coalesce.c). */
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count);

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "dump.h"
 #include "out.h"
+#include "trace_export.h"
 #include "sess.h"
 #include "view/view.h"
 
@@ -139,8 +140,16 @@ static int do_trace(struct sess *s, int argc, char **argv, bool json)
 			   (unsigned long long)kit_trace_total(s->k));
 		return CMD_OK;
 	}
-	if ((rc = arg_word("trace", "the subcommand", argv[0], "on|off|last", &w)))
+	if ((rc = arg_word("trace", "the subcommand", argv[0], "on|off|last|export|record", &w)))
 		return rc;
+	if (w >= 3 && json) {
+		out_error("trace %s: -j is for `trace` and `trace last N` (they show state)", argv[0]);
+		return CMD_USAGE;
+	}
+	if (w == 3)
+		return trace_export_cmd(s, argc, argv);
+	if (w == 4)
+		return trace_record_cmd(s, argc, argv);
 	if (w < 2) {
 		if (argc > 1) {
 			out_error("trace %s: too many arguments, from '%s'", argv[0], argv[1]);
@@ -161,6 +170,10 @@ static int do_trace(struct sess *s, int argc, char **argv, bool json)
 	}
 	if ((rc = arg_num("trace last", "the count", argv[1], 1, 65536, &n)))
 		return rc;
+	if (argc > 2) {
+		out_error("trace last: too many arguments, from '%s'", argv[2]);
+		return CMD_USAGE;
+	}
 	size_t total = kit_trace_count(s->k), from = total > (size_t)n ? total - (size_t)n : 0;
 	cJSON *a = json ? cJSON_CreateArray() : NULL;
 	char line[256];
@@ -252,14 +265,26 @@ const struct cmd cmd_look_table[] = {
 	  "packets, segments, bytes, app_bytes, rx_ooo, rx_dups, rx_csum_errors, "
 	  "rx_stream_errors, rx_ofo_drops, held_segments, held_bytes, checked, capture, "
 	  "held[] and holes[] of {start, end}}", cmd_flows },
-	{ "trace", NULL, 0, 2, CMD_F_JSON, "trace [on|off|last N] [-j]",
-	  "Print kernel-log lines as things happen, or the last N",
+	{ "trace", NULL, 0, 4, CMD_F_JSON,
+	  "trace [on|off|last N] [-j] | trace export FILE.json [last N] | trace record on|off",
+	  "Print kernel-log lines as things happen, or the last N; export a timeline",
 	  "Every state change is a trace record; by default each is printed as it\n"
 	  "happens. `trace off` stops the printing, all but BUG and WARNING lines (up to\n"
 	  "10 a command, then a count); the records are still kept. `trace last N`\n"
-	  "prints the last N kept.\n\n  trace off\n  trace last 20\n",
-	  "on|off|last", "`trace -j`: printing, kept, written; `trace last N -j`: an array of "
-	  "{t_ns, line}", do_trace },
+	  "prints the last N kept (65536 are kept).\n\n"
+	  "`trace export FILE.json` writes the kept records as a timeline in the Chrome\n"
+	  "Trace Event format, which Perfetto (ui.perfetto.dev) and chrome://tracing\n"
+	  "open: a track per CPU context (hardirq, softirq, each process-context thread)\n"
+	  "with a slice for each driver call, qdisc_run, softirq action and reset;\n"
+	  "instants for doorbells, DD write-backs, interrupts raised and (un)masked and\n"
+	  "queue stop/wake; counters for each ring's occupancy, the qdisc, BQL's bytes in\n"
+	  "flight and the backlog. `last N` exports the last N records only. Between\n"
+	  "`trace record on` and `trace record off`, what happens is the recording, and\n"
+	  "`trace export` writes that instead. Times are simulated microseconds.\n\n"
+	  "  trace off\n  trace last 20\n  trace record on\n  pktgen sn1 count 100\n"
+	  "  run until idle\n  trace record off\n  trace export /tmp/napi.json\n",
+	  "on|off|last|export|record ; record:on|off export:$file", "`trace -j`: printing, kept, "
+	  "written; `trace last N -j`: an array of {t_ns, line}", do_trace },
 	{ "check", NULL, 0, 0, CMD_F_JSON, "check [-j]", "Check conservation and invariants (fails if any problem)",
 	  "Every skb in exactly one place, allocated = freed + live, ring indices in\n"
 	  "range, no slot owned twice. A problem is printed with where the skb was\n"

@@ -334,9 +334,9 @@ const struct cmd cmd_session_table[] = {
 	  "In a script, stops it there with the status so far.\n\n  quit\n", "", NULL, do_quit },
 	{ "view", NULL, 0, 1, 0, "view [DEV]", "Open the full-screen ring view",
 	  "Both rings of DEV drawn with owners and markers, the queue, the interrupt line,\n"
-	  "NAPI and LRO state, counters and the last events. Keys: space step, r run,\n"
-	  "p pause, +/- speed, : a shell command, ? help, q back to the shell. Needs a\n"
-	  "terminal (`ringlab --view` starts in it).\n\n  view sn0\n",
+	  "NAPI and LRO state, counters, the receiver's line and the last events. Keys:\n"
+	  "space step, r run, p pause, +/- speed, : a shell command, ? help, q back to\n"
+	  "the shell. Needs a terminal (`ringlab --view` starts in it).\n\n  view sn0\n",
 	  "$dev", NULL, do_view },
 	{ 0 },
 };

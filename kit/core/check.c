@@ -153,6 +153,12 @@ int kit_check(struct kit *k, char *out, size_t len)
 		if (p != SKB_DRIVER && queued[p] != live[p])
 			say(&r, "%llu skbs are marked %s but %llu are queued there",
 			    (unsigned long long)live[p], skb_place_name(p), (unsigned long long)queued[p]);
+	/* the socket's: its receive queue and the TCP flows' out-of-order queues */
+	queued[SKB_SOCKET] = stack_skbs_held(k);
+	if (queued[SKB_SOCKET] != live[SKB_SOCKET])
+		say(&r, "%llu skbs are marked %s but %llu are queued there",
+		    (unsigned long long)live[SKB_SOCKET], skb_place_name(SKB_SOCKET),
+		    (unsigned long long)queued[SKB_SOCKET]);
 	if (live[SKB_STACK])
 		say(&r, "%llu skbs are stuck in the stack between steps",
 		    (unsigned long long)live[SKB_STACK]);

@@ -23,6 +23,7 @@ struct kit *kit_new(u64 seed)
 	cpu_init(k);
 	workqueue_init(k);
 	trace_init(k);
+	tl_init(k);
 	k->lab = simnic_lab_linked;
 	snprintf(k->lab_name, sizeof(k->lab_name), "solution");
 	if (!k->trace || skb_pool_init(k) || stack_init(k)) {
@@ -55,6 +56,7 @@ void kit_boot_done(struct kit *k)
 	memset(k->rule_count, 0, sizeof(k->rule_count));
 	memset(k->rule_kind_count, 0, sizeof(k->rule_kind_count));
 	trace_reset(k);
+	tl_reset(k);
 	for (int i = 0; i < k->ndevs; i++)
 		nic_boot_done(k->devs[i]->nic);
 	hw_update(k);
@@ -83,6 +85,7 @@ void kit_free(struct kit *k)
 	skb_pool_free(k);
 	free(k->txf);
 	trace_free(k);
+	tl_free(k);
 	if (kit_current == k)
 		kit_current = NULL;
 	free(k);

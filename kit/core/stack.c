@@ -323,6 +323,11 @@ u64 stack_window_read(const struct kit *k)
 	return k->stack->win_n;
 }
 
+u64 stack_skbs_held(const struct kit *k)
+{
+	return skb_queue_len(&k->stack->sockq) + k->stack->ofo_len;
+}
+
 void stack_latency(const struct kit *k, u64 *sum_ns, u64 *count)
 {
 	*sum_ns = k->stack->lat_sum;

@@ -270,6 +270,28 @@ void simnic_remove(struct net_device *dev)
 	free_netdev(dev);
 }
 
+unsigned int dev_tx_used(struct net_device *dev)
+{
+	struct simnic_adapter *a;
+
+	if (!simnic_is(dev))
+		return 0;
+	a = netdev_priv(dev);
+	return a->tx_ring.count ? a->tx_ring.count - 1 - SIMNIC_DESC_UNUSED(&a->tx_ring) : 0;
+}
+
+unsigned int dev_rx_ready(struct net_device *dev)
+{
+	struct simnic_adapter *a;
+
+	if (!simnic_is(dev) || !dev->nic)
+		return 0;
+	a = netdev_priv(dev);
+	if (!a->rx_ring.count)
+		return 0;
+	return (dev->nic->rdh + a->rx_ring.count - a->rx_ring.next_to_clean) % a->rx_ring.count;
+}
+
 unsigned int dev_tx_free(struct net_device *dev)
 {
 	struct simnic_adapter *a;

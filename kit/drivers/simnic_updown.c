@@ -178,8 +178,10 @@ void simnic_reset_task(struct work_struct *work)
 	/* only if not already down: a close since the timeout wins */
 	if (!test_bit(__SIMNIC_DOWN, &adapter->flags) && !kit_dev_broken(dev)) {
 		TRACE(dev->kit, TR_RESET, dev, 0, 0, 0, 0);
+		tl_slice(dev->kit, "reset_task", dev, TLC_DRIVER, true);
 		simnic_down(adapter);
 		simnic_up(adapter);
+		tl_slice(dev->kit, "reset_task", dev, TLC_DRIVER, false);
 	}
 	clear_bit(__SIMNIC_RESETTING, &adapter->flags);
 }

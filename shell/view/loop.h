@@ -20,6 +20,7 @@ struct view {
 	struct dev_snap ds;
 	struct view_counter ctr[VIEW_MAX_CTR];
 	int nctr;
+	struct view_rx rx;
 	struct vlog log;
 	struct vgrid g;
 	bool running, help, prompting, quit;

@@ -11,7 +11,8 @@
  *   5-8    RX ring
  *   9      CPU time by context
  *   10-16  TX queue | interrupt + NAPI | counters
- *   17-22  LRO sessions (when on), then the trace, newest at the bottom
+ *   17-22  LRO sessions (when on), the receiver line, then the trace, newest
+ *          at the bottom
  *   23     status: what space does next, or the ':' prompt
  * A taller screen gives the panels up to 4 more rows and the rest to the
  * trace; a wider one widens the rings' strips and the counter columns.
@@ -32,7 +33,9 @@ void vmodel_rows(const struct view_input *in, int h, struct view_rows *r)
 	r->status = h - 1;
 	left = r->status - r->lro;
 	r->lro_h = in->d ? vpanel_lro_rows(in->d, left - 2) : 0;
-	r->log = r->lro + r->lro_h;
+	r->recv = r->lro + r->lro_h;
+	r->recv_h = in->rx && left - r->lro_h >= 5 ? 1 : 0; /* leaves the trace 4 rows */
+	r->log = r->recv + r->recv_h;
 	r->log_h = r->status - r->log;
 }
 
@@ -197,6 +200,8 @@ void vmodel_build(struct vgrid *g, const struct view_input *in)
 	}
 	if (r.lro_h)
 		vpanel_lro(g, x, r.lro, w, r.lro_h, in->d);
+	if (r.recv_h)
+		vpanel_rx(g, x, r.recv, w, in->rx);
 	if (r.log_h > 3) {
 		vgrid_text(g, x, r.log, w, VS_HEAD, "Trace");
 		vgrid_hline(g, x + 6, r.log, w - 6, VS_LABEL);

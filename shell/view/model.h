@@ -20,6 +20,7 @@ struct view_input {
 	const char *driver;	       /* "solution", or the .so loaded */
 	const struct view_counter *ctr; /* counters to show, in order */
 	int nctr;
+	const struct view_rx *rx;      /* the receiver line, or NULL: none */
 	const struct view_line *log;   /* the trace pane, oldest first */
 	int nlog;
 	bool running;
@@ -33,7 +34,7 @@ struct view_input {
 
 /* Rows of the layout at height h (for tests and the painter). */
 struct view_rows {
-	int title, tx, rx, machine, panels, panels_h, lro, lro_h, log, log_h, status;
+	int title, tx, rx, machine, panels, panels_h, lro, lro_h, recv, recv_h, log, log_h, status;
 };
 void vmodel_rows(const struct view_input *in, int h, struct view_rows *r);
 

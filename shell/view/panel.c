@@ -315,6 +315,28 @@ void vpanel_machine(struct vgrid *g, int x, int y, int w, const struct kit_snap 
 		vgrid_rtext(g, x + w, y, VS_LABEL, b);
 }
 
+/* ---- the receiver line -------------------------------------------------------------- */
+
+void vpanel_rx(struct vgrid *g, int x, int y, int w, const struct view_rx *rx)
+{
+	static const char *const label[] = { "flows", "app_bytes", "ooo", "held", "dups", "csum",
+					     "stream", "ofo_drops" };
+	const unsigned long long v[] = { (unsigned long long)rx->flows, rx->app_bytes, rx->ooo,
+					 rx->held, rx->dups, rx->csum_errors, rx->stream_errors,
+					 rx->ofo_drops };
+	int n = vgrid_text(g, x, y, w, VS_HEAD, "Receiver");
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]) && n < w; i++) {
+		char b[24];
+		/* checksum and stream errors and ofo drops are losses: warn when not 0 */
+		enum vstyle st = !v[i] ? VS_ZERO : i >= 5 ? VS_WARN : VS_VALUE;
+
+		n += vgrid_printf(g, x + n, y, w - n, VS_LABEL, "  %s ", label[i]);
+		snprintf(b, sizeof(b), "%llu", v[i]);
+		n += vgrid_text(g, x + n, y, w - n, st, b);
+	}
+}
+
 /* ---- the log ------------------------------------------------------------------------ */
 
 void vpanel_log(struct vgrid *g, int x, int y, int w, int h, const struct view_line *l, int n)

@@ -12,6 +12,13 @@ struct view_counter {
 	unsigned long long value;
 };
 
+/* The receiver above the stack, for the device shown: its counters and flows. */
+struct view_rx {
+	unsigned long long app_bytes, ooo, dups, csum_errors, stream_errors, ofo_drops;
+	unsigned long long held; /* segments its flows hold out of order */
+	int flows;		 /* flows whose last segment arrived on it */
+};
+
 /* One line of the trace pane. */
 #define VIEW_LINE_MAX 200
 struct view_line {
@@ -30,6 +37,8 @@ void vpanel_lro(struct vgrid *g, int x, int y, int w, int h, const struct dev_sn
 /* The machine line: CPU time by context, steps, backlog. */
 void vpanel_machine(struct vgrid *g, int x, int y, int w, const struct kit_snap *k);
 /* The last lines of the log that fit, newest at the bottom. */
+/* The receiver line: app bytes, out of order, duplicates, checksum and stream errors. */
+void vpanel_rx(struct vgrid *g, int x, int y, int w, const struct view_rx *rx);
 void vpanel_log(struct vgrid *g, int x, int y, int w, int h, const struct view_line *l, int n);
 
 /* "850 ns", "12.3 us", "4.56 ms", "1.234 s" */

@@ -1,4 +1,5 @@
 /* view.c - the ring view's loop: read the kit, build the model, paint, wait for a key or a tick. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,39 @@ static void collect_counters(struct view *v, struct net_device *dev)
 								   kit_dev_stat(dev, id) };
 }
 
+static void collect_rx(struct view *v, struct net_device *dev)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} ctr[] = {
+		{ "app_bytes", offsetof(struct view_rx, app_bytes) },
+		{ "rx_ooo", offsetof(struct view_rx, ooo) },
+		{ "rx_dups", offsetof(struct view_rx, dups) },
+		{ "rx_csum_errors", offsetof(struct view_rx, csum_errors) },
+		{ "rx_stream_errors", offsetof(struct view_rx, stream_errors) },
+		{ "rx_ofo_drops", offsetof(struct view_rx, ofo_drops) },
+	};
+
+	memset(&v->rx, 0, sizeof(v->rx));
+	if (!dev)
+		return;
+	for (size_t i = 0; i < sizeof(ctr) / sizeof(ctr[0]); i++) {
+		int id = kit_stat_find(ctr[i].name);
+		unsigned long long val = id >= 0 ? kit_dev_stat(dev, id) : 0;
+
+		memcpy((char *)&v->rx + ctr[i].off, &val, sizeof(val));
+	}
+	for (int i = 0; i < kit_flow_count(v->k); i++) {
+		struct kit_flow_stat f;
+
+		if (kit_flow_at(v->k, i, &f) || f.ifindex != dev->ifindex)
+			continue;
+		v->rx.flows++;
+		v->rx.held += f.ofo_segs;
+	}
+}
+
 /* Read everything one frame shows. */
 static void collect(struct view *v)
 {
@@ -103,6 +137,7 @@ static void collect(struct view *v)
 	if (!dev || kit_dev_snapshot(dev, &v->ds))
 		memset(&v->ds, 0, sizeof(v->ds));
 	collect_counters(v, dev);
+	collect_rx(v, dev);
 	vlog_pull(&v->log, v->k, v->ds.index, NULL);
 }
 
@@ -110,7 +145,7 @@ static void render(struct view *v)
 {
 	struct view_input in = {
 		.k = &v->ks, .d = &v->ds, .dev_pos = v->dev, .dev_count = kit_dev_count(v->k),
-		.driver = kit_driver_name(v->k), .ctr = v->ctr, .nctr = v->nctr,
+		.driver = kit_driver_name(v->k), .ctr = v->ctr, .nctr = v->nctr, .rx = &v->rx,
 		.log = v->log.lines, .nlog = v->log.n, .running = v->running,
 		.speed = speeds[v->speed], .zoom = v->zoom, .help = v->help,
 		.prompt = v->prompting ? v->prompt : NULL, .message = v->msg[0] ? v->msg : NULL,

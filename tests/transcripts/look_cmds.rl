@@ -16,3 +16,11 @@ trace last 3
 trace on
 check
 check -j
+# the trace as a timeline (Chrome Trace Event JSON): everything kept, the last records, a recording
+trace export all.json
+trace export last.json last 50
+trace record on
+pktgen sn1 count 3
+run until idle
+trace record off
+trace export run.json

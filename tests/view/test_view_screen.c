@@ -426,3 +426,32 @@ Test(view_screen, bql_row_in_the_queue_panel)
 	vgrid_free(&g);
 	free(d);
 }
+
+/* The receiver line sits above the trace, errors in the warning style; no line without it. */
+Test(view_screen, receiver_line)
+{
+	struct vgrid g = { 0 };
+	struct dev_snap *d = dev_new();
+	const struct view_rx rx = { .app_bytes = 524288, .ooo = 5, .dups = 2, .csum_errors = 574,
+				    .held = 3, .flows = 2 };
+	struct view_input in = { .d = d, .driver = "solution", .rx = &rx };
+	struct view_rows r;
+	int y, x;
+
+	build(&g, 80, 24, &in);
+	vmodel_rows(&in, 24, &r);
+	y = find(&g, "Receiver", NULL);
+	cr_assert_eq(y, r.recv, "\"Receiver\" on row %d, expected %d", y, r.recv);
+	cr_assert_eq(r.log, r.recv + 1, "the trace starts on row %d, expected %d", r.log, r.recv + 1);
+	cr_assert(strstr(row(&g, y), "app_bytes 524288") && strstr(row(&g, y), "ooo 5") &&
+		  strstr(row(&g, y), "held 3") && strstr(row(&g, y), "dups 2") &&
+		  strstr(row(&g, y), "csum 574"),
+		  "receiver line: %s", row(&g, y));
+	cr_assert_lt(find(&g, "Trace", NULL), 23, "no Trace header above the status line");
+	y = vgrid_find(&g, 0, "574", &x);
+	cr_assert_eq(vgrid_cat(&g, x, y)->style, VS_WARN, "checksum errors not in the warning style");
+	in.rx = NULL;
+	build(&g, 80, 24, &in);
+	cr_assert_lt(find(&g, "Receiver", NULL), 0, "a receiver line without receiver input");
+	vgrid_free(&g);
+}

@@ -191,6 +191,32 @@ const struct trace_rec *kit_trace_at(const struct kit *k, size_t i);
 size_t kit_trace_format(const struct kit *k, const struct trace_rec *r,
 			char *buf, size_t len);
 
+/*
+ * The timeline, kept beside the trace for `trace export`: a slice for each
+ * piece of CPU work (a driver call, qdisc_run, a softirq action, a process
+ * thread's turn, reset_task), begun and ended in the context it ran in, and
+ * after each boundary the counters that changed. seq places a record among
+ * the trace records: it was written after trace record seq - 1, before seq.
+ */
+enum tl_kind { TL_BEGIN, TL_END, TL_COUNT };
+enum tl_cat { TLC_DRIVER, TLC_KERNEL, TLC_THREAD };
+enum tl_counter { TLV_TX_RING, TLV_RX_RING, TLV_QDISC, TLV_BQL, TLV_NR };
+struct tl_rec {
+	u64 t;		  /* simulated ns */
+	u64 seq;	  /* kit_trace_total() when it was written */
+	const char *name; /* the slice: "poll", "qdisc_run", a thread's name */
+	u8 kind;	  /* enum tl_kind */
+	u8 cat;		  /* enum tl_cat */
+	u8 ctx;		  /* enum kit_ctx it ran in */
+	u8 dev;		  /* device index, 0xff = none (TL_COUNT: 0xff is the backlog) */
+	/* TL_COUNT: TX descriptors in use, RX frames awaiting the driver, qdisc
+	 * length, BQL bytes in flight (v[0] the backlog's length for dev 0xff) */
+	u32 v[TLV_NR];
+};
+u64 kit_timeline_total(const struct kit *k);
+size_t kit_timeline_count(const struct kit *k);
+const struct tl_rec *kit_timeline_at(const struct kit *k, size_t i); /* 0 = oldest kept */
+
 /* Trace records for the LRO engine (lab code sees only public headers):
  * what 0 = packet aggregated, 1 = aggregate flushed, 2 = no free descriptor. */
 void kit_trace_lro(struct net_device *dev, int what, u32 flow, u32 pkts, u32 bytes);

@@ -1,0 +1,121 @@
+/* timeline.c - CPU slices and counter samples beside the trace, for a timeline export. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kit.h"
+
+/*
+ * The trace says what changed; the timeline says what the CPU was doing
+ * meanwhile. Each piece of work writes a begin and an end record (a fixed
+ * 48-byte record in a power-of-two ring, as the trace), and after each of
+ * them the counters a timeline plots (ring occupancy, qdisc length, BQL's
+ * bytes in flight, the backlog) are compared with their last sample: those
+ * that changed get a new one. Nothing is allocated after tl_init.
+ */
+
+#define TL_SIZE (1u << 16)
+
+struct timeline {
+	struct tl_rec rec[TL_SIZE];
+	u64 head;
+	u32 last[KIT_MAX_DEVS + 1][TLV_NR]; /* the last sample per device; [KIT_MAX_DEVS]: backlog */
+	bool sampled[KIT_MAX_DEVS + 1];
+};
+
+void tl_init(struct kit *k)
+{
+	k->timeline = calloc(1, sizeof(*k->timeline));
+}
+
+void tl_reset(struct kit *k)
+{
+	k->timeline->head = 0;
+	memset(k->timeline->sampled, 0, sizeof(k->timeline->sampled));
+}
+
+void tl_free(struct kit *k)
+{
+	free(k->timeline);
+	k->timeline = NULL;
+}
+
+static struct tl_rec *next(struct kit *k)
+{
+	struct timeline *tl = k->timeline;
+	struct tl_rec *r = &tl->rec[tl->head++ & (TL_SIZE - 1)];
+
+	r->t = k->now;
+	r->seq = kit_trace_total(k);
+	r->ctx = (u8)k->cpu.ctx;
+	return r;
+}
+
+static void sample(struct kit *k, int slot, u8 dev, const u32 *v)
+{
+	struct timeline *tl = k->timeline;
+	struct tl_rec *r;
+
+	if (tl->sampled[slot] && !memcmp(tl->last[slot], v, sizeof(tl->last[slot])))
+		return;
+	memcpy(tl->last[slot], v, sizeof(tl->last[slot]));
+	tl->sampled[slot] = true;
+	r = next(k);
+	r->kind = TL_COUNT;
+	r->cat = TLC_KERNEL;
+	r->dev = dev;
+	r->name = NULL;
+	memcpy(r->v, v, sizeof(r->v));
+}
+
+static void counters(struct kit *k)
+{
+	u32 v[TLV_NR] = { 0 };
+
+	for (int i = 0; i < k->ndevs && i < KIT_MAX_DEVS; i++) {
+		struct net_device *dev = k->devs[i];
+
+		v[TLV_TX_RING] = dev_tx_used(dev);
+		v[TLV_RX_RING] = dev_rx_ready(dev);
+		v[TLV_QDISC] = dev->qdisc ? (u32)skb_queue_len(&dev->qdisc->q) : 0;
+		v[TLV_BQL] = dql_inflight(&dev->tx_queue.dql);
+		sample(k, i, (u8)i, v);
+	}
+	memset(v, 0, sizeof(v));
+	v[0] = (u32)skb_queue_len(&k->sd.input_pkt_queue);
+	sample(k, KIT_MAX_DEVS, 0xff, v);
+}
+
+void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enum tl_cat cat,
+	      bool begin)
+{
+	struct tl_rec *r;
+
+	if (!k->timeline || !name)
+		return;
+	r = next(k);
+	r->kind = begin ? TL_BEGIN : TL_END;
+	r->cat = (u8)cat;
+	r->dev = dev ? (u8)dev->ifindex : 0xff;
+	r->name = name;
+	counters(k);
+}
+
+u64 kit_timeline_total(const struct kit *k)
+{
+	return k->timeline->head;
+}
+
+size_t kit_timeline_count(const struct kit *k)
+{
+	return k->timeline->head < TL_SIZE ? (size_t)k->timeline->head : TL_SIZE;
+}
+
+const struct tl_rec *kit_timeline_at(const struct kit *k, size_t i)
+{
+	const struct timeline *tl = k->timeline;
+	u64 first = tl->head - kit_timeline_count(k);
+
+	if (i >= kit_timeline_count(k))
+		return NULL;
+	return &tl->rec[(first + i) & (TL_SIZE - 1)];
+}
