@@ -212,6 +212,7 @@ test-layering:
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 check: deps-test
+	@$(MAKE) --no-print-directory $(TEST_DRIVERS) # help's examples name build/tests/drivers/
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		$(MAKE) --no-print-directory BUILD=build/check OPT="-O1 -g" XCFLAGS="$(SAN)" \
 		XLDFLAGS="$(SAN)" test-unit test-transcripts

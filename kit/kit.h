@@ -31,7 +31,7 @@ struct evq {
 void ev_init(struct sim_event *e, enum ev_type type, void *obj);
 void ev_schedule(struct kit *k, struct sim_event *e, u64 time);
 void ev_cancel(struct kit *k, struct sim_event *e);
-struct sim_event *ev_peek(const struct kit *k);
+struct sim_event *ev_peek(struct kit *k); /* the earliest queued event, or NULL */
 static inline bool ev_queued(const struct sim_event *e)
 {
 	return e->idx >= 0;
@@ -162,6 +162,7 @@ struct kit {
 	/* hardware */
 	struct sim_event hw_ev;	/* the next hardware change that needs a step */
 	u64 hw_next;		/* earliest pending hardware change */
+	bool hw_lazy_stale;	/* hw steps off: hw_ev to be worked out again */
 	bool in_hw;		/* inside hardware code: no nested catch-up */
 	struct wire *wire;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
@@ -243,8 +244,31 @@ void trace_free(struct kit *k);
 void trace_reset(struct kit *k);
 void kit_boot_done(struct kit *k);
 void nic_boot_done(struct nic *hw);
-void trace_emit(struct kit *k, u64 t, enum trace_type type, const struct net_device *dev,
-		u32 a, u32 b, u32 c, u32 d);
+#define TRACE_SIZE (1u << 16)
+struct trace {
+	struct trace_rec rec[TRACE_SIZE];
+	u64 head; /* records written so far */
+	trace_cb cb;
+	void *cb_arg;
+};
+
+static inline void trace_emit(struct kit *k, u64 t, enum trace_type type,
+			      const struct net_device *dev, u32 a, u32 b, u32 c, u32 d)
+{
+	struct trace *tr = k->trace;
+	struct trace_rec *r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
+
+	r->t = t;
+	r->type = (u16)type;
+	r->dev = dev ? (u8)dev->ifindex : 0xff;
+	r->ctx = (u8)k->cpu.ctx;
+	r->a = a;
+	r->b = b;
+	r->c = c;
+	r->d = d;
+	if (unlikely(tr->cb != NULL))
+		tr->cb(r, tr->cb_arg);
+}
 #define TRACE(k, type, dev, a, b, c, d) trace_emit(k, (k)->now, type, dev, a, b, c, d)
 
 /* sim/param.c: the table's order; device rows are served by drivers/simnic_param.c */
@@ -385,6 +409,18 @@ struct frame_spec {
 unsigned int frame_hdr_len(const struct frame_spec *s);
 /* Writes the frame into buf (room bytes); returns its length, 0 if it cannot fit. */
 unsigned int frame_build(unsigned char *buf, unsigned int room, const struct frame_spec *s);
+/*
+ * Where a frame just built carries the pattern payload and what it sums to:
+ * whoever gets the bytes untouched (the NIC's checksum offload on what
+ * pktgen DMA'd) can sum the headers and add sum instead of reading every
+ * byte. len 0: nothing known.
+ */
+struct frame_payload {
+	unsigned int off, len;	/* bytes [off, off + len) of the frame */
+	__wsum sum;		/* csum_partial of them, at an even offset */
+};
+unsigned int frame_build_pl(unsigned char *buf, unsigned int room, const struct frame_spec *s,
+			    struct frame_payload *pl);
 
 /* core/stack.c: the upper stack and the application */
 int stack_init(struct kit *k);
@@ -420,6 +456,7 @@ void nic_destroy(struct nic *hw);
 void hw_sync(struct kit *k);		/* bring the hardware up to k->now */
 void hw_update(struct kit *k);		/* a NIC's next change moved: re-arm hw_ev */
 void hw_event(struct kit *k);		/* hw_ev fired */
+void hw_arm(struct kit *k);		/* before hw_ev is looked at: bring it up to date */
 void hw_describe_next(struct kit *k, char *what, size_t len);
 bool nic_irq_deliverable(struct nic *hw);
 void nic_irq_deliver(struct kit *k, struct nic *hw); /* run the handler (hardirq) */

@@ -211,6 +211,11 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 		out_error("pktgen: give every N or chance N, not both");
 		return CMD_USAGE;
 	}
+	if ((kv[10].seen || kv[11].seen) && !kv[9].seen) {
+		out_error("pktgen: %s applies a fault: give fault F,... too (reorder, loss, dup, ...)",
+			  kv[10].seen ? "every" : "chance");
+		return CMD_USAGE;
+	}
 	/* every Nth frame, or each with probability 1/N from the seed */
 	c.fault_every = kv[9].seen && !kv[11].seen ? (kv[10].seen ? (u32)kv[10].v : 1) : 0;
 	c.fault_chance = kv[9].seen && kv[11].seen ? (u32)kv[11].v : 0;
@@ -234,11 +239,11 @@ static int do_pktgen(struct sess *s, int argc, char **argv, bool json)
 static int do_bench(struct sess *s, int argc, char **argv, bool json)
 {
 	struct arg_kv kv[] = { { "packets", 'n', 1000, 1000000000, NULL, false, 0, NULL } };
-	cJSON *a = json ? cJSON_CreateArray() : NULL;
+	cJSON *a = NULL;
 	const char *only = NULL;
 	int rc, ran = 0;
 
-	if (argc % 2) {
+	if (argc && strcmp(argv[0], "packets")) { /* a scenario first, then key-value pairs */
 		only = argv[0];
 		argc--;
 		argv++;
@@ -255,7 +260,9 @@ static int do_bench(struct sess *s, int argc, char **argv, bool json)
 			return CMD_USAGE;
 		}
 	}
-	if (!json)
+	if (json)
+		a = cJSON_CreateArray(); /* only now: an error above returns without it */
+	else
 		out_printf("%-20s %10s %8s %12s %10s %12s %7s %9s\n", "scenario", "packets", "wall_s",
 			   "sim_pps", "ns_per_pkt", "bare_ring_pps", "ratio", "rss_kib");
 	for (int i = 0; i < kit_bench_count(); i++) {

@@ -1,9 +1,11 @@
 /* repl.c - the interactive loop: readline's callback interface, so Ctrl-C is ours to handle. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/select.h>
 #include <unistd.h>
 
@@ -107,6 +109,8 @@ static void leave(bool eof)
 	fflush(rl_outstream ? rl_outstream : stdout);
 }
 
+static void history_append(void);
+
 static void on_line(char *line)
 {
 	const char *p;
@@ -127,8 +131,10 @@ static void on_line(char *line)
 		return;
 	}
 	last = history_length ? history_get(history_base + history_length - 1) : NULL;
-	if (!last || strcmp(last->line, line))
+	if (!last || strcmp(last->line, line)) {
 		add_history(line);
+		history_append(); /* before it runs: a crash or kill -9 loses nothing */
+	}
 	if (is_repeatable(line))
 		snprintf(repeat, sizeof(repeat), "%s", line);
 	else
@@ -152,12 +158,43 @@ static void history_open(void)
 	}
 }
 
-static void history_save(void)
+/*
+ * Each line is appended to the file as it is entered (append_history), under
+ * an flock, so two shells at once interleave their lines instead of the last
+ * one to quit overwriting the other's, and kill -9 or SIGHUP loses nothing.
+ * Every HISTORY_TRIM_EVERY lines, and at the end, the file is cut back to its
+ * last REPL_HISTORY_LINES, under the same lock.
+ */
+#define HISTORY_TRIM_EVERY 50
+static unsigned int appended;
+
+static void history_locked(bool append, bool trim)
 {
+	int fd;
+
 	if (!hist_path[0])
 		return;
-	if (write_history(hist_path) == 0)
-		history_truncate_file(hist_path, REPL_HISTORY_LINES);
+	fd = open(hist_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX) == 0) {
+		if (append)
+			append_history(1, hist_path);
+		if (trim)
+			history_truncate_file(hist_path, REPL_HISTORY_LINES);
+		flock(fd, LOCK_UN);
+	}
+	close(fd);
+}
+
+static void history_append(void)
+{
+	history_locked(true, ++appended % HISTORY_TRIM_EVERY == 0);
+}
+
+static void history_save(void)
+{
+	history_locked(false, true);
 }
 
 static void abandon_line(void)

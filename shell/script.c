@@ -59,7 +59,7 @@ int script_run_stream(struct sess *s, FILE *f, const char *name)
 int script_run_file(struct sess *s, const char *path, const char *who)
 {
 	FILE *f;
-	int rc;
+	int rc, c;
 
 	if (s->depth >= SCRIPT_MAX_DEPTH) {
 		out_error("%s: %s: nested too deep (%d files): does it source itself?", who, path,
@@ -71,6 +71,15 @@ int script_run_file(struct sess *s, const char *path, const char *who)
 		out_error("%s: cannot read %s: %s", who, path, strerror(errno));
 		return CMD_FAIL;
 	}
+	c = fgetc(f); /* a directory opens, and fails at the first read */
+	if (c == EOF && ferror(f)) {
+		out_error("%s: cannot read %s: %s", who, path,
+			  errno == EISDIR ? "a directory, expected a file of commands" : strerror(errno));
+		fclose(f);
+		return CMD_FAIL;
+	}
+	if (c != EOF)
+		ungetc(c, f);
 	rc = script_run_stream(s, f, path);
 	fclose(f);
 	return rc;

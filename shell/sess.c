@@ -1,7 +1,10 @@
 /* sess.c - the session's machine: create, reset (keeping seed, driver, trace), and the trace printer. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "arg.h"
 #include "guard.h"
 #include "out.h"
 #include "sess.h"
@@ -135,15 +138,48 @@ void sess_fini(struct sess *s)
 		sess_current = NULL;
 }
 
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The run goes in slices of RUN_SLICE steps, so a long one (pktgen count
+ * 10^12, run until idle) says how far it got once a second of wall time, on
+ * a terminal (stderr), and stops between slices once Ctrl-C was pressed.
+ * s->interrupted stays set: a script or -c string stops after this command
+ * (the REPL clears it before the next line).
+ */
+#define RUN_SLICE 200000
 u64 sess_run(struct sess *s, u64 max_steps, u64 until_ns, enum kit_stop *why)
 {
-	u64 n;
+	bool tell = s->interactive || isatty(STDERR_FILENO);
+	double next = wall_now() + 1.0;
+	u64 n = 0;
 
 	s->running = 1;
-	n = kit_run(s->k, max_steps, until_ns, why);
+	for (;;) {
+		u64 slice = max_steps && max_steps - n < RUN_SLICE ? max_steps - n : RUN_SLICE;
+		char t[32];
+
+		n += kit_run(s->k, slice, until_ns, why);
+		if (*why != KIT_STOP_STEPS || (max_steps && n >= max_steps))
+			break;
+		if (s->interrupted) {
+			*why = KIT_STOP_ASKED;
+			break;
+		}
+		if (tell && wall_now() >= next) {
+			next = wall_now() + 1.0;
+			arg_fmt_time(kit_now(s->k), t, sizeof(t));
+			out_err_plain("... %llu steps so far, at %s (Ctrl-C stops the run)\n",
+				      (unsigned long long)n, t);
+		}
+	}
 	s->running = 0;
-	if (s->interrupted && *why == KIT_STOP_ASKED)
-		s->interrupted = 0; /* the run stopped: Ctrl-C has done its job */
 	return n;
 }
 

@@ -37,13 +37,21 @@ static void put_be32(unsigned char *p, u32 v)
 
 unsigned int frame_build(unsigned char *buf, unsigned int room, const struct frame_spec *s)
 {
+	return frame_build_pl(buf, room, s, NULL);
+}
+
+unsigned int frame_build_pl(unsigned char *buf, unsigned int room, const struct frame_spec *s,
+			    struct frame_payload *out)
+{
 	unsigned int hdr = frame_hdr_len(s), len = s->len ? s->len : ETH_ZLEN;
 	unsigned int plen, l2 = ETH_HLEN + (s->vlan ? 4 : 0), ihl = 20 + (s->ipopt ? 4 : 0);
 	unsigned int l4len, wire;
 	unsigned char *ip, *l4, *pl;
 	struct iphdr *iph;
-	__wsum sum;
+	__wsum sum, psum;
 
+	if (out)
+		out->len = 0;
 	plen = len > hdr ? len - hdr : 0;
 	wire = hdr + plen < ETH_ZLEN ? ETH_ZLEN : hdr + plen;
 	if (wire > room)
@@ -76,6 +84,7 @@ unsigned int frame_build(unsigned char *buf, unsigned int room, const struct fra
 
 	pl = l4 + l4_hdr_len(s);
 	memcpy(pl, payload_at(s->key, s->off), plen);
+	psum = payload_csum(s->key, s->off, plen);
 	if (s->proto == IPPROTO_TCP) {
 		struct tcphdr *th = (struct tcphdr *)l4;
 
@@ -101,7 +110,7 @@ unsigned int frame_build(unsigned char *buf, unsigned int room, const struct fra
 			put_be32(l4 + 28, s->tsecr);
 		}
 		sum = csum_partial(l4, (int)l4_hdr_len(s), 0);
-		sum = csum_block_add(sum, payload_csum(s->key, s->off, plen), (int)l4_hdr_len(s));
+		sum = csum_block_add(sum, psum, (int)l4_hdr_len(s));
 		th->check = csum_tcpudp_magic(s->saddr, s->daddr, l4len, IPPROTO_TCP, sum);
 	} else if (s->proto == IPPROTO_UDP) {
 		struct udphdr *uh = (struct udphdr *)l4;
@@ -112,7 +121,7 @@ unsigned int frame_build(unsigned char *buf, unsigned int room, const struct fra
 		uh->check = 0;
 		put_be32(l4 + 8, s->seq);
 		sum = csum_partial(l4, (int)l4_hdr_len(s), 0);
-		sum = csum_block_add(sum, payload_csum(s->key, s->off, plen), (int)l4_hdr_len(s));
+		sum = csum_block_add(sum, psum, (int)l4_hdr_len(s));
 		uh->check = csum_tcpudp_magic(s->saddr, s->daddr, l4len, IPPROTO_UDP, sum);
 		if (!uh->check)
 			uh->check = 0xffff;
@@ -126,10 +135,12 @@ unsigned int frame_build(unsigned char *buf, unsigned int room, const struct fra
 		ih->sequence = htons(s->icmp_seq);
 		memcpy(l4 + 8, &s->icmp_stamp, ICMP_STAMP_LEN);
 		sum = csum_partial(l4, (int)l4_hdr_len(s), 0);
-		sum = csum_block_add(sum, payload_csum(s->key, s->off, plen), (int)l4_hdr_len(s));
+		sum = csum_block_add(sum, psum, (int)l4_hdr_len(s));
 		ih->checksum = csum_fold(sum);
 	}
 	if (wire > hdr + plen)
 		memset(buf + hdr + plen, 0, wire - hdr - plen); /* Ethernet padding */
+	if (out)
+		*out = (struct frame_payload){ .off = hdr, .len = plen, .sum = psum };
 	return wire;
 }

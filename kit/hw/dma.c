@@ -9,6 +9,10 @@
  * a descriptor gives it against memory the kit handed out: the skb pool's
  * buffers and the coherent allocations below (descriptor rings). Anything
  * else is a DMA fault record, and the NIC leaves it alone.
+ *
+ * coherent_gen counts allocations and frees of coherent memory, so a NIC can
+ * keep the verdict on its descriptor ring until the memory map changes
+ * (the skb pool only grows: what it owned, it still owns).
  */
 
 #define COHERENT_MAX 32
@@ -17,6 +21,12 @@ static struct {
 	void *p;
 	size_t len;
 } coherent[COHERENT_MAX];
+static u64 coherent_gen = 1;
+
+u64 dma_coherent_gen(void)
+{
+	return coherent_gen;
+}
 
 bool nic_dma_ok(struct nic *hw, u64 addr, size_t len)
 {
@@ -71,6 +81,7 @@ void *dma_alloc_coherent(struct net_device *dev, size_t size, dma_addr_t *handle
 		if (!coherent[i].p)
 			return NULL;
 		memset(coherent[i].p, 0, size);
+		coherent_gen++;
 		coherent[i].len = size;
 		coherent[i].k = dev->kit;
 		*handle = (dma_addr_t)(uintptr_t)coherent[i].p;
@@ -85,6 +96,7 @@ void dma_free_coherent(struct net_device *dev, size_t size, void *vaddr, dma_add
 	for (int i = 0; i < COHERENT_MAX; i++) {
 		if (coherent[i].p == vaddr && vaddr) {
 			free(vaddr);
+			coherent_gen++;
 			coherent[i].p = NULL;
 			coherent[i].k = NULL;
 		}

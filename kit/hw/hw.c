@@ -140,19 +140,44 @@ static u64 lazy_time(struct kit *k)
 	return t == KIT_NEVER && last ? last : t;
 }
 
-/* Keep hw_ev at the next change (hw steps) or the next one that matters. */
-static void hw_schedule(struct kit *k, u64 next)
+static void hw_ev_at(struct kit *k, u64 at)
 {
-	u64 at;
-
-	k->hw_next = next;
-	at = k->hw_steps ? next : (next == KIT_NEVER ? KIT_NEVER : lazy_time(k));
-	if (at != KIT_NEVER && at < next)
-		at = next;
 	if (at == KIT_NEVER)
 		ev_cancel(k, &k->hw_ev);
 	else
 		ev_schedule(k, &k->hw_ev, at);
+}
+
+/*
+ * Keep hw_ev at the next change (hw steps) or the next one that matters.
+ * With hw steps off that one is worked out only when hw_ev is looked at, at
+ * a step's start (hw_arm): the hardware catches up many times within a step
+ * as time is charged, and only the state at the step's end decides when the
+ * next step is needed. (A stale hw_ev could only have woken the CPU early,
+ * to find nothing it could notice: the same machine.)
+ */
+static void hw_schedule(struct kit *k, u64 next)
+{
+	k->hw_next = next;
+	if (k->hw_steps)
+		hw_ev_at(k, next);
+	else
+		k->hw_lazy_stale = true;
+}
+
+void hw_arm(struct kit *k)
+{
+	u64 next = k->hw_next, at;
+
+	if (!k->hw_lazy_stale)
+		return;
+	k->hw_lazy_stale = false;
+	if (k->hw_steps)
+		return;
+	at = next == KIT_NEVER ? KIT_NEVER : lazy_time(k);
+	if (at != KIT_NEVER && at < next)
+		at = next;
+	hw_ev_at(k, at);
 }
 
 void hw_update(struct kit *k)

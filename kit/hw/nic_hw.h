@@ -18,6 +18,7 @@ struct rx_source {
 	unsigned int (*emit)(struct rx_source *s, unsigned char *buf, unsigned int room);
 	void (*destroy)(struct rx_source *s);
 	u64 last_at;   /* arrival of the final frame, for the lazy hardware step */
+	struct frame_payload pl; /* set by emit: the pattern payload in what it wrote */
 };
 
 #define NIC_MAX_SRC 8
@@ -38,6 +39,9 @@ struct nic {
 	u32 tx_sched;
 	u64 *tx_done;		/* per slot: ns its write-back happens */
 	u64 wire_free_ps;	/* the wire is busy until then (picoseconds) */
+	u64 tx_ring_ok_gen;	/* the ring checked out at this dma_coherent_gen (0: not) */
+	u64 tx_ring_ok_base;	/* ... at this base */
+	u32 tx_ring_ok_count;	/* ... with this many descriptors */
 
 	/* RX engine */
 	u32 rx_count;
@@ -77,6 +81,7 @@ void nic_irq_update(struct nic *hw);
 u64 nic_next_change(const struct nic *hw);
 void nic_advance(struct nic *hw, u64 t);
 bool nic_dma_ok(struct nic *hw, u64 addr, size_t len);
+u64 dma_coherent_gen(void); /* moves at every coherent alloc and free */
 
 /* hw/nic_tx.c */
 void nic_tx_doorbell(struct nic *hw, u32 tdt);

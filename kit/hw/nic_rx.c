@@ -37,9 +37,33 @@ static void rx_missed(struct nic *hw, unsigned int len, u64 t)
 	nic_raise(hw, E1000_ICR_RXO, t);
 }
 
+/*
+ * The sum of l4len bytes at l4 (frame offset l4off). With pl, bytes the
+ * source wrote as the pattern payload and nobody touched since, those are
+ * summed in O(1): one's complement addition is associative, so the result
+ * is the one csum_partial gives reading every byte.
+ */
+static __wsum l4_sum(const unsigned char *l4, unsigned int l4off, unsigned int l4len,
+		     const struct frame_payload *pl)
+{
+	unsigned int a, b;
+	__wsum s;
+
+	/* (a short payload is quicker read than split around) */
+	if (!pl || pl->len < 64 || pl->off < l4off || pl->off + pl->len > l4off + l4len)
+		return csum_partial(l4, (int)l4len, 0);
+	a = pl->off - l4off;
+	b = a + pl->len;
+	s = csum_block_add(csum_partial(l4, (int)a, 0), pl->sum, (int)a);
+	if (b < l4len)
+		s = csum_block_add(s, csum_partial(l4 + b, (int)(l4len - b), 0), (int)b);
+	return s;
+}
+
 /* Checksum offload: check the IPv4 header and the TCP/UDP checksum, behind
  * an 802.1Q tag too (one the NIC did not strip). */
-static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
+static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors,
+			 const struct frame_payload *pl)
 {
 	const struct ethhdr *eth = (const struct ethhdr *)f;
 	unsigned int l2 = ETH_HLEN, ihl, tot;
@@ -66,7 +90,7 @@ static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
 	    !(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET))) {
 		const unsigned char *l4 = (const unsigned char *)iph + ihl;
 		unsigned int l4len = tot - ihl;
-		__wsum s = csum_partial(l4, (int)l4len, 0);
+		__wsum s = l4_sum(l4, (unsigned int)(l4 - f), l4len, pl);
 
 		st |= E1000_RXD_STAT_TCPCS;
 		if (iph->protocol == IPPROTO_UDP && l4len >= 8 && !((const struct udphdr *)l4)->check)
@@ -88,7 +112,7 @@ static unsigned int buffer_room(struct nic *hw, u64 addr)
 
 /* The descriptor at RDH received len bytes at t. */
 static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf,
-			 unsigned int len, u64 t)
+			 unsigned int len, u64 t, struct frame_payload *pl)
 {
 	struct kit *k = hw->k;
 	struct sk_buff *owner = skb_pool_buffer_owner(k, buf);
@@ -109,9 +133,13 @@ static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char 
 		memmove(buf + 2 * ETH_ALEN, buf + 2 * ETH_ALEN + VLAN_HLEN, len - 2 * ETH_ALEN - VLAN_HLEN);
 		len -= VLAN_HLEN;
 		d->status = E1000_RXD_STAT_VP;
+		if (pl && pl->len && pl->off >= VLAN_ETH_HLEN)
+			pl->off -= VLAN_HLEN; /* the payload moved with the rest */
+		else if (pl)
+			pl->len = 0;
 	}
 	d->length = cpu_to_le16((u16)len);
-	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | rx_csum_status(buf, len, &errors);
+	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | rx_csum_status(buf, len, &errors, pl);
 	d->errors = errors;
 	hw->rdh = (i + 1) % hw->rx_count;
 	trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
@@ -147,7 +175,7 @@ void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, 
 	buf = (unsigned char *)(uintptr_t)addr;
 	memcpy(buf, frame, len);
 	snull_twist(buf, len); /* it came over the snull wire */
-	rx_writeback(hw, d, buf, len, t);
+	rx_writeback(hw, d, buf, len, t, NULL); /* a driver's frame: every byte read */
 }
 
 void nic_rx_from_source(struct nic *hw, struct rx_source *s)
@@ -167,7 +195,7 @@ void nic_rx_from_source(struct nic *hw, struct rx_source *s)
 			if (len > room)
 				rx_missed(hw, len, t); /* the posted buffer is too small */
 			else if (len)
-				rx_writeback(hw, d, buf, len, t);
+				rx_writeback(hw, d, buf, len, t, &s->pl);
 			goto done;
 		}
 	}

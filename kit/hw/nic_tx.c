@@ -18,11 +18,21 @@ static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
 	return (struct e1000_tx_desc *)(uintptr_t)base + i;
 }
 
+/* The ring lies in memory the NIC may touch: checked once per ring and memory map. */
 static bool ring_ok(struct nic *hw)
 {
 	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
 
-	return hw->tx_count && nic_dma_ok(hw, base, (size_t)hw->tx_count * sizeof(struct e1000_tx_desc));
+	if (hw->tx_ring_ok_gen == dma_coherent_gen() && hw->tx_ring_ok_base == base &&
+	    hw->tx_ring_ok_count == hw->tx_count)
+		return true;
+	if (!hw->tx_count ||
+	    !nic_dma_ok(hw, base, (size_t)hw->tx_count * sizeof(struct e1000_tx_desc)))
+		return false;
+	hw->tx_ring_ok_gen = dma_coherent_gen();
+	hw->tx_ring_ok_base = base;
+	hw->tx_ring_ok_count = hw->tx_count;
+	return true;
 }
 
 /* Fetch [tx_sched, tdt) and give each frame its finish time. */

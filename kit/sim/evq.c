@@ -7,6 +7,11 @@
  * run is the same every time. Owners embed their struct sim_event, so
  * scheduling never allocates; idx lets an owner move or cancel its event in
  * O(log n).
+ *
+ * The hardware's event (k->hw_ev) moves at nearly every packet, so it stays
+ * out of the heap: scheduling it only sets its time and takes a seq, and
+ * ev_peek compares it with the heap's top. The order is the one the heap
+ * would give.
  */
 
 static bool before(const struct sim_event *a, const struct sim_event *b)
@@ -70,6 +75,10 @@ void ev_cancel(struct kit *k, struct sim_event *e)
 
 	if (i < 0)
 		return;
+	if (e == &k->hw_ev) {
+		e->idx = -1;
+		return;
+	}
 	e->idx = -1;
 	q->n--;
 	if (i == q->n)
@@ -90,6 +99,10 @@ void ev_schedule(struct kit *k, struct sim_event *e, u64 time)
 	}
 	e->time = time;
 	e->seq = q->seq++;
+	if (e == &k->hw_ev) {
+		e->idx = EVQ_MAX; /* queued, outside the heap */
+		return;
+	}
 	/* Owners are fixed (devices, timers, the hardware): EVQ_MAX bounds them. */
 	if (q->n >= EVQ_MAX)
 		return;
@@ -97,7 +110,12 @@ void ev_schedule(struct kit *k, struct sim_event *e, u64 time)
 	sift_up(q, q->n - 1);
 }
 
-struct sim_event *ev_peek(const struct kit *k)
+struct sim_event *ev_peek(struct kit *k)
 {
-	return k->evq.n ? k->evq.heap[0] : NULL;
+	struct sim_event *top = k->evq.n ? k->evq.heap[0] : NULL;
+
+	hw_arm(k);
+	if (k->hw_ev.idx >= 0 && (!top || before(&k->hw_ev, top)))
+		return &k->hw_ev;
+	return top;
 }

@@ -8,16 +8,8 @@
  * (free-running counter, masked when indexing). Nothing is formatted here:
  * trace_fmt.c turns a record into text only when a client asks. The one
  * subscriber (the shell, the view) sees each record as it is written.
+ * Writing a record (trace_emit) is inline in kit.h: a packet writes several.
  */
-
-#define TRACE_SIZE (1u << 16)
-
-struct trace {
-	struct trace_rec rec[TRACE_SIZE];
-	u64 head; /* records written so far */
-	trace_cb cb;
-	void *cb_arg;
-};
 
 void trace_init(struct kit *k)
 {
@@ -33,24 +25,6 @@ void trace_free(struct kit *k)
 {
 	free(k->trace);
 	k->trace = NULL;
-}
-
-void trace_emit(struct kit *k, u64 t, enum trace_type type, const struct net_device *dev,
-		u32 a, u32 b, u32 c, u32 d)
-{
-	struct trace *tr = k->trace;
-	struct trace_rec *r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
-
-	r->t = t;
-	r->type = (u16)type;
-	r->dev = dev ? (u8)dev->ifindex : 0xff;
-	r->ctx = (u8)k->cpu.ctx;
-	r->a = a;
-	r->b = b;
-	r->c = c;
-	r->d = d;
-	if (tr->cb)
-		tr->cb(r, tr->cb_arg);
 }
 
 void kit_trace_subscribe(struct kit *k, trace_cb cb, void *arg)

@@ -57,6 +57,31 @@ expect "an oops makes the exit status 3" 3 'Oops: SIGSEGV in simnic_xmit_frame' 
 	"$BIN" --driver "$DRV/tests/drivers/null_xmit.so" -c 'dev_queue_xmit sn0; dev'
 expect "--driver with a bad file" 2 'cannot read' "$BIN" --driver nosuch.so -c dev
 expect "--gen-docs" 0 '^# ringlab commands' "$BIN" --gen-docs
+# Ctrl-C (SIGINT) during a long run stops the whole -c string or script: status 130, and the
+# commands after it do not run
+interrupt() { # interrupt NAME ARGS...
+	name=$1
+	shift
+	(cd "$WORK" && HOME=$WORK exec "$BIN" "$@" >"$WORK/int.out" 2>&1 </dev/null) &
+	ipid=$!
+	sleep 1
+	kill -INT $ipid
+	wait $ipid
+	got=$?
+	if [ "$got" = 130 ] && grep -q 'interrupted (Ctrl-C)' "$WORK/int.out" &&
+		! grep -q 'AFTER' "$WORK/int.out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL e2e: $name: status $got (expected 130), output:"
+		tail -5 "$WORK/int.out" | sed 's/^/  | /'
+	fi
+}
+interrupt "Ctrl-C stops a -c string" -c 'trace off; pktgen sn1 count 1000000000000; run until idle; show AFTER'
+printf 'trace off\npktgen sn1 count 1000000000000\nrun until idle\nshow AFTER\n' >"$WORK/long.rl"
+interrupt "Ctrl-C stops a script" -f long.rl
+expect "a BUG line makes the exit status 4" 4 'BUG: skb freed twice: skb#' \
+	"$BIN" --driver "$DRV/tests/drivers/double_free.so" -c 'set wire_peer 0; dev_queue_xmit sn0; run'
 pipe "a pipe: no prompt, no banner" 0 'sn1  192.168.1.2' 'dev\n'
 pipe "a pipe: FILE:LINE errors" 1 '^<stdin>:2: unknown command .bogus.' 'dev\nbogus\ndev\n'
 printf 'netif_stop_queue sn0\nnetif_queue_stopped sn0\n' >"$WORK/s.rl"
@@ -169,6 +194,39 @@ check "seed" '^seed 1$'
 keys 'quit' Enter
 check "quit leaves" 'EXITED-0'
 ends_clean "quit" '^seed 1$' 'ringlab> quit'
+# history: two shells at once, each line appended as it is entered; kill -9 loses nothing
+rm -f "$WORK/.ringlab_history"
+for h in h1 h2; do
+	$T new-session -d -s e2e-$h -x 120 -y 20 "env HOME=$WORK TERM=xterm INPUTRC=/dev/null $BIN; sleep 30"
+done
+PANE=e2e-h1; check "history: a first shell" 'ringlab> $'
+PANE=e2e-h2; check "history: a second shell" 'ringlab> $'
+PANE=e2e-h1; keys 'seed 11' Enter; check "history: shell 1 runs" '^seed 11: machine reset'
+PANE=e2e-h2; keys 'seed 22' Enter; check "history: shell 2 runs" '^seed 22: machine reset'
+PANE=e2e-h1; keys 'seed 33' Enter; check "history: shell 1 again" '^seed 33: machine reset'
+for h in h1 h2; do
+	ppid=$($T list-panes -t e2e-$h -F '#{pane_pid}')
+	for p in $(pgrep -P "$ppid"); do kill -9 "$p"; done
+done
+sleep 0.3
+if [ "$(grep -c '^seed [123][123]$' "$WORK/.ringlab_history" 2>/dev/null)" = 3 ]; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL e2e: two shells killed with -9 lost history:"
+	sed 's/^/  | /' "$WORK/.ringlab_history" 2>/dev/null
+fi
+# the file is trimmed to its limit (1000 lines)
+i=0; while [ $i -lt 1100 ]; do echo "time $i"; i=$((i + 1)); done >"$WORK/.ringlab_history"
+$T new-session -d -s e2e-h3 -x 120 -y 20 "env HOME=$WORK TERM=xterm INPUTRC=/dev/null $BIN; echo EXITED-\$?; sleep 30"
+PANE=e2e-h3; check "history: a third shell" 'ringlab> $'
+keys 'seed 44' Enter 'quit' Enter
+check "history: the third shell leaves" 'EXITED-0'
+lines=$(wc -l <"$WORK/.ringlab_history")
+if [ "$lines" -le 1000 ] && tail -1 "$WORK/.ringlab_history" | grep -q '^quit$'; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "FAIL e2e: the history file has $lines lines, expected at most 1000 ending in quit"
+fi
 echo "e2e: $pass passed, $fail failed"
 # the ring view, end to end, on its own tmux server
 sh "$ROOT/tests/e2e/view.sh" "$BIN" || fail=$((fail + 1))

@@ -29,3 +29,5 @@ driver student nosuch
 driver student xmit
 driver student xmit /nonexistent/dir
 driver student xmit 'a$b'
+# a directory is not a file of commands
+source .

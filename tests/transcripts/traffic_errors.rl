@@ -33,3 +33,10 @@ pktgen sn1 count 2 fault loss every 2 chance 2
 pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap fixcsum fixcsum
 pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap fixcsum rate 0
 pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap fixcsum speed 3
+# every and chance apply a fault: without one they are an error, not ignored
+pktgen sn1 count 5 every 3
+pktgen sn1 count 5 chance 3
+# the word that is wrong is named, not the scenario before it
+bench tx-64-nobatch junk
+bench nosuch -j
+bench packets abc -j
