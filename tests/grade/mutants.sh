@@ -7,7 +7,8 @@
 #     results.json that check_results accepts (score, tests[] with max_score, visibility,
 #     execution_time);
 #   - the skeleton (IMPL=labs) scores 0;
-#   - each tests/mutants/L/*.patch (a typical student bug) loses points, each
+#   - each tests/mutants/L/*.patch (a typical student bug) loses points (the run stops at the
+#     first failing test unless the patch names verdicts with "# expect:"), each
 #     tests/variants/L/*.patch (a correct but different answer) keeps full marks;
 #   - each tests/grade/faults/L/*.patch (a crashing, hanging, overflowing student file) gets
 #     the verdicts its "# expect: TEST VERDICT" lines name on those tests, and every other test
@@ -33,9 +34,11 @@ bad() { failed=$((failed + 1)); failures="$failures
   $*"; echo "FAIL $*"; }
 
 # run NAME LAB IMPL: run the grader, output in $WORK/NAME.txt, its status in $WORK/NAME.rc
+# (a 4th argument "fast": stop at the first failing test, for a run that only has to lose points)
 run() {
 	LAB=$2 IMPL=$3 HIDDEN=1 GRADE_OUT="$WORK/out/$1" BUILD="$BUILD" MAKE="$MAKE" \
-		GRADE_LABS="$labs" tests/grade/grade.sh >"$WORK/$1.txt" 2>&1
+		GRADE_LABS="$labs" GRADE_FAIL_FAST=$([ "${4:-}" = fast ] && echo 1 || echo 0) \
+		tests/grade/grade.sh >"$WORK/$1.txt" 2>&1
 	echo $? >"$WORK/$1.rc"
 }
 
@@ -129,8 +132,10 @@ for lab in $labs; do
 		for p in "$dir"/*.patch; do
 			[ -f "$p" ] || continue
 			n="$lab-$(echo $kind | sed 's/s$//')-$(basename "$p" .patch)"
+			how=full
+			[ $kind = mutants ] && ! grep -q '^# expect:' "$p" && how=fast
 			if patched "$n" "$p"; then
-				spawn "$n" "$lab" "$src/solutions/$lab"
+				spawn "$n" "$lab" "$src/solutions/$lab" $how
 			fi
 		done
 	done
@@ -148,7 +153,7 @@ for lab in $labs; do
 		cp -R solutions "$WORK/src/$n/"
 		if labs/cut.sh --hole "$k" --out "$WORK/cut/$n" "$lab" >/dev/null 2>&1; then
 			cp "$WORK/cut/$n/$(basename "$f")" "$WORK/src/$n/$f"
-			spawn "$n" "$lab" "$WORK/src/$n/solutions/$lab"
+			spawn "$n" "$lab" "$WORK/src/$n/solutions/$lab" fast
 		fi
 	done <"$WORK/$lab-holes.txt"
 	settle
@@ -209,7 +214,8 @@ for lab in $labs; do
 		expectations "$n" "$p" 0
 		[ -n "$first" ] || first=$n:$src/solutions/$lab
 		json="$WORK/out/$n/$lab/results.json"
-		if [ "$got" -ge 0 ] && ! "$BUILD/grade-bin/check_results" "$json" "$got" "$full" >"$WORK/$n-json.txt" 2>&1; then
+		if [ "$got" -ge 0 ] && grep -q '^# expect:' "$p" &&
+			! "$BUILD/grade-bin/check_results" "$json" "$got" "$full" >"$WORK/$n-json.txt" 2>&1; then
 			bad "$n: results.json: $(head -n 1 "$WORK/$n-json.txt")"
 		fi
 	done
