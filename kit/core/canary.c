@@ -47,12 +47,21 @@ void kit_guard_forget(struct kit *k, void *p)
 			k->guards[i].p = NULL;
 }
 
+/* Under AddressSanitizer (the grader builds a student's lab with it) its own
+ * red zone follows a malloc'd area and reports the write as it happens: no
+ * guard of ours then, or the write would land in it unseen. The runtime's
+ * presence is known at run time: the kit itself is built without it. */
+extern void __asan_init(void) __attribute__((weak));
+
 void *kit_guarded_alloc(struct kit *k, struct net_device *dev, size_t n, size_t elem,
 			const char *what)
 {
 	size_t size = n * elem;
-	unsigned char *p = malloc(size + CANARY_LEN);
+	unsigned char *p;
 
+	if (__asan_init)
+		return calloc(n, elem);
+	p = malloc(size + CANARY_LEN);
 	if (!p)
 		return NULL;
 	memset(p, 0, size);
