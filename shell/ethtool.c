@@ -79,6 +79,20 @@ static int change(struct sess *s, const char *opt, struct net_device *dev, int a
 			return rc;
 		n++;
 	}
+	{ /* both on at once could only half apply: say so before anything changes */
+		int lro = -1, gro = -1;
+
+		for (int i = 0; i < n; i++) {
+			if (ids[i] == kit_param_find("lro"))
+				lro = (int)vals[i];
+			if (ids[i] == kit_param_find("gro"))
+				gro = (int)vals[i];
+		}
+		if (lro == 1 && gro == 1) {
+			out_error("%s: lro and gro exclude each other: turn one of them on", cmd);
+			return CMD_FAIL;
+		}
+	}
 	for (int i = 0; i < n; i++)
 		if ((rc = param_apply(s, cmd, dev, ids[i], vals[i])))
 			return rc;

@@ -12,7 +12,8 @@
  *     start + (n / burst) * burst * interval + (n % burst) * wire time,
  * i.e. bursts back to back at line rate, spaced to keep the average rate.
  * Flows take turns; flow f of a TCP run carries bytes payload_at(key(f), .)
- * from sequence 1, with timestamps if asked, so the sink checks every byte.
+ * from sequence 1, with timestamps if asked (tsval from a 1 ms clock, as
+ * Linux's), so the sink checks every byte.
  *
  * Faults hit every fault_every-th frame (counting from 1), or, with
  * fault_chance N, each frame with probability 1/N drawn from the machine's
@@ -104,7 +105,10 @@ static void spec_of(struct pktgen *g, u64 j, bool fault, struct frame_spec *s)
 			s->flags |= TCPF_SYN;
 		if (f & PKTGEN_F_FIN)
 			s->flags |= TCPF_FIN;
-		s->tsval = 1000 + nth - ((f & PKTGEN_F_TSBACK) ? 500 : 0);
+		/* the sender's timestamp clock ticks once a millisecond (Linux's
+		 * TCP_TS_HZ 1000), so the segments of one ms carry one tsval */
+		s->tsval = 1000 + (u32)(slot_time_ps(g, j) / 1000000000ULL) -
+			   ((f & PKTGEN_F_TSBACK) ? 500 : 0);
 		s->tsecr = 1;
 	} else if (g->c.proto == IPPROTO_UDP) {
 		s->seq = nth;

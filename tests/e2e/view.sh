@@ -148,6 +148,12 @@ ok "z zooms"
 
 # n: the next device.
 keys n
+# "RX ring" is on sn0's screen too: wait for the title to name sn1
+i=0
+while [ "$i" -lt 50 ] && ! cap | head -1 | grep -q "sn1"; do
+	sleep 0.1
+	i=$((i + 1))
+done
 wait_for "RX ring" && cap | head -1 | grep -q "sn1" || fail "n did not switch to sn1"
 keys n
 ok "n switches device"

@@ -234,8 +234,8 @@ Test(exp, lro_packets_drop_by_max_aggr)
 	double ratio;
 
 	run_exp("lro", NULL);
-	off = row_where("lro", 0, "rx_usecs", 500);
-	on = row_where("lro", 1, "rx_usecs", 500);
+	off = row_where("offload", 0, "rx_usecs", 500);
+	on = row_where("offload", 1, "rx_usecs", 500);
 	cr_assert_eq(cell(off, "skbs_up"), cell(off, "frames"),
 		     "without LRO %.0f skbs went up for %.0f frames, expected one each",
 		     cell(off, "skbs_up"), cell(off, "frames"));
@@ -256,8 +256,8 @@ Test(exp, lro_stack_cpu_drops)
 	double pkt_ratio, stack_ratio;
 
 	run_exp("lro", NULL);
-	off = row_where("lro", 0, "rx_usecs", 500);
-	on = row_where("lro", 1, "rx_usecs", 500);
+	off = row_where("offload", 0, "rx_usecs", 500);
+	on = row_where("offload", 1, "rx_usecs", 500);
 	pkt_ratio = cell(off, "skbs_up") / cell(on, "skbs_up");
 	stack_ratio = cell(off, "stack_ns_per_frame") / cell(on, "stack_ns_per_frame");
 	cr_assert(fabs(stack_ratio - pkt_ratio) <= 0.15 * pkt_ratio,
@@ -285,14 +285,42 @@ Test(exp, lro_stream_unchanged)
 			     "row %d received %.0f frames, row 0 %.0f: expected the same traffic",
 			     r, cell(r, "frames"), cell(0, "frames"));
 		cr_assert_eq(cell(r, "flow_bytes"), bytes,
-			     "rx_usecs %.0f lro %.0f: %.0f bytes in order, expected %.0f (%.0f "
+			     "rx_usecs %.0f offload %.0f: %.0f bytes in order, expected %.0f (%.0f "
 			     "segments of 1448)",
-			     cell(r, "rx_usecs"), cell(r, "lro"), cell(r, "flow_bytes"), bytes,
+			     cell(r, "rx_usecs"), cell(r, "offload"), cell(r, "flow_bytes"), bytes,
 			     cell(0, "frames"));
 		cr_assert_eq(cell(r, "stream_errors"), 0,
-			     "rx_usecs %.0f lro %.0f: %.0f stream errors, expected 0",
-			     cell(r, "rx_usecs"), cell(r, "lro"), cell(r, "stream_errors"));
+			     "rx_usecs %.0f offload %.0f: %.0f stream errors, expected 0",
+			     cell(r, "rx_usecs"), cell(r, "offload"), cell(r, "stream_errors"));
 	}
+}
+
+/* GRO beside LRO on the same traffic: 64 KB bounds it, not max_aggr; small polls merge alike. */
+Test(exp, gro_beside_lro)
+{
+	int none, lro, gro, lro0, gro0;
+
+	run_exp("lro", NULL);
+	none = row_where("offload", 0, "rx_usecs", 500);
+	lro = row_where("offload", 1, "rx_usecs", 500);
+	gro = row_where("offload", 2, "rx_usecs", 500);
+	lro0 = row_where("offload", 1, "rx_usecs", 0);
+	gro0 = row_where("offload", 2, "rx_usecs", 0);
+	cr_assert_eq(t.nrows, 6, "%d rows, expected 6 (2 rx_usecs x none, LRO, GRO)", t.nrows);
+	/* 20 + 32 + 45 * 1448 = 65212: a GRO packet holds at most 45 segments */
+	cr_assert_leq(cell(gro, "frames_per_skb"), 45.0, "GRO frames_per_skb %.2f, over the 64 KB "
+		      "bound of 45", cell(gro, "frames_per_skb"));
+	cr_assert_gt(cell(gro, "frames_per_skb"), 20.0, "GRO frames_per_skb %.2f with full polls, "
+		     "expected over 20", cell(gro, "frames_per_skb"));
+	cr_assert_lt(cell(gro, "stack_ns_per_frame"), cell(none, "stack_ns_per_frame") / 20,
+		     "GRO stack time per frame %.1f ns, expected under a 20th of %.1f",
+		     cell(gro, "stack_ns_per_frame"), cell(none, "stack_ns_per_frame"));
+	cr_assert(fabs(cell(gro0, "skbs_up") - cell(lro0, "skbs_up")) <= 0.15 * cell(lro0, "skbs_up"),
+		  "rx_usecs 0: GRO passed %.0f skbs up, LRO %.0f: expected alike (within 15%%)",
+		  cell(gro0, "skbs_up"), cell(lro0, "skbs_up"));
+	cr_assert_eq(cell(gro, "flow_bytes"), cell(lro, "flow_bytes"),
+		     "GRO delivered %.0f bytes, LRO %.0f", cell(gro, "flow_bytes"),
+		     cell(lro, "flow_bytes"));
 }
 
 /* ---- batching --------------------------------------------------------------------- */

@@ -119,7 +119,7 @@ Test(plot, csv_has_the_tables_rows, .init = in_tmpdir, .fini = rm_tmpdir)
 	cr_assert_not_null(f, "%s was not written", path);
 	cr_assert_not_null(fgets(buf, sizeof(buf), f), "%s is empty", path);
 	cr_assert_str_eq(buf,
-			 "rx_usecs,lro,frames,skbs_up,frames_per_skb,stack_ns_per_frame,"
+			 "rx_usecs,offload,frames,skbs_up,frames_per_skb,stack_ns_per_frame,"
 			 "sirq_ns_per_frame,app_ns_per_frame,flow_bytes,stream_errors\n",
 			 "header: %s", buf);
 	while (fgets(buf, sizeof(buf), f)) {
@@ -131,7 +131,8 @@ Test(plot, csv_has_the_tables_rows, .init = in_tmpdir, .fini = rm_tmpdir)
 		rows++;
 	}
 	fclose(f);
-	cr_assert_eq(rows, 4, "%d rows, expected 4 (rx_usecs 0 and 500, lro off and on)", rows);
+	cr_assert_eq(rows, 6, "%d rows, expected 6 (rx_usecs 0 and 500; no offload, LRO, GRO)",
+		     rows);
 	th_done(s);
 }
 

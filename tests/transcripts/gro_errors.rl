@@ -20,3 +20,4 @@ set sn1 napi classic
 ethtool -K sn1 gro on
 napi_gro_flush sn1
 ethtool -k sn1
+ethtool -K sn1 gro on lro on
