@@ -2,6 +2,7 @@
 # buffer damages a guard area that is checked after every driver call, after every command and
 # by `check`; each report names the area, the index and the lab function. An skb whose len runs
 # past its buffer is skb_over_panic, dropped before the stack reads it.
+#~ s/(allocated by [a-z_]+):[0-9]+/\1:LINE/
 trace off
 driver drivers/ring_overrun.so
 dev_queue_xmit sn0
