@@ -140,6 +140,9 @@ struct kit {
 	u64 now;		/* simulated ns */
 	u64 seed, rng;
 	u64 steps;
+	u64 step_catchup;   /* hardware events the last step caught up on before its CPU work */
+	u64 step_meanwhile; /* ... and those that happened while the CPU work ran */
+	bool step_hw;	    /* the last step was a hardware event (catch-up: others due then) */
 	bool auto_mode;
 	bool hw_steps;
 	volatile int stop_requested;
