@@ -64,6 +64,11 @@ void kit_set_hw_steps(struct kit *k, bool on);
 
 /* Describe what the next step will do ("sn0: TX desc 3 write-back"). */
 bool kit_next(struct kit *k, u64 *when, char *what, size_t len);
+/* Hardware events (write-backs, frames DMA'd or missed) the last step ran
+ * besides its own: due before the CPU work it was for (or, for a step that
+ * was a hardware event, due by the same time: *hw true); *meanwhile: those
+ * due while that CPU work ran, logged at their own times. */
+u64 kit_step_catchup(const struct kit *k, u64 *meanwhile, bool *hw);
 
 /* ---- acting: each call runs as the kernel path would run it -------------- */
 
@@ -123,6 +128,8 @@ int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen);
 int kit_napi_gro_flush(struct net_device *dev, bool flush_old, char *err, size_t errlen);
 /* Run fn(arg) in softirq context, as code called from a NAPI poll runs. */
 void kit_run_softirq(struct kit *k, void (*fn)(void *), void *arg);
+/* Run fn(arg) in hardirq context, as an interrupt handler runs (a test calling one). */
+void kit_run_hardirq(struct kit *k, void (*fn)(void *), void *arg);
 /* The watchdog's check, now: calls tx_timeout if stopped and stale. */
 int kit_dev_watchdog(struct net_device *dev);
 
@@ -240,6 +247,16 @@ void kit_ping_stats(const struct kit *k, struct kit_ping_stat *s);
  * freed + live, ring indices in range, no slot owned twice. Returns the number
  * of problems and writes one line each into report. */
 int kit_check(struct kit *k, char *report, size_t len);
+/* The guard areas after every descriptor ring, buffer_info array and skb
+ * buffer, and every live skb's data and len within its buffer (kit_check
+ * does this first; the shell after every command; the grader after a test).
+ * Returns the number of problems, one line each in report naming the area
+ * and the lab function that ran last, each recorded once as a BUG; the
+ * guards are then armed again. */
+int kit_guard_check(struct kit *k, char *report, size_t len);
+/* Also look at the ring and buffer_info guards after every outermost driver
+ * call (the shell does), so an overrun names the very call that made it. */
+void kit_guard_each_call(struct kit *k, bool on);
 
 /* ---- the driver ------------------------------------------------------------- */
 
