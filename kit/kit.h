@@ -235,6 +235,7 @@ static inline struct kit *kit_enter(struct kit *k)
 void tl_init(struct kit *k);
 void tl_free(struct kit *k);
 void tl_reset(struct kit *k);
+void tl_stop(struct kit *k); /* no timeline on this machine from now on */
 void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enum tl_cat cat,
 	      bool begin);
 

@@ -125,6 +125,17 @@ void kit_run_softirq(struct kit *k, void (*fn)(void *), void *arg)
 	cpu_leave(k, prev);
 }
 
+void kit_run_hardirq(struct kit *k, void (*fn)(void *), void *arg)
+{
+	enum kit_ctx prev;
+
+	kit_enter(k);
+	prev = cpu_enter(k, CTX_HARDIRQ);
+	hw_catch_up(k);
+	fn(arg);
+	cpu_leave(k, prev);
+}
+
 /* What the next step will do, in words, for the shell's prompt and the view. */
 bool kit_next(struct kit *k, u64 *when, char *what, size_t len)
 {

@@ -181,6 +181,7 @@ static int simulate(const struct scenario *s, u64 packets, struct bench_sim *out
 	if (!k)
 		return -ENOMEM;
 	kit_set_hw_steps(k, false);
+	tl_stop(k); /* nobody will export this machine's timeline */
 	if (s->setup(k, packets, err, sizeof(err))) {
 		kit_free(k);
 		return -EINVAL;

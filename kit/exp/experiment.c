@@ -274,6 +274,7 @@ struct kit *exp_kit(u64 seed, char *err, size_t errlen)
 		memcpy(k->knob, exp_base->knob, sizeof(k->knob));
 	}
 	kit_set_hw_steps(k, false);
+	tl_stop(k); /* nobody will export this machine's timeline */
 	return k;
 }
 

@@ -11,6 +11,9 @@
  * them the counters a timeline plots (ring occupancy, qdisc length, BQL's
  * bytes in flight, the backlog) are compared with their last sample: those
  * that changed get a new one. Nothing is allocated after tl_init.
+ *
+ * A machine nobody can look at (an experiment's, a benchmark's) keeps no
+ * timeline (tl_stop): its slices and samples would be written and never read.
  */
 
 #define TL_SIZE (1u << 16)
@@ -27,8 +30,15 @@ void tl_init(struct kit *k)
 	k->timeline = calloc(1, sizeof(*k->timeline));
 }
 
+void tl_stop(struct kit *k)
+{
+	tl_free(k);
+}
+
 void tl_reset(struct kit *k)
 {
+	if (!k->timeline)
+		return;
 	k->timeline->head = 0;
 	memset(k->timeline->sampled, 0, sizeof(k->timeline->sampled));
 }
@@ -55,8 +65,14 @@ static void sample(struct kit *k, int slot, u8 dev, const u32 *v)
 	struct timeline *tl = k->timeline;
 	struct tl_rec *r;
 
-	if (tl->sampled[slot] && !memcmp(tl->last[slot], v, sizeof(tl->last[slot])))
-		return;
+	if (tl->sampled[slot]) {
+		u32 d = 0;
+
+		for (int i = 0; i < TLV_NR; i++)
+			d |= tl->last[slot][i] ^ v[i];
+		if (!d)
+			return;
+	}
 	memcpy(tl->last[slot], v, sizeof(tl->last[slot]));
 	tl->sampled[slot] = true;
 	r = next(k);
@@ -102,20 +118,23 @@ void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enu
 
 u64 kit_timeline_total(const struct kit *k)
 {
-	return k->timeline->head;
+	return k->timeline ? k->timeline->head : 0;
 }
 
 size_t kit_timeline_count(const struct kit *k)
 {
+	if (!k->timeline)
+		return 0;
 	return k->timeline->head < TL_SIZE ? (size_t)k->timeline->head : TL_SIZE;
 }
 
 const struct tl_rec *kit_timeline_at(const struct kit *k, size_t i)
 {
 	const struct timeline *tl = k->timeline;
-	u64 first = tl->head - kit_timeline_count(k);
+	u64 first;
 
 	if (i >= kit_timeline_count(k))
 		return NULL;
+	first = tl->head - kit_timeline_count(k);
 	return &tl->rec[(first + i) & (TL_SIZE - 1)];
 }

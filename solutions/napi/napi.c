@@ -242,16 +242,17 @@ static __maybe_unused bool tcp_headers(struct sk_buff *skb, struct iphdr **iph,
 
 /*
  * Up the stack. Without NAPI, from hardirq: netif_rx. From the poll:
- * netif_receive_skb, or through LRO, or (modern NAPI) through GRO. A tag the NIC stripped (VP) goes with
- * the frame (the vlan_hwaccel_* entry points). A frame LRO must not take
- * (its checksum unverified) but whose flow LRO may be holding first flushes
- * that one session (lro_flush_pkt), or it would overtake the aggregate;
+ * netif_receive_skb, or through LRO, or (modern NAPI) through GRO. A tag the
+ * NIC stripped (VP) goes with the frame (the vlan_hwaccel_* entry points). A
+ * frame LRO must not take (its checksum unverified) but whose flow LRO may be
+ * holding first flushes that one session (lro_flush_pkt), or it would
+ * overtake the aggregate;
  * qcacld-3.0's hdd_lro_rx does the same with its own flush.
  */
 /* LAB(napi): write deliver(adapter, skb, status, special), the frame's way up:
- * netif_rx without NAPI; from a poll with LRO on and CHECKSUM_UNNECESSARY the LRO
- * entry points (through adapter->ops), else lro_flush_pkt its flow if it is TCP,
- * then netif_receive_skb; status VP: the vlan_hwaccel_* forms with the tag. */
+ * netif_rx without NAPI; modern NAPI with NETIF_F_GRO: napi_gro_receive (a VP tag
+ * in vlan_tci); LRO on and CHECKSUM_UNNECESSARY: the LRO entry points, else
+ * lro_flush_pkt a TCP frame's flow; then netif_receive_skb (VP: vlan_hwaccel_*). */
 static void deliver(struct simnic_adapter *adapter, struct sk_buff *skb, u8 status, u16 special)
 {
 	bool vlan = adapter->rx_vlan && (status & E1000_RXD_STAT_VP);

@@ -51,12 +51,16 @@ static void cap_close(void)
  * payload byte to change after the checksums were computed (-1: none). */
 static void cap_seg(u32 rel, unsigned int len, u8 flags, int flip)
 {
-	unsigned char f[14 + 20 + 20 + 1500] = { 0 };
+	/* at 2 mod 4, so the IP header is 4-byte aligned */
+	static unsigned char buf[2 + 14 + 20 + 20 + 1500] __attribute__((aligned(4)));
+	unsigned char *f = buf + 2;
 	struct iphdr *iph = (struct iphdr *)(f + 14);
 	struct tcphdr *th = (struct tcphdr *)(f + 34);
 	unsigned char *pay = f + 54;
 	struct pcap_pkthdr h = { 0 };
 	u32 seq = flags & 0x02 ? ISN : ISN + 1 + rel;
+
+	memset(buf, 0, sizeof(buf));
 
 	memcpy(f, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00", 14);
 	iph->version = 4;
@@ -237,7 +241,7 @@ Test(replay, a_byte_changed_on_the_way_up, .init = setup, .fini = teardown_file)
 	rp = pcap_open_offline(path, eb);
 	cr_assert_not_null(rp, "%s", eb);
 	cr_assert_eq(pcap_next_ex(rp, &h, &d), 1, "the frame could not be read back");
-	skb = dev_alloc_skb(256);
+	skb = netdev_alloc_skb_ip_align(sn1, 256); /* IP header 4-byte aligned */
 	cr_assert_not_null(skb, "dev_alloc_skb returned NULL");
 	memcpy(skb_put(skb, h->caplen), d, h->caplen);
 	memcpy(skb->data, sn1->dev_addr, ETH_ALEN);

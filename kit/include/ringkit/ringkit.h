@@ -123,6 +123,8 @@ int kit_lro_flush_all(struct net_device *dev, char *err, size_t errlen);
 int kit_napi_gro_flush(struct net_device *dev, bool flush_old, char *err, size_t errlen);
 /* Run fn(arg) in softirq context, as code called from a NAPI poll runs. */
 void kit_run_softirq(struct kit *k, void (*fn)(void *), void *arg);
+/* Run fn(arg) in hardirq context, as an interrupt handler runs (a test calling one). */
+void kit_run_hardirq(struct kit *k, void (*fn)(void *), void *arg);
 /* The watchdog's check, now: calls tx_timeout if stopped and stale. */
 int kit_dev_watchdog(struct net_device *dev);
 

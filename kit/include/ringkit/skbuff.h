@@ -89,7 +89,8 @@ struct sk_buff {
 	u16 csum_offset;	     /* ... with the result at csum_start + this */
 	u8 pkt_type;		     /* PACKET_* */
 	u16 vlan_tci;		     /* VLAN tag taken out by hardware */
-	char cb[48] __attribute__((aligned(8))); /* control buffer: the layer holding it */
+	/* control buffer: the layer holding it; 8-byte aligned, as the kernel's */
+	char cb[48] __attribute__((aligned(8)));
 	struct skb_shared_info shinfo;
 
 	/* accounting: read by kit_check() and the shell, never by drivers */

@@ -1,4 +1,4 @@
-/* helpers.h - what the batch lab's graded tests share: skbs you hold, runts, the trace since a mark. */
+/* helpers.h - the batch lab tests' helpers: skbs you hold, runts, the trace since a mark. */
 #ifndef LABS_BATCH_TESTS_HELPERS_H
 #define LABS_BATCH_TESTS_HELPERS_H
 

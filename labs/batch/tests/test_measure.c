@@ -1,4 +1,4 @@
-/* test_measure.c - lab batch: every mode end to end, and what batching saves, against the reference. */
+/* test_measure.c - lab batch: each mode end to end; what batching saves, against the reference. */
 #include <math.h>
 #include <stdio.h>
 

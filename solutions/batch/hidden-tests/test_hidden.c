@@ -1,4 +1,4 @@
-/* test_hidden.c - lab batch, instructors' tests: wrap-around, the stop's re-check, BUSY paths, no BQL. */
+/* test_hidden.c - lab batch, instructors' tests: wrap-around, the re-check, BUSY paths, no BQL. */
 #include "../../../labs/batch/tests/helpers.h"
 
 /* A batch across the end of the ring: slots 10..15 then 0..5, in order, one doorbell. */
