@@ -58,7 +58,7 @@ TEST_DRIVERS += $(patsubst %,$(BUILD)/tests/probes/%.so,$(PROBE_FNS))
 .PHONY: all run test check bench fuzz docs install clean deps deps-build deps-test \
 	test-unit test-transcripts test-e2e test-layering
 
-all: deps-build $(BIN_RINGLAB) $(if $(wildcard tests/bench/bench_main.c),$(BIN_BENCH))
+all: deps-build $(BIN_RINGLAB) $(TEST_DRIVERS) $(if $(wildcard tests/bench/bench_main.c),$(BIN_BENCH))
 
 # ---- set-up: install Debian's -dev packages when missing --------------------
 # Each entry is header:package; tools are command:package.

@@ -140,6 +140,9 @@ struct kit {
 	u64 now;		/* simulated ns */
 	u64 seed, rng;
 	u64 steps;
+	u64 step_catchup;   /* hardware events the last step caught up on before its CPU work */
+	u64 step_meanwhile; /* ... and those that happened while the CPU work ran */
+	bool step_hw;	    /* the last step was a hardware event (catch-up: others due then) */
 	bool auto_mode;
 	bool hw_steps;
 	volatile int stop_requested;
@@ -514,6 +517,11 @@ void lab_dlclose(void *handle);
 void sender_free(struct kit *k);
 /* Frames first .. first + n - 1 of the sequence p describes, sent with
  * dev_queue_xmit; returns how many were queued, *built how many were made. */
+/* The sender's burst: up to n frames from first, each while more(arg) holds
+ * (checked before it); a frame that cannot be made counts as taken, as a
+ * drop would. Returns how many were taken. */
+u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
+		      bool (*more)(void *arg), void *arg);
 u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
 		     u64 *built);
 

@@ -79,6 +79,14 @@ int arg_num(const char *cmd, const char *what, const char *word, long long min, 
 	long long x;
 
 	if (arg_parse_signed(word, &x)) {
+		const char *d = word + (*word == '-');
+
+		/* digits only, just too many of them: a number, out of range */
+		if (*d && strspn(d, "0123456789") == strlen(d)) {
+			out_error("%s: %s must be between %lld and %lld, not %s (out of range)", cmd,
+				  what, min, max, word);
+			return CMD_FAIL;
+		}
 		out_error("%s: %s must be a number, not '%s'", cmd, what, word);
 		return CMD_USAGE;
 	}
@@ -146,8 +154,17 @@ int arg_skb(struct sess *s, const char *cmd, const char *word, bool held, struct
 	const char *p = !strncmp(word, "skb#", 4) ? word + 4 : word;
 	long long id;
 
-	if (arg_parse_num(p, &id) || id <= 0 || id > 0xffffffffLL) {
-		out_error("%s: '%s' is not an skb handle (like skb#3, from skb alloc)", cmd, word);
+	if (!strcmp(word, "skb#last") || !strcmp(word, "$skb")) {
+		sess_prune(s); /* the newest skb you still hold */
+		if (!s->nheld) {
+			out_error("%s: %s: you hold no skb (skb alloc makes one)", cmd, word);
+			return CMD_FAIL;
+		}
+		p = "0";
+		id = s->held[s->nheld - 1];
+	} else if (arg_parse_num(p, &id) || id <= 0 || id > 0xffffffffLL) {
+		out_error("%s: '%s' is not an skb handle (like skb#766 or skb#last, from skb alloc)",
+			  cmd, word);
 		return CMD_USAGE;
 	}
 	*skb = kit_skb_find(s->k, (u32)id);

@@ -112,7 +112,12 @@ const char *cmd_closest(const char *word)
 			best = c->name;
 		}
 	}
-	return best;
+	return cmd_close_enough(word, bd) ? best : NULL;
+}
+
+bool cmd_close_enough(const char *word, int distance)
+{
+	return distance <= 1 + (int)strlen(word) / 4;
 }
 
 int cmd_split(const char *line, char *buf, size_t buflen, char **argv, int max,
@@ -359,8 +364,11 @@ int cmd_exec_argv(struct sess *s, int argc, char **argv)
 	int rc;
 
 	if (!c) {
-		out_error("unknown command '%s'; did you mean '%s'? (help lists them all)", argv[0],
-			  cmd_closest(argv[0]));
+		if (cmd_closest(argv[0]))
+			out_error("unknown command '%s'; did you mean '%s'? (help lists them all)",
+				  argv[0], cmd_closest(argv[0]));
+		else
+			out_error("unknown command '%s' (help lists them all)", argv[0]);
 		return CMD_FAIL;
 	}
 	for (int i = 1; i < argc; i++) {

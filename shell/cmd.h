@@ -16,6 +16,7 @@ enum {
 #define CMD_F_JSON 0x1	  /* takes -j / --json */
 #define CMD_F_REPEAT 0x2  /* Enter on an empty line repeats it (step) */
 #define CMD_F_NOGUARD 0x4 /* runs no kit code itself (help, source, quit) */
+#define CMD_F_LOOK 0x8	  /* only looks (ring, time): Enter still repeats the step before it */
 
 typedef int (*cmd_fn)(struct sess *s, int argc, char **argv, bool json);
 
@@ -56,7 +57,10 @@ int cmd_count(void);
 const struct cmd *cmd_at(int i);
 const struct cmd *cmd_find(const char *name); /* by name or alias */
 /* The command name closest to word (edit distance), for "did you mean". */
+/* The command name nearest word, or NULL if none is near enough to suggest. */
 const char *cmd_closest(const char *word);
+/* Is a name distance edits from word near enough to suggest? (1 for 3 letters, 3 for 8) */
+bool cmd_close_enough(const char *word, int distance);
 int cmd_distance(const char *a, const char *b);
 bool cmd_has_name(const struct cmd *c, const char *name);
 

@@ -14,7 +14,25 @@
 
 static struct dev_snap snap; /* big (two rings of slots): one, not on the stack */
 
-static int dev_list(struct sess *s, bool json)
+/* `ip -s link`: iproute2's counters under each device's line */
+static void link_stats(struct net_device *dev)
+{
+	static const char *const rx[] = { "rx_bytes", "rx_packets", "rx_errors", "rx_dropped",
+					  "rx_missed_errors" };
+	static const char *const tx[] = { "tx_bytes", "tx_packets", "tx_errors", "tx_dropped" };
+	unsigned long long v[5];
+
+	for (int i = 0; i < 5; i++)
+		v[i] = kit_stat_find(rx[i]) < 0 ? 0 : kit_dev_stat(dev, kit_stat_find(rx[i]));
+	out_printf("     RX:       bytes  packets  errors  dropped  missed\n");
+	out_printf("     %12llu %8llu %7llu %8llu %7llu\n", v[0], v[1], v[2], v[3], v[4]);
+	for (int i = 0; i < 4; i++)
+		v[i] = kit_stat_find(tx[i]) < 0 ? 0 : kit_dev_stat(dev, kit_stat_find(tx[i]));
+	out_printf("     TX:       bytes  packets  errors  dropped\n");
+	out_printf("     %12llu %8llu %7llu %8llu\n", v[0], v[1], v[2], v[3]);
+}
+
+static int dev_list(struct sess *s, bool json, struct net_device *only, bool stats)
 {
 	cJSON *a = json ? cJSON_CreateArray() : NULL;
 
@@ -25,6 +43,8 @@ static int dev_list(struct sess *s, bool json)
 		struct net_device *dev = kit_dev_at(s->k, i);
 		char ip[20], mac[20];
 
+		if (only && dev != only)
+			continue;
 		kit_dev_snapshot(dev, &snap);
 		if (json) {
 			cJSON_AddItemToArray(a, dump_dev_json(&snap, dev));
@@ -38,6 +58,8 @@ static int dev_list(struct sess *s, bool json)
 			   kit_param_word(kit_param_find("napi"), snap.irq_mode),
 			   kit_param_word(kit_param_find("batching"), snap.batch_mode),
 			   snap.lro ? "on" : "off", snap.tx.count, snap.rx.count);
+		if (stats)
+			link_stats(dev);
 	}
 	if (json)
 		out_json(a);
@@ -49,12 +71,40 @@ static int do_dev(struct sess *s, int argc, char **argv, bool json)
 	struct net_device *dev;
 	int rc, w;
 
+	bool stats = false;
+
+	/* iproute2's spelling too: ip [-s] link [show] [DEV] */
+	if (argc && !strcmp(argv[0], "-s")) {
+		stats = true;
+		argc--, argv++;
+		if (!argc || strcmp(argv[0], "link")) {
+			out_error("ip -s: only `ip -s link [show] [DEV]` (the counters of each link)");
+			return CMD_USAGE;
+		}
+	}
+	if (argc && !strcmp(argv[0], "link")) {
+		argc--, argv++;
+		if (argc && !strcmp(argv[0], "show"))
+			argc--, argv++;
+		if (argc > 1) {
+			out_error("ip link: too many arguments, from '%s'", argv[1]);
+			return CMD_USAGE;
+		}
+		dev = NULL;
+		if (argc && (rc = arg_dev(s, "ip link show", argv[0], &dev)))
+			return rc;
+		return dev_list(s, json, dev, stats && !json);
+	}
 	if (argc == 0)
-		return dev_list(s, json);
-	if ((rc = arg_word("dev", "the subcommand", argv[0], "show", &w)))
+		return dev_list(s, json, NULL, false);
+	if ((rc = arg_word("dev", "the subcommand", argv[0], "show|link", &w)))
 		return rc;
 	if (argc < 2) {
 		out_error("dev show: missing argument: the device");
+		return CMD_USAGE;
+	}
+	if (argc > 2) {
+		out_error("dev: too many arguments, from '%s'", argv[2]);
 		return CMD_USAGE;
 	}
 	if ((rc = arg_dev(s, "dev show", argv[1], &dev)))
@@ -152,14 +202,17 @@ static int do_seed(struct sess *s, int argc, char **argv, bool json)
 }
 
 const struct cmd cmd_dev_table[] = {
-	{ "dev", "ip", 0, 2, CMD_F_JSON, "dev [show DEV] [-j]",
+	{ "dev", "ip", 0, 4, CMD_F_JSON | CMD_F_LOOK,
+	  "dev [show DEV] [-j] | ip [-s] link [show] [DEV]",
 	  "List the devices, or show one in detail",
 	  "Without arguments: one line per device (address, MAC, state, queue, NAPI mode,\n"
 	  "batching mode, LRO, ring sizes). `dev show DEV` prints everything the kit's\n"
 	  "snapshot holds about DEV: TX queue, both rings' registers and indices, the\n"
-	  "interrupt registers (ICR, IMS, ITR), NAPI state and LRO.\n\n"
-	  "  dev\n  dev show sn0\n  dev show sn1 -j\n",
-	  "show $dev", "the dev_snap fields by name (queue_stopped, qdisc_len, xmit_win, "
+	  "interrupt registers (ICR, IMS, ITR), NAPI state and LRO. As iproute2's `ip`:\n"
+	  "`ip link [show] [DEV]` is the list (or DEV's line), `ip -s link` adds each\n"
+	  "device's RX and TX counters.\n\n"
+	  "  dev\n  dev show sn0\n  dev show sn1 -j\n  ip link show sn0\n  ip -s link\n",
+	  "show|link|-s $dev|show|link", "the dev_snap fields by name (queue_stopped, qdisc_len, xmit_win, "
 	  "tx_wake_thresh (in effect), bql, bql_stopped, bql_limit, bql_inflight, bql_avail, "
 	  "icr, ims, "
 	  "napi_state, weight, lro_aggregated...), `tx`/`rx` ring summaries and `stats` "
@@ -204,7 +257,7 @@ const struct cmd cmd_dev_table[] = {
 	  "Ring sizes and the NAPI mode reopen the device (quietly).\n\n"
 	  "  set mmio_write 400\n  set netdev_budget 64\n  set sn1 napi classic\n"
 	  "  set weight 16\n",
-	  "$dev|$param $param|_ _", NULL, do_set },
+	  "$dev|$param $devparam $pvalue", NULL, do_set },
 	{ "show", NULL, 1, 1, CMD_F_JSON, "show costs|knobs|dev|NAME [-j]",
 	  "Show the cost model, the kernel knobs, the device settings, or one parameter",
 	  "Each parameter with its value, unit, range, default, description and the\n"

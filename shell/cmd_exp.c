@@ -14,7 +14,7 @@
 #include "sess.h"
 
 #define CHART_COLS 80
-#define CHART_LINES 24
+#define CHART_LINES 23 /* and the prompt under it: one 80x24 screen */
 
 static const struct exp_desc *find(const char *name)
 {

@@ -228,16 +228,17 @@ static int do_check(struct sess *s, int argc, char **argv, bool json)
 }
 
 const struct cmd cmd_look_table[] = {
-	{ "ring", NULL, 2, 2, CMD_F_JSON, "ring DEV tx|rx [-j]", "Print a descriptor ring with owners and indices",
+	{ "ring", NULL, 2, 2, CMD_F_JSON | CMD_F_LOOK, "ring DEV tx|rx [-j]", "Print a descriptor ring with owners and indices",
 	  "One line per slot: owner (free: the driver's, empty; driver: written, not yet\n"
 	  "given to the NIC; hw: the NIC's, between head and tail; done: written back,\n"
-	  "not yet reclaimed), length, DD status, the skb, and the markers head/tail (the\n"
-	  "TDH/TDT or RDH/RDT registers) and next_to_use/next_to_clean (the driver's).\n"
+	  "not yet reclaimed), length, DD status, the skb, and the markers of the head\n"
+	  "and tail registers (TDH/TDT or RDH/RDT) and the driver's next_to_use (ntu)\n"
+	  "and next_to_clean (ntc).\n"
 	  "Runs of empty slots fold into one line.\n\n  ring sn0 tx\n  ring sn1 rx -j\n",
 	  "$dev tx|rx", "dev, ring, size, head, tail, next_to_use, next_to_clean, unused, "
 	  "queue_stopped (tx), free/driver/hw/done (slots per owner), slots[] of {owner, len, "
 	  "status, skb}", do_ring },
-	{ "stats", NULL, 0, 1, CMD_F_JSON, "stats [DEV] [-j]", "Print the counters of one device or all",
+	{ "stats", NULL, 0, 1, CMD_F_JSON | CMD_F_LOOK, "stats [DEV] [-j]", "Print the counters of one device or all",
 	  "The kit's one stats table (the kernel's names where it has one: tx_packets,\n"
 	  "rx_missed_errors...; ringlab's own: doorbells, queue_stops, irqs, polls,\n"
 	  "lro_aggregated...). Without DEV: a column per device and the kernel's and the\n"
@@ -285,7 +286,7 @@ const struct cmd cmd_look_table[] = {
 	  "  run until idle\n  trace record off\n  trace export /tmp/napi.json\n",
 	  "on|off|last|export|record ; record:on|off export:$file", "`trace -j`: printing, kept, "
 	  "written; `trace last N -j`: an array of {t_ns, line}", do_trace },
-	{ "check", NULL, 0, 0, CMD_F_JSON, "check [-j]", "Check conservation and invariants (fails if any problem)",
+	{ "check", NULL, 0, 0, CMD_F_JSON | CMD_F_LOOK, "check [-j]", "Check conservation and invariants (fails if any problem)",
 	  "Every skb in exactly one place, allocated = freed + live, ring indices in\n"
 	  "range, no slot owned twice. A problem is printed with where the skb was\n"
 	  "allocated, and the command fails (a script stops there).\n\n  check\n",

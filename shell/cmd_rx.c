@@ -13,6 +13,39 @@
 
 static struct dev_snap snap;
 
+/* The device whose /24 holds addr, as the kernel's route lookup would pick; NULL if none. */
+static struct net_device *route(struct sess *s, __be32 addr)
+{
+	for (int i = 0; i < kit_dev_count(s->k); i++) {
+		struct net_device *dev = kit_dev_at(s->k, i);
+
+		if ((ntohl(dev->ip_addr) & 0xffffff00u) == (ntohl(addr) & 0xffffff00u))
+			return dev;
+	}
+	return NULL;
+}
+
+/* Why the requests since trace record from got no answer, if a host dropped them. */
+static void why_no_reply(struct sess *s, u64 from)
+{
+	u64 now = kit_trace_total(s->k);
+	size_t n = kit_trace_count(s->k);
+	char line[256];
+
+	for (u64 t = from; t < now; t++) {
+		const struct trace_rec *r;
+
+		if (now - t > n)
+			continue;
+		r = kit_trace_at(s->k, (size_t)(n - (now - t)));
+		if (r->type != TR_NOT_OURS)
+			continue;
+		kit_trace_format(s->k, r, line, sizeof(line));
+		out_printf("ping: %s\n", strstr(line, "] ") ? strstr(line, "] ") + 2 : line);
+		return;
+	}
+}
+
 static int do_ping(struct sess *s, int argc, char **argv, bool json)
 {
 	struct arg_kv kv[] = { { "count", 'n', 1, 10000, NULL, false, 1, NULL } };
@@ -20,15 +53,39 @@ static int do_ping(struct sess *s, int argc, char **argv, bool json)
 	struct net_device *dev;
 	struct in_addr addr;
 	enum kit_stop why;
-	char err[256];
+	char err[256], *av[8];
+	u64 from;
 	int rc;
 
-	if ((rc = arg_dev_live(s, "ping", argv[0], &dev)))
-		return rc;
-	if (inet_pton(AF_INET, argv[1], &addr) != 1) {
-		out_error("ping: '%s' is not an IPv4 address (like 192.168.0.2)", argv[1]);
-		return CMD_USAGE;
+	/* ping ADDR: the route picks the device, as `ping` on Linux does */
+	if (inet_pton(AF_INET, argv[0], &addr) == 1) {
+		dev = route(s, addr.s_addr);
+		if (!dev) {
+			out_error("ping: no route to %s: sn0 is on 192.168.0.0/24, sn1 on "
+				  "192.168.1.0/24",
+				  argv[0]);
+			return CMD_FAIL;
+		}
+		if ((rc = arg_dev_live(s, "ping", dev->name, &dev)))
+			return rc;
+		av[0] = dev->name; /* as if DEV had been given */
+		for (int i = 0; i < argc && i + 1 < (int)ARRAY_SIZE(av); i++)
+			av[i + 1] = argv[i];
+		argc++;
+		argv = av;
+	} else {
+		if (argc < 2) {
+			out_error("ping: missing argument: the address (like 192.168.0.2)");
+			return CMD_USAGE;
+		}
+		if ((rc = arg_dev_live(s, "ping", argv[0], &dev)))
+			return rc;
+		if (inet_pton(AF_INET, argv[1], &addr) != 1) {
+			out_error("ping: '%s' is not an IPv4 address (like 192.168.0.2)", argv[1]);
+			return CMD_USAGE;
+		}
 	}
+	from = kit_trace_total(s->k);
 	if ((rc = arg_kvs("ping", argc - 2, argv + 2, kv, 1)))
 		return rc;
 	kit_ping_stats(s->k, &a);
@@ -53,6 +110,7 @@ static int do_ping(struct sess *s, int argc, char **argv, bool json)
 						       (b.received - a.received) / 1000.0);
 	out_printf("\n");
 	if (b.received == a.received) {
+		why_no_reply(s, from);
 		out_error("ping: no reply from %s (%u sent)", argv[1], b.sent - a.sent);
 		return CMD_FAIL;
 	}
@@ -117,6 +175,24 @@ static int do_napi_schedule(struct sess *s, int argc, char **argv, bool json)
 }
 
 /* Did the device complete (a rearming TR_NAPI_DONE) among the records since total? */
+/* A napi_complete_done since trace record total that returned rearm (true) or not (MISSED). */
+static bool done_since(struct sess *s, struct net_device *dev, u64 total, bool rearm)
+{
+	u64 now = kit_trace_total(s->k);
+	size_t n = kit_trace_count(s->k);
+
+	for (u64 t = total; t < now; t++) {
+		const struct trace_rec *r;
+
+		if (now - t > n)
+			continue; /* fell out of the ring */
+		r = kit_trace_at(s->k, (size_t)(n - (now - t)));
+		if (r->type == TR_NAPI_DONE && r->dev == dev->ifindex && !r->c && !r->b == !rearm)
+			return true;
+	}
+	return false;
+}
+
 static bool completed_since(struct sess *s, struct net_device *dev, u64 total)
 {
 	u64 now = kit_trace_total(s->k);
@@ -159,6 +235,10 @@ static int do_poll(struct sess *s, int argc, char **argv, bool json)
 		how = "completed, interrupts back on";
 	else if (completed_since(s, dev, total))
 		how = "completed, and the interrupt taken at the unmask scheduled it again";
+	else if (done_since(s, dev, total, false))
+		how = "still scheduled: MISSED (a napi_schedule came while it ran): poll again";
+	else if (work < snap.last_budget && !classic(s, dev))
+		how = "still scheduled: the poll did less than its budget but did not complete";
 	else
 		how = "still scheduled: more to do";
 	if (classic(s, dev)) /* dev->poll(dev, &budget) does at most min(quota, budget) */
@@ -246,14 +326,16 @@ static int do_lro(struct sess *s, int argc, char **argv, bool json)
 }
 
 const struct cmd cmd_rx_table[] = {
-	{ "ping", NULL, 2, 4, 0, "ping DEV ADDR [count N]",
+	{ "ping", NULL, 1, 4, 0, "ping [DEV] ADDR [count N]",
 	  "Send ICMP echo requests from DEV's stack, as in LDD3's snull",
 	  "sn0 is 192.168.0.1 and sn1 192.168.1.2. snull's twist flips the third octet of\n"
 	  "both addresses on the wire, so `ping sn0 192.168.0.2` leaves sn0, arrives on\n"
 	  "sn1 as 192.168.1.1 -> 192.168.1.2, is answered, and the reply comes back. With\n"
 	  "`auto on` the machine runs until idle and prints ping's summary (the command\n"
-	  "fails if a reply is missing); with `auto off` you carry the frames yourself.\n\n"
-	  "  ping sn0 192.168.0.2\n  ping sn0 192.168.0.2 count 3\n",
+	  "fails if a reply is missing, and says why when a host dropped the request);\n"
+	  "with `auto off` you carry the frames yourself. Without DEV the route picks it:\n"
+	  "the device whose /24 holds ADDR (192.168.0.x: sn0, 192.168.1.x: sn1).\n\n"
+	  "  ping sn0 192.168.0.2\n  ping 192.168.0.2 count 3\n",
 	  "$dev _ ; count:$num", NULL, do_ping },
 	{ "irq", NULL, 1, 1, 0, "irq DEV", "Deliver the device's pending interrupt to its handler now",
 	  "Runs the driver's interrupt handler in hardirq context, even if ITR would hold\n"

@@ -207,7 +207,11 @@ static int do_help(struct sess *s, int argc, char **argv, bool json)
 	}
 	c = cmd_find(argv[0]);
 	if (!c) {
-		out_error("help: no command '%s'; did you mean '%s'?", argv[0], cmd_closest(argv[0]));
+		if (cmd_closest(argv[0]))
+			out_error("help: no command '%s'; did you mean '%s'?", argv[0],
+				  cmd_closest(argv[0]));
+		else
+			out_error("help: no command '%s' (help lists them all)", argv[0]);
 		return CMD_FAIL;
 	}
 	cmd_help_one(c);

@@ -39,6 +39,22 @@ static const char *why_text(enum kit_stop why)
 	}
 }
 
+/* "step: sn0: interrupt handler (and 2 hardware events due before it)" */
+static void say_catchup(struct sess *s, const char *what)
+{
+	bool hw;
+	u64 during, before = kit_step_catchup(s->k, &during, &hw);
+
+	if (before && during)
+		out_printf("step: %s (and %llu hardware event%s due before it, %llu while it ran)\n",
+			   what, (unsigned long long)before, before == 1 ? "" : "s",
+			   (unsigned long long)during);
+	else if (before || during)
+		out_printf("step: %s (and %llu hardware event%s %s)\n", what,
+			   (unsigned long long)(before + during), before + during == 1 ? "" : "s",
+			   during ? "while it ran" : hw ? "due by then" : "due before it");
+}
+
 static int do_step(struct sess *s, int argc, char **argv, bool json)
 {
 	long long n = 1;
@@ -46,12 +62,19 @@ static int do_step(struct sess *s, int argc, char **argv, bool json)
 	u64 done;
 	int rc;
 
+	char what[128] = "";
+	u64 when;
+
 	if (argc && (rc = arg_num("step", "the number of steps", argv[0], 1, 1000000000, &n)))
 		return rc;
+	if (n == 1)
+		kit_next(s->k, &when, what, sizeof(what));
 	done = sess_run(s, (u64)n, 0, &why);
 	if (n > 1 || done < (u64)n)
 		out_printf("%llu step%s (%s)\n", (unsigned long long)done, done == 1 ? "" : "s",
 			   why_text(why));
+	else
+		say_catchup(s, what);
 	show_next(s);
 	return CMD_OK;
 }
@@ -178,10 +201,13 @@ const struct cmd cmd_time_table[] = {
 	  "Each step runs one thing: a hardware change (a descriptor written back, a frame\n"
 	  "DMA'd), an interrupt, one softirq action (a NAPI poll, a qdisc run) or a\n"
 	  "process step. What happened prints as kernel-log lines, then `next:` tells what\n"
-	  "the following step will do. Enter on an empty line repeats the last step.\n\n"
+	  "the following step will do. CPU work runs at the CPU's time, and hardware that\n"
+	  "was due before it happens first (the CPU was busy while the NIC wrote back):\n"
+	  "then the step says `(and N hardware events due before it)`. Enter on an empty\n"
+	  "line repeats the last step or run, also after a look at `ring` or `time`.\n\n"
 	  "  step\n  step 10\n",
 	  "_", NULL, do_step },
-	{ "run", NULL, 0, 4, 0, "run [N | for TIME | until idle|TIME|COND]",
+	{ "run", NULL, 0, 4, CMD_F_REPEAT, "run [N | for TIME | until idle|TIME|COND]",
 	  "Run N steps, for a span of simulated time, or until the machine is idle",
 	  "Without arguments, until idle. TIME takes a unit: 500ns, 10us, 2ms, 1s.\n"
 	  "`run until 5ms` stops at that simulated time. `run until COND` steps until the\n"
@@ -189,7 +215,7 @@ const struct cmd cmd_time_table[] = {
 	  "goes idle first. Ctrl-C interrupts a long run (after the current step).\n\n"
 	  "  run\n  run 100\n  run for 10us\n  run until idle\n  run until sn0.queue_stopped == 0\n",
 	  "$num|for|until idle", NULL, do_run },
-	{ "time", NULL, 0, 0, CMD_F_JSON, "time [-j]", "Show simulated time, steps, CPU use and the next event",
+	{ "time", NULL, 0, 0, CMD_F_JSON | CMD_F_LOOK, "time [-j]", "Show simulated time, steps, CPU use and the next event",
 	  "Simulated nanoseconds since the machine started, the steps taken, the auto\n"
 	  "mode, CPU time per context and what the next step will do.\n\n  time\n",
 	  "", "now_ns, steps, auto, idle, next_ns, next, process_ns, softirq_ns, hardirq_ns", do_time },

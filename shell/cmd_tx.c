@@ -180,8 +180,11 @@ static int do_hard_start_xmit(struct sess *s, int argc, char **argv, bool json)
 	char err[256];
 	int rc;
 
+	bool stopped;
+
 	if ((rc = dev_and_skb(s, "hard_start_xmit", argv, &dev, &skb)))
 		return rc;
+	stopped = netif_queue_stopped(dev);
 	rc = kit_hard_start_xmit(dev, skb, err, sizeof(err));
 	if (rc < 0) {
 		out_error("hard_start_xmit: %s", err);
@@ -191,7 +194,9 @@ static int do_hard_start_xmit(struct sess *s, int argc, char **argv, bool json)
 	if (rc == NETDEV_TX_OK)
 		out_printf("NETDEV_TX_OK: the driver owns skb#%u now\n", skb->kit_id);
 	else
-		out_printf("NETDEV_TX_BUSY: skb#%u is still yours (the ring was full)\n", skb->kit_id);
+		out_printf("NETDEV_TX_BUSY: skb#%u is still yours (%s)\n", skb->kit_id,
+			   stopped ? "the driver had stopped the queue: the ring is full"
+				   : "the ring was full");
 	return CMD_OK;
 }
 
@@ -389,21 +394,22 @@ const struct cmd cmd_tx_table[] = {
 	  "TCP sequence or UDP counter (after whatever it sent before); seq S starts it\n"
 	  "at S instead.\n"
 	  "`skb free` gives one back; `skb` lists yours.\n"
-	  "Handles count up from 1 over every skb the machine makes: on a fresh machine\n"
-	  "the RX rings hold the first 510, so your first is skb#511.\n\n"
-	  "  skb alloc sn0\n  skb alloc sn0 len 1514 proto tcp flow 2\n  skb free skb#511\n",
+	  "Handles count up from 1 over every skb the machine makes (the RX rings hold\n"
+	  "the first ones, so yours start higher: `skb alloc` prints each); skb#last (or\n"
+	  "$skb) names the newest skb you still hold.\n\n"
+	  "  skb alloc sn0\n  skb alloc sn0 len 1514 proto tcp flow 2\n  skb free skb#last\n",
 	  "alloc|free|show|list $dev|$skb ; len:$num proto:udp|tcp|icmp flow:$num seq:$num",
 	  "`skb -j` / `skb list -j`: an array of {skb, len, place, dev}; `skb alloc -j` and "
 	  "`skb show -j`: one of them (skb free takes no -j)", do_skb },
 	{ "dev_queue_xmit", "xmit", 1, 11, 0, "dev_queue_xmit DEV [skb#N | [count N] [len L] [proto P] [flow F] [seq S]]",
 	  "Send through the qdisc: enqueue, then qdisc_run, as a socket's send does",
-	  "With skb#N: queue that skb (yours, from skb alloc). Otherwise build count frames\n"
+	  "With skb#N (or skb#last): queue that skb (yours, from skb alloc). Otherwise build count frames\n"
 	  "(default 1) like `skb alloc` would and send them one by one from process\n"
 	  "context, each flow carrying on where it left off (seq S to start elsewhere).\n"
 	  "Each enqueue runs the qdisc: dequeue, hard_start_xmit (or the batching\n"
 	  "mode's entry point), doorbell. A stopped queue leaves frames in the qdisc; a\n"
 	  "full qdisc (tx_queue_len) drops.\n\n"
-	  "  skb alloc sn0\n  dev_queue_xmit sn0 skb#511\n  dev_queue_xmit sn0\n"
+	  "  skb alloc sn0\n  dev_queue_xmit sn0 skb#last\n  dev_queue_xmit sn0\n"
 	  "  dev_queue_xmit sn0 count 20 len 1514\n",
 	  "$dev $skb|count ; count:$num len:$num proto:udp|tcp|icmp flow:$num seq:$num", NULL,
 	  do_dev_queue_xmit },
@@ -413,7 +419,7 @@ const struct cmd cmd_tx_table[] = {
 	  "NETDEV_TX_OK: the driver owns it (on the ring). NETDEV_TX_BUSY: the ring was\n"
 	  "full and the skb is still yours (the kernel counts that as a driver bug: the\n"
 	  "queue should have been stopped). Calling it on a stopped queue is a WARNING.\n\n"
-	  "  skb alloc sn0\n  hard_start_xmit sn0 skb#511\n",
+	  "  skb alloc sn0\n  hard_start_xmit sn0 skb#last\n",
 	  "$dev $skb", NULL, do_hard_start_xmit },
 	{ "hard_prep_xmit", NULL, 2, 2, 0, "hard_prep_xmit DEV skb#N",
 	  "Call the driver's hard_prep_xmit (2007 batch API, btx mode) on an skb",
@@ -423,7 +429,7 @@ const struct cmd cmd_tx_table[] = {
 	  "failure): the core counts it in tx_dropped and never touches it again. Only\n"
 	  "the btx batching mode has it (ethtool -K DEV batching btx), and only on a\n"
 	  "running device.\n\n"
-	  "  ethtool -K sn0 batching btx\n  skb alloc sn0\n  hard_prep_xmit sn0 skb#511\n",
+	  "  ethtool -K sn0 batching btx\n  skb alloc sn0\n  hard_prep_xmit sn0 skb#last\n",
 	  "$dev $skb", NULL, do_hard_prep_xmit },
 	{ "hard_batch_xmit", NULL, 1, 1, 0, "hard_batch_xmit DEV",
 	  "Hand the filled batch list to the driver: one call, one doorbell",

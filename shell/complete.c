@@ -13,7 +13,9 @@
  * A spec is "POS POS ... ; KEY:VALUE KEY:VALUE". Each POS is the completions
  * for one positional argument: alternatives joined by '|', each a literal
  * word or a class: $dev (device names), $skb (your skb handles), $file,
- * $cmd (command names), $param (parameter names), $exp, $bench; $num and _
+ * $cmd (command names), $param (parameter names), $devparam (after `set DEV`:
+ * the device's settings), $pvalue (a parameter's words), $exp, $expkey (an
+ * experiment's keys, for every argument after it), $bench; $num and _
  * complete nothing. KEY:VALUE pairs may follow the positional arguments in
  * any order: the keys are offered, then the VALUE after a key.
  */
@@ -42,6 +44,16 @@ static void add_cb(void *c, const char *w)
 	add(c, w);
 }
 
+/* The words a parameter takes (napi: none classic modern), if it takes words. */
+static void add_param_words(struct cands *c, const char *name)
+{
+	int id = kit_param_find(name);
+	const char *w;
+
+	for (long v = 0; id >= 0 && v < 16 && (w = kit_param_word(id, v)); v++)
+		add(c, w);
+}
+
 static void add_class(struct sess *s, struct cands *c, const char *cls, size_t len)
 {
 	char buf[32];
@@ -56,6 +68,8 @@ static void add_class(struct sess *s, struct cands *c, const char *cls, size_t l
 			snprintf(buf, sizeof(buf), "skb#%u", s->held[i]);
 			add(c, buf);
 		}
+		if (s && s->nheld)
+			add(c, "skb#last");
 	} else if (!strncmp(cls, "$file", len) && len == 5) {
 		c->files = true;
 	} else if (!strncmp(cls, "$cmd", len) && len == 4) {
@@ -64,6 +78,17 @@ static void add_class(struct sess *s, struct cands *c, const char *cls, size_t l
 	} else if (!strncmp(cls, "$param", len) && len == 6) {
 		for (int i = 0; i < kit_param_count(); i++)
 			add(c, kit_param_at(i)->name);
+	} else if (!strncmp(cls, "$devparam", len) && len == 9 && c->nw > 2) {
+		/* set DEV <Tab>: the per-device settings; set NAME <Tab>: NAME's words */
+		if (s && s->k && kit_dev_by_name(s->k, c->words[1])) {
+			for (int i = 0; i < kit_param_count(); i++)
+				if (kit_param_at(i)->group == PARAM_DEVICE)
+					add(c, kit_param_at(i)->name);
+		} else {
+			add_param_words(c, c->words[1]);
+		}
+	} else if (!strncmp(cls, "$pvalue", len) && len == 7 && c->nw > 3) {
+		add_param_words(c, c->words[2]); /* set DEV NAME <Tab> */
 	} else if (!strncmp(cls, "$exp", len) && len == 4) {
 		comp_experiments(add_cb, c);
 	} else if (!strncmp(cls, "$bench", len) && len == 6) {

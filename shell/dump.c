@@ -48,10 +48,11 @@ static void markers(const struct ring_snap *r, bool tx, unsigned int i, char *bu
 	if (cond)                                                                          \
 		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? ", " : "<- ", \
 				      name);
-	MARK(i == r->head, tx ? "head (TDH)" : "head (RDH)");
-	MARK(i == r->tail, tx ? "tail (TDT)" : "tail (RDT)");
-	MARK(i == r->next_to_use, "next_to_use");
-	MARK(i == r->next_to_clean, "next_to_clean");
+	/* short names, so that four on one slot still fit 80 columns */
+	MARK(i == r->head, tx ? "TDH" : "RDH");
+	MARK(i == r->tail, tx ? "TDT" : "RDT");
+	MARK(i == r->next_to_use, "ntu");
+	MARK(i == r->next_to_clean, "ntc");
 #undef MARK
 }
 
@@ -60,8 +61,7 @@ void dump_ring_text(const struct dev_snap *d, bool tx)
 	const struct ring_snap *r = tx ? &d->tx : &d->rx;
 	char m[96];
 
-	out_printf("%s %s ring: %u descriptors, %s %u, %s %u, next_to_use %u, next_to_clean %u, "
-		   "%u unused\n", d->name, tx ? "TX" : "RX", r->count, tx ? "TDH" : "RDH", r->head,
+	out_printf("%s %s ring: %u slots, %s %u, %s %u, ntu %u, ntc %u, %u unused\n", d->name, tx ? "TX" : "RX", r->count, tx ? "TDH" : "RDH", r->head,
 		   tx ? "TDT" : "RDT", r->tail, r->next_to_use, r->next_to_clean, r->unused);
 	out_printf("  owners: %u free, %u driver, %u hw, %u done", r->n[SLOT_FREE], r->n[SLOT_DRIVER],
 		   r->n[SLOT_HW], r->n[SLOT_DONE]);

@@ -31,7 +31,9 @@ static void usage(FILE *f)
 		"  -V, --version             the version\n\n"
 		"Without -c or FILE: an interactive shell on a terminal, or the commands read from a\n"
 		"pipe (no prompt). Exit status: 0 ok, 1 a command failed, 2 bad options, 3 a\n"
-		"driver crashed (oops), 4 a BUG: line, 130 interrupted. `help` inside lists the commands.\n");
+		"driver crashed (oops), 4 a BUG: line, 130 interrupted; when several apply (-k:\n"
+		"an oops and a failed command), 1 before 130 before 3 before 4. `help` inside\n"
+		"lists the commands.\n");
 }
 
 int main(int argc, char **argv)

@@ -24,7 +24,7 @@ static const char *closest_param(const char *word)
 			best = n;
 		}
 	}
-	return best;
+	return cmd_close_enough(word, bd) ? best : NULL;
 }
 
 int param_lookup(const char *cmd, const char *name, int *id)
@@ -32,8 +32,13 @@ int param_lookup(const char *cmd, const char *name, int *id)
 	*id = kit_param_find(name);
 	if (*id >= 0)
 		return 0;
-	out_error("%s: no parameter '%s'; closest: %s (show costs, show knobs, show dev list them)",
-		  cmd, name, closest_param(name));
+	if (closest_param(name))
+		out_error("%s: no parameter '%s'; closest: %s (show costs, show knobs, show dev list "
+			  "them)",
+			  cmd, name, closest_param(name));
+	else
+		out_error("%s: no parameter '%s' (show costs, show knobs, show dev list them)", cmd,
+			  name);
 	return CMD_FAIL;
 }
 
@@ -264,8 +269,9 @@ int param_show_one(struct sess *s, const char *name, bool json)
 	int id, rc;
 
 	if (kit_param_find(name) < 0) {
-		out_error("show: '%s' is not costs, knobs, dev or a parameter; closest: %s", name,
-			  closest_param(name));
+		out_error("show: '%s' is not costs, knobs, dev or a parameter%s%s", name,
+			  closest_param(name) ? "; closest: " : "",
+			  closest_param(name) ? closest_param(name) : "");
 		return CMD_USAGE;
 	}
 	if ((rc = param_lookup("show", name, &id)))

@@ -27,7 +27,7 @@
 
 static volatile sig_atomic_t got_int, got_winch;
 static struct sess *rs;
-static char repeat[1024];  /* the last step command: Enter runs it again */
+static char repeat[1024];  /* the last step or run command: Enter runs it again */
 static char hist_path[1024];
 
 static void on_sigint(int sig)
@@ -59,7 +59,8 @@ void repl_signals(void)
 	sigaction(SIGWINCH, &sa, NULL);
 }
 
-static bool is_repeatable(const char *line)
+/* The flags of the line's command (0: several commands, or none). */
+static unsigned int line_flags(const char *line)
 {
 	char buf[256], *argv[4];
 	const char *rest, *err;
@@ -67,9 +68,9 @@ static bool is_repeatable(const char *line)
 	int n = cmd_split(line, buf, sizeof(buf), argv, 4, &rest, &err);
 
 	if (n <= 0 || rest)
-		return false;
+		return 0;
 	c = cmd_find(argv[0]);
-	return c && (c->flags & CMD_F_REPEAT);
+	return c ? c->flags : 0;
 }
 
 static void run(const char *line)
@@ -135,9 +136,10 @@ static void on_line(char *line)
 		add_history(line);
 		history_append(); /* before it runs: a crash or kill -9 loses nothing */
 	}
-	if (is_repeatable(line))
+	/* as gdb: a look at the machine in between keeps the step (or run) to repeat */
+	if (line_flags(line) & CMD_F_REPEAT)
 		snprintf(repeat, sizeof(repeat), "%s", line);
-	else
+	else if (!(line_flags(line) & CMD_F_LOOK))
 		repeat[0] = '\0';
 	run(line);
 	free(line);

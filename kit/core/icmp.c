@@ -49,6 +49,8 @@ void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off)
 		dev_queue_xmit(skb);
 		return;
 	}
+	if (ih->type == ICMP_ECHO && dev) /* ip_rcv_finish: no route to a host that is not us */
+		TRACE(k, TR_NOT_OURS, dev, iph->daddr, dev->ip_addr, 0, 0);
 	if (ih->type == ICMP_ECHOREPLY && ntohs(ih->id) == PING_ID && ilen >= 16) {
 		u64 sent, rtt;
 

@@ -106,6 +106,7 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 {
 	struct kit *k = dev->kit;
 	u32 id = skb ? skb->kit_id : 0;
+	bool stopped = netif_queue_stopped(dev); /* the driver's own stop, before this call */
 	int rc;
 
 	if (skb)
@@ -124,8 +125,11 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
 	if (rc == NETDEV_TX_BUSY) {
 		dev->core.tx_busy++;
-		TRACE(k, TR_TX_BUSY, dev, id, 0, 0, 0);
-		kit_warn(k, dev, RULE_TX_BUSY);
+		TRACE(k, TR_TX_BUSY, dev, id, stopped, 0, 0);
+		/* on a queue it had stopped, BUSY is the driver's right answer (the
+		 * call itself was the advice already given) */
+		if (!stopped)
+			kit_warn(k, dev, RULE_TX_BUSY);
 	} else {
 		dev->trans_start = kit_jiffies(k); /* txq_trans_update */
 	}

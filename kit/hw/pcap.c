@@ -9,7 +9,9 @@
 
 /*
  * Frames are written as the NIC sees them: a transmitted frame when its
- * last bit leaves, a received one when it lands in a buffer. Timestamps are
+ * first bit leaves, a received one when it lands in a buffer (its last bit
+ * in), so the two ends of a wire differ by the frame's time on it
+ * (wire_ps: preamble, frame, FCS and gap at the link speed). Timestamps are
  * simulated nanoseconds (pcap's nanosecond magic), so a capture of the same
  * script is the same file every time.
  */

@@ -295,6 +295,41 @@ static struct net_device *irq_dev(struct kit *k)
 	return NULL;
 }
 
+static bool hw_record(u16 type)
+{
+	return type == TR_TX_DD || type == TR_RX_DMA || type == TR_RX_MISSED; /* not their causes */
+}
+
+/* Hardware records written since trace record before. */
+static u64 hw_records_since(struct kit *k, u64 before)
+{
+	u64 now = kit_trace_total(k), n = 0;
+	size_t kept = kit_trace_count(k);
+
+	for (u64 t = before; t < now; t++)
+		if (now - t <= kept && hw_record(kit_trace_at(k, (size_t)(kept - (now - t)))->type))
+			n++;
+	return n;
+}
+
+/* The hardware up to now before CPU work: what it did is the step's catch-up. */
+static void catch_up(struct kit *k)
+{
+	u64 before = kit_trace_total(k);
+
+	hw_catch_up(k);
+	k->step_catchup += hw_records_since(k, before);
+}
+
+u64 kit_step_catchup(const struct kit *k, u64 *meanwhile, bool *hw)
+{
+	if (meanwhile)
+		*meanwhile = k->step_meanwhile;
+	if (hw)
+		*hw = k->step_hw;
+	return k->step_catchup;
+}
+
 /* CPU work available now, in priority order; runs one piece. */
 static bool cpu_work(struct kit *k)
 {
@@ -304,7 +339,7 @@ static bool cpu_work(struct kit *k)
 	if (c->irq_pending && !c->irq_off) {
 		struct net_device *dev = irq_dev(k);
 
-		hw_catch_up(k);
+		catch_up(k);
 		if (dev && nic_irq_deliverable(dev->nic))
 			nic_irq_deliver(k, dev->nic);
 		else if (dev)
@@ -312,17 +347,17 @@ static bool cpu_work(struct kit *k)
 		return true;
 	}
 	if (c->softirq_pending & (1u << TIMER_SOFTIRQ)) {
-		hw_catch_up(k);
+		catch_up(k);
 		run_timers(k);
 		return true;
 	}
 	if (k->auto_mode && !c->ksoftirqd_on && (c->softirq_pending & NET_SOFTIRQS)) {
-		hw_catch_up(k);
+		catch_up(k);
 		return net_softirq_step(k);
 	}
 	t = pick_thread(k);
 	if (t) {
-		hw_catch_up(k);
+		catch_up(k);
 		run_thread(k, t);
 		return true;
 	}
@@ -332,15 +367,30 @@ static bool cpu_work(struct kit *k)
 int kit_step(struct kit *k)
 {
 	struct sim_event *e;
+	u64 before;
 
 	kit_enter(k);
+	k->step_catchup = k->step_meanwhile = 0;
+	k->step_hw = false;
 	e = ev_peek(k);
+	before = kit_trace_total(k);
 	if (e && e->time <= k->now) {
+		u64 n;
+
 		run_event(k, e);
+		n = hw_records_since(k, before); /* the event, and others due by then */
+		k->step_catchup = n > 1 ? n - 1 : 0;
+		k->step_hw = true;
 	} else if (cpu_work(k)) {
-		/* ran */
+		/* ran; the hardware kept going while it did */
+		k->step_meanwhile = hw_records_since(k, before) - k->step_catchup;
 	} else if (e) {
+		u64 n;
+
 		run_event(k, e);
+		n = hw_records_since(k, before);
+		k->step_catchup = n > 1 ? n - 1 : 0;
+		k->step_hw = true;
 	} else {
 		return 0;
 	}

@@ -60,6 +60,9 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 		return snprintf(b, n, "hard_start_xmit skb#%u%s -> %s", r->a,
 				r->c ? " (xmit_more)" : "", r->b ? "NETDEV_TX_BUSY" : "NETDEV_TX_OK");
 	case TR_TX_BUSY:
+		if (r->b)
+			return snprintf(b, n, "NETDEV_TX_BUSY for skb#%u: the driver had stopped "
+					"the queue (the core would not have called it)", r->a);
 		return snprintf(b, n, "NETDEV_TX_BUSY for skb#%u: the queue should have been "
 				"stopped before the ring filled", r->a);
 	case TR_BATCH:
@@ -174,6 +177,13 @@ static int message(const struct kit *k, const struct trace_rec *r, char *b, size
 	case TR_GRO_LIST:
 		return snprintf(b, n, "gro_normal_list: %u skb%s, %u segment%s up", r->a,
 				r->a == 1 ? "" : "s", r->b, r->b == 1 ? "" : "s");
+	case TR_NOT_OURS: {
+		const u8 *d = (const u8 *)&r->a, *o = (const u8 *)&r->b;
+
+		return snprintf(b, n, "echo request for %u.%u.%u.%u dropped: this host is "
+				"%u.%u.%u.%u (snull's twist flips the third octet on the wire)",
+				d[0], d[1], d[2], d[3], o[0], o[1], o[2], o[3]);
+	}
 	case TR_ICMP: {
 		const u8 *s = (const u8 *)&r->c, *d = (const u8 *)&r->d;
 

@@ -55,6 +55,10 @@ expect "--seed" 0 '^seed 42$' "$BIN" --seed 42 -c seed
 expect "--seed needs a number" 2 'must be a number' "$BIN" --seed x -c seed
 expect "an oops makes the exit status 3" 3 'Oops: SIGSEGV in simnic_xmit_frame' \
 	"$BIN" --driver "$DRV/tests/drivers/null_xmit.so" -c 'dev_queue_xmit sn0; dev'
+expect "-k: an oops and a failed command exit 1 (a failure wins)" 1 'Oops: SIGSEGV' \
+	"$BIN" -k --driver "$DRV/tests/drivers/null_xmit.so" -c 'dev_queue_xmit sn0; ring; dev'
+expect "-k: an oops alone exits 3" 3 'sn1  192.168.1.2' \
+	"$BIN" -k --driver "$DRV/tests/drivers/null_xmit.so" -c 'dev_queue_xmit sn0; dev'
 expect "--driver with a bad file" 2 'cannot read' "$BIN" --driver nosuch.so -c dev
 expect "--gen-docs" 0 '^# ringlab commands' "$BIN" --gen-docs
 # Ctrl-C (SIGINT) during a long run stops the whole -c string or script: status 130, and the
@@ -174,6 +178,14 @@ keys 'time' Enter
 check "a command after Ctrl-C" '^time \['
 if screen | grep -q "unknown command 'nonsense'"; then
 	fail=$((fail + 1)); echo "FAIL e2e: the abandoned line was run"; else pass=$((pass + 1)); fi
+keys 'ring sn0 tx' Enter
+check "a look at the ring" 'owners: '
+keys Enter
+sleep 0.3
+# as gdb: the look in between keeps the step, so the newest output is a step's again
+if screen | grep -v '^$' | tail -2 | head -1 | grep -q '^next: '; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL e2e: Enter after ring did not repeat the step before it (and time)"
+	screen | grep -v '^$' | tail -6 | sed 's/^/  | /'; fi
 keys 'trace off; pktgen sn1 count 100000000; run' Enter
 sleep 1
 keys C-c

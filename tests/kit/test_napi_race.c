@@ -97,6 +97,21 @@ Test(napi_race, classic_unmask_first_strands_a_frame, .init = setup, .fini = tea
 		      (unsigned long long)kit_rule_count(k, RULE_IRQ_BEFORE_COMPLETE));
 }
 
+/* The guide's driver under the default modern NAPI: the early unmask's interrupt is MISSED, not lost. */
+Test(napi_race, modern_unmask_first_shows_missed, .init = setup, .fini = teardown)
+{
+	race_run("unmask_first", SIMNIC_NAPI_MODERN);
+	cr_assert_geq(races(), 10, "%llu injected frames, expected at least 10 of 20",
+		      (unsigned long long)races());
+	cr_assert_gt(st(sn1, "napi_missed"), 0, "napi_missed = 0: the interrupt the early unmask "
+		     "raises while scheduled should set MISSED");
+	cr_assert_eq(st(sn1, "rx_packets"), 20, "rx_packets = %llu, expected 20 (MISSED polls "
+		     "again: nothing waits)", (unsigned long long)st(sn1, "rx_packets"));
+	cr_assert_geq(kit_rule_count(k, RULE_IRQ_BEFORE_COMPLETE), 1,
+		      "%llu unmask-before-complete reports, expected at least 1",
+		      (unsigned long long)kit_rule_count(k, RULE_IRQ_BEFORE_COMPLETE));
+}
+
 Test(napi_race, modern_unmask_after_false_is_reported, .init = setup, .fini = teardown)
 {
 	race_run("unmask_missed", SIMNIC_NAPI_MODERN);

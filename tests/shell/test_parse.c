@@ -125,7 +125,8 @@ Test(parse, completion)
 	drop(c, n);
 	th_run(s, "skb alloc sn0");
 	n = cands(s, "hard_start_xmit sn0 ", c, &files);
-	cr_assert(n == 1 && !strncmp(c[0], "skb#", 4), "skb handles: %d", n);
+	cr_assert(n == 2 && !strncmp(c[0], "skb#", 4) && has(c, n, "skb#last"),
+		  "skb handles: %d, expected the one held and skb#last", n);
 	drop(c, n);
 	n = cands(s, "set tx_r", c, &files);
 	cr_assert(has(c, n, "tx_ring"), "parameter names");

@@ -114,3 +114,53 @@ Test(pcap, capture_reads_back_with_the_snull_twist)
 	rmdir(d0);
 	th_done(s);
 }
+
+/* Each frame's timestamps, in ns. */
+static int read_ts(const char *path, unsigned long long *ts, int max)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int n = 0;
+
+	cr_assert(p, "libpcap cannot read %s: %s", path, err);
+	while (n < max && pcap_next_ex(p, &h, &d) == 1)
+		ts[n++] = (unsigned long long)h->ts.tv_sec * 1000000000ULL +
+			  (unsigned long long)h->ts.tv_usec;
+	pcap_close(p);
+	return n;
+}
+
+/* A frame leaves one end (first bit) and lands at the other (last bit) a wire time later. */
+Test(pcap, the_two_ends_differ_by_the_wire_time)
+{
+	struct sess *s = th_sess();
+	char d0[] = "/tmp/ringlab-pcap-XXXXXX", cmd[512], p0[64], p1[64];
+	unsigned long long a[8], b[8], wire;
+	int na, nb;
+
+	cr_assert(mkdtemp(d0), "mkdtemp %s failed: %s", d0, strerror(errno));
+	snprintf(p0, sizeof(p0), "%s/sn0.pcap", d0);
+	snprintf(p1, sizeof(p1), "%s/sn1.pcap", d0);
+	snprintf(cmd, sizeof(cmd), "pcap sn0 %s; pcap sn1 %s; ping sn0 192.168.0.2 count 2; pcap stop",
+		 p0, p1);
+	cr_assert_eq(th_run(s, cmd), 0, "%s", th_out);
+	na = read_ts(p0, a, 8);
+	nb = read_ts(p1, b, 8);
+	cr_assert_eq(na, 4, "sn0.pcap holds %d frames, expected 4 (2 requests, 2 replies)", na);
+	cr_assert_eq(nb, 4, "sn1.pcap holds %d frames, expected 4", nb);
+	/* 98-byte frames at 10 Gb/s: (8 preamble + 98 + 4 FCS + 12 gap) bytes x 0.8 ns */
+	wire = 97;
+	for (int i = 0; i < 4; i += 2) {
+		cr_assert_eq(b[i] - a[i], wire, "request %d: sent at %llu ns, received at %llu ns: "
+			     "%llu ns apart, expected the wire time %llu", i / 2, a[i], b[i],
+			     b[i] - a[i], wire);
+		cr_assert_eq(a[i + 1] - b[i + 1], wire, "reply %d: sent at %llu ns, received at "
+			     "%llu ns: %llu ns apart, expected %llu", i / 2, b[i + 1], a[i + 1],
+			     a[i + 1] - b[i + 1], wire);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d0);
+	cr_assert_eq(system(cmd), 0, "cannot remove %s", d0);
+	th_done(s);
+}

@@ -64,6 +64,11 @@ void kit_set_hw_steps(struct kit *k, bool on);
 
 /* Describe what the next step will do ("sn0: TX desc 3 write-back"). */
 bool kit_next(struct kit *k, u64 *when, char *what, size_t len);
+/* Hardware events (write-backs, frames DMA'd or missed) the last step ran
+ * besides its own: due before the CPU work it was for (or, for a step that
+ * was a hardware event, due by the same time: *hw true); *meanwhile: those
+ * due while that CPU work ran, logged at their own times. */
+u64 kit_step_catchup(const struct kit *k, u64 *meanwhile, bool *hw);
 
 /* ---- acting: each call runs as the kernel path would run it -------------- */
 

@@ -118,7 +118,7 @@ enum trace_type {
 	TR_QDISC_DEQ,	/* a=first skb id, b=count, c=qlen */
 	TR_REQUEUE,	/* a=skb id */
 	TR_XMIT,	/* a=skb id, b=rc, c=xmit_more */
-	TR_TX_BUSY,	/* a=skb id */
+	TR_TX_BUSY,	/* a=skb id, b=1 the queue was already stopped */
 	TR_BATCH,	/* a=count, b=xmit_win after */
 	TR_PREP,	/* a=skb id, b=rc */
 	TR_TX_POST,	/* a=slot, b=len, c=cmd */
@@ -169,6 +169,7 @@ enum trace_type {
 	TR_GRO,		/* napi_gro_receive: a=skb id, b=gro_result_t */
 	TR_GRO_FLUSH,	/* a held packet completed: a=source port, b=segments, c=bytes */
 	TR_GRO_LIST,	/* gro_normal_list: a=skbs, b=segments */
+	TR_NOT_OURS,	/* a=daddr, b=the device's address: an echo request not for it, dropped */
 	TR_NR
 };
 
