@@ -21,8 +21,11 @@ static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev,
 {
 	struct drvcall prev = { k->lab_running, k->dev_running };
 
-	if (!prev.fn)
-		k->lab_enter_ns = k->now; /* the outermost call: its time starts */
+	if (!prev.fn && fn) { /* the outermost call: its time starts */
+		k->lab_enter_ns = k->now;
+		k->lab_outer = fn;
+		k->dev_outer = dev;
+	}
 	k->lab_running = fn;
 	k->lab_calls++;
 	k->dev_running = dev;
@@ -34,11 +37,14 @@ static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev,
 	return prev;
 }
 
+void kit_guard_after_call(struct kit *k);
 static inline void driver_leave(struct kit *k, struct drvcall prev)
 {
 	tl_slice(k, k->lab_running, k->dev_running, TLC_DRIVER, false);
 	k->lab_running = prev.fn;
 	k->dev_running = prev.dev;
+	if (unlikely(k->guard_calls) && !prev.fn)
+		kit_guard_after_call(k); /* the rings' guards, blaming this very call */
 }
 
 /*

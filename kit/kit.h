@@ -130,6 +130,17 @@ struct kit_race {
 	u64 rx_poll;		/* the poll (polls + 1) whose end was seen last */
 };
 
+/* core/canary.c: an area followed by a guard of CANARY_LEN bytes */
+#define CANARY_LEN 64
+#define CANARY_BYTE 0xcb
+struct kit_guard {
+	void *p;		/* the area */
+	size_t size;		/* its bytes; the guard follows */
+	size_t elem;		/* bytes per element, to name the index written */
+	const char *what;	/* "TX descriptor ring" */
+	struct net_device *dev;
+};
+
 /* ---- the machine ---------------------------------------------------------- */
 struct skb_pool;
 struct wire;
@@ -180,6 +191,9 @@ struct kit {
 	const char *lab_running;	/* lab function executing now */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	struct kit_guard guards[16];	/* rings and buffer_info arrays (core/canary.c) */
+	bool guard_calls;		/* check them after every outermost driver call */
+	char guard_pending[1024];	/* what those checks found, for kit_guard_check */
 	char bug_names[64][64];		/* names a BUG record refers to (sim/rules.c) */
 	int nbug_names;
 	bool broke;			/* a lockup broke a device: kit_run stops */
@@ -187,7 +201,9 @@ struct kit {
 	void (*on_lockup)(struct kit *k, void *arg); /* ends a stuck driver call */
 	void *on_lockup_arg;
 	u64 lab_enter_ns;		/* when the outermost driver call began */
-	const char *lab_last;		/* lab function entered last (canary blame) */
+	const char *lab_outer;		/* outermost driver call entered last (canary blame) */
+	struct net_device *dev_outer;	/* ... for this device */
+	const char *lab_last;		/* lab function entered last, at any depth */
 	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
 	struct kit_race race[KIT_MAX_DEVS];
@@ -315,6 +331,16 @@ int skb_pool_init(struct kit *k);
 void skb_pool_free(struct kit *k);
 void skb_set_place(struct sk_buff *skb, enum skb_place p);
 void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook);
+struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor); /* free ones too */
+/* core/canary.c */
+void kit_guard_register(struct kit *k, struct net_device *dev, void *p, size_t size,
+			size_t elem, const char *what);
+void kit_guard_forget(struct kit *k, void *p);
+void *kit_guarded_alloc(struct kit *k, struct net_device *dev, size_t n, size_t elem,
+			const char *what);
+void kit_guarded_free(struct kit *k, void *p);
+bool skb_within_buffer(const struct sk_buff *skb);
+bool skb_check_bounds(struct kit *k, struct sk_buff *skb); /* false: BUG recorded, drop it */
 struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor);
 bool skb_pool_owns(const struct kit *k, const void *p, size_t len);
 struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p);
@@ -517,6 +543,11 @@ void lab_dlclose(void *handle);
 void sender_free(struct kit *k);
 /* Frames first .. first + n - 1 of the sequence p describes, sent with
  * dev_queue_xmit; returns how many were queued, *built how many were made. */
+/* The sender's burst: up to n frames from first, each while more(arg) holds
+ * (checked before it); a frame that cannot be made counts as taken, as a
+ * drop would. Returns how many were taken. */
+u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
+		      bool (*more)(void *arg), void *arg);
 u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
 		     u64 *built);
 

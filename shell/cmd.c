@@ -401,6 +401,8 @@ int cmd_exec_argv(struct sess *s, int argc, char **argv)
 		rc = c->fn(s, cl.argc, cl.argv, cl.json);
 	else
 		rc = guard_call(s, run_handler, &cl, 0);
+	if (!(c->flags & CMD_F_NOGUARD) && s->k)
+		guard_check_areas(s); /* a driver's overrun, named before it does harm */
 	if (cl.json)
 		sess_trace_attach(s);
 	sess_quiet_done(s);

@@ -220,6 +220,21 @@ static void report(struct sess *s, int sig, void *addr)
 	}
 }
 
+static int check_areas(struct sess *s, void *arg)
+{
+	static char report[8192];
+
+	(void)arg;
+	if (kit_guard_check(s->k, report, sizeof(report)))
+		out_printf("%s", report);
+	return 0;
+}
+
+void guard_check_areas(struct sess *s)
+{
+	guard_call(s, check_areas, NULL, 0);
+}
+
 int guard_call(struct sess *s, int (*fn)(struct sess *s, void *arg), void *arg, int flags)
 {
 	sigjmp_buf here, *volatile prev = jb;

@@ -22,6 +22,10 @@ void guard_install(void);
  */
 int guard_call(struct sess *s, int (*fn)(struct sess *s, void *arg), void *arg, int flags);
 
+/* After a command: the guard areas after rings, buffer_info and skb buffers
+ * (kit_guard_check); what a driver overwrote is printed, once. */
+void guard_check_areas(struct sess *s);
+
 /* For kit_set_lockup_handler: a driver call stuck in simulated time ends as an oops. */
 void guard_lockup(struct kit *k, void *arg);
 

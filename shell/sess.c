@@ -90,6 +90,7 @@ static bool make(struct sess *s)
 		return false;
 	}
 	kit_set_lockup_handler(s->k, guard_lockup, s);
+	kit_guard_each_call(s->k, true);
 	/* reopening the devices is not news: the trace printer comes after */
 	if (s->driver[0])
 		guard_call(s, load_driver, NULL, 0); /* an oops is reported; the session lives */

@@ -228,6 +228,24 @@ u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first,
 	return queued;
 }
 
+u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
+		      bool (*more)(void *arg), void *arg)
+{
+	bool ok = !check_pkt(p, (char[1]){ 0 }, 1);
+	enum kit_ctx prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
+	u64 i;
+
+	for (i = 0; i < n && more(arg); i++) {
+		struct sk_buff *skb = ok && !kit_dev_broken(dev) ? build(dev, p, (u32)(first + i))
+								  : NULL;
+
+		if (skb)
+			dev_queue_xmit(skb);
+	}
+	leave(dev, prev);
+	return i;
+}
+
 u64 kit_xmit_frames(struct net_device *dev, const struct kit_pkt *p, u64 n)
 {
 	struct kit_pkt q;

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kit.h"
 #include "hw/nic_hw.h"
@@ -133,8 +134,8 @@ int kit_check(struct kit *k, char *out, size_t len)
 
 	kit_enter(k);
 	hw_catch_up(k);
-	if (out && len)
-		out[0] = '\0';
+	r.problems = kit_guard_check(k, out, len); /* the guard areas first */
+	r.used = out && len ? strlen(out) : 0;
 	skb_pool_counts(k, &allocated, &freed, live);
 	for (int p = 1; p < SKB_PLACE_NR; p++)
 		in_use += live[p];

@@ -57,6 +57,10 @@ int netif_rx(struct sk_buff *skb)
 	struct softnet_data *sd = &k->sd;
 
 	hw_catch_up(k);
+	if (unlikely(!skb_check_bounds(k, skb))) {
+		kfree_skb(skb);
+		return NET_RX_DROP;
+	}
 	sim_charge(k, COST_IRQSAVE);
 	if (sd->polling && k->cpu.ctx == CTX_SOFTIRQ)
 		kit_warn(k, dev, RULE_NETIF_RX_CONTEXT);
@@ -91,6 +95,10 @@ int netif_receive_skb(struct sk_buff *skb)
 	struct kit *k = dev ? dev->kit : kit_current;
 
 	hw_catch_up(k);
+	if (unlikely(!skb_check_bounds(k, skb))) {
+		kfree_skb(skb);
+		return NET_RX_DROP;
+	}
 	/* from hardirq the kernel WARNs on the way up (__local_bh_enable_ip); from
 	 * process context it is silent: there the rule is the kit's advice */
 	if (k->cpu.ctx == CTX_HARDIRQ)

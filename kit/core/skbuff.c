@@ -71,6 +71,7 @@ static int add_chunk(struct skb_pool *pool)
 		struct sk_buff *skb = &c->skb[i];
 
 		skb->head = c->arena + (size_t)i * SKB_STRIDE;
+		memset(skb->head + SKB_BUF_SIZE, CANARY_BYTE, SKB_STRIDE - SKB_BUF_SIZE); /* guard */
 		skb->end = SKB_BUF_SIZE;
 		skb->kit_pool = pool;
 		skb->kit_place = SKB_FREE;
@@ -301,6 +302,16 @@ struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor)
 			return skb;
 	}
 	return NULL;
+}
+
+struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor)
+{
+	struct skb_pool *pool = k->pool;
+
+	if (*cursor >= (size_t)pool->nchunks * SKB_CHUNK)
+		return NULL;
+	(*cursor)++;
+	return &pool->chunk[(*cursor - 1) / SKB_CHUNK]->skb[(*cursor - 1) % SKB_CHUNK];
 }
 
 bool skb_pool_owns(const struct kit *k, const void *p, size_t len)

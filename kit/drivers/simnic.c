@@ -96,10 +96,14 @@ void simnic_apply_ops(struct net_device *dev)
 
 /* e1000_setup_all_tx_resources / _rx_resources: ring memory and buffer_info */
 static int alloc_ring(struct net_device *dev, unsigned int count, size_t desc_size, void **desc,
-		      dma_addr_t *dma, struct simnic_buffer **bi)
+		      dma_addr_t *dma, struct simnic_buffer **bi, bool tx)
 {
 	*desc = dma_alloc_coherent(dev, count * desc_size, dma);
-	*bi = calloc(count, sizeof(**bi));
+	if (*desc) /* the guard dma_alloc_coherent leaves after it */
+		kit_guard_register(dev->kit, dev, *desc, count * desc_size, desc_size,
+				   tx ? "TX descriptor ring" : "RX descriptor ring");
+	*bi = kit_guarded_alloc(dev->kit, dev, count, sizeof(**bi),
+				tx ? "TX buffer_info" : "RX buffer_info");
 	return *desc && *bi ? 0 : -ENOMEM;
 }
 
@@ -112,10 +116,10 @@ static int alloc_rings(struct simnic_adapter *adapter)
 	tx->count = adapter->cfg.tx_ring;
 	rx->count = adapter->cfg.rx_ring;
 	if (alloc_ring(dev, tx->count, sizeof(*tx->desc), (void **)&tx->desc, &tx->dma,
-		       &tx->buffer_info))
+		       &tx->buffer_info, true))
 		return -ENOMEM;
 	return alloc_ring(dev, rx->count, sizeof(*rx->desc), (void **)&rx->desc, &rx->dma,
-			  &rx->buffer_info);
+			  &rx->buffer_info, false);
 }
 
 void simnic_setup_lro(struct simnic_adapter *adapter)
@@ -192,10 +196,12 @@ static int simnic_close(struct net_device *dev)
 		netif_napi_del(&adapter->napi);
 	/* e1000_free_tx_resources / _rx_resources */
 	free_ring_skbs(dev, adapter->tx_ring.buffer_info, adapter->tx_ring.count);
+	kit_guard_forget(dev->kit, adapter->tx_ring.desc);
+	kit_guard_forget(dev->kit, adapter->rx_ring.desc);
 	dma_free_coherent(dev, 0, adapter->tx_ring.desc, adapter->tx_ring.dma);
 	dma_free_coherent(dev, 0, adapter->rx_ring.desc, adapter->rx_ring.dma);
-	free(adapter->tx_ring.buffer_info);
-	free(adapter->rx_ring.buffer_info);
+	kit_guarded_free(dev->kit, adapter->tx_ring.buffer_info);
+	kit_guarded_free(dev->kit, adapter->rx_ring.buffer_info);
 	memset(&adapter->tx_ring, 0, sizeof(adapter->tx_ring));
 	memset(&adapter->rx_ring, 0, sizeof(adapter->rx_ring));
 	cancel_work_sync(&adapter->reset_task);

@@ -28,15 +28,24 @@ static bool sender_runnable(struct kit *k, struct kthread *t)
 	       skb_queue_len(&s->dev->qdisc->q) < s->dev->tx_queue_len;
 }
 
+static bool sender_more(void *arg)
+{
+	struct tx_sender *s = arg;
+
+	return netif_running(s->dev) && !kit_dev_broken(s->dev) &&
+	       skb_queue_len(&s->dev->qdisc->q) < s->dev->tx_queue_len;
+}
+
+/* One burst, one entry into the kit: each frame queued, or counted as a drop. */
 static void sender_run(struct kit *k, struct kthread *t)
 {
 	struct tx_sender *s = container_of(t, struct tx_sender, t);
+	u64 n = s->left < SENDER_BURST ? s->left : SENDER_BURST, done;
 
-	for (int n = 0; n < SENDER_BURST && sender_runnable(k, t); n++) {
-		xmit_frames_from(s->dev, &s->p, s->i, 1, NULL); /* queued, or counted as a drop */
-		s->i++;
-		s->left--;
-	}
+	(void)k;
+	done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s);
+	s->i += done;
+	s->left -= done;
 }
 
 int kit_sender_start(struct net_device *dev, const struct kit_pkt *p, u64 count)

@@ -77,10 +77,12 @@ void *dma_alloc_coherent(struct net_device *dev, size_t size, dma_addr_t *handle
 	for (int i = 0; i < COHERENT_MAX; i++) {
 		if (coherent[i].p)
 			continue;
-		coherent[i].p = aligned_alloc(64, (size + 63) & ~(size_t)63);
+		/* a guard of CANARY_LEN bytes after the area (core/canary.c) */
+		coherent[i].p = aligned_alloc(64, (size + CANARY_LEN + 63) & ~(size_t)63);
 		if (!coherent[i].p)
 			return NULL;
 		memset(coherent[i].p, 0, size);
+		memset((unsigned char *)coherent[i].p + size, CANARY_BYTE, CANARY_LEN);
 		coherent_gen++;
 		coherent[i].len = size;
 		coherent[i].k = dev->kit;

@@ -86,6 +86,13 @@ static const struct {
 	[RULE_NAPI_DISABLE_STUCK] = { "napi_disable waits for a poll that cannot finish (the "
 				      "instance stays scheduled): a kernel would hang here",
 				      RULE_KERNEL_WARN },
+	/* KASAN: "BUG: KASAN: slab-out-of-bounds in %s" (mm/kasan/report.c); the kit's
+	 * guard areas stand for the red zones (core/canary.c) */
+	[RULE_MEM_CORRUPT] = { "KASAN: out-of-bounds write past a ring, buffer_info array or "
+			       "skb buffer", RULE_KERNEL_BUG },
+	/* skb_over_panic / skb_under_panic (net/core/skbuff.c skb_panic) */
+	[RULE_SKB_OVER_PANIC] = { "skb_over_panic: the skb's data and len point outside its "
+				  "buffer", RULE_KERNEL_BUG },
 };
 
 static u64 rule_totals[RULE_NR]; /* every machine of this process */

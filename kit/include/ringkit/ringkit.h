@@ -247,6 +247,16 @@ void kit_ping_stats(const struct kit *k, struct kit_ping_stat *s);
  * freed + live, ring indices in range, no slot owned twice. Returns the number
  * of problems and writes one line each into report. */
 int kit_check(struct kit *k, char *report, size_t len);
+/* The guard areas after every descriptor ring, buffer_info array and skb
+ * buffer, and every live skb's data and len within its buffer (kit_check
+ * does this first; the shell after every command; the grader after a test).
+ * Returns the number of problems, one line each in report naming the area
+ * and the lab function that ran last, each recorded once as a BUG; the
+ * guards are then armed again. */
+int kit_guard_check(struct kit *k, char *report, size_t len);
+/* Also look at the ring and buffer_info guards after every outermost driver
+ * call (the shell does), so an overrun names the very call that made it. */
+void kit_guard_each_call(struct kit *k, bool on);
 
 /* ---- the driver ------------------------------------------------------------- */
 

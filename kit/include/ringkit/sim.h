@@ -254,6 +254,8 @@ enum kit_rule {
 	RULE_RX_COMPLETE_NOT_SCHED, /* classic netif_rx_complete, device not scheduled */
 	RULE_POLL_MORE_AFTER_COMPLETE, /* classic poll returned 1 after netif_rx_complete */
 	RULE_NAPI_DISABLE_STUCK,    /* napi_disable / netif_poll_disable cannot take SCHED */
+	RULE_MEM_CORRUPT,	    /* a guard after a ring, buffer_info or skb buffer overwritten */
+	RULE_SKB_OVER_PANIC,	    /* an skb's data and len outside its own buffer */
 	RULE_NR
 };
 
