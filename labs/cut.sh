@@ -2,6 +2,10 @@
 # cut.sh - make the labs' skeletons from the model answers: labs/L/F.c from solutions/L/F.c.
 #
 #   labs/cut.sh [--check] [LAB...]      (no LAB: every lab with LAB(L) markers in solutions/L)
+#   labs/cut.sh --holes LAB             list the holes: FILE NUMBER FUNCTION, one a line
+#   labs/cut.sh --hole N --out DIR LAB  cut only hole N of each file (the others keep the
+#                                       solution) into DIR/F.c: the grader's own tests check
+#                                       that each hole alone costs points
 #
 # In solutions/L/*.c each hole of lab L is marked (the solution stays valid C):
 #
@@ -19,11 +23,17 @@
 # writing them: a difference is printed and the status is 1.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-check=0
-if [ "${1:-}" = "--check" ]; then
-	check=1
+check=0 list=0 only=0 outdir=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--check) check=1 ;;
+	--holes) list=1 ;;
+	--hole) only=${2:?--hole needs a number}; shift ;;
+	--out) outdir=${2:?--out needs a folder}; shift ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 labs="$*"
 if [ -z "$labs" ]; then
 	for d in solutions/*/; do
@@ -43,16 +53,23 @@ for lab in $labs; do
 	for src in solutions/"$lab"/*.c; do
 		name=${src##*/}
 		out="$tmp/$name"
-		if ! awk -v lab="$lab" -v file="$src" '
+		if ! awk -v lab="$lab" -v file="$src" -v only="$only" -v list="$list" '
 			function fail(msg) { printf "cut.sh: %s:%d: %s\n", file, NR, msg > "/dev/stderr"; bad = 1; exit 1 }
 			BEGIN { open = "/* LAB(" lab "):"; stub = "/* LAB(" lab ") stub:"; end = "/* LAB(" lab ") end */"; st = 0 }
-			NR == 1 { sub(/model answer/, "your code") }
+			NR == 1 && !only { sub(/model answer/, "your code") }
+			/^[a-z].*\(/ { fn = $0; sub(/\(.*/, "", fn); sub(/.*[ *]/, "", fn) }
 			st == 0 {
 				if (index($0, stub) || index($0, end)) fail("a stub: or end marker outside a LAB(" lab "): hole")
+				if (index($0, open)) {
+					holes++
+					if (list) printf "%s %d %s\n", file, holes, fn
+					if (only && holes != only) { print; st = 5; next }
+				}
 				print
-				if (index($0, open)) { holes++; st = index($0, "*/") ? 2 : 1 }
+				if (index($0, open)) st = index($0, "*/") ? 2 : 1
 				next
 			}
+			st == 5 { print; if (index($0, end)) st = 0; next }
 			st == 1 { print; if (index($0, "*/")) st = 2; next }
 			st == 2 {
 				if (index($0, open)) fail("a LAB(" lab "): hole inside another (no end marker before it)")
@@ -79,6 +96,15 @@ for lab in $labs; do
 			continue
 		fi
 		dst="labs/$lab/$name"
+		if [ $list = 1 ]; then
+			grep -v '^$' "$out" | grep "^$src " || true
+			continue
+		fi
+		if [ -n "$outdir" ]; then
+			mkdir -p "$outdir"
+			cp "$out" "$outdir/$name"
+			continue
+		fi
 		if [ $check = 1 ]; then
 			if [ ! -f "$dst" ]; then
 				echo "cut.sh: $dst is not made yet (labs/cut.sh $lab makes it)"

@@ -261,8 +261,6 @@ static bool find_lines(const char *text, const char *prefix, char *buf, size_t l
 	return true;
 }
 
-static void fail_with_state(const char *msg);
-
 /* One line through the shell, recorded in the replay script. Returns the status. */
 static int run_line(const char *line, bool fail_on_error, bool is_expect)
 {
@@ -388,11 +386,6 @@ void grade_note(const char *fmt, ...)
 	printf("# %s\n", line);
 }
 
-static void fail_with_state(const char *msg)
-{
-	cr_assert_fail("%s", msg);
-}
-
 void grade_failf(const char *dev, const char *fmt, ...)
 {
 	char what[1024], state[512] = "", msg[2048];
@@ -411,8 +404,8 @@ void grade_failf(const char *dev, const char *fmt, ...)
 	snprintf(msg, sizeof(msg), "after line %lu: %s%s%s", rl_line, what, state[0] ? "\n  " : "",
 		 state);
 	printf("grade: %s\n", msg);
-	fail_with_state(msg);
-	abort();
+	cr_assert_fail("%s", msg);
+	abort(); /* not reached */
 }
 
 struct kit *grade_kit(void)

@@ -20,15 +20,24 @@ points_sum() { # the points files -> their total
 	awk '!/^[ \t]*(#|$)/ { s += $2 } END { print s + 0 }' "$@"
 }
 
-# No lab compiles: results.json says so, every test scores 0.
-write_build_failure() { # lab dir msgfile maxpoints
-	mkdir -p "$2"
+# The lab does not build: results.json says so, every test scores 0.
+write_build_failure() { # lab dir msgfile pointsfiles...
+	lab=$1 dir=$2 msgfile=$3
+	shift 3
+	mkdir -p "$dir"
 	{
 		printf '{\n  "score": 0,\n  "execution_time": 0,\n  "visibility": "visible",\n'
-		printf '  "stdout_visibility": "hidden",\n  "output": "lab %s: the code does not build:\\n' "$1"
-		json_escape < "$3"
-		printf '",\n  "tests": []\n}\n'
-	} > "$2/results.json"
+		printf '  "stdout_visibility": "hidden",\n  "output": "lab %s: the code does not build:\\n' "$lab"
+		json_escape <"$msgfile"
+		printf '",\n  "tests": ['
+		awk -v lab="$lab" 'FNR == 1 { hidden = FILENAME ~ /hidden-tests/ } !/^[ \t]*(#|$)/ {
+			printf "%s\n    {\"name\": \"%s/%s\", \"number\": \"%d\", \"score\": 0, ", n++ ? "," : "", lab, $1, n
+			printf "\"max_score\": %d, \"status\": \"failed\", \"execution_time\": 0, ", $2
+			printf "\"output\": \"not graded: the code does not build\", "
+			printf "\"visibility\": \"%s\"}", hidden ? "after_published" : "visible"
+		}' "$@"
+		printf '\n  ]\n}\n'
+	} >"$dir/results.json"
 }
 
 if [ -z "$labs" ]; then
@@ -68,7 +77,7 @@ for lab in $labs; do
 	done
 	if [ -n "$missing" ]; then
 		echo "grade: $src has no$missing (lab $lab's file$( [ "${missing# * }" = "$missing" ] || echo s))" | tee "$msg"
-		write_build_failure "$lab" "$out" "$msg"
+		write_build_failure "$lab" "$out" "$msg" $points
 		echo "lab $lab: $src, nothing to build"
 		echo "Score: 0/$labmax"
 		total=$((total)) max=$((max + labmax)) status=$((status == 2 ? 2 : 1)) names="$names $lab"
@@ -77,8 +86,12 @@ for lab in $labs; do
 	if ! bin=$($MAKE -s --no-print-directory grade-bin GLAB="$lab" GSRC="$src" GKEY="$key" \
 		GHIDDEN=$hidden 2>"$msg"); then
 		cat "$msg"
-		write_build_failure "$lab" "$out" "$msg"
-		echo "lab $lab: $src does not build (the compiler's messages above)"
+		write_build_failure "$lab" "$out" "$msg" $points
+		if grep -q "^$src/" "$msg"; then
+			echo "lab $lab: $src does not build (the compiler's messages above)"
+		else
+			echo "lab $lab: the graded tests do not build with $src (the messages above)"
+		fi
 		echo "Score: 0/$labmax"
 		max=$((max + labmax)) status=$((status == 2 ? 2 : 1)) names="$names $lab"
 		continue

@@ -7,11 +7,15 @@
 #     results.json that check_results accepts (score, tests[] with max_score, visibility,
 #     execution_time);
 #   - the skeleton (IMPL=labs) scores 0;
-#   - each tests/mutants/L/*.patch (a typical student bug) loses points, each
+#   - each tests/mutants/L/*.patch (a typical student bug) loses points (the run stops at the
+#     first failing test unless the patch names verdicts with "# expect:"), each
 #     tests/variants/L/*.patch (a correct but different answer) keeps full marks;
 #   - each tests/grade/faults/L/*.patch (a crashing, hanging, overflowing student file) gets
 #     the verdicts its "# expect: TEST VERDICT" lines name on those tests, and every other test
 #     passes; "# expect:" lines in a mutant are checked the same way (its other tests may fail);
+#   - each hole of the skeleton alone costs points: the model answer with only that LAB(L) region
+#     cut (labs/cut.sh --hole N) loses points, so every hole is reached by some graded test and
+#     it is the student's version of that code that ran;
 #   - a failing test's replay script stops at the unmet expectation (the first mutant of a lab);
 #   - a test without a points line, and a points line without a test, are refused.
 #
@@ -30,9 +34,11 @@ bad() { failed=$((failed + 1)); failures="$failures
   $*"; echo "FAIL $*"; }
 
 # run NAME LAB IMPL: run the grader, output in $WORK/NAME.txt, its status in $WORK/NAME.rc
+# (a 4th argument "fast": stop at the first failing test, for a run that only has to lose points)
 run() {
 	LAB=$2 IMPL=$3 HIDDEN=1 GRADE_OUT="$WORK/out/$1" BUILD="$BUILD" MAKE="$MAKE" \
-		GRADE_LABS="$labs" tests/grade/grade.sh >"$WORK/$1.txt" 2>&1
+		GRADE_LABS="$labs" GRADE_FAIL_FAST=$([ "${4:-}" = fast ] && echo 1 || echo 0) \
+		tests/grade/grade.sh >"$WORK/$1.txt" 2>&1
 	echo $? >"$WORK/$1.rc"
 }
 
@@ -126,11 +132,30 @@ for lab in $labs; do
 		for p in "$dir"/*.patch; do
 			[ -f "$p" ] || continue
 			n="$lab-$(echo $kind | sed 's/s$//')-$(basename "$p" .patch)"
+			how=full
+			[ $kind = mutants ] && ! grep -q '^# expect:' "$p" && how=fast
 			if patched "$n" "$p"; then
-				spawn "$n" "$lab" "$src/solutions/$lab"
+				spawn "$n" "$lab" "$src/solutions/$lab" $how
 			fi
 		done
 	done
+	n="$lab-nobuild"
+	mkdir -p "$WORK/src/$n"
+	cp -R solutions "$WORK/src/$n/"
+	for f in "$WORK/src/$n/solutions/$lab"/*.c; do
+		echo "this line is not C" >>"$f"
+	done
+	spawn "$n" "$lab" "$WORK/src/$n/solutions/$lab"
+	labs/cut.sh --holes "$lab" >"$WORK/$lab-holes.txt" 2>&1
+	while read -r f k fn; do
+		n="$lab-hole-$k-$(basename "$f" .c)"
+		mkdir -p "$WORK/src/$n"
+		cp -R solutions "$WORK/src/$n/"
+		if labs/cut.sh --hole "$k" --out "$WORK/cut/$n" "$lab" >/dev/null 2>&1; then
+			cp "$WORK/cut/$n/$(basename "$f")" "$WORK/src/$n/$f"
+			spawn "$n" "$lab" "$WORK/src/$n/solutions/$lab" fast
+		fi
+	done <"$WORK/$lab-holes.txt"
 	settle
 	for i in 1 2 3; do
 		result "$lab-solution-$i"
@@ -162,6 +187,16 @@ for lab in $labs; do
 		bad "$lab: the skeleton scores $got/$max, status $rc (see $WORK/$lab-skeleton.txt)"
 	fi
 
+	# a file that does not compile: 0, the compiler's messages, every test in results.json at 0
+	result "$lab-nobuild"
+	json="$WORK/out/$lab-nobuild/$lab/results.json"
+	if [ "$got" = 0 ] && [ "$rc" != 0 ] && grep -q "does not build" "$WORK/$lab-nobuild.txt" &&
+		"$BUILD/grade-bin/check_results" "$json" 0 "$full" >"$WORK/$lab-nobuild-json.txt" 2>&1; then
+		ok "$lab: a file that does not compile scores 0/$full, results.json lists every test"
+	else
+		bad "$lab: a file that does not compile: $got/$max, status $rc (see $WORK/$lab-nobuild.txt, $WORK/$lab-nobuild-json.txt)"
+	fi
+
 	first=""
 	for p in tests/mutants/"$lab"/*.patch; do
 		[ -f "$p" ] || continue
@@ -179,7 +214,8 @@ for lab in $labs; do
 		expectations "$n" "$p" 0
 		[ -n "$first" ] || first=$n:$src/solutions/$lab
 		json="$WORK/out/$n/$lab/results.json"
-		if [ "$got" -ge 0 ] && ! "$BUILD/grade-bin/check_results" "$json" "$got" "$full" >"$WORK/$n-json.txt" 2>&1; then
+		if [ "$got" -ge 0 ] && grep -q '^# expect:' "$p" &&
+			! "$BUILD/grade-bin/check_results" "$json" "$got" "$full" >"$WORK/$n-json.txt" 2>&1; then
 			bad "$n: results.json: $(head -n 1 "$WORK/$n-json.txt")"
 		fi
 	done
@@ -206,6 +242,16 @@ for lab in $labs; do
 		fi
 		expectations "$n" "$p" 1
 	done
+
+	while read -r f k fn; do
+		n="$lab-hole-$k-$(basename "$f" .c)"
+		result "$n"
+		if [ "$got" -ge 0 ] && [ "$got" -lt "$full" ]; then
+			ok "$lab: hole $k of $f (in ${fn:-the file's top}) alone costs points: $got/$max"
+		else
+			bad "$lab: hole $k of $f (in ${fn:-the file's top}) alone costs nothing: $got/$max, status $rc (see $WORK/$n.txt)"
+		fi
+	done <"$WORK/$lab-holes.txt"
 
 	# the first mutant's first failing test replays in the shell and stops where it failed
 	if [ -n "$first" ]; then

@@ -1,4 +1,5 @@
 /* runner.c - the grader's main: points, verdicts, the score table and Gradescope's results.json. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,8 @@ static int nres, ndone;
 static const char *out_dir = "build/grade", *driver = "student", *impl = "labs/" LAB;
 static char lab_dir[512], json_path[600];
 static struct timespec t0;
+static bool fail_fast;	/* GRADE_FAIL_FAST=1: the table and out at the first failure */
+static FILE *tout;	/* the table's stream: our stdout, which Criterion's runner hides */
 
 static double since_start(void)
 {
@@ -205,12 +208,12 @@ static const char *sig_name(int sig)
 	static char buf[24];
 
 	switch (sig) {
-	case 4: return "SIGILL";
-	case 6: return "SIGABRT";
-	case 7: return "SIGBUS";
-	case 8: return "SIGFPE";
-	case 9: return "SIGKILL";
-	case 11: return "SIGSEGV";
+	case SIGILL: return "SIGILL";
+	case SIGABRT: return "SIGABRT";
+	case SIGBUS: return "SIGBUS";
+	case SIGFPE: return "SIGFPE";
+	case SIGKILL: return "SIGKILL";
+	case SIGSEGV: return "SIGSEGV";
 	default: snprintf(buf, sizeof(buf), "signal %d", sig); return buf;
 	}
 }
@@ -286,6 +289,8 @@ static void classify(struct criterion_test_stats *st, struct result *r)
 	free(log);
 	free(vfile);
 }
+
+static int print_table(void);
 
 static bool passed(const struct result *r)
 {
@@ -388,6 +393,11 @@ ReportHook(POST_TEST)(struct criterion_test_stats *st)
 		unlink(path);
 	}
 	write_json();
+	if (fail_fast && !passed(r)) {
+		/* enough for the grader's own tests, which only ask whether a mutant loses points */
+		print_table();
+		_exit(1);
+	}
 }
 
 /* Print text indented by ind spaces after the first line. */
@@ -396,12 +406,12 @@ static void print_indented(const char *text, int ind)
 	for (const char *p = text; *p;) {
 		size_t n = strcspn(p, "\n");
 
-		printf("%.*s\n", (int)n, p);
+		fprintf(tout, "%.*s\n", (int)n, p);
 		p += n;
 		if (*p == '\n') {
 			p++;
 			if (*p)
-				printf("%*s", ind, "");
+				fprintf(tout, "%*s", ind, "");
 		}
 	}
 }
@@ -413,8 +423,8 @@ static int print_table(void)
 	for (int i = 0; i < nres; i++)
 		if ((int)strlen(res[i].name) > w)
 			w = (int)strlen(res[i].name);
-	printf("lab %s: %s, %d tests\n", LAB, impl, nres);
-	printf("  %-*s  points  verdict\n", w, "test");
+	fprintf(tout, "lab %s: %s, %d tests\n", LAB, impl, nres);
+	fprintf(tout, "  %-*s  points  verdict\n", w, "test");
 	for (int i = 0; i < nres; i++) {
 		struct result *r = &res[i];
 		char pts[16], hint[1024];
@@ -423,20 +433,20 @@ static int print_table(void)
 		max += r->points;
 		score += got;
 		snprintf(pts, sizeof(pts), "%d/%d", got, r->points);
-		printf("  %-*s  %-6s  %s%s", w, r->name, pts, r->done ? r->verdict : "NOT RUN",
+		fprintf(tout, "  %-*s  %-6s  %s%s", w, r->name, pts, r->done ? r->verdict : "NOT RUN",
 		       r->hidden ? " (hidden)" : "");
 		if (!r->done || passed(r)) {
-			printf("\n");
+			fprintf(tout, "\n");
 			continue;
 		}
-		printf("\n%*s", w + 4, "");
+		fprintf(tout, "\n%*s", w + 4, "");
 		print_indented(r->detail ? r->detail : "", w + 4);
 		replay_hint(r, hint, sizeof(hint));
-		printf("%*s", w + 4, "");
+		fprintf(tout, "%*s", w + 4, "");
 		print_indented(hint, w + 4);
 	}
-	printf("Score: %d/%d\n", score, max);
-	fflush(stdout);
+	fprintf(tout, "Score: %d/%d\n", score, max);
+	fflush(tout);
 	return score == max ? 0 : 1;
 }
 
@@ -448,6 +458,10 @@ int main(int argc, char **argv)
 	int bad = 0, rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fflush(stdout);
+	tout = fdopen(dup(STDOUT_FILENO), "w");
+	if (!tout)
+		tout = stdout;
 	if ((e = getenv("GRADE_OUT")) && *e)
 		out_dir = e;
 	if ((e = getenv("GRADE_DRIVER")) && *e)
@@ -505,6 +519,7 @@ int main(int argc, char **argv)
 	criterion_options.measure_time = true;
 	if ((e = getenv("GRADE_FILTER")) && *e)
 		criterion_options.pattern = e;
+	fail_fast = (e = getenv("GRADE_FAIL_FAST")) && !strcmp(e, "1");
 	criterion_run_all_tests(set);
 	criterion_finalize(set);
 	write_json();
