@@ -151,9 +151,11 @@ struct kit {
 	u64 now;		/* simulated ns */
 	u64 seed, rng;
 	u64 steps;
-	u64 step_catchup;   /* hardware events the last step caught up on before its CPU work */
-	u64 step_meanwhile; /* ... and those that happened while the CPU work ran */
-	bool step_hw;	    /* the last step was a hardware event (catch-up: others due then) */
+	/* The last step's trace records, counted when asked (kit_step_catchup):
+	 * [step_t0, step_t1) all of it, [step_c0, step_c1) the catch-up before its
+	 * CPU work. step_hw: it was a hardware event (catch-up: others due then). */
+	u64 step_t0, step_t1, step_c0, step_c1;
+	bool step_hw;
 	bool auto_mode;
 	bool hw_steps;
 	volatile int stop_requested;

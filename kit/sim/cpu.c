@@ -300,14 +300,14 @@ static bool hw_record(u16 type)
 	return type == TR_TX_DD || type == TR_RX_DMA || type == TR_RX_MISSED; /* not their causes */
 }
 
-/* Hardware records written since trace record before. */
-static u64 hw_records_since(struct kit *k, u64 before)
+/* Hardware records among trace records [from, to) still kept. */
+static u64 hw_records_in(const struct kit *k, u64 from, u64 to)
 {
-	u64 now = kit_trace_total(k), n = 0;
+	u64 total = kit_trace_total(k), n = 0;
 	size_t kept = kit_trace_count(k);
 
-	for (u64 t = before; t < now; t++)
-		if (now - t <= kept && hw_record(kit_trace_at(k, (size_t)(kept - (now - t)))->type))
+	for (u64 t = from; t < to; t++)
+		if (total - t <= kept && hw_record(kit_trace_at(k, (size_t)(kept - (total - t)))->type))
 			n++;
 	return n;
 }
@@ -315,19 +315,26 @@ static u64 hw_records_since(struct kit *k, u64 before)
 /* The hardware up to now before CPU work: what it did is the step's catch-up. */
 static void catch_up(struct kit *k)
 {
-	u64 before = kit_trace_total(k);
-
+	k->step_c0 = kit_trace_total(k);
 	hw_catch_up(k);
-	k->step_catchup += hw_records_since(k, before);
+	k->step_c1 = kit_trace_total(k);
 }
 
 u64 kit_step_catchup(const struct kit *k, u64 *meanwhile, bool *hw)
 {
+	u64 all = hw_records_in(k, k->step_t0, k->step_t1), c;
+
+	if (k->step_hw) {
+		c = all > 1 ? all - 1 : 0; /* the event, and others due by then */
+		all = c;
+	} else {
+		c = hw_records_in(k, k->step_c0, k->step_c1);
+	}
 	if (meanwhile)
-		*meanwhile = k->step_meanwhile;
+		*meanwhile = k->step_hw ? 0 : all - c;
 	if (hw)
 		*hw = k->step_hw;
-	return k->step_catchup;
+	return c;
 }
 
 /* CPU work available now, in priority order; runs one piece. */
@@ -367,33 +374,23 @@ static bool cpu_work(struct kit *k)
 int kit_step(struct kit *k)
 {
 	struct sim_event *e;
-	u64 before;
 
 	kit_enter(k);
-	k->step_catchup = k->step_meanwhile = 0;
 	k->step_hw = false;
 	e = ev_peek(k);
-	before = kit_trace_total(k);
+	k->step_t0 = k->step_t1 = k->step_c0 = k->step_c1 = kit_trace_total(k);
 	if (e && e->time <= k->now) {
-		u64 n;
-
 		run_event(k, e);
-		n = hw_records_since(k, before); /* the event, and others due by then */
-		k->step_catchup = n > 1 ? n - 1 : 0;
 		k->step_hw = true;
 	} else if (cpu_work(k)) {
 		/* ran; the hardware kept going while it did */
-		k->step_meanwhile = hw_records_since(k, before) - k->step_catchup;
 	} else if (e) {
-		u64 n;
-
 		run_event(k, e);
-		n = hw_records_since(k, before);
-		k->step_catchup = n > 1 ? n - 1 : 0;
 		k->step_hw = true;
 	} else {
 		return 0;
 	}
+	k->step_t1 = kit_trace_total(k);
 	k->steps++;
 	kit_doing(k, NULL, NULL);
 	return 1;

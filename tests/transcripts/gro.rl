@@ -47,3 +47,12 @@ stats sn1 -j
 # GRO wins over LRO, as netdev_fix_features keeps GRO
 ethtool -K sn1 gro on
 dev show sn1
+# the Linux capture through GRO: the same 524288 bytes, in far fewer skbs
+reset
+trace off
+ethtool -K sn1 gro on
+ethtool -C sn1 rx-usecs 100
+pktgen sn1 pcap data/linux-tcp-bulk-512k.pcap rate 800000 fixcsum
+run until idle
+gro show sn1
+flows sn1
