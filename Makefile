@@ -239,6 +239,8 @@ check: deps-test
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 		$(MAKE) --no-print-directory BUILD=build/check OPT="-O1 -g" XCFLAGS="$(SAN)" \
 		XLDFLAGS="$(SAN)" test-unit test-transcripts
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+		RINGLAB_BUILD=$(BUILD) tests/fuzz/random.sh build/check/ringlab 1 4
 	@echo "make check: all passed under ASan + UBSan"
 
 bench: deps-build

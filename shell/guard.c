@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "guard.h"
 #include "out.h"
@@ -14,14 +15,19 @@
  * A student's driver runs inside kit calls. The dispatcher runs each command
  * through guard_call: sigsetjmp here, and a fault handler that siglongjmps
  * back (on an alternate stack, so a stack overflow is caught too). The soft
- * lockup watchdog is an interval timer sampling ten times a second: if the
- * same lab function is running and neither simulated time nor the trace has
- * moved for a whole second, the driver is spinning. (A driver looping on
- * register reads moves simulated time and is not caught: the kit would need
- * a count of lab calls to tell that apart from a long, healthy command.)
+ * lockup watchdog is a CLOCK_MONOTONIC timer (on a real-time signal, so
+ * SIGALRM stays free for a host such as libFuzzer) sampling ten times a
+ * second: if the same lab function is running and it has made no new driver
+ * call for a whole second, the driver is spinning. A driver looping on
+ * register reads is caught sooner by the kit itself: 100 ms of simulated
+ * time in one call (kit_set_lockup_handler, guard_lockup).
  */
 
 #define TICK_US 100000
+#define TICK_SIG (SIGRTMIN + 1)
+
+static timer_t tick_timer;
+static bool timer_ok;
 #define LOCKUP_TICKS 10
 
 static sigjmp_buf *volatile jb;
@@ -88,6 +94,7 @@ void guard_install(void)
 	static char altstack[1 << 16];
 	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
 	struct sigaction sa;
+	struct sigevent sev;
 
 	sigaltstack(&ss, NULL);
 	memset(&sa, 0, sizeof(sa));
@@ -100,14 +107,21 @@ void guard_install(void)
 	sa.sa_handler = on_tick;
 	sa.sa_flags = SA_RESTART | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
+	sigaction(TICK_SIG, &sa, NULL);
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = TICK_SIG;
+	timer_ok = timer_create(CLOCK_MONOTONIC, &sev, &tick_timer) == 0;
 }
 
+/* A timer of its own on a real-time signal: SIGALRM and ITIMER_REAL stay free
+ * for whoever hosts the shell (libFuzzer's -timeout uses them). */
 static void timer_set(long us)
 {
-	struct itimerval it = { { 0, us }, { 0, us } };
+	struct itimerspec it = { { 0, us * 1000 }, { 0, us * 1000 } };
 
-	setitimer(ITIMER_REAL, &it, NULL);
+	if (timer_ok)
+		timer_settime(tick_timer, 0, &it, NULL);
 }
 
 /* The kernel hook the kit names -> the lab function behind it, by the device's modes. */

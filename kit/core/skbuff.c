@@ -203,6 +203,14 @@ void kfree_skb(struct sk_buff *skb)
 		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
 		return;
 	}
+	/* still on a queue of the kit: its memory was freed once already and made
+	 * into this skb (a driver freeing what it gave back); freeing it would
+	 * corrupt the queue */
+	if ((skb->kit_place == SKB_QDISC || skb->kit_place == SKB_BLIST ||
+	     skb->kit_place == SKB_BACKLOG || skb->kit_place == SKB_SOCKET) && skb->next) {
+		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
+		return;
+	}
 	skb->kit_freer = k->lab_running;
 	skb->kit_freer_dev = k->dev_running;
 	hw_catch_up(k);
