@@ -26,8 +26,13 @@ grade: deps-test $(BIN_RINGLAB) $(GRADE_LIBS) $(SOL_OBJ) $(GRADE_HARNESS)
 
 # The grader's own tests: the reference scores full marks (three times), the skeletons 0,
 # each mutant loses points, each variant keeps full marks, crashes and hangs cost their tests.
+# make test leaves out the slower extras (GRADE_TEST_EXTRA=0: each hole alone, the faults other
+# than the crash and the hang, a file that does not build); make test-grade runs them all.
+GRADE_TEST_EXTRA ?= 1
+test: GRADE_TEST_EXTRA = 0
 test-grade: deps-test $(BIN_RINGLAB) $(GRADE_LIBS) $(SOL_OBJ) $(GRADE_HARNESS) $(BUILD)/grade-bin/check_results
-	@BUILD="$(BUILD)" MAKE="$(MAKE)" GRADE_LABS="$(GRADE_LABS)" tests/grade/mutants.sh
+	@BUILD="$(BUILD)" MAKE="$(MAKE)" GRADE_LABS="$(GRADE_LABS)" GRADE_TEST_EXTRA=$(GRADE_TEST_EXTRA) \
+		tests/grade/mutants.sh
 
 # One lab's binary (grade.sh calls this): GLAB the lab, GSRC the folder with the student's
 # files, GKEY a name for that folder, GHIDDEN 1 with the hidden tests.
