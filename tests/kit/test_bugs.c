@@ -78,3 +78,22 @@ Test(bugs, rx_leak_names_the_cleaner_not_the_refill, .init = setup, .fini = tear
 	cr_assert(strstr(report, "last held by simnic_clean_rx_irq"), "%s", report);
 	cr_assert(!strstr(report, "last held by simnic_alloc_rx_buffers"), "%s", report);
 }
+
+/* The freed skb is reused while the ring still holds it: the reclaim's free of the new skb,
+ * queued in the qdisc by then, is refused and named instead of corrupting the queue. */
+Test(bugs, freeing_a_reused_skb_on_a_queue_is_refused, .init = setup, .fini = teardown)
+{
+	static const struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	char report[4096];
+
+	load("double_free");
+	setp(k, sn0, "tx_ring", 16);
+	kit_xmit_frames(sn0, &p, 200);
+	gen_rx(sn1, 50, 0, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_gt(kit_rule_count(k, RULE_DOUBLE_FREE), 0, "no double free recorded");
+	cr_assert_geq(kit_driver_load(k, NULL, report, sizeof(report)), 0, "%s", report);
+	kit_xmit_frames(sn0, &p, 20);
+	run_idle(k);
+	check_clean(k);
+}
