@@ -76,7 +76,7 @@ all: deps-build $(BIN_RINGLAB) $(TEST_DRIVERS) $(if $(wildcard tests/bench/bench
 BUILD_DEPS := readline/readline.h:libreadline-dev ncurses.h:libncurses-dev \
 	pcap/pcap.h:libpcap-dev cjson/cJSON.h:libcjson-dev
 TEST_DEPS := criterion/criterion.h:libcriterion-dev
-TEST_TOOLS := tmux:tmux gnuplot:gnuplot-nox xmllint:libxml2-utils
+TEST_TOOLS := tmux:tmux gnuplot:gnuplot-nox xmllint:libxml2-utils patch:patch zip:zip unzip:unzip
 # make bench counts instructions per packet with callgrind
 BENCH_TOOLS := valgrind:valgrind
 
