@@ -135,6 +135,12 @@ static int student(struct sess *s, const char *lab, const char *dir)
 		out_error("driver student: no lab '%s' (labs: xmit, batch, napi, lro)", lab);
 		return CMD_USAGE;
 	}
+	if (dir && dir[0] == '~' && (dir[1] == '/' || !dir[1]) && getenv("HOME")) {
+		static char home_dir[1024]; /* ~/ as a shell would expand it */
+
+		snprintf(home_dir, sizeof(home_dir), "%s%s", getenv("HOME"), dir + 1);
+		dir = home_dir;
+	}
 	if (strpbrk(dir ? dir : "", "'\"\\$`;&|<>") || strlen(dir ? dir : "") > 512) {
 		out_error("driver student: the folder name '%s' has characters a build line cannot "
 			  "take", dir);
@@ -318,7 +324,7 @@ const struct cmd cmd_session_table[] = {
 	  "file in labs/ into build/student.so and loads it; `driver student LAB` only lab\n"
 	  "LAB's (labs/LAB/, or the folder DIR), with the reference for every other lab:\n"
 	  "what `make grade LAB=LAB` grades, and how its replay scripts run\n"
-	  "(`ringlab --driver student:LAB[:DIR] -f build/grade/LAB/TEST.rl`). `driver\n"
+	  "(`ringlab --driver student:LAB[:DIR] -i -f build/grade/LAB/TEST.rl`). `driver\n"
 	  "reload` loads the same file again (after you rebuilt it; a private copy of the\n"
 	  "file is loaded each time, so what is on disk now runs) and brings broken\n"
 	  "devices back; settings are kept, every device is reopened with empty rings.\n"

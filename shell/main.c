@@ -22,6 +22,8 @@ static void usage(FILE *f)
 		"                            line, so an error in the third says -c:3:\n"
 		"  -f, --file FILE           run the commands in FILE and exit (or: ringlab FILE)\n"
 		"  -k, --keep-going          in a script, go on after a failed command\n"
+		"  -i, --interactive         after -c or -f (even one stopped by a failed command or\n"
+		"                            an unmet expect), stay in the shell with that machine\n"
 		"      --seed N              the simulation's seed (default 1)\n"
 		"      --driver X            solution (default), student, student:LAB[:DIR] (lab LAB\n"
 		"                            from labs/LAB or DIR, the others linked) or FILE.so\n"
@@ -43,19 +45,21 @@ int main(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },    { "seed", required_argument, NULL, 'S' },
 		{ "driver", required_argument, NULL, 'D' },  { "view", no_argument, NULL, 'v' },
 		{ "gen-docs", no_argument, NULL, 'G' },	     { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },	     { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'V' },	     { "interactive", no_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmds = NULL, *file = NULL, *driver = NULL;
-	bool keep_going = false, view = false;
+	bool keep_going = false, view = false, stay = false;
 	long long seed = 1;
 	struct sess s;
 	int o, rc = 0;
 
-	while ((o = getopt_long(argc, argv, "c:f:khV", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:f:ikhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c': cmds = optarg; break;
 		case 'f': file = optarg; break;
 		case 'k': keep_going = true; break;
+		case 'i': stay = true; break;
 		case 'S':
 			if (arg_parse_num(optarg, &seed) || seed > SEED_MAX) {
 				fprintf(stderr, "ringlab: --seed must be a number from 0 to %lld, not "
@@ -77,6 +81,10 @@ int main(int argc, char **argv)
 		file = argv[optind++];
 	if (optind < argc || (file && cmds)) {
 		fprintf(stderr, "ringlab: one of -c, -f or FILE, not more (see --help)\n");
+		return EXIT_USAGE;
+	}
+	if (stay && !cmds && !file) {
+		fprintf(stderr, "ringlab: -i goes with -c or -f: the shell stays after the script\n");
 		return EXIT_USAGE;
 	}
 	if (view && (cmds || file)) {
@@ -132,6 +140,18 @@ int main(int argc, char **argv)
 		if (view)
 			cmd_exec_line(&s, "view");
 		repl_run(&s, true);
+	}
+	if (stay && (cmds || file) && !s.interrupted) {
+		/* -i: the machine as the script left it, for ring, trace and view */
+		out_printf("ringlab: the script %s; the shell is yours (ring, trace, view; quit to "
+			   "leave)\n", rc ? "stopped at the line above" : "ran to its end");
+		out_flush();
+		s.interactive = isatty(STDIN_FILENO);
+		if (s.interactive)
+			repl_run(&s, true);
+		else
+			script_run_stream(&s, stdin, "<stdin>");
+		rc = 0;
 	}
 	out_flush();
 	if (rc)

@@ -51,6 +51,21 @@ expect "-c numbers its commands as lines" 1 '^-c:3: ring: missing argument: tx o
 	"$BIN" -c 'dev; time; ring sn1; dev'
 expect "--keep-going" 1 'sn0  192.168.0.1' "$BIN" -k -c 'ring; dev'
 expect "a missing script" 1 'cannot read nosuch.rl' "$BIN" nosuch.rl
+# -i: the shell stays after a script that stopped at an unmet expect, with its machine
+out=$(cd "$WORK" && printf 'netif_queue_stopped sn0\n' | HOME=$WORK timeout 30 "$BIN" -i \
+	-c 'netif_stop_queue sn0; expect sn0.queue_stopped == 0; dev' 2>&1)
+got=$?
+if [ "$got" = 0 ] && printf '%s\n' "$out" | grep -q '^-c:2: expect: sn0.queue_stopped is 1' &&
+	printf '%s\n' "$out" | grep -q 'the script stopped at the line above; the shell is yours' &&
+	printf '%s\n' "$out" | grep -q 'netif_queue_stopped(sn0) = 1' &&
+	! printf '%s\n' "$out" | grep -q 'sn0  192.168.0.1'; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1))
+	echo "FAIL e2e: -i stays after an unmet expect: status $got (expected 0), output:"
+	printf '%s\n' "$out" | head -10 | sed 's/^/  | /'
+fi
+expect "-i needs -c or -f" 2 'ringlab: -i goes with -c or -f' "$BIN" -i
 expect "--seed" 0 '^seed 42$' "$BIN" --seed 42 -c seed
 expect "--seed needs a number" 2 'must be a number' "$BIN" --seed x -c seed
 expect "an oops makes the exit status 3" 3 'Oops: SIGSEGV in simnic_xmit_frame' \

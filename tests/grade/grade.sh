@@ -20,20 +20,21 @@ points_sum() { # the points files -> their total
 	awk '!/^[ \t]*(#|$)/ { s += $2 } END { print s + 0 }' "$@"
 }
 
-# The lab does not build: results.json says so, every test scores 0.
+# The lab does not build, or the student's files are missing ($WHY says which): results.json
+# says so, every test scores 0.
 write_build_failure() { # lab dir msgfile pointsfiles...
 	lab=$1 dir=$2 msgfile=$3
 	shift 3
 	mkdir -p "$dir"
 	{
 		printf '{\n  "score": 0,\n  "execution_time": 0,\n  "visibility": "visible",\n'
-		printf '  "stdout_visibility": "hidden",\n  "output": "lab %s: the code does not build:\\n' "$lab"
+		printf '  "stdout_visibility": "hidden",\n  "output": "lab %s: %s:\\n' "$lab" "${WHY:-the code does not build}"
 		head -n 40 "$msgfile" | json_escape
 		printf '",\n  "tests": ['
-		awk -v lab="$lab" 'FNR == 1 { hidden = FILENAME ~ /hidden-tests/ } !/^[ \t]*(#|$)/ {
+		awk -v lab="$lab" -v why="${WHY:-the code does not build}" 'FNR == 1 { hidden = FILENAME ~ /hidden-tests/ } !/^[ \t]*(#|$)/ {
 			printf "%s\n    {\"name\": \"%s/%s\", \"number\": \"%d\", \"score\": 0, ", n++ ? "," : "", lab, $1, n
 			printf "\"max_score\": %d, \"status\": \"failed\", \"execution_time\": 0, ", $2
-			printf "\"output\": \"not graded: the code does not build\", "
+			printf "\"output\": \"not graded: %s\", ", why
 			printf "\"visibility\": \"%s\"}", hidden ? "after_published" : "visible"
 		}' "$@"
 		printf '\n  ]\n}\n'
@@ -82,8 +83,8 @@ for lab in $labs; do
 		[ -f "$src/${f##*/}" ] || missing="$missing ${f##*/}"
 	done
 	if [ -n "$missing" ]; then
-		echo "grade: $src has no$missing (lab $lab's file$( [ "${missing# * }" = "$missing" ] || echo s))" | tee "$msg"
-		write_build_failure "$lab" "$out" "$msg" $points
+		echo "grade: lab $lab needs$missing (as $lab/FILE or FILE in the folder graded)" | tee "$msg"
+		WHY="no$missing submitted" write_build_failure "$lab" "$out" "$msg" $points
 		echo "lab $lab: $src, nothing to build"
 		echo "Score: 0/$labmax"
 		total=$((total)) max=$((max + labmax)) status=$((status == 2 ? 2 : 1)) names="$names $lab"

@@ -299,7 +299,7 @@ static bool passed(const struct result *r)
 
 static void replay_hint(const struct result *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "hint: %s\nreplay: ringlab --driver %s -f %s/%s.rl (log: %s/%s.log, pcap: "
+	snprintf(buf, len, "hint: %s\nreplay: ringlab --driver %s -i -f %s/%s.rl (log: %s/%s.log, pcap: "
 		 "%s/%s.pcap)", r->hint, driver, lab_dir, r->name, lab_dir, r->name, lab_dir, r->name);
 }
 

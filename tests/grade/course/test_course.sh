@@ -127,7 +127,8 @@ s=$(sample skeleton); cp labs/"$al"/*.c "$s/$al/"
 s=$(sample crash); patch -s -d "$s/$al" -p3 < "tests/grade/faults/$al/crash.patch"
 s=$(sample hang); patch -s -d "$s/$al" -p3 < "tests/grade/faults/$al/hang.patch"
 s=$(sample nocompile); cp labs/"$al"/*.c "$s/$al/"; f=$(ls "$s/$al"/*.c | head -n 1); echo 'int broken = ;' >> "$f"
-for name in solution skeleton crash hang nocompile; do
+s=$(sample missing); rm -f "$s/$al"/*.c; echo 'my notes' > "$s/notes.txt"
+for name in solution skeleton crash hang nocompile missing; do
 	r=$tmp/root-$name
 	mkdir -p "$r"
 	ln -s "$src" "$r/source"
@@ -154,6 +155,10 @@ for name in solution skeleton crash hang nocompile; do
 	nocompile)
 		check "autograder nocompile: 0 ($score)" test "$score" = 0
 		check "autograder nocompile: the compiler's error is in the output" grep -q 'error' "$j"
+		;;
+	missing)
+		check "autograder missing: 0 ($score)" test "$score" = 0
+		check "autograder missing: the output names the missing file" grep -q "no $(ls solutions/"$al"/*.c | sed 's|.*/||' | head -n 1) submitted" "$j"
 		;;
 	crash) check "autograder crash: a test is CRASH, the others graded ($score)" sh -c "grep -q 'CRASH' '$j' && [ '$score' -gt 0 ]" ;;
 	hang) check "autograder hang: a test is TIMEOUT, the others graded ($score)" sh -c "grep -q 'TIMEOUT' '$j' && [ '$score' -gt 0 ]" ;;
