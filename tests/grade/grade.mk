@@ -98,7 +98,7 @@ grade-class: grade-prereqs
 	@SUBMISSIONS="$(SUBMISSIONS)" LAB="$(LAB)" BUILD="$(BUILD)" MAKE="$(MAKE)" \
 		GRADE_LABS="$(GRADE_LABS)" CLASS_OUT="$(or $(CLASS_OUT),$(BUILD)/class)" $(COURSE)/grade_class.sh
 
-$(BUILD)/grade-bin/results_merge $(BUILD)/grade-bin/class_report: $(BUILD)/grade-bin/%: $(COURSE)/%.c
+$(BUILD)/grade-bin/results_merge $(BUILD)/grade-bin/class_report: $(BUILD)/grade-bin/%: $(COURSE)/%.c $(COURSE)/slurp.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $< -lcjson -o $@
 

@@ -15,6 +15,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "slurp.h"
+
 #define MAXCOL 256
 #define MAXMSG 64
 
@@ -30,25 +32,6 @@ struct column {
 
 static struct column col[MAXCOL];
 static int ncol;
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n)
-		buf[n] = '\0';
-	else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
 
 /* The first line of s, at most 160 characters, in a fresh string. */
 static char *first_line(const char *s)
