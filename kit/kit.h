@@ -180,6 +180,7 @@ struct kit {
 	u64 hw_next;		/* earliest pending hardware change */
 	bool hw_lazy_stale;	/* hw steps off: hw_ev to be worked out again */
 	bool in_hw;		/* inside hardware code: no nested catch-up */
+	u32 hw_cross;		/* frames one NIC handed another (hw_sync's order) */
 	struct wire *wire;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
 	struct tx_sender *sender;
@@ -487,6 +488,7 @@ struct nic *nic_create(struct kit *k, struct net_device *dev, int index);
 void nic_destroy(struct nic *hw);
 void hw_sync(struct kit *k);		/* bring the hardware up to k->now */
 void hw_update(struct kit *k);		/* a NIC's next change moved: re-arm hw_ev */
+void hw_update_nic(struct kit *k, struct nic *hw); /* hw's next change came sooner, if at all */
 void hw_event(struct kit *k);		/* hw_ev fired */
 void hw_arm(struct kit *k);		/* before hw_ev is looked at: bring it up to date */
 void hw_describe_next(struct kit *k, char *what, size_t len);
