@@ -180,6 +180,7 @@ struct kit {
 	u64 hw_next;		/* earliest pending hardware change */
 	bool hw_lazy_stale;	/* hw steps off: hw_ev to be worked out again */
 	bool in_hw;		/* inside hardware code: no nested catch-up */
+	u32 hw_cross;		/* frames one NIC handed another (hw_sync's order) */
 	struct wire *wire;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
 	struct tx_sender *sender;
@@ -512,6 +513,7 @@ struct nic *nic_create(struct kit *k, struct net_device *dev, int index);
 void nic_destroy(struct nic *hw);
 void hw_sync(struct kit *k);		/* bring the hardware up to k->now */
 void hw_update(struct kit *k);		/* a NIC's next change moved: re-arm hw_ev */
+void hw_update_nic(struct kit *k, struct nic *hw); /* hw's next change came sooner, if at all */
 void hw_event(struct kit *k);		/* hw_ev fired */
 void hw_arm(struct kit *k);		/* before hw_ev is looked at: bring it up to date */
 void hw_describe_next(struct kit *k, char *what, size_t len);
@@ -540,6 +542,23 @@ static inline void kit_charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 	k->cpu.ns[k->cpu.ctx] += c;
 	k->cost_ns[id] += c;
 	k->cost_count[id] += n;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		hw_sync(k);
+}
+/* Three charges in a row with nothing between them that could look at the
+ * hardware: the same counts and time, one catch-up at the end. */
+static inline void kit_charge3(struct kit *k, enum cost_id a, enum cost_id b, enum cost_id c)
+{
+	u64 ca = k->cost[a], cb = k->cost[b], cc = k->cost[c], sum = ca + cb + cc;
+
+	k->cost_ns[a] += ca;
+	k->cost_ns[b] += cb;
+	k->cost_ns[c] += cc;
+	k->cost_count[a]++;
+	k->cost_count[b]++;
+	k->cost_count[c]++;
+	k->now += sum;
+	k->cpu.ns[k->cpu.ctx] += sum;
 	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
 		hw_sync(k);
 }

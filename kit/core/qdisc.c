@@ -61,14 +61,15 @@ int dev_queue_xmit(struct sk_buff *skb)
 	struct Qdisc *q = dev->qdisc;
 
 	hw_catch_up(k);
-	sim_charge(k, COST_BH);
 	if (!netif_running(dev) || !q) {
+		sim_charge(k, COST_BH);
 		dev->stats.tx_dropped++;
 		kfree_skb(skb);
 		return NET_XMIT_DROP;
 	}
-	sim_charge(k, COST_LOCK);
-	sim_charge(k, COST_QDISC);
+	/* rcu_read_lock_bh, the qdisc root lock, the enqueue (nothing in
+	 * between looks at the hardware) */
+	kit_charge3(k, COST_BH, COST_LOCK, COST_QDISC);
 	if (skb_queue_len(&q->q) >= dev->tx_queue_len) {
 		dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
 		TRACE(k, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);

@@ -74,6 +74,8 @@ void hw_sync(struct kit *k)
 	k->in_hw = true;
 	for (;;) {
 		struct nic *best = NULL;
+		u64 other = KIT_NEVER; /* the earliest change of any other NIC */
+		u32 cross;
 
 		bt = KIT_NEVER;
 		for (int i = 0; i < k->ndevs; i++) {
@@ -84,13 +86,27 @@ void hw_sync(struct kit *k)
 				continue;
 			t = nic_next_change(hw);
 			if (t < bt) {
+				other = bt;
 				bt = t;
 				best = hw;
+			} else if (t < other) {
+				other = t;
 			}
 		}
 		if (!best || bt > k->now)
 			break;
-		nic_advance(best, bt);
+		/* this NIC's changes in a row, while they come before any other's
+		 * (ties go to the NIC found first, as a fresh look would) and it
+		 * hands no frame to another NIC */
+		cross = k->hw_cross;
+		do {
+			nic_advance(best, bt);
+			bt = nic_next_change(best);
+		} while (bt <= k->now && bt < other && k->hw_cross == cross);
+		if (k->hw_cross == cross && bt > k->now && other > k->now) {
+			bt = bt < other ? bt : other;
+			break;
+		}
 	}
 	k->in_hw = false;
 	hw_schedule(k, bt);
@@ -194,6 +210,16 @@ void hw_update(struct kit *k)
 			next = t;
 	}
 	hw_schedule(k, next);
+}
+
+/* hw's next change can only have come sooner (a tail write): no other NIC
+ * to look at, the earliest is the sooner of the two. */
+void hw_update_nic(struct kit *k, struct nic *hw)
+{
+	u64 t = nic_next_change(hw);
+
+	if (t < k->hw_next)
+		hw_schedule(k, t);
 }
 
 void hw_event(struct kit *k)

@@ -347,7 +347,9 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 	case E1000_RXFR: hw->rxfr = val & 0xffff; break;
 	default: break;
 	}
-	/* a tail write only adds later work, unless the engine was idle */
-	if ((reg != E1000_TDT && reg != E1000_RDT) || nic_next_change(hw) < k->hw_next)
+	/* a tail write only adds work to this NIC: sooner only if it was idle */
+	if (reg == E1000_TDT || reg == E1000_RDT)
+		hw_update_nic(k, hw);
+	else
 		hw_update(k);
 }

@@ -101,7 +101,9 @@ void wire_send(struct nic *from, unsigned char *frame, unsigned int len, u64 t)
 		len = ETH_ZLEN;
 	}
 	if (to) {
-		/* the peer must have caught up to t before the frame lands */
+		/* the peer must have caught up to t before the frame lands; its
+		 * next change may now come sooner (hw_sync looks again) */
+		from->k->hw_cross++;
 		nic_rx_frame(to, frame, len, t);
 		return;
 	}
