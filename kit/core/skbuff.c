@@ -147,13 +147,17 @@ void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook
 	skb->kit_holder_dev = dev;
 }
 
+static inline void move_place(struct skb_pool *pool, struct sk_buff *skb, enum skb_place from,
+			      enum skb_place to)
+{
+	pool->live[from]--;
+	pool->live[to]++;
+	skb->kit_place = (u8)to;
+}
+
 void skb_set_place(struct sk_buff *skb, enum skb_place p)
 {
-	struct skb_pool *pool = skb->kit_pool;
-
-	pool->live[skb->kit_place]--;
-	pool->live[p]++;
-	skb->kit_place = (u8)p;
+	move_place(skb->kit_pool, skb, skb->kit_place, p);
 }
 
 /*
@@ -173,14 +177,18 @@ static const struct sk_buff skb_fresh = {
 	.transport_header = 0xffff,
 };
 
-/* The allocator; shown is the length the trace line reports. */
+/* The allocator; shown is the length the trace line reports, reserve the
+ * headroom added to NET_SKB_PAD (skb_reserve on the fresh skb). */
 static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigned int shown,
-			       const char *func, int line)
+			       unsigned int reserve, const char *func, int line)
 {
 	struct kit *k = dev ? dev->kit : kit_current;
 	struct skb_pool *pool = k->pool;
 	struct sk_buff *skb;
 	long every = k->knob[KNOB_SKB_FAIL_EVERY];
+	const char *running = k->lab_running;
+	enum skb_place place;
+	u32 id;
 
 	/* the charge brings the hardware up to date (kit_charge): no catch-up
 	 * before it, the hardware's changes come out in the same order */
@@ -194,39 +202,37 @@ static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigne
 		return NULL;
 	skb = pool->free;
 	pool->free = skb->next;
+	place = skb->kit_place; /* the place it leaves: the pool */
 	memcpy(skb, &skb_fresh, offsetof(struct sk_buff, head));
-	skb->data = skb->head + NET_SKB_PAD;
+	skb->data = skb->head + NET_SKB_PAD + reserve;
+	skb->tail = NET_SKB_PAD + reserve;
 	skb->dev = dev;
 	/* the accounting, in field order */
-	skb->kit_id = pool->next_id++;
+	skb->kit_id = id = pool->next_id++;
 	skb->kit_leaked = 0;
 	skb->kit_line = (u16)line;
 	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
-	skb->kit_holder = k->lab_running;
+	skb->kit_holder = running;
 	skb->kit_holder_dev = k->dev_running;
 	pool->allocated++;
 	/* allocated by driver code: the driver's until it passes it on */
-	skb_set_place(skb, k->lab_running ? SKB_DRIVER : SKB_USER);
-	TRACE(k, TR_SKB_ALLOC, dev, skb->kit_id, shown, 0, 0);
+	move_place(pool, skb, place, running ? SKB_DRIVER : SKB_USER);
+	TRACE(k, TR_SKB_ALLOC, dev, id, shown, 0, 0);
 	return skb;
 }
 
 struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, const char *func,
 				   int line)
 {
-	return skb_get(dev, len, len, func, line);
+	return skb_get(dev, len, len, 0, func, line);
 }
 
 /* The IP header lands on a 4-byte boundary; the trace reports len. */
 struct sk_buff *__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len,
 					    const char *func, int line)
 {
-	struct sk_buff *skb = skb_get(dev, len + NET_IP_ALIGN, len, func, line);
-
-	if (skb)
-		skb_reserve(skb, NET_IP_ALIGN);
-	return skb;
+	return skb_get(dev, len + NET_IP_ALIGN, len, NET_IP_ALIGN, func, line);
 }
 
 void kfree_skb(struct sk_buff *skb)
@@ -234,20 +240,22 @@ void kfree_skb(struct sk_buff *skb)
 	struct skb_pool *pool;
 	struct kit *k;
 	struct sk_buff *frag;
+	enum skb_place place;
 
 	if (!skb)
 		return;
 	pool = skb->kit_pool;
 	k = pool->k;
-	if (skb->kit_place == SKB_FREE) {
+	place = skb->kit_place;
+	if (place == SKB_FREE) {
 		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
 		return;
 	}
 	/* still on a queue of the kit: its memory was freed once already and made
 	 * into this skb (a driver freeing what it gave back); freeing it would
 	 * corrupt the queue */
-	if ((skb->kit_place == SKB_QDISC || skb->kit_place == SKB_BLIST ||
-	     skb->kit_place == SKB_BACKLOG || skb->kit_place == SKB_SOCKET) && skb->next) {
+	if ((place == SKB_QDISC || place == SKB_BLIST || place == SKB_BACKLOG ||
+	     place == SKB_SOCKET) && skb->next) {
 		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
 		return;
 	}
@@ -256,8 +264,8 @@ void kfree_skb(struct sk_buff *skb)
 	frag = skb->shinfo.frag_list;
 	skb->shinfo.frag_list = NULL;
 	sim_charge(k, COST_SKB_FREE); /* catches the hardware up, as in skb_get */
-	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, skb->kit_place, 0, 0);
-	skb_set_place(skb, SKB_FREE);
+	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, place, 0, 0);
+	move_place(pool, skb, place, SKB_FREE);
 	pool->freed++;
 	skb->next = pool->free;
 	pool->free = skb;
