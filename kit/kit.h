@@ -455,6 +455,31 @@ struct frame_payload {
 unsigned int frame_build_pl(unsigned char *buf, unsigned int room, const struct frame_spec *s,
 			    struct frame_payload *pl);
 
+/*
+ * core/pkttmpl.c: a flow's frames from a template. frame_tmpl_init makes the
+ * headers of spec s once, with the sums of their fixed words (RFC 1071);
+ * frame_tmpl_build then writes a frame whose varying fields come from v
+ * (ip_id, sport, seq, ack, tsval, key, off, icmp_id, icmp_seq, icmp_stamp;
+ * every other field of v is ignored) and updates both checksums
+ * incrementally (RFC 1624). The bytes, the length and *pl are exactly those
+ * of frame_build_pl on s with v's varying fields.
+ */
+#define FRAME_TMPL_HDR 80
+struct frame_tmpl {
+	struct frame_spec s;	/* the fixed fields (varying ones zero, MACs below) */
+	u8 mac[2][ETH_ALEN];	/* src, dst */
+	u8 hdr[FRAME_TMPL_HDR];	/* the headers with the varying fields and checksums zero */
+	u16 hdr_len, plen, wire, l2, l4;
+	bool fast;		/* false: built from scratch (a frame longer than SKB_BUF_SIZE) */
+	u32 ip_sum;		/* sum of the IP header's fixed words, folded to 16 bits */
+	u32 l4_sum;		/* pseudo header and the L4 header's fixed words (ICMP: no pseudo header) */
+};
+void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s);
+/* The full spec of the frame frame_tmpl_build(t, .., v, ..) makes (MACs point into t). */
+void frame_tmpl_spec(const struct frame_tmpl *t, const struct frame_spec *v, struct frame_spec *out);
+unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,
+			      const struct frame_spec *v, struct frame_payload *pl);
+
 /* core/stack.c: the upper stack and the application */
 int stack_init(struct kit *k);
 void stack_free(struct kit *k);

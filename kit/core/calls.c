@@ -23,11 +23,27 @@ static __be32 remote_addr(const struct net_device *dev)
 	return htonl(a ^ 3);
 }
 
+/* What of frame i of p depends on i (plen: its payload bytes, the same for every i). */
+static void spec_at(struct kit *k, const struct kit_pkt *p, u32 i, unsigned int plen,
+		    struct frame_spec *s)
+{
+	s->ip_id = (u16)(p->seq + i);
+	if (s->proto == IPPROTO_TCP) {
+		s->seq = (p->seq ? p->seq : 1) + i * plen;
+		s->off = s->seq - 1;
+	} else if (s->proto == IPPROTO_UDP) {
+		s->seq = p->seq + i;
+		s->off = s->seq * plen;
+	} else {
+		s->icmp_seq = (u16)(p->seq + i);
+		s->icmp_stamp = k->now;
+	}
+}
+
 /* The frame the kit builds for p, and the flow registered at the receiver. */
 static void spec_for(struct net_device *dev, const struct kit_pkt *p, u32 i, u8 *peer_mac,
 		     struct frame_spec *s)
 {
-	struct kit *k = dev->kit;
 	u8 proto = p->proto ? p->proto : IPPROTO_UDP;
 	unsigned int len = p->len ? p->len : ETH_ZLEN;
 
@@ -37,27 +53,45 @@ static void spec_for(struct net_device *dev, const struct kit_pkt *p, u32 i, u8 
 		.src_mac = dev->dev_addr, .dst_mac = peer_mac, .saddr = dev->ip_addr,
 		.daddr = p->daddr ? p->daddr : remote_addr(dev), .proto = proto,
 		.sport = (u16)(10000 + p->flow % 50000), .dport = 5001, .len = len,
-		.key = payload_key(p->flow), .ip_id = (u16)(p->seq + i),
+		.key = payload_key(p->flow),
 	};
 	if (proto == IPPROTO_TCP) {
-		unsigned int plen;
-
 		s->flags = TCPF_ACK;
-		plen = len > frame_hdr_len(s) ? len - frame_hdr_len(s) : 0;
-		s->seq = (p->seq ? p->seq : 1) + i * plen;
-		s->off = s->seq - 1;
 		s->ack = 1;
-	} else if (proto == IPPROTO_UDP) {
-		unsigned int plen = len > frame_hdr_len(s) ? len - frame_hdr_len(s) : 0;
-
-		s->seq = p->seq + i;
-		s->off = s->seq * plen;
-	} else {
+	} else if (proto != IPPROTO_UDP) {
 		s->icmp_type = ICMP_ECHO;
 		s->icmp_id = (u16)p->flow;
-		s->icmp_seq = (u16)(p->seq + i);
-		s->icmp_stamp = k->now;
 	}
+	spec_at(dev->kit, p, i, len > frame_hdr_len(s) ? len - frame_hdr_len(s) : 0, s);
+}
+
+/* Frame 0 of a flow registers it at the receiver (below). */
+static void expect_at_peer(struct kit *k, const struct frame_spec *s);
+
+/*
+ * Frame i of a kit_pkt: the template t of its flow with v's varying fields
+ * (spec_at's), byte for byte the frame_build of spec_for(dev, p, i). The
+ * headers were made once for the burst (frames_start), so a frame costs a
+ * copy of them and of the payload, a few stores and two checksum updates.
+ * The skb is as long as the frame: headers and payload, or 60 bytes with
+ * Ethernet padding.
+ */
+static struct sk_buff *build(struct net_device *dev, const struct frame_tmpl *t,
+			     const struct frame_spec *v, u32 i)
+{
+	unsigned int len = t->s.len > t->hdr_len ? t->s.len : t->hdr_len;
+	struct kit *k = dev->kit;
+	struct sk_buff *skb;
+
+	skb = __netdev_alloc_skb_ip_align(dev, len < ETH_ZLEN ? ETH_ZLEN : len,
+					  "the kit's frame builder", __LINE__);
+	if (!skb)
+		return NULL;
+	skb_put(skb, frame_tmpl_build(t, skb->data, SKB_MAX_ALLOC - NET_IP_ALIGN, v, NULL));
+	skb->protocol = htons(ETH_P_IP);
+	if (i == 0)
+		expect_at_peer(k, v);
+	return skb;
 }
 
 /* The receiver sees the flow through the snull twist: register it as checked. */
@@ -74,24 +108,28 @@ static void expect_at_peer(struct kit *k, const struct frame_spec *s)
 	stack_expect_flow(k, sa, da, s->sport, s->dport, s->proto, s->key);
 }
 
-static struct sk_buff *build(struct net_device *dev, const struct kit_pkt *p, u32 i)
-{
-	struct frame_spec s;
+/*
+ * The frames of one kit_pkt: the headers are made once (frames_start) and
+ * each frame writes only what depends on i (frames_at), so a burst costs one
+ * frame_build and a few stores a frame.
+ */
+struct tx_frames {
+	struct frame_tmpl t;
+	struct frame_spec v;	/* spec_for(dev, p, i) of the frame last asked for */
 	u8 peer[ETH_ALEN];
-	struct sk_buff *skb;
-	unsigned int len;
+};
 
-	spec_for(dev, p, i, peer, &s);
-	len = s.len > frame_hdr_len(&s) ? s.len : frame_hdr_len(&s);
-	skb = __netdev_alloc_skb_ip_align(dev, len < ETH_ZLEN ? ETH_ZLEN : len,
-					  "the kit's frame builder", __LINE__);
-	if (!skb)
-		return NULL;
-	skb_put(skb, frame_build(skb->data, SKB_MAX_ALLOC - NET_IP_ALIGN, &s));
-	skb->protocol = htons(ETH_P_IP);
-	if (i == 0)
-		expect_at_peer(dev->kit, &s);
-	return skb;
+static void frames_start(struct tx_frames *f, struct net_device *dev, const struct kit_pkt *p)
+{
+	spec_for(dev, p, 0, f->peer, &f->v);
+	frame_tmpl_init(&f->t, &f->v);
+}
+
+static struct sk_buff *frames_at(struct tx_frames *f, struct net_device *dev,
+				 const struct kit_pkt *p, u32 i)
+{
+	spec_at(dev->kit, p, i, f->t.plen, &f->v);
+	return build(dev, &f->t, &f->v, i);
 }
 
 /*
@@ -170,11 +208,20 @@ static int check_pkt(const struct kit_pkt *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* check_pkt where there is no one to tell why (the callers' callers checked). */
+static bool pkt_ok(const struct kit_pkt *p)
+{
+	char err[128];
+
+	return !check_pkt(p, err, sizeof(err));
+}
+
 struct sk_buff *kit_skb_alloc(struct net_device *dev, const struct kit_pkt *p, char *err,
 			      size_t errlen)
 {
 	enum kit_ctx prev;
 	struct sk_buff *skb;
+	struct tx_frames fr;
 	struct tx_flow *f;
 	struct kit_pkt q;
 
@@ -182,7 +229,8 @@ struct sk_buff *kit_skb_alloc(struct net_device *dev, const struct kit_pkt *p, c
 		return NULL;
 	prev = enter(dev, CTX_PROCESS, "skb alloc");
 	f = flow_start(dev, p, &q);
-	skb = build(dev, &q, 0);
+	frames_start(&fr, dev, &q);
+	skb = frames_at(&fr, dev, &q, 0);
 	if (skb)
 		flow_advance(dev, f, &q, 1);
 	leave(dev, prev);
@@ -206,16 +254,21 @@ int kit_dev_queue_xmit(struct net_device *dev, struct sk_buff *skb)
 u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
 		     u64 *built)
 {
+	struct tx_frames fr;
 	enum kit_ctx prev;
 	u64 queued = 0, i;
 
 	if (built)
 		*built = 0;
-	if (check_pkt(p, (char[1]){ 0 }, 1))
+	if (!pkt_ok(p))
 		return 0;
 	prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
 	for (i = first; i < first + n && !kit_dev_broken(dev); i++) {
-		struct sk_buff *skb = build(dev, p, (u32)i);
+		struct sk_buff *skb;
+
+		if (i == first)
+			frames_start(&fr, dev, p);
+		skb = frames_at(&fr, dev, p, (u32)i);
 
 		if (!skb)
 			break;
@@ -231,14 +284,20 @@ u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first,
 u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
 		      bool (*more)(void *arg), void *arg)
 {
-	bool ok = !check_pkt(p, (char[1]){ 0 }, 1);
+	bool ok = pkt_ok(p), started = false;
 	enum kit_ctx prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
+	struct tx_frames fr;
 	u64 i;
 
 	for (i = 0; i < n && more(arg); i++) {
-		struct sk_buff *skb = ok && !kit_dev_broken(dev) ? build(dev, p, (u32)(first + i))
-								  : NULL;
+		struct sk_buff *skb = NULL;
 
+		if (ok && !kit_dev_broken(dev)) {
+			if (!started)
+				frames_start(&fr, dev, p);
+			started = true;
+			skb = frames_at(&fr, dev, p, (u32)(first + i));
+		}
 		if (skb)
 			dev_queue_xmit(skb);
 	}
@@ -252,7 +311,7 @@ u64 kit_xmit_frames(struct net_device *dev, const struct kit_pkt *p, u64 n)
 	struct tx_flow *f;
 	u64 queued, built;
 
-	if (check_pkt(p, (char[1]){ 0 }, 1))
+	if (!pkt_ok(p))
 		return 0;
 	f = flow_start(dev, p, &q);
 	queued = xmit_frames_from(dev, &q, 0, n, &built);

@@ -17,17 +17,31 @@ static u32 fold64(u64 a)
 	return (u32)a;
 }
 
+/*
+ * a + b in one's complement over 64 bits: the carry out comes back in at
+ * the bottom. 2^64 - 1 is a multiple of 2^32 - 1 and of 2^16 - 1, so a sum
+ * kept this way folds to the same 32 bits as one that adds the 32-bit
+ * halves exactly (and is 0 only if every word was 0).
+ */
+static inline u64 add64(u64 a, u64 b)
+{
+	a += b;
+	return a + (a < b);
+}
+
 __wsum csum_partial(const void *buf, int len, __wsum sum)
 {
 	const unsigned char *p = buf;
 	u64 acc = sum;
 
 	while (len >= 32) {
-		u64 v[4];
+		u64 a, b, c, d;
 
-		memcpy(v, p, sizeof(v));
-		acc += (v[0] & 0xffffffff) + (v[0] >> 32) + (v[1] & 0xffffffff) + (v[1] >> 32) +
-		       (v[2] & 0xffffffff) + (v[2] >> 32) + (v[3] & 0xffffffff) + (v[3] >> 32);
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		memcpy(&c, p + 16, 8);
+		memcpy(&d, p + 24, 8);
+		acc = add64(add64(add64(add64(acc, a), b), c), d);
 		p += 32;
 		len -= 32;
 	}
@@ -35,7 +49,7 @@ __wsum csum_partial(const void *buf, int len, __wsum sum)
 		u64 v;
 
 		memcpy(&v, p, 8);
-		acc += (v & 0xffffffff) + (v >> 32);
+		acc = add64(acc, v);
 		p += 8;
 		len -= 8;
 	}
@@ -43,7 +57,7 @@ __wsum csum_partial(const void *buf, int len, __wsum sum)
 		u32 v;
 
 		memcpy(&v, p, 4);
-		acc += v;
+		acc = add64(acc, v);
 		p += 4;
 		len -= 4;
 	}
@@ -51,22 +65,23 @@ __wsum csum_partial(const void *buf, int len, __wsum sum)
 		u16 v;
 
 		memcpy(&v, p, 2);
-		acc += v;
+		acc = add64(acc, v);
 		p += 2;
 		len -= 2;
 	}
 	if (len)
-		acc += *p; /* the odd byte is the first of a 16-bit word */
+		acc = add64(acc, *p); /* the odd byte is the first of a 16-bit word */
 	return fold64(acc);
 }
 
+/* The two 16-bit halves added with end-around carry, inverted: the high
+ * half of sum + (sum rotated by 16) holds that sum (as the kernel's
+ * generic csum_fold). */
 __sum16 csum_fold(__wsum sum)
 {
 	u32 s = sum;
 
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (__sum16)~s;
+	return (__sum16)((~s - (s >> 16 | s << 16)) >> 16);
 }
 
 __sum16 ip_fast_csum(const void *iph, unsigned int ihl)

@@ -36,8 +36,15 @@ static u32 flow_hash(__be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
 	return (h ^ h >> 15) % FLOW_HASH;
 }
 
-struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
-			    bool create)
+static bool flow_is(const struct flow *f, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
+{
+	return f->saddr == s && f->daddr == d && f->sport == sp && f->dport == dp &&
+	       f->proto == proto;
+}
+
+/* The hash table: open addressing, linear probing; flows are never removed. */
+static struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+				bool create)
 {
 	u32 h = flow_hash(s, d, sp, dp, proto);
 
@@ -56,11 +63,28 @@ struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp
 			return f;
 		}
 		f = &st->flow[st->hash[h] - 1];
-		if (f->saddr == s && f->daddr == d && f->sport == sp && f->dport == dp &&
-		    f->proto == proto)
+		if (flow_is(f, s, d, sp, dp, proto))
 			return f;
 	}
 	return NULL;
+}
+
+/*
+ * The flow of a tuple (created if asked and there is room). The one found
+ * last is tried first: a queue delivers runs of one flow's segments (the
+ * runs LRO and GRO build on), so most skbs skip the hash.
+ */
+struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+			    bool create)
+{
+	struct flow *f = st->last;
+
+	if (f && flow_is(f, s, d, sp, dp, proto))
+		return f;
+	f = flow_lookup(st, s, d, sp, dp, proto, create);
+	if (f)
+		st->last = f;
+	return f;
 }
 
 struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *skb)
@@ -130,6 +154,9 @@ bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int 
 	const struct sk_buff *seg = skb;
 	unsigned int have = skb_headlen(skb);
 
+	/* all of it in the linear part (a frame as the NIC wrote it): one memcmp */
+	if (!f->stream && len <= have && off <= have - len)
+		return !memcmp(skb->data + off, payload_at(f->key, stream_off), len);
 	while (len && seg) {
 		if (off < have) {
 			unsigned int n = have - off < len ? have - off : len;

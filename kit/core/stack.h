@@ -54,6 +54,7 @@ struct stack {
 	struct flow flow[STACK_FLOWS];
 	int nflows;
 	u16 hash[FLOW_HASH]; /* flow index + 1 */
+	struct flow *last; /* the flow stack_flow_get found last */
 	struct sk_buff_head sockq;
 	u64 sock_drops, ip_errors, other;
 	u32 ofo_len;	/* segments on all out-of-order queues */

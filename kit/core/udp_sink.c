@@ -10,13 +10,24 @@
  * stream error. next is the word after the highest one seen, for `flows`.
  */
 
+/* The 4 bytes at off: in the linear part as a rule, else copied out of the
+ * frag_list into buf (as skb_header_pointer); NULL if the skb is shorter. */
+static const unsigned char *word_at(const struct sk_buff *skb, unsigned int off,
+				    unsigned char *buf)
+{
+	if (skb_headlen(skb) >= off + 4)
+		return skb->data + off;
+	return skb_copy_bits(skb, (int)off, buf, 4) ? NULL : buf;
+}
+
 void udp_sink(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int l4off)
 {
 	unsigned int plen = skb->len - l4off - 8;
-	unsigned char sq[4];
+	unsigned char buf[4];
+	const unsigned char *sq;
 	u32 seq = 0;
 
-	if (plen >= 4 && !skb_copy_bits(skb, (int)(l4off + 8), sq, 4)) {
+	if (plen >= 4 && (sq = word_at(skb, l4off + 8, buf)) != NULL) {
 		seq = (u32)sq[0] << 24 | (u32)sq[1] << 16 | (u32)sq[2] << 8 | sq[3];
 		if (f->checked && !stack_payload_ok(skb, l4off + 12, plen - 4, f, 0, seq * (plen - 4)))
 			stack_stream_error(k, skb, f, seq, seq, 2);

@@ -101,21 +101,17 @@ static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors,
 	return st;
 }
 
-/* Bytes of buffer behind a posted address (the rest of its skb buffer). */
-static unsigned int buffer_room(struct nic *hw, u64 addr)
+/* Bytes of buffer behind a posted address (the rest of owner's skb buffer). */
+static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char *p)
 {
-	const unsigned char *p = (const unsigned char *)(uintptr_t)addr;
-	const struct sk_buff *owner = skb_pool_buffer_owner(hw->k, p);
-
 	return owner ? (unsigned int)(owner->head + SKB_BUF_SIZE - p) : 0;
 }
 
-/* The descriptor at RDH received len bytes at t. */
+/* The descriptor at RDH received len bytes at t, into buf of owner's buffer. */
 static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf,
-			 unsigned int len, u64 t, struct frame_payload *pl)
+			 struct sk_buff *owner, unsigned int len, u64 t, struct frame_payload *pl)
 {
 	struct kit *k = hw->k;
-	struct sk_buff *owner = skb_pool_buffer_owner(k, buf);
 	u32 i = hw->rdh;
 	u8 errors;
 
@@ -159,6 +155,7 @@ static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char 
 void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, u64 t)
 {
 	struct e1000_rx_desc *d;
+	struct sk_buff *owner;
 	unsigned char *buf;
 	u64 addr;
 
@@ -168,14 +165,15 @@ void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, 
 	}
 	d = rx_desc(hw, hw->rdh);
 	addr = le64_to_cpu(d->buffer_addr);
-	if (!nic_dma_ok(hw, addr, len) || buffer_room(hw, addr) < len) {
+	buf = (unsigned char *)(uintptr_t)addr;
+	if (!nic_dma_ok(hw, addr, len) ||
+	    buffer_room(owner = skb_pool_buffer_owner(hw->k, buf), buf) < len) {
 		rx_missed(hw, len, t);
 		return;
 	}
-	buf = (unsigned char *)(uintptr_t)addr;
 	memcpy(buf, frame, len);
 	snull_twist(buf, len); /* it came over the snull wire */
-	rx_writeback(hw, d, buf, len, t, NULL); /* a driver's frame: every byte read */
+	rx_writeback(hw, d, buf, owner, len, t, NULL); /* a driver's frame: every byte read */
 }
 
 void nic_rx_from_source(struct nic *hw, struct rx_source *s)
@@ -189,13 +187,14 @@ void nic_rx_from_source(struct nic *hw, struct rx_source *s)
 
 		if (nic_dma_ok(hw, addr, 64)) {
 			unsigned char *buf = (unsigned char *)(uintptr_t)addr;
-			unsigned int room = buffer_room(hw, addr);
+			struct sk_buff *owner = skb_pool_buffer_owner(hw->k, buf);
+			unsigned int room = buffer_room(owner, buf);
 
 			len = s->emit(s, buf, room);
 			if (len > room)
 				rx_missed(hw, len, t); /* the posted buffer is too small */
 			else if (len)
-				rx_writeback(hw, d, buf, len, t, &s->pl);
+				rx_writeback(hw, d, buf, owner, len, t, &s->pl);
 			goto done;
 		}
 	}

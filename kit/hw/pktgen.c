@@ -37,6 +37,7 @@ struct pktgen {
 	bool have_pending;	/* a frame owed to the next slot (dup, reorder) */
 	struct frame_spec pending;
 	u8 smac[ETH_ALEN];
+	struct frame_tmpl tmpl;	/* the run's frame without faults (pkttmpl.c) */
 };
 
 /* Is logical frame j faulted? Called once per frame, in order. */
@@ -67,36 +68,73 @@ static unsigned int plen_of(const struct pktgen *g, struct frame_spec *s)
 	return g->c.len > frame_hdr_len(s) ? g->c.len - frame_hdr_len(s) : 0;
 }
 
-/* The frame spec of logical frame j, faulted or not; advances its flow. */
-static void spec_of(struct pktgen *g, u64 j, bool fault, struct frame_spec *s)
+/* The fields every frame of the run shares, faults aside (the template's). */
+static void spec_fixed(struct pktgen *g, struct frame_spec *s)
 {
-	u32 flow = (u32)(j % g->c.flows), nth = (u32)(j / g->c.flows);
-	u32 f = fault ? g->c.faults : 0;
-	unsigned int plen;
-
 	memset(s, 0, sizeof(*s));
 	s->src_mac = g->smac;
 	s->dst_mac = g->dev->dev_addr;
 	s->saddr = kit_ipv4(10, 0, (u8)g->dev->ifindex, 2);
 	s->daddr = g->dev->ip_addr;
 	s->proto = g->c.proto;
-	s->sport = (u16)(20000 + flow);
 	s->dport = 5001;
 	s->len = g->c.len;
 	s->vlan = g->c.vlan;
+	s->tcp_ts = g->c.proto == IPPROTO_TCP && g->c.tcp_ts;
+	if (g->c.proto == IPPROTO_TCP) {
+		s->window = 512;
+		s->flags = TCPF_ACK;
+		s->tsecr = 1;
+	} else if (g->c.proto != IPPROTO_UDP) {
+		s->icmp_type = ICMP_ECHO;
+	}
+}
+
+/*
+ * The fields that change from frame to frame (frame_tmpl_build's varying
+ * ones): logical frame j carrying plen bytes, with fault bits f; advances
+ * its flow's sequence.
+ */
+static void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s)
+{
+	u32 flow = 0, nth = (u32)j;
+
+	if (g->c.flows > 1) {
+		flow = (u32)(j % g->c.flows);
+		nth = (u32)(j / g->c.flows);
+	}
+	s->sport = (u16)(20000 + flow);
 	s->key = payload_key(flow);
 	s->ip_id = (u16)nth;
-	s->tcp_ts = g->c.proto == IPPROTO_TCP && g->c.tcp_ts;
-	s->ipopt = f & PKTGEN_F_IPOPT;
-	s->tos = (f & PKTGEN_F_CE) ? INET_ECN_CE : 0;
-	plen = plen_of(g, s);
 	if (g->c.proto == IPPROTO_TCP) {
 		s->seq = g->seq[flow];
 		g->seq[flow] += plen;
 		s->off = s->seq - 1;
 		s->ack = 1;
-		s->window = 512;
-		s->flags = TCPF_ACK;
+		/* the sender's timestamp clock ticks once a millisecond (Linux's
+		 * TCP_TS_HZ 1000), so the segments of one ms carry one tsval */
+		s->tsval = 1000 + (u32)(slot_time_ps(g, j) / 1000000000ULL) -
+			   ((f & PKTGEN_F_TSBACK) ? 500 : 0);
+	} else if (g->c.proto == IPPROTO_UDP) {
+		s->seq = nth;
+		s->off = nth * plen;
+	} else {
+		s->off = 0;
+		s->icmp_id = (u16)flow;
+		s->icmp_seq = (u16)nth;
+		s->icmp_stamp = g->k->now;
+	}
+}
+
+/* The frame spec of logical frame j, faulted or not; advances its flow. */
+static void spec_of(struct pktgen *g, u64 j, bool fault, struct frame_spec *s)
+{
+	u32 f = fault ? g->c.faults : 0;
+
+	spec_fixed(g, s);
+	s->ipopt = f & PKTGEN_F_IPOPT;
+	s->tos = (f & PKTGEN_F_CE) ? INET_ECN_CE : 0;
+	if (g->c.proto == IPPROTO_TCP) {
 		if (f & PKTGEN_F_NOACK)
 			s->flags &= (u8)~TCPF_ACK;
 		if (f & PKTGEN_F_PSH)
@@ -105,24 +143,19 @@ static void spec_of(struct pktgen *g, u64 j, bool fault, struct frame_spec *s)
 			s->flags |= TCPF_SYN;
 		if (f & PKTGEN_F_FIN)
 			s->flags |= TCPF_FIN;
-		/* the sender's timestamp clock ticks once a millisecond (Linux's
-		 * TCP_TS_HZ 1000), so the segments of one ms carry one tsval */
-		s->tsval = 1000 + (u32)(slot_time_ps(g, j) / 1000000000ULL) -
-			   ((f & PKTGEN_F_TSBACK) ? 500 : 0);
-		s->tsecr = 1;
-	} else if (g->c.proto == IPPROTO_UDP) {
-		s->seq = nth;
-		s->off = nth * plen;
-	} else {
-		s->icmp_type = ICMP_ECHO;
-		s->icmp_id = (u16)flow;
-		s->icmp_seq = (u16)nth;
-		s->icmp_stamp = g->k->now;
 	}
+	spec_vary(g, j, plen_of(g, s), f, s);
 }
 
-/* What goes into this slot; false for a lost frame (the slot stays empty). */
-static bool pick(struct pktgen *g, struct frame_spec *s)
+/* What a slot gets: nothing (a lost frame), a frame of the template, or a whole spec. */
+enum pick { PICK_LOST, PICK_TMPL, PICK_SPEC };
+
+/*
+ * What goes into this slot. A frame without a fault is the template's with
+ * its varying fields (s holds only those); a faulted one, and whatever a
+ * dup or reorder holds back, is a whole spec built from scratch.
+ */
+static enum pick pick(struct pktgen *g, struct frame_spec *s)
 {
 	u64 j;
 	bool f;
@@ -130,15 +163,19 @@ static bool pick(struct pktgen *g, struct frame_spec *s)
 	if (g->have_pending) {
 		g->have_pending = false;
 		*s = g->pending;
-		return true;
+		return PICK_SPEC;
 	}
 	j = g->next_j++;
 	f = faulted(g, j);
+	if (!f && likely(g->tmpl.fast)) {
+		spec_vary(g, j, g->tmpl.plen, 0, s);
+		return PICK_TMPL;
+	}
 	spec_of(g, j, f, s);
 	if (!f)
-		return true;
+		return PICK_SPEC;
 	if (g->c.faults & PKTGEN_F_LOSS)
-		return false;
+		return PICK_LOST;
 	if (g->c.faults & PKTGEN_F_DUP) {
 		g->have_pending = true; /* the same frame again, next slot */
 		g->pending = *s;
@@ -148,7 +185,7 @@ static bool pick(struct pktgen *g, struct frame_spec *s)
 		j = g->next_j++;
 		spec_of(g, j, faulted(g, j), s);
 	}
-	return true;
+	return PICK_SPEC;
 }
 
 static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsigned int room)
@@ -161,12 +198,22 @@ static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsig
 	u64 left;
 
 	g->src.pl.len = 0;
-	if (pick(g, &s)) {
+	switch (pick(g, &s)) {
+	case PICK_TMPL:
 		if (buf)
-			len = frame_build_pl(buf, room, &s, &g->src.pl);
+			len = frame_tmpl_build(&g->tmpl, buf, room, &s, &g->src.pl);
 		/* no buffer, or one too small: the frame's length, nothing written */
 		if (!len)
+			len = g->tmpl.wire;
+		break;
+	case PICK_SPEC:
+		if (buf)
+			len = frame_build_pl(buf, room, &s, &g->src.pl);
+		if (!len)
 			len = frame_build(scratch, SKB_BUF_SIZE, &s);
+		break;
+	case PICK_LOST:
+		break;
 	}
 	g->slot++;
 	left = (g->c.count - g->next_j) + g->have_pending;
@@ -231,6 +278,7 @@ static int check(struct kit *k, const struct pktgen_cfg *c, char *err, size_t er
 int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, size_t errlen)
 {
 	struct kit *k = kit_enter(dev->kit);
+	struct frame_spec fixed;
 	struct pktgen *g;
 	struct nic *hw = dev->nic;
 
@@ -263,6 +311,9 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 		g->interval_ps = g->wire_ps_len;
 	g->start_ps = (k->now + c->start_ns) * 1000;
 	memcpy(g->smac, "\x02\0PKTG", ETH_ALEN);
+	/* the device's MAC and address are fixed at probe: the headers are made once a run */
+	spec_fixed(g, &fixed);
+	frame_tmpl_init(&g->tmpl, &fixed);
 	g->src.emit = pktgen_emit;
 	g->src.destroy = pktgen_destroy;
 	g->src.next_at = (slot_time_ps(g, 0) + 999) / 1000;

@@ -147,3 +147,100 @@ Test(csum, skb_checksum_over_a_frag_list, .init = setup, .fini = teardown)
 	kfree_skb(a);
 	check_clean(k);
 }
+
+/*
+ * The sums by their definition (RFC 1071): the 32-bit words added exactly,
+ * then the 16-bit and odd-byte tail, folded to 32 bits with end-around
+ * carry; csum_fold as two 16-bit folds and an inversion. csum_partial and
+ * csum_fold must give these very values, not only equal checksums.
+ */
+static u32 ref_fold64(u64 a)
+{
+	a = (a & 0xffffffff) + (a >> 32);
+	a = (a & 0xffffffff) + (a >> 32);
+	return (u32)a;
+}
+
+static __wsum ref_csum_partial(const unsigned char *p, int len, __wsum sum)
+{
+	u64 acc = sum;
+	u32 w;
+	u16 h;
+
+	for (; len >= 4; p += 4, len -= 4) {
+		memcpy(&w, p, 4);
+		acc += w;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		acc += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		acc += *p;
+	return ref_fold64(acc);
+}
+
+static __sum16 ref_csum_fold(__wsum sum)
+{
+	u32 s = sum;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (__sum16)~s;
+}
+
+static u32 lcg(u32 *x)
+{
+	*x = *x * 1103515245u + 12345u;
+	return *x >> 8;
+}
+
+Test(csum, csum_partial_is_the_rfc1071_sum_at_every_length_and_alignment)
+{
+	static unsigned char buf[8 + 300];
+	const __wsum init[] = { 0, 1, 0xffff, 0x10000, 0xfffffffe, 0xffffffff, 0x12345678 };
+	u32 x = 42;
+
+	for (int fill = 0; fill < 3; fill++) {
+		for (unsigned int i = 0; i < sizeof(buf); i++)
+			buf[i] = fill == 0 ? (u8)lcg(&x) : fill == 1 ? 0xff : 0;
+		for (int off = 0; off < 8; off++)
+			for (int len = 0; len <= 300; len++)
+				for (size_t s = 0; s < ARRAY_SIZE(init); s++) {
+					__wsum got = csum_partial(buf + off, len, init[s]);
+					__wsum want = ref_csum_partial(buf + off, len, init[s]);
+
+					cr_assert_eq(got, want, "csum_partial(fill %d, offset %d, "
+						     "%d bytes, sum %#x) = %#x, expected %#x",
+						     fill, off, len, init[s], got, want);
+				}
+	}
+}
+
+Test(csum, csum_fold_and_ip_fast_csum_by_their_definition)
+{
+	const __wsum edge[] = { 0, 1, 0xfffe, 0xffff, 0x10000, 0x1fffe, 0xfffeffff, 0xffff0000,
+				0xfffffffe, 0xffffffff };
+	unsigned char hdr[60];
+	u32 x = 7;
+
+	for (size_t i = 0; i < ARRAY_SIZE(edge) + 100000; i++) {
+		__wsum v = i < ARRAY_SIZE(edge) ? edge[i] : lcg(&x) << 8 ^ lcg(&x);
+
+		cr_assert_eq(csum_fold(v), ref_csum_fold(v), "csum_fold(%#x) = %#x, expected %#x", v,
+			     csum_fold(v), ref_csum_fold(v));
+	}
+	for (int round = 0; round < 1000; round++) {
+		for (unsigned int i = 0; i < sizeof(hdr); i++)
+			hdr[i] = round % 10 == 0 ? 0xff : (u8)lcg(&x);
+		for (unsigned int ihl = 5; ihl <= 15; ihl++) {
+			__sum16 want = ref_csum_fold(ref_csum_partial(hdr, (int)ihl * 4, 0));
+
+			cr_assert_eq(ip_fast_csum(hdr, ihl), want,
+				     "ip_fast_csum(ihl %u) = %#x, expected %#x", ihl,
+				     ip_fast_csum(hdr, ihl), want);
+		}
+	}
+}

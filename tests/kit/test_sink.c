@@ -203,3 +203,81 @@ Test(sink, udp_counts_without_order, .init = setup, .fini = teardown)
 		     flow(k, 0).next_seq);
 	check_clean(k);
 }
+
+/* An aggregate as LRO builds it: the first segment's headers and payload,
+ * then n - 1 more segments' payloads on the frag_list. */
+static struct sk_buff *aggregate(u32 seq, unsigned int n)
+{
+	struct sk_buff *head = seg_len(seq, PAY), **tail = &skb_shinfo(head)->frag_list;
+	struct iphdr *iph = (struct iphdr *)head->data;
+
+	for (unsigned int i = 1; i < n; i++) {
+		struct sk_buff *m = seg_len(seq + i * PAY, PAY);
+
+		skb_pull(m, 40); /* the member keeps its payload only */
+		*tail = m;
+		tail = &m->next;
+		head->len += m->len;
+		head->data_len += m->len;
+	}
+	iph->tot_len = htons((u16)(40 + n * PAY));
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	return head;
+}
+
+/* Every byte of an aggregate is compared, the frag_list's too. */
+Test(sink, a_byte_changed_in_an_aggregate_is_a_stream_error, .init = setup, .fini = teardown)
+{
+	struct sk_buff *skb;
+
+	give(aggregate(SEQ(0), 3));
+	assert_flow(3 * PAY, 0, 0, 0, "an aggregate of 3");
+	skb = aggregate(SEQ(3), 4);
+	skb_shinfo(skb)->frag_list->next->data[PAY - 1] ^= 0x10; /* the third segment's last */
+	give(skb);
+	cr_assert_eq(flow(k, 0).errors, 1, "rx_stream_errors %llu, expected 1",
+		     (unsigned long long)flow(k, 0).errors);
+	skb = aggregate(SEQ(7), 2);
+	skb->data[40] ^= 0x01; /* the first payload byte, in the linear part */
+	give(skb);
+	cr_assert_eq(flow(k, 0).errors, 2, "rx_stream_errors %llu, expected 2",
+		     (unsigned long long)flow(k, 0).errors);
+	cr_assert_eq(flow(k, 0).bytes, 9 * PAY, "%llu bytes delivered, expected %u",
+		     (unsigned long long)flow(k, 0).bytes, 9 * PAY);
+	check_clean(k);
+}
+
+/* Flows taking turns: each skb is counted to its own flow, whichever came before. */
+Test(sink, interleaved_flows_each_counted_and_checked, .init = setup, .fini = teardown)
+{
+	const struct kit_pkt u = { .len = 200, .proto = IPPROTO_UDP, .flow = 4 };
+	struct kit_pkt t = { .len = 54 + PAY, .proto = IPPROTO_TCP, .flow = 1, .seq_set = true };
+	struct sk_buff *skb;
+
+	for (u32 i = 0; i < 6; i++) { /* TCP 1, 2, 3, UDP, twice */
+		t.flow = 1 + i % 3;
+		t.seq = 1 + (i / 3) * PAY;
+		kit_xmit_frames(sn0, &t, 1);
+		if (i % 3 == 2)
+			kit_xmit_frames(sn0, &u, 1);
+		run_idle(k);
+	}
+	seg(1 + 2 * PAY); /* flow 1's third segment, as received */
+	skb = seg_len(1 + 3 * PAY, PAY);
+	skb->data[40 + 3] ^= 0x02;
+	give(skb);
+	cr_assert_eq(kit_flow_count(k), 4, "%d flows, expected 4", kit_flow_count(k));
+	for (int i = 0; i < 4; i++) { /* in order of arrival: TCP 1, 2, 3, UDP */
+		struct kit_flow_stat f = flow(k, i);
+		u64 want = i == 3 ? 2 * (200 - 42) : i == 0 ? 4 * PAY : 2 * PAY;
+
+		cr_assert_eq(f.proto, i == 3 ? IPPROTO_UDP : IPPROTO_TCP, "flow %d: proto %u", i,
+			     f.proto);
+		cr_assert_eq(f.bytes, want, "flow %d (port %u): %llu bytes, expected %llu", i,
+			     ntohs(f.sport), (unsigned long long)f.bytes, (unsigned long long)want);
+		cr_assert_eq(f.errors, i == 0, "flow %d (port %u): %llu stream errors, expected %d",
+			     i, ntohs(f.sport), (unsigned long long)f.errors, i == 0);
+	}
+	check_clean(k);
+}

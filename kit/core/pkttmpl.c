@@ -1,0 +1,241 @@
+/* pkttmpl.c - a flow's frames from a template: headers made once, checksums updated per frame. */
+#include <string.h>
+
+#include "core/payload.h"
+
+/*
+ * The frames of one flow differ only in a few fields: the IP id, the ports
+ * of the flow, the TCP sequence, acknowledgement and timestamp, the UDP
+ * sequence, the ICMP id, sequence and send time, and where in the payload
+ * pattern the bytes start. frame_tmpl_init builds the flow's frame once with
+ * frame_build (so every fixed byte is the reference's), keeps its headers
+ * with those fields zero, and sums their words: the IP header without id
+ * and checksum, the pseudo header and L4 header without the varying fields
+ * and checksum.
+ *
+ * A frame is then the headers copied, the varying fields written in, the
+ * payload copied from the pattern with its sum from payload_csum, and each
+ * checksum the ones' complement of fixed sum + varying words + payload sum.
+ * That is RFC 1624's HC' = ~(~HC + ~m + m') with every varying m zero in
+ * the template (~HC is the fixed sum, ~m + m' is m'), done on the unfolded
+ * sums, which is RFC 1071's incremental update.
+ *
+ * Why it is exact: a ones' complement sum is the same whatever the order
+ * and grouping of its words (the 64-bit accumulator and the folds below are
+ * end-around carries), and it is 0 only when every word is 0; otherwise it
+ * is the one value in 1..0xffff of its class mod 0xffff. The IP header
+ * (version 4) and the pseudo header (protocol) always hold a non-zero word,
+ * so the folded sum here and csum_partial/ip_fast_csum's are the same
+ * number, not just the same class. ICMP has no pseudo header: an all-zero
+ * sum folds to 0 both ways, and ~0 = 0xffff as csum_fold gives. UDP keeps
+ * its rule: a computed 0 goes on the wire as 0xffff (RFC 768).
+ * tests/kit/test_pkttmpl.c builds frames both ways and compares every byte.
+ */
+
+static u16 fold16(u64 a)
+{
+	a = (a & 0xffffffff) + (a >> 32);
+	a = (a & 0xffffffff) + (a >> 32);
+	a = (a & 0xffff) + (a >> 16);
+	a = (a & 0xffff) + (a >> 16);
+	return (u16)a;
+}
+
+static void put16(unsigned char *p, u16 v) /* v as it lies in memory */
+{
+	memcpy(p, &v, 2);
+}
+
+static void put32(unsigned char *p, u32 v)
+{
+	memcpy(p, &v, 4);
+}
+
+/* Where each protocol's checksum sits in its header. */
+static unsigned int l4_check_at(u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return 16;
+	case IPPROTO_UDP: return 6;
+	default: return 2;
+	}
+}
+
+static void zero_varying(struct frame_spec *s)
+{
+	s->ip_id = 0;
+	s->sport = 0;
+	s->seq = 0;
+	s->ack = 0;
+	s->tsval = 0;
+	s->key = 0;
+	s->off = 0;
+	s->icmp_id = 0;
+	s->icmp_seq = 0;
+	s->icmp_stamp = 0;
+}
+
+void frame_tmpl_spec(const struct frame_tmpl *t, const struct frame_spec *v, struct frame_spec *out)
+{
+	*out = t->s;
+	out->src_mac = t->mac[0];
+	out->dst_mac = t->mac[1];
+	out->ip_id = v->ip_id;
+	out->sport = v->sport;
+	out->seq = v->seq;
+	out->ack = v->ack;
+	out->tsval = v->tsval;
+	out->key = v->key;
+	out->off = v->off;
+	out->icmp_id = v->icmp_id;
+	out->icmp_seq = v->icmp_seq;
+	out->icmp_stamp = v->icmp_stamp;
+}
+
+void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
+{
+	unsigned char buf[SKB_BUF_SIZE];
+	struct frame_spec z;
+	unsigned int hdr = frame_hdr_len(s), len = s->len ? s->len : ETH_ZLEN, ihl, l4len;
+
+	memset(t, 0, sizeof(*t));
+	t->s = *s;
+	zero_varying(&t->s);
+	memcpy(t->mac[0], s->src_mac, ETH_ALEN);
+	memcpy(t->mac[1], s->dst_mac, ETH_ALEN);
+	t->s.src_mac = t->s.dst_mac = NULL;
+	frame_tmpl_spec(t, &t->s, &z);
+	t->wire = (u16)frame_build(buf, sizeof(buf), &z);
+	t->hdr_len = (u16)hdr;
+	t->plen = (u16)(len > hdr ? len - hdr : 0);
+	if (!t->wire || hdr > FRAME_TMPL_HDR)
+		return; /* fast stays false: frame_tmpl_build builds from scratch */
+	t->fast = true;
+	t->l2 = ETH_HLEN + (s->vlan ? 4 : 0);
+	ihl = 20 + (s->ipopt ? 4 : 0);
+	t->l4 = (u16)(t->l2 + ihl);
+	l4len = hdr - t->l4 + t->plen;
+	memcpy(t->hdr, buf, hdr);
+	put16(t->hdr + t->l2 + 10, 0);
+	put16(t->hdr + t->l4 + l4_check_at(s->proto), 0);
+	t->ip_sum = fold16(csum_partial(t->hdr + t->l2, (int)ihl, 0));
+	t->l4_sum = csum_partial(t->hdr + t->l4, (int)(hdr - t->l4), 0);
+	if (s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP)
+		t->l4_sum = csum_tcpudp_nofold(s->saddr, s->daddr, l4len, s->proto, t->l4_sum);
+}
+
+static __attribute__((noinline, cold)) unsigned int
+build_slow(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,
+	   const struct frame_spec *v, struct frame_payload *pl)
+{
+	struct frame_spec s;
+
+	frame_tmpl_spec(t, v, &s);
+	return frame_build_pl(buf, room, &s, pl);
+}
+
+/*
+ * Copies of a few dozen bytes as two or three fixed-size moves that may
+ * overlap, instead of a call to memcpy: the headers are 50 to 74 bytes, the
+ * payload of a small frame a few. Only bytes [0, n) of dst are written.
+ */
+static inline void copy_hdr(unsigned char *dst, const unsigned char *src, unsigned int n)
+{
+	/* 32 <= n <= FRAME_TMPL_HDR (80) */
+	memcpy(dst, src, 32);
+	if (n > 64)
+		memcpy(dst + 32, src + 32, 16);
+	memcpy(dst + n - 32, src + n - 32, 32);
+}
+
+static inline void copy_small(unsigned char *dst, const unsigned char *src, unsigned int n)
+{
+	if (n >= 32) {
+		memcpy(dst, src, 32);
+		memcpy(dst + n - 32, src + n - 32, 32);
+	} else if (n >= 16) {
+		memcpy(dst, src, 16);
+		memcpy(dst + n - 16, src + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(dst, src, 8);
+		memcpy(dst + n - 8, src + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(dst, src, 4);
+		memcpy(dst + n - 4, src + n - 4, 4);
+	} else {
+		for (unsigned int i = 0; i < n; i++)
+			dst[i] = src[i];
+	}
+}
+
+unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,
+			      const struct frame_spec *v, struct frame_payload *pl)
+{
+	unsigned char *ip = buf + t->l2, *l4 = buf + t->l4;
+	unsigned int end = t->hdr_len + t->plen;
+	const u8 *payload;
+	u16 id, port, check;
+	__wsum psum;
+	u64 sum;
+
+	if (unlikely(!t->fast))
+		return build_slow(t, buf, room, v, pl);
+	if (pl)
+		pl->len = 0;
+	if (t->wire > room)
+		return 0;
+	copy_hdr(buf, t->hdr, t->hdr_len);
+	payload = payload_at_inline(v->key, v->off);
+	if (t->plen <= 64)
+		copy_small(buf + t->hdr_len, payload, t->plen);
+	else
+		memcpy(buf + t->hdr_len, payload, t->plen);
+	psum = payload_csum_inline(v->key, v->off, t->plen);
+
+	/* ip_sum is folded to 16 bits: ip_sum + id folds with one carry */
+	id = htons(v->ip_id);
+	put16(ip + 4, id);
+	sum = (u64)t->ip_sum + id;
+	put16(ip + 10, (u16)~((sum & 0xffff) + (sum >> 16)));
+
+	sum = (u64)t->l4_sum + psum;
+	if (t->s.proto == IPPROTO_TCP) {
+		u32 seq = htonl(v->seq), ack = htonl(v->ack);
+
+		port = htons(v->sport);
+		put16(l4, port);
+		put32(l4 + 4, seq);
+		put32(l4 + 8, ack);
+		sum += (u64)port + seq + ack;
+		if (t->s.tcp_ts) {
+			u32 ts = htonl(v->tsval);
+
+			put32(l4 + 24, ts);
+			sum += ts;
+		}
+		put16(l4 + 16, (u16)~fold16(sum));
+	} else if (t->s.proto == IPPROTO_UDP) {
+		u32 seq = htonl(v->seq);
+
+		port = htons(v->sport);
+		put16(l4, port);
+		put32(l4 + 8, seq);
+		check = (u16)~fold16(sum + port + seq);
+		put16(l4 + 6, check ? check : 0xffff);
+	} else {
+		u16 seq = htons(v->icmp_seq);
+		u32 st[2];
+
+		port = htons(v->icmp_id);
+		put16(l4 + 4, port);
+		put16(l4 + 6, seq);
+		memcpy(l4 + 8, &v->icmp_stamp, 8);
+		memcpy(st, &v->icmp_stamp, 8);
+		put16(l4 + 2, (u16)~fold16(sum + port + seq + st[0] + st[1]));
+	}
+	if (t->wire > end)
+		memset(buf + end, 0, t->wire - end); /* Ethernet padding */
+	if (pl)
+		*pl = (struct frame_payload){ .off = t->hdr_len, .len = t->plen, .sum = psum };
+	return t->wire;
+}
