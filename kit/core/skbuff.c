@@ -12,8 +12,9 @@
  * pops and pushes a free list. A chunk's buffers are one contiguous area,
  * which is also what the NIC's DMA checks against.
  *
- * Accounting: each skb records its place (enum skb_place); live[] counts
- * skbs per place, allocated and freed count the calls. kit_check() proves
+ * Accounting: each skb records its place (enum skb_place), the one store a
+ * move costs; the skbs per place are counted when asked (skb_pool_counts
+ * walks the pool), allocated and freed count the calls. kit_check() proves
  * allocated == freed + live and that every SKB_DRIVER skb sits on a ring or
  * in an LRO session. A second free is a BUG record, not a crash.
  */
@@ -46,7 +47,6 @@ struct skb_pool {
 	int nchunks;
 	u32 next_id;		  /* skb#N handles, from 1 */
 	u64 allocated, freed;
-	u64 live[SKB_PLACE_NR];
 	u64 alloc_calls;	  /* for the allocation fault knob */
 };
 
@@ -98,7 +98,6 @@ static int add_chunk(struct skb_pool *pool)
 	}
 	pool->nchunks++;
 	pool->nskbs += SKB_CHUNK;
-	pool->live[SKB_FREE] += SKB_CHUNK;
 	return 0;
 }
 
@@ -147,17 +146,9 @@ void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook
 	skb->kit_holder_dev = dev;
 }
 
-static inline void move_place(struct skb_pool *pool, struct sk_buff *skb, enum skb_place from,
-			      enum skb_place to)
-{
-	pool->live[from]--;
-	pool->live[to]++;
-	skb->kit_place = (u8)to;
-}
-
 void skb_set_place(struct sk_buff *skb, enum skb_place p)
 {
-	move_place(skb->kit_pool, skb, skb->kit_place, p);
+	skb->kit_place = (u8)p;
 }
 
 /*
@@ -187,7 +178,6 @@ static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigne
 	struct sk_buff *skb;
 	long every = k->knob[KNOB_SKB_FAIL_EVERY];
 	const char *running = k->lab_running;
-	enum skb_place place;
 	u32 id;
 
 	/* the charge brings the hardware up to date (kit_charge): no catch-up
@@ -202,7 +192,6 @@ static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigne
 		return NULL;
 	skb = pool->free;
 	pool->free = skb->next;
-	place = skb->kit_place; /* the place it leaves: the pool */
 	memcpy(skb, &skb_fresh, offsetof(struct sk_buff, head));
 	skb->data = skb->head + NET_SKB_PAD + reserve;
 	skb->tail = NET_SKB_PAD + reserve;
@@ -217,7 +206,7 @@ static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigne
 	skb->kit_holder_dev = k->dev_running;
 	pool->allocated++;
 	/* allocated by driver code: the driver's until it passes it on */
-	move_place(pool, skb, place, running ? SKB_DRIVER : SKB_USER);
+	skb->kit_place = running ? SKB_DRIVER : SKB_USER;
 	TRACE(k, TR_SKB_ALLOC, dev, id, shown, 0, 0);
 	return skb;
 }
@@ -265,7 +254,7 @@ void kfree_skb(struct sk_buff *skb)
 	skb->shinfo.frag_list = NULL;
 	sim_charge(k, COST_SKB_FREE); /* catches the hardware up, as in skb_get */
 	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, place, 0, 0);
-	move_place(pool, skb, place, SKB_FREE);
+	skb->kit_place = SKB_FREE;
 	pool->freed++;
 	skb->next = pool->free;
 	pool->free = skb;
@@ -394,11 +383,18 @@ struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p)
 	return &pool->skbs[i];
 }
 
+/* live[p]: the skbs whose place is p, counted now (a check or a snapshot,
+ * never per packet); the free ones included. */
 void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR])
 {
-	*allocated = k->pool->allocated;
-	*freed = k->pool->freed;
-	memcpy(live, k->pool->live, sizeof(k->pool->live));
+	const struct skb_pool *pool = k->pool;
+
+	*allocated = pool->allocated;
+	*freed = pool->freed;
+	memset(live, 0, SKB_PLACE_NR * sizeof(*live));
+	for (size_t i = 0; i < pool->nskbs; i++)
+		if (pool->skbs[i].kit_place < SKB_PLACE_NR)
+			live[pool->skbs[i].kit_place]++;
 }
 
 struct sk_buff *kit_skb_find(struct kit *k, u32 id)

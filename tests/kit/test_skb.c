@@ -119,15 +119,29 @@ Test(skb, buffer_addresses_map_to_their_skbs_across_chunks)
 	static struct sk_buff *held[HELD];
 	struct sk_buff *s0, *s1, *end0, *start1, *last;
 	size_t cur, stride, n;
+	u64 allocated, freed, live[SKB_PLACE_NR], user0, total = 0;
 	int local = 0;
 
 	kit_enter(k);
+	skb_pool_counts(k, &allocated, &freed, live);
+	user0 = live[SKB_USER];
 	for (int i = 0; i < HELD; i++) {
 		held[i] = alloc_here(sn0);
 		cr_assert_not_null(held[i], "allocation %d of %d failed", i, HELD);
 	}
 	n = skb_pool_size(k);
 	cr_assert_geq(n, 3 * 1024, "pool of %zu skbs, expected at least three chunks", n);
+	/* the counts per place are the places the skbs hold */
+	skb_pool_counts(k, &allocated, &freed, live);
+	for (int p = 0; p < SKB_PLACE_NR; p++)
+		total += live[p];
+	cr_assert_eq(total, n, "%llu skbs counted in places, expected the pool's %zu",
+		     (unsigned long long)total, n);
+	cr_assert_eq(live[SKB_USER], user0 + HELD, "%llu held, expected %llu",
+		     (unsigned long long)live[SKB_USER], (unsigned long long)(user0 + HELD));
+	cr_assert_eq(allocated - freed, n - live[SKB_FREE], "allocated %llu - freed %llu, expected "
+		     "the %llu skbs not free", (unsigned long long)allocated,
+		     (unsigned long long)freed, (unsigned long long)(n - live[SKB_FREE]));
 	for (int i = 0; i < HELD; i++) {
 		struct sk_buff *skb = held[i];
 		long idx = skb_pool_index(k, skb);
