@@ -17,6 +17,7 @@ struct tx_sender {
 	struct net_device *dev;
 	struct kit_pkt p;
 	u64 left, i;
+	struct tx_frames fr;	/* p's frames, made once a start */
 };
 
 static bool sender_runnable(struct kit *k, struct kthread *t)
@@ -43,7 +44,7 @@ static void sender_run(struct kit *k, struct kthread *t)
 	u64 n = s->left < SENDER_BURST ? s->left : SENDER_BURST, done;
 
 	(void)k;
-	done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s);
+	done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s, &s->fr);
 	s->i += done;
 	s->left -= done;
 }
@@ -64,6 +65,7 @@ int kit_sender_start(struct net_device *dev, const struct kit_pkt *p, u64 count)
 	}
 	s->dev = dev;
 	s->p = *p;
+	s->fr.ready = false;
 	s->left += count;
 	return 0;
 }
