@@ -201,10 +201,6 @@ unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, un
 	if (unlikely((u64)room < t->need)) /* no template, or no room */
 		return build_slow(t, buf, room, v, pl);
 	copy_hdr(buf, t->hdr, hdr);
-	if (plen <= 64)
-		copy_small(buf + hdr, payload_table + at, plen);
-	else
-		memcpy(buf + hdr, payload_table + at, plen);
 	psum = payload_csum_at(at, plen);
 
 	/* ip_sum is folded to 16 bits: ip_sum + id folds with one carry */
@@ -252,5 +248,10 @@ unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, un
 		memset(buf + hdr + plen, 0, t->wire - hdr - plen); /* Ethernet padding */
 	if (pl)
 		*pl = (struct frame_payload){ .off = hdr, .len = plen, .sum = psum };
+	/* the payload last: little is live across a call to memcpy */
+	if (plen <= 64)
+		copy_small(buf + hdr, payload_table + at, plen);
+	else
+		memcpy(buf + hdr, payload_table + at, plen);
 	return t->wire;
 }
