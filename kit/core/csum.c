@@ -74,35 +74,9 @@ __wsum csum_partial(const void *buf, int len, __wsum sum)
 	return fold64(acc);
 }
 
-/* The two 16-bit halves added with end-around carry, inverted: the high
- * half of sum + (sum rotated by 16) holds that sum (as the kernel's
- * generic csum_fold). */
-__sum16 csum_fold(__wsum sum)
-{
-	u32 s = sum;
-
-	return (__sum16)((~s - (s >> 16 | s << 16)) >> 16);
-}
-
-__sum16 ip_fast_csum(const void *iph, unsigned int ihl)
-{
-	const unsigned char *p = iph;
-	u64 acc = 0;
-
-	if (ihl == 5) { /* no options: the common header, five words */
-		u32 w[5];
-
-		memcpy(w, p, sizeof(w));
-		return csum_fold(fold64((u64)w[0] + w[1] + w[2] + w[3] + w[4]));
-	}
-	for (unsigned int i = 0; i < ihl; i++) {
-		u32 w;
-
-		memcpy(&w, p + 4 * i, 4);
-		acc += w;
-	}
-	return csum_fold(fold64(acc));
-}
+/* The external definitions of the inline ones in proto.h. */
+extern __sum16 csum_fold(__wsum sum);
+extern __sum16 ip_fast_csum(const void *iph, unsigned int ihl);
 
 __wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto, __wsum sum)
 {

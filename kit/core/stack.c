@@ -42,8 +42,9 @@ static bool flow_is(const struct flow *f, __be32 s, __be32 d, u16 sp, u16 dp, u8
 	       f->proto == proto;
 }
 
-/* The hash table: open addressing, linear probing; flows are never removed. */
-static struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+/* The hash table: open addressing, linear probing; flows are never removed.
+ * (Kept out of line: stack_flow_get's hit stays a few instructions.) */
+static __attribute__((noinline)) struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
 				bool create)
 {
 	u32 h = flow_hash(s, d, sp, dp, proto);
@@ -148,15 +149,14 @@ static bool stream_ok(const struct kit_stream *s, const unsigned char *p, u32 se
 	return !memcmp(p, s->bytes + off, n);
 }
 
-bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
-		      const struct flow *f, u32 seq, u32 stream_off)
+/* The bytes segment by segment: the linear part, then the frag_list's. */
+static __attribute__((noinline)) bool payload_walk(const struct sk_buff *skb, unsigned int off,
+						   unsigned int len, const struct flow *f,
+						   u32 seq, u32 stream_off)
 {
 	const struct sk_buff *seg = skb;
 	unsigned int have = skb_headlen(skb);
 
-	/* all of it in the linear part (a frame as the NIC wrote it): one memcmp */
-	if (!f->stream && len <= have && off <= have - len)
-		return !memcmp(skb->data + off, payload_at(f->key, stream_off), len);
 	while (len && seg) {
 		if (off < have) {
 			unsigned int n = have - off < len ? have - off : len;
@@ -176,6 +176,17 @@ bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int 
 		have = seg ? seg->len : 0;
 	}
 	return len == 0;
+}
+
+bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
+		      const struct flow *f, u32 seq, u32 stream_off)
+{
+	unsigned int have = skb_headlen(skb);
+
+	/* all of it in the linear part (a frame as the NIC wrote it): one memcmp */
+	if (!f->stream && len <= have && off <= have - len)
+		return !memcmp(skb->data + off, payload_at(f->key, stream_off), len);
+	return payload_walk(skb, off, len, f, seq, stream_off);
 }
 
 void stack_stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32 want, u32 got,

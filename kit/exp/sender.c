@@ -17,6 +17,7 @@ struct tx_sender {
 	struct net_device *dev;
 	struct kit_pkt p;
 	u64 left, i;
+	bool hold; /* queue each burst behind a busy qdisc, then run it */
 	struct tx_frames fr;	/* p's frames, made once a start */
 };
 
@@ -44,7 +45,17 @@ static void sender_run(struct kit *k, struct kthread *t)
 	u64 n = s->left < SENDER_BURST ? s->left : SENDER_BURST, done;
 
 	(void)k;
-	done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s, &s->fr);
+	if (s->hold) {
+		struct Qdisc *q = s->dev->qdisc;
+		bool was = q->running;
+
+		q->running = true; /* busy: dev_queue_xmit only enqueues */
+		done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s, &s->fr);
+		q->running = was;
+		qdisc_run(s->dev);
+	} else {
+		done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s, &s->fr);
+	}
 	s->i += done;
 	s->left -= done;
 }
@@ -68,6 +79,12 @@ int kit_sender_start(struct net_device *dev, const struct kit_pkt *p, u64 count)
 	s->fr.ready = false;
 	s->left += count;
 	return 0;
+}
+
+void kit_sender_hold_qdisc(struct kit *k, bool on)
+{
+	if (k->sender)
+		k->sender->hold = on;
 }
 
 u64 kit_sender_left(const struct kit *k)

@@ -115,8 +115,49 @@ static inline struct udphdr *udp_hdr(const struct sk_buff *skb)
 
 /* The Internet checksum (RFC 1071), the kernel's helper names. */
 __wsum csum_partial(const void *buf, int len, __wsum sum);
-__sum16 csum_fold(__wsum sum);
-__sum16 ip_fast_csum(const void *iph, unsigned int ihl);
+
+/*
+ * csum_fold and ip_fast_csum are inline, as in the kernel's
+ * asm/checksum_64.h: every IPv4 header is checked with them, and the call
+ * would cost as much as the sum. (Inline definitions; csum.c holds the
+ * external ones.)
+ *
+ * csum_fold: the two 16-bit halves added with end-around carry, inverted;
+ * the high half of sum + (sum rotated by 16) is that sum.
+ */
+inline __sum16 csum_fold(__wsum sum)
+{
+	u32 s = sum;
+
+	return (__sum16)((~s - (s >> 16 | s << 16)) >> 16);
+}
+
+/* ihl 32-bit words from iph, at any alignment, summed and folded. */
+inline __sum16 ip_fast_csum(const void *iph, unsigned int ihl)
+{
+	const unsigned char *p = iph;
+	u64 acc = 0;
+
+	if (ihl == 5) { /* no options: two 8-byte words and a 4-byte one */
+		u64 a, b;
+		u32 c;
+
+		__builtin_memcpy(&a, p, 8);
+		__builtin_memcpy(&b, p + 8, 8);
+		__builtin_memcpy(&c, p + 16, 4);
+		acc = (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c;
+	} else {
+		for (unsigned int i = 0; i < ihl; i++) {
+			u32 w;
+
+			__builtin_memcpy(&w, p + 4 * i, 4);
+			acc += w;
+		}
+	}
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	acc = (acc & 0xffffffff) + (acc >> 32);
+	return csum_fold((__wsum)acc);
+}
 __wsum csum_tcpudp_nofold(__be32 saddr, __be32 daddr, u32 len, u8 proto,
 			  __wsum sum);
 __sum16 csum_tcpudp_magic(__be32 saddr, __be32 daddr, u32 len, u8 proto,

@@ -187,6 +187,11 @@ int kit_pktgen_pcap(struct net_device *dev, const char *path, u64 rate_pps,
  * as the qdisc takes them, blocking while it is full, as a socket would. */
 int kit_sender_start(struct net_device *dev, const struct kit_pkt *p, u64 count);
 u64 kit_sender_left(const struct kit *k);
+/* From now on the sender queues each burst of up to 32 behind a busy qdisc
+ * and then runs it once, as the batching experiment's sender does (as when
+ * another CPU holds the qdisc, or pktgen's burst): the core finds the burst
+ * waiting, so the batching modes hand it to the driver as one batch. */
+void kit_sender_hold_qdisc(struct kit *k, bool on);
 
 /* ICMP echo requests from dev's stack to daddr. */
 int kit_ping(struct net_device *dev, __be32 daddr, unsigned int count, char *err,
