@@ -1,6 +1,8 @@
 /* skbuff.c - the skb pool and its accounting: every skb is in exactly one place. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "kit.h"
 
@@ -25,22 +27,31 @@
  */
 #define SKB_STRIDE (SKB_BUF_SIZE + 64)
 #define ARENA_LEN ((size_t)SKB_CHUNK * SKB_STRIDE)
+#define SKB_MAX ((size_t)SKB_MAX_CHUNKS * SKB_CHUNK)
 
-struct skb_chunk {
-	struct sk_buff skb[SKB_CHUNK];
-	unsigned char *arena; /* SKB_CHUNK buffers, SKB_STRIDE apart */
-};
-
+/*
+ * The pool reserves address space for all SKB_MAX_CHUNKS chunks when it is
+ * made (mmap, PROT_NONE: no memory behind it) and opens one chunk at a time
+ * as it runs dry. skb i is skbs[i] with its buffer at arena + i * SKB_STRIDE,
+ * so the skb owning a buffer address, an skb's index and whether the NIC may
+ * DMA to an address are arithmetic, not a search over chunks: the NIC asks
+ * for every frame, the driver's unmap for every buffer.
+ */
 struct skb_pool {
 	struct kit *k;
 	struct sk_buff *free;	  /* free list through ->next */
-	struct skb_chunk *chunk[SKB_MAX_CHUNKS];
+	struct sk_buff *skbs;	  /* SKB_MAX of them reserved, nskbs open */
+	unsigned char *arena;	  /* their buffers, SKB_STRIDE apart */
+	size_t nskbs;		  /* nchunks * SKB_CHUNK */
 	int nchunks;
 	u32 next_id;		  /* skb#N handles, from 1 */
 	u64 allocated, freed;
 	u64 live[SKB_PLACE_NR];
 	u64 alloc_calls;	  /* for the allocation fault knob */
 };
+
+static const size_t skbs_len = SKB_MAX * sizeof(struct sk_buff);
+static const size_t arena_len = SKB_MAX_CHUNKS * ARENA_LEN;
 
 static const char *const place_names[SKB_PLACE_NR] = {
 	[SKB_FREE] = "free", [SKB_USER] = "held", [SKB_QDISC] = "qdisc", [SKB_BLIST] = "blist",
@@ -53,24 +64,31 @@ const char *skb_place_name(enum skb_place p)
 	return p < SKB_PLACE_NR ? place_names[p] : "?";
 }
 
+/* Make [p, p + len) of a reservation usable (whole pages; the rest of the
+ * reservation stays PROT_NONE, so a stray access past the open chunks faults). */
+static int open_range(void *base, size_t from, size_t len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t lo = from / page * page, hi = (from + len + page - 1) / page * page;
+
+	return mprotect((unsigned char *)base + lo, hi - lo, PROT_READ | PROT_WRITE) ? -ENOMEM : 0;
+}
+
 static int add_chunk(struct skb_pool *pool)
 {
-	struct skb_chunk *c;
+	size_t first = pool->nskbs;
 
 	if (pool->nchunks == SKB_MAX_CHUNKS)
 		return -ENOMEM;
-	c = calloc(1, sizeof(*c));
-	if (!c)
+	if (open_range(pool->skbs, first * sizeof(struct sk_buff),
+		       SKB_CHUNK * sizeof(struct sk_buff)) ||
+	    open_range(pool->arena, first * SKB_STRIDE, ARENA_LEN))
 		return -ENOMEM;
-	c->arena = aligned_alloc(64, ARENA_LEN);
-	if (!c->arena) {
-		free(c);
-		return -ENOMEM;
-	}
-	for (int i = SKB_CHUNK - 1; i >= 0; i--) {
-		struct sk_buff *skb = &c->skb[i];
+	/* fresh anonymous pages are zero, as calloc's were */
+	for (size_t i = first + SKB_CHUNK; i-- > first;) {
+		struct sk_buff *skb = &pool->skbs[i];
 
-		skb->head = c->arena + (size_t)i * SKB_STRIDE;
+		skb->head = pool->arena + i * SKB_STRIDE;
 		memset(skb->head + SKB_BUF_SIZE, CANARY_BYTE, SKB_STRIDE - SKB_BUF_SIZE); /* guard */
 		skb->end = SKB_BUF_SIZE;
 		skb->kit_pool = pool;
@@ -78,9 +96,31 @@ static int add_chunk(struct skb_pool *pool)
 		skb->next = pool->free;
 		pool->free = skb;
 	}
-	pool->chunk[pool->nchunks++] = c;
+	pool->nchunks++;
+	pool->nskbs += SKB_CHUNK;
 	pool->live[SKB_FREE] += SKB_CHUNK;
 	return 0;
+}
+
+static void *reserve(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void skb_pool_free(struct kit *k)
+{
+	struct skb_pool *pool = k->pool;
+
+	if (!pool)
+		return;
+	if (pool->skbs)
+		munmap(pool->skbs, skbs_len);
+	if (pool->arena)
+		munmap(pool->arena, arena_len);
+	free(pool);
+	k->pool = NULL;
 }
 
 int skb_pool_init(struct kit *k)
@@ -92,21 +132,11 @@ int skb_pool_init(struct kit *k)
 	pool->k = k;
 	pool->next_id = 1;
 	k->pool = pool;
+	pool->skbs = reserve(skbs_len);
+	pool->arena = reserve(arena_len);
+	if (!pool->skbs || !pool->arena)
+		return -ENOMEM;
 	return add_chunk(pool);
-}
-
-void skb_pool_free(struct kit *k)
-{
-	struct skb_pool *pool = k->pool;
-
-	if (!pool)
-		return;
-	for (int i = 0; i < pool->nchunks; i++) {
-		free(pool->chunk[i]->arena);
-		free(pool->chunk[i]);
-	}
-	free(pool);
-	k->pool = NULL;
 }
 
 /* The kit hands skb to driver code: hook names the call ("hard_start_xmit"). */
@@ -117,76 +147,92 @@ void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook
 	skb->kit_holder_dev = dev;
 }
 
-void skb_set_place(struct sk_buff *skb, enum skb_place p)
+static inline void move_place(struct skb_pool *pool, struct sk_buff *skb, enum skb_place from,
+			      enum skb_place to)
 {
-	struct skb_pool *pool = skb->kit_pool;
-
-	pool->live[skb->kit_place]--;
-	pool->live[p]++;
-	skb->kit_place = (u8)p;
+	pool->live[from]--;
+	pool->live[to]++;
+	skb->kit_place = (u8)to;
 }
 
-/* The allocator; shown is the length the trace line reports. */
+void skb_set_place(struct sk_buff *skb, enum skb_place p)
+{
+	move_place(skb->kit_pool, skb, skb->kit_place, p);
+}
+
+/*
+ * A fresh skb up to its buffer pointer: what __alloc_skb leaves in the
+ * kernel (the struct cleared, the data NET_SKB_PAD into the buffer, no
+ * headers set). An allocation copies this over whatever the last owner
+ * left, a few straight vector copies where clearing and storing field by
+ * field took dozens of instructions; then it points data into the skb's own
+ * buffer.
+ */
+static const struct sk_buff skb_fresh = {
+	.tail = NET_SKB_PAD,
+	.end = SKB_BUF_SIZE,
+	.truesize = SKB_BUF_SIZE + (unsigned int)sizeof(struct sk_buff),
+	.mac_header = 0xffff,
+	.network_header = 0xffff,
+	.transport_header = 0xffff,
+};
+
+/* The allocator; shown is the length the trace line reports, reserve the
+ * headroom added to NET_SKB_PAD (skb_reserve on the fresh skb). */
 static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigned int shown,
-			       const char *func, int line)
+			       unsigned int reserve, const char *func, int line)
 {
 	struct kit *k = dev ? dev->kit : kit_current;
 	struct skb_pool *pool = k->pool;
 	struct sk_buff *skb;
 	long every = k->knob[KNOB_SKB_FAIL_EVERY];
+	const char *running = k->lab_running;
+	enum skb_place place;
+	u32 id;
 
-	hw_catch_up(k);
+	/* the charge brings the hardware up to date (kit_charge): no catch-up
+	 * before it, the hardware's changes come out in the same order */
 	sim_charge(k, COST_SKB_ALLOC);
 	pool->alloc_calls++;
-	if (every > 0 && pool->alloc_calls % (u64)every == 0)
+	if (unlikely(every > 0) && pool->alloc_calls % (u64)every == 0)
 		return NULL;
-	if (len > SKB_MAX_ALLOC)
+	if (unlikely(len > SKB_MAX_ALLOC))
 		return NULL;
-	if (!pool->free && add_chunk(pool))
+	if (unlikely(!pool->free) && add_chunk(pool))
 		return NULL;
 	skb = pool->free;
 	pool->free = skb->next;
-	{
-		unsigned char *head = skb->head;
-
-		memset(skb, 0, offsetof(struct sk_buff, kit_id));
-		skb->head = head;
-	}
-	skb->end = SKB_BUF_SIZE;
-	skb->data = skb->head + NET_SKB_PAD;
-	skb->tail = NET_SKB_PAD;
-	skb->truesize = SKB_BUF_SIZE + (unsigned int)sizeof(struct sk_buff);
+	place = skb->kit_place; /* the place it leaves: the pool */
+	memcpy(skb, &skb_fresh, offsetof(struct sk_buff, head));
+	skb->data = skb->head + NET_SKB_PAD + reserve;
+	skb->tail = NET_SKB_PAD + reserve;
 	skb->dev = dev;
-	skb->mac_header = skb->network_header = skb->transport_header = 0xffff;
-	skb->kit_id = pool->next_id++;
+	/* the accounting, in field order */
+	skb->kit_id = id = pool->next_id++;
 	skb->kit_leaked = 0;
-	skb->kit_func = func;
 	skb->kit_line = (u16)line;
+	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
+	skb->kit_holder = running;
+	skb->kit_holder_dev = k->dev_running;
 	pool->allocated++;
 	/* allocated by driver code: the driver's until it passes it on */
-	skb_set_place(skb, k->lab_running ? SKB_DRIVER : SKB_USER);
-	skb->kit_holder = k->lab_running;
-	skb->kit_holder_dev = k->dev_running;
-	TRACE(k, TR_SKB_ALLOC, dev, skb->kit_id, shown, 0, 0);
+	move_place(pool, skb, place, running ? SKB_DRIVER : SKB_USER);
+	TRACE(k, TR_SKB_ALLOC, dev, id, shown, 0, 0);
 	return skb;
 }
 
 struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, const char *func,
 				   int line)
 {
-	return skb_get(dev, len, len, func, line);
+	return skb_get(dev, len, len, 0, func, line);
 }
 
 /* The IP header lands on a 4-byte boundary; the trace reports len. */
 struct sk_buff *__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len,
 					    const char *func, int line)
 {
-	struct sk_buff *skb = skb_get(dev, len + NET_IP_ALIGN, len, func, line);
-
-	if (skb)
-		skb_reserve(skb, NET_IP_ALIGN);
-	return skb;
+	return skb_get(dev, len + NET_IP_ALIGN, len, NET_IP_ALIGN, func, line);
 }
 
 void kfree_skb(struct sk_buff *skb)
@@ -194,31 +240,32 @@ void kfree_skb(struct sk_buff *skb)
 	struct skb_pool *pool;
 	struct kit *k;
 	struct sk_buff *frag;
+	enum skb_place place;
 
 	if (!skb)
 		return;
 	pool = skb->kit_pool;
 	k = pool->k;
-	if (skb->kit_place == SKB_FREE) {
+	place = skb->kit_place;
+	if (place == SKB_FREE) {
 		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
 		return;
 	}
 	/* still on a queue of the kit: its memory was freed once already and made
 	 * into this skb (a driver freeing what it gave back); freeing it would
 	 * corrupt the queue */
-	if ((skb->kit_place == SKB_QDISC || skb->kit_place == SKB_BLIST ||
-	     skb->kit_place == SKB_BACKLOG || skb->kit_place == SKB_SOCKET) && skb->next) {
+	if ((place == SKB_QDISC || place == SKB_BLIST || place == SKB_BACKLOG ||
+	     place == SKB_SOCKET) && skb->next) {
 		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
 		return;
 	}
 	skb->kit_freer = k->lab_running;
 	skb->kit_freer_dev = k->dev_running;
-	hw_catch_up(k);
 	frag = skb->shinfo.frag_list;
 	skb->shinfo.frag_list = NULL;
-	sim_charge(k, COST_SKB_FREE);
-	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, skb->kit_place, 0, 0);
-	skb_set_place(skb, SKB_FREE);
+	sim_charge(k, COST_SKB_FREE); /* catches the hardware up, as in skb_get */
+	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, place, 0, 0);
+	move_place(pool, skb, place, SKB_FREE);
 	pool->freed++;
 	skb->next = pool->free;
 	pool->free = skb;
@@ -302,10 +349,9 @@ struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor)
 {
 	struct skb_pool *pool = k->pool;
 
-	while (*cursor < (size_t)pool->nchunks * SKB_CHUNK) {
-		struct sk_buff *skb = &pool->chunk[*cursor / SKB_CHUNK]->skb[*cursor % SKB_CHUNK];
+	while (*cursor < pool->nskbs) {
+		struct sk_buff *skb = &pool->skbs[(*cursor)++];
 
-		(*cursor)++;
 		if (skb->kit_place != SKB_FREE)
 			return skb;
 	}
@@ -316,25 +362,22 @@ struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor)
 {
 	struct skb_pool *pool = k->pool;
 
-	if (*cursor >= (size_t)pool->nchunks * SKB_CHUNK)
+	if (*cursor >= pool->nskbs)
 		return NULL;
-	(*cursor)++;
-	return &pool->chunk[(*cursor - 1) / SKB_CHUNK]->skb[(*cursor - 1) % SKB_CHUNK];
+	return &pool->skbs[(*cursor)++];
 }
 
+/* Whether [p, p + len) lies within one open chunk's buffers (the chunks were
+ * separate allocations once: a range across two is still not one area). */
 bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
 {
 	const struct skb_pool *pool = k->pool;
-	const unsigned char *a = p;
+	size_t off = (size_t)((uintptr_t)p - (uintptr_t)pool->arena);
+	size_t c = off / ARENA_LEN;
 
-	for (int i = 0; i < pool->nchunks; i++) {
-		const unsigned char *lo = pool->chunk[i]->arena;
-		const unsigned char *hi = lo + ARENA_LEN;
-
-		if (a >= lo && a + len <= hi)
-			return true;
-	}
-	return false;
+	if (c >= (size_t)pool->nchunks) /* only the very end of the last chunk, empty */
+		return len == 0 && off == (size_t)pool->nchunks * ARENA_LEN;
+	return len <= (c + 1) * ARENA_LEN - off;
 }
 
 /* The skb whose buffer holds address p, or NULL: lets the NIC stamp the
@@ -342,21 +385,13 @@ bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
 struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p)
 {
 	const struct skb_pool *pool = k->pool;
-	const unsigned char *a = p;
+	size_t off = (size_t)((uintptr_t)p - (uintptr_t)pool->arena);
+	size_t i = off / SKB_STRIDE;
 
-	for (int i = 0; i < pool->nchunks; i++) {
-		const unsigned char *lo = pool->chunk[i]->arena;
-
-		if (a >= lo && a < lo + ARENA_LEN) {
-			size_t off = (size_t)(a - lo);
-
-			/* the line between two buffers belongs to neither */
-			if (off % SKB_STRIDE >= SKB_BUF_SIZE)
-				return NULL;
-			return &pool->chunk[i]->skb[off / SKB_STRIDE];
-		}
-	}
-	return NULL;
+	/* the line between two buffers belongs to neither */
+	if (i >= pool->nskbs || off - i * SKB_STRIDE >= SKB_BUF_SIZE)
+		return NULL;
+	return &pool->skbs[i];
 }
 
 void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR])
@@ -380,19 +415,16 @@ struct sk_buff *kit_skb_find(struct kit *k, u32 id)
 long skb_pool_index(const struct kit *k, const struct sk_buff *skb)
 {
 	const struct skb_pool *pool = k->pool;
+	size_t off = (size_t)((uintptr_t)skb - (uintptr_t)pool->skbs);
 
-	for (int i = 0; i < pool->nchunks; i++) {
-		const struct sk_buff *base = pool->chunk[i]->skb;
-
-		if (skb >= base && skb < base + SKB_CHUNK)
-			return (long)i * SKB_CHUNK + (skb - base);
-	}
-	return -1;
+	if (off >= pool->nskbs * sizeof(struct sk_buff))
+		return -1;
+	return (long)(off / sizeof(struct sk_buff));
 }
 
 size_t skb_pool_size(const struct kit *k)
 {
-	return (size_t)k->pool->nchunks * SKB_CHUNK;
+	return k->pool->nskbs;
 }
 
 int kit_skb_put_back(struct sk_buff *skb)

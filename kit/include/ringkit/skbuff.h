@@ -73,7 +73,6 @@ struct sk_buff {
 	struct sk_buff *next, *prev; /* list links (sk_buff_head) */
 	struct net_device *dev;	     /* device it arrived on / leaves by */
 	u64 tstamp;		     /* simulated ns of arrival */
-	unsigned char *head;	     /* start of the buffer */
 	unsigned char *data;	     /* start of the data */
 	unsigned int len;	     /* bytes of data, frag_list included */
 	unsigned int data_len;	     /* bytes on the frag_list */
@@ -92,8 +91,12 @@ struct sk_buff {
 	/* control buffer: the layer holding it; 8-byte aligned, as the kernel's */
 	char cb[48] __attribute__((aligned(8)));
 	struct skb_shared_info shinfo;
+	/* Everything above is what an allocation sets afresh (core/skbuff.c
+	 * copies it from a template); the buffer below is the skb's for life. */
+	unsigned char *head;	     /* start of the buffer */
 
-	/* accounting: read by kit_check() and the shell, never by drivers */
+	/* accounting: read by kit_check() and the shell, never by drivers;
+	 * an allocation writes kit_id to kit_holder_dev, a free the freer */
 	u32 kit_id;		     /* handle number: skb#N */
 	u8 kit_place;		     /* enum skb_place */
 	u8 kit_leaked;		     /* kit_check has reported it lost */
@@ -101,8 +104,9 @@ struct sk_buff {
 	const char *kit_func;
 	u64 kit_alloc_t;	     /* when it was allocated */
 	const char *kit_holder;	     /* driver call it was in when it became the driver's */
+	const struct net_device *kit_holder_dev; /* ... for this device */
 	const char *kit_freer;	     /* driver call that freed it (NULL: kit code) */
-	const struct net_device *kit_holder_dev, *kit_freer_dev; /* ... for these devices */
+	const struct net_device *kit_freer_dev;
 	struct skb_pool *kit_pool;
 };
 
