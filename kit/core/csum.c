@@ -32,44 +32,44 @@ static inline u64 add64(u64 a, u64 b)
 __wsum csum_partial(const void *buf, int len, __wsum sum)
 {
 	const unsigned char *p = buf;
-	u64 acc = sum;
+	u64 acc = sum, a, b, c, d;
 
-	while (len >= 32) {
-		u64 a, b, c, d;
-
+	for (; len >= 32; p += 32, len -= 32) {
 		memcpy(&a, p, 8);
 		memcpy(&b, p + 8, 8);
 		memcpy(&c, p + 16, 8);
 		memcpy(&d, p + 24, 8);
 		acc = add64(add64(add64(add64(acc, a), b), c), d);
-		p += 32;
-		len -= 32;
 	}
-	while (len >= 8) {
-		u64 v;
-
-		memcpy(&v, p, 8);
-		acc = add64(acc, v);
+	if (len <= 0)
+		return fold64(acc);
+	/* the last 0-31 bytes by the bits of their count: headers are this long */
+	if (len & 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		acc = add64(add64(acc, a), b);
+		p += 16;
+	}
+	if (len & 8) {
+		memcpy(&a, p, 8);
+		acc = add64(acc, a);
 		p += 8;
-		len -= 8;
 	}
-	if (len >= 4) {
+	if (len & 4) {
 		u32 v;
 
 		memcpy(&v, p, 4);
 		acc = add64(acc, v);
 		p += 4;
-		len -= 4;
 	}
-	if (len >= 2) {
+	if (len & 2) {
 		u16 v;
 
 		memcpy(&v, p, 2);
 		acc = add64(acc, v);
 		p += 2;
-		len -= 2;
 	}
-	if (len)
+	if (len & 1)
 		acc = add64(acc, *p); /* the odd byte is the first of a 16-bit word */
 	return fold64(acc);
 }

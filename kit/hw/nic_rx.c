@@ -54,7 +54,12 @@ static __wsum l4_sum(const unsigned char *l4, unsigned int l4off, unsigned int l
 		return csum_partial(l4, (int)l4len, 0);
 	a = pl->off - l4off;
 	b = a + pl->len;
-	s = csum_block_add(csum_partial(l4, (int)a, 0), pl->sum, (int)a);
+	/* the headers before it, starting from its sum (it starts at an even
+	 * offset as a rule: TCP and UDP headers are even) */
+	if (a & 1)
+		s = csum_block_add(csum_partial(l4, (int)a, 0), pl->sum, (int)a);
+	else
+		s = csum_partial(l4, (int)a, pl->sum);
 	if (b < l4len)
 		s = csum_block_add(s, csum_partial(l4 + b, (int)(l4len - b), 0), (int)b);
 	return s;

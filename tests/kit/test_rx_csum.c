@@ -18,6 +18,7 @@
 #define MAXF 64
 
 static struct {
+	unsigned char pad[2];	   /* bytes at 2 mod 4: the IP header 4-byte aligned */
 	unsigned char bytes[1600];
 	unsigned int len;
 	u8 status, errors; /* what the NIC wrote back for pktgen's frame */
