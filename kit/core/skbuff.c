@@ -7,10 +7,10 @@
 #include "kit.h"
 
 /*
- * skbs and their buffers come in chunks of SKB_CHUNK, allocated when the
- * pool runs dry and kept until the machine goes away, so the per-packet path
- * only pops and pushes a free list. A chunk's buffers are one contiguous
- * arena, which is also what the NIC's DMA checks against.
+ * skbs and their buffers come in chunks of SKB_CHUNK, opened when the pool
+ * runs dry and kept until the machine goes away, so the per-packet path only
+ * pops and pushes a free list. A chunk's buffers are one contiguous area,
+ * which is also what the NIC's DMA checks against.
  *
  * Accounting: each skb records its place (enum skb_place); live[] counts
  * skbs per place, allocated and freed count the calls. kit_check() proves
