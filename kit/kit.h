@@ -471,8 +471,10 @@ struct frame_tmpl {
 	u8 hdr[FRAME_TMPL_HDR];	/* the headers with the varying fields and checksums zero */
 	u16 hdr_len, plen, wire, l2, l4;
 	bool fast;		/* false: built from scratch (a frame longer than SKB_BUF_SIZE) */
+	u64 need;		/* room the fast path needs: wire, or more than any if not fast */
 	u32 ip_sum;		/* sum of the IP header's fixed words, folded to 16 bits */
-	u32 l4_sum;		/* pseudo header and the L4 header's fixed words (ICMP: no pseudo header) */
+	u32 l4_sum;		/* pseudo header and the L4 header's fixed words, folded
+				 * to 16 bits (ICMP: no pseudo header) */
 };
 void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s);
 /* The full spec of the frame frame_tmpl_build(t, .., v, ..) makes (MACs point into t). */
@@ -589,11 +591,21 @@ void lab_dlclose(void *handle);
 void sender_free(struct kit *k);
 /* Frames first .. first + n - 1 of the sequence p describes, sent with
  * dev_queue_xmit; returns how many were queued, *built how many were made. */
+/* The frames of one kit_pkt on one device: the template of its flow and the
+ * spec of the frame last made (calls.c). A sender keeps it from burst to
+ * burst; ready false (a new kit_pkt or device) makes it again. */
+struct tx_frames {
+	struct frame_tmpl t;
+	struct frame_spec v;
+	u8 peer[ETH_ALEN];
+	bool ready;
+};
 /* The sender's burst: up to n frames from first, each while more(arg) holds
  * (checked before it); a frame that cannot be made counts as taken, as a
- * drop would. Returns how many were taken. */
+ * drop would. Returns how many were taken. fr: p's frames on dev, kept by
+ * the caller (NULL: made for this burst). */
 u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
-		      bool (*more)(void *arg), void *arg);
+		      bool (*more)(void *arg), void *arg, struct tx_frames *fr);
 u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
 		     u64 *built);
 

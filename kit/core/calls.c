@@ -109,20 +109,16 @@ static void expect_at_peer(struct kit *k, const struct frame_spec *s)
 }
 
 /*
- * The frames of one kit_pkt: the headers are made once (frames_start) and
- * each frame writes only what depends on i (frames_at), so a burst costs one
- * frame_build and a few stores a frame.
+ * The frames of one kit_pkt (struct tx_frames): the headers are made once
+ * (frames_start) and each frame writes only what depends on i (frames_at),
+ * so a burst, or a sender's run, costs one frame_build and a few stores a
+ * frame.
  */
-struct tx_frames {
-	struct frame_tmpl t;
-	struct frame_spec v;	/* spec_for(dev, p, i) of the frame last asked for */
-	u8 peer[ETH_ALEN];
-};
-
 static void frames_start(struct tx_frames *f, struct net_device *dev, const struct kit_pkt *p)
 {
 	spec_for(dev, p, 0, f->peer, &f->v);
 	frame_tmpl_init(&f->t, &f->v);
+	f->ready = true;
 }
 
 static struct sk_buff *frames_at(struct tx_frames *f, struct net_device *dev,
@@ -282,21 +278,24 @@ u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first,
 }
 
 u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
-		      bool (*more)(void *arg), void *arg)
+		      bool (*more)(void *arg), void *arg, struct tx_frames *fr)
 {
-	bool ok = pkt_ok(p), started = false;
+	bool ok = pkt_ok(p);
 	enum kit_ctx prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
-	struct tx_frames fr;
+	struct tx_frames here;
 	u64 i;
 
+	if (!fr) {
+		fr = &here;
+		fr->ready = false;
+	}
 	for (i = 0; i < n && more(arg); i++) {
 		struct sk_buff *skb = NULL;
 
 		if (ok && !kit_dev_broken(dev)) {
-			if (!started)
-				frames_start(&fr, dev, p);
-			started = true;
-			skb = frames_at(&fr, dev, p, (u32)(first + i));
+			if (!fr->ready)
+				frames_start(fr, dev, p);
+			skb = frames_at(fr, dev, p, (u32)(first + i));
 		}
 		if (skb)
 			dev_queue_xmit(skb);

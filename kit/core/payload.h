@@ -20,19 +20,24 @@ static inline const u8 *payload_at_inline(u32 key, u32 offset)
 	return &payload_table[(key + offset) % PAYLOAD_PERIOD];
 }
 
-static inline __wsum payload_csum_inline(u32 key, u32 offset, unsigned int len)
+/*
+ * The sum of len bytes of the table from index at (at < PAYLOAD_PERIOD). A
+ * window holds at most PAYLOAD_TABLE_LEN bytes of at most 255, so
+ * lo < 2^24 and lo + (hi << 8) < 2^32: the word needs no fold.
+ */
+static inline __wsum payload_csum_at(u32 at, unsigned int len)
 {
-	u32 s = (key + offset) % PAYLOAD_PERIOD, e = s + len;
-	const u32 *lo_sum = s % 2 ? payload_odd_sum : payload_even_sum;
-	const u32 *hi_sum = s % 2 ? payload_even_sum : payload_odd_sum;
-	u64 lo, hi;
+	const u32 *lo_sum = at % 2 ? payload_odd_sum : payload_even_sum;
+	const u32 *hi_sum = at % 2 ? payload_even_sum : payload_odd_sum;
+	u32 e = at + len;
 
 	/* bytes at even positions of the window are the low bytes of LE words */
-	lo = lo_sum[e] - lo_sum[s];
-	hi = hi_sum[e] - hi_sum[s];
-	lo += hi << 8;
-	lo = (lo & 0xffffffff) + (lo >> 32);
-	return (u32)((lo & 0xffffffff) + (lo >> 32));
+	return (lo_sum[e] - lo_sum[at]) + ((hi_sum[e] - hi_sum[at]) << 8);
+}
+
+static inline __wsum payload_csum_inline(u32 key, u32 offset, unsigned int len)
+{
+	return payload_csum_at((key + offset) % PAYLOAD_PERIOD, len);
 }
 
 #endif

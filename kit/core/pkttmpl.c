@@ -108,9 +108,11 @@ void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 	t->wire = (u16)frame_build(buf, sizeof(buf), &z);
 	t->hdr_len = (u16)hdr;
 	t->plen = (u16)(len > hdr ? len - hdr : 0);
+	t->need = ~0ULL;
 	if (!t->wire || hdr > FRAME_TMPL_HDR)
 		return; /* fast stays false: frame_tmpl_build builds from scratch */
 	t->fast = true;
+	t->need = t->wire;
 	t->l2 = ETH_HLEN + (s->vlan ? 4 : 0);
 	ihl = 20 + (s->ipopt ? 4 : 0);
 	t->l4 = (u16)(t->l2 + ihl);
@@ -122,14 +124,21 @@ void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 	t->l4_sum = csum_partial(t->hdr + t->l4, (int)(hdr - t->l4), 0);
 	if (s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP)
 		t->l4_sum = csum_tcpudp_nofold(s->saddr, s->daddr, l4len, s->proto, t->l4_sum);
+	t->l4_sum = fold16(t->l4_sum);
 }
 
+/* A frame without a fast template, or one that does not fit: as frame_build_pl does. */
 static __attribute__((noinline, cold)) unsigned int
 build_slow(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,
 	   const struct frame_spec *v, struct frame_payload *pl)
 {
 	struct frame_spec s;
 
+	if (t->fast) {
+		if (pl)
+			pl->len = 0;
+		return 0;
+	}
 	frame_tmpl_spec(t, v, &s);
 	return frame_build_pl(buf, room, &s, pl);
 }
@@ -168,29 +177,31 @@ static inline void copy_small(unsigned char *dst, const unsigned char *src, unsi
 	}
 }
 
+/*
+ * Sums below 2^36 (here at most six words of 16 or 32 bits): three carries
+ * bring them to 16 bits, 0 only if the sum was 0.
+ */
+static inline u16 fold_short(u64 a)
+{
+	a = (a & 0xffff) + (a >> 16);
+	a = (a & 0xffff) + (a >> 16);
+	return (u16)((a & 0xffff) + (a >> 16));
+}
+
 unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,
 			      const struct frame_spec *v, struct frame_payload *pl)
 {
+	unsigned int hdr = t->hdr_len, plen = t->plen;
 	unsigned char *ip = buf + t->l2, *l4 = buf + t->l4;
-	unsigned int end = t->hdr_len + t->plen;
-	const u8 *payload;
+	u32 at = (v->key + v->off) % PAYLOAD_PERIOD;
 	u16 id, port, check;
 	__wsum psum;
 	u64 sum;
 
-	if (unlikely(!t->fast))
+	if (unlikely((u64)room < t->need)) /* no template, or no room */
 		return build_slow(t, buf, room, v, pl);
-	if (pl)
-		pl->len = 0;
-	if (t->wire > room)
-		return 0;
-	copy_hdr(buf, t->hdr, t->hdr_len);
-	payload = payload_at_inline(v->key, v->off);
-	if (t->plen <= 64)
-		copy_small(buf + t->hdr_len, payload, t->plen);
-	else
-		memcpy(buf + t->hdr_len, payload, t->plen);
-	psum = payload_csum_inline(v->key, v->off, t->plen);
+	copy_hdr(buf, t->hdr, hdr);
+	psum = payload_csum_at(at, plen);
 
 	/* ip_sum is folded to 16 bits: ip_sum + id folds with one carry */
 	id = htons(v->ip_id);
@@ -198,8 +209,16 @@ unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, un
 	sum = (u64)t->ip_sum + id;
 	put16(ip + 10, (u16)~((sum & 0xffff) + (sum >> 16)));
 
-	sum = (u64)t->l4_sum + psum;
-	if (t->s.proto == IPPROTO_TCP) {
+	sum = (u64)t->l4_sum + psum; /* l4_sum is folded to 16 bits too */
+	if (t->s.proto == IPPROTO_UDP) {
+		u32 seq = htonl(v->seq);
+
+		port = htons(v->sport);
+		put16(l4, port);
+		put32(l4 + 8, seq);
+		check = (u16)~fold_short(sum + port + seq);
+		put16(l4 + 6, check ? check : 0xffff);
+	} else if (t->s.proto == IPPROTO_TCP) {
 		u32 seq = htonl(v->seq), ack = htonl(v->ack);
 
 		port = htons(v->sport);
@@ -213,15 +232,7 @@ unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, un
 			put32(l4 + 24, ts);
 			sum += ts;
 		}
-		put16(l4 + 16, (u16)~fold16(sum));
-	} else if (t->s.proto == IPPROTO_UDP) {
-		u32 seq = htonl(v->seq);
-
-		port = htons(v->sport);
-		put16(l4, port);
-		put32(l4 + 8, seq);
-		check = (u16)~fold16(sum + port + seq);
-		put16(l4 + 6, check ? check : 0xffff);
+		put16(l4 + 16, (u16)~fold_short(sum));
 	} else {
 		u16 seq = htons(v->icmp_seq);
 		u32 st[2];
@@ -231,11 +242,16 @@ unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, un
 		put16(l4 + 6, seq);
 		memcpy(l4 + 8, &v->icmp_stamp, 8);
 		memcpy(st, &v->icmp_stamp, 8);
-		put16(l4 + 2, (u16)~fold16(sum + port + seq + st[0] + st[1]));
+		put16(l4 + 2, (u16)~fold_short(sum + port + seq + st[0] + st[1]));
 	}
-	if (t->wire > end)
-		memset(buf + end, 0, t->wire - end); /* Ethernet padding */
+	if (unlikely(t->wire > hdr + plen))
+		memset(buf + hdr + plen, 0, t->wire - hdr - plen); /* Ethernet padding */
 	if (pl)
-		*pl = (struct frame_payload){ .off = t->hdr_len, .len = t->plen, .sum = psum };
+		*pl = (struct frame_payload){ .off = hdr, .len = plen, .sum = psum };
+	/* the payload last: little is live across a call to memcpy */
+	if (plen <= 64)
+		copy_small(buf + hdr, payload_table + at, plen);
+	else
+		memcpy(buf + hdr, payload_table + at, plen);
 	return t->wire;
 }

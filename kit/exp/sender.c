@@ -18,6 +18,7 @@ struct tx_sender {
 	struct kit_pkt p;
 	u64 left, i;
 	bool hold; /* queue each burst behind a busy qdisc, then run it */
+	struct tx_frames fr;	/* p's frames, made once a start */
 };
 
 static bool sender_runnable(struct kit *k, struct kthread *t)
@@ -49,11 +50,11 @@ static void sender_run(struct kit *k, struct kthread *t)
 		bool was = q->running;
 
 		q->running = true; /* busy: dev_queue_xmit only enqueues */
-		done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s);
+		done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s, &s->fr);
 		q->running = was;
 		qdisc_run(s->dev);
 	} else {
-		done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s);
+		done = xmit_frames_while(s->dev, &s->p, s->i, n, sender_more, s, &s->fr);
 	}
 	s->i += done;
 	s->left -= done;
@@ -75,6 +76,7 @@ int kit_sender_start(struct net_device *dev, const struct kit_pkt *p, u64 count)
 	}
 	s->dev = dev;
 	s->p = *p;
+	s->fr.ready = false;
 	s->left += count;
 	return 0;
 }

@@ -31,6 +31,7 @@ struct pktgen {
 	struct pktgen_cfg c;
 	u64 interval_ps, wire_ps_len, start_ps;
 	u64 slot;		/* frames emitted (arrival slots used) */
+	u64 last_slot;		/* the final frame's slot, src.last_at's */
 	u64 next_j;		/* next logical frame to make */
 	u64 rng;		/* this sender's own seeded sequence */
 	u32 *seq;		/* per flow: next TCP sequence number */
@@ -41,7 +42,7 @@ struct pktgen {
 };
 
 /* Is logical frame j faulted? Called once per frame, in order. */
-static bool faulted(struct pktgen *g, u64 j)
+static inline bool faulted(struct pktgen *g, u64 j)
 {
 	u64 z;
 
@@ -58,8 +59,10 @@ static bool faulted(struct pktgen *g, u64 j)
 
 static u64 slot_time_ps(const struct pktgen *g, u64 n)
 {
-	u64 b = g->c.burst > 1 ? g->c.burst : 1;
+	u64 b = g->c.burst;
 
+	if (b <= 1) /* no bursts: every frame one interval after the last */
+		return g->start_ps + n * g->interval_ps;
 	return g->start_ps + (n / b) * b * g->interval_ps + (n % b) * g->wire_ps_len;
 }
 
@@ -95,7 +98,7 @@ static void spec_fixed(struct pktgen *g, struct frame_spec *s)
  * ones): logical frame j carrying plen bytes, with fault bits f; advances
  * its flow's sequence.
  */
-static void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s)
+static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s)
 {
 	u32 flow = 0, nth = (u32)j;
 
@@ -217,8 +220,16 @@ static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsig
 	}
 	g->slot++;
 	left = (g->c.count - g->next_j) + g->have_pending;
-	g->src.next_at = left ? (slot_time_ps(g, g->slot) + 999) / 1000 : KIT_NEVER;
-	g->src.last_at = left ? (slot_time_ps(g, g->slot + left - 1) + 999) / 1000 : KIT_NEVER;
+	if (!left) {
+		g->src.next_at = g->src.last_at = KIT_NEVER;
+		return len;
+	}
+	g->src.next_at = (slot_time_ps(g, g->slot) + 999) / 1000;
+	/* the final frame's slot moves only when a slot goes unused or twice used */
+	if (g->slot + left - 1 != g->last_slot) {
+		g->last_slot = g->slot + left - 1;
+		g->src.last_at = (slot_time_ps(g, g->last_slot) + 999) / 1000;
+	}
 	return len;
 }
 
@@ -317,7 +328,8 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 	g->src.emit = pktgen_emit;
 	g->src.destroy = pktgen_destroy;
 	g->src.next_at = (slot_time_ps(g, 0) + 999) / 1000;
-	g->src.last_at = (slot_time_ps(g, c->count - 1) + 999) / 1000;
+	g->last_slot = c->count - 1;
+	g->src.last_at = (slot_time_ps(g, g->last_slot) + 999) / 1000;
 	for (u32 f = 0; f < c->flows && (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP); f++)
 		stack_expect_flow(k, kit_ipv4(10, 0, (u8)dev->ifindex, 2), dev->ip_addr,
 				  (u16)(20000 + f), 5001, c->proto, payload_key(f));

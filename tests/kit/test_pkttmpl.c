@@ -198,3 +198,18 @@ Test(pkttmpl, long_frames_from_scratch)
 	random_varying(&v);
 	cr_assert_eq(both(&t, &v, ROOM), 0u, "a %u-byte frame fit %u bytes", s.len, ROOM);
 }
+
+/* The pattern's O(1) sum is csum_partial of its bytes, at even and odd starts, any length. */
+Test(pkttmpl, payload_sum_is_the_bytes_sum)
+{
+	for (int n = 0; n < 20000; n++) {
+		u32 key = rnd(), off = rnd();
+		unsigned int len = n < 2049 ? (unsigned int)n : rnd() % (SKB_BUF_SIZE + 1);
+		__wsum fast = payload_csum(key, off, len);
+		__wsum full = csum_partial(payload_at(key, off), (int)len, 0);
+
+		cr_assert_eq(csum_fold(fast), csum_fold(full),
+			     "key %u off %u len %u: payload_csum folds to 0x%04x, the bytes to 0x%04x",
+			     key, off, len, csum_fold(fast), csum_fold(full));
+	}
+}
