@@ -94,7 +94,9 @@ void frame_tmpl_spec(const struct frame_tmpl *t, const struct frame_spec *v, str
 
 void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 {
-	unsigned char buf[SKB_BUF_SIZE];
+	/* frame_build's buffer: the IP header 4-byte aligned, as in an skb */
+	unsigned char raw[SKB_BUF_SIZE + NET_IP_ALIGN] __attribute__((aligned(8)));
+	unsigned char *buf = raw + NET_IP_ALIGN;
 	struct frame_spec z;
 	unsigned int hdr = frame_hdr_len(s), len = s->len ? s->len : ETH_ZLEN, ihl, l4len;
 
@@ -105,7 +107,7 @@ void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 	memcpy(t->mac[1], s->dst_mac, ETH_ALEN);
 	t->s.src_mac = t->s.dst_mac = NULL;
 	frame_tmpl_spec(t, &t->s, &z);
-	t->wire = (u16)frame_build(buf, sizeof(buf), &z);
+	t->wire = (u16)frame_build(buf, SKB_BUF_SIZE, &z);
 	t->hdr_len = (u16)hdr;
 	t->plen = (u16)(len > hdr ? len - hdr : 0);
 	t->need = ~0ULL;

@@ -32,7 +32,10 @@ static void setup(void)
 
 TestSuite(pkttmpl, .init = setup);
 
-static unsigned char ref[ROOM], got[ROOM];
+/* buffers as an skb's: the IP header 4-byte aligned */
+static unsigned char ref_[ROOM + NET_IP_ALIGN] __attribute__((aligned(8)));
+static unsigned char got_[ROOM + NET_IP_ALIGN] __attribute__((aligned(8)));
+static unsigned char *const ref = ref_ + NET_IP_ALIGN, *const got = got_ + NET_IP_ALIGN;
 
 /* Build v both ways with room bytes and compare; returns the reference length. */
 static unsigned int both(const struct frame_tmpl *t, const struct frame_spec *v, unsigned int room)
@@ -42,8 +45,8 @@ static unsigned int both(const struct frame_tmpl *t, const struct frame_spec *v,
 	unsigned int lr, lg;
 
 	frame_tmpl_spec(t, v, &s);
-	memset(ref, CANARY, sizeof(ref));
-	memset(got, CANARY, sizeof(got));
+	memset(ref, CANARY, ROOM);
+	memset(got, CANARY, ROOM);
 	lr = frame_build_pl(ref, room, &s, &pr);
 	lg = frame_tmpl_build(t, got, room, v, &pg);
 	cr_assert_eq(lg, lr, "proto %u len %u vlan %u ipopt %d ts %d room %u: length %u, "
