@@ -36,15 +36,8 @@ static u32 flow_hash(__be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
 	return (h ^ h >> 15) % FLOW_HASH;
 }
 
-static bool flow_is(const struct flow *f, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
-{
-	return f->saddr == s && f->daddr == d && f->sport == sp && f->dport == dp &&
-	       f->proto == proto;
-}
-
-/* The hash table: open addressing, linear probing; flows are never removed.
- * (Kept out of line: stack_flow_get's hit stays a few instructions.) */
-static __attribute__((noinline)) struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+/* The hash table: open addressing, linear probing; flows are never removed. */
+static struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
 				bool create)
 {
 	u32 h = flow_hash(s, d, sp, dp, proto);
@@ -64,25 +57,17 @@ static __attribute__((noinline)) struct flow *flow_lookup(struct stack *st, __be
 			return f;
 		}
 		f = &st->flow[st->hash[h] - 1];
-		if (flow_is(f, s, d, sp, dp, proto))
+		if (stack_flow_is(f, s, d, sp, dp, proto))
 			return f;
 	}
 	return NULL;
 }
 
-/*
- * The flow of a tuple (created if asked and there is room). The one found
- * last is tried first: a queue delivers runs of one flow's segments (the
- * runs LRO and GRO build on), so most skbs skip the hash.
- */
-struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
-			    bool create)
+struct flow *stack_flow_find(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+			     bool create)
 {
-	struct flow *f = st->last;
+	struct flow *f = flow_lookup(st, s, d, sp, dp, proto, create);
 
-	if (f && flow_is(f, s, d, sp, dp, proto))
-		return f;
-	f = flow_lookup(st, s, d, sp, dp, proto, create);
 	if (f)
 		st->last = f;
 	return f;

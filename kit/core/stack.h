@@ -69,8 +69,31 @@ struct stack {
 void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off);
 
 /* stack.c */
-struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
-			    bool create);
+static inline bool stack_flow_is(const struct flow *f, __be32 s, __be32 d, u16 sp, u16 dp,
+				 u8 proto)
+{
+	return f->saddr == s && f->daddr == d && f->sport == sp && f->dport == dp &&
+	       f->proto == proto;
+}
+
+/* The flow of a tuple in the hash (created if asked and there is room). */
+struct flow *stack_flow_find(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
+			     bool create);
+
+/*
+ * The flow of a tuple (created if asked and there is room). The one found
+ * last is tried first, inline: a queue delivers runs of one flow's segments
+ * (the runs LRO and GRO build on), so most skbs skip the hash.
+ */
+static inline struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp,
+					  u8 proto, bool create)
+{
+	struct flow *f = st->last;
+
+	if (f && stack_flow_is(f, s, d, sp, dp, proto))
+		return f;
+	return stack_flow_find(st, s, d, sp, dp, proto, create);
+}
 struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *skb);
 /* Hand plen new bytes to the socket receive queue (or drop them: queue full). */
 void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int plen,
