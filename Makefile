@@ -109,7 +109,14 @@ deps-test: deps-build
 	$(call install_missing,$(TEST_DEPS),$(TEST_TOOLS))
 
 # ---- objects -------------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c $(HDRS) Makefile
+# A build directory remembers the flags it was built with: other flags in the same BUILD
+# (make bench's -O3 over a -O2 build, say) rebuild every object instead of mixing them.
+FLAGS_STAMP := $(BUILD)/flags
+FLAGS_NOW := $(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(PIC)
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
+	echo '$(FLAGS_NOW)' > $(FLAGS_STAMP); })
+
+$(BUILD)/obj/%.o: %.c $(HDRS) Makefile $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(PIC) -c $< -o $@

@@ -86,7 +86,8 @@ static bool make(struct sess *s)
 	s->k = kit_new(s->seed);
 	s->nheld = 0;
 	if (!s->k) {
-		out_error("cannot create the machine (out of memory?)");
+		out_error("cannot create the machine: out of memory or address space (ulimit -v; a full skb "
+			  "pool reserves about 160 MiB of addresses, less when that is refused)");
 		return false;
 	}
 	kit_set_lockup_handler(s->k, guard_lockup, s);

@@ -28,11 +28,12 @@
  */
 #define SKB_STRIDE (SKB_BUF_SIZE + 64)
 #define ARENA_LEN ((size_t)SKB_CHUNK * SKB_STRIDE)
-#define SKB_MAX ((size_t)SKB_MAX_CHUNKS * SKB_CHUNK)
 
 /*
  * The pool reserves address space for all SKB_MAX_CHUNKS chunks when it is
- * made (mmap, PROT_NONE: no memory behind it) and opens one chunk at a time
+ * made (mmap, PROT_NONE: no memory behind it, about 150 MiB of addresses;
+ * under an address-space limit, ulimit -v, it halves that until it fits, so
+ * a machine holds fewer skbs at once) and opens one chunk at a time
  * as it runs dry. skb i is skbs[i] with its buffer at arena + i * SKB_STRIDE,
  * so the skb owning a buffer address, an skb's index and whether the NIC may
  * DMA to an address are arithmetic, not a search over chunks: the NIC asks
@@ -41,17 +42,24 @@
 struct skb_pool {
 	struct kit *k;
 	struct sk_buff *free;	  /* free list through ->next */
-	struct sk_buff *skbs;	  /* SKB_MAX of them reserved, nskbs open */
+	struct sk_buff *skbs;	  /* max_chunks * SKB_CHUNK reserved, nskbs open */
 	unsigned char *arena;	  /* their buffers, SKB_STRIDE apart */
 	size_t nskbs;		  /* nchunks * SKB_CHUNK */
-	int nchunks;
+	int nchunks, max_chunks;
 	u32 next_id;		  /* skb#N handles, from 1 */
 	u64 allocated, freed;
 	u64 alloc_calls;	  /* for the allocation fault knob */
 };
 
-static const size_t skbs_len = SKB_MAX * sizeof(struct sk_buff);
-static const size_t arena_len = SKB_MAX_CHUNKS * ARENA_LEN;
+static size_t skbs_len(const struct skb_pool *pool)
+{
+	return (size_t)pool->max_chunks * SKB_CHUNK * sizeof(struct sk_buff);
+}
+
+static size_t arena_len(const struct skb_pool *pool)
+{
+	return (size_t)pool->max_chunks * ARENA_LEN;
+}
 
 static const char *const place_names[SKB_PLACE_NR] = {
 	[SKB_FREE] = "free", [SKB_USER] = "held", [SKB_QDISC] = "qdisc", [SKB_BLIST] = "blist",
@@ -78,7 +86,7 @@ static int add_chunk(struct skb_pool *pool)
 {
 	size_t first = pool->nskbs;
 
-	if (pool->nchunks == SKB_MAX_CHUNKS)
+	if (pool->nchunks == pool->max_chunks)
 		return -ENOMEM;
 	if (open_range(pool->skbs, first * sizeof(struct sk_buff),
 		       SKB_CHUNK * sizeof(struct sk_buff)) ||
@@ -115,9 +123,9 @@ void skb_pool_free(struct kit *k)
 	if (!pool)
 		return;
 	if (pool->skbs)
-		munmap(pool->skbs, skbs_len);
+		munmap(pool->skbs, skbs_len(pool));
 	if (pool->arena)
-		munmap(pool->arena, arena_len);
+		munmap(pool->arena, arena_len(pool));
 	free(pool);
 	k->pool = NULL;
 }
@@ -131,9 +139,16 @@ int skb_pool_init(struct kit *k)
 	pool->k = k;
 	pool->next_id = 1;
 	k->pool = pool;
-	pool->skbs = reserve(skbs_len);
-	pool->arena = reserve(arena_len);
-	if (!pool->skbs || !pool->arena)
+	for (pool->max_chunks = SKB_MAX_CHUNKS; pool->max_chunks > 0; pool->max_chunks /= 2) {
+		pool->skbs = reserve(skbs_len(pool));
+		pool->arena = pool->skbs ? reserve(arena_len(pool)) : NULL;
+		if (pool->arena)
+			break;
+		if (pool->skbs)
+			munmap(pool->skbs, skbs_len(pool));
+		pool->skbs = NULL;
+	}
+	if (!pool->max_chunks)
 		return -ENOMEM;
 	return add_chunk(pool);
 }

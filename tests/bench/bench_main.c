@@ -1,4 +1,5 @@
 /* bench_main.c - `make bench`: every scenario, a table on stdout and build/bench.json. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +101,23 @@ static int sim_only(int nonly, const char **only, u64 packets)
 	for (int i = 0; i < nonly; i++) {
 		struct bench_sim r;
 
-		if (kit_bench_sim(only[i], packets, &r)) {
-			fprintf(stderr, "ringlab-bench: no scenario '%s'\n", only[i]);
+		int rc = kit_bench_sim(only[i], packets, &r);
+
+		if (rc == -ENOMEM) {
+			fprintf(stderr, "ringlab-bench: %s: cannot create the machine: out of memory or "
+					"address space (ulimit -v)\n", only[i]);
+			return 1;
+		}
+		if (rc) {
+			bool known = false;
+
+			for (int j = 0; j < kit_bench_count(); j++)
+				known |= !strcmp(kit_bench_name(j), only[i]);
+			if (known)
+				fprintf(stderr, "ringlab-bench: %s could not be set up (out of memory or "
+						"address space? ulimit -v)\n", only[i]);
+			else
+				fprintf(stderr, "ringlab-bench: no scenario '%s'\n", only[i]);
 			return 1;
 		}
 		printf("%s %llu %llu %llu %016llx\n", only[i], (unsigned long long)r.packets,
@@ -195,7 +211,8 @@ int main(int argc, char **argv)
 		if (!want)
 			continue;
 		if (kit_bench_run(name, packets, &r->row)) {
-			fprintf(stderr, "ringlab-bench: %s failed\n", name);
+			fprintf(stderr, "ringlab-bench: %s failed: the machine could not be made or set "
+					"up (out of memory or address space? ulimit -v)\n", name);
 			return 1;
 		}
 		r->instr_per_pkt = instr ? instr_per_pkt(self, name) : -1;
