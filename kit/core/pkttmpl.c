@@ -96,48 +96,6 @@ void frame_tmpl_spec(const struct frame_tmpl *t, const struct frame_spec *v, str
 	out->icmp_stamp = v->icmp_stamp;
 }
 
-void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
-{
-	/* frame_build's buffer: the IP header 4-byte aligned, as in an skb */
-	unsigned char raw[SKB_BUF_SIZE + NET_IP_ALIGN] __attribute__((aligned(8)));
-	unsigned char *buf = raw + NET_IP_ALIGN;
-	struct frame_spec z;
-	unsigned int hdr = frame_hdr_len(s), len = s->len ? s->len : ETH_ZLEN, ihl, l4len;
-
-	memset(t, 0, sizeof(*t));
-	t->s = *s;
-	zero_varying(&t->s);
-	memcpy(t->mac[0], s->src_mac, ETH_ALEN);
-	memcpy(t->mac[1], s->dst_mac, ETH_ALEN);
-	t->s.src_mac = t->s.dst_mac = NULL;
-	frame_tmpl_spec(t, &t->s, &z);
-	t->wire = (u16)frame_build(buf, SKB_BUF_SIZE, &z);
-	t->hdr_len = (u16)hdr;
-	t->plen = (u16)(len > hdr ? len - hdr : 0);
-	t->need = ~0ULL;
-	if (!t->wire || hdr > FRAME_TMPL_HDR)
-		return; /* fast stays false: frame_tmpl_build builds from scratch */
-	t->fast = true;
-	t->need = t->wire;
-	t->l2 = ETH_HLEN + (s->vlan ? 4 : 0);
-	ihl = 20 + (s->ipopt ? 4 : 0);
-	t->l4 = (u16)(t->l2 + ihl);
-	l4len = hdr - t->l4 + t->plen;
-	memcpy(t->hdr, buf, hdr);
-	put16(t->hdr + t->l2 + 10, 0);
-	put16(t->hdr + t->l4 + l4_check_at(s->proto), 0);
-	t->ip_sum = fold16(csum_partial(t->hdr + t->l2, (int)ihl, 0));
-	t->l4_sum = csum_partial(t->hdr + t->l4, (int)(hdr - t->l4), 0);
-	if (s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP)
-		t->l4_sum = csum_tcpudp_nofold(s->saddr, s->daddr, l4len, s->proto, t->l4_sum);
-	t->l4_sum = fold16(t->l4_sum);
-	t->kind = TMPL_ANY;
-	if (t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && s->proto == IPPROTO_UDP)
-		t->kind = TMPL_UDP;
-	else if (t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && s->proto == IPPROTO_TCP)
-		t->kind = s->tcp_ts ? TMPL_TCP_TS : TMPL_TCP;
-}
-
 /* A frame without a fast template, or one that does not fit: as frame_build_pl does. */
 static __attribute__((noinline, cold)) unsigned int
 build_slow(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,
@@ -311,15 +269,52 @@ write_any(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spe
 	return tmpl_write(t, buf, v, pl, t->s.proto, t->s.tcp_ts, t->l2, t->l4, t->hdr_len);
 }
 
+void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
+{
+	/* frame_build's buffer: the IP header 4-byte aligned, as in an skb */
+	unsigned char raw[SKB_BUF_SIZE + NET_IP_ALIGN] __attribute__((aligned(8)));
+	unsigned char *buf = raw + NET_IP_ALIGN;
+	struct frame_spec z;
+	unsigned int hdr = frame_hdr_len(s), len = s->len ? s->len : ETH_ZLEN, ihl, l4len;
+
+	memset(t, 0, sizeof(*t));
+	t->s = *s;
+	zero_varying(&t->s);
+	memcpy(t->mac[0], s->src_mac, ETH_ALEN);
+	memcpy(t->mac[1], s->dst_mac, ETH_ALEN);
+	t->s.src_mac = t->s.dst_mac = NULL;
+	frame_tmpl_spec(t, &t->s, &z);
+	t->wire = (u16)frame_build(buf, SKB_BUF_SIZE, &z);
+	t->hdr_len = (u16)hdr;
+	t->plen = (u16)(len > hdr ? len - hdr : 0);
+	t->need = ~0ULL;
+	if (!t->wire || hdr > FRAME_TMPL_HDR)
+		return; /* fast stays false: frame_tmpl_build builds from scratch */
+	t->fast = true;
+	t->need = t->wire;
+	t->l2 = ETH_HLEN + (s->vlan ? 4 : 0);
+	ihl = 20 + (s->ipopt ? 4 : 0);
+	t->l4 = (u16)(t->l2 + ihl);
+	l4len = hdr - t->l4 + t->plen;
+	memcpy(t->hdr, buf, hdr);
+	put16(t->hdr + t->l2 + 10, 0);
+	put16(t->hdr + t->l4 + l4_check_at(s->proto), 0);
+	t->ip_sum = fold16(csum_partial(t->hdr + t->l2, (int)ihl, 0));
+	t->l4_sum = csum_partial(t->hdr + t->l4, (int)(hdr - t->l4), 0);
+	if (s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP)
+		t->l4_sum = csum_tcpudp_nofold(s->saddr, s->daddr, l4len, s->proto, t->l4_sum);
+	t->l4_sum = fold16(t->l4_sum);
+	t->write = write_any;
+	if (t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && s->proto == IPPROTO_UDP)
+		t->write = write_udp;
+	else if (t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && s->proto == IPPROTO_TCP)
+		t->write = s->tcp_ts ? write_tcp_ts : write_tcp;
+}
+
 unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,
 			      const struct frame_spec *v, struct frame_payload *pl)
 {
 	if (unlikely((u64)room < t->need)) /* no template, or no room */
 		return build_slow(t, buf, room, v, pl);
-	switch (t->kind) {
-	case TMPL_UDP: return write_udp(t, buf, v, pl);
-	case TMPL_TCP: return write_tcp(t, buf, v, pl);
-	case TMPL_TCP_TS: return write_tcp_ts(t, buf, v, pl);
-	default: return write_any(t, buf, v, pl);
-	}
+	return t->write(t, buf, v, pl);
 }
