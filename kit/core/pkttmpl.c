@@ -175,9 +175,9 @@ static __attribute__((noinline, cold)) void pad_zero(unsigned char *p, unsigned 
 static inline __attribute__((always_inline)) unsigned int
 tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
 	   struct frame_payload *pl, u8 proto, bool ts, unsigned int l2, unsigned int l4,
-	   unsigned int hdr)
+	   unsigned int hdr, bool may_pad)
 {
-	unsigned int plen = t->plen, wire = t->wire;
+	unsigned int plen = t->plen, wire = may_pad ? t->wire : hdr + plen;
 	unsigned char *ip = buf + l2, *l4p = buf + l4;
 	u32 at = (v->key + v->off) % PAYLOAD_PERIOD;
 	u16 id, port, check;
@@ -236,7 +236,7 @@ tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_sp
 		return wire;
 	}
 	copy_small(buf + hdr, payload_table + at, plen);
-	if (unlikely(wire > hdr + plen))
+	if (may_pad && unlikely(wire > hdr + plen))
 		pad_zero(buf + hdr + plen, wire - hdr - plen);
 	return wire;
 }
@@ -245,28 +245,28 @@ static __attribute__((noinline)) unsigned int
 write_udp(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
 	  struct frame_payload *pl)
 {
-	return tmpl_write(t, buf, v, pl, IPPROTO_UDP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 12);
+	return tmpl_write(t, buf, v, pl, IPPROTO_UDP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 12, false);
 }
 
 static __attribute__((noinline)) unsigned int
 write_tcp(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
 	  struct frame_payload *pl)
 {
-	return tmpl_write(t, buf, v, pl, IPPROTO_TCP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 20);
+	return tmpl_write(t, buf, v, pl, IPPROTO_TCP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 20, false);
 }
 
 static __attribute__((noinline)) unsigned int
 write_tcp_ts(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
 	     struct frame_payload *pl)
 {
-	return tmpl_write(t, buf, v, pl, IPPROTO_TCP, true, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 32);
+	return tmpl_write(t, buf, v, pl, IPPROTO_TCP, true, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 32, false);
 }
 
 static __attribute__((noinline)) unsigned int
 write_any(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
 	  struct frame_payload *pl)
 {
-	return tmpl_write(t, buf, v, pl, t->s.proto, t->s.tcp_ts, t->l2, t->l4, t->hdr_len);
+	return tmpl_write(t, buf, v, pl, t->s.proto, t->s.tcp_ts, t->l2, t->l4, t->hdr_len, true);
 }
 
 void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
@@ -276,6 +276,7 @@ void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 	unsigned char *buf = raw + NET_IP_ALIGN;
 	struct frame_spec z;
 	unsigned int hdr = frame_hdr_len(s), len = s->len ? s->len : ETH_ZLEN, ihl, l4len;
+	bool plain;
 
 	memset(t, 0, sizeof(*t));
 	t->s = *s;
@@ -304,10 +305,12 @@ void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 	if (s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP)
 		t->l4_sum = csum_tcpudp_nofold(s->saddr, s->daddr, l4len, s->proto, t->l4_sum);
 	t->l4_sum = fold16(t->l4_sum);
+	/* the plain writers make frames that need no Ethernet padding */
+	plain = t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && t->wire == hdr + t->plen;
 	t->write = write_any;
-	if (t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && s->proto == IPPROTO_UDP)
+	if (plain && s->proto == IPPROTO_UDP)
 		t->write = write_udp;
-	else if (t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && s->proto == IPPROTO_TCP)
+	else if (plain && s->proto == IPPROTO_TCP)
 		t->write = s->tcp_ts ? write_tcp_ts : write_tcp;
 }
 
