@@ -196,6 +196,8 @@ struct kit {
 	struct net_device *dev_running;	/* device it runs for */
 	struct kit_guard guards[16];	/* rings and buffer_info arrays (core/canary.c) */
 	bool guard_calls;		/* check them after every outermost driver call */
+	bool drv_watch;			/* a timeline or guard_calls: driver calls are
+					 * watched (kit_drv_watch, drvcall.h) */
 	char guard_pending[1024];	/* what those checks found, for kit_guard_check */
 	char bug_names[64][64];		/* names a BUG record refers to (sim/rules.c) */
 	int nbug_names;
@@ -260,6 +262,11 @@ void tl_reset(struct kit *k);
 void tl_stop(struct kit *k); /* no timeline on this machine from now on */
 void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enum tl_cat cat,
 	      bool begin);
+/* k->timeline or k->guard_calls changed: k->drv_watch follows them */
+static inline void kit_drv_watch(struct kit *k)
+{
+	k->drv_watch = k->timeline != NULL || k->guard_calls;
+}
 
 /* sim/trace.c */
 void trace_init(struct kit *k);
@@ -476,6 +483,20 @@ static inline void kit_charge3(struct kit *k, enum cost_id a, enum cost_id b, en
 	k->cost_count[a]++;
 	k->cost_count[b]++;
 	k->cost_count[c]++;
+	k->now += sum;
+	k->cpu.ns[k->cpu.ctx] += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		hw_sync(k);
+}
+/* Two charges in a row, as kit_charge3. */
+static inline void kit_charge2(struct kit *k, enum cost_id a, enum cost_id b)
+{
+	u64 ca = k->cost[a], cb = k->cost[b], sum = ca + cb;
+
+	k->cost_ns[a] += ca;
+	k->cost_ns[b] += cb;
+	k->cost_count[a]++;
+	k->cost_count[b]++;
 	k->now += sum;
 	k->cpu.ns[k->cpu.ctx] += sum;
 	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
