@@ -75,7 +75,7 @@ static void requeue_list(struct net_device *dev, struct sk_buff_head *list)
 
 /*
  * One hard_start_xmit call, as the core makes it (inline in the one-skb
- * qdisc_restart, a packet's path with no batching). lock: HARD_TX_LOCK is
+ * qdisc_restart and the bulk's loop, a packet's path). lock: HARD_TX_LOCK is
  * taken first, its charge made with the call's (nothing between them looks
  * at the hardware: the skb's place is the kit's own bookkeeping).
  */
@@ -162,7 +162,7 @@ static int restart_bulk(struct net_device *dev)
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
 	while ((skb = __skb_dequeue(&bulk)) != NULL) {
-		if (dev_xmit_one(dev, skb, !skb_queue_empty(&bulk)) == NETDEV_TX_BUSY) {
+		if (xmit_one(dev, skb, !skb_queue_empty(&bulk), false) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
