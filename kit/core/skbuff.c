@@ -195,7 +195,7 @@ static inline bool charge_no_sync(struct kit *k, enum cost_id id)
 	u64 c = k->cost[id];
 
 	k->now += c;
-	k->cpu.ns[k->cpu.ctx] += c;
+	k->cpu.busy += c;
 	k->cost_ns[id] += c;
 	k->cost_count[id]++;
 	return unlikely(k->now >= k->hw_next) && !k->in_hw;

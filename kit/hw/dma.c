@@ -65,7 +65,7 @@ static inline void charge_unmap(struct kit *k)
 	k->cost_count[COST_DMA_MAP]++;
 	k->cost_count[COST_CACHE_MISS]++;
 	k->now += map + miss;
-	k->cpu.ns[k->cpu.ctx] += map + miss;
+	k->cpu.busy += map + miss;
 	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
 		hw_sync(k);
 }
