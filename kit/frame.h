@@ -73,12 +73,15 @@ unsigned int frame_build_pl(unsigned char *buf, unsigned int room, const struct 
  * of frame_build_pl on s with v's varying fields.
  */
 #define FRAME_TMPL_HDR 80
+/* Untagged, no IP options: the header offsets are known (pkttmpl.c). */
+enum frame_tmpl_kind { TMPL_ANY, TMPL_UDP, TMPL_TCP, TMPL_TCP_TS };
 struct frame_tmpl {
 	struct frame_spec s;	/* the fixed fields (varying ones zero, MACs below) */
 	u8 mac[2][ETH_ALEN];	/* src, dst */
 	u8 hdr[FRAME_TMPL_HDR];	/* the headers with the varying fields and checksums zero */
 	u16 hdr_len, plen, wire, l2, l4;
 	bool fast;		/* false: built from scratch (a frame longer than SKB_BUF_SIZE) */
+	u8 kind;		/* enum frame_tmpl_kind: which writer makes it (pkttmpl.c) */
 	u64 need;		/* room the fast path needs: wire, or more than any if not fast */
 	u32 ip_sum;		/* sum of the IP header's fixed words, folded to 16 bits */
 	u32 l4_sum;		/* pseudo header and the L4 header's fixed words, folded

@@ -181,6 +181,8 @@ struct kit {
 	bool hw_lazy_stale;	/* hw steps off: hw_ev to be worked out again */
 	bool in_hw;		/* inside hardware code: no nested catch-up */
 	u32 hw_cross;		/* frames one NIC handed another (hw_sync's order) */
+	struct nic *nic[KIT_MAX_DEVS]; /* the NICs, in device order (hw.c) */
+	int nnic;
 	struct wire *wire;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
 	struct tx_sender *sender;

@@ -183,29 +183,33 @@ static const struct sk_buff skb_fresh = {
 	.transport_header = 0xffff,
 };
 
-/* The allocator; shown is the length the trace line reports, reserve the
- * headroom added to NET_SKB_PAD (skb_reserve on the fresh skb). */
-static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigned int shown,
-			       unsigned int reserve, const char *func, int line)
+/*
+ * sim_charge without its catch-up: true when the hardware must catch up
+ * (hw_sync) before anything else happens. The allocator and the free do
+ * that first thing on their slow path, so the order of what the hardware
+ * and the CPU log is sim_charge's; the common call (no catch-up due) then
+ * calls nothing and saves no registers.
+ */
+static inline bool charge_no_sync(struct kit *k, enum cost_id id)
 {
-	struct kit *k = dev ? dev->kit : kit_current;
-	struct skb_pool *pool = k->pool;
-	struct sk_buff *skb;
-	long every = k->knob[KNOB_SKB_FAIL_EVERY];
+	u64 c = k->cost[id];
+
+	k->now += c;
+	k->cpu.ns[k->cpu.ctx] += c;
+	k->cost_ns[id] += c;
+	k->cost_count[id]++;
+	return unlikely(k->now >= k->hw_next) && !k->in_hw;
+}
+
+/* The allocation once it is sure to succeed (a free skb, the charge made). */
+static inline __attribute__((always_inline)) struct sk_buff *
+skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
+	 unsigned int reserve, const char *func, int line)
+{
 	const char *running = k->lab_running;
+	struct sk_buff *skb = pool->free;
 	u32 id;
 
-	/* the charge brings the hardware up to date (kit_charge): no catch-up
-	 * before it, the hardware's changes come out in the same order */
-	sim_charge(k, COST_SKB_ALLOC);
-	pool->alloc_calls++;
-	if (unlikely(every > 0) && pool->alloc_calls % (u64)every == 0)
-		return NULL;
-	if (unlikely(len > SKB_MAX_ALLOC))
-		return NULL;
-	if (unlikely(!pool->free) && add_chunk(pool))
-		return NULL;
-	skb = pool->free;
 	pool->free = skb->next;
 	memcpy(skb, &skb_fresh, offsetof(struct sk_buff, head));
 	skb->data = skb->head + NET_SKB_PAD + reserve;
@@ -226,6 +230,46 @@ static struct sk_buff *skb_get(struct net_device *dev, unsigned int len, unsigne
 	return skb;
 }
 
+/* Everything but the common case: a catch-up due, the failure knob, a
+ * length too long, an empty pool. */
+static __attribute__((noinline)) struct sk_buff *
+skb_get_slow(struct kit *k, struct net_device *dev, unsigned int len, unsigned int shown,
+	     unsigned int reserve, const char *func, int line, bool sync)
+{
+	struct skb_pool *pool = k->pool;
+	long every = k->knob[KNOB_SKB_FAIL_EVERY];
+
+	if (sync)
+		hw_sync(k);
+	pool->alloc_calls++;
+	if (every > 0 && pool->alloc_calls % (u64)every == 0)
+		return NULL;
+	if (len > SKB_MAX_ALLOC)
+		return NULL;
+	if (!pool->free && add_chunk(pool))
+		return NULL;
+	return skb_take(k, pool, dev, shown, reserve, func, line);
+}
+
+/* The allocator; shown is the length the trace line reports, reserve the
+ * headroom added to NET_SKB_PAD (skb_reserve on the fresh skb). */
+static inline __attribute__((always_inline)) struct sk_buff *
+skb_get(struct net_device *dev, unsigned int len, unsigned int shown, unsigned int reserve,
+	const char *func, int line)
+{
+	struct kit *k = dev ? dev->kit : kit_current;
+	struct skb_pool *pool = k->pool;
+	/* the charge brings the hardware up to date (kit_charge): no catch-up
+	 * before it, the hardware's changes come out in the same order */
+	bool sync = charge_no_sync(k, COST_SKB_ALLOC);
+
+	if (unlikely(sync) || unlikely(k->knob[KNOB_SKB_FAIL_EVERY] > 0) ||
+	    unlikely(len > SKB_MAX_ALLOC) || unlikely(!pool->free))
+		return skb_get_slow(k, dev, len, shown, reserve, func, line, sync);
+	pool->alloc_calls++;
+	return skb_take(k, pool, dev, shown, reserve, func, line);
+}
+
 struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, const char *func,
 				   int line)
 {
@@ -239,27 +283,44 @@ struct sk_buff *__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int
 	return skb_get(dev, len + NET_IP_ALIGN, len, NET_IP_ALIGN, func, line);
 }
 
-void kfree_skb(struct sk_buff *skb)
+/* A free after its charge: the record, and the skb back on the free list. */
+static inline __attribute__((always_inline)) void
+free_finish(struct kit *k, struct skb_pool *pool, struct sk_buff *skb, enum skb_place place)
 {
-	struct skb_pool *pool;
-	struct kit *k;
-	struct sk_buff *frag;
-	enum skb_place place;
+	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, place, 0, 0);
+	skb->kit_place = SKB_FREE;
+	pool->freed++;
+	skb->next = pool->free;
+	pool->free = skb;
+}
 
-	if (!skb)
-		return;
-	pool = skb->kit_pool;
-	k = pool->k;
-	place = skb->kit_place;
-	if (place == SKB_FREE) {
-		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
-		return;
-	}
-	/* still on a queue of the kit: its memory was freed once already and made
-	 * into this skb (a driver freeing what it gave back); freeing it would
-	 * corrupt the queue */
-	if ((place == SKB_QDISC || place == SKB_BLIST || place == SKB_BACKLOG ||
-	     place == SKB_SOCKET) && skb->next) {
+/* The free's charge found the hardware due to catch up: as sim_charge, it
+ * does before anything else happens. */
+static __attribute__((noinline)) void free_sync(struct kit *k, struct skb_pool *pool,
+						struct sk_buff *skb, enum skb_place place)
+{
+	hw_sync(k);
+	free_finish(k, pool, skb, place);
+}
+
+/* Still on a queue of the kit: its memory was freed once already and made
+ * into this skb (a driver freeing what it gave back); freeing it would
+ * corrupt the queue. */
+static bool queued(const struct sk_buff *skb, enum skb_place place)
+{
+	return (place == SKB_QDISC || place == SKB_BLIST || place == SKB_BACKLOG ||
+		place == SKB_SOCKET) && skb->next;
+}
+
+/* A double free, or an skb with a frag_list (freed after it, in order). */
+static __attribute__((noinline)) void kfree_skb_slow(struct sk_buff *skb)
+{
+	struct skb_pool *pool = skb->kit_pool;
+	struct kit *k = pool->k;
+	enum skb_place place = skb->kit_place;
+	struct sk_buff *frag;
+
+	if (place == SKB_FREE || queued(skb, place)) {
 		kit_bug_skb(k, skb->dev, RULE_DOUBLE_FREE, skb);
 		return;
 	}
@@ -268,11 +329,7 @@ void kfree_skb(struct sk_buff *skb)
 	frag = skb->shinfo.frag_list;
 	skb->shinfo.frag_list = NULL;
 	sim_charge(k, COST_SKB_FREE); /* catches the hardware up, as in skb_get */
-	TRACE(k, TR_SKB_FREE, skb->dev, skb->kit_id, place, 0, 0);
-	skb->kit_place = SKB_FREE;
-	pool->freed++;
-	skb->next = pool->free;
-	pool->free = skb;
+	free_finish(k, pool, skb, place);
 	while (frag) {
 		struct sk_buff *next = frag->next;
 
@@ -280,6 +337,32 @@ void kfree_skb(struct sk_buff *skb)
 		kfree_skb(frag);
 		frag = next;
 	}
+}
+
+void kfree_skb(struct sk_buff *skb)
+{
+	struct skb_pool *pool;
+	struct kit *k;
+	enum skb_place place;
+
+	if (!skb)
+		return;
+	pool = skb->kit_pool;
+	k = pool->k;
+	place = skb->kit_place;
+	if (unlikely(place == SKB_FREE) || unlikely(queued(skb, place)) ||
+	    unlikely(skb->shinfo.frag_list != NULL)) {
+		kfree_skb_slow(skb);
+		return;
+	}
+	skb->kit_freer = k->lab_running;
+	skb->kit_freer_dev = k->dev_running;
+	/* catches the hardware up, as in skb_get */
+	if (charge_no_sync(k, COST_SKB_FREE)) {
+		free_sync(k, pool, skb, place);
+		return;
+	}
+	free_finish(k, pool, skb, place);
 }
 
 void skb_queue_purge(struct sk_buff_head *list)

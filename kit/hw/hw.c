@@ -41,7 +41,17 @@ struct nic *nic_create(struct kit *k, struct net_device *dev, int index)
 	hw->dev = dev;
 	hw->index = index;
 	hw->irq_at = KIT_NEVER;
+	hw->next = KIT_NEVER;
 	nic_cause_cancel(hw, -1);
+	/* k->nic in device order: hw_sync's ties go to the first */
+	int at = k->nnic;
+
+	while (at > 0 && k->nic[at - 1]->index > index) {
+		k->nic[at] = k->nic[at - 1];
+		at--;
+	}
+	k->nic[at] = hw;
+	k->nnic++;
 	return hw;
 }
 
@@ -56,8 +66,19 @@ void nic_boot_done(struct nic *hw)
 
 void nic_destroy(struct nic *hw)
 {
+	struct kit *k;
+	int at = 0;
+
 	if (!hw)
 		return;
+	k = hw->k;
+	while (at < k->nnic && k->nic[at] != hw)
+		at++;
+	if (at < k->nnic) {
+		k->nnic--;
+		for (; at < k->nnic; at++)
+			k->nic[at] = k->nic[at + 1];
+	}
 	for (int i = 0; i < hw->nsrc; i++)
 		if (hw->src[i]->destroy)
 			hw->src[i]->destroy(hw->src[i]);
@@ -78,13 +99,10 @@ void hw_sync(struct kit *k)
 		u32 cross;
 
 		bt = KIT_NEVER;
-		for (int i = 0; i < k->ndevs; i++) {
-			struct nic *hw = k->devs[i]->nic;
-			u64 t;
+		for (int i = 0; i < k->nnic; i++) {
+			struct nic *hw = k->nic[i];
+			u64 t = hw->next;
 
-			if (!hw)
-				continue;
-			t = nic_next_change(hw);
 			if (t < bt) {
 				other = bt;
 				bt = t;
@@ -101,9 +119,15 @@ void hw_sync(struct kit *k)
 		cross = k->hw_cross;
 		do {
 			nic_advance(best, bt);
-			bt = nic_next_change(best);
+			bt = best->next = nic_next_change(best);
 		} while (bt <= k->now && bt < other && k->hw_cross == cross);
-		if (k->hw_cross == cross && bt > k->now && other > k->now) {
+		if (k->hw_cross != cross) {
+			/* a frame landed in another NIC: its next change moved */
+			for (int i = 0; i < k->nnic; i++)
+				k->nic[i]->next = nic_next_change(k->nic[i]);
+			continue;
+		}
+		if (bt > k->now && other > k->now) {
 			bt = bt < other ? bt : other;
 			break;
 		}
@@ -196,16 +220,16 @@ void hw_arm(struct kit *k)
 	hw_ev_at(k, at);
 }
 
+/* Something outside the hardware's own work changed a NIC (a register, a
+ * source, a knob): every NIC's next change is looked at again. */
 void hw_update(struct kit *k)
 {
 	u64 next = KIT_NEVER;
 
-	for (int i = 0; i < k->ndevs; i++) {
-		u64 t;
+	for (int i = 0; i < k->nnic; i++) {
+		struct nic *hw = k->nic[i];
+		u64 t = hw->next = nic_next_change(hw);
 
-		if (!k->devs[i]->nic)
-			continue;
-		t = nic_next_change(k->devs[i]->nic);
 		if (t < next)
 			next = t;
 	}
@@ -216,7 +240,7 @@ void hw_update(struct kit *k)
  * to look at, the earliest is the sooner of the two. */
 void hw_update_nic(struct kit *k, struct nic *hw)
 {
-	u64 t = nic_next_change(hw);
+	u64 t = hw->next = nic_next_change(hw);
 
 	if (t < k->hw_next)
 		hw_schedule(k, t);

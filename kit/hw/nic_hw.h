@@ -28,6 +28,8 @@ struct nic {
 	struct kit *k;
 	struct net_device *dev;
 	int index;
+	u64 next;		/* nic_next_change, as of the last hardware work or
+				 * hw_update (hw.c): what hw_sync reads */
 
 	/* registers */
 	u32 ctrl, icr, ims, itr, rctl, tctl, rdtr, rxfr, tidv;

@@ -200,6 +200,9 @@ bool nic_irq_deliver_inflight(struct nic *hw, u32 cause)
 	hw->irqs++;
 	nic_irq_deliver(hw->k, hw);
 	nic_irq_update(hw); /* masked: the line drops if the handler left it up */
+	/* the line's time may have moved: hw_sync reads hw->next (k->hw_next
+	 * stays, as it always has here) */
+	hw->next = nic_next_change(hw);
 	return true;
 }
 
