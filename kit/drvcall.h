@@ -17,7 +17,17 @@ struct drvcall {
 	struct net_device *dev; /* k->dev_running before this call */
 };
 
-static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev, const char *fn)
+/*
+ * Most calls are nested (a lab function through adapter->ops from driver code
+ * already running) and nobody watches them: no timeline slices to write, no
+ * guards to check. k->drv_watch says whether anyone does (kit_drv_watch), so
+ * the common call is the naming and counting alone: driver_enter_quiet, for
+ * a caller that has looked at k->drv_watch itself (lab_ops.c's wrappers), and
+ * driver_leave_quiet: a call's watching is settled when it is entered (the
+ * timeline and the guards are set up between calls, never during one).
+ */
+static inline struct drvcall driver_enter_quiet(struct kit *k, struct net_device *dev,
+						const char *fn)
 {
 	struct drvcall prev = { k->lab_running, k->dev_running };
 
@@ -32,19 +42,38 @@ static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev,
 	if (fn) {
 		k->lab_last = fn;
 		k->dev_last = dev;
-		tl_slice(k, fn, dev, TLC_DRIVER, true);
 	}
 	return prev;
 }
 
-void kit_guard_after_call(struct kit *k);
-static inline void driver_leave(struct kit *k, struct drvcall prev)
+/* driver_enter_quiet where nobody may be watching: the call's slice begins. */
+static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev, const char *fn)
 {
-	tl_slice(k, k->lab_running, k->dev_running, TLC_DRIVER, false);
+	struct drvcall prev = driver_enter_quiet(k, dev, fn);
+
+	if (fn && unlikely(k->drv_watch))
+		tl_slice(k, fn, dev, TLC_DRIVER, true);
+	return prev;
+}
+
+/* The leave of a call entered quietly: what it interrupted runs again. */
+static inline void driver_leave_quiet(struct kit *k, struct drvcall prev)
+{
 	k->lab_running = prev.fn;
 	k->dev_running = prev.dev;
-	if (unlikely(k->guard_calls) && !prev.fn)
-		kit_guard_after_call(k); /* the rings' guards, blaming this very call */
+}
+
+/* The leave with a timeline or guards: its slice ends, then the guards are
+ * checked after the outermost call (kit/sim/timeline.c). */
+void kit_guard_after_call(struct kit *k);
+void driver_leave_watched(struct kit *k, struct drvcall prev);
+static inline void driver_leave(struct kit *k, struct drvcall prev)
+{
+	if (unlikely(k->drv_watch)) {
+		driver_leave_watched(k, prev);
+		return;
+	}
+	driver_leave_quiet(k, prev);
 }
 
 /*

@@ -66,7 +66,9 @@ struct kthread {
 
 struct cpu {
 	enum kit_ctx ctx;
-	u64 ns[CTX_NR];
+	u64 ns[CTX_NR];		 /* busy time per context, but for ctx's since busy_mark */
+	u64 busy;		 /* CPU time charged so far, every context (kit_charge) */
+	u64 busy_mark;		 /* busy when ns[ctx] was last brought up to date */
 	u32 softirq_pending;	 /* 1 << enum softirq_nr */
 	u32 irq_pending;	 /* 1 << device index: line asserted, not delivered */
 	int irq_off;		 /* local_irq_save depth */
@@ -198,6 +200,8 @@ struct kit {
 	struct net_device *dev_running;	/* device it runs for */
 	struct kit_guard guards[16];	/* rings and buffer_info arrays (core/canary.c) */
 	bool guard_calls;		/* check them after every outermost driver call */
+	bool drv_watch;			/* a timeline or guard_calls: driver calls are
+					 * watched (kit_drv_watch, drvcall.h) */
 	char guard_pending[1024];	/* what those checks found, for kit_guard_check */
 	char bug_names[64][64];		/* names a BUG record refers to (sim/rules.c) */
 	int nbug_names;
@@ -262,6 +266,11 @@ void tl_reset(struct kit *k);
 void tl_stop(struct kit *k); /* no timeline on this machine from now on */
 void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enum tl_cat cat,
 	      bool begin);
+/* k->timeline or k->guard_calls changed: k->drv_watch follows them */
+static inline void kit_drv_watch(struct kit *k)
+{
+	k->drv_watch = k->timeline != NULL || k->guard_calls;
+}
 
 /* sim/trace.c */
 void trace_init(struct kit *k);
@@ -457,10 +466,18 @@ static inline void hw_catch_up(struct kit *k)
  * Time spent is time passed: the hardware catches up to the new now at once,
  * so what it did meanwhile is logged before whatever the CPU does next.
  */
+/* A charge adds to cpu.busy alone; ns[ctx] takes its share when the context
+ * changes or someone reads ns (one add per charge instead of an indexed one). */
+static inline void cpu_ns_sync(struct kit *k)
+{
+	k->cpu.ns[k->cpu.ctx] += k->cpu.busy - k->cpu.busy_mark;
+	k->cpu.busy_mark = k->cpu.busy;
+}
+
 static inline void kit_charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 {
 	k->now += c;
-	k->cpu.ns[k->cpu.ctx] += c;
+	k->cpu.busy += c;
 	k->cost_ns[id] += c;
 	k->cost_count[id] += n;
 	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
@@ -479,7 +496,21 @@ static inline void kit_charge3(struct kit *k, enum cost_id a, enum cost_id b, en
 	k->cost_count[b]++;
 	k->cost_count[c]++;
 	k->now += sum;
-	k->cpu.ns[k->cpu.ctx] += sum;
+	k->cpu.busy += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		hw_sync(k);
+}
+/* Two charges in a row, as kit_charge3. */
+static inline void kit_charge2(struct kit *k, enum cost_id a, enum cost_id b)
+{
+	u64 ca = k->cost[a], cb = k->cost[b], sum = ca + cb;
+
+	k->cost_ns[a] += ca;
+	k->cost_ns[b] += cb;
+	k->cost_count[a]++;
+	k->cost_count[b]++;
+	k->now += sum;
+	k->cpu.busy += sum;
 	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
 		hw_sync(k);
 }

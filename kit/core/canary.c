@@ -151,6 +151,7 @@ void kit_guard_after_call(struct kit *k)
 void kit_guard_each_call(struct kit *k, bool on)
 {
 	k->guard_calls = on;
+	kit_drv_watch(k);
 }
 
 int kit_guard_check(struct kit *k, char *out, size_t len)

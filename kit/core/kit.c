@@ -51,6 +51,7 @@ void kit_boot_done(struct kit *k)
 	k->now = 0;
 	k->steps = 0;
 	memset(k->cpu.ns, 0, sizeof(k->cpu.ns));
+	k->cpu.busy_mark = k->cpu.busy;
 	memset(k->cost_ns, 0, sizeof(k->cost_ns));
 	memset(k->cost_count, 0, sizeof(k->cost_count));
 	memset(k->rule_count, 0, sizeof(k->rule_count));

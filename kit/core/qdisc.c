@@ -54,35 +54,6 @@ bool netdev_xmit_more(void)
 	return kit_current && kit_current->sd.xmit_more;
 }
 
-int dev_queue_xmit(struct sk_buff *skb)
-{
-	struct net_device *dev = skb->dev;
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-
-	hw_catch_up(k);
-	if (!netif_running(dev) || !q) {
-		sim_charge(k, COST_BH);
-		dev->stats.tx_dropped++;
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
-	/* rcu_read_lock_bh, the qdisc root lock, the enqueue (nothing in
-	 * between looks at the hardware) */
-	kit_charge3(k, COST_BH, COST_LOCK, COST_QDISC);
-	if (skb_queue_len(&q->q) >= dev->tx_queue_len) {
-		dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
-		TRACE(k, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
-	skb_set_place(skb, SKB_QDISC);
-	__skb_queue_tail(&q->q, skb);
-	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
-	qdisc_run(dev);
-	return NET_XMIT_SUCCESS;
-}
-
 static void requeue(struct net_device *dev, struct sk_buff *skb)
 {
 	skb_set_place(skb, SKB_QDISC);
@@ -102,8 +73,15 @@ static void requeue_list(struct net_device *dev, struct sk_buff_head *list)
 	}
 }
 
-/* One hard_start_xmit call, as the core makes it. */
-int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
+/*
+ * One hard_start_xmit call, as the core makes it (inline in the one-skb
+ * qdisc_restart and the bulk's loop, a packet's path). lock: HARD_TX_LOCK is
+ * taken first, its charge made with the call's (nothing between them looks
+ * at the hardware: the skb's place is the kit's own bookkeeping).
+ */
+static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev,
+							  struct sk_buff *skb, bool more,
+							  bool lock)
 {
 	struct kit *k = dev->kit;
 	u32 id = skb ? skb->kit_id : 0;
@@ -114,7 +92,10 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 		skb_to_driver(skb, dev, "hard_start_xmit");
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
-	sim_charge(k, COST_CALL);
+	if (lock)
+		kit_charge2(k, COST_LOCK, COST_CALL);
+	else
+		sim_charge(k, COST_CALL);
 	k->xmit_dev = dev;
 	struct drvcall dc = driver_enter(k, dev, "hard_start_xmit");
 	rc = dev->hard_start_xmit(skb, dev);
@@ -137,6 +118,11 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	return rc;
 }
 
+int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
+{
+	return xmit_one(dev, skb, more, false);
+}
+
 static int restart_single(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
@@ -144,8 +130,7 @@ static int restart_single(struct net_device *dev)
 	struct sk_buff *skb = __skb_dequeue(&q->q);
 
 	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
-	sim_charge(k, COST_LOCK); /* HARD_TX_LOCK */
-	if (dev_xmit_one(dev, skb, false) == NETDEV_TX_BUSY) {
+	if (xmit_one(dev, skb, false, true) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		requeue(dev, skb);
 		return 0;
 	}
@@ -177,7 +162,7 @@ static int restart_bulk(struct net_device *dev)
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
 	while ((skb = __skb_dequeue(&bulk)) != NULL) {
-		if (dev_xmit_one(dev, skb, !skb_queue_empty(&bulk)) == NETDEV_TX_BUSY) {
+		if (xmit_one(dev, skb, !skb_queue_empty(&bulk), false) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
@@ -270,11 +255,9 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 	return (int)sent;
 }
 
-int qdisc_restart(struct net_device *dev)
+/* qdisc_restart on a qdisc that holds packets (qdisc_run's loop has looked). */
+static inline int restart(struct net_device *dev)
 {
-	if (skb_queue_empty(&dev->qdisc->q) && skb_queue_empty(dev->blist) &&
-	    skb_queue_empty(dev->skb_blist))
-		return 0;
 	switch (dev->batch_mode) {
 	case TX_BATCH_BTX:
 		qdisc_fill_batch(dev, dev->blist, true);
@@ -283,19 +266,35 @@ int qdisc_restart(struct net_device *dev)
 		qdisc_fill_batch(dev, dev->skb_blist, false);
 		return qdisc_send_batch(dev, dev->skb_blist);
 	case TX_BATCH_XMIT_MORE:
-		if (skb_queue_empty(&dev->qdisc->q))
-			return 0;
 		return restart_bulk(dev);
 	case TX_BATCH_NONE:
 	case TX_BATCH_NR:
 		break;
 	}
-	if (skb_queue_empty(&dev->qdisc->q))
-		return 0;
 	return restart_single(dev);
 }
 
-void qdisc_run(struct net_device *dev)
+int qdisc_restart(struct net_device *dev)
+{
+	if (skb_queue_empty(&dev->qdisc->q) && skb_queue_empty(dev->blist) &&
+	    skb_queue_empty(dev->skb_blist))
+		return 0;
+	switch (dev->batch_mode) {
+	case TX_BATCH_BTX:
+	case TX_BATCH_SKB_BLIST:
+		break;
+	case TX_BATCH_XMIT_MORE:
+	case TX_BATCH_NONE:
+	case TX_BATCH_NR:
+		if (skb_queue_empty(&dev->qdisc->q))
+			return 0;
+		break;
+	}
+	return restart(dev);
+}
+
+/* qdisc_run, inline where a packet was just queued (dev_queue_xmit). */
+static inline __attribute__((always_inline)) void run(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -306,7 +305,7 @@ void qdisc_run(struct net_device *dev)
 	q->running = true;
 	tl_slice(k, "qdisc_run", dev, TLC_KERNEL, true);
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
-		int n = qdisc_restart(dev);
+		int n = restart(dev);
 
 		if (n <= 0) {
 			/* BUSY: try again later from NET_TX (2.6.20 netif_schedule) */
@@ -320,6 +319,41 @@ void qdisc_run(struct net_device *dev)
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);
+}
+
+void qdisc_run(struct net_device *dev)
+{
+	run(dev);
+}
+
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	/* no catch-up first: the charge below makes it, and nothing before it
+	 * looks at the hardware */
+	if (!netif_running(dev) || !q) {
+		sim_charge(k, COST_BH);
+		dev->stats.tx_dropped++;
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	/* rcu_read_lock_bh, the qdisc root lock, the enqueue (nothing in
+	 * between looks at the hardware) */
+	kit_charge3(k, COST_BH, COST_LOCK, COST_QDISC);
+	if (skb_queue_len(&q->q) >= dev->tx_queue_len) {
+		dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
+		TRACE(k, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+	run(dev);
+	return NET_XMIT_SUCCESS;
 }
 
 void net_tx_action(struct kit *k)

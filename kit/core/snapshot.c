@@ -205,6 +205,7 @@ void kit_snapshot(struct kit *k, struct kit_snap *s)
 	s->now = k->now;
 	s->auto_mode = k->auto_mode;
 	s->steps = k->steps;
+	cpu_ns_sync(k);
 	memcpy(s->cpu_ns, k->cpu.ns, sizeof(s->cpu_ns));
 	memcpy(s->cost_ns, k->cost_ns, sizeof(s->cost_ns));
 	memcpy(s->cost_count, k->cost_count, sizeof(s->cost_count));

@@ -27,23 +27,51 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 	return driver_enter(dev->kit, dev, simnic_lab_fns[row].name);
 }
 
-/* R: returns a value; V: void. DEV is how the device is found from the arguments. */
-#define WRAP_R(ret, field, row, DEV, params, args)             \
-	static ret w_##field params                            \
-	{                                                      \
-		struct net_device *dev_ = (DEV);               \
-		struct drvcall dc = enter(dev_, row);          \
-		ret r = dev_->kit->lab.field args;             \
-		driver_leave(dev_->kit, dc);                   \
-		return r;                                      \
+/*
+ * R: returns a value; V: void. DEV is how the device is found from the
+ * arguments. A watched call (drvcall.h: a timeline, guards) goes the long way
+ * round, w_*_watched; the common one names and counts with no call of its
+ * own before the lab function's, so the arguments stay where they came in.
+ */
+#define WRAP_R(ret, field, row, DEV, params, args)                          \
+	static __attribute__((noinline)) ret w_##field##_watched params     \
+	{                                                                   \
+		struct net_device *dev_ = (DEV);                            \
+		struct drvcall dc = enter(dev_, row);                       \
+		ret r = dev_->kit->lab.field args;                          \
+		driver_leave(dev_->kit, dc);                                \
+		return r;                                                   \
+	}                                                                   \
+	static ret w_##field params                                         \
+	{                                                                   \
+		struct net_device *dev_ = (DEV);                            \
+		struct kit *k_ = dev_->kit;                                 \
+		if (unlikely(k_->drv_watch))                                \
+			return w_##field##_watched args;                    \
+		struct drvcall dc = driver_enter_quiet(k_, dev_, simnic_lab_fns[row].name); \
+		ret r = k_->lab.field args;                                 \
+		driver_leave_quiet(k_, dc);                                       \
+		return r;                                                   \
 	}
-#define WRAP_V(field, row, DEV, params, args)                  \
-	static void w_##field params                           \
-	{                                                      \
-		struct net_device *dev_ = (DEV);               \
-		struct drvcall dc = enter(dev_, row);          \
-		dev_->kit->lab.field args;                     \
-		driver_leave(dev_->kit, dc);                   \
+#define WRAP_V(field, row, DEV, params, args)                               \
+	static __attribute__((noinline)) void w_##field##_watched params    \
+	{                                                                   \
+		struct net_device *dev_ = (DEV);                            \
+		struct drvcall dc = enter(dev_, row);                       \
+		dev_->kit->lab.field args;                                  \
+		driver_leave(dev_->kit, dc);                                \
+	}                                                                   \
+	static void w_##field params                                        \
+	{                                                                   \
+		struct net_device *dev_ = (DEV);                            \
+		struct kit *k_ = dev_->kit;                                 \
+		if (unlikely(k_->drv_watch)) {                              \
+			w_##field##_watched args;                           \
+			return;                                             \
+		}                                                           \
+		struct drvcall dc = driver_enter_quiet(k_, dev_, simnic_lab_fns[row].name); \
+		k_->lab.field args;                                         \
+		driver_leave_quiet(k_, dc);                                       \
 	}
 
 WRAP_R(netdev_tx_t, xmit_frame, F_XMIT_FRAME, netdev,

@@ -187,6 +187,7 @@ void kit_dev_mark_broken(struct kit *k, struct net_device *dev)
 	dev->state |= 1UL << __LINK_STATE_BROKEN;
 	k->lab_running = NULL;
 	k->dev_running = NULL;
+	cpu_ns_sync(k);
 	k->cpu.ctx = CTX_PROCESS;
 	k->cpu.irq_off = 0;
 	k->cpu.irq_pending &= ~(1u << dev->ifindex);

@@ -209,6 +209,7 @@ static int simulate(const struct scenario *s, u64 packets, struct bench_sim *out
 			h = fnv(h, kit_dev_stat(dev, j));
 	}
 	out->sim_ns = k->now;
+	cpu_ns_sync(k);
 	for (int c = 0; c < CTX_NR; c++) {
 		out->cpu_ns += k->cpu.ns[c];
 		h = fnv(h, k->cpu.ns[c]);

@@ -81,12 +81,14 @@ enum kit_ctx cpu_enter(struct kit *k, enum kit_ctx ctx)
 {
 	enum kit_ctx prev = k->cpu.ctx;
 
+	cpu_ns_sync(k);
 	k->cpu.ctx = ctx;
 	return prev;
 }
 
 void cpu_leave(struct kit *k, enum kit_ctx prev)
 {
+	cpu_ns_sync(k);
 	k->cpu.ctx = prev;
 }
 

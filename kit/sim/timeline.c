@@ -28,6 +28,7 @@ struct timeline {
 void tl_init(struct kit *k)
 {
 	k->timeline = calloc(1, sizeof(*k->timeline));
+	kit_drv_watch(k);
 }
 
 void tl_stop(struct kit *k)
@@ -47,6 +48,7 @@ void tl_free(struct kit *k)
 {
 	free(k->timeline);
 	k->timeline = NULL;
+	kit_drv_watch(k);
 }
 
 static struct tl_rec *next(struct kit *k)
@@ -114,6 +116,15 @@ void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enu
 	r->dev = dev ? (u8)dev->ifindex : 0xff;
 	r->name = name;
 	counters(k);
+}
+
+void driver_leave_watched(struct kit *k, struct drvcall prev)
+{
+	tl_slice(k, k->lab_running, k->dev_running, TLC_DRIVER, false);
+	k->lab_running = prev.fn;
+	k->dev_running = prev.dev;
+	if (k->guard_calls && !prev.fn)
+		kit_guard_after_call(k); /* the rings' guards, blaming this very call */
 }
 
 u64 kit_timeline_total(const struct kit *k)
