@@ -29,16 +29,18 @@
  * Counters are kept per flow and per receiving device (struct rx_counters).
  */
 
-static u32 flow_hash(__be32 s, __be32 d, u16 sp, u16 dp, u8 proto)
+/* (ports in host order: the slots are where they always were) */
+static u32 flow_hash(__be32 s, __be32 d, __be16 nsp, __be16 ndp, u8 proto)
 {
+	u16 sp = ntohs(nsp), dp = ntohs(ndp);
 	u32 h = s * 0x9E3779B1u ^ d * 0x85EBCA77u ^ ((u32)sp << 16 | dp) * 0xC2B2AE3Du ^ proto;
 
 	return (h ^ h >> 15) % FLOW_HASH;
 }
 
 /* The hash table: open addressing, linear probing; flows are never removed. */
-static struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
-				bool create)
+static struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, __be16 sp, __be16 dp,
+				u8 proto, bool create)
 {
 	u32 h = flow_hash(s, d, sp, dp, proto);
 
@@ -51,6 +53,7 @@ static struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u1
 			f = &st->flow[st->nflows++];
 			memset(f, 0, sizeof(*f));
 			f->saddr = s, f->daddr = d, f->sport = sp, f->dport = dp, f->proto = proto;
+			f->idx = (u32)(f - st->flow);
 			skb_queue_head_init(&f->ofo);
 			f->ifindex = -1;
 			st->hash[h] = (u16)st->nflows;
@@ -63,8 +66,8 @@ static struct flow *flow_lookup(struct stack *st, __be32 s, __be32 d, u16 sp, u1
 	return NULL;
 }
 
-struct flow *stack_flow_find(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
-			     bool create)
+struct flow *stack_flow_find(struct stack *st, __be32 s, __be32 d, __be16 sp, __be16 dp,
+			     u8 proto, bool create)
 {
 	struct flow *f = flow_lookup(st, s, d, sp, dp, proto, create);
 
@@ -84,7 +87,8 @@ struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *s
 void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 		       u8 proto, u32 key)
 {
-	struct flow *f = stack_flow_get(k->stack, saddr, daddr, sport, dport, proto, true);
+	struct flow *f = stack_flow_get(k->stack, saddr, daddr, htons(sport), htons(dport), proto,
+					true);
 
 	if (f) {
 		f->checked = true;
@@ -110,7 +114,8 @@ void kit_stream_free(struct kit_stream *s)
 void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 			 struct kit_stream *s)
 {
-	struct flow *f = stack_flow_get(k->stack, saddr, daddr, sport, dport, IPPROTO_TCP, true);
+	struct flow *f = stack_flow_get(k->stack, saddr, daddr, htons(sport), htons(dport),
+					IPPROTO_TCP, true);
 
 	if (!f) {
 		kit_stream_free(s);
@@ -134,33 +139,62 @@ static bool stream_ok(const struct kit_stream *s, const unsigned char *p, u32 se
 	return !memcmp(p, s->bytes + off, n);
 }
 
-/* The bytes segment by segment: the linear part, then the frag_list's. */
-static __attribute__((noinline)) bool payload_walk(const struct sk_buff *skb, unsigned int off,
-						   unsigned int len, const struct flow *f,
-						   u32 seq, u32 stream_off)
+/* The bytes segment by segment: the linear part, then the frag_list's. Out of
+ * line, and with f as it is (noipa): stack_payload_ok's fast path then loads
+ * nothing it does not use. */
+static __attribute__((noipa)) bool payload_walk(const struct sk_buff *skb, unsigned int off,
+						unsigned int len, const struct flow *f, u32 seq,
+						u32 stream_off)
 {
-	const struct sk_buff *seg = skb;
+	const struct sk_buff *seg = skb, *next = skb_shinfo(skb)->frag_list;
+	const struct kit_stream *stream = f->stream;
 	unsigned int have = skb_headlen(skb);
+	u32 key = f->key;
 
-	while (len && seg) {
+	if (!len)
+		return true;
+	for (;;) {
 		if (off < have) {
 			unsigned int n = have - off < len ? have - off : len;
-			bool ok = f->stream ? stream_ok(f->stream, seg->data + off, seq, n)
-					    : !memcmp(seg->data + off, payload_at(f->key, stream_off), n);
+			const unsigned char *p = seg->data + off;
 
-			if (!ok)
+			if (stream ? !stream_ok(stream, p, seq, n)
+				   : memcmp(p, payload_at(key, stream_off), n))
 				return false;
+			len -= n;
+			if (!len)
+				return true;
 			stream_off += n;
 			seq += n;
-			len -= n;
 			off = 0;
 		} else {
 			off -= have;
 		}
-		seg = seg == skb ? skb_shinfo(skb)->frag_list : seg->next;
-		have = seg ? seg->len : 0;
+		if (!next)
+			return false; /* shorter than its length says */
+		seg = next;
+		next = seg->next;
+		have = seg->len;
 	}
-	return len == 0;
+}
+
+/*
+ * n bytes at a and b are the same. The payload of a small frame (a 64-byte
+ * UDP frame holds 14 after the sequence word) is compared as two 8-byte
+ * words that overlap, inline; the call to memcmp would cost twice that.
+ */
+static inline bool bytes_eq(const unsigned char *a, const unsigned char *b, unsigned int n)
+{
+	if (n >= 8 && n <= 16) {
+		u64 a0, a1, b0, b1;
+
+		memcpy(&a0, a, 8);
+		memcpy(&a1, a + n - 8, 8);
+		memcpy(&b0, b, 8);
+		memcpy(&b1, b + n - 8, 8);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	return !memcmp(a, b, n);
 }
 
 bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
@@ -168,9 +202,9 @@ bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int 
 {
 	unsigned int have = skb_headlen(skb);
 
-	/* all of it in the linear part (a frame as the NIC wrote it): one memcmp */
+	/* all of it in the linear part (a frame as the NIC wrote it): one compare */
 	if (!f->stream && len <= have && off <= have - len)
-		return !memcmp(skb->data + off, payload_at(f->key, stream_off), len);
+		return bytes_eq(skb->data + off, payload_at(f->key, stream_off), len);
 	return payload_walk(skb, off, len, f, seq, stream_off);
 }
 
@@ -179,27 +213,7 @@ void stack_stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32 
 {
 	f->c.stream_errors++;
 	stack_dev_counters(k->stack, skb)->stream_errors++;
-	TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), want, got, kind);
-}
-
-void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int plen,
-		      u32 seq)
-{
-	struct stack *st = k->stack;
-
-	f->packets++;
-	f->segments += skb_shinfo(skb)->gso_segs > 1 ? skb_shinfo(skb)->gso_segs : 1;
-	if (skb_queue_len(&st->sockq) >= (u32)k->knob[KNOB_SOCK_RCVQ]) {
-		st->sock_drops++;
-		TRACE(k, TR_SOCK_DROP, skb->dev, (u32)(f - st->flow), 0, 0, 0);
-		kfree_skb(skb);
-		return;
-	}
-	sink_cb(skb)->plen = plen;
-	sink_cb(skb)->flow = (u32)(f - st->flow);
-	skb_set_place(skb, SKB_SOCKET);
-	__skb_queue_tail(&st->sockq, skb);
-	TRACE(k, TR_SOCK, skb->dev, (u32)(f - st->flow), plen, seq, 0);
+	TRACE(k, TR_STREAM_ERR, skb->dev, f->idx, want, got, kind);
 }
 
 /* TCP or UDP checksum over the pseudo-header and tot - ihl bytes: true if right. */
@@ -221,7 +235,7 @@ static void csum_error(struct kit *k, struct sk_buff *skb, struct flow *f)
 	if (f)
 		f->c.csum_errors++;
 	stack_dev_counters(k->stack, skb)->csum_errors++;
-	TRACE(k, TR_CSUM_ERR, skb->dev, f ? (u32)(f - k->stack->flow) : ~0u,
+	TRACE(k, TR_CSUM_ERR, skb->dev, f ? f->idx : ~0u,
 	      ((struct iphdr *)skb->data)->protocol, skb->len, 0);
 	kfree_skb(skb);
 }
@@ -229,64 +243,59 @@ static void csum_error(struct kit *k, struct sk_buff *skb, struct flow *f)
 void stack_receive(struct kit *k, struct sk_buff *skb)
 {
 	struct stack *st = k->stack;
-	struct iphdr *iph;
-	unsigned int ihl, tot, l4off;
+	const struct iphdr *iph;
+	unsigned int headlen, ihl, tot;
+	const u8 *l4;
 	struct flow *f;
-	__be16 sp, dp;
+	u8 proto;
 
 	sim_charge(k, COST_STACK_RX);
-	TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id,
-	      skb_headlen(skb) >= 20 ? ((struct iphdr *)skb->data)->protocol : 0, skb->len, 0);
-	if (skb->protocol == htons(ETH_P_8021Q) && skb_headlen(skb) >= 4) {
+	headlen = skb_headlen(skb);
+	TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id, headlen >= 20 ? skb->data[9] : 0, skb->len, 0);
+	if (skb->protocol == htons(ETH_P_8021Q) && headlen >= 4) {
 		skb->vlan_tci = (u16)(skb->data[0] << 8 | skb->data[1]);
 		skb->protocol = (__be16)(skb->data[3] << 8 | skb->data[2]);
 		skb_pull(skb, 4);
 		skb_reset_network_header(skb);
+		headlen -= 4;
 	}
-	if (skb->protocol != htons(ETH_P_IP) || skb_headlen(skb) < 20)
+	if (skb->protocol != htons(ETH_P_IP) || headlen < 20)
 		goto drop_other;
-	iph = (struct iphdr *)skb->data;
+	iph = (const struct iphdr *)skb->data;
 	ihl = iph->ihl * 4u;
 	tot = ntohs(iph->tot_len);
-	if (iph->version != 4 || ihl < 20 || tot < ihl || tot > skb->len || skb_headlen(skb) < ihl)
+	/* version 4 and ihl >= 5: the first byte is 0x45 to 0x4f */
+	if ((u8)(skb->data[0] - 0x45) > 0x0a || tot < ihl || tot > skb->len || headlen < ihl)
 		goto bad;
 	if (ip_fast_csum(iph, iph->ihl)) { /* ip_rcv_core: whatever the NIC said */
 		st->ip_errors++;
 		csum_error(k, skb, NULL);
 		return;
 	}
-	if (skb->len > tot && !skb->data_len)
-		skb_trim(skb, tot); /* Ethernet padding */
+	skb_trim(skb, tot); /* Ethernet padding */
+	headlen = skb_headlen(skb);
 	skb_set_transport_header(skb, (int)ihl);
-	l4off = ihl;
-	if (iph->protocol == IPPROTO_ICMP) {
-		stack_icmp_rcv(k, skb, l4off);
+	proto = iph->protocol;
+	l4 = skb->data + ihl;
+	if (proto == IPPROTO_ICMP) {
+		stack_icmp_rcv(k, skb, ihl);
 		return;
 	}
-	if (iph->protocol == IPPROTO_TCP && skb_headlen(skb) >= ihl + 20) {
-		const struct tcphdr *th = (const struct tcphdr *)(skb->data + l4off);
-
-		sp = th->source, dp = th->dest;
-	} else if (iph->protocol == IPPROTO_UDP && skb_headlen(skb) >= ihl + 8) {
-		const struct udphdr *uh = (const struct udphdr *)(skb->data + l4off);
-
-		sp = uh->source, dp = uh->dest;
-	} else {
+	if (!((proto == IPPROTO_TCP && headlen >= ihl + 20) ||
+	      (proto == IPPROTO_UDP && headlen >= ihl + 8)))
 		goto drop_other;
-	}
-	if (!(ntohs(iph->frag_off) & (IP_MF | IP_OFFSET)) && !l4_csum_ok(k, skb, iph, ihl, tot)) {
-		csum_error(k, skb, stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp),
-						  iph->protocol, false));
+	if (!(iph->frag_off & htons(IP_MF | IP_OFFSET)) && !l4_csum_ok(k, skb, iph, ihl, tot)) {
+		csum_error(k, skb, stack_flow_rx(st, iph, l4, false));
 		return;
 	}
-	f = stack_flow_get(st, iph->saddr, iph->daddr, ntohs(sp), ntohs(dp), iph->protocol, true);
+	f = stack_flow_rx(st, iph, l4, true);
 	if (!f)
 		goto drop_other;
 	f->ifindex = skb->dev && skb->dev->ifindex < KIT_MAX_DEVS ? (s8)skb->dev->ifindex : -1;
-	if (iph->protocol == IPPROTO_TCP)
-		tcp_sink(k, skb, f, l4off);
+	if (proto == IPPROTO_TCP)
+		tcp_sink(k, skb, f, ihl);
 	else
-		udp_sink(k, skb, f, l4off);
+		udp_sink(k, skb, f, ihl);
 	return;
 bad:
 	st->ip_errors++;
@@ -398,8 +407,8 @@ int kit_flow_at(const struct kit *k, int i, struct kit_flow_stat *o)
 		return -EINVAL;
 	f = &k->stack->flow[i];
 	*o = (struct kit_flow_stat){
-		.saddr = f->saddr, .daddr = f->daddr, .sport = htons(f->sport),
-		.dport = htons(f->dport), .proto = f->proto, .packets = f->packets,
+		.saddr = f->saddr, .daddr = f->daddr, .sport = f->sport,
+		.dport = f->dport, .proto = f->proto, .packets = f->packets,
 		.segments = f->segments, .bytes = f->bytes, .errors = f->c.stream_errors,
 		.dups = f->c.dups, .ooo = f->c.ooo, .ofo_drops = f->c.ofo_drops,
 		.csum_errors = f->c.csum_errors, .app_bytes = f->c.app_bytes,

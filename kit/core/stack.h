@@ -22,13 +22,17 @@ struct rx_counters {
 };
 
 struct flow {
+	/* the tuple as the headers hold it (network order), laid out as there:
+	 * addresses as at iphdr + 12, ports as at the start of tcphdr/udphdr,
+	 * so the receive path compares each pair as one word (stack_flow_rx) */
 	__be32 saddr, daddr;
-	u16 sport, dport;
+	__be16 sport, dport;
 	u8 proto;
 	s8 ifindex;	/* the device its last segment arrived on, -1 none yet */
 	bool checked;	/* payload compared with payload_at(key, ...) or stream */
 	bool started;
 	u32 key;
+	u32 idx;	/* its index in stack.flow (trace records name it) */
 	const struct kit_stream *stream; /* the sender's bytes (a replay), owned by the stack */
 	u32 isn;	/* TCP: the SYN's sequence (0 without one); payload offset = seq - isn - 1 */
 	u32 next;	/* TCP: rcv_nxt; UDP: the sequence word after the last one */
@@ -68,25 +72,25 @@ struct stack {
 
 void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off);
 
-/* stack.c */
-static inline bool stack_flow_is(const struct flow *f, __be32 s, __be32 d, u16 sp, u16 dp,
-				 u8 proto)
+/* stack.c; ports in network order, as in the headers */
+static inline bool stack_flow_is(const struct flow *f, __be32 s, __be32 d, __be16 sp,
+				 __be16 dp, u8 proto)
 {
 	return f->saddr == s && f->daddr == d && f->sport == sp && f->dport == dp &&
 	       f->proto == proto;
 }
 
 /* The flow of a tuple in the hash (created if asked and there is room). */
-struct flow *stack_flow_find(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp, u8 proto,
-			     bool create);
+struct flow *stack_flow_find(struct stack *st, __be32 s, __be32 d, __be16 sp, __be16 dp,
+			     u8 proto, bool create);
 
 /*
  * The flow of a tuple (created if asked and there is room). The one found
  * last is tried first, inline: a queue delivers runs of one flow's segments
  * (the runs LRO and GRO build on), so most skbs skip the hash.
  */
-static inline struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, u16 sp, u16 dp,
-					  u8 proto, bool create)
+static inline struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, __be16 sp,
+					  __be16 dp, u8 proto, bool create)
 {
 	struct flow *f = st->last;
 
@@ -94,10 +98,53 @@ static inline struct flow *stack_flow_get(struct stack *st, __be32 s, __be32 d, 
 		return f;
 	return stack_flow_find(st, s, d, sp, dp, proto, create);
 }
+
+/*
+ * The same for a received segment, straight from its headers: the address
+ * pair (8 bytes at iph + 12) and the port pair (the first 4 bytes at l4) are
+ * compared with the last flow's as one word each.
+ */
+static inline struct flow *stack_flow_rx(struct stack *st, const struct iphdr *iph,
+					 const void *l4, bool create)
+{
+	struct flow *f = st->last;
+	u64 addrs, faddrs;
+	u32 ports, fports;
+	__be16 p[2];
+
+	__builtin_memcpy(&addrs, &iph->saddr, 8);
+	__builtin_memcpy(&ports, l4, 4);
+	if (f) {
+		__builtin_memcpy(&faddrs, &f->saddr, 8);
+		__builtin_memcpy(&fports, &f->sport, 4);
+		if (faddrs == addrs && fports == ports && f->proto == iph->protocol)
+			return f;
+	}
+	__builtin_memcpy(p, l4, 4);
+	return stack_flow_find(st, iph->saddr, iph->daddr, p[0], p[1], iph->protocol, create);
+}
 struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *skb);
-/* Hand plen new bytes to the socket receive queue (or drop them: queue full). */
-void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f, unsigned int plen,
-		      u32 seq);
+/* Hand plen new bytes to the socket receive queue (or drop them: queue full).
+ * Inline: every segment a sink accepts comes through here. */
+static inline void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f,
+				    unsigned int plen, u32 seq)
+{
+	struct stack *st = k->stack;
+
+	f->packets++;
+	f->segments += skb_shinfo(skb)->gso_segs > 1 ? skb_shinfo(skb)->gso_segs : 1;
+	if (skb_queue_len(&st->sockq) >= (u32)k->knob[KNOB_SOCK_RCVQ]) {
+		st->sock_drops++;
+		TRACE(k, TR_SOCK_DROP, skb->dev, f->idx, 0, 0, 0);
+		kfree_skb(skb);
+		return;
+	}
+	sink_cb(skb)->plen = plen;
+	sink_cb(skb)->flow = f->idx;
+	skb_set_place(skb, SKB_SOCKET);
+	__skb_queue_tail(&st->sockq, skb);
+	TRACE(k, TR_SOCK, skb->dev, f->idx, plen, seq, 0);
+}
 /* Compare len payload bytes at byte off of the skb with the sender's, from stream_off. */
 bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
 		      const struct flow *f, u32 seq, u32 stream_off);

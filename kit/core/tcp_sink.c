@@ -40,7 +40,7 @@ static void dup_segment(struct kit *k, struct sk_buff *skb, struct flow *f, u32 
 {
 	f->c.dups++;
 	stack_dev_counters(k->stack, skb)->dups++;
-	TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - k->stack->flow), f->next, seq, 3);
+	TRACE(k, TR_STREAM_ERR, skb->dev, f->idx, f->next, seq, 3);
 	kfree_skb(skb);
 }
 
@@ -89,20 +89,20 @@ static void ofo_queue(struct kit *k, struct sk_buff *skb, struct flow *f, u32 se
 	if (skb_queue_len(&f->ofo) >= TCP_OFO_FLOW_MAX || st->ofo_len >= TCP_OFO_MAX) {
 		f->c.ofo_drops++;
 		stack_dev_counters(st, skb)->ofo_drops++;
-		TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - st->flow), f->next, seq, 1);
+		TRACE(k, TR_STREAM_ERR, skb->dev, f->idx, f->next, seq, 1);
 		kfree_skb(skb);
 		return;
 	}
 	sink_cb(skb)->seq = seq;
 	sink_cb(skb)->end_seq = end;
-	sink_cb(skb)->flow = (u32)(f - st->flow);
+	sink_cb(skb)->flow = f->idx;
 	skb_set_place(skb, SKB_SOCKET);
 	__skb_insert(skb, prev, prev->next, &f->ofo);
 	st->ofo_len++;
 	f->ofo_bytes += end - seq;
 	f->c.ooo++;
 	stack_dev_counters(st, skb)->ooo++;
-	TRACE(k, TR_STREAM_ERR, skb->dev, (u32)(f - st->flow), f->next, seq, 0);
+	TRACE(k, TR_STREAM_ERR, skb->dev, f->idx, f->next, seq, 0);
 }
 
 void tcp_ofo_purge(struct stack *st, struct flow *f)

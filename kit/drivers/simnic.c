@@ -33,28 +33,36 @@ static struct simnic_adapter *adapter_of(struct net_device *dev)
  * length itself (simnic never sets LRO_F_EXTRACT_VLAN_ID: its NIC either
  * strips the tag, VP, or leaves it in the data).
  */
+/* The TCP/IPv4 headers at byte off of the data, if the NIC checked their sums
+ * (inline: off is a constant at each call). */
+static inline int tcp4_header_at(struct sk_buff *skb, unsigned int off, void **iphdr,
+				 void **tcph, u64 *flags)
+{
+	unsigned int ihl, headlen = skb_headlen(skb);
+	unsigned char *iph = skb->data + off;
+
+	if (skb->ip_summed != CHECKSUM_UNNECESSARY || headlen < off + 40)
+		return -1;
+	ihl = (iph[0] & 15) * 4u;
+	if (iph[0] >> 4 != 4 || ((struct iphdr *)iph)->protocol != IPPROTO_TCP ||
+	    headlen < off + ihl + sizeof(struct tcphdr))
+		return -1;
+	*iphdr = iph;
+	*tcph = iph + ihl;
+	*flags = LRO_IPV4 | LRO_TCP;
+	return 0;
+}
+
 static int simnic_get_skb_header(struct sk_buff *skb, void **iphdr, void **tcph, u64 *flags,
 				 void *priv)
 {
-	unsigned int off = 0;
-	struct iphdr *iph;
-
 	(void)priv;
+	if (skb->protocol == htons(ETH_P_IP))
+		return tcp4_header_at(skb, 0, iphdr, tcph, flags);
 	if (skb->protocol == htons(ETH_P_8021Q) && skb_headlen(skb) >= VLAN_HLEN &&
-		 ((struct vlan_hdr *)skb->data)->h_vlan_encapsulated_proto == htons(ETH_P_IP))
-		off = VLAN_HLEN;
-	else if (skb->protocol != htons(ETH_P_IP))
-		return -1;
-	if (skb->ip_summed != CHECKSUM_UNNECESSARY || skb_headlen(skb) < off + 40)
-		return -1;
-	iph = (struct iphdr *)(skb->data + off);
-	if (iph->version != 4 || iph->protocol != IPPROTO_TCP ||
-	    skb_headlen(skb) < off + iph->ihl * 4u + sizeof(struct tcphdr))
-		return -1;
-	*iphdr = iph;
-	*tcph = (unsigned char *)iph + iph->ihl * 4;
-	*flags = LRO_IPV4 | LRO_TCP;
-	return 0;
+	    ((struct vlan_hdr *)skb->data)->h_vlan_encapsulated_proto == htons(ETH_P_IP))
+		return tcp4_header_at(skb, VLAN_HLEN, iphdr, tcph, flags);
+	return -1;
 }
 
 /* Point the device at the lab functions for its current modes. */
