@@ -19,6 +19,15 @@ struct rx_source {
 	void (*destroy)(struct rx_source *s);
 	u64 last_at;   /* arrival of the final frame, for the lazy hardware step */
 	struct frame_payload pl; /* set by emit: the pattern payload in what it wrote */
+	/* set by emit: the frame is its template's (core/pkttmpl.c) as written,
+	 * so its headers are the template's but for fields its checksums cover,
+	 * and both checksums are right (test_pkttmpl.c): the NIC's checksum
+	 * verdict on one such frame is its verdict on every one (nic_rx.c) */
+	bool tmpl;
+	struct rx_csum_memo {
+		u32 key;	/* the length and the VP bit it was for; 0: none yet */
+		u8 status, errors;
+	} csum;			/* the NIC's: its verdict on the last tmpl frame */
 };
 
 #define NIC_MAX_SRC 8
@@ -94,6 +103,8 @@ void nic_tx_fetch(struct nic *hw);
 /* hw/nic_rx.c */
 void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, u64 t);
 void nic_rx_from_source(struct nic *hw, struct rx_source *s);
+/* RX checksum offload's status bits and errors for len bytes at f, every byte read */
+u8 nic_rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors);
 void nic_rx_reset(struct nic *hw);
 int nic_add_source(struct nic *hw, struct rx_source *s);
 

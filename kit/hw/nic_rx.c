@@ -106,16 +106,47 @@ static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors,
 	return st;
 }
 
+u8 nic_rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
+{
+	return rx_csum_status(f, len, errors, NULL);
+}
+
+/*
+ * The checksum verdict on the frame at f. A frame of src's template (s->tmpl)
+ * gets the verdict the NIC gave the last one of the same length and tag
+ * handling: the verdict reads the headers' shape (fixed in a template) and
+ * whether the two checksums are right (they are in every frame a template
+ * writes), so it is the same for all of them. Any other frame, a driver's,
+ * a capture's or a faulted one, is read as it is.
+ */
+static u8 rx_csum_verdict(struct rx_source *src, const unsigned char *f, unsigned int len,
+			  bool vp, u8 *errors, const struct frame_payload *pl)
+{
+	u32 key = len << 1 | vp;
+	u8 st;
+
+	if (src && src->tmpl && src->csum.key == key) {
+		*errors = src->csum.errors;
+		return src->csum.status;
+	}
+	st = rx_csum_status(f, len, errors, pl);
+	if (src && src->tmpl)
+		src->csum = (struct rx_csum_memo){ .key = key, .status = st, .errors = *errors };
+	return st;
+}
+
 /* Bytes of buffer behind a posted address (the rest of owner's skb buffer). */
 static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char *p)
 {
 	return owner ? (unsigned int)(owner->head + SKB_BUF_SIZE - p) : 0;
 }
 
-/* The descriptor at RDH received len bytes at t, into buf of owner's buffer. */
+/* The descriptor at RDH received len bytes at t, into buf of owner's buffer,
+ * from src (NULL: a frame off the wire, every byte read). */
 static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf,
-			 struct sk_buff *owner, unsigned int len, u64 t, struct frame_payload *pl)
+			 struct sk_buff *owner, unsigned int len, u64 t, struct rx_source *src)
 {
+	struct frame_payload *pl = src ? &src->pl : NULL;
 	struct kit *k = hw->k;
 	u32 i = hw->rdh;
 	u8 errors;
@@ -140,7 +171,8 @@ static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char 
 			pl->len = 0;
 	}
 	d->length = cpu_to_le16((u16)len);
-	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | rx_csum_status(buf, len, &errors, pl);
+	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
+		     rx_csum_verdict(src, buf, len, d->status & E1000_RXD_STAT_VP, &errors, pl);
 	d->errors = errors;
 	hw->rdh = (i + 1) % hw->rx_count;
 	trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
@@ -178,7 +210,7 @@ void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, 
 	}
 	memcpy(buf, frame, len);
 	snull_twist(buf, len); /* it came over the snull wire */
-	rx_writeback(hw, d, buf, owner, len, t, NULL); /* a driver's frame: every byte read */
+	rx_writeback(hw, d, buf, owner, len, t, NULL); /* a driver's frame */
 }
 
 void nic_rx_from_source(struct nic *hw, struct rx_source *s)
@@ -189,17 +221,18 @@ void nic_rx_from_source(struct nic *hw, struct rx_source *s)
 	if (rx_ready(hw)) {
 		struct e1000_rx_desc *d = rx_desc(hw, hw->rdh);
 		u64 addr = le64_to_cpu(d->buffer_addr);
+		unsigned char *buf = (unsigned char *)(uintptr_t)addr;
+		struct sk_buff *owner = skb_pool_buffer_owner(hw->k, buf);
+		unsigned int room = buffer_room(owner, buf);
 
-		if (nic_dma_ok(hw, addr, 64)) {
-			unsigned char *buf = (unsigned char *)(uintptr_t)addr;
-			struct sk_buff *owner = skb_pool_buffer_owner(hw->k, buf);
-			unsigned int room = buffer_room(owner, buf);
-
+		/* 64 bytes inside an skb's buffer are inside the pool's open
+		 * chunks (a buffer never crosses one): nic_dma_ok would say yes */
+		if ((owner && room >= 64) || nic_dma_ok(hw, addr, 64)) {
 			len = s->emit(s, buf, room);
 			if (len > room)
 				rx_missed(hw, len, t); /* the posted buffer is too small */
 			else if (len)
-				rx_writeback(hw, d, buf, owner, len, t, &s->pl);
+				rx_writeback(hw, d, buf, owner, len, t, s);
 			goto done;
 		}
 	}

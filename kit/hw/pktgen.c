@@ -201,10 +201,12 @@ static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsig
 	u64 left;
 
 	g->src.pl.len = 0;
+	g->src.tmpl = false;
 	switch (pick(g, &s)) {
 	case PICK_TMPL:
 		if (buf)
 			len = frame_tmpl_build(&g->tmpl, buf, room, &s, &g->src.pl);
+		g->src.tmpl = len != 0; /* written whole from the template */
 		/* no buffer, or one too small: the frame's length, nothing written */
 		if (!len)
 			len = g->tmpl.wire;

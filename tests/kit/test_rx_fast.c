@@ -1,0 +1,167 @@
+/* test_rx_fast.c - the receive path's shortcuts give the answers of the checks they skip. */
+#include "kit.h"
+#include "hw/nic_hw.h"
+/* (after kit.h: its inline helpers name their machine k too) */
+#define KIT_TEST_MACHINE
+#include "helpers.h"
+
+/*
+ * nic_rx.c gives every frame of one pktgen template the checksum verdict it
+ * gave the first (of the same length and tag handling), and takes a posted
+ * address with 64 bytes of an skb's buffer behind it as DMA-able without
+ * asking nic_dma_ok. Here each shortcut is held against the check it skips:
+ * every landed frame against the verdict read from every byte it holds,
+ * every buffer of three chunks of the pool against nic_dma_ok.
+ */
+
+#define RUN 24
+
+static struct e1000_rx_desc *desc_at(unsigned int i)
+{
+	struct simnic_adapter *a = netdev_priv(sn1);
+
+	return &a->rx_ring.desc[(a->rx_ring.next_to_clean + i) % a->rx_ring.count];
+}
+
+static const unsigned char *buf_at(unsigned int i)
+{
+	struct simnic_adapter *a = netdev_priv(sn1);
+
+	return a->rx_ring.buffer_info[(a->rx_ring.next_to_clean + i) % a->rx_ring.count].skb->data;
+}
+
+/*
+ * RUN frames of one pktgen run into sn1 (auto off), CTRL.VME (the NIC takes
+ * the tag out) turned to vlan_after (-1: left) once about half have landed,
+ * as a driver's register write would; then each descriptor's verdict against
+ * the one every byte in its buffer gives, and the ring cleaned.
+ */
+static void land_and_compare(u8 proto, bool ts, unsigned int len, u16 vlan, u32 faults,
+			     int vlan_after)
+{
+	struct simnic_adapter *a = netdev_priv(sn1);
+	struct nic *hw = sn1->nic;
+	bool vme0 = hw->ctrl & E1000_CTRL_VME;
+	struct pktgen_cfg c;
+	enum kit_stop why;
+	char err[256];
+	unsigned int half = 0;
+
+	cr_assert_geq(a->rx_ring.count, RUN, "a ring of %u, expected %d or more", a->rx_ring.count,
+		      RUN);
+	kit_set_auto(k, false);
+	pktgen_cfg_default(&c);
+	c.count = RUN;
+	c.rate_pps = 100000; /* 10 us apart */
+	c.proto = proto;
+	c.len = len;
+	c.tcp_ts = ts;
+	c.vlan = vlan;
+	c.faults = faults;
+	c.fault_every = faults ? 3 : 0;
+	cr_assert_eq(kit_pktgen(sn1, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	if (vlan_after >= 0) {
+		kit_run(k, 0, k->now + RUN / 2 * 10000 + 5000, &why);
+		while (half < RUN && desc_at(half)->status & E1000_RXD_STAT_DD)
+			half++;
+		cr_assert(half > 1 && half < RUN, "%u of %d frames landed half way", half, RUN);
+		if (vlan_after)
+			hw->ctrl |= E1000_CTRL_VME;
+		else
+			hw->ctrl &= ~E1000_CTRL_VME;
+	}
+	run_idle(k);
+	for (unsigned int i = 0; i < RUN; i++) {
+		const struct e1000_rx_desc *d = desc_at(i);
+		unsigned int n = le16_to_cpu(d->length);
+		u8 want_err, want;
+
+		cr_assert(d->status & E1000_RXD_STAT_DD, "frame %u of %u bytes not landed", i, len);
+		want = nic_rx_csum_status(buf_at(i), n, &want_err);
+		cr_assert_eq(d->status & (E1000_RXD_STAT_IPCS | E1000_RXD_STAT_TCPCS), want,
+			     "proto %u, %u bytes, vlan %u, faults %#x, frame %u: status %#x, every "
+			     "byte gives %#x", proto, len, vlan, faults, i, d->status, want);
+		cr_assert_eq(d->errors, want_err,
+			     "proto %u, %u bytes, vlan %u, faults %#x, frame %u: errors %#x, every "
+			     "byte gives %#x", proto, len, vlan, faults, i, d->errors, want_err);
+		cr_assert_eq(!!(d->status & E1000_RXD_STAT_VP),
+			     vlan && (vlan_after >= 0 && i >= half ? vlan_after != 0 : vme0),
+			     "frame %u: VP %d", i, !!(d->status & E1000_RXD_STAT_VP));
+	}
+	if (vme0)
+		hw->ctrl |= E1000_CTRL_VME;
+	else
+		hw->ctrl &= ~E1000_CTRL_VME;
+	cr_assert_geq(kit_poll(sn1, 64, err, sizeof(err)), 0, "kit_poll: %s", err);
+	run_idle(k);
+}
+
+Test(rx_fast, a_templates_frames_get_the_verdict_every_byte_gives, .init = setup,
+     .fini = teardown)
+{
+	static const unsigned int lens[] = { 60, 61, 127, 128, 1000, 1514 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(lens); i++) {
+		land_and_compare(IPPROTO_UDP, false, lens[i], 0, 0, -1);
+		land_and_compare(IPPROTO_TCP, i % 2 && lens[i] > 66, lens[i], 0, 0, -1);
+	}
+	land_and_compare(IPPROTO_ICMP, false, 98, 0, 0, -1);
+	/* faulted frames (built from scratch, read in full) between the template's */
+	land_and_compare(IPPROTO_TCP, true, 700, 0, PKTGEN_F_IPOPT, -1);
+	land_and_compare(IPPROTO_UDP, false, 700, 0, PKTGEN_F_IPOPT | PKTGEN_F_DUP, -1);
+	land_and_compare(IPPROTO_TCP, false, 300, 0, PKTGEN_F_REORDER | PKTGEN_F_CE, -1);
+	check_clean(k);
+}
+
+/* The tag taken out by the NIC for half a run and left in for the rest, and
+ * the other way round: the verdict is kept per length and tag handling. And
+ * tagged frames with rx_vlan off (the tag stays in the data all along). */
+Test(rx_fast, a_verdict_is_not_kept_across_a_change_of_tag_handling, .init = setup,
+     .fini = teardown)
+{
+	land_and_compare(IPPROTO_TCP, true, 600, 9, 0, 0);
+	land_and_compare(IPPROTO_UDP, false, 301, 9, 0, 1);
+	land_and_compare(IPPROTO_UDP, false, 60, 9, 0, 1);
+	land_and_compare(IPPROTO_TCP, false, 1514, 9, 0, 0);
+	setp(k, sn1, "rx_vlan", 0);
+	land_and_compare(IPPROTO_TCP, true, 600, 9, 0, -1);
+	land_and_compare(IPPROTO_UDP, false, 301, 9, 0, 1);
+	check_clean(k);
+}
+
+/* Wherever 64 bytes of an skb's buffer lie behind an address (where the NIC
+ * does not ask), nic_dma_ok takes the 64 bytes too, in every chunk. */
+Test(rx_fast, an_address_with_64_bytes_of_buffer_behind_it_is_dma_ok)
+{
+	static struct sk_buff *held[2500]; /* three chunks of the pool */
+	struct kit *m = kit_new(1);
+	struct net_device *dev = kit_dev_by_name(m, "sn0");
+	struct nic *hw = dev->nic;
+	u64 faults = hw->dma_faults;
+	static const unsigned int at[] = { 0, 1, NET_SKB_PAD, NET_SKB_PAD + NET_IP_ALIGN, 1000,
+					   SKB_BUF_SIZE - 64 };
+
+	kit_enter(m);
+	for (int i = 0; i < 2500; i++) {
+		held[i] = netdev_alloc_skb(dev, 100);
+		cr_assert_not_null(held[i], "allocation %d failed", i);
+	}
+	for (int i = 0; i < 2500; i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(at); j++) {
+			unsigned char *p = held[i]->head + at[j];
+			struct sk_buff *owner = skb_pool_buffer_owner(m, p);
+
+			cr_assert_eq(owner, held[i], "skb %d, offset %u: owner %p, expected %p", i,
+				     at[j], (void *)owner, (void *)held[i]);
+			cr_assert_geq((unsigned int)(owner->head + SKB_BUF_SIZE - p), 64,
+				      "skb %d, offset %u: under 64 bytes behind it", i, at[j]);
+			cr_assert(nic_dma_ok(hw, (u64)(uintptr_t)p, 64),
+				  "skb %d, offset %u: nic_dma_ok refuses 64 bytes", i, at[j]);
+		}
+	}
+	cr_assert_eq(hw->dma_faults, faults, "%llu DMA faults, expected %llu",
+		     (unsigned long long)hw->dma_faults, (unsigned long long)faults);
+	for (int i = 0; i < 2500; i++)
+		kfree_skb(held[i]);
+	kit_free(m);
+}
