@@ -129,6 +129,81 @@ Test(rx_fast, a_verdict_is_not_kept_across_a_change_of_tag_handling, .init = set
 	check_clean(k);
 }
 
+/*
+ * pktgen's run without faults (emit_plain) against the general path: fault
+ * bits with neither fault_every nor fault_chance fault no frame but take the
+ * general path, which must give the same frames at the same times. Each run
+ * on a fresh machine, so both start at the same time (TCP's tsval and ICMP's
+ * stamp carry it).
+ */
+static unsigned int land_run(u8 proto, unsigned int len, u32 flows, u32 burst, u32 faults,
+			     unsigned char (*bytes)[1600], unsigned int *lens, u64 *at)
+{
+	struct pktgen_cfg c;
+	char err[256];
+	unsigned int n = 0;
+	u64 t0;
+
+	teardown();
+	setup();
+	t0 = k->now;
+	kit_set_auto(k, false);
+	pktgen_cfg_default(&c);
+	c.count = RUN;
+	c.proto = proto;
+	c.len = len;
+	c.tcp_ts = proto == IPPROTO_TCP;
+	c.flows = flows;
+	c.burst = burst;
+	c.rate_pps = 50000;
+	c.faults = faults;
+	cr_assert_eq(kit_pktgen(sn1, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	run_idle(k);
+	for (; n < RUN && desc_at(n)->status & E1000_RXD_STAT_DD; n++) {
+		struct simnic_adapter *a = netdev_priv(sn1);
+		unsigned int i = (a->rx_ring.next_to_clean + n) % a->rx_ring.count;
+
+		lens[n] = le16_to_cpu(desc_at(n)->length);
+		memcpy(bytes[n], buf_at(n), lens[n]);
+		at[n] = a->rx_ring.buffer_info[i].skb->tstamp - t0;
+	}
+	cr_assert_geq(kit_poll(sn1, 64, err, sizeof(err)), 0, "kit_poll: %s", err);
+	run_idle(k);
+	return n;
+}
+
+Test(rx_fast, a_run_without_faults_lands_what_the_general_path_lands, .init = setup,
+     .fini = teardown)
+{
+	static unsigned char b0[RUN][1600], b1[RUN][1600];
+	static const struct { u8 proto; unsigned int len; u32 flows, burst; } runs[] = {
+		{ IPPROTO_UDP, 60, 1, 1 }, { IPPROTO_UDP, 333, 3, 4 },
+		{ IPPROTO_TCP, 1514, 1, 1 }, { IPPROTO_TCP, 700, 5, 8 }, { IPPROTO_ICMP, 98, 2, 1 },
+	};
+	unsigned int l0[RUN], l1[RUN];
+	u64 t0[RUN], t1[RUN];
+
+	for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
+		unsigned int n0 = land_run(runs[r].proto, runs[r].len, runs[r].flows, runs[r].burst,
+					   0, b0, l0, t0);
+		unsigned int n1 = land_run(runs[r].proto, runs[r].len, runs[r].flows, runs[r].burst,
+					   PKTGEN_F_PSH, b1, l1, t1);
+
+		cr_assert_eq(n0, RUN, "run %zu: %u frames landed, expected %d", r, n0, RUN);
+		cr_assert_eq(n1, n0, "run %zu: %u frames by the general path, %u without", r, n1,
+			     n0);
+		for (unsigned int i = 0; i < n0; i++) {
+			cr_assert_eq(l1[i], l0[i], "run %zu, frame %u: %u bytes, expected %u", r, i,
+				     l1[i], l0[i]);
+			cr_assert_eq(t1[i], t0[i], "run %zu, frame %u: at +%llu, expected +%llu", r,
+				     i, (unsigned long long)t1[i], (unsigned long long)t0[i]);
+			cr_assert(!memcmp(b1[i], b0[i], l0[i]),
+				  "run %zu, frame %u: the bytes differ", r, i);
+		}
+	}
+	check_clean(k);
+}
+
 /* Wherever 64 bytes of an skb's buffer lie behind an address (where the NIC
  * does not ask), nic_dma_ok takes the 64 bytes too, in every chunk. */
 Test(rx_fast, an_address_with_64_bytes_of_buffer_behind_it_is_dma_ok)
