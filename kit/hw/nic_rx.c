@@ -66,8 +66,9 @@ static __wsum l4_sum(const unsigned char *l4, unsigned int l4off, unsigned int l
 }
 
 /* Checksum offload: check the IPv4 header and the TCP/UDP checksum, behind
- * an 802.1Q tag too (one the NIC did not strip). */
-static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors,
+ * an 802.1Q tag too (one the NIC did not strip). Out of line: a template's
+ * frames mostly take the verdict kept (rx_csum_verdict). */
+static __attribute__((noinline)) u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors,
 			 const struct frame_payload *pl)
 {
 	const struct ethhdr *eth = (const struct ethhdr *)f;
@@ -142,8 +143,9 @@ static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char
 }
 
 /* The descriptor at RDH received len bytes at t, into buf of owner's buffer,
- * from src (NULL: a frame off the wire, every byte read). */
-static void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf,
+ * from src (NULL: a frame off the wire, every byte read). Inline in both
+ * callers: a source's frame is written back in the call that fetched it. */
+static inline __attribute__((always_inline)) void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf,
 			 struct sk_buff *owner, unsigned int len, u64 t, struct rx_source *src)
 {
 	struct frame_payload *pl = src ? &src->pl : NULL;
