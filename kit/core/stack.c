@@ -142,9 +142,9 @@ static bool stream_ok(const struct kit_stream *s, const unsigned char *p, u32 se
 /* The bytes segment by segment: the linear part, then the frag_list's. Out of
  * line, and with f as it is (noipa): stack_payload_ok's fast path then loads
  * nothing it does not use. */
-static __attribute__((noipa)) bool payload_walk(const struct sk_buff *skb, unsigned int off,
-						unsigned int len, const struct flow *f, u32 seq,
-						u32 stream_off)
+__attribute__((noipa)) bool stack_payload_walk(const struct sk_buff *skb, unsigned int off,
+					       unsigned int len, const struct flow *f, u32 seq,
+					       u32 stream_off)
 {
 	const struct sk_buff *seg = skb, *next = skb_shinfo(skb)->frag_list;
 	const struct kit_stream *stream = f->stream;
@@ -176,36 +176,6 @@ static __attribute__((noipa)) bool payload_walk(const struct sk_buff *skb, unsig
 		next = seg->next;
 		have = seg->len;
 	}
-}
-
-/*
- * n bytes at a and b are the same. The payload of a small frame (a 64-byte
- * UDP frame holds 14 after the sequence word) is compared as two 8-byte
- * words that overlap, inline; the call to memcmp would cost twice that.
- */
-static inline bool bytes_eq(const unsigned char *a, const unsigned char *b, unsigned int n)
-{
-	if (n >= 8 && n <= 16) {
-		u64 a0, a1, b0, b1;
-
-		memcpy(&a0, a, 8);
-		memcpy(&a1, a + n - 8, 8);
-		memcpy(&b0, b, 8);
-		memcpy(&b1, b + n - 8, 8);
-		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-	}
-	return !memcmp(a, b, n);
-}
-
-bool stack_payload_ok(const struct sk_buff *skb, unsigned int off, unsigned int len,
-		      const struct flow *f, u32 seq, u32 stream_off)
-{
-	unsigned int have = skb_headlen(skb);
-
-	/* all of it in the linear part (a frame as the NIC wrote it): one compare */
-	if (!f->stream && len <= have && off <= have - len)
-		return bytes_eq(skb->data + off, payload_at(f->key, stream_off), len);
-	return payload_walk(skb, off, len, f, seq, stream_off);
 }
 
 void stack_stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32 want, u32 got,
