@@ -14,15 +14,19 @@
 
 /* Devices and instances of weight 0 are passed over (and were warned about
  * when scheduled): the kernel would spin on them, the kit lets them sit. */
-static bool pollable(struct kit *k, struct list_head *e)
+static bool entry_pollable(struct net_device *dev, struct list_head *e)
 {
-	struct net_device *dev = napi_classic_of(k, e);
 	struct napi_struct *n;
 
 	if (dev)
 		return dev->weight > 0 && !kit_dev_broken(dev);
 	n = list_entry(e, struct napi_struct, poll_list);
 	return n->weight > 0 && !(n->dev && kit_dev_broken(n->dev));
+}
+
+static bool pollable(struct kit *k, struct list_head *e)
+{
+	return entry_pollable(napi_classic_of(k, e), e);
 }
 
 bool net_rx_pending(const struct kit *k)
@@ -209,15 +213,15 @@ void net_rx_step(struct kit *k)
 		sim_charge(k, COST_SOFTIRQ);
 		TRACE(k, TR_SOFTIRQ, NULL, NET_RX_SOFTIRQ, (u32)sd->rx_budget, 0, 0);
 	}
-	/* the first pollable entry; weight-0 devices are passed over for good */
+	/* the first pollable entry (and its device if classic, looked up once);
+	 * weight-0 devices are passed over for good */
 	list_for_each(e, &sd->poll_list)
-		if (pollable(k, e))
+		if (entry_pollable(dev = napi_classic_of(k, e), e))
 			break;
 	if (e == &sd->poll_list) {
 		sd->rx_round = false;
 		return;
 	}
-	dev = napi_classic_of(k, e);
 	sim_charge(k, COST_CALL);
 	if (dev) {
 		if (dev->quota <= 0) {
