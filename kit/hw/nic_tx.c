@@ -112,11 +112,13 @@ void nic_tx_complete_one(struct nic *hw)
 	if (len && nic_dma_ok(hw, addr, len)) {
 		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
 
-		u64 on_wire = wire_ps(k, len) / 1000;
+		if (unlikely(k->pcap != NULL)) {
+			u64 on_wire = wire_ps(k, len) / 1000;
 
-		/* stamped when its first bit left: the far end's capture is later by
-		 * the frame's time on the wire */
-		pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
+			/* stamped when its first bit left: the far end's capture is
+			 * later by the frame's time on the wire */
+			pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
+		}
 		wire_send(hw, frame, len, k->now);
 		hw->tx_frames++;
 		hw->tx_bytes += len;
