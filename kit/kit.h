@@ -276,6 +276,7 @@ static inline void kit_drv_watch(struct kit *k)
 void trace_init(struct kit *k);
 void trace_free(struct kit *k);
 void trace_reset(struct kit *k);
+void trace_stop(struct kit *k); /* no trace on this machine from now on */
 void kit_boot_done(struct kit *k);
 void nic_boot_done(struct nic *hw);
 #define TRACE_SIZE (1u << 16)
@@ -290,8 +291,11 @@ static inline void trace_emit(struct kit *k, u64 t, enum trace_type type,
 			      const struct net_device *dev, u32 a, u32 b, u32 c, u32 d)
 {
 	struct trace *tr = k->trace;
-	struct trace_rec *r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
+	struct trace_rec *r;
 
+	if (unlikely(tr == NULL)) /* trace_stop: nobody can read this machine's trace */
+		return;
+	r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
 	r->t = t;
 	r->type = (u16)type;
 	r->dev = dev ? (u8)dev->ifindex : 0xff;

@@ -350,7 +350,9 @@ const struct cmd cmd_traffic_table[] = {
 	  "chart. -o FILE.csv writes the table as CSV; -o FILE.svg or FILE.png writes the\n"
 	  "CSV, a gnuplot script FILE.gp and the image (gnuplot must be installed:\n"
 	  "apt-get install gnuplot-nox; $RINGLAB_GNUPLOT names another). The same seed,\n"
-	  "settings and parameters give the same table.\n\n  experiment\n  experiment livelock\n"
+	  "settings and parameters give the same table. The machines keep no trace:\n"
+	  "`trace` and the view go on showing the session's own machine.\n\n"
+	  "  experiment\n  experiment livelock\n"
 	  "  experiment livelock ratio=200 plot\n  experiment coalesce -o /tmp/coalesce.svg\n"
 	  "  experiment batching -j\n",
 	  "$exp $expkey", "without a name: an array of {name, params, desc, plot}; with one: "

@@ -180,6 +180,13 @@ static u64 fnv(u64 h, u64 v)
 	return h;
 }
 
+static bool keep_trace;
+
+void kit_bench_keep_trace(bool on)
+{
+	keep_trace = on;
+}
+
 /* The simulation of one scenario: *dt wall seconds for it. */
 static int simulate(const struct scenario *s, u64 packets, struct bench_sim *out, double *dt)
 {
@@ -193,6 +200,8 @@ static int simulate(const struct scenario *s, u64 packets, struct bench_sim *out
 		return -ENOMEM;
 	kit_set_hw_steps(k, false);
 	tl_stop(k); /* nobody will export this machine's timeline */
+	if (!keep_trace)
+		trace_stop(k); /* nor read its trace */
 	if (s->setup(k, packets, err, sizeof(err))) {
 		kit_free(k);
 		return -EINVAL;

@@ -275,6 +275,7 @@ struct kit *exp_kit(u64 seed, char *err, size_t errlen)
 	}
 	kit_set_hw_steps(k, false);
 	tl_stop(k); /* nobody will export this machine's timeline */
+	trace_stop(k); /* nor read its trace */
 	return k;
 }
 

@@ -276,10 +276,13 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 	hw_catch_up(k);
 	sim_charge(k, COST_MMIO_WRITE);
 	driver_time_check(k);
-	switch (reg) {
-	case E1000_TDT:
+	if (likely(reg == E1000_TDT)) {
+		/* the doorbell, once per packet or batch: ahead of the switch's search */
 		nic_tx_doorbell(hw, val);
-		break;
+		hw_update_nic(k, hw); /* a tail write only adds work to this NIC */
+		return;
+	}
+	switch (reg) {
 	case E1000_RDT:
 		if (val >= hw->rx_count) {
 			kit_bug(k, hw->dev, RULE_DMA_FAULT);
@@ -351,7 +354,7 @@ void nic_write(struct nic *hw, u32 reg, u32 val)
 	default: break;
 	}
 	/* a tail write only adds work to this NIC: sooner only if it was idle */
-	if (reg == E1000_TDT || reg == E1000_RDT)
+	if (reg == E1000_RDT)
 		hw_update_nic(k, hw);
 	else
 		hw_update(k);

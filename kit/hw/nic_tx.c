@@ -11,6 +11,17 @@
  * Nothing is scheduled per byte or per descriptor fetch.
  */
 
+/* x % count without a division where x < 2 * count (every index step and
+ * distance on the ring: the registers stay below count); exact for any x. */
+static inline u32 ring_mod(u32 x, u32 count)
+{
+	if (likely(x < count))
+		return x;
+	if (likely(x - count < count))
+		return x - count;
+	return x % count;
+}
+
 static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
 {
 	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
@@ -58,7 +69,7 @@ void nic_tx_fetch(struct nic *hw)
 			if (hw->tx_done[i] < hw->tx_done[prev])
 				hw->tx_done[i] = hw->tx_done[prev];
 		}
-		hw->tx_sched = (i + 1) % hw->tx_count;
+		hw->tx_sched = ring_mod(i + 1, hw->tx_count);
 	}
 }
 
@@ -79,15 +90,15 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 		hw->tdt = val;
 		return;
 	}
-	owned = (hw->tdt + count - hw->tdh) % count;
-	posted = (val + count - hw->tdt) % count;
+	owned = ring_mod(hw->tdt + count - hw->tdh, count);
+	posted = ring_mod(val + count - hw->tdt, count);
 	if (posted > count - 1 - owned) {
 		/* the new tail passes the head: descriptors the NIC owns were reused */
 		kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
 		return;
 	}
 	/* what the driver wrote, then its doorbell */
-	for (u32 i = hw->tdt; i != val; i = (i + 1) % count) {
+	for (u32 i = hw->tdt; i != val; i = ring_mod(i + 1, count)) {
 		struct e1000_tx_desc *d = tx_desc(hw, i);
 
 		TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length), d->lower.flags.cmd,
@@ -112,16 +123,18 @@ void nic_tx_complete_one(struct nic *hw)
 	if (len && nic_dma_ok(hw, addr, len)) {
 		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
 
-		u64 on_wire = wire_ps(k, len) / 1000;
+		if (unlikely(k->pcap != NULL)) {
+			u64 on_wire = wire_ps(k, len) / 1000;
 
-		/* stamped when its first bit left: the far end's capture is later by
-		 * the frame's time on the wire */
-		pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
+			/* stamped when its first bit left: the far end's capture is
+			 * later by the frame's time on the wire */
+			pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
+		}
 		wire_send(hw, frame, len, k->now);
 		hw->tx_frames++;
 		hw->tx_bytes += len;
 	}
-	hw->tdh = (i + 1) % hw->tx_count;
+	hw->tdh = ring_mod(i + 1, hw->tx_count);
 	TRACE(k, TR_TX_DD, hw->dev, i, i, hw->tdh, len);
 	if (cmd & E1000_TXD_CMD_RS) {
 		d->upper.fields.status |= E1000_TXD_STAT_DD;

@@ -9,6 +9,11 @@
  * trace_fmt.c turns a record into text only when a client asks. The one
  * subscriber (the shell, the view) sees each record as it is written.
  * Writing a record (trace_emit) is inline in kit.h: a packet writes several.
+ *
+ * A machine nobody can look at (an experiment's, a benchmark's) keeps no
+ * trace (trace_stop), as it keeps no timeline: its records would be written
+ * and never read. Nothing the machine does depends on its trace, so it runs
+ * the same with or without one; it then reports no records at all.
  */
 
 void trace_init(struct kit *k)
@@ -18,7 +23,13 @@ void trace_init(struct kit *k)
 
 void trace_reset(struct kit *k)
 {
-	k->trace->head = 0;
+	if (k->trace)
+		k->trace->head = 0;
+}
+
+void trace_stop(struct kit *k)
+{
+	trace_free(k);
 }
 
 void trace_free(struct kit *k)
@@ -29,27 +40,32 @@ void trace_free(struct kit *k)
 
 void kit_trace_subscribe(struct kit *k, trace_cb cb, void *arg)
 {
+	if (!k->trace)
+		return;
 	k->trace->cb = cb;
 	k->trace->cb_arg = arg;
 }
 
 u64 kit_trace_total(const struct kit *k)
 {
-	return k->trace->head;
+	return k->trace ? k->trace->head : 0;
 }
 
 size_t kit_trace_count(const struct kit *k)
 {
+	if (!k->trace)
+		return 0;
 	return k->trace->head < TRACE_SIZE ? (size_t)k->trace->head : TRACE_SIZE;
 }
 
 const struct trace_rec *kit_trace_at(const struct kit *k, size_t i)
 {
 	const struct trace *tr = k->trace;
-	u64 first = tr->head - kit_trace_count(k);
+	u64 first;
 
 	if (i >= kit_trace_count(k))
 		return NULL;
+	first = tr->head - kit_trace_count(k);
 	return &tr->rec[(first + i) & (TRACE_SIZE - 1)];
 }
 

@@ -35,8 +35,10 @@ struct result {
 static void usage(void)
 {
 	fprintf(stderr, "usage: ringlab-bench [--json FILE] [--packets N] [--no-instr] "
-			"[--no-rss] [--sim-only] [SCENARIO...]\n");
+			"[--no-rss] [--sim-only] [--trace] [SCENARIO...]\n");
 }
+
+static bool trace; /* --trace: the machines keep their trace, as the shell's does */
 
 static bool have_valgrind(void)
 {
@@ -53,9 +55,9 @@ static u64 callgrind_instr(const char *self, const char *name, u64 n, u64 *done)
 	snprintf(out, sizeof(out), "/tmp/ringlab-bench-cg.%ld.%s.%llu", (long)getpid(), name,
 		 (unsigned long long)n);
 	snprintf(cmd, sizeof(cmd),
-		 "valgrind --tool=callgrind --callgrind-out-file=%s '%s' --sim-only --packets %llu "
+		 "valgrind --tool=callgrind --callgrind-out-file=%s '%s' --sim-only%s --packets %llu "
 		 "%s 2>/dev/null",
-		 out, self, (unsigned long long)n, name);
+		 out, self, trace ? " --trace" : "", (unsigned long long)n, name);
 	f = popen(cmd, "r");
 	if (!f)
 		return 0;
@@ -182,6 +184,8 @@ int main(int argc, char **argv)
 			rss = false;
 		else if (!strcmp(argv[i], "--sim-only"))
 			sim = true;
+		else if (!strcmp(argv[i], "--trace"))
+			kit_bench_keep_trace(trace = true);
 		else if (argv[i][0] != '-' && nonly < 16)
 			only[nonly++] = argv[i];
 		else

@@ -87,3 +87,29 @@ Test(bench, a_held_qdisc_makes_batches_of_the_burst)
 		  "per train)", (unsigned long long)bells, (unsigned long long)n,
 		  (unsigned long long)(n / 64), (unsigned long long)(n / 32 + 8));
 }
+
+/* A bench machine, as an experiment's, keeps no trace; keeping it changes
+ * nothing the machine does (no outcome may depend on whether it is read). */
+Test(bench, the_trace_changes_no_outcome)
+{
+	const u64 n = 5000;
+
+	for (int i = 0; i < kit_bench_count(); i++) {
+		const char *name = kit_bench_name(i);
+		struct bench_sim off, on;
+
+		kit_bench_keep_trace(false);
+		cr_assert_eq(kit_bench_sim(name, n, &off), 0, "scenario %s did not run", name);
+		kit_bench_keep_trace(true);
+		cr_assert_eq(kit_bench_sim(name, n, &on), 0, "scenario %s did not run traced", name);
+		kit_bench_keep_trace(false);
+		cr_assert_eq(on.packets, off.packets, "%s: %llu packets traced, %llu untraced", name,
+			     (unsigned long long)on.packets, (unsigned long long)off.packets);
+		cr_assert_eq(on.sim_ns, off.sim_ns, "%s: traced it ended at %llu ns, untraced at %llu",
+			     name, (unsigned long long)on.sim_ns, (unsigned long long)off.sim_ns);
+		cr_assert_eq(on.cpu_ns, off.cpu_ns, "%s: traced %llu CPU ns, untraced %llu", name,
+			     (unsigned long long)on.cpu_ns, (unsigned long long)off.cpu_ns);
+		cr_assert_eq(on.sig, off.sig, "%s: traced outcome hash %016llx, untraced %016llx",
+			     name, (unsigned long long)on.sig, (unsigned long long)off.sig);
+	}
+}

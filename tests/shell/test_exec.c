@@ -231,3 +231,23 @@ Test(exec, dash_c_numbers_each_command)
 	cr_assert_eq(dash_c(s, "seed;"), 0, "a trailing ';' is no error: %s", th_out);
 	th_done(s);
 }
+
+/* An experiment's machines keep no trace; the session's own keeps its own,
+ * and goes on recording after the experiment as before it. */
+Test(exec, an_experiment_leaves_the_sessions_trace_alone)
+{
+	struct sess *s = th_sess();
+	u64 before, after;
+
+	cr_assert_eq(th_run(s, "dev_queue_xmit sn0 count 4"), 0, "dev_queue_xmit failed: %s", th_out);
+	before = kit_trace_total(s->k);
+	cr_assert_gt(before, 0, "the session's machine wrote no trace records");
+	cr_assert_eq(th_run(s, "experiment batching"), 0, "experiment batching failed: %s", th_out);
+	cr_assert_eq(kit_trace_total(s->k), before,
+		     "the experiment wrote %llu records into the session's trace",
+		     (unsigned long long)(kit_trace_total(s->k) - before));
+	cr_assert_eq(th_run(s, "dev_queue_xmit sn0 count 4"), 0, "dev_queue_xmit failed: %s", th_out);
+	after = kit_trace_total(s->k);
+	cr_assert_gt(after, before, "the session's trace stopped recording after the experiment");
+	th_done(s);
+}

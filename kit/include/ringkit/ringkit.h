@@ -318,6 +318,10 @@ struct bench_sim {
 	u64 packets, sim_ns, cpu_ns, sig;
 };
 int kit_bench_sim(const char *name, u64 packets, struct bench_sim *out);
+/* A bench machine, as an experiment's, keeps no trace (nobody reads it);
+ * on = true keeps it, as the shell's machine does, to measure what it costs.
+ * The outcome is the same either way. */
+void kit_bench_keep_trace(bool on);
 
 /* ---- experiments ------------------------------------------------------------ */
 
