@@ -66,9 +66,8 @@ static __wsum l4_sum(const unsigned char *l4, unsigned int l4off, unsigned int l
 }
 
 /* Checksum offload: check the IPv4 header and the TCP/UDP checksum, behind
- * an 802.1Q tag too (one the NIC did not strip). Out of line: a template's
- * frames mostly take the verdict kept (rx_csum_verdict). */
-static __attribute__((noinline)) u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors,
+ * an 802.1Q tag too (one the NIC did not strip). */
+static u8 rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors,
 			 const struct frame_payload *pl)
 {
 	const struct ethhdr *eth = (const struct ethhdr *)f;
@@ -191,7 +190,9 @@ static inline __attribute__((always_inline)) void rx_writeback(struct nic *hw, s
 	}
 }
 
-void nic_rx_frame(struct nic *hw, const unsigned char *frame, unsigned int len, u64 t)
+/* (out of line: inlined into the wire's sender, it would crowd hw_sync's TX path) */
+__attribute__((noinline)) void nic_rx_frame(struct nic *hw, const unsigned char *frame,
+					    unsigned int len, u64 t)
 {
 	struct e1000_rx_desc *d;
 	struct sk_buff *owner;
