@@ -39,7 +39,7 @@ struct pktgen {
 	struct frame_spec pending;
 	u8 smac[ETH_ALEN];
 	struct frame_tmpl tmpl;	/* the run's frame without faults (pkttmpl.c) */
-	bool plain;		/* no faults and a fast template: emit_plain */
+	bool plain;		/* no faults and a fast template: pktgen_emit_plain */
 };
 
 /* Is logical frame j faulted? Called once per frame, in order. */
@@ -193,14 +193,15 @@ static enum pick pick(struct pktgen *g, struct frame_spec *s)
 }
 
 /*
- * pktgen_emit for a run without faults on a fast template (g->plain): no
+ * The emit of a run without faults on a fast template (g->plain): no
  * frame is held back (dup, reorder) or lost, so slot and next_j move
  * together, every slot takes the next frame from the template, and the
  * final frame's slot stays count - 1. The same frames, times and counts as
  * the general path below.
  */
-static unsigned int emit_plain(struct pktgen *g, unsigned char *buf, unsigned int room)
+static unsigned int pktgen_emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
+	struct pktgen *g = container_of(src, struct pktgen, src);
 	struct frame_spec s;
 	unsigned int len = 0;
 
@@ -225,8 +226,6 @@ static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsig
 	unsigned int len = 0;
 	u64 left;
 
-	if (likely(g->plain))
-		return emit_plain(g, buf, room);
 	g->src.pl.len = 0;
 	g->src.tmpl = false;
 	switch (pick(g, &s)) {
@@ -355,7 +354,7 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 	spec_fixed(g, &fixed);
 	frame_tmpl_init(&g->tmpl, &fixed);
 	g->plain = !g->c.faults && g->tmpl.fast;
-	g->src.emit = pktgen_emit;
+	g->src.emit = g->plain ? pktgen_emit_plain : pktgen_emit;
 	g->src.destroy = pktgen_destroy;
 	g->src.next_at = (slot_time_ps(g, 0) + 999) / 1000;
 	g->last_slot = c->count - 1;
