@@ -39,7 +39,7 @@ struct pktgen {
 	struct frame_spec pending;
 	u8 smac[ETH_ALEN];
 	struct frame_tmpl tmpl;	/* the run's frame without faults (pkttmpl.c) */
-	bool plain;		/* no faults and a fast template: pktgen_emit_plain */
+	bool plain;		/* no faults and a fast template: emit_plain */
 };
 
 /* Is logical frame j faulted? Called once per frame, in order. */
@@ -97,9 +97,10 @@ static void spec_fixed(struct pktgen *g, struct frame_spec *s)
 /*
  * The fields that change from frame to frame (frame_tmpl_build's varying
  * ones): logical frame j carrying plen bytes, with fault bits f; advances
- * its flow's sequence.
+ * its flow's sequence. proto is the run's (a constant where inlined).
  */
-static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s)
+static inline __attribute__((always_inline)) void
+spec_vary_proto(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s, u8 proto)
 {
 	u32 flow = 0, nth = (u32)j;
 
@@ -110,7 +111,7 @@ static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, 
 	s->sport = (u16)(20000 + flow);
 	s->key = payload_key(flow);
 	s->ip_id = (u16)nth;
-	if (g->c.proto == IPPROTO_TCP) {
+	if (proto == IPPROTO_TCP) {
 		s->seq = g->seq[flow];
 		g->seq[flow] += plen;
 		s->off = s->seq - 1;
@@ -119,7 +120,7 @@ static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, 
 		 * TCP_TS_HZ 1000), so the segments of one ms carry one tsval */
 		s->tsval = 1000 + (u32)(slot_time_ps(g, j) / 1000000000ULL) -
 			   ((f & PKTGEN_F_TSBACK) ? 500 : 0);
-	} else if (g->c.proto == IPPROTO_UDP) {
+	} else if (proto == IPPROTO_UDP) {
 		s->seq = nth;
 		s->off = nth * plen;
 	} else {
@@ -128,6 +129,11 @@ static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, 
 		s->icmp_seq = (u16)nth;
 		s->icmp_stamp = g->k->now;
 	}
+}
+
+static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s)
+{
+	spec_vary_proto(g, j, plen, f, s, g->c.proto);
 }
 
 /* The frame spec of logical frame j, faulted or not; advances its flow. */
@@ -193,19 +199,20 @@ static enum pick pick(struct pktgen *g, struct frame_spec *s)
 }
 
 /*
- * The emit of a run without faults on a fast template (g->plain): no
- * frame is held back (dup, reorder) or lost, so slot and next_j move
- * together, every slot takes the next frame from the template, and the
- * final frame's slot stays count - 1. The same frames, times and counts as
- * the general path below.
+ * The emit of a run without faults on a fast template (g->plain), proto
+ * the run's: no frame is held back (dup, reorder) or lost, so slot and
+ * next_j move together, every slot takes the next frame from the template,
+ * and the final frame's slot stays count - 1. The same frames, times and
+ * counts as the general path (pktgen_emit).
  */
-static unsigned int pktgen_emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room)
+static inline __attribute__((always_inline)) unsigned int
+emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 proto)
 {
 	struct pktgen *g = container_of(src, struct pktgen, src);
 	struct frame_spec s;
 	unsigned int len = 0;
 
-	spec_vary(g, g->next_j++, g->tmpl.plen, 0, &s);
+	spec_vary_proto(g, g->next_j++, g->tmpl.plen, 0, &s, proto);
 	g->slot++;
 	if (buf)
 		len = frame_tmpl_build(&g->tmpl, buf, room, &s, &g->src.pl);
@@ -215,6 +222,22 @@ static unsigned int pktgen_emit_plain(struct rx_source *src, unsigned char *buf,
 	else
 		g->src.next_at = (slot_time_ps(g, g->slot) + 999) / 1000;
 	return len ? len : g->tmpl.wire;
+}
+
+/* one per protocol, so the frame's fields are chosen when the run starts */
+static unsigned int emit_plain_udp(struct rx_source *src, unsigned char *buf, unsigned int room)
+{
+	return emit_plain(src, buf, room, IPPROTO_UDP);
+}
+
+static unsigned int emit_plain_tcp(struct rx_source *src, unsigned char *buf, unsigned int room)
+{
+	return emit_plain(src, buf, room, IPPROTO_TCP);
+}
+
+static unsigned int emit_plain_icmp(struct rx_source *src, unsigned char *buf, unsigned int room)
+{
+	return emit_plain(src, buf, room, IPPROTO_ICMP);
 }
 
 static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsigned int room)
@@ -354,7 +377,9 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 	spec_fixed(g, &fixed);
 	frame_tmpl_init(&g->tmpl, &fixed);
 	g->plain = !g->c.faults && g->tmpl.fast;
-	g->src.emit = g->plain ? pktgen_emit_plain : pktgen_emit;
+	g->src.emit = !g->plain ? pktgen_emit :
+		      c->proto == IPPROTO_UDP ? emit_plain_udp :
+		      c->proto == IPPROTO_TCP ? emit_plain_tcp : emit_plain_icmp;
 	g->src.destroy = pktgen_destroy;
 	g->src.next_at = (slot_time_ps(g, 0) + 999) / 1000;
 	g->last_slot = c->count - 1;

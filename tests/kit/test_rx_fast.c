@@ -130,7 +130,7 @@ Test(rx_fast, a_verdict_is_not_kept_across_a_change_of_tag_handling, .init = set
 }
 
 /*
- * pktgen's run without faults (pktgen_emit_plain) against the general path: fault
+ * pktgen's run without faults (emit_plain) against the general path: fault
  * bits with neither fault_every nor fault_chance fault no frame but take the
  * general path, which must give the same frames at the same times. Each run
  * on a fresh machine, so both start at the same time (TCP's tsval and ICMP's
