@@ -112,7 +112,7 @@ u8 nic_rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
 }
 
 /*
- * The checksum verdict on the frame at f. A frame of src's template (s->tmpl)
+ * The checksum verdict on the frame at f. A frame of src's template (src->tmpl)
  * gets the verdict the NIC gave the last one of the same length and tag
  * handling: the verdict reads the headers' shape (fixed in a template) and
  * whether the two checksums are right (they are in every frame a template
@@ -144,8 +144,9 @@ static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char
 /* The descriptor at RDH received len bytes at t, into buf of owner's buffer,
  * from src (NULL: a frame off the wire, every byte read). Inline in both
  * callers: a source's frame is written back in the call that fetched it. */
-static inline __attribute__((always_inline)) void rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf,
-			 struct sk_buff *owner, unsigned int len, u64 t, struct rx_source *src)
+static inline __attribute__((always_inline)) void
+rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf, struct sk_buff *owner,
+	     unsigned int len, u64 t, struct rx_source *src)
 {
 	struct frame_payload *pl = src ? &src->pl : NULL;
 	struct kit *k = hw->k;

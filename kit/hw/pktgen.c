@@ -131,7 +131,8 @@ spec_vary_proto(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_
 	}
 }
 
-static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s)
+static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f,
+			     struct frame_spec *s)
 {
 	spec_vary_proto(g, j, plen, f, s, g->c.proto);
 }
