@@ -123,7 +123,7 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	return xmit_one(dev, skb, more, false);
 }
 
-static int restart_single(struct net_device *dev)
+static inline __attribute__((always_inline)) int restart_single(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
