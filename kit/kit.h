@@ -195,9 +195,13 @@ struct kit {
 	void *lab_handle;		/* dlopen handle */
 	char lab_name[256];
 	bool lab_loaded[32];
+	/* driver_enter saves, sets and restores the two as a pair, and sets
+	 * lab_last and dev_last as one: each pair stays side by side */
 	const char *lab_running;	/* lab function executing now */
-	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	const char *lab_last;		/* lab function entered last, at any depth */
+	struct net_device *dev_last;	/* ... for this device */
+	u64 lab_calls;			/* calls into lab functions so far */
 	struct kit_guard guards[16];	/* rings and buffer_info arrays (core/canary.c) */
 	bool guard_calls;		/* check them after every outermost driver call */
 	bool drv_watch;			/* a timeline or guard_calls: driver calls are
@@ -212,8 +216,6 @@ struct kit {
 	u64 lab_enter_ns;		/* when the outermost driver call began */
 	const char *lab_outer;		/* outermost driver call entered last (canary blame) */
 	struct net_device *dev_outer;	/* ... for this device */
-	const char *lab_last;		/* lab function entered last, at any depth */
-	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
 	struct kit_race race[KIT_MAX_DEVS];
 	bool race_armed;		/* some device has race_tx_reclaim set */
