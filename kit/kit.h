@@ -268,6 +268,14 @@ void tl_reset(struct kit *k);
 void tl_stop(struct kit *k); /* no timeline on this machine from now on */
 void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enum tl_cat cat,
 	      bool begin);
+/* tl_slice where the machine may have no timeline (bench, experiments): its
+ * own first test, inline, so such a machine makes no call */
+static inline void kit_tl_slice(struct kit *k, const char *name, const struct net_device *dev,
+				enum tl_cat cat, bool begin)
+{
+	if (unlikely(k->timeline != NULL))
+		tl_slice(k, name, dev, cat, begin);
+}
 /* k->timeline or k->guard_calls changed: k->drv_watch follows them */
 static inline void kit_drv_watch(struct kit *k)
 {

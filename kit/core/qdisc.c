@@ -303,7 +303,7 @@ static inline __attribute__((always_inline)) void run(struct net_device *dev)
 	if (!q || q->running || kit_dev_broken(dev))
 		return;
 	q->running = true;
-	tl_slice(k, "qdisc_run", dev, TLC_KERNEL, true);
+	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, true);
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
 		int n = restart(dev);
 
@@ -315,7 +315,7 @@ static inline __attribute__((always_inline)) void run(struct net_device *dev)
 		}
 		quota -= n;
 	}
-	tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);

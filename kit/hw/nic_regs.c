@@ -161,7 +161,7 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 	set_pending(hw, false);
 	kit_doing(k, "interrupt", dev->name);
 	prev = cpu_enter(k, CTX_HARDIRQ);
-	tl_slice(k, "IRQ", dev, TLC_KERNEL, true); /* entry to exit, the handler inside */
+	kit_tl_slice(k, "IRQ", dev, TLC_KERNEL, true); /* entry to exit, the handler inside */
 	sim_charge(k, COST_IRQ_ENTRY);
 	TRACE(k, TR_IRQ, dev, hw->icr, dev->irq, 0, 0);
 	hw->unread++;
@@ -170,7 +170,7 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 	driver_leave(k, dc);
 	hw->unhandled = rc == IRQ_NONE ? hw->unhandled + 1 : 0;
 	sim_charge(k, COST_IRQ_EXIT);
-	tl_slice(k, "IRQ", dev, TLC_KERNEL, false);
+	kit_tl_slice(k, "IRQ", dev, TLC_KERNEL, false);
 	cpu_leave(k, prev);
 	if (hw->asserted) {
 		/* the handler did not read ICR: the line is still up */
