@@ -186,6 +186,11 @@ struct kit {
 	struct nic *nic[KIT_MAX_DEVS]; /* the NICs, in device order (hw.c) */
 	int nnic;
 	struct wire *wire;
+	/* hw/wire.c: the last frame length's wire time and the link speed it was
+	 * worked out for (wire_ps_last: the TX fetch, without its division) */
+	u64 wire_last_ps;
+	long wire_last_mbps;
+	u32 wire_last_len;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
 	struct tx_sender *sender;
 	struct tx_flow *txf;	/* where each flow a client sends on goes on */
@@ -473,6 +478,7 @@ void hw_update_nic(struct kit *k, struct nic *hw); /* hw's next change came soon
 void hw_event(struct kit *k);		/* hw_ev fired */
 void hw_arm(struct kit *k);		/* before hw_ev is looked at: bring it up to date */
 void hw_describe_next(struct kit *k, char *what, size_t len);
+u64 wire_ps_last(struct kit *k, unsigned int len); /* hw/wire.c: wire_ps, kept */
 bool nic_irq_deliverable(struct nic *hw);
 void nic_irq_deliver(struct kit *k, struct nic *hw); /* run the handler (hardirq) */
 bool nic_irq_deliver_inflight(struct nic *hw, u32 cause); /* sent before the mask took effect */

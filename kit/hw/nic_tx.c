@@ -61,7 +61,7 @@ static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 		u16 len = le16_to_cpu(d->lower.flags.length);
 		u64 start = hw->wire_free_ps > now_ps ? hw->wire_free_ps : now_ps;
 
-		hw->wire_free_ps = start + wire_ps(k, len);
+		hw->wire_free_ps = start + wire_ps_last(k, len);
 		hw->tx_done[i] = (hw->wire_free_ps + 999) / 1000 + hw->fault_dd_delay;
 		/* a later frame never finishes before an earlier one */
 		if (i != hw->tdh) {
