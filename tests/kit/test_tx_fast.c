@@ -64,3 +64,53 @@ Test(tx_fast, tx_frame_dma_verdict_is_nic_dma_ok_s, .init = setup, .fini = teard
 	cr_assert(!nic_dma_ok(hw, 0x1000, 60), "0x1000 accepted");
 	kfree_skb(skb);
 }
+
+/* The span from the first to the last TX write-back of n back-to-back frames
+ * of len bytes posted with one doorbell (test_hw.c's tx_span). */
+static u64 dd_span(unsigned int len, u64 n)
+{
+	struct kit_pkt p = { .len = len, .proto = IPPROTO_UDP };
+	u64 first = 0, last = 0;
+	size_t from = log_.n;
+
+	kit_netif_stop_queue(sn0);
+	kit_xmit_frames(sn0, &p, n);
+	kit_netif_wake_queue(sn0);
+	run_idle(k);
+	for (size_t i = from; i < log_.n; i++) {
+		if (log_.r[i].type != TR_TX_DD)
+			continue;
+		if (!first)
+			first = log_.r[i].t;
+		last = log_.r[i].t;
+	}
+	return last - first;
+}
+
+/*
+ * The fetch keeps the wire time of the last frame length and link speed
+ * (wire_ps_last): frames of the same length after a change of link_speed, or
+ * of another length, must take wire_ps's time, not the kept one.
+ */
+Test(tx_fast, wire_time_follows_the_link_speed_and_the_length, .init = setup, .fini = teardown)
+{
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 1024);
+	setp(k, sn0, "batching", TX_BATCH_BTX); /* one doorbell: all posted at once */
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	for (int round = 0; round < 2; round++) {
+		u64 fast = dd_span(60, 101), slow, big;
+
+		/* 84 byte times at 10 Gb/s: 67.2 ns a frame, 6720 for 100 gaps */
+		cr_assert(fast >= 6719 && fast <= 6721, "round %d: 100 gaps at 10G took %llu ns", round,
+			  (unsigned long long)fast);
+		setp(k, NULL, "link_speed", 1000);
+		slow = dd_span(60, 101);
+		cr_assert(slow >= 67199 && slow <= 67201, "round %d: 100 gaps at 1G took %llu ns",
+			  round, (unsigned long long)slow);
+		big = dd_span(1514, 101); /* 1538 byte times at 1 Gb/s: 12304 ns */
+		cr_assert(big >= 1230399 && big <= 1230401, "round %d: 100 1514-byte gaps at 1G took %llu ns",
+			  round, (unsigned long long)big);
+		setp(k, NULL, "link_speed", 10000);
+	}
+}
