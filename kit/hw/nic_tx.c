@@ -22,6 +22,16 @@ static inline u32 ring_mod(u32 x, u32 count)
 	return x % count;
 }
 
+/* ring_mod(a + count - b, count), the distance from b on to a: a - b when
+ * b <= a and the two are less than count apart, which is the same number
+ * (no wrap: a - b + count < 2 * count); any other pair as ring_mod does. */
+static inline u32 ring_dist(u32 a, u32 b, u32 count)
+{
+	if (likely(a >= b && a - b < count))
+		return a - b;
+	return ring_mod(a + count - b, count);
+}
+
 static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
 {
 	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
@@ -96,8 +106,8 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 		hw->tdt = val;
 		return;
 	}
-	owned = ring_mod(hw->tdt + count - hw->tdh, count);
-	posted = ring_mod(val + count - hw->tdt, count);
+	owned = ring_dist(hw->tdt, hw->tdh, count);
+	posted = ring_dist(val, hw->tdt, count);
 	if (posted > count - 1 - owned) {
 		/* the new tail passes the head: descriptors the NIC owns were reused */
 		kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
