@@ -178,3 +178,48 @@ Test(tx_fast, doorbell_posting_round_the_end_at_once, .init = setup, .fini = tea
 		     "%llu overwrite BUGs for a tail onto TDH, expected 1",
 		     (unsigned long long)kit_rule_count(k, RULE_DESC_OVERWRITE));
 }
+
+/*
+ * hw_sync picks the NIC whose change comes first, ties to the first in
+ * device order; a machine of two NICs takes a pair compare instead of the
+ * loop. A delayed cause on each NIC, at times a (sn0) and b (sn1): their
+ * ICR records must come in time order, sn0's first on a tie.
+ */
+static void raise_order(u64 a, u64 b, int first, int second)
+{
+	struct kit *m = kit_new(1);
+	struct net_device *d0 = kit_dev_by_name(m, "sn0"), *d1 = kit_dev_by_name(m, "sn1");
+	struct rec_log l = { 0 };
+	int seen[2], n = 0;
+
+	kit_enter(m);
+	kit_set_auto(m, false);
+	kit_trace_subscribe(m, rec_log_cb, &l);
+	nic_raise(d0->nic, E1000_ICR_TXDW, m->now + a);
+	nic_raise(d1->nic, E1000_ICR_TXDW, m->now + b);
+	hw_update(m);
+	kit_run(m, 0, m->now + (a > b ? a : b) + 1000, NULL);
+	for (size_t i = 0; i < l.n && n < 2; i++)
+		if (l.r[i].type == TR_IRQ_RAISE)
+			seen[n++] = l.r[i].dev;
+	cr_assert_eq(n, 2, "%d ICR records for causes at +%llu and +%llu, expected 2", n,
+		     (unsigned long long)a, (unsigned long long)b);
+	cr_assert(seen[0] == first && seen[1] == second,
+		  "causes at +%llu (sn0) and +%llu (sn1): devices %d then %d, expected %d then %d",
+		  (unsigned long long)a, (unsigned long long)b, seen[0], seen[1], first, second);
+	kit_free(m);
+	free(l.r);
+}
+
+Test(tx_fast, two_nics_changes_in_time_order_ties_to_the_first)
+{
+	int i0, i1;
+	struct kit *m = kit_new(1);
+
+	i0 = kit_dev_by_name(m, "sn0")->ifindex;
+	i1 = kit_dev_by_name(m, "sn1")->ifindex;
+	kit_free(m);
+	raise_order(1000, 2000, i0, i1);
+	raise_order(2000, 1000, i1, i0);
+	raise_order(1500, 1500, i0, i1);
+}
