@@ -186,6 +186,11 @@ struct kit {
 	struct nic *nic[KIT_MAX_DEVS]; /* the NICs, in device order (hw.c) */
 	int nnic;
 	struct wire *wire;
+	/* hw/wire.c: the last frame length's wire time and the link speed it was
+	 * worked out for (wire_ps_last: the TX fetch, without its division) */
+	u64 wire_last_ps;
+	long wire_last_mbps;
+	u32 wire_last_len;
 	struct stack *stack;	/* upper stack: protocols, sinks, the application */
 	struct tx_sender *sender;
 	struct tx_flow *txf;	/* where each flow a client sends on goes on */
@@ -195,9 +200,13 @@ struct kit {
 	void *lab_handle;		/* dlopen handle */
 	char lab_name[256];
 	bool lab_loaded[32];
+	/* driver_enter saves, sets and restores the two as a pair, and sets
+	 * lab_last and dev_last as one: each pair stays side by side */
 	const char *lab_running;	/* lab function executing now */
-	u64 lab_calls;			/* calls into lab functions so far */
 	struct net_device *dev_running;	/* device it runs for */
+	const char *lab_last;		/* lab function entered last, at any depth */
+	struct net_device *dev_last;	/* ... for this device */
+	u64 lab_calls;			/* calls into lab functions so far */
 	struct kit_guard guards[16];	/* rings and buffer_info arrays (core/canary.c) */
 	bool guard_calls;		/* check them after every outermost driver call */
 	bool drv_watch;			/* a timeline or guard_calls: driver calls are
@@ -212,8 +221,6 @@ struct kit {
 	u64 lab_enter_ns;		/* when the outermost driver call began */
 	const char *lab_outer;		/* outermost driver call entered last (canary blame) */
 	struct net_device *dev_outer;	/* ... for this device */
-	const char *lab_last;		/* lab function entered last, at any depth */
-	struct net_device *dev_last;	/* ... for this device */
 	struct net_device *xmit_dev;	/* inside this device's transmit entry point */
 	struct kit_race race[KIT_MAX_DEVS];
 	bool race_armed;		/* some device has race_tx_reclaim set */
@@ -266,6 +273,14 @@ void tl_reset(struct kit *k);
 void tl_stop(struct kit *k); /* no timeline on this machine from now on */
 void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enum tl_cat cat,
 	      bool begin);
+/* tl_slice where the machine may have no timeline (bench, experiments): its
+ * own first test, inline, so such a machine makes no call */
+static inline void kit_tl_slice(struct kit *k, const char *name, const struct net_device *dev,
+				enum tl_cat cat, bool begin)
+{
+	if (unlikely(k->timeline != NULL))
+		tl_slice(k, name, dev, cat, begin);
+}
 /* k->timeline or k->guard_calls changed: k->drv_watch follows them */
 static inline void kit_drv_watch(struct kit *k)
 {
@@ -287,25 +302,37 @@ struct trace {
 	void *cb_arg;
 };
 
-static inline void trace_emit(struct kit *k, u64 t, enum trace_type type,
-			      const struct net_device *dev, u32 a, u32 b, u32 c, u32 d)
+/*
+ * A record. The writing is out of line (one copy per file that writes
+ * records): a machine without a trace (a bench's, an experiment's) pays one
+ * test per record, and the code around each record keeps its registers. The
+ * four words go as two, so every argument travels in a register.
+ */
+static __attribute__((noinline, unused)) void trace_write(struct kit *k, u64 t,
+							  enum trace_type type,
+							  const struct net_device *dev, u64 ab,
+							  u64 cd)
 {
 	struct trace *tr = k->trace;
-	struct trace_rec *r;
+	struct trace_rec *r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
 
-	if (unlikely(tr == NULL)) /* trace_stop: nobody can read this machine's trace */
-		return;
-	r = &tr->rec[tr->head++ & (TRACE_SIZE - 1)];
 	r->t = t;
 	r->type = (u16)type;
 	r->dev = dev ? (u8)dev->ifindex : 0xff;
 	r->ctx = (u8)k->cpu.ctx;
-	r->a = a;
-	r->b = b;
-	r->c = c;
-	r->d = d;
+	r->a = (u32)ab;
+	r->b = (u32)(ab >> 32);
+	r->c = (u32)cd;
+	r->d = (u32)(cd >> 32);
 	if (unlikely(tr->cb != NULL))
 		tr->cb(r, tr->cb_arg);
+}
+
+static inline void trace_emit(struct kit *k, u64 t, enum trace_type type,
+			      const struct net_device *dev, u32 a, u32 b, u32 c, u32 d)
+{
+	if (unlikely(k->trace != NULL)) /* NULL after trace_stop: nobody can read it */
+		trace_write(k, t, type, dev, (u64)b << 32 | a, (u64)d << 32 | c);
 }
 #define TRACE(k, type, dev, a, b, c, d) trace_emit(k, (k)->now, type, dev, a, b, c, d)
 
@@ -451,6 +478,7 @@ void hw_update_nic(struct kit *k, struct nic *hw); /* hw's next change came soon
 void hw_event(struct kit *k);		/* hw_ev fired */
 void hw_arm(struct kit *k);		/* before hw_ev is looked at: bring it up to date */
 void hw_describe_next(struct kit *k, char *what, size_t len);
+u64 wire_ps_last(struct kit *k, unsigned int len); /* hw/wire.c: wire_ps, kept */
 bool nic_irq_deliverable(struct nic *hw);
 void nic_irq_deliver(struct kit *k, struct nic *hw); /* run the handler (hardirq) */
 bool nic_irq_deliver_inflight(struct nic *hw, u32 cause); /* sent before the mask took effect */

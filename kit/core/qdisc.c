@@ -123,7 +123,7 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	return xmit_one(dev, skb, more, false);
 }
 
-static int restart_single(struct net_device *dev)
+static inline __attribute__((always_inline)) int restart_single(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -303,7 +303,7 @@ static inline __attribute__((always_inline)) void run(struct net_device *dev)
 	if (!q || q->running || kit_dev_broken(dev))
 		return;
 	q->running = true;
-	tl_slice(k, "qdisc_run", dev, TLC_KERNEL, true);
+	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, true);
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
 		int n = restart(dev);
 
@@ -315,7 +315,7 @@ static inline __attribute__((always_inline)) void run(struct net_device *dev)
 		}
 		quota -= n;
 	}
-	tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);

@@ -308,8 +308,8 @@ static __attribute__((noinline)) void free_sync(struct kit *k, struct skb_pool *
  * corrupt the queue. */
 static bool queued(const struct sk_buff *skb, enum skb_place place)
 {
-	return (place == SKB_QDISC || place == SKB_BLIST || place == SKB_BACKLOG ||
-		place == SKB_SOCKET) && skb->next;
+	return skb->next && (place == SKB_QDISC || place == SKB_BLIST || place == SKB_BACKLOG ||
+			     place == SKB_SOCKET);
 }
 
 /* A double free, or an skb with a frag_list (freed after it, in order). */

@@ -99,16 +99,29 @@ void hw_sync(struct kit *k)
 		u32 cross;
 
 		bt = KIT_NEVER;
-		for (int i = 0; i < k->nnic; i++) {
-			struct nic *hw = k->nic[i];
-			u64 t = hw->next;
+		if (likely(k->nnic == 2)) {
+			/* the pair every machine has: the loop's answer, ties to the
+			 * first (with both idle, best is the first and bt KIT_NEVER:
+			 * the loop ends below as it would with best NULL) */
+			u64 a = k->nic[0]->next, b = k->nic[1]->next;
 
-			if (t < bt) {
-				other = bt;
-				bt = t;
-				best = hw;
-			} else if (t < other) {
-				other = t;
+			if (b < a) {
+				best = k->nic[1], bt = b, other = a;
+			} else {
+				best = k->nic[0], bt = a, other = b;
+			}
+		} else {
+			for (int i = 0; i < k->nnic; i++) {
+				struct nic *hw = k->nic[i];
+				u64 t = hw->next;
+
+				if (t < bt) {
+					other = bt;
+					bt = t;
+					best = hw;
+				} else if (t < other) {
+					other = t;
+				}
 			}
 		}
 		if (!best || bt > k->now)

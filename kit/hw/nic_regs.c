@@ -37,8 +37,9 @@ static void set_pending(struct nic *hw, bool on)
 		hw->k->cpu.irq_pending &= ~bit;
 }
 
-/* Recompute when the line asserts, given ICR, IMS and ITR. */
-void nic_irq_update(struct nic *hw)
+/* Recompute when the line asserts, given ICR, IMS and ITR (inline in
+ * nic_raise, which every TX write-back calls). */
+static inline __attribute__((always_inline)) void irq_update(struct nic *hw)
 {
 	struct kit *k = hw->k;
 
@@ -54,8 +55,14 @@ void nic_irq_update(struct nic *hw)
 			     hw->last_irq + itr_ns(hw) : k->now;
 }
 
-/* A cause reaches ICR at time at (now, or later for a delayed cause). */
-void nic_raise(struct nic *hw, u32 cause, u64 at)
+void nic_irq_update(struct nic *hw)
+{
+	irq_update(hw);
+}
+
+/* A cause reaches ICR at time at (now, or later for a delayed cause); inline
+ * in its callers, the TX write-back's among them. */
+inline __attribute__((always_inline)) void nic_raise(struct nic *hw, u32 cause, u64 at)
 {
 	struct kit *k = hw->k;
 
@@ -74,7 +81,7 @@ void nic_raise(struct nic *hw, u32 cause, u64 at)
 		hw->icr |= cause;
 		trace_emit(k, at, TR_IRQ_RAISE, hw->dev, cause, 0, 0, 0);
 	}
-	nic_irq_update(hw);
+	irq_update(hw);
 }
 
 void nic_cause_cancel(struct nic *hw, int bit)
@@ -161,7 +168,7 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 	set_pending(hw, false);
 	kit_doing(k, "interrupt", dev->name);
 	prev = cpu_enter(k, CTX_HARDIRQ);
-	tl_slice(k, "IRQ", dev, TLC_KERNEL, true); /* entry to exit, the handler inside */
+	kit_tl_slice(k, "IRQ", dev, TLC_KERNEL, true); /* entry to exit, the handler inside */
 	sim_charge(k, COST_IRQ_ENTRY);
 	TRACE(k, TR_IRQ, dev, hw->icr, dev->irq, 0, 0);
 	hw->unread++;
@@ -170,7 +177,7 @@ void nic_irq_deliver(struct kit *k, struct nic *hw)
 	driver_leave(k, dc);
 	hw->unhandled = rc == IRQ_NONE ? hw->unhandled + 1 : 0;
 	sim_charge(k, COST_IRQ_EXIT);
-	tl_slice(k, "IRQ", dev, TLC_KERNEL, false);
+	kit_tl_slice(k, "IRQ", dev, TLC_KERNEL, false);
 	cpu_leave(k, prev);
 	if (hw->asserted) {
 		/* the handler did not read ICR: the line is still up */

@@ -22,6 +22,16 @@ static inline u32 ring_mod(u32 x, u32 count)
 	return x % count;
 }
 
+/* ring_mod(a + count - b, count), the distance from b on to a: a - b when
+ * b <= a and the two are less than count apart, which is the same number
+ * (no wrap: a - b + count < 2 * count); any other pair as ring_mod does. */
+static inline u32 ring_dist(u32 a, u32 b, u32 count)
+{
+	if (likely(a >= b && a - b < count))
+		return a - b;
+	return ring_mod(a + count - b, count);
+}
+
 static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
 {
 	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
@@ -46,8 +56,9 @@ static bool ring_ok(struct nic *hw)
 	return true;
 }
 
-/* Fetch [tx_sched, tdt) and give each frame its finish time. */
-void nic_tx_fetch(struct nic *hw)
+/* Fetch [tx_sched, tdt) and give each frame its finish time (inline in the
+ * doorbell, a packet's path; nic_tx_fetch for the TCTL write). */
+static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 {
 	struct kit *k = hw->k;
 	u64 now_ps = k->now * 1000;
@@ -60,7 +71,7 @@ void nic_tx_fetch(struct nic *hw)
 		u16 len = le16_to_cpu(d->lower.flags.length);
 		u64 start = hw->wire_free_ps > now_ps ? hw->wire_free_ps : now_ps;
 
-		hw->wire_free_ps = start + wire_ps(k, len);
+		hw->wire_free_ps = start + wire_ps_last(k, len);
 		hw->tx_done[i] = (hw->wire_free_ps + 999) / 1000 + hw->fault_dd_delay;
 		/* a later frame never finishes before an earlier one */
 		if (i != hw->tdh) {
@@ -71,6 +82,11 @@ void nic_tx_fetch(struct nic *hw)
 		}
 		hw->tx_sched = ring_mod(i + 1, hw->tx_count);
 	}
+}
+
+void nic_tx_fetch(struct nic *hw)
+{
+	tx_fetch(hw);
 }
 
 void nic_tx_doorbell(struct nic *hw, u32 val)
@@ -90,25 +106,28 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 		hw->tdt = val;
 		return;
 	}
-	owned = ring_mod(hw->tdt + count - hw->tdh, count);
-	posted = ring_mod(val + count - hw->tdt, count);
+	owned = ring_dist(hw->tdt, hw->tdh, count);
+	posted = ring_dist(val, hw->tdt, count);
 	if (posted > count - 1 - owned) {
 		/* the new tail passes the head: descriptors the NIC owns were reused */
 		kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
 		return;
 	}
-	/* what the driver wrote, then its doorbell */
-	for (u32 i = hw->tdt; i != val; i = ring_mod(i + 1, count)) {
-		struct e1000_tx_desc *d = tx_desc(hw, i);
+	/* what the driver wrote, then its doorbell; without a trace the records
+	 * are not walked (their arguments are plain loads: nothing is skipped) */
+	if (k->trace) {
+		for (u32 i = hw->tdt; i != val; i = ring_mod(i + 1, count)) {
+			struct e1000_tx_desc *d = tx_desc(hw, i);
 
-		TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length), d->lower.flags.cmd,
-		      0);
+			TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length),
+			      d->lower.flags.cmd, 0);
+		}
 	}
 	TRACE(k, TR_TDT, hw->dev, hw->tdt, val, 0, 0);
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
 	hw->tdt = val;
 	hw->tx_doorbells++;
-	nic_tx_fetch(hw);
+	tx_fetch(hw);
 }
 
 void nic_tx_complete_one(struct nic *hw)
@@ -120,7 +139,10 @@ void nic_tx_complete_one(struct nic *hw)
 	u64 addr = le64_to_cpu(d->buffer_addr);
 	u8 cmd = d->lower.flags.cmd;
 
-	if (len && nic_dma_ok(hw, addr, len)) {
+	/* the skb pool's buffers first, inline: nic_dma_ok's own first test, so
+	 * the verdict and the fault records are the same */
+	if (len && ((addr && skb_pool_owns(k, (const void *)(uintptr_t)addr, len)) ||
+		    nic_dma_ok(hw, addr, len))) {
 		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
 
 		if (unlikely(k->pcap != NULL)) {

@@ -126,7 +126,7 @@ static void run_timers(struct kit *k)
 	enum kit_ctx prev = cpu_enter(k, CTX_SOFTIRQ);
 
 	k->cpu.softirq_pending &= ~(1u << TIMER_SOFTIRQ);
-	tl_slice(k, "TIMER softirq", NULL, TLC_KERNEL, true);
+	kit_tl_slice(k, "TIMER softirq", NULL, TLC_KERNEL, true);
 	while (!list_empty(&k->cpu.timers_due)) {
 		struct timer_list *t = list_first_entry(&k->cpu.timers_due, struct timer_list, due);
 
@@ -135,7 +135,7 @@ static void run_timers(struct kit *k)
 		kit_doing(k, "timer", t->name);
 		t->function(t);
 	}
-	tl_slice(k, "TIMER softirq", NULL, TLC_KERNEL, false);
+	kit_tl_slice(k, "TIMER softirq", NULL, TLC_KERNEL, false);
 	cpu_leave(k, prev);
 }
 
@@ -166,17 +166,17 @@ static bool net_softirq_step(struct kit *k)
 	if ((c->softirq_pending & (1u << NET_TX_SOFTIRQ)) && !rx_turn) {
 		c->softirq_pending &= ~(1u << NET_TX_SOFTIRQ);
 		kit_doing(k, "NET_TX softirq", NULL);
-		tl_slice(k, "NET_TX softirq", NULL, TLC_KERNEL, true);
+		kit_tl_slice(k, "NET_TX softirq", NULL, TLC_KERNEL, true);
 		net_tx_action(k);
-		tl_slice(k, "NET_TX softirq", NULL, TLC_KERNEL, false);
+		kit_tl_slice(k, "NET_TX softirq", NULL, TLC_KERNEL, false);
 		c->net_tx_last = true;
 	} else {
 		bool round_was_open = k->sd.rx_round;
 
 		kit_doing(k, "NET_RX softirq", NULL);
-		tl_slice(k, "NET_RX softirq", NULL, TLC_KERNEL, true);
+		kit_tl_slice(k, "NET_RX softirq", NULL, TLC_KERNEL, true);
 		net_rx_step(k);
-		tl_slice(k, "NET_RX softirq", NULL, TLC_KERNEL, false);
+		kit_tl_slice(k, "NET_RX softirq", NULL, TLC_KERNEL, false);
 		/* a round that ended with work left is a __do_softirq restart */
 		if (round_was_open && !k->sd.rx_round && net_rx_pending(k))
 			c->sirq_restarts++;
@@ -253,9 +253,9 @@ static void run_thread(struct kit *k, struct kthread *t)
 	c->last = t;
 	kit_doing(k, "process", t->name);
 	c->running = t;
-	tl_slice(k, t->name, NULL, TLC_THREAD, true);
+	kit_tl_slice(k, t->name, NULL, TLC_THREAD, true);
 	t->run(k, t);
-	tl_slice(k, t->name, NULL, TLC_THREAD, false);
+	kit_tl_slice(k, t->name, NULL, TLC_THREAD, false);
 	c->running = NULL;
 	t->vruntime += k->now - t0;
 	t->ns += k->now - t0;

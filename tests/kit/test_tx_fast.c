@@ -1,0 +1,225 @@
+/* test_tx_fast.c - the transmit path's fast paths give the general path's answers. */
+#include "kit.h"
+#include "hw/nic_hw.h"
+#define KIT_TEST_MACHINE
+#include "helpers.h"
+
+TestSuite(tx_fast, .timeout = 60);
+
+/*
+ * The NIC takes a frame from a pool buffer without asking nic_dma_ok (the
+ * pool's own test, inline): each address below is posted in a TX descriptor
+ * and the frame must go out, or be refused with one DMA fault, exactly as
+ * nic_dma_ok says of the same address and length.
+ */
+Test(tx_fast, tx_frame_dma_verdict_is_nic_dma_ok_s, .init = setup, .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn0);
+	struct nic *hw = sn0->nic;
+	struct sk_buff *skb;
+	static unsigned char outside[256];
+	struct dma_case {
+		const char *what;
+		u64 addr;
+		u16 len;
+	} cases[6];
+	int n = 0;
+
+	kit_enter(k);
+	setp(k, NULL, "wire_peer", 0);
+	skb = __netdev_alloc_skb(sn0, 1600, "test", __LINE__);
+	cr_assert_not_null(skb, "no skb");
+	cases[n++] = (struct dma_case){ "a pool buffer", (u64)(uintptr_t)skb->data, 60 };
+	cases[n++] = (struct dma_case){ "a whole pool buffer", (u64)(uintptr_t)skb->head,
+					 SKB_BUF_SIZE };
+	cases[n++] = (struct dma_case){ "coherent memory (the ring)",
+					 (u64)(uintptr_t)a->tx_ring.desc, 64 };
+	cases[n++] = (struct dma_case){ "static memory", (u64)(uintptr_t)outside, 60 };
+	cases[n++] = (struct dma_case){ "address 0x1000", 0x1000, 60 };
+	cases[n++] = (struct dma_case){ "address 0", 0, 60 };
+	/* slots the driver does not know of (its next_to_use stays): its reclaim
+	 * leaves them alone */
+	for (int c = 0; c < n; c++) {
+		unsigned int i = a->tx_ring.next_to_use + (unsigned int)c;
+		u64 faults0 = hw->dma_faults, frames0 = hw->tx_frames;
+		bool ok = nic_dma_ok(hw, cases[c].addr, cases[c].len); /* the general answer */
+		u64 faults1 = hw->dma_faults;
+
+		a->tx_ring.desc[i].buffer_addr = cases[c].addr;
+		a->tx_ring.desc[i].lower.flags.length = cases[c].len;
+		a->tx_ring.desc[i].lower.flags.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
+		a->tx_ring.desc[i].upper.data = 0;
+		nic_write(hw, E1000_TDT, (i + 1) % a->tx_ring.count);
+		run_idle(k);
+		cr_assert_eq(faults1 - faults0, ok ? 0 : 1, "%s: nic_dma_ok recorded %llu faults",
+			     cases[c].what, (unsigned long long)(faults1 - faults0));
+		cr_assert_eq(hw->tx_frames - frames0, ok ? 1 : 0,
+			     "%s: the NIC sent %llu frames, nic_dma_ok says %s", cases[c].what,
+			     (unsigned long long)(hw->tx_frames - frames0), ok ? "yes" : "no");
+		cr_assert_eq(hw->dma_faults - faults1, ok ? 0 : 1,
+			     "%s: the NIC recorded %llu DMA faults, nic_dma_ok says %s", cases[c].what,
+			     (unsigned long long)(hw->dma_faults - faults1), ok ? "yes" : "no");
+	}
+	cr_assert(nic_dma_ok(hw, cases[0].addr, 60), "the pool buffer refused");
+	cr_assert(!nic_dma_ok(hw, 0x1000, 60), "0x1000 accepted");
+	kfree_skb(skb);
+}
+
+/* The span from the first to the last TX write-back of n back-to-back frames
+ * of len bytes posted with one doorbell (test_hw.c's tx_span). */
+static u64 dd_span(unsigned int len, u64 n)
+{
+	struct kit_pkt p = { .len = len, .proto = IPPROTO_UDP };
+	u64 first = 0, last = 0;
+	size_t from = log_.n;
+
+	kit_netif_stop_queue(sn0);
+	kit_xmit_frames(sn0, &p, n);
+	kit_netif_wake_queue(sn0);
+	run_idle(k);
+	for (size_t i = from; i < log_.n; i++) {
+		if (log_.r[i].type != TR_TX_DD)
+			continue;
+		if (!first)
+			first = log_.r[i].t;
+		last = log_.r[i].t;
+	}
+	return last - first;
+}
+
+/*
+ * The fetch keeps the wire time of the last frame length and link speed
+ * (wire_ps_last): frames of the same length after a change of link_speed, or
+ * of another length, must take wire_ps's time, not the kept one.
+ */
+Test(tx_fast, wire_time_follows_the_link_speed_and_the_length, .init = setup, .fini = teardown)
+{
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 1024);
+	setp(k, sn0, "batching", TX_BATCH_BTX); /* one doorbell: all posted at once */
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	for (int round = 0; round < 2; round++) {
+		u64 fast = dd_span(60, 101), slow, big;
+
+		/* 84 byte times at 10 Gb/s: 67.2 ns a frame, 6720 for 100 gaps */
+		cr_assert(fast >= 6719 && fast <= 6721, "round %d: 100 gaps at 10G took %llu ns", round,
+			  (unsigned long long)fast);
+		setp(k, NULL, "link_speed", 1000);
+		slow = dd_span(60, 101);
+		cr_assert(slow >= 67199 && slow <= 67201, "round %d: 100 gaps at 1G took %llu ns",
+			  round, (unsigned long long)slow);
+		big = dd_span(1514, 101); /* 1538 byte times at 1 Gb/s: 12304 ns */
+		cr_assert(big >= 1230399 && big <= 1230401, "round %d: 100 1514-byte gaps at 1G took %llu ns",
+			  round, (unsigned long long)big);
+		setp(k, NULL, "link_speed", 10000);
+	}
+}
+
+/*
+ * The doorbell's distances (descriptors the NIC owns, descriptors posted)
+ * take a - b directly when the tail is at or past the other index: across
+ * the ring's end they wrap as before. With TDH held at 5 of 16, tails walking
+ * round the end are taken until the ring is full, and the one that would pass
+ * TDH is refused, one at a time and all at once.
+ */
+Test(tx_fast, doorbell_distances_across_the_ring_end, .init = setup, .fini = teardown)
+{
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	struct nic *hw = sn0->nic;
+	u32 count, head;
+
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 16);
+	setp(k, sn0, "bql", 0);
+	kit_xmit_frames(sn0, &p, 5);
+	run_idle(k);
+	count = hw->tx_count;
+	head = hw->tdh;
+	cr_assert_eq(count, 16, "a ring of %u descriptors, expected 16", count);
+	cr_assert_eq(head, 5, "TDH %u after 5 frames, expected 5", head);
+	kit_set_auto(k, false);
+	setp(k, sn0, "fault_dd_delay", 1000000000); /* nothing completes: TDH stays */
+	for (u32 n = 1; n < count; n++) {
+		nic_write(hw, E1000_TDT, (head + n) % count);
+		cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0,
+			     "tail %u (%u posted past TDH %u) refused", (head + n) % count, n, head);
+		cr_assert_eq(hw->tdt, (head + n) % count, "TDT %u, expected %u", hw->tdt,
+			     (head + n) % count);
+	}
+	nic_write(hw, E1000_TDT, head); /* one more: the tail would meet the head */
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 1,
+		     "%llu overwrite BUGs for a tail onto TDH, expected 1",
+		     (unsigned long long)kit_rule_count(k, RULE_DESC_OVERWRITE));
+}
+
+Test(tx_fast, doorbell_posting_round_the_end_at_once, .init = setup, .fini = teardown)
+{
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	struct nic *hw = sn0->nic;
+	u32 count, head;
+
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 16);
+	setp(k, sn0, "bql", 0);
+	kit_xmit_frames(sn0, &p, 5);
+	run_idle(k);
+	count = hw->tx_count;
+	head = hw->tdh;
+	kit_set_auto(k, false);
+	setp(k, sn0, "fault_dd_delay", 1000000000);
+	nic_write(hw, E1000_TDT, (head + count - 1) % count); /* 15 at once, round the end */
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0, "a full ring's post refused");
+	cr_assert_eq(hw->tdt, (head + count - 1) % count, "TDT %u, expected %u", hw->tdt,
+		     (head + count - 1) % count);
+	cr_assert_eq(hw->tx_doorbells, 1 + 5, "%llu doorbells, expected 6",
+		     (unsigned long long)hw->tx_doorbells);
+	nic_write(hw, E1000_TDT, head);
+	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 1,
+		     "%llu overwrite BUGs for a tail onto TDH, expected 1",
+		     (unsigned long long)kit_rule_count(k, RULE_DESC_OVERWRITE));
+}
+
+/*
+ * hw_sync picks the NIC whose change comes first, ties to the first in
+ * device order; a machine of two NICs takes a pair compare instead of the
+ * loop. A delayed cause on each NIC, at times a (sn0) and b (sn1): their
+ * ICR records must come in time order, sn0's first on a tie.
+ */
+static void raise_order(u64 a, u64 b, int first, int second)
+{
+	struct kit *m = kit_new(1);
+	struct net_device *d0 = kit_dev_by_name(m, "sn0"), *d1 = kit_dev_by_name(m, "sn1");
+	struct rec_log l = { 0 };
+	int seen[2], n = 0;
+
+	kit_enter(m);
+	kit_set_auto(m, false);
+	kit_trace_subscribe(m, rec_log_cb, &l);
+	nic_raise(d0->nic, E1000_ICR_TXDW, m->now + a);
+	nic_raise(d1->nic, E1000_ICR_TXDW, m->now + b);
+	hw_update(m);
+	kit_run(m, 0, m->now + (a > b ? a : b) + 1000, NULL);
+	for (size_t i = 0; i < l.n && n < 2; i++)
+		if (l.r[i].type == TR_IRQ_RAISE)
+			seen[n++] = l.r[i].dev;
+	cr_assert_eq(n, 2, "%d ICR records for causes at +%llu and +%llu, expected 2", n,
+		     (unsigned long long)a, (unsigned long long)b);
+	cr_assert(seen[0] == first && seen[1] == second,
+		  "causes at +%llu (sn0) and +%llu (sn1): devices %d then %d, expected %d then %d",
+		  (unsigned long long)a, (unsigned long long)b, seen[0], seen[1], first, second);
+	kit_free(m);
+	free(l.r);
+}
+
+Test(tx_fast, two_nics_changes_in_time_order_ties_to_the_first)
+{
+	int i0, i1;
+	struct kit *m = kit_new(1);
+
+	i0 = kit_dev_by_name(m, "sn0")->ifindex;
+	i1 = kit_dev_by_name(m, "sn1")->ifindex;
+	kit_free(m);
+	raise_order(1000, 2000, i0, i1);
+	raise_order(2000, 1000, i1, i0);
+	raise_order(1500, 1500, i0, i1);
+}
