@@ -221,7 +221,13 @@ void netdev_watchdog_update(struct net_device *dev)
 	mod_timer(k, t, start + n * period);
 }
 
-void netif_start_queue(struct net_device *dev)
+/*
+ * The queue's stop and start are out of line (noinline): a driver calls them
+ * when its ring fills or at open, not per packet, and inlined into its
+ * maybe_stop_tx they would make the common early return save and restore
+ * the registers they need, twice per packet.
+ */
+__attribute__((noinline)) void netif_start_queue(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 
@@ -231,7 +237,7 @@ void netif_start_queue(struct net_device *dev)
 	netdev_watchdog_update(dev);
 }
 
-void netif_stop_queue(struct net_device *dev)
+__attribute__((noinline)) void netif_stop_queue(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 
