@@ -53,6 +53,15 @@ static void quota_changed(struct net_device *dev, int before)
 		sd->poll_quota_adj += dev->quota - before;
 }
 
+/* race_rx_irq (simnic_race.c) at a poll's end. Unarmed, as it nearly always
+ * is, that function's first test (rx_every 0) returns: the same test made
+ * here saves the call. */
+static inline void race_rx_at_end(struct net_device *dev)
+{
+	if (unlikely(dev->kit->race[dev->ifindex].rx_every))
+		simnic_race_rx_at_end(dev);
+}
+
 /* ---- classic ------------------------------------------------------------- */
 
 int netif_rx_schedule_prep(struct net_device *dev)
@@ -92,7 +101,7 @@ void netif_rx_complete(struct net_device *dev)
 		kit_bug(k, dev, RULE_RX_COMPLETE_NOT_SCHED); /* 2.6.20: BUG_ON */
 		return;
 	}
-	simnic_race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
+	race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
 	list_del_init(&dev->poll_list);
 	dev->state &= ~(1UL << __LINK_STATE_RX_SCHED);
 	dev->core.napi_complete++;
@@ -250,7 +259,7 @@ bool napi_complete_done(struct napi_struct *n, int work_done)
 	if (n->state & NAPIF(NAPI_STATE_NPSVC))
 		return false;
 	if (n->dev)
-		simnic_race_rx_at_end(n->dev); /* race_rx_irq: the frame after the last look */
+		race_rx_at_end(n->dev); /* race_rx_irq: the frame after the last look */
 	if (!sched)
 		kit_warn(k, n->dev, RULE_COMPLETE_NOT_SCHED); /* WARN_ON_ONCE, then on */
 	/* GRO: everything held goes up (gro_flush_timeout 0), then the batch (5.x-6.14) */
@@ -297,7 +306,7 @@ void napi_irq_unmask_check(struct net_device *dev, u32 unmasked)
 	struct kit *k = dev->kit;
 
 	if (unmasked & E1000_IMS_RX)
-		simnic_race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
+		race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
 	if ((unmasked & E1000_IMS_RX) && k->sd.polling == dev && k->cpu.ctx == CTX_SOFTIRQ &&
 	    napi_dev_scheduled(dev))
 		kit_warn(k, dev, RULE_IRQ_BEFORE_COMPLETE);

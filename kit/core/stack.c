@@ -221,7 +221,9 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 
 	sim_charge(k, COST_STACK_RX);
 	headlen = skb_headlen(skb);
-	TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id, headlen >= 20 ? skb->data[9] : 0, skb->len, 0);
+	if (k->trace) /* (only loads in its arguments: none to work out without one) */
+		TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id, headlen >= 20 ? skb->data[9] : 0,
+		      skb->len, 0);
 	if (skb->protocol == htons(ETH_P_8021Q) && headlen >= 4) {
 		skb->vlan_tci = (u16)(skb->data[0] << 8 | skb->data[1]);
 		skb->protocol = (__be16)(skb->data[3] << 8 | skb->data[2]);

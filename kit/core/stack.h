@@ -144,7 +144,8 @@ static inline void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct f
 	sink_cb(skb)->flow = f->idx;
 	skb_set_place(skb, SKB_SOCKET);
 	__skb_queue_tail(&st->sockq, skb);
-	TRACE(k, TR_SOCK, skb->dev, f->idx, plen, seq, 0);
+	if (k->trace) /* (only loads in its arguments: none to work out without one) */
+		TRACE(k, TR_SOCK, skb->dev, f->idx, plen, seq, 0);
 }
 /* stack_payload_ok's general case: segment by segment, or the stream's bytes. */
 bool stack_payload_walk(const struct sk_buff *skb, unsigned int off, unsigned int len,

@@ -78,9 +78,19 @@ void dma_unmap_single(struct net_device *dev, dma_addr_t addr, size_t size,
 		      enum dma_data_direction dir)
 {
 	struct kit *k = dev->kit;
-	struct sk_buff *skb = addr ? skb_pool_buffer_owner(k, (const void *)(uintptr_t)addr) : NULL;
+	struct nic_rx_owner *o = NULL;
+	struct sk_buff *skb;
 
-	(void)size, (void)dir;
+	(void)size;
+	/* a buffer RX wrote into: its skb as the write-back found it (nic_hw.h;
+	 * an unused slot holds address 0 and no skb, what 0 would give). Only
+	 * an RX buffer is looked for there: a TX one is seldom in it. */
+	if (dir == DMA_FROM_DEVICE && dev->nic)
+		o = nic_rx_owner_slot(dev->nic, addr);
+	if (o && o->addr == addr)
+		skb = o->owner;
+	else
+		skb = addr ? skb_pool_buffer_owner(k, (const void *)(uintptr_t)addr) : NULL;
 	if (skb && skb->kit_place == SKB_DRIVER && k->lab_running) {
 		skb->kit_holder = k->lab_running;
 		skb->kit_holder_dev = k->dev_running;

@@ -32,6 +32,7 @@ struct rx_source {
 
 #define NIC_MAX_SRC 8
 #define NIC_CAUSES 8 /* ICR bits 0..7 */
+#define NIC_RX_OWNERS 256 /* a power of two */
 
 struct nic {
 	struct kit *k;
@@ -83,7 +84,24 @@ struct nic {
 	u64 tx_doorbells, rx_doorbells, tx_frames, tx_bytes, rx_frames, rx_bytes;
 	u64 rx_missed, irqs, irqs_lost, dma_faults;
 	u64 sink_frames, sink_bytes, sink_bad; /* frames that left into the sink */
+
+	/* The skbs owning the buffers RX wrote frames into lately, by buffer
+	 * address: the driver's unmap of the buffer (dma.c) finds its skb here
+	 * instead of working it out again. Exact: the pool's layout is fixed
+	 * while the kit lives, so an address's owner never changes; a slot whose
+	 * address is another's is simply not used. */
+	struct nic_rx_owner {
+		u64 addr;
+		struct sk_buff *owner;
+	} rx_owner[NIC_RX_OWNERS];
 };
+
+/* Buffers are SKB_BUF_SIZE + 64 bytes apart, an odd number of 64-byte lines:
+ * NIC_RX_OWNERS buffers in a row fall into as many different slots. */
+static inline struct nic_rx_owner *nic_rx_owner_slot(struct nic *hw, u64 addr)
+{
+	return &hw->rx_owner[(addr >> 6) & (NIC_RX_OWNERS - 1)];
+}
 
 /* hw/nic_regs.c */
 void nic_raise(struct nic *hw, u32 cause, u64 at);

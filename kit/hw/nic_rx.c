@@ -154,8 +154,13 @@ rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf, struct
 	u8 errors;
 
 	/* arrival time, for the arrival-to-application latency (kit/exp/coalesce.c) */
-	if (owner)
+	if (owner) {
+		struct nic_rx_owner *o = nic_rx_owner_slot(hw, (u64)(uintptr_t)buf);
+
 		owner->tstamp = t;
+		o->addr = (u64)(uintptr_t)buf;
+		o->owner = owner;
+	}
 
 	pcap_tap(k, hw->dev, buf, len, t); /* the frame as it came off the wire */
 	d->special = 0;
@@ -177,7 +182,8 @@ rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf, struct
 		     rx_csum_verdict(src, buf, len, d->status & E1000_RXD_STAT_VP, &errors, pl);
 	d->errors = errors;
 	hw->rdh = (i + 1) % hw->rx_count;
-	trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
+	if (k->trace) /* (only loads in its arguments: none to work out without one) */
+		trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
 	hw->rx_frames++;
 	hw->rx_bytes += len;
 	if (!hw->rx_unsignalled++)
