@@ -223,3 +223,98 @@ Test(tx_fast, two_nics_changes_in_time_order_ties_to_the_first)
 	raise_order(2000, 1000, i1, i0);
 	raise_order(1500, 1500, i0, i1);
 }
+
+/*
+ * dev_queue_xmit without a timeline (a bench's or an experiment's machine)
+ * skips the qdisc's list for a packet that an empty, idle qdisc would hand
+ * on at once (run_alone) and skips run() on a stopped queue; a machine with
+ * a timeline takes the general path. Both machines below send the same
+ * frames: into an idle ring (every packet alone), past the ring's end (the
+ * driver stops the queue, the qdisc fills and drains), and through a
+ * hard_start_xmit that answers NETDEV_TX_BUSY now and then (the requeue).
+ * Every trace record, the time, the counters and the qdisc must agree.
+ */
+static int (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
+static unsigned int busy_calls;
+
+static int sometimes_busy(struct sk_buff *skb, struct net_device *dev)
+{
+	if (++busy_calls % 7 == 3)
+		return NETDEV_TX_BUSY;
+	return real_xmit(skb, dev);
+}
+
+static void send_three_ways(struct kit *m, struct rec_log *l, bool timeline)
+{
+	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP };
+	struct net_device *d = kit_dev_by_name(m, "sn0");
+
+	if (!timeline)
+		tl_stop(m);
+	kit_trace_subscribe(m, rec_log_cb, l);
+	setp(m, d, "tx_ring", 64);
+	for (int i = 0; i < 20; i++) { /* one at a time, the ring never fills */
+		kit_xmit_frames(d, &udp, 1);
+		run_idle(m);
+	}
+	kit_xmit_frames(d, &udp, 300); /* past the ring: stopped, queued, drained */
+	run_idle(m);
+	real_xmit = d->hard_start_xmit;
+	busy_calls = 0;
+	d->hard_start_xmit = sometimes_busy;
+	for (int i = 0; i < 20; i++) {
+		kit_xmit_frames(d, &udp, 1);
+		run_idle(m);
+	}
+	kit_xmit_frames(d, &udp, 100);
+	run_idle(m);
+	d->hard_start_xmit = real_xmit;
+	kit_trace_subscribe(m, NULL, NULL);
+}
+
+Test(tx_fast, a_packet_alone_and_a_stopped_queue_as_the_qdisc_would)
+{
+	struct kit *m[2] = { kit_new(1), kit_new(1) };
+	struct rec_log l[2];
+	struct net_device *d[2];
+
+	memset(l, 0, sizeof(l));
+	for (int i = 0; i < 2; i++) {
+		cr_assert_not_null(m[i], "kit_new(1) returned NULL, expected a machine");
+		send_three_ways(m[i], &l[i], i == 1);
+		d[i] = kit_dev_by_name(m[i], "sn0");
+	}
+	cr_assert_null(m[0]->timeline, "the fast machine has a timeline");
+	cr_assert_not_null(m[1]->timeline, "the general machine has no timeline");
+	cr_assert_gt(d[0]->core.requeues, 0, "no BUSY requeue was made");
+	cr_assert_eq(l[0].n, l[1].n, "%zu trace records without a timeline, %zu with", l[0].n,
+		     l[1].n);
+	for (size_t i = 0; i < l[0].n; i++) {
+		const struct trace_rec *a = &l[0].r[i], *b = &l[1].r[i];
+
+		cr_assert(a->t == b->t && a->type == b->type && a->dev == b->dev &&
+				  a->ctx == b->ctx && a->a == b->a && a->b == b->b && a->c == b->c &&
+				  a->d == b->d,
+			  "record %zu: type %u at %llu (%u %u %u %u) without a timeline, type %u at "
+			  "%llu (%u %u %u %u) with",
+			  i, a->type, (unsigned long long)a->t, a->a, a->b, a->c, a->d, b->type,
+			  (unsigned long long)b->t, b->a, b->b, b->c, b->d);
+	}
+	cr_assert_eq(m[0]->now, m[1]->now, "ended at %llu ns without a timeline, %llu with",
+		     (unsigned long long)m[0]->now, (unsigned long long)m[1]->now);
+	for (int s = 0; s < kit_stat_count(); s++)
+		cr_assert_eq(kit_dev_stat(d[0], s), kit_dev_stat(d[1], s),
+			     "%s: %llu without a timeline, %llu with", kit_stat_at(s)->name,
+			     (unsigned long long)kit_dev_stat(d[0], s),
+			     (unsigned long long)kit_dev_stat(d[1], s));
+	cr_assert(memcmp(&d[0]->core, &d[1]->core, sizeof(d[0]->core)) == 0,
+		  "the core's counters differ (xmit calls %llu and %llu, requeues %llu and %llu)",
+		  (unsigned long long)d[0]->core.xmit_calls, (unsigned long long)d[1]->core.xmit_calls,
+		  (unsigned long long)d[0]->core.requeues, (unsigned long long)d[1]->core.requeues);
+	cr_assert_eq(skb_queue_len(&d[0]->qdisc->q), 0, "packets left in the qdisc");
+	cr_assert(!d[0]->qdisc->running && !d[1]->qdisc->running, "a qdisc left running");
+	for (int i = 0; i < 2; i++) {
+		kit_free(m[i]);
+		free(l[i].r);
+	}
+}
