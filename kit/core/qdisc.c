@@ -148,16 +148,27 @@ static int restart_bulk(struct net_device *dev)
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 	struct sk_buff_head bulk;
-	struct sk_buff *skb = __skb_dequeue(&q->q);
+	struct sk_buff *head = (struct sk_buff *)&q->q, *first = q->q.next, *last = first, *skb;
 	int avail = qdisc_avail_bulklimit(&dev->tx_queue);
-	int bytelimit = avail - (int)skb->len, sent = 0;
+	int bytelimit = avail - (int)first->len, sent = 0;
+	u32 n = 1;
 
-	skb_queue_head_init(&bulk);
-	__skb_queue_tail(&bulk, skb);
-	while (bytelimit > 0 && (skb = __skb_dequeue(&q->q)) != NULL) {
+	/* the skbs a dequeue into bulk would take while bytelimit > 0, found in
+	 * place and moved as one run: the lists come out as the skb-by-skb
+	 * moves leave them */
+	for (skb = first->next; bytelimit > 0 && skb != head; skb = skb->next) {
 		bytelimit -= (int)skb->len;
-		__skb_queue_tail(&bulk, skb);
+		last = skb;
+		n++;
 	}
+	SKB_LINKS(head)->next = skb;
+	SKB_LINKS(skb)->prev = head;
+	q->q.qlen -= n;
+	bulk.next = first;
+	bulk.prev = last;
+	bulk.qlen = n;
+	first->prev = (struct sk_buff *)&bulk;
+	last->next = (struct sk_buff *)&bulk;
 	TRACE(k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */

@@ -318,3 +318,93 @@ Test(tx_fast, a_packet_alone_and_a_stopped_queue_as_the_qdisc_would)
 		free(l[i].r);
 	}
 }
+
+/*
+ * restart_bulk finds the skbs of a train in place and moves them to its
+ * bulk list as one run. Against the skb-by-skb rule (the first, then more
+ * while the budget qdisc_avail_bulklimit() - the lengths so far stays above
+ * 0), for budgets from none to all and a driver answering BUSY at the first,
+ * the third or no call: the skbs handed over, in order, with xmit_more on all
+ * but the train's last, and the qdisc after, linked both ways, in order.
+ */
+static struct kit *bulk_k;
+static u32 bulk_ids[16], bulk_more[16];
+static int bulk_calls, bulk_busy_at;
+
+static int bulk_recorder(struct sk_buff *skb, struct net_device *dev)
+{
+	(void)dev;
+	if (bulk_calls == bulk_busy_at) {
+		bulk_calls++;
+		return NETDEV_TX_BUSY;
+	}
+	bulk_ids[bulk_calls] = skb->kit_id;
+	bulk_more[bulk_calls++] = bulk_k->sd.xmit_more;
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+Test(tx_fast, a_bulk_dequeue_takes_what_the_skb_by_skb_rule_takes, .init = setup,
+     .fini = teardown)
+{
+	static const unsigned int lens[] = { 60, 100, 60, 1500, 60, 300 };
+	static const int avails[] = { 0, 1, 59, 60, 61, 160, 161, 221, 1800, 100000 };
+	static const int busy[] = { -1, 0, 2 };
+	const int n = (int)(sizeof(lens) / sizeof(lens[0]));
+	struct Qdisc *q = sn0->qdisc;
+	int (*real)(struct sk_buff *, struct net_device *) = sn0->hard_start_xmit;
+
+	kit_enter(k);
+	setp(k, sn0, "batching", TX_BATCH_XMIT_MORE);
+	bulk_k = k;
+	sn0->hard_start_xmit = bulk_recorder;
+	for (size_t a = 0; a < sizeof(avails) / sizeof(avails[0]); a++) {
+		for (size_t b = 0; b < sizeof(busy) / sizeof(busy[0]); b++) {
+			u32 ids[16];
+			int take = 1, sent, expect;
+			int bytelimit = avails[a] - (int)lens[0];
+			struct sk_buff *p;
+
+			for (int i = 0; i < n; i++) {
+				struct sk_buff *skb = __netdev_alloc_skb(sn0, lens[i], "test", __LINE__);
+
+				cr_assert_not_null(skb, "no skb");
+				skb_put(skb, lens[i]);
+				skb_set_place(skb, SKB_QDISC);
+				__skb_queue_tail(&q->q, skb);
+				ids[i] = skb->kit_id;
+			}
+			while (bytelimit > 0 && take < n)
+				bytelimit -= (int)lens[take++];
+			sn0->tx_queue.dql.adj_limit = sn0->tx_queue.dql.num_queued + (unsigned)avails[a];
+			cr_assert_eq(qdisc_avail_bulklimit(&sn0->tx_queue), avails[a], "budget %d, expected %d",
+				     qdisc_avail_bulklimit(&sn0->tx_queue), avails[a]);
+			bulk_calls = 0;
+			bulk_busy_at = busy[b];
+			sent = qdisc_restart(sn0);
+			expect = busy[b] >= 0 && busy[b] < take ? busy[b] : take;
+			cr_assert_eq(sent, expect, "budget %d, BUSY at %d: %d sent, expected %d", avails[a],
+				     busy[b], sent, expect);
+			for (int i = 0; i < sent; i++) {
+				cr_assert_eq(bulk_ids[i], ids[i], "budget %d: call %d had skb#%u, expected #%u",
+					     avails[a], i, bulk_ids[i], ids[i]);
+				cr_assert_eq(bulk_more[i], i < take - 1, "budget %d: skb %d of %d, xmit_more %u",
+					     avails[a], i, take, bulk_more[i]);
+			}
+			cr_assert_eq(skb_queue_len(&q->q), (u32)(n - sent), "qdisc holds %u, expected %d",
+				     skb_queue_len(&q->q), n - sent);
+			p = (struct sk_buff *)&q->q;
+			for (int i = sent; i < n; i++) {
+				cr_assert_eq(p->next->prev, p, "budget %d: a broken back link", avails[a]);
+				p = p->next;
+				cr_assert_eq(p->kit_id, ids[i], "budget %d: qdisc has skb#%u at %d, expected #%u",
+					     avails[a], p->kit_id, i - sent, ids[i]);
+			}
+			cr_assert_eq(p->next, (struct sk_buff *)&q->q, "the qdisc's list does not close");
+			cr_assert_eq(q->q.prev, p, "the qdisc's tail is not its last skb");
+			while ((p = __skb_dequeue(&q->q)) != NULL)
+				kfree_skb(p);
+		}
+	}
+	sn0->hard_start_xmit = real;
+}
