@@ -148,16 +148,27 @@ static int restart_bulk(struct net_device *dev)
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 	struct sk_buff_head bulk;
-	struct sk_buff *skb = __skb_dequeue(&q->q);
+	struct sk_buff *head = (struct sk_buff *)&q->q, *first = q->q.next, *last = first, *skb;
 	int avail = qdisc_avail_bulklimit(&dev->tx_queue);
-	int bytelimit = avail - (int)skb->len, sent = 0;
+	int bytelimit = avail - (int)first->len, sent = 0;
+	u32 n = 1;
 
-	skb_queue_head_init(&bulk);
-	__skb_queue_tail(&bulk, skb);
-	while (bytelimit > 0 && (skb = __skb_dequeue(&q->q)) != NULL) {
+	/* the skbs a dequeue into bulk would take while bytelimit > 0, found in
+	 * place and moved as one run: the lists come out as the skb-by-skb
+	 * moves leave them */
+	for (skb = first->next; bytelimit > 0 && skb != head; skb = skb->next) {
 		bytelimit -= (int)skb->len;
-		__skb_queue_tail(&bulk, skb);
+		last = skb;
+		n++;
 	}
+	SKB_LINKS(head)->next = skb;
+	SKB_LINKS(skb)->prev = head;
+	q->q.qlen -= n;
+	bulk.next = first;
+	bulk.prev = last;
+	bulk.qlen = n;
+	first->prev = (struct sk_buff *)&bulk;
+	last->next = (struct sk_buff *)&bulk;
 	TRACE(k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
@@ -256,7 +267,7 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 }
 
 /* qdisc_restart on a qdisc that holds packets (qdisc_run's loop has looked). */
-static inline int restart(struct net_device *dev)
+static inline __attribute__((always_inline)) int restart(struct net_device *dev)
 {
 	switch (dev->batch_mode) {
 	case TX_BATCH_BTX:
@@ -293,17 +304,13 @@ int qdisc_restart(struct net_device *dev)
 	return restart(dev);
 }
 
-/* qdisc_run, inline where a packet was just queued (dev_queue_xmit). */
-static inline __attribute__((always_inline)) void run(struct net_device *dev)
+/* The end of a qdisc_run: the loop from quota on (q->running set), then the
+ * reschedule if the quota ran out with packets left. */
+static inline __attribute__((always_inline)) void run_loop(struct net_device *dev, long quota)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
-	long quota = k->knob[KNOB_DEV_TX_WEIGHT];
 
-	if (!q || q->running || kit_dev_broken(dev))
-		return;
-	q->running = true;
-	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, true);
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
 		int n = restart(dev);
 
@@ -319,6 +326,77 @@ static inline __attribute__((always_inline)) void run(struct net_device *dev)
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);
+}
+
+static __attribute__((noinline)) void run_rest(struct net_device *dev, long quota)
+{
+	run_loop(dev, quota);
+}
+
+/* qdisc_run, inline where a packet was just queued (dev_queue_xmit). */
+static inline __attribute__((always_inline)) void run(struct net_device *dev)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	long quota = k->knob[KNOB_DEV_TX_WEIGHT];
+
+	if (!q || q->running || kit_dev_broken(dev))
+		return;
+	q->running = true;
+	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, true);
+	run_loop(dev, quota);
+}
+
+/*
+ * Whether dev_queue_xmit's skb, queued now on a qdisc without batching and a
+ * queue not stopped, would be the one skb run() takes at once through
+ * restart_single: an empty qdisc and a run that starts (not running, not
+ * broken, quota left). No timeline either: its slice at the run's start could
+ * sample the qdisc. None of these can change between the enqueue and that
+ * dequeue (a trace record between them is only written).
+ */
+static inline bool run_alone_ok(struct net_device *dev, const struct Qdisc *q)
+{
+	struct kit *k = dev->kit;
+
+	return skb_queue_empty(&q->q) && !k->timeline && !q->running && !kit_dev_broken(dev) &&
+	       k->knob[KNOB_DEV_TX_WEIGHT] > 0;
+}
+
+/*
+ * run() for that skb: its first restart_single made on skb directly, which
+ * never enters the list it would have left at once (its links are left NULL,
+ * as __skb_dequeue leaves them), then the rest of the loop as run() makes it.
+ * Exact: restart_single's dequeue would take this skb and leave the qdisc
+ * empty, as here; its records carry the same lengths (1 queued, 0 left).
+ */
+static inline __attribute__((always_inline)) void run_alone(struct net_device *dev,
+							    struct sk_buff *skb)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	long quota = k->knob[KNOB_DEV_TX_WEIGHT];
+
+	q->running = true;
+	skb->next = skb->prev = NULL;
+	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
+	if (xmit_one(dev, skb, false, true) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+		requeue(dev, skb);
+		if (!netif_xmit_stopped(&dev->tx_queue))
+			__netif_schedule(dev);
+		/* run_loop's break: the quota is untouched, so no reschedule */
+		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+		q->running = false;
+		return;
+	}
+	if (unlikely(!skb_queue_empty(&q->q))) {
+		/* the driver queued more meanwhile: the rest of the loop */
+		run_rest(dev, quota - 1);
+		return;
+	}
+	/* run_loop with nothing queued: the run ends */
+	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+	q->running = false;
 }
 
 void qdisc_run(struct net_device *dev)
@@ -350,6 +428,22 @@ int dev_queue_xmit(struct sk_buff *skb)
 		return NET_XMIT_DROP;
 	}
 	skb_set_place(skb, SKB_QDISC);
+	if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
+		if (netif_xmit_stopped(&dev->tx_queue)) {
+			/* run() would find the queue stopped: without a timeline it
+			 * only sets and clears q->running (its last check wants the
+			 * queue running) */
+			__skb_queue_tail(&q->q, skb);
+			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+			return NET_XMIT_SUCCESS;
+		}
+		if (likely(run_alone_ok(dev, q))) {
+			/* the common packet: queued and at once taken again */
+			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, 1, 0, 0);
+			run_alone(dev, skb);
+			return NET_XMIT_SUCCESS;
+		}
+	}
 	__skb_queue_tail(&q->q, skb);
 	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
 	run(dev);
