@@ -364,7 +364,8 @@ const struct cmd cmd_traffic_table[] = {
 	  "Each scenario runs the simulator flat out and reports simulated packets per\n"
 	  "wall second, next to a bare ring moving the same number of elements in the\n"
 	  "same run (ratio = how much slower the simulation is), and the peak memory.\n"
-	  "Wall-clock numbers: they differ from run to run.\n\n"
+	  "Wall-clock numbers: they differ from run to run. The machines keep no trace,\n"
+	  "as an experiment's (make bench measures instructions per packet too).\n\n"
 	  "  bench\n  bench tx-64-nobatch packets 100000\n",
 	  "$bench|packets ; packets:$num", "an array of {name, packets, wall_s, sim_pps, ns_per_pkt, "
 	  "bare_ring_pps, ratio, peak_rss_kib}", do_bench },

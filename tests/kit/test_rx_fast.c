@@ -276,3 +276,45 @@ Test(rx_fast, a_remembered_buffer_owner_is_the_pools, .init = setup, .fini = tea
 	cr_assert_geq(used, 64, "%d slots used", used);
 	check_clean(k);
 }
+
+/*
+ * An RX unmap takes its buffer's skb from the write-back's table only when
+ * the slot holds that very address: a slot holding another buffer (two
+ * addresses share a slot) must not give the unmap its skb. Here a posted
+ * buffer's slot is made to hold a neighbour's address and skb, and the unmap
+ * of the posted buffer, made inside a driver call, must mark the buffer's own
+ * skb as held by that call and leave the neighbour's alone.
+ */
+Test(rx_fast, an_unmap_takes_only_its_own_addresss_remembered_skb, .init = setup,
+     .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn1);
+	struct sk_buff *mine = a->rx_ring.buffer_info[0].skb;
+	struct sk_buff *other = a->rx_ring.buffer_info[1].skb;
+	u64 addr = a->rx_ring.buffer_info[0].dma;
+	struct nic_rx_owner *o = nic_rx_owner_slot(sn1->nic, addr);
+	const char *running = k->lab_running, *holder[2];
+	const struct net_device *holder_dev[2];
+
+	cr_assert(mine && other && mine != other, "no two posted RX buffers on sn1");
+	holder[0] = mine->kit_holder, holder[1] = other->kit_holder;
+	holder_dev[0] = mine->kit_holder_dev, holder_dev[1] = other->kit_holder_dev;
+	cr_assert_eq(mine->kit_place, SKB_DRIVER, "a posted buffer's skb is not the driver's");
+	cr_assert_eq(other->kit_place, SKB_DRIVER, "a posted buffer's skb is not the driver's");
+	o->addr = addr + (u64)NIC_RX_OWNERS * 64; /* the same slot, another address */
+	o->owner = other;
+	mine->kit_holder = other->kit_holder = "before";
+	k->lab_running = "unmap_probe";
+	dma_unmap_single(sn1, addr, 64, DMA_FROM_DEVICE);
+	k->lab_running = running;
+	cr_assert_str_eq(mine->kit_holder, "unmap_probe",
+			 "the unmapped buffer's skb is held by '%s', expected 'unmap_probe'",
+			 mine->kit_holder);
+	cr_assert_str_eq(other->kit_holder, "before",
+			 "the skb of the address the slot held is held by '%s', expected 'before'",
+			 other->kit_holder);
+	o->addr = 0;
+	o->owner = NULL;
+	mine->kit_holder = holder[0], mine->kit_holder_dev = holder_dev[0];
+	other->kit_holder = holder[1], other->kit_holder_dev = holder_dev[1];
+}

@@ -231,8 +231,10 @@ Test(tx_fast, two_nics_changes_in_time_order_ties_to_the_first)
  * a timeline takes the general path. Both machines below send the same
  * frames: into an idle ring (every packet alone), past the ring's end (the
  * driver stops the queue, the qdisc fills and drains), and through a
- * hard_start_xmit that answers NETDEV_TX_BUSY now and then (the requeue).
- * Every trace record, the time, the counters and the qdisc must agree.
+ * hard_start_xmit that answers NETDEV_TX_BUSY now and then (the requeue),
+ * and through one that sends a frame of its own now and then (the run goes
+ * on past the packet it was handed). Every trace record, the time, the
+ * counters and the qdisc must agree.
  */
 static int (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
 static unsigned int busy_calls;
@@ -241,6 +243,21 @@ static int sometimes_busy(struct sk_buff *skb, struct net_device *dev)
 {
 	if (++busy_calls % 7 == 3)
 		return NETDEV_TX_BUSY;
+	return real_xmit(skb, dev);
+}
+
+/* The driver's xmit sends another frame itself now and then (a nested
+ * dev_queue_xmit, as the stack answering from within a driver call): it
+ * finds the qdisc running and queues, so the run that called the driver
+ * goes on with the rest of its loop. */
+static unsigned int nested_calls;
+
+static int sometimes_sends_more(struct sk_buff *skb, struct net_device *dev)
+{
+	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP };
+
+	if (++nested_calls % 5 == 2)
+		kit_xmit_frames(dev, &udp, 1);
 	return real_xmit(skb, dev);
 }
 
@@ -268,6 +285,12 @@ static void send_three_ways(struct kit *m, struct rec_log *l, bool timeline)
 	}
 	kit_xmit_frames(d, &udp, 100);
 	run_idle(m);
+	nested_calls = 0;
+	d->hard_start_xmit = sometimes_sends_more;
+	for (int i = 0; i < 20; i++) {
+		kit_xmit_frames(d, &udp, 1);
+		run_idle(m);
+	}
 	d->hard_start_xmit = real_xmit;
 	kit_trace_subscribe(m, NULL, NULL);
 }
@@ -287,6 +310,9 @@ Test(tx_fast, a_packet_alone_and_a_stopped_queue_as_the_qdisc_would)
 	cr_assert_null(m[0]->timeline, "the fast machine has a timeline");
 	cr_assert_not_null(m[1]->timeline, "the general machine has no timeline");
 	cr_assert_gt(d[0]->core.requeues, 0, "no BUSY requeue was made");
+	cr_assert_eq(kit_dev_stat(d[0], kit_stat_find("hw_tx_frames")), 20 + 300 + 20 + 100 + 20 + 5,
+		     "%llu frames sent, expected 465 (the driver's own 5 among them)",
+		     (unsigned long long)kit_dev_stat(d[0], kit_stat_find("hw_tx_frames")));
 	cr_assert_eq(l[0].n, l[1].n, "%zu trace records without a timeline, %zu with", l[0].n,
 		     l[1].n);
 	for (size_t i = 0; i < l[0].n; i++) {
