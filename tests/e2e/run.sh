@@ -105,6 +105,24 @@ pipe "a pipe: no prompt, no banner" 0 'sn1  192.168.1.2' 'dev\n'
 pipe "a pipe: FILE:LINE errors" 1 '^<stdin>:2: unknown command .bogus.' 'dev\nbogus\ndev\n'
 printf 'netif_stop_queue sn0\nnetif_queue_stopped sn0\n' >"$WORK/s.rl"
 expect "ringlab FILE" 0 'netif_queue_stopped\(sn0\) = 1' "$BIN" s.rl
+
+# ---- ringlab-bench: the simulated outcome with and without the trace --------------------
+BENCH=$(dirname "$BIN")/ringlab-bench
+if [ -x "$BENCH" ]; then
+	plain=$("$BENCH" --sim-only --packets 3000 tx-64-nobatch rx-64-napi 2>&1)
+	traced=$("$BENCH" --sim-only --trace --packets 3000 tx-64-nobatch rx-64-napi 2>&1)
+	if [ "$plain" = "$traced" ] && printf '%s\n' "$plain" | grep -Eq '^rx-64-napi 3000 [0-9]+ [0-9]+ [0-9a-f]{16}$'; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL e2e: ringlab-bench --sim-only with --trace printed"
+		printf '%s\n' "$traced" | sed 's/^/  | /'
+		echo "  without it"
+		printf '%s\n' "$plain" | sed 's/^/  | /'
+	fi
+	expect "ringlab-bench: a bad option" 2 'usage: ringlab-bench .*--trace' "$BENCH" --tracing
+	expect "ringlab-bench: an unknown scenario" 1 "no scenario 'tx-9'" "$BENCH" --sim-only --trace tx-9
+fi
 [ -f "$WORK/.ringlab_history" ] && { fail=$((fail + 1)); echo "FAIL e2e: a script wrote history"; }
 
 if ! command -v tmux >/dev/null 2>&1; then

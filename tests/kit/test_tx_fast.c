@@ -122,23 +122,32 @@ Test(tx_fast, wire_time_follows_the_link_speed_and_the_length, .init = setup, .f
  * round the end are taken until the ring is full, and the one that would pass
  * TDH is refused, one at a time and all at once.
  */
-Test(tx_fast, doorbell_distances_across_the_ring_end, .init = setup, .fini = teardown)
+/* sn0's ring of 16 with TDH held at 5: five frames sent and completed, then
+ * nothing completes (the DD write-back a second late) and nothing runs. */
+static struct nic *ring_of_16_held_at_5(u32 *count, u32 *head)
 {
 	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
 	struct nic *hw = sn0->nic;
-	u32 count, head;
 
 	setp(k, NULL, "wire_peer", 0);
 	setp(k, sn0, "tx_ring", 16);
 	setp(k, sn0, "bql", 0);
 	kit_xmit_frames(sn0, &p, 5);
 	run_idle(k);
-	count = hw->tx_count;
-	head = hw->tdh;
-	cr_assert_eq(count, 16, "a ring of %u descriptors, expected 16", count);
-	cr_assert_eq(head, 5, "TDH %u after 5 frames, expected 5", head);
+	*count = hw->tx_count;
+	*head = hw->tdh;
+	cr_assert_eq(*count, 16, "a ring of %u descriptors, expected 16", *count);
+	cr_assert_eq(*head, 5, "TDH %u after 5 frames, expected 5", *head);
 	kit_set_auto(k, false);
 	setp(k, sn0, "fault_dd_delay", 1000000000); /* nothing completes: TDH stays */
+	return hw;
+}
+
+Test(tx_fast, doorbell_distances_across_the_ring_end, .init = setup, .fini = teardown)
+{
+	u32 count, head;
+	struct nic *hw = ring_of_16_held_at_5(&count, &head);
+
 	for (u32 n = 1; n < count; n++) {
 		nic_write(hw, E1000_TDT, (head + n) % count);
 		cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0,
@@ -154,19 +163,9 @@ Test(tx_fast, doorbell_distances_across_the_ring_end, .init = setup, .fini = tea
 
 Test(tx_fast, doorbell_posting_round_the_end_at_once, .init = setup, .fini = teardown)
 {
-	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
-	struct nic *hw = sn0->nic;
 	u32 count, head;
+	struct nic *hw = ring_of_16_held_at_5(&count, &head);
 
-	setp(k, NULL, "wire_peer", 0);
-	setp(k, sn0, "tx_ring", 16);
-	setp(k, sn0, "bql", 0);
-	kit_xmit_frames(sn0, &p, 5);
-	run_idle(k);
-	count = hw->tx_count;
-	head = hw->tdh;
-	kit_set_auto(k, false);
-	setp(k, sn0, "fault_dd_delay", 1000000000);
 	nic_write(hw, E1000_TDT, (head + count - 1) % count); /* 15 at once, round the end */
 	cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE), 0, "a full ring's post refused");
 	cr_assert_eq(hw->tdt, (head + count - 1) % count, "TDT %u, expected %u", hw->tdt,
