@@ -8,7 +8,7 @@
  * (free-running counter, masked when indexing). Nothing is formatted here:
  * trace_fmt.c turns a record into text only when a client asks. The one
  * subscriber (the shell, the view) sees each record as it is written.
- * Writing a record (trace_emit in kit.h) is a test inline and the write out
+ * Writing a record (trace_emit in trace.h) is a test inline and the write out
  * of line (trace_write): a packet writes several.
  *
  * A machine nobody can look at (an experiment's, a benchmark's) keeps no
