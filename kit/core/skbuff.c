@@ -46,9 +46,11 @@ struct skb_pool {
 	unsigned char *arena;	  /* their buffers, SKB_STRIDE apart */
 	size_t nskbs;		  /* nchunks * SKB_CHUNK */
 	int nchunks, max_chunks;
-	u32 next_id;		  /* skb#N handles, from 1 */
-	u64 allocated, freed;
-	u64 alloc_calls;	  /* for the allocation fault knob */
+	u64 next_id;		  /* skb#N handles (its low 32 bits), from 1: one more
+				   * than the skbs allocated so far */
+	u64 freed;
+	u64 alloc_fails;	  /* allocations refused: the calls, for the fault
+				   * knob, are these and the skbs allocated */
 };
 
 static size_t skbs_len(const struct skb_pool *pool)
@@ -167,21 +169,33 @@ void skb_set_place(struct sk_buff *skb, enum skb_place p)
 }
 
 /*
- * A fresh skb up to its buffer pointer: what __alloc_skb leaves in the
- * kernel (the struct cleared, the data NET_SKB_PAD into the buffer, no
- * headers set). An allocation copies this over whatever the last owner
- * left, a few straight vector copies where clearing and storing field by
- * field took dozens of instructions; then it points data into the skb's own
- * buffer.
+ * A fresh skb up to its device: what __alloc_skb leaves in the kernel (the
+ * struct cleared, the data NET_SKB_PAD into the buffer, no headers set), one
+ * template per headroom the allocators reserve (tail is NET_SKB_PAD plus
+ * it). An allocation copies this over whatever the last owner left, eight
+ * 16-byte stores where clearing and storing field by field took dozens of
+ * instructions; then it sets dev and points data into the skb's own buffer.
  */
-static const struct sk_buff skb_fresh = {
-	.tail = NET_SKB_PAD,
-	.end = SKB_BUF_SIZE,
-	.truesize = SKB_BUF_SIZE + (unsigned int)sizeof(struct sk_buff),
-	.mac_header = 0xffff,
-	.network_header = 0xffff,
-	.transport_header = 0xffff,
+#define FRESH_LEN offsetof(struct sk_buff, dev)
+#define SKB_FRESH(reserve)                                                            \
+	{                                                                             \
+		.tail = NET_SKB_PAD + (reserve), .end = SKB_BUF_SIZE,                 \
+		.truesize = SKB_BUF_SIZE + (unsigned int)sizeof(struct sk_buff),      \
+		.mac_header = 0xffff, .network_header = 0xffff,                       \
+		.transport_header = 0xffff,                                           \
+	}
+/* a line of the fresh fields: one 16-byte store (skbs are 8-byte aligned) */
+typedef long long skb_line __attribute__((vector_size(16), aligned(8), may_alias));
+union skb_fresh {
+	struct sk_buff skb;
+	skb_line line[FRESH_LEN / 16];
 };
+static const union skb_fresh skb_fresh = { .skb = SKB_FRESH(0) };
+static const union skb_fresh skb_fresh_ip_align = { .skb = SKB_FRESH(NET_IP_ALIGN) };
+_Static_assert(FRESH_LEN % 16 == 0, "the fresh fields are whole 16-byte lines");
+_Static_assert(offsetof(struct sk_buff, data) == FRESH_LEN + 8 &&
+		       offsetof(struct sk_buff, head) == FRESH_LEN + 16,
+	       "dev, data and head follow the fresh fields");
 
 /*
  * sim_charge without its catch-up: true when the hardware must catch up
@@ -201,6 +215,15 @@ static inline bool charge_no_sync(struct kit *k, enum cost_id id)
 	return unlikely(k->now >= k->hw_next) && !k->in_hw;
 }
 
+/* The allocation's record, last (a trace subscriber sees the skb as
+ * allocated); a tail call, so the common path keeps no frame. */
+static __attribute__((noinline)) struct sk_buff *alloc_record(struct kit *k, struct sk_buff *skb,
+							      unsigned int shown)
+{
+	trace_write(k, k->now, TR_SKB_ALLOC, skb->dev, (u64)shown << 32 | skb->kit_id, 0);
+	return skb;
+}
+
 /* The allocation once it is sure to succeed (a free skb, the charge made). */
 static inline __attribute__((always_inline)) struct sk_buff *
 skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
@@ -208,54 +231,59 @@ skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned 
 {
 	const char *running = k->lab_running;
 	struct sk_buff *skb = pool->free;
-	u32 id;
+	const union skb_fresh *fresh = reserve == NET_IP_ALIGN ? &skb_fresh_ip_align : &skb_fresh;
+	skb_line *to = (skb_line *)(void *)skb;
 
 	pool->free = skb->next;
-	memcpy(skb, &skb_fresh, offsetof(struct sk_buff, head));
-	skb->data = skb->head + NET_SKB_PAD + reserve;
-	skb->tail = NET_SKB_PAD + reserve;
+	for (size_t i = 0; i < FRESH_LEN / 16; i++)
+		to[i] = fresh->line[i];
+	if (reserve != 0 && reserve != NET_IP_ALIGN)
+		skb->tail = NET_SKB_PAD + reserve;
 	skb->dev = dev;
+	skb->data = skb->head + NET_SKB_PAD + reserve;
 	/* the accounting, in field order */
-	skb->kit_id = id = pool->next_id++;
+	skb->kit_id = (u32)pool->next_id++;
+	/* allocated by driver code: the driver's until it passes it on */
+	skb->kit_place = running ? SKB_DRIVER : SKB_USER;
 	skb->kit_leaked = 0;
 	skb->kit_line = (u16)line;
 	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
 	skb->kit_holder = running;
 	skb->kit_holder_dev = k->dev_running;
-	pool->allocated++;
-	/* allocated by driver code: the driver's until it passes it on */
-	skb->kit_place = running ? SKB_DRIVER : SKB_USER;
-	TRACE(k, TR_SKB_ALLOC, dev, id, shown, 0, 0);
+	if (unlikely(k->trace != NULL)) /* NULL after trace_stop: nobody can read it */
+		return alloc_record(k, skb, shown);
 	return skb;
 }
 
 /* Everything but the common case: a catch-up due, the failure knob, a
- * length too long, an empty pool. */
+ * length too long, an empty pool. The arguments are the allocator's, so
+ * its call here is a jump. */
 static __attribute__((noinline)) struct sk_buff *
-skb_get_slow(struct kit *k, struct net_device *dev, unsigned int len, unsigned int shown,
-	     unsigned int reserve, const char *func, int line, bool sync)
+skb_get_slow(struct net_device *dev, unsigned int shown, const char *func, int line,
+	     unsigned int reserve, bool sync)
 {
+	struct kit *k = dev ? dev->kit : kit_current;
 	struct skb_pool *pool = k->pool;
 	long every = k->knob[KNOB_SKB_FAIL_EVERY];
+	u64 calls;
 
 	if (sync)
 		hw_sync(k);
-	pool->alloc_calls++;
-	if (every > 0 && pool->alloc_calls % (u64)every == 0)
+	calls = pool->next_id + pool->alloc_fails; /* the calls so far, this one included */
+	if ((every > 0 && calls % (u64)every == 0) || shown + reserve > SKB_MAX_ALLOC ||
+	    (!pool->free && add_chunk(pool))) {
+		pool->alloc_fails++;
 		return NULL;
-	if (len > SKB_MAX_ALLOC)
-		return NULL;
-	if (!pool->free && add_chunk(pool))
-		return NULL;
+	}
 	return skb_take(k, pool, dev, shown, reserve, func, line);
 }
 
 /* The allocator; shown is the length the trace line reports, reserve the
  * headroom added to NET_SKB_PAD (skb_reserve on the fresh skb). */
 static inline __attribute__((always_inline)) struct sk_buff *
-skb_get(struct net_device *dev, unsigned int len, unsigned int shown, unsigned int reserve,
-	const char *func, int line)
+skb_get(struct net_device *dev, unsigned int shown, unsigned int reserve, const char *func,
+	int line)
 {
 	struct kit *k = dev ? dev->kit : kit_current;
 	struct skb_pool *pool = k->pool;
@@ -264,23 +292,22 @@ skb_get(struct net_device *dev, unsigned int len, unsigned int shown, unsigned i
 	bool sync = charge_no_sync(k, COST_SKB_ALLOC);
 
 	if (unlikely(sync) || unlikely(k->knob[KNOB_SKB_FAIL_EVERY] > 0) ||
-	    unlikely(len > SKB_MAX_ALLOC) || unlikely(!pool->free))
-		return skb_get_slow(k, dev, len, shown, reserve, func, line, sync);
-	pool->alloc_calls++;
+	    unlikely(shown + reserve > SKB_MAX_ALLOC) || unlikely(!pool->free))
+		return skb_get_slow(dev, shown, func, line, reserve, sync);
 	return skb_take(k, pool, dev, shown, reserve, func, line);
 }
 
 struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, const char *func,
 				   int line)
 {
-	return skb_get(dev, len, len, 0, func, line);
+	return skb_get(dev, len, 0, func, line);
 }
 
 /* The IP header lands on a 4-byte boundary; the trace reports len. */
 struct sk_buff *__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len,
 					    const char *func, int line)
 {
-	return skb_get(dev, len + NET_IP_ALIGN, len, NET_IP_ALIGN, func, line);
+	return skb_get(dev, len, NET_IP_ALIGN, func, line);
 }
 
 /* A free after its charge: the record, and the skb back on the free list. */
@@ -487,7 +514,7 @@ void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[S
 {
 	const struct skb_pool *pool = k->pool;
 
-	*allocated = pool->allocated;
+	*allocated = pool->next_id - 1;
 	*freed = pool->freed;
 	memset(live, 0, SKB_PLACE_NR * sizeof(*live));
 	for (size_t i = 0; i < pool->nskbs; i++)

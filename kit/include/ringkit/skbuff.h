@@ -70,29 +70,30 @@ enum skb_place {
 const char *skb_place_name(enum skb_place p);
 
 struct sk_buff {
+	/* What an allocation sets afresh comes first, in whole 16-byte lines
+	 * (core/skbuff.c copies it from a template), then the two fields it
+	 * sets per skb; the buffer pointer after them is the skb's for life. */
 	struct sk_buff *next, *prev; /* list links (sk_buff_head) */
-	struct net_device *dev;	     /* device it arrived on / leaves by */
 	u64 tstamp;		     /* simulated ns of arrival */
-	unsigned char *data;	     /* start of the data */
 	unsigned int len;	     /* bytes of data, frag_list included */
 	unsigned int data_len;	     /* bytes on the frag_list */
-	unsigned int tail;	     /* offset of the end of linear data */
 	unsigned int end;	     /* offset of the end of the buffer */
 	unsigned int truesize;	     /* memory charged for it */
 	__be16 protocol;	     /* ETH_P_* in network order */
 	u16 mac_header;		     /* offsets from head; 0xffff = unset */
 	u16 network_header;
 	u16 transport_header;
+	unsigned int tail;	     /* offset of the end of linear data */
 	u8 ip_summed;		     /* CHECKSUM_* */
+	u8 pkt_type;		     /* PACKET_* */
 	u16 csum_start;		     /* CHECKSUM_PARTIAL: checksummed from head + this */
 	u16 csum_offset;	     /* ... with the result at csum_start + this */
-	u8 pkt_type;		     /* PACKET_* */
 	u16 vlan_tci;		     /* VLAN tag taken out by hardware */
 	/* control buffer: the layer holding it; 8-byte aligned, as the kernel's */
 	char cb[48] __attribute__((aligned(8)));
 	struct skb_shared_info shinfo;
-	/* Everything above is what an allocation sets afresh (core/skbuff.c
-	 * copies it from a template); the buffer below is the skb's for life. */
+	struct net_device *dev;	     /* device it arrived on / leaves by */
+	unsigned char *data;	     /* start of the data */
 	unsigned char *head;	     /* start of the buffer */
 
 	/* accounting: read by kit_check() and the shell, never by drivers;
