@@ -321,12 +321,13 @@ free_finish(struct kit *k, struct skb_pool *pool, struct sk_buff *skb, enum skb_
 	pool->free = skb;
 }
 
-/* The free's charge found the hardware due to catch up: as sim_charge, it
- * does before anything else happens. */
+/* The free's charge found the hardware due to catch up (as sim_charge, it
+ * does before anything else happens), or the machine keeps a trace. */
 static __attribute__((noinline)) void free_sync(struct kit *k, struct skb_pool *pool,
-						struct sk_buff *skb, enum skb_place place)
+						struct sk_buff *skb, enum skb_place place, bool sync)
 {
-	hw_sync(k);
+	if (sync)
+		hw_sync(k);
 	free_finish(k, pool, skb, place);
 }
 
@@ -339,7 +340,8 @@ static bool queued(const struct sk_buff *skb, enum skb_place place)
 			     place == SKB_SOCKET);
 }
 
-/* A double free, or an skb with a frag_list (freed after it, in order). */
+/* Every free but the common one (see kfree_skb): a double free, an skb with
+ * a frag_list (freed after it, in order), one with next set. */
 static __attribute__((noinline)) void kfree_skb_slow(struct sk_buff *skb)
 {
 	struct skb_pool *pool = skb->kit_pool;
@@ -366,30 +368,42 @@ static __attribute__((noinline)) void kfree_skb_slow(struct sk_buff *skb)
 	}
 }
 
+/*
+ * The common free is an skb off every list (next NULL: so not queued), with
+ * no frag_list and not free already, on a machine without a trace and no
+ * catch-up due: one test of next and frag_list together, one of the place,
+ * and no call. Every other free takes a path out of line with the same
+ * checks in the same order (kfree_skb_slow: next set is no error by itself).
+ */
 void kfree_skb(struct sk_buff *skb)
 {
 	struct skb_pool *pool;
 	struct kit *k;
 	enum skb_place place;
+	bool sync;
 
 	if (!skb)
 		return;
 	pool = skb->kit_pool;
 	k = pool->k;
 	place = skb->kit_place;
-	if (unlikely(place == SKB_FREE) || unlikely(queued(skb, place)) ||
-	    unlikely(skb->shinfo.frag_list != NULL)) {
+	if (unlikely(((uintptr_t)skb->next | (uintptr_t)skb->shinfo.frag_list) != 0) ||
+	    unlikely(place == SKB_FREE)) {
 		kfree_skb_slow(skb);
 		return;
 	}
 	skb->kit_freer = k->lab_running;
 	skb->kit_freer_dev = k->dev_running;
 	/* catches the hardware up, as in skb_get */
-	if (charge_no_sync(k, COST_SKB_FREE)) {
-		free_sync(k, pool, skb, place);
+	sync = charge_no_sync(k, COST_SKB_FREE);
+	if (unlikely(sync) || unlikely(k->trace != NULL)) {
+		free_sync(k, pool, skb, place, sync);
 		return;
 	}
-	free_finish(k, pool, skb, place);
+	skb->kit_place = SKB_FREE;
+	pool->freed++;
+	skb->next = pool->free;
+	pool->free = skb;
 }
 
 void skb_queue_purge(struct sk_buff_head *list)
