@@ -495,12 +495,38 @@ struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor)
 	return &pool->skbs[(*cursor)++];
 }
 
+/*
+ * Division by the stride as a multiply (Lemire, Kaser and Kurz, "Faster
+ * remainder by direct computation", 2019): with STRIDE_M = ceil(2^64 /
+ * SKB_STRIDE), for every off below 2^32 the high word of off * STRIDE_M is
+ * off / SKB_STRIDE and the low word w gives the remainder, (w * SKB_STRIDE)
+ * >> 64 (the theorem needs 64 >= 32 + log2(SKB_STRIDE)). So the remainder is
+ * SKB_BUF_SIZE or more (the line between two buffers) exactly when w is
+ * GUARD_W or more. An off of 2^32 or more gives a quotient of at least
+ * 2^32 / SKB_STRIDE, more than the pool ever holds: no skb, as the division
+ * would say.
+ */
+typedef unsigned __int128 u128;
+#define STRIDE_M ((u64)(((u128)1 << 64) / SKB_STRIDE) + 1)
+#define GUARD_W ((u64)((((u128)SKB_BUF_SIZE << 64) + SKB_STRIDE - 1) / SKB_STRIDE))
+_Static_assert(SKB_STRIDE & (SKB_STRIDE - 1), "a power-of-two stride divides by a shift");
+_Static_assert((u64)SKB_MAX_CHUNKS * SKB_CHUNK <= ((u64)1 << 32) / SKB_STRIDE,
+	       "every buffer's offset is below 2^32");
+
+/* off / SKB_STRIDE, and in *w the low word that tells the remainder */
+static inline u64 stride_div(size_t off, u64 *w)
+{
+	u128 q = (u128)off * STRIDE_M;
+
+	*w = (u64)q;
+	return (u64)(q >> 64);
+}
+
 /* Whether [p, p + len) lies within one open chunk's buffers (the chunks were
  * separate allocations once: a range across two is still not one area). */
-bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
+static __attribute__((noinline)) bool owns_chunk(const struct skb_pool *pool, size_t off,
+						  size_t len)
 {
-	const struct skb_pool *pool = k->pool;
-	size_t off = (size_t)((uintptr_t)p - (uintptr_t)pool->arena);
 	size_t c = off / ARENA_LEN;
 
 	if (c >= (size_t)pool->nchunks) /* only the very end of the last chunk, empty */
@@ -508,16 +534,29 @@ bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
 	return len <= (c + 1) * ARENA_LEN - off;
 }
 
+/* Within one buffer's stride of an open chunk (a frame in an skb's buffer,
+ * the NIC's every question) is within the chunk; the rest asks the chunk. */
+bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
+{
+	const struct skb_pool *pool = k->pool;
+	size_t off = (size_t)((uintptr_t)p - (uintptr_t)pool->arena);
+	u64 w, i = stride_div(off, &w);
+
+	if (likely(i < pool->nskbs) &&
+	    len <= SKB_STRIDE - (u64)(((u128)w * SKB_STRIDE) >> 64)) /* the remainder */
+		return true;
+	return owns_chunk(pool, off, len);
+}
+
 /* The skb whose buffer holds address p, or NULL: lets the NIC stamp the
  * arrival time of a frame it DMA'd into a posted buffer (hw/nic_rx.c). */
 struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p)
 {
 	const struct skb_pool *pool = k->pool;
-	size_t off = (size_t)((uintptr_t)p - (uintptr_t)pool->arena);
-	size_t i = off / SKB_STRIDE;
+	u64 w, i = stride_div((size_t)((uintptr_t)p - (uintptr_t)pool->arena), &w);
 
 	/* the line between two buffers belongs to neither */
-	if (i >= pool->nskbs || off - i * SKB_STRIDE >= SKB_BUF_SIZE)
+	if (i >= pool->nskbs || w >= GUARD_W)
 		return NULL;
 	return &pool->skbs[i];
 }

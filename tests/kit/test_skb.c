@@ -706,3 +706,105 @@ Test(skb, a_free_tells_a_queued_skb_from_one_with_next_set)
 	kfree_skb(other);
 	kit_free(k);
 }
+
+/* ---- buffer addresses: the multiply against the division ---- */
+
+#define STRIDE (SKB_BUF_SIZE + 64)
+#define CHUNK_SKBS 1024
+
+/* What the pool's arithmetic must say, by division: the skb whose buffer
+ * holds arena + off, and whether [off, off + len) lies in one open chunk. */
+static struct sk_buff *ref_owner(struct kit *k, u64 off)
+{
+	u64 i = off / STRIDE;
+	size_t cur;
+
+	if (i >= skb_pool_size(k) || off % STRIDE >= SKB_BUF_SIZE)
+		return NULL;
+	cur = (size_t)i;
+	return skb_pool_iter_all(k, &cur);
+}
+
+static bool ref_owns(struct kit *k, u64 off, u64 len)
+{
+	u64 chunk = (u64)CHUNK_SKBS * STRIDE, nchunks = skb_pool_size(k) / CHUNK_SKBS;
+
+	for (u64 c = 0; c < nchunks; c++)
+		if (off >= c * chunk && off <= (c + 1) * chunk && len <= (c + 1) * chunk - off)
+			return true;
+	return false;
+}
+
+static u64 xorshift(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void check_addr(struct kit *k, struct sk_buff *skb0, u64 off, u64 len)
+{
+	const void *p = (const void *)((uintptr_t)skb0->head + (uintptr_t)off);
+	struct sk_buff *want = ref_owner(k, off), *got = skb_pool_buffer_owner(k, p);
+	bool owns = skb_pool_owns(k, p, (size_t)len), want_owns = ref_owns(k, off, len);
+
+	cr_assert_eq(got, want, "arena + %#llx: owner index %ld, expected %ld",
+		     (unsigned long long)off, got ? skb_pool_index(k, got) : -1L,
+		     want ? skb_pool_index(k, want) : -1L);
+	cr_assert_eq(owns, want_owns, "arena + %#llx, %llu bytes: %s the pool's, expected %s",
+		     (unsigned long long)off, (unsigned long long)len, owns ? "" : "not",
+		     want_owns ? "" : "not");
+}
+
+Test(skb, buffer_owners_and_dma_ranges_by_multiply_are_the_divisions)
+{
+	struct kit *k = kit_new(1);
+	struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+	static struct sk_buff *held[HELD];
+	static const u64 lens[] = { 0, 1, 60, 1514, SKB_BUF_SIZE - 1, SKB_BUF_SIZE,
+				    STRIDE - 1, STRIDE, STRIDE + 1, 3 * STRIDE,
+				    (u64)CHUNK_SKBS * STRIDE, (u64)CHUNK_SKBS * STRIDE + 1,
+				    ~0ull, ~0ull - STRIDE };
+	struct sk_buff *skb0;
+	size_t cur = 0, n;
+	u64 seed = 0x9e3779b97f4a7c15ull, end;
+
+	kit_enter(k);
+	trace_stop(k);
+	for (int i = 0; i < HELD; i++)
+		cr_assert_not_null(held[i] = alloc_here(sn0), "allocation %d failed", i);
+	n = skb_pool_size(k);
+	end = (u64)n * STRIDE;
+	skb0 = skb_pool_iter_all(k, &cur);
+	/* around every buffer's start, its end, its guard line; every length */
+	for (u64 i = 0; i <= n; i++)
+		for (int d = -2; d <= 2; d++) {
+			u64 base[] = { i * STRIDE, i * STRIDE + SKB_BUF_SIZE };
+
+			for (int b = 0; b < 2; b++) {
+				u64 off = base[b] + (u64)(long long)d;
+
+				for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
+					if (i % 97 == 0 || l < 4 || d == 0)
+						check_addr(k, skb0, off, lens[l]);
+			}
+		}
+	/* every byte of a few strides, at a chunk boundary too */
+	for (u64 off = 1023 * STRIDE - 8; off < 1025 * STRIDE + 8; off++)
+		check_addr(k, skb0, off, 64);
+	/* far below and far above the pool, at 2^32 and round it, anywhere */
+	for (int d = -3 * STRIDE; d <= 3 * STRIDE; d += 7) {
+		check_addr(k, skb0, (1ull << 32) + (u64)(long long)d, 64);
+		check_addr(k, skb0, end + (u64)(long long)d, 64);
+		check_addr(k, skb0, (u64)(long long)d, 1);
+	}
+	for (int i = 0; i < 200000; i++) {
+		u64 r = xorshift(&seed);
+
+		check_addr(k, skb0, i % 2 ? r % (end + 4 * STRIDE) : r, lens[i % 14] ? r % 4000 : 0);
+	}
+	for (int i = 0; i < HELD; i++)
+		kfree_skb(held[i]);
+	kit_free(k);
+}
