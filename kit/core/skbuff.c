@@ -204,6 +204,11 @@ _Static_assert(offsetof(struct sk_buff, data) == FRESH_LEN + 8 &&
  * and the CPU log is sim_charge's; the common call (no catch-up due) then
  * calls nothing and saves no registers.
  */
+static inline bool charge_due(const struct kit *k)
+{
+	return unlikely(k->now >= k->hw_next) && !k->in_hw;
+}
+
 static inline bool charge_no_sync(struct kit *k, enum cost_id id)
 {
 	u64 c = k->cost[id];
@@ -212,7 +217,7 @@ static inline bool charge_no_sync(struct kit *k, enum cost_id id)
 	k->cpu.busy += c;
 	k->cost_ns[id] += c;
 	k->cost_count[id]++;
-	return unlikely(k->now >= k->hw_next) && !k->in_hw;
+	return charge_due(k);
 }
 
 /* The allocation's record, last (a trace subscriber sees the skb as
@@ -261,14 +266,14 @@ skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned 
  * its call here is a jump. */
 static __attribute__((noinline)) struct sk_buff *
 skb_get_slow(struct net_device *dev, unsigned int shown, const char *func, int line,
-	     unsigned int reserve, bool sync)
+	     unsigned int reserve)
 {
 	struct kit *k = dev ? dev->kit : kit_current;
 	struct skb_pool *pool = k->pool;
 	long every = k->knob[KNOB_SKB_FAIL_EVERY];
 	u64 calls;
 
-	if (sync)
+	if (charge_due(k)) /* the charge's own test, nothing changed since */
 		hw_sync(k);
 	calls = pool->next_id + pool->alloc_fails; /* the calls so far, this one included */
 	if ((every > 0 && calls % (u64)every == 0) || shown + reserve > SKB_MAX_ALLOC ||
@@ -293,7 +298,7 @@ skb_get(struct net_device *dev, unsigned int shown, unsigned int reserve, const 
 
 	if (unlikely(sync) || unlikely(k->knob[KNOB_SKB_FAIL_EVERY] > 0) ||
 	    unlikely(shown + reserve > SKB_MAX_ALLOC) || unlikely(!pool->free))
-		return skb_get_slow(dev, shown, func, line, reserve, sync);
+		return skb_get_slow(dev, shown, func, line, reserve);
 	return skb_take(k, pool, dev, shown, reserve, func, line);
 }
 
@@ -324,9 +329,9 @@ free_finish(struct kit *k, struct skb_pool *pool, struct sk_buff *skb, enum skb_
 /* The free's charge found the hardware due to catch up (as sim_charge, it
  * does before anything else happens), or the machine keeps a trace. */
 static __attribute__((noinline)) void free_sync(struct kit *k, struct skb_pool *pool,
-						struct sk_buff *skb, enum skb_place place, bool sync)
+						struct sk_buff *skb, enum skb_place place)
 {
-	if (sync)
+	if (charge_due(k)) /* the charge's own test, nothing changed since */
 		hw_sync(k);
 	free_finish(k, pool, skb, place);
 }
@@ -380,7 +385,6 @@ void kfree_skb(struct sk_buff *skb)
 	struct skb_pool *pool;
 	struct kit *k;
 	enum skb_place place;
-	bool sync;
 
 	if (!skb)
 		return;
@@ -395,9 +399,8 @@ void kfree_skb(struct sk_buff *skb)
 	skb->kit_freer = k->lab_running;
 	skb->kit_freer_dev = k->dev_running;
 	/* catches the hardware up, as in skb_get */
-	sync = charge_no_sync(k, COST_SKB_FREE);
-	if (unlikely(sync) || unlikely(k->trace != NULL)) {
-		free_sync(k, pool, skb, place, sync);
+	if (charge_no_sync(k, COST_SKB_FREE) || unlikely(k->trace != NULL)) {
+		free_sync(k, pool, skb, place);
 		return;
 	}
 	skb->kit_place = SKB_FREE;

@@ -808,3 +808,47 @@ Test(skb, buffer_owners_and_dma_ranges_by_multiply_are_the_divisions)
 		kfree_skb(held[i]);
 	kit_free(k);
 }
+
+/* A charge that brings the hardware due: the allocation and the free catch
+ * it up (hw_sync, which sets hw_next afresh) whichever path they take, and
+ * not inside hardware code. */
+Test(skb, the_allocation_and_the_free_catch_the_hardware_up_when_due)
+{
+	for (int how = FAST; how <= SLOW; how++)
+		for (int in_hw = 0; in_hw < 2; in_hw++) {
+			struct kit *k = kit_new(1);
+			struct net_device *sn0 = kit_dev_by_name(k, "sn0");
+			struct sk_buff *skb;
+			u64 due;
+
+			kit_enter(k);
+			if (how != TRACED)
+				trace_stop(k);
+			if (how == SLOW)
+				k->knob[KNOB_SKB_FAIL_EVERY] = 1L << 40;
+			cr_assert_gt(k->cost[COST_SKB_ALLOC], 0, "an allocation costs nothing");
+			cr_assert_gt(k->cost[COST_SKB_FREE], 0, "a free costs nothing");
+			for (int op = 0; op < 2; op++) {
+				due = k->hw_next = k->now + 1;
+				k->in_hw = in_hw;
+				if (op == 0) {
+					skb = alloc_here(sn0);
+					cr_assert_not_null(skb, "%s path: allocation failed",
+							   path_name[how]);
+				} else {
+					if (how == SLOW)
+						skb->next = skb;
+					kfree_skb(skb);
+				}
+				k->in_hw = false;
+				cr_assert_eq(k->hw_next != due, !in_hw, "%s path, %s%s: hw_next %s",
+					     path_name[how], op ? "free" : "allocation",
+					     in_hw ? " in hardware code" : "",
+					     k->hw_next == due ? "left as it was" : "set afresh");
+				if (in_hw) /* as it was before the test made it due */
+					hw_sync(k);
+			}
+			check_clean(k);
+			kit_free(k);
+		}
+}
