@@ -204,6 +204,19 @@ _Static_assert(offsetof(struct sk_buff, data) == FRESH_LEN + 8 &&
  * and the CPU log is sim_charge's; the common call (no catch-up due) then
  * calls nothing and saves no registers.
  */
+/* The driver call running now and its device, into an skb's holder or
+ * freer pair: one 16-byte copy (both pairs are side by side in their structs). */
+_Static_assert(offsetof(struct kit, dev_running) == offsetof(struct kit, lab_running) + 8 &&
+		       offsetof(struct sk_buff, kit_holder_dev) ==
+			       offsetof(struct sk_buff, kit_holder) + 8 &&
+		       offsetof(struct sk_buff, kit_freer_dev) ==
+			       offsetof(struct sk_buff, kit_freer) + 8,
+	       "a driver call's name and device side by side");
+static inline void running_to(const char **pair, const struct kit *k)
+{
+	memcpy(pair, &k->lab_running, 2 * sizeof(void *));
+}
+
 static inline bool charge_due(const struct kit *k)
 {
 	return unlikely(k->now >= k->hw_next) && !k->in_hw;
@@ -254,8 +267,7 @@ skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned 
 	skb->kit_line = (u16)line;
 	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
-	skb->kit_holder = running;
-	skb->kit_holder_dev = k->dev_running;
+	running_to(&skb->kit_holder, k);
 	if (unlikely(k->trace != NULL)) /* NULL after trace_stop: nobody can read it */
 		return alloc_record(k, skb, shown);
 	return skb;
@@ -396,8 +408,7 @@ void kfree_skb(struct sk_buff *skb)
 		kfree_skb_slow(skb);
 		return;
 	}
-	skb->kit_freer = k->lab_running;
-	skb->kit_freer_dev = k->dev_running;
+	running_to(&skb->kit_freer, k);
 	/* catches the hardware up, as in skb_get */
 	if (charge_no_sync(k, COST_SKB_FREE) || unlikely(k->trace != NULL)) {
 		free_sync(k, pool, skb, place);

@@ -408,8 +408,16 @@ static struct sk_buff *step_alloc(struct run *r, struct net_device *dev, unsigne
 	if (!align)
 		len = 100;
 	view(r->k, skb, &r->v[r->n++]);
-	if (skb)
+	if (skb) {
 		r->want[r->nwant++] = (struct want_rec){ TR_SKB_ALLOC, skb->kit_id, len };
+		/* the driver call running now holds it (none: kit code) */
+		cr_assert(skb->kit_holder == r->k->lab_running &&
+				  skb->kit_holder_dev == r->k->dev_running,
+			  "%s path: skb#%u held by %s of %d, expected %s of %d",
+			  path_name[r->how], skb->kit_id, skb->kit_holder,
+			  ifindex_of(skb->kit_holder_dev), r->k->lab_running,
+			  ifindex_of(r->k->dev_running));
+	}
 	return skb;
 }
 
@@ -426,6 +434,10 @@ static void step_free(struct run *r, struct sk_buff *skb, struct sk_buff *frag)
 	view(r->k, skb, &r->v[r->n++]);
 	if (frag)
 		view(r->k, frag, &r->v[r->n++]);
+	cr_assert(skb->kit_freer == r->k->lab_running && skb->kit_freer_dev == r->k->dev_running,
+		  "%s path: skb#%u freed by %s of %d, expected %s of %d", path_name[r->how],
+		  skb->kit_id, skb->kit_freer, ifindex_of(skb->kit_freer_dev), r->k->lab_running,
+		  ifindex_of(r->k->dev_running));
 }
 
 /* One run of allocations and frees on a fresh machine, by one path: FAST
