@@ -321,8 +321,8 @@ struct sk_buff *__netdev_alloc_skb(struct net_device *dev, unsigned int len, con
 }
 
 /* The IP header lands on a 4-byte boundary; the trace reports len. */
-struct sk_buff *__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len,
-					    const char *func, int line)
+inline __attribute__((always_inline)) struct sk_buff *
+__netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len, const char *func, int line)
 {
 	return skb_get(dev, len, NET_IP_ALIGN, func, line);
 }
@@ -392,7 +392,7 @@ static __attribute__((noinline)) void kfree_skb_slow(struct sk_buff *skb)
  * and no call. Every other free takes a path out of line with the same
  * checks in the same order (kfree_skb_slow: next set is no error by itself).
  */
-void kfree_skb(struct sk_buff *skb)
+inline __attribute__((always_inline)) void kfree_skb(struct sk_buff *skb)
 {
 	struct skb_pool *pool;
 	struct kit *k;
