@@ -568,11 +568,15 @@ struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p)
 {
 	const struct skb_pool *pool = k->pool;
 	u64 w, i = stride_div((size_t)((uintptr_t)p - (uintptr_t)pool->arena), &w);
+	struct sk_buff *skb;
 
 	/* the line between two buffers belongs to neither */
 	if (i >= pool->nskbs || w >= GUARD_W)
 		return NULL;
-	return &pool->skbs[i];
+	skb = &pool->skbs[i];
+	if (!skb) /* never: an skb of the pool (and the caller need not test) */
+		__builtin_unreachable();
+	return skb;
 }
 
 /* live[p]: the skbs whose place is p, counted now (a check or a snapshot,
