@@ -197,13 +197,6 @@ _Static_assert(offsetof(struct sk_buff, data) == FRESH_LEN + 8 &&
 		       offsetof(struct sk_buff, head) == FRESH_LEN + 16,
 	       "dev, data and head follow the fresh fields");
 
-/*
- * sim_charge without its catch-up: true when the hardware must catch up
- * (hw_sync) before anything else happens. The allocator and the free do
- * that first thing on their slow path, so the order of what the hardware
- * and the CPU log is sim_charge's; the common call (no catch-up due) then
- * calls nothing and saves no registers.
- */
 /* The driver call running now and its device, into an skb's holder or
  * freer pair: one 16-byte copy (both pairs are side by side in their structs). */
 _Static_assert(offsetof(struct kit, dev_running) == offsetof(struct kit, lab_running) + 8 &&
@@ -212,16 +205,23 @@ _Static_assert(offsetof(struct kit, dev_running) == offsetof(struct kit, lab_run
 		       offsetof(struct sk_buff, kit_freer_dev) ==
 			       offsetof(struct sk_buff, kit_freer) + 8,
 	       "a driver call's name and device side by side");
-static inline void running_to(const char **pair, const struct kit *k)
-{
-	memcpy(pair, &k->lab_running, 2 * sizeof(void *));
-}
+#define running_to(skb, pair, k)                                                      \
+	memcpy((char *)(skb) + offsetof(struct sk_buff, pair),                        \
+	       (const char *)(k) + offsetof(struct kit, lab_running), 2 * sizeof(void *))
 
+/* the charge's catch-up test (kit_charge's) */
 static inline bool charge_due(const struct kit *k)
 {
 	return unlikely(k->now >= k->hw_next) && !k->in_hw;
 }
 
+/*
+ * sim_charge without its catch-up: true when the hardware must catch up
+ * (hw_sync) before anything else happens. The allocator and the free do
+ * that first thing on their slow path, so the order of what the hardware
+ * and the CPU log is sim_charge's; the common call (no catch-up due) then
+ * calls nothing and saves no registers.
+ */
 static inline bool charge_no_sync(struct kit *k, enum cost_id id)
 {
 	u64 c = k->cost[id];
@@ -267,7 +267,7 @@ skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned 
 	skb->kit_line = (u16)line;
 	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
-	running_to(&skb->kit_holder, k);
+	running_to(skb, kit_holder, k);
 	if (unlikely(k->trace != NULL)) /* NULL after trace_stop: nobody can read it */
 		return alloc_record(k, skb, shown);
 	return skb;
@@ -408,7 +408,7 @@ inline __attribute__((always_inline)) void kfree_skb(struct sk_buff *skb)
 		kfree_skb_slow(skb);
 		return;
 	}
-	running_to(&skb->kit_freer, k);
+	running_to(skb, kit_freer, k);
 	/* catches the hardware up, as in skb_get */
 	if (charge_no_sync(k, COST_SKB_FREE) || unlikely(k->trace != NULL)) {
 		free_sync(k, pool, skb, place);
