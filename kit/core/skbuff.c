@@ -193,6 +193,10 @@ union skb_fresh {
 static const union skb_fresh skb_fresh = { .skb = SKB_FRESH(0) };
 static const union skb_fresh skb_fresh_ip_align = { .skb = SKB_FRESH(NET_IP_ALIGN) };
 _Static_assert(FRESH_LEN % 16 == 0, "the fresh fields are whole 16-byte lines");
+_Static_assert(offsetof(struct sk_buff, kit_leaked) == offsetof(struct sk_buff, kit_place) + 1 &&
+		       offsetof(struct sk_buff, kit_line) ==
+			       offsetof(struct sk_buff, kit_place) + 2,
+	       "the place, the leak flag and the line side by side");
 _Static_assert(offsetof(struct sk_buff, data) == FRESH_LEN + 8 &&
 		       offsetof(struct sk_buff, head) == FRESH_LEN + 16,
 	       "dev, data and head follow the fresh fields");
@@ -261,10 +265,20 @@ skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned 
 	skb->data = skb->head + NET_SKB_PAD + reserve;
 	/* the accounting, in field order */
 	skb->kit_id = (u32)pool->next_id++;
-	/* allocated by driver code: the driver's until it passes it on */
+	/* allocated by driver code: the driver's until it passes it on; not
+	 * reported lost; the site's line. The three side by side are one word
+	 * (the line is a constant where the allocation is inlined). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	{
+		u32 word = (u32)(running ? SKB_DRIVER : SKB_USER) | (u32)(u16)line << 16;
+
+		memcpy(&skb->kit_place, &word, sizeof(word));
+	}
+#else
 	skb->kit_place = running ? SKB_DRIVER : SKB_USER;
 	skb->kit_leaked = 0;
 	skb->kit_line = (u16)line;
+#endif
 	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
 	running_to(skb, kit_holder, k);
