@@ -534,6 +534,7 @@ struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor)
  * 2^32 / SKB_STRIDE, more than the pool ever holds: no skb, as the division
  * would say.
  */
+#ifdef __SIZEOF_INT128__
 typedef unsigned __int128 u128;
 #define STRIDE_M ((u64)(((u128)1 << 64) / SKB_STRIDE) + 1)
 #define GUARD_W ((u64)((((u128)SKB_BUF_SIZE << 64) + SKB_STRIDE - 1) / SKB_STRIDE))
@@ -549,6 +550,25 @@ static inline u64 stride_div(size_t off, u64 *w)
 	*w = (u64)q;
 	return (u64)(q >> 64);
 }
+
+/* off % SKB_STRIDE from stride_div's low word */
+static inline u64 stride_rem(u64 w)
+{
+	return (u64)(((u128)w * SKB_STRIDE) >> 64);
+}
+#else /* no 128-bit product: the division itself, w the remainder */
+#define GUARD_W SKB_BUF_SIZE
+static inline u64 stride_div(size_t off, u64 *w)
+{
+	*w = off % SKB_STRIDE;
+	return off / SKB_STRIDE;
+}
+
+static inline u64 stride_rem(u64 w)
+{
+	return w;
+}
+#endif
 
 /* Whether [p, p + len) lies within one open chunk's buffers (the chunks were
  * separate allocations once: a range across two is still not one area). */
@@ -571,7 +591,7 @@ bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
 	u64 w, i = stride_div(off, &w);
 
 	if (likely(i < pool->nskbs) &&
-	    len <= SKB_STRIDE - (u64)(((u128)w * SKB_STRIDE) >> 64)) /* the remainder */
+	    len <= SKB_STRIDE - stride_rem(w))
 		return true;
 	return owns_chunk(pool, off, len);
 }
