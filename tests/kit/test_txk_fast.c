@@ -4,6 +4,7 @@
 
 #include "kit.h"
 #include "core/payload.h"
+#include "helpers.h"
 
 static u64 rng = 0x9e3779b97f4a7c15ULL;
 
@@ -18,7 +19,7 @@ static void setup(void)
 	payload_init();
 }
 
-TestSuite(txk_fast, .init = setup);
+TestSuite(txk_fast, .init = setup, .timeout = 60);
 
 /*
  * payload_csum_at's one difference of payload_word_sum against its
@@ -208,4 +209,143 @@ Test(txk_fast, minimum_udp_frame_checksum_edges)
 		}
 	}
 	cr_assert_gt(ffff, 390u, "%u frames of 400 with the UDP checksum sent as 0xffff", ffff);
+}
+
+/*
+ * xmit_frames_while with the sender's tx_frames kept from burst to burst
+ * makes a UDP flow's frames in a loop of its own (frames_at_udp: the skb's
+ * length and the writer worked out once a burst); with none kept (fr NULL),
+ * every burst makes its template again and takes the general loop. Two
+ * machines send the same bursts of kit_pkts, one each way: a more() that
+ * says no now and then, a device broken for a while mid-burst (as by a
+ * crash), UDP frames of 60, 61 and 1514 bytes, a sequence set and not, and a
+ * TCP flow (the general loop both ways). Every frame handed to the driver
+ * (its bytes, length and skb), every trace record, the time, the counters
+ * and what the receiver saw of each flow must agree.
+ */
+struct burst_run {
+	struct kit *m;
+	struct net_device *d;
+	struct rec_log log;
+	int (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
+	u64 frames, hash, more_calls, xmit_calls;
+	u64 break_at, mend_at; /* the device is broken from xmit call break_at to mend_at */
+};
+
+static struct burst_run *cur;
+
+static int hashing_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct burst_run *r = cur;
+
+	r->xmit_calls++;
+	r->frames++;
+	r->hash = (r->hash ^ skb->len ^ (u64)skb->kit_id << 20 ^ skb->protocol) * 0x100000001b3ULL;
+	for (unsigned int i = 0; i < skb->len; i++)
+		r->hash = (r->hash ^ skb->data[i]) * 0x100000001b3ULL;
+	if (r->xmit_calls == r->break_at)
+		dev->state |= 1UL << __LINK_STATE_BROKEN;
+	return r->real_xmit(skb, dev);
+}
+
+static bool burst_more(void *arg)
+{
+	struct burst_run *r = arg;
+
+	r->more_calls++;
+	if (r->more_calls == r->mend_at)
+		r->d->state &= ~(1UL << __LINK_STATE_BROKEN);
+	return r->more_calls % 29 != 11 &&
+	       skb_queue_len(&r->d->qdisc->q) < r->d->tx_queue_len;
+}
+
+static void send_bursts(struct burst_run *r, bool keep)
+{
+	static const struct kit_pkt pkts[] = {
+		{ .len = 60, .proto = IPPROTO_UDP, .flow = 1 },
+		{ .len = 61, .proto = IPPROTO_UDP, .flow = 2, .seq = 1000, .seq_set = true },
+		{ .len = 1514, .proto = IPPROTO_UDP, .flow = 3 },
+		{ .len = 200, .proto = IPPROTO_TCP, .flow = 4 },
+		{ .len = 60, .flow = 5 }, /* proto 0: UDP */
+	};
+	struct tx_frames fr;
+
+	r->m = kit_new(1);
+	cr_assert_not_null(r->m, "kit_new(1) returned NULL, expected a machine");
+	r->d = kit_dev_by_name(r->m, "sn0");
+	tl_stop(r->m); /* a bench's machine: dev_queue_xmit's own fast path too */
+	kit_trace_subscribe(r->m, rec_log_cb, &r->log);
+	setp(r->m, r->d, "tx_ring", 64);
+	cur = r;
+	r->real_xmit = r->d->hard_start_xmit;
+	r->d->hard_start_xmit = hashing_xmit;
+	r->break_at = 150;
+	r->mend_at = 400;
+	for (size_t p = 0; p < sizeof(pkts) / sizeof(pkts[0]); p++) {
+		u64 i = 0;
+
+		fr.ready = false;
+		for (int b = 0; b < 12; b++) {
+			u64 n = b % 4 == 3 ? 5 : 32;
+
+			i += xmit_frames_while(r->d, &pkts[p], i, n, burst_more, r, keep ? &fr : NULL);
+			run_idle(r->m);
+		}
+	}
+	r->d->hard_start_xmit = r->real_xmit;
+	kit_trace_subscribe(r->m, NULL, NULL);
+}
+
+Test(txk_fast, a_senders_udp_bursts_as_the_general_loop_makes_them)
+{
+	static struct burst_run r[2];
+	struct net_device *d0, *d1;
+
+	memset(r, 0, sizeof(r));
+	send_bursts(&r[0], true);
+	send_bursts(&r[1], false);
+	d0 = r[0].d;
+	d1 = r[1].d;
+	cr_assert_gt(r[0].frames, 1000u, "%llu frames sent", (unsigned long long)r[0].frames);
+	cr_assert_gt(r[0].more_calls, r[0].mend_at, "the device was not mended");
+	cr_assert_eq(r[0].frames, r[1].frames, "%llu frames with the kept frames, %llu without",
+		     (unsigned long long)r[0].frames, (unsigned long long)r[1].frames);
+	cr_assert_eq(r[0].more_calls, r[1].more_calls, "more() asked %llu times, %llu without",
+		     (unsigned long long)r[0].more_calls, (unsigned long long)r[1].more_calls);
+	cr_assert_eq(r[0].hash, r[1].hash, "the frames' bytes differ (hash %016llx, %016llx without)",
+		     (unsigned long long)r[0].hash, (unsigned long long)r[1].hash);
+	cr_assert_eq(r[0].log.n, r[1].log.n, "%zu trace records, %zu without", r[0].log.n,
+		     r[1].log.n);
+	for (size_t i = 0; i < r[0].log.n; i++) {
+		const struct trace_rec *a = &r[0].log.r[i], *b = &r[1].log.r[i];
+
+		cr_assert(memcmp(a, b, sizeof(*a)) == 0,
+			  "record %zu: type %u at %llu (%u %u %u %u), without kept frames type %u at "
+			  "%llu (%u %u %u %u)", i, a->type, (unsigned long long)a->t, a->a, a->b, a->c,
+			  a->d, b->type, (unsigned long long)b->t, b->a, b->b, b->c, b->d);
+	}
+	cr_assert_eq(r[0].m->now, r[1].m->now, "ended at %llu ns, %llu without",
+		     (unsigned long long)r[0].m->now, (unsigned long long)r[1].m->now);
+	for (int s = 0; s < kit_stat_count(); s++)
+		cr_assert_eq(kit_dev_stat(d0, s), kit_dev_stat(d1, s), "%s: %llu, %llu without",
+			     kit_stat_at(s)->name, (unsigned long long)kit_dev_stat(d0, s),
+			     (unsigned long long)kit_dev_stat(d1, s));
+	cr_assert_eq(kit_flow_count(r[0].m), kit_flow_count(r[1].m), "%d flows, %d without",
+		     kit_flow_count(r[0].m), kit_flow_count(r[1].m));
+	for (int f = 0; f < kit_flow_count(r[0].m); f++) {
+		struct kit_flow_stat a, b;
+
+		cr_assert_eq(kit_flow_at(r[0].m, f, &a), 0, "no flow %d", f);
+		cr_assert_eq(kit_flow_at(r[1].m, f, &b), 0, "no flow %d without", f);
+		cr_assert(a.packets == b.packets && a.bytes == b.bytes && a.next_seq == b.next_seq,
+			  "flow %d: %llu packets %llu bytes next %u, without %llu %llu %u", f,
+			  (unsigned long long)a.packets, (unsigned long long)a.bytes, a.next_seq,
+			  (unsigned long long)b.packets, (unsigned long long)b.bytes, b.next_seq);
+		cr_assert_eq(a.errors + a.csum_errors, 0, "flow %d: %llu stream and %llu checksum errors",
+			     f, (unsigned long long)a.errors, (unsigned long long)a.csum_errors);
+	}
+	for (int i = 0; i < 2; i++) {
+		kit_free(r[i].m);
+		free(r[i].log.r);
+	}
 }
