@@ -79,9 +79,17 @@ static void requeue_list(struct net_device *dev, struct sk_buff_head *list)
  * taken first, its charge made with the call's (nothing between them looks
  * at the hardware: the skb's place is the kit's own bookkeeping).
  */
+enum xmit_charge {
+	XC_CALL,	/* the call's charge */
+	XC_LOCK,	/* HARD_TX_LOCK's and the call's */
+	XC_ENQUEUE,	/* dev_queue_xmit's three (BH, the root lock, the enqueue), then those two */
+};
+
+static inline void charge_enqueue_and_xmit(struct kit *k);
+
 static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev,
 							  struct sk_buff *skb, bool more,
-							  bool lock)
+							  enum xmit_charge lock)
 {
 	struct kit *k = dev->kit;
 	u32 id = skb ? skb->kit_id : 0;
@@ -92,7 +100,9 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 		skb_to_driver(skb, dev, "hard_start_xmit");
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
-	if (lock)
+	if (lock == XC_ENQUEUE)
+		charge_enqueue_and_xmit(k);
+	else if (lock == XC_LOCK)
 		kit_charge2(k, COST_LOCK, COST_CALL);
 	else
 		sim_charge(k, COST_CALL);
@@ -120,7 +130,7 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 
 int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 {
-	return xmit_one(dev, skb, more, false);
+	return xmit_one(dev, skb, more, XC_CALL);
 }
 
 static inline __attribute__((always_inline)) int restart_single(struct net_device *dev)
@@ -130,7 +140,7 @@ static inline __attribute__((always_inline)) int restart_single(struct net_devic
 	struct sk_buff *skb = __skb_dequeue(&q->q);
 
 	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
-	if (xmit_one(dev, skb, false, true) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	if (xmit_one(dev, skb, false, XC_LOCK) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		requeue(dev, skb);
 		return 0;
 	}
@@ -173,7 +183,7 @@ static int restart_bulk(struct net_device *dev)
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
 	while ((skb = __skb_dequeue(&bulk)) != NULL) {
-		if (xmit_one(dev, skb, !skb_queue_empty(&bulk), false) == NETDEV_TX_BUSY) {
+		if (xmit_one(dev, skb, !skb_queue_empty(&bulk), XC_CALL) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
@@ -371,7 +381,8 @@ static inline bool run_alone_ok(struct net_device *dev, const struct Qdisc *q)
  * empty, as here; its records carry the same lengths (1 queued, 0 left).
  */
 static inline __attribute__((always_inline)) void run_alone(struct net_device *dev,
-							    struct sk_buff *skb)
+							    struct sk_buff *skb,
+							    enum xmit_charge charge)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -380,7 +391,7 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 	q->running = true;
 	skb->next = skb->prev = NULL;
 	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
-	if (xmit_one(dev, skb, false, true) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	if (xmit_one(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		requeue(dev, skb);
 		if (!netif_xmit_stopped(&dev->tx_queue))
 			__netif_schedule(dev);
@@ -404,11 +415,65 @@ void qdisc_run(struct net_device *dev)
 	run(dev);
 }
 
+/*
+ * The five charges of dev_queue_xmit's common packet as one: rcu_read_lock_bh,
+ * the qdisc root lock and the enqueue (kit_charge3's), then HARD_TX_LOCK and
+ * the call (xmit_one's kit_charge2), with one catch-up at the end, before the
+ * driver runs. The same time, costs and counts: sums in another order. On a
+ * machine without a trace nothing between the two charges looks at the clock
+ * or the hardware (the qdisc's and the skb's fields are the kit's own; the
+ * records' times are not written), and the hardware's changes happen at
+ * their own times (nic_advance), so catching it up once at the later time
+ * leaves it as catching up at both did.
+ */
+static inline void charge_enqueue_and_xmit(struct kit *k)
+{
+	u64 bh = k->cost[COST_BH], lock = k->cost[COST_LOCK], qd = k->cost[COST_QDISC],
+	    call = k->cost[COST_CALL], sum = bh + lock + qd + lock + call;
+
+	k->cost_ns[COST_BH] += bh;
+	k->cost_ns[COST_LOCK] += lock + lock;
+	k->cost_ns[COST_QDISC] += qd;
+	k->cost_ns[COST_CALL] += call;
+	k->cost_count[COST_BH]++;
+	k->cost_count[COST_LOCK] += 2;
+	k->cost_count[COST_QDISC]++;
+	k->cost_count[COST_CALL]++;
+	k->now += sum;
+	k->cpu.busy += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		hw_sync(k);
+}
+
+/*
+ * dev_queue_xmit's common packet on a machine with neither a timeline nor a
+ * trace, tested before any charge: the checks below are the ones the general
+ * path makes after its first charge (the queue has room: it is empty and
+ * tx_queue_len is not 0; no batching; the queue not stopped; run_alone_ok),
+ * and none of them reads what a catch-up of the hardware could change (the
+ * hardware never touches the qdisc, the device's state or the knobs). The
+ * skb's SKB_QDISC place, which skb_to_driver overwrites before anything
+ * could look, is not written.
+ */
+static inline bool alone_untraced(struct net_device *dev, const struct kit *k,
+				  const struct Qdisc *q)
+{
+	return !k->trace && !k->timeline && dev->batch_mode == TX_BATCH_NONE &&
+	       skb_queue_empty(&q->q) && dev->tx_queue_len > 0 &&
+	       !netif_xmit_stopped(&dev->tx_queue) && !q->running && !kit_dev_broken(dev) &&
+	       k->knob[KNOB_DEV_TX_WEIGHT] > 0;
+}
+
 int dev_queue_xmit(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
+
+	if (likely(netif_running(dev) && q && alone_untraced(dev, k, q))) {
+		run_alone(dev, skb, XC_ENQUEUE);
+		return NET_XMIT_SUCCESS;
+	}
 
 	/* no catch-up first: the charge below makes it, and nothing before it
 	 * looks at the hardware */
@@ -440,7 +505,7 @@ int dev_queue_xmit(struct sk_buff *skb)
 		if (likely(run_alone_ok(dev, q))) {
 			/* the common packet: queued and at once taken again */
 			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, 1, 0, 0);
-			run_alone(dev, skb);
+			run_alone(dev, skb, XC_LOCK);
 			return NET_XMIT_SUCCESS;
 		}
 	}
