@@ -521,3 +521,92 @@ Test(txk_fast, a_packet_alone_untraced_as_traced_and_as_the_qdisc_would)
 	for (int i = 0; i < 3; i++)
 		kit_free(m[i]);
 }
+
+/*
+ * dev_queue_xmit where the general path would only enqueue goes to
+ * enqueue_only: on a qdisc that is running already (held, as the sender of
+ * the batching scenarios holds it) and, without batching or a timeline, on
+ * a stopped queue. Three machines stop sn0's queue and send 30 frames into
+ * a qdisc of 20 (20 queued, 10 dropped), then wake it: one with the qdisc
+ * held as well (q->running), one without a timeline (the stopped queue's
+ * way) and one with a timeline (the general path: the enqueue, and a run
+ * that finds the queue stopped). Every record, the time, every cost and
+ * counter must agree, before and after the wake.
+ */
+static struct kit *enqueue_way(int kind, struct rec_log *l)
+{
+	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP, .flow = 1 };
+	struct kit *m = kit_new(1);
+	struct net_device *d;
+
+	cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
+	d = kit_dev_by_name(m, "sn0");
+	if (kind < 2)
+		tl_stop(m);
+	kit_trace_subscribe(m, rec_log_cb, l);
+	setp(m, d, "tx_queue_len", 20);
+	for (int round = 0; round < 3; round++) {
+		kit_xmit_frames(d, &udp, 5); /* the ring has frames in flight */
+		kit_netif_stop_queue(d);
+		if (kind == 0)
+			d->qdisc->running = true;
+		kit_xmit_frames(d, &udp, 30);
+		cr_assert_eq(skb_queue_len(&d->qdisc->q), 20, "machine %d: %u queued, expected 20",
+			     kind, skb_queue_len(&d->qdisc->q));
+		if (kind == 0)
+			d->qdisc->running = false;
+		kit_netif_wake_queue(d);
+		run_idle(m);
+		setp(m, d, "batching", round == 1 ? TX_BATCH_XMIT_MORE : TX_BATCH_NONE);
+	}
+	kit_trace_subscribe(m, NULL, NULL);
+	return m;
+}
+
+Test(txk_fast, an_enqueue_alone_as_the_general_path)
+{
+	struct kit *m[3];
+	struct rec_log l[3];
+
+	memset(l, 0, sizeof(l));
+	for (int i = 0; i < 3; i++)
+		m[i] = enqueue_way(i, &l[i]);
+	cr_assert_geq(kit_dev_by_name(m[0], "sn0")->core.qdisc_drops, 30, "%llu drops, expected 30 or more",
+		     (unsigned long long)kit_dev_by_name(m[0], "sn0")->core.qdisc_drops);
+	for (int i = 1; i < 3; i++) {
+		struct net_device *a = kit_dev_by_name(m[0], "sn0"), *b = kit_dev_by_name(m[i], "sn0");
+
+		cr_assert_eq(l[0].n, l[i].n, "%zu records held, %zu on machine %d", l[0].n, l[i].n, i);
+		for (size_t r = 0; r < l[0].n; r++) {
+			const struct trace_rec *x = &l[0].r[r], *y = &l[i].r[r];
+
+			cr_assert(memcmp(x, y, sizeof(*x)) == 0,
+				  "record %zu: type %u at %llu (%u %u %u %u) held, on machine %d type "
+				  "%u at %llu (%u %u %u %u)", r, x->type, (unsigned long long)x->t,
+				  x->a, x->b, x->c, x->d, i, y->type, (unsigned long long)y->t, y->a,
+				  y->b, y->c, y->d);
+		}
+		cr_assert_eq(m[0]->now, m[i]->now, "ended at %llu ns held, %llu on machine %d",
+			     (unsigned long long)m[0]->now, (unsigned long long)m[i]->now, i);
+		for (int c = 0; c < COST_NR; c++)
+			cr_assert(m[0]->cost_ns[c] == m[i]->cost_ns[c] &&
+					  m[0]->cost_count[c] == m[i]->cost_count[c],
+				  "cost %d: %llu ns in %llu held, %llu ns in %llu on machine %d", c,
+				  (unsigned long long)m[0]->cost_ns[c],
+				  (unsigned long long)m[0]->cost_count[c],
+				  (unsigned long long)m[i]->cost_ns[c],
+				  (unsigned long long)m[i]->cost_count[c], i);
+		for (int s = 0; s < kit_stat_count(); s++)
+			cr_assert_eq(kit_dev_stat(a, s), kit_dev_stat(b, s),
+				     "%s: %llu held, %llu on machine %d", kit_stat_at(s)->name,
+				     (unsigned long long)kit_dev_stat(a, s),
+				     (unsigned long long)kit_dev_stat(b, s), i);
+		cr_assert(memcmp(&a->core, &b->core, sizeof(a->core)) == 0,
+			  "the core's counters differ (qdisc drops %llu and %llu)",
+			  (unsigned long long)a->core.qdisc_drops, (unsigned long long)b->core.qdisc_drops);
+	}
+	for (int i = 0; i < 3; i++) {
+		kit_free(m[i]);
+		free(l[i].r);
+	}
+}
