@@ -93,7 +93,9 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 {
 	struct kit *k = dev->kit;
 	u32 id = skb ? skb->kit_id : 0;
-	bool stopped = netif_queue_stopped(dev); /* the driver's own stop, before this call */
+	/* the driver's own stop, before this call (dev_queue_xmit's way for
+	 * XC_ENQUEUE has seen it clear) */
+	bool stopped = lock == XC_ENQUEUE ? false : netif_queue_stopped(dev);
 	int rc;
 
 	if (skb)
@@ -133,14 +135,27 @@ int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 	return xmit_one(dev, skb, more, XC_CALL);
 }
 
+/* xmit_one of an skb the caller holds (never NULL: one from a qdisc's list or
+ * dev_queue_xmit's own), so its tests for NULL go. */
+static inline __attribute__((always_inline)) int xmit_skb(struct net_device *dev,
+							  struct sk_buff *skb, bool more,
+							  enum xmit_charge lock)
+{
+	if (!skb)
+		__builtin_unreachable();
+	return xmit_one(dev, skb, more, lock);
+}
+
 static inline __attribute__((always_inline)) int restart_single(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
-	struct sk_buff *skb = __skb_dequeue(&q->q);
+	/* __skb_dequeue of a queue that holds packets (the callers looked) */
+	struct sk_buff *skb = q->q.next;
 
+	__skb_unlink(skb, &q->q);
 	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
-	if (xmit_one(dev, skb, false, XC_LOCK) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	if (xmit_skb(dev, skb, false, XC_LOCK) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		requeue(dev, skb);
 		return 0;
 	}
@@ -183,7 +198,7 @@ static int restart_bulk(struct net_device *dev)
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
 	while ((skb = __skb_dequeue(&bulk)) != NULL) {
-		if (xmit_one(dev, skb, !skb_queue_empty(&bulk), XC_CALL) == NETDEV_TX_BUSY) {
+		if (xmit_skb(dev, skb, !skb_queue_empty(&bulk), XC_CALL) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
@@ -391,7 +406,7 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 	q->running = true;
 	skb->next = skb->prev = NULL;
 	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
-	if (xmit_one(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	if (xmit_skb(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		requeue(dev, skb);
 		if (!netif_xmit_stopped(&dev->tx_queue))
 			__netif_schedule(dev);
