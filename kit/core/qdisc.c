@@ -331,13 +331,14 @@ int qdisc_restart(struct net_device *dev)
 
 /* The end of a qdisc_run: the loop from quota on (q->running set), then the
  * reschedule if the quota ran out with packets left. */
-static inline __attribute__((always_inline)) void run_loop(struct net_device *dev, long quota)
+static inline __attribute__((always_inline)) void run_loop_as(struct net_device *dev, long quota,
+								bool single)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
-		int n = restart(dev);
+		int n = single ? restart_single(dev) : restart(dev);
 
 		if (n <= 0) {
 			/* BUSY: try again later from NET_TX (2.6.20 netif_schedule) */
@@ -351,6 +352,20 @@ static inline __attribute__((always_inline)) void run_loop(struct net_device *de
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);
+}
+
+/*
+ * The loop with its batching mode chosen once: restart's switch would find
+ * the same mode at every turn (only a client's parameter change sets
+ * dev->batch_mode, never anything a run calls), so without batching each
+ * turn is restart_single.
+ */
+static inline __attribute__((always_inline)) void run_loop(struct net_device *dev, long quota)
+{
+	if (likely(dev->batch_mode == TX_BATCH_NONE))
+		run_loop_as(dev, quota, true);
+	else
+		run_loop_as(dev, quota, false);
 }
 
 static __attribute__((noinline)) void run_rest(struct net_device *dev, long quota)

@@ -623,3 +623,75 @@ Test(txk_fast, an_enqueue_alone_as_the_general_path)
 		free(l[i].r);
 	}
 }
+
+/*
+ * qdisc_run's loop picks its batching mode once per run (run_loop): without
+ * batching every turn is restart_single, otherwise restart's own choice. A
+ * machine sends a queue's worth in each mode in turn (the mode changed
+ * between runs, as the client changes it): each run must hand the packets
+ * over as its own mode does, one dequeue record of one skb each without
+ * batching, bulk trains with xmit_more, prepared batches with btx, and
+ * lists with skb_blist, and every packet must reach the wire.
+ */
+Test(txk_fast, each_run_of_the_qdisc_in_its_own_batching_mode)
+{
+	static const int modes[] = { TX_BATCH_NONE, TX_BATCH_XMIT_MORE, TX_BATCH_BTX,
+				     TX_BATCH_SKB_BLIST, TX_BATCH_NONE, TX_BATCH_BTX, TX_BATCH_NONE };
+	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP, .flow = 1 };
+	struct kit *m = kit_new(1);
+	struct net_device *d;
+	struct rec_log l;
+	u64 sent = 0;
+
+	cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
+	memset(&l, 0, sizeof(l));
+	d = kit_dev_by_name(m, "sn0");
+	tl_stop(m);
+	kit_trace_subscribe(m, rec_log_cb, &l);
+	setp(m, d, "tx_ring", 256);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		size_t from = l.n, deq1 = 0, deqn = 0, bulk = 0, batch = 0;
+		u64 frames0 = kit_dev_stat(d, kit_stat_find("hw_tx_frames"));
+
+		setp(m, d, "batching", modes[i]);
+		kit_netif_stop_queue(d);
+		kit_xmit_frames(d, &udp, 40);
+		kit_netif_wake_queue(d);
+		run_idle(m);
+		for (size_t r = from; r < l.n; r++) {
+			const struct trace_rec *t = &l.r[r];
+
+			if (t->type == TR_QDISC_DEQ && t->b == 1)
+				deq1++;
+			else if (t->type == TR_QDISC_DEQ)
+				deqn++;
+			bulk += t->type == TR_QDISC_BULK;
+			batch += t->type == TR_BATCH;
+		}
+		sent = kit_dev_stat(d, kit_stat_find("hw_tx_frames")) - frames0;
+		cr_assert_eq(sent, 40, "mode %d: %llu frames sent, expected 40", modes[i],
+			     (unsigned long long)sent);
+		switch (modes[i]) {
+		case TX_BATCH_NONE:
+			cr_assert(deq1 == 40 && deqn == 0 && bulk == 0 && batch == 0,
+				  "no batching: %zu single dequeues (expected 40), %zu of more, %zu bulk, "
+				  "%zu batches", deq1, deqn, bulk, batch);
+			break;
+		case TX_BATCH_XMIT_MORE:
+			cr_assert(bulk > 0 && bulk < 40 && deq1 + deqn == 0,
+				  "xmit_more: %zu bulk dequeues, %zu others", bulk, deq1 + deqn);
+			break;
+		case TX_BATCH_BTX:
+			cr_assert(batch > 0 && deqn > 0 && bulk == 0,
+				  "btx: %zu batches, %zu list fills, %zu bulk", batch, deqn, bulk);
+			break;
+		default:
+			cr_assert(deqn > 0 && batch == 0 && bulk == 0,
+				  "skb_blist: %zu list fills, %zu batches, %zu bulk", deqn, batch, bulk);
+			break;
+		}
+	}
+	kit_trace_subscribe(m, NULL, NULL);
+	kit_free(m);
+	free(l.r);
+}
