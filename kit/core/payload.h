@@ -41,6 +41,13 @@ static inline __wsum payload_csum_at(u32 at, unsigned int len)
 	return payload_word_sum[at + len][p] - payload_word_sum[at][p];
 }
 
+/*
+ * Copy n > 64 bytes of the pattern (src, a window of payload_table) to dst,
+ * which does not overlap it: memcpy's bytes, with 32-byte moves where the
+ * CPU has them (payload.c). Only dst[0, n) is written.
+ */
+extern void (*payload_copy_big)(unsigned char *dst, const u8 *src, unsigned int n);
+
 static inline __wsum payload_csum_inline(u32 key, u32 offset, unsigned int len)
 {
 	return payload_csum_at((key + offset) % PAYLOAD_PERIOD, len);

@@ -249,7 +249,7 @@ tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_sp
 		*pl = (struct frame_payload){ .off = hdr, .len = plen, .sum = psum };
 	/* the payload last: only the length is live across a call to memcpy */
 	if (plen > 64) {
-		memcpy(buf + hdr, payload_table + at, plen);
+		payload_copy_big(buf + hdr, payload_table + at, plen);
 		return wire;
 	}
 	copy_small(buf + hdr, payload_table + at, plen);
