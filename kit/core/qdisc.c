@@ -197,7 +197,9 @@ static int restart_bulk(struct net_device *dev)
 	TRACE(k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
-	while ((skb = __skb_dequeue(&bulk)) != NULL) {
+	while (!skb_queue_empty(&bulk)) { /* __skb_dequeue, its empty test made once */
+		skb = bulk.next;
+		__skb_unlink(skb, &bulk);
 		if (xmit_skb(dev, skb, !skb_queue_empty(&bulk), XC_CALL) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
