@@ -213,8 +213,10 @@ static int restart_bulk(struct net_device *dev)
 	return sent;
 }
 
-/* Fill a batch list from the qdisc up to xmit_win (the core's part). */
-unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
+/* Fill a batch list from the qdisc up to xmit_win (the core's part), made
+ * twice below: with prep a constant, each turn tests only what can change. */
+static inline __attribute__((always_inline)) unsigned int
+fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -222,9 +224,13 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 	struct sk_buff *skb;
 	u32 first = 0, n = 0;
 
-	while (skb_queue_len(list) < win && (skb = __skb_dequeue(&q->q)) != NULL) {
-		u32 id = skb->kit_id;
+	/* __skb_dequeue while the list has room, its empty test made once */
+	while (skb_queue_len(list) < win && !skb_queue_empty(&q->q)) {
+		u32 id;
 
+		skb = q->q.next;
+		__skb_unlink(skb, &q->q);
+		id = skb->kit_id;
 		if (prep && dev->hard_prep_xmit) {
 			int rc;
 
@@ -248,6 +254,11 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 	if (n)
 		TRACE(k, TR_QDISC_DEQ, dev, first, n, skb_queue_len(&q->q), 0);
 	return skb_queue_len(list);
+}
+
+unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
+{
+	return prep ? fill_batch(dev, list, true) : fill_batch(dev, list, false);
 }
 
 /* Hand a filled batch list to the driver; requeue what it did not take. */
