@@ -16,9 +16,11 @@ u8 payload_table[PAYLOAD_TABLE_LEN];
 u32 payload_word_sum[PAYLOAD_TABLE_LEN + 1][2];
 static bool ready;
 
-static void copy_memcpy(unsigned char *dst, const u8 *src, unsigned int n)
+static unsigned int copy_memcpy(unsigned char *dst, const u8 *src, unsigned int n,
+				unsigned int ret)
 {
 	memcpy(dst, src, n);
+	return ret;
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -45,8 +47,8 @@ __attribute__((target("avx2"))) static inline void copy_128(unsigned char *dst, 
 	V_STORE(dst + 96, d);
 }
 
-__attribute__((target("avx2"))) static void copy_avx2(unsigned char *dst, const u8 *src,
-						       unsigned int n)
+__attribute__((target("avx2"))) static unsigned int copy_avx2(unsigned char *dst, const u8 *src,
+							       unsigned int n, unsigned int ret)
 {
 	const u8 *last = src + n - 32; /* the vector that ends at n (n > 64) */
 	unsigned char *dlast = dst + n - 32;
@@ -64,6 +66,7 @@ __attribute__((target("avx2"))) static void copy_avx2(unsigned char *dst, const 
 		V_STORE(dst, V_LOAD(src));
 	/* the last 1 to 32 bytes, as the vector that ends at n */
 	V_STORE(dlast, V_LOAD(last));
+	return ret;
 }
 
 static bool cpu_avx2(void)
@@ -79,7 +82,8 @@ static bool cpu_avx2(void)
 #define copy_avx2 copy_memcpy
 #endif
 
-void (*payload_copy_big)(unsigned char *dst, const u8 *src, unsigned int n) = copy_memcpy;
+unsigned int (*payload_copy_big)(unsigned char *dst, const u8 *src, unsigned int n,
+				 unsigned int ret) = copy_memcpy;
 
 void payload_init(void)
 {

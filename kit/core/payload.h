@@ -44,9 +44,12 @@ static inline __wsum payload_csum_at(u32 at, unsigned int len)
 /*
  * Copy n > 64 bytes of the pattern (src, a window of payload_table) to dst,
  * which does not overlap it: memcpy's bytes, with 32-byte moves where the
- * CPU has them (payload.c). Only dst[0, n) is written.
+ * CPU has them (payload.c). Only dst[0, n) is written. Returns ret, so a
+ * writer's last act can be this call (a tail call: no register of its own
+ * kept across it).
  */
-extern void (*payload_copy_big)(unsigned char *dst, const u8 *src, unsigned int n);
+extern unsigned int (*payload_copy_big)(unsigned char *dst, const u8 *src, unsigned int n,
+					unsigned int ret);
 
 static inline __wsum payload_csum_inline(u32 key, u32 offset, unsigned int len)
 {

@@ -186,14 +186,16 @@ static __attribute__((noinline, cold)) void pad_zero(unsigned char *p, unsigned 
  * moves and the branches go; any other frame takes the general one, which
  * reads them from the template. The bytes are the same either way.
  */
+#define BIG_PLEN (~0u) /* tmpl_write's fixed_plen for "more than 64 bytes" */
+
 static inline __attribute__((always_inline)) unsigned int
 tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
 	   struct frame_payload *pl, u8 proto, bool ts, unsigned int l2, unsigned int l4,
 	   unsigned int hdr, bool may_pad, unsigned int fixed_plen)
 {
 	/* fixed_plen: the template's payload length when the writer is made for
-	 * one (0: read it) */
-	unsigned int plen = fixed_plen ? fixed_plen : t->plen;
+	 * one (0: read it; BIG_PLEN: read it, more than 64 bytes) */
+	unsigned int plen = fixed_plen && fixed_plen != BIG_PLEN ? fixed_plen : t->plen;
 	unsigned int wire = may_pad ? t->wire : hdr + plen;
 	unsigned char *ip = buf + l2, *l4p = buf + l4;
 	u32 at = (v->key + v->off) % PAYLOAD_PERIOD;
@@ -248,10 +250,8 @@ tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_sp
 	if (pl)
 		*pl = (struct frame_payload){ .off = hdr, .len = plen, .sum = psum };
 	/* the payload last: only the length is live across a call to memcpy */
-	if (plen > 64) {
-		payload_copy_big(buf + hdr, payload_table + at, plen);
-		return wire;
-	}
+	if (fixed_plen == BIG_PLEN || plen > 64)
+		return payload_copy_big(buf + hdr, payload_table + at, plen, wire);
 	copy_small(buf + hdr, payload_table + at, plen);
 	if (may_pad && unlikely(wire > hdr + plen))
 		pad_zero(buf + hdr + plen, wire - hdr - plen);
@@ -279,6 +279,24 @@ write_udp_min(const struct frame_tmpl *t, unsigned char *buf, const struct frame
 {
 	return tmpl_write(t, buf, v, pl, IPPROTO_UDP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 12, false,
 			  UDP_MIN_PLEN);
+}
+
+/* write_udp and write_tcp_ts for payloads above 64 bytes (1500-byte frames):
+ * the copy's choice made when the template is. */
+static __attribute__((noinline)) unsigned int
+write_udp_big(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
+	      struct frame_payload *pl)
+{
+	return tmpl_write(t, buf, v, pl, IPPROTO_UDP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 12, false,
+			  BIG_PLEN);
+}
+
+static __attribute__((noinline)) unsigned int
+write_tcp_ts_big(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
+		 struct frame_payload *pl)
+{
+	return tmpl_write(t, buf, v, pl, IPPROTO_TCP, true, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 32, false,
+			  BIG_PLEN);
 }
 
 static __attribute__((noinline)) unsigned int
@@ -342,9 +360,12 @@ void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 	plain = t->l2 == PLAIN_L2 && t->l4 == PLAIN_L4 && t->wire == hdr + t->plen;
 	t->write = write_any;
 	if (plain && s->proto == IPPROTO_UDP)
-		t->write = t->plen == UDP_MIN_PLEN ? write_udp_min : write_udp;
+		t->write = t->plen == UDP_MIN_PLEN ? write_udp_min : t->plen > 64 ? write_udp_big :
+										   write_udp;
+	else if (plain && s->proto == IPPROTO_TCP && s->tcp_ts)
+		t->write = t->plen > 64 ? write_tcp_ts_big : write_tcp_ts;
 	else if (plain && s->proto == IPPROTO_TCP)
-		t->write = s->tcp_ts ? write_tcp_ts : write_tcp;
+		t->write = write_tcp;
 }
 
 unsigned int frame_tmpl_build(const struct frame_tmpl *t, unsigned char *buf, unsigned int room,

@@ -105,7 +105,8 @@ Test(txk_fast, payload_copy_is_memcpy_at_every_length_and_alignment)
 			memset(want, 0x5a, sizeof(want));
 			memset(got, 0x5a, sizeof(got));
 			memcpy(want + da, src, n);
-			payload_copy_big(got + da, src, n);
+			cr_assert_eq(payload_copy_big(got + da, src, n, n + 7), n + 7,
+				     "n %u: the copy returned another value than it was given", n);
 			for (unsigned int i = 0; i < sizeof(got); i++)
 				cr_assert_eq(got[i], want[i], "n %u, at %u, buffer offset %u: byte %u is "
 					     "0x%02x, expected 0x%02x", n, sa, da, i, got[i], want[i]);
@@ -178,12 +179,18 @@ Test(txk_fast, plain_writers_and_the_minimum_udp_frame)
 	static const u8 protos[] = { IPPROTO_UDP, IPPROTO_TCP };
 	unsigned int frames = 0;
 
+	/* past the small lengths, payloads above 64 bytes (the _big writers):
+	 * odd lengths make TCP frames with timestamps */
+	static const unsigned int big[] = { 150, 151, 152, 153, 200, 201, 1000, 1001,
+					    ETH_FRAME_LEN - 1, ETH_FRAME_LEN };
+	const unsigned int nbig = sizeof(big) / sizeof(big[0]);
+
 	for (size_t p = 0; p < 2; p++)
-		for (unsigned int len = ETH_ZLEN; len <= ETH_ZLEN + 70; len++) {
+		for (unsigned int len = ETH_ZLEN; len < ETH_ZLEN + 70 + nbig; len++) {
 			struct frame_spec s, v;
 			struct frame_tmpl t;
 
-			plain_spec(&s, protos[p], len == ETH_ZLEN + 70 ? ETH_FRAME_LEN : len);
+			plain_spec(&s, protos[p], len < ETH_ZLEN + 70 ? len : big[len - ETH_ZLEN - 70]);
 			frame_tmpl_init(&t, &s);
 			cr_assert(t.fast, "proto %u len %u: no fast template", s.proto, s.len);
 			for (int r = 0; r < (len == ETH_ZLEN ? 20000 : 200); r++) {
