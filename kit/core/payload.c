@@ -27,45 +27,52 @@ static unsigned int copy_memcpy(unsigned char *dst, const u8 *src, unsigned int 
 #include <immintrin.h>
 
 /*
- * A frame's payload (65 to 2048 bytes) in 32-byte moves: 256 bytes a turn,
- * then 128 if as many are left, then whole vectors from there and one last
- * vector ending at n (it may overlap the one before: the same bytes again).
- * The C library's memcpy makes the same 32-byte moves, 128 bytes a turn,
- * with more bookkeeping for the sizes and alignments it must also serve.
- * Only on a CPU with AVX2 (payload_init asks).
+ * A frame's payload (65 to 2048 bytes) in 32-byte moves: the vectors at 0,
+ * 32, ... below n - 32, then the one that ends at n (it may overlap the one
+ * before it: the same bytes again). The moves are written out, the switch
+ * entering them at the first one a length needs (each case falls through
+ * to the next lower offset), so a 1468-byte payload is 46 moves each way
+ * and a jump. The C library's memcpy makes the same 32-byte moves with a
+ * loop and the bookkeeping of the sizes and alignments it must also serve.
+ * Longer copies (not a frame's) take the loop below. Only on a CPU with AVX2
+ * (payload_init asks).
  */
 #define V_LOAD(p) _mm256_loadu_si256((const __m256i *)(const void *)(p))
 #define V_STORE(p, v) _mm256_storeu_si256((__m256i *)(void *)(p), (v))
-
-__attribute__((target("avx2"))) static inline void copy_128(unsigned char *dst, const u8 *src)
-{
-	__m256i a = V_LOAD(src), b = V_LOAD(src + 32), c = V_LOAD(src + 64), d = V_LOAD(src + 96);
-
-	V_STORE(dst, a);
-	V_STORE(dst + 32, b);
-	V_STORE(dst + 64, c);
-	V_STORE(dst + 96, d);
-}
+#define V_MOVE(off) V_STORE(dst + (off), V_LOAD(src + (off)))
+/* a case of the switch below: its move, then the next lower one's */
+#define V_CASE(k) \
+	case k: \
+		V_MOVE(((k) - 1) * 32); \
+		__attribute__((fallthrough))
 
 __attribute__((target("avx2"))) static unsigned int copy_avx2(unsigned char *dst, const u8 *src,
 							       unsigned int n, unsigned int ret)
 {
-	const u8 *last = src + n - 32; /* the vector that ends at n (n > 64) */
-	unsigned char *dlast = dst + n - 32;
+	/* the vectors wholly below n - 32: those at 0 .. (v - 1) * 32 */
+	unsigned int v = (n - 1) / 32;
 
-	for (size_t left = n; left >= 256; left -= 256, src += 256, dst += 256) {
-		copy_128(dst, src);
-		copy_128(dst + 128, src + 128);
+	if (unlikely(v > 63)) {
+		for (unsigned int i = 0; i + 32 < n; i += 32)
+			V_MOVE(i);
+	} else {
+		switch (v) {
+		V_CASE(63); V_CASE(62); V_CASE(61); V_CASE(60); V_CASE(59); V_CASE(58);
+		V_CASE(57); V_CASE(56); V_CASE(55); V_CASE(54); V_CASE(53); V_CASE(52);
+		V_CASE(51); V_CASE(50); V_CASE(49); V_CASE(48); V_CASE(47); V_CASE(46);
+		V_CASE(45); V_CASE(44); V_CASE(43); V_CASE(42); V_CASE(41); V_CASE(40);
+		V_CASE(39); V_CASE(38); V_CASE(37); V_CASE(36); V_CASE(35); V_CASE(34);
+		V_CASE(33); V_CASE(32); V_CASE(31); V_CASE(30); V_CASE(29); V_CASE(28);
+		V_CASE(27); V_CASE(26); V_CASE(25); V_CASE(24); V_CASE(23); V_CASE(22);
+		V_CASE(21); V_CASE(20); V_CASE(19); V_CASE(18); V_CASE(17); V_CASE(16);
+		V_CASE(15); V_CASE(14); V_CASE(13); V_CASE(12); V_CASE(11); V_CASE(10);
+		V_CASE(9); V_CASE(8); V_CASE(7); V_CASE(6); V_CASE(5); V_CASE(4);
+		V_CASE(3); V_CASE(2); V_CASE(1);
+		default:
+			break;
+		}
 	}
-	if (last - src >= 96) { /* 128 bytes or more left */
-		copy_128(dst, src);
-		src += 128;
-		dst += 128;
-	}
-	for (; src < last; src += 32, dst += 32)
-		V_STORE(dst, V_LOAD(src));
-	/* the last 1 to 32 bytes, as the vector that ends at n */
-	V_STORE(dlast, V_LOAD(last));
+	V_MOVE(n - 32); /* the last 1 to 32 bytes, as the vector that ends at n (n > 64) */
 	return ret;
 }
 
