@@ -79,20 +79,32 @@ static void requeue_list(struct net_device *dev, struct sk_buff_head *list)
  * taken first, its charge made with the call's (nothing between them looks
  * at the hardware: the skb's place is the kit's own bookkeeping).
  */
+enum xmit_charge {
+	XC_CALL,	/* the call's charge */
+	XC_LOCK,	/* HARD_TX_LOCK's and the call's */
+	XC_ENQUEUE,	/* dev_queue_xmit's three (BH, the root lock, the enqueue), then those two */
+};
+
+static inline void charge_enqueue_and_xmit(struct kit *k);
+
 static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev,
 							  struct sk_buff *skb, bool more,
-							  bool lock)
+							  enum xmit_charge lock)
 {
 	struct kit *k = dev->kit;
 	u32 id = skb ? skb->kit_id : 0;
-	bool stopped = netif_queue_stopped(dev); /* the driver's own stop, before this call */
+	/* the driver's own stop, before this call (dev_queue_xmit's way for
+	 * XC_ENQUEUE has seen it clear) */
+	bool stopped = lock == XC_ENQUEUE ? false : netif_queue_stopped(dev);
 	int rc;
 
 	if (skb)
 		skb_to_driver(skb, dev, "hard_start_xmit");
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
-	if (lock)
+	if (lock == XC_ENQUEUE)
+		charge_enqueue_and_xmit(k);
+	else if (lock == XC_LOCK)
 		kit_charge2(k, COST_LOCK, COST_CALL);
 	else
 		sim_charge(k, COST_CALL);
@@ -120,17 +132,30 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 
 int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 {
-	return xmit_one(dev, skb, more, false);
+	return xmit_one(dev, skb, more, XC_CALL);
+}
+
+/* xmit_one of an skb the caller holds (never NULL: one from a qdisc's list or
+ * dev_queue_xmit's own), so its tests for NULL go. */
+static inline __attribute__((always_inline)) int xmit_skb(struct net_device *dev,
+							  struct sk_buff *skb, bool more,
+							  enum xmit_charge lock)
+{
+	if (!skb)
+		__builtin_unreachable();
+	return xmit_one(dev, skb, more, lock);
 }
 
 static inline __attribute__((always_inline)) int restart_single(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
-	struct sk_buff *skb = __skb_dequeue(&q->q);
+	/* __skb_dequeue of a queue that holds packets (the callers looked) */
+	struct sk_buff *skb = q->q.next;
 
+	__skb_unlink(skb, &q->q);
 	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
-	if (xmit_one(dev, skb, false, true) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	if (xmit_skb(dev, skb, false, XC_LOCK) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		requeue(dev, skb);
 		return 0;
 	}
@@ -172,8 +197,10 @@ static int restart_bulk(struct net_device *dev)
 	TRACE(k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
 	      skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
-	while ((skb = __skb_dequeue(&bulk)) != NULL) {
-		if (xmit_one(dev, skb, !skb_queue_empty(&bulk), false) == NETDEV_TX_BUSY) {
+	while (!skb_queue_empty(&bulk)) { /* __skb_dequeue, its empty test made once */
+		skb = bulk.next;
+		__skb_unlink(skb, &bulk);
+		if (xmit_skb(dev, skb, !skb_queue_empty(&bulk), XC_CALL) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
@@ -186,8 +213,10 @@ static int restart_bulk(struct net_device *dev)
 	return sent;
 }
 
-/* Fill a batch list from the qdisc up to xmit_win (the core's part). */
-unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
+/* Fill a batch list from the qdisc up to xmit_win (the core's part), made
+ * twice below: with prep a constant, each turn tests only what can change. */
+static inline __attribute__((always_inline)) unsigned int
+fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -195,9 +224,13 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 	struct sk_buff *skb;
 	u32 first = 0, n = 0;
 
-	while (skb_queue_len(list) < win && (skb = __skb_dequeue(&q->q)) != NULL) {
-		u32 id = skb->kit_id;
+	/* __skb_dequeue while the list has room, its empty test made once */
+	while (skb_queue_len(list) < win && !skb_queue_empty(&q->q)) {
+		u32 id;
 
+		skb = q->q.next;
+		__skb_unlink(skb, &q->q);
+		id = skb->kit_id;
 		if (prep && dev->hard_prep_xmit) {
 			int rc;
 
@@ -221,6 +254,11 @@ unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list,
 	if (n)
 		TRACE(k, TR_QDISC_DEQ, dev, first, n, skb_queue_len(&q->q), 0);
 	return skb_queue_len(list);
+}
+
+unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
+{
+	return prep ? fill_batch(dev, list, true) : fill_batch(dev, list, false);
 }
 
 /* Hand a filled batch list to the driver; requeue what it did not take. */
@@ -306,13 +344,14 @@ int qdisc_restart(struct net_device *dev)
 
 /* The end of a qdisc_run: the loop from quota on (q->running set), then the
  * reschedule if the quota ran out with packets left. */
-static inline __attribute__((always_inline)) void run_loop(struct net_device *dev, long quota)
+static inline __attribute__((always_inline)) void run_loop_as(struct net_device *dev, long quota,
+								bool single)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
-		int n = restart(dev);
+		int n = single ? restart_single(dev) : restart(dev);
 
 		if (n <= 0) {
 			/* BUSY: try again later from NET_TX (2.6.20 netif_schedule) */
@@ -326,6 +365,20 @@ static inline __attribute__((always_inline)) void run_loop(struct net_device *de
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);
+}
+
+/*
+ * The loop with its batching mode chosen once: restart's switch would find
+ * the same mode at every turn (only a client's parameter change sets
+ * dev->batch_mode, never anything a run calls), so without batching each
+ * turn is restart_single.
+ */
+static inline __attribute__((always_inline)) void run_loop(struct net_device *dev, long quota)
+{
+	if (likely(dev->batch_mode == TX_BATCH_NONE))
+		run_loop_as(dev, quota, true);
+	else
+		run_loop_as(dev, quota, false);
 }
 
 static __attribute__((noinline)) void run_rest(struct net_device *dev, long quota)
@@ -371,7 +424,8 @@ static inline bool run_alone_ok(struct net_device *dev, const struct Qdisc *q)
  * empty, as here; its records carry the same lengths (1 queued, 0 left).
  */
 static inline __attribute__((always_inline)) void run_alone(struct net_device *dev,
-							    struct sk_buff *skb)
+							    struct sk_buff *skb,
+							    enum xmit_charge charge)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -380,7 +434,7 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 	q->running = true;
 	skb->next = skb->prev = NULL;
 	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
-	if (xmit_one(dev, skb, false, true) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	if (xmit_skb(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		requeue(dev, skb);
 		if (!netif_xmit_stopped(&dev->tx_queue))
 			__netif_schedule(dev);
@@ -404,7 +458,139 @@ void qdisc_run(struct net_device *dev)
 	run(dev);
 }
 
-int dev_queue_xmit(struct sk_buff *skb)
+/*
+ * The five charges of dev_queue_xmit's common packet as one: rcu_read_lock_bh,
+ * the qdisc root lock and the enqueue (kit_charge3's), then HARD_TX_LOCK and
+ * the call (xmit_one's kit_charge2), with one catch-up at the end, before the
+ * driver runs. The same time, costs and counts: sums in another order. On a
+ * machine without a trace nothing between the two charges looks at the clock
+ * or the hardware (the qdisc's and the skb's fields are the kit's own; the
+ * records' times are not written), and the hardware's changes happen at
+ * their own times (nic_advance), so catching it up once at the later time
+ * leaves it as catching up at both did.
+ */
+static inline void charge_enqueue_and_xmit(struct kit *k)
+{
+	u64 bh = k->cost[COST_BH], lock = k->cost[COST_LOCK], qd = k->cost[COST_QDISC],
+	    call = k->cost[COST_CALL], sum = bh + lock + qd + lock + call;
+
+	k->cost_ns[COST_BH] += bh;
+	k->cost_ns[COST_LOCK] += lock + lock;
+	k->cost_ns[COST_QDISC] += qd;
+	k->cost_ns[COST_CALL] += call;
+	k->cost_count[COST_BH]++;
+	k->cost_count[COST_LOCK] += 2;
+	k->cost_count[COST_QDISC]++;
+	k->cost_count[COST_CALL]++;
+	k->now += sum;
+	k->cpu.busy += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		hw_sync(k);
+}
+
+/*
+ * dev_queue_xmit's common packet on a machine with neither a timeline nor a
+ * trace, tested before any charge (dev_queue_xmit has seen the device
+ * running, the qdisc not, no batching, no timeline and the queue not
+ * stopped): the rest of the checks the general path makes after its first
+ * charge (the queue has room: it is empty and tx_queue_len is not 0;
+ * run_alone_ok). None of them reads what a catch-up of the hardware could
+ * change (the hardware never touches the qdisc, the device's state or the
+ * knobs). The skb's SKB_QDISC place, which skb_to_driver overwrites before
+ * anything could look, is not written.
+ */
+static inline bool alone_untraced(struct net_device *dev, const struct kit *k,
+				  const struct Qdisc *q)
+{
+	return !k->trace && skb_queue_empty(&q->q) && dev->tx_queue_len > 0 &&
+	       !kit_dev_broken(dev) && k->knob[KNOB_DEV_TX_WEIGHT] > 0;
+}
+
+/* run_alone's path of dev_queue_xmit (alone_untraced holds), out of line: its
+ * registers are its own. */
+static __attribute__((noinline)) int xmit_alone(struct net_device *dev, struct sk_buff *skb)
+{
+	run_alone(dev, skb, XC_ENQUEUE);
+	return NET_XMIT_SUCCESS;
+}
+
+/* qdisc_drop: the packet does not fit (out of line: the common calls free nothing). */
+static __attribute__((noinline)) int qdisc_drop(struct net_device *dev, struct sk_buff *skb)
+{
+	dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
+	TRACE(dev->kit, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&dev->qdisc->q), 0, 0);
+	kfree_skb(skb);
+	return NET_XMIT_DROP;
+}
+
+/*
+ * dev_queue_xmit where the general path only enqueues: on a qdisc that is
+ * running already (a sender holding it, as the batching scenarios do; a
+ * dev_queue_xmit from inside the driver call a run made), whatever the
+ * batching mode, timeline or queue state, run() returns at once on
+ * q->running; without batching or a timeline, on a stopped queue, the
+ * general path enqueues and returns itself. Either way: the three charges,
+ * the room check, the place, the enqueue and its record. A catch-up of the
+ * hardware (the charge's) changes neither q->running nor the queue's state.
+ */
+static inline __attribute__((always_inline)) int enqueue_rest(struct net_device *dev,
+							       struct sk_buff *skb)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
+		return qdisc_drop(dev, skb);
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+	return NET_XMIT_SUCCESS;
+}
+
+/* enqueue_only once the charge is made and the hardware is due: kit_charge3's
+ * catch-up, then the rest. */
+static __attribute__((noinline)) int enqueue_after_sync(struct net_device *dev,
+							struct sk_buff *skb)
+{
+	hw_sync(dev->kit);
+	return enqueue_rest(dev, skb);
+}
+
+/* enqueue_only on a machine with a trace: the record needs the registers. */
+static __attribute__((noinline)) int enqueue_traced(struct net_device *dev, struct sk_buff *skb)
+{
+	return enqueue_rest(dev, skb);
+}
+
+/* kit_charge3 made by hand, so that without a catch-up or a trace the common
+ * enqueue calls nothing and saves no register. */
+static __attribute__((noinline)) int enqueue_only(struct net_device *dev, struct sk_buff *skb)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	u64 ca = k->cost[COST_BH], cb = k->cost[COST_LOCK], cc = k->cost[COST_QDISC],
+	    sum = ca + cb + cc;
+
+	k->cost_ns[COST_BH] += ca;
+	k->cost_ns[COST_LOCK] += cb;
+	k->cost_ns[COST_QDISC] += cc;
+	k->cost_count[COST_BH]++;
+	k->cost_count[COST_LOCK]++;
+	k->cost_count[COST_QDISC]++;
+	k->now += sum;
+	k->cpu.busy += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		return enqueue_after_sync(dev, skb);
+	if (unlikely(k->trace != NULL))
+		return enqueue_traced(dev, skb);
+	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
+		return qdisc_drop(dev, skb);
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	return NET_XMIT_SUCCESS;
+}
+
+static __attribute__((noinline)) int xmit_general(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
 	struct kit *k = dev->kit;
@@ -421,12 +607,8 @@ int dev_queue_xmit(struct sk_buff *skb)
 	/* rcu_read_lock_bh, the qdisc root lock, the enqueue (nothing in
 	 * between looks at the hardware) */
 	kit_charge3(k, COST_BH, COST_LOCK, COST_QDISC);
-	if (skb_queue_len(&q->q) >= dev->tx_queue_len) {
-		dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
-		TRACE(k, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
+	if (skb_queue_len(&q->q) >= dev->tx_queue_len)
+		return qdisc_drop(dev, skb);
 	skb_set_place(skb, SKB_QDISC);
 	if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
 		if (netif_xmit_stopped(&dev->tx_queue)) {
@@ -440,7 +622,7 @@ int dev_queue_xmit(struct sk_buff *skb)
 		if (likely(run_alone_ok(dev, q))) {
 			/* the common packet: queued and at once taken again */
 			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, 1, 0, 0);
-			run_alone(dev, skb);
+			run_alone(dev, skb, XC_LOCK);
 			return NET_XMIT_SUCCESS;
 		}
 	}
@@ -448,6 +630,27 @@ int dev_queue_xmit(struct sk_buff *skb)
 	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
 	run(dev);
 	return NET_XMIT_SUCCESS;
+}
+
+/* Three ways in, each as the general path (xmit_general) would go, each out
+ * of line: the choice saves no register. */
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	if (likely(netif_running(dev) && q)) {
+		if (q->running)
+			return enqueue_only(dev, skb);
+		if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
+			if (netif_xmit_stopped(&dev->tx_queue))
+				return enqueue_only(dev, skb);
+			if (likely(alone_untraced(dev, k, q)))
+				return xmit_alone(dev, skb);
+		}
+	}
+	return xmit_general(skb);
 }
 
 void net_tx_action(struct kit *k)
