@@ -61,7 +61,8 @@ void nic_boot_done(struct nic *hw)
 	hw->tx_doorbells = hw->rx_doorbells = hw->irqs = 0;
 	hw->last_irq = 0;
 	hw->irq_ever = false;
-	hw->wire_free_ps = 0;
+	hw->wire_free_ns = 0;
+	hw->wire_free_sub = 0;
 }
 
 void nic_destroy(struct nic *hw)

@@ -50,10 +50,14 @@ struct nic {
 	u32 tx_count;
 	u32 tx_sched;
 	u64 *tx_done;		/* per slot: ns its write-back happens */
-	u64 wire_free_ps;	/* the wire is busy until then (picoseconds) */
-	u64 tx_ring_ok_gen;	/* the ring checked out at this dma_coherent_gen (0: not) */
-	u64 tx_ring_ok_base;	/* ... at this base */
-	u32 tx_ring_ok_count;	/* ... with this many descriptors */
+	u64 wire_free_ns;	/* the wire is busy until wire_free_ns * 1000 + */
+	u32 wire_free_sub;	/* wire_free_sub picoseconds (sub < 1000) */
+	u32 wire_len;		/* a frame of wire_len bytes at wire_mbps takes */
+	long wire_mbps;		/* wire_ns * 1000 + wire_sub ps (wire_ps); */
+	u64 wire_ns;		/* wire_mbps 0: none yet (a link speed is */
+	u32 wire_sub;		/* never 0: wire_ps divides by it) */
+	u64 tx_ring_ok_gen;	/* the ring checked out at this dma_coherent_gen (0: not;
+				 * a TDBAL, TDBAH or TDLEN write clears it) */
 
 	/* RX engine */
 	u32 rx_count;
@@ -93,8 +97,7 @@ struct nic {
 	struct nic_rx_owner {
 		u64 addr;
 		struct sk_buff *owner;
-	} rx_owner[NIC_RX_OWNERS];
-};
+	} rx_owner[NIC_RX_OWNERS];};
 
 /* Buffers are SKB_BUF_SIZE + 64 bytes apart, an odd number of 64-byte lines:
  * NIC_RX_OWNERS buffers in a row fall into as many different slots. */

@@ -433,3 +433,199 @@ Test(tx_fast, a_bulk_dequeue_takes_what_the_skb_by_skb_rule_takes, .init = setup
 	}
 	sn0->hard_start_xmit = real;
 }
+
+/*
+ * The doorbell takes a tail that moves on without wrapping (TDH <= TDT < the
+ * new tail) as posted frames without working out the ring distances; every
+ * other tail goes through them. On a ring of 16, for every TDH, TDT and new
+ * tail: the tail is refused (one overwrite BUG, TDT stays) exactly when the
+ * frames posted are more than the free descriptors, as the ring rule says
+ * with % (count - 1 - owned, owned = (TDT - TDH) mod 16), and is taken (TDT
+ * moves, one doorbell, the new frames fetched) otherwise.
+ */
+Test(tx_fast, every_head_tail_and_new_tail_as_the_ring_rule_says, .init = setup,
+     .fini = teardown)
+{
+	u32 count, head;
+	struct nic *hw = ring_of_16_held_at_5(&count, &head);
+	u32 tctl = hw->tctl;
+	int checked = 0;
+
+	for (u32 h = 0; h < count; h++) {
+		for (u32 t = 0; t < count; t++) {
+			for (u32 v = 0; v < count; v++) {
+				u32 owned = (t + count - h) % count, posted = (v + count - t) % count;
+				bool refuse = v != t && posted > count - 1 - owned;
+				u64 bugs, bells;
+
+				nic_write(hw, E1000_TCTL, tctl & ~E1000_TCTL_EN);
+				nic_write(hw, E1000_TDH, h);
+				nic_write(hw, E1000_TDT, t);
+				nic_write(hw, E1000_TCTL, tctl);
+				cr_assert(hw->tdh == h && hw->tdt == t && hw->tx_sched == t,
+					  "set-up: TDH %u TDT %u fetched to %u, expected %u %u %u", hw->tdh,
+					  hw->tdt, hw->tx_sched, h, t, t);
+				bugs = kit_rule_count(k, RULE_DESC_OVERWRITE);
+				bells = hw->tx_doorbells;
+				nic_write(hw, E1000_TDT, v);
+				cr_assert_eq(kit_rule_count(k, RULE_DESC_OVERWRITE) - bugs, refuse ? 1 : 0,
+					     "TDH %u TDT %u, tail %u: %llu overwrite BUGs, expected %d", h,
+					     t, v,
+					     (unsigned long long)(kit_rule_count(k, RULE_DESC_OVERWRITE) -
+								  bugs),
+					     refuse ? 1 : 0);
+				cr_assert_eq(hw->tdt, refuse ? t : v, "TDH %u TDT %u, tail %u: TDT %u, expected %u",
+					     h, t, v, hw->tdt, refuse ? t : v);
+				cr_assert_eq(hw->tx_doorbells - bells, refuse || v == t ? 0 : 1,
+					     "TDH %u TDT %u, tail %u: %llu doorbells, expected %d", h, t, v,
+					     (unsigned long long)(hw->tx_doorbells - bells),
+					     refuse || v == t ? 0 : 1);
+				cr_assert_eq(hw->tx_sched, hw->tdt,
+					     "TDH %u TDT %u, tail %u: fetched to %u, TDT %u", h, t, v,
+					     hw->tx_sched, hw->tdt);
+				checked++;
+			}
+		}
+	}
+	cr_assert_eq(checked, 16 * 16 * 16, "%d cases", checked);
+}
+
+/*
+ * The ring's DMA check is kept until the memory map changes or the driver
+ * writes TDBAL, TDBAH or TDLEN (each clears the kept verdict, so the
+ * generation alone is compared at a doorbell). After each such write the
+ * doorbell must give nic_dma_ok's verdict on the ring as it now is: a ring
+ * grown past its allocation, moved to memory the kit did not hand out or
+ * given other high address bits is refused with a DMA fault; put back, it
+ * is taken again.
+ */
+Test(tx_fast, a_ring_moved_or_resized_is_checked_again, .init = setup, .fini = teardown)
+{
+	u32 count, head;
+	struct nic *hw = ring_of_16_held_at_5(&count, &head);
+	static struct e1000_tx_desc outside[64];
+	const u32 tdbal = hw->tdbal, tdbah = hw->tdbah, tdlen = hw->tdlen;
+	const struct ring_case {
+		const char *what;
+		u32 reg, val;
+	} cases[] = {
+		{ "TDLEN doubled", E1000_TDLEN, tdlen * 2 },
+		{ "TDLEN as it was", E1000_TDLEN, tdlen },
+		{ "TDBAL in static memory", E1000_TDBAL, (u32)(uintptr_t)outside },
+		{ "TDBAL as it was", E1000_TDBAL, tdbal },
+		{ "TDBAH + 1", E1000_TDBAH, tdbah + 1 },
+		{ "TDBAH as it was", E1000_TDBAH, tdbah },
+		{ "TDLEN halved", E1000_TDLEN, tdlen / 2 },
+		{ "TDLEN as it was, again", E1000_TDLEN, tdlen },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		u64 base, faults, general;
+		bool ok;
+		u32 tail;
+
+		nic_write(hw, cases[c].reg, cases[c].val);
+		base = ((u64)hw->tdbah << 32) | hw->tdbal;
+		faults = kit_rule_count(k, RULE_DMA_FAULT);
+		ok = nic_dma_ok(hw, base, (size_t)hw->tx_count * sizeof(struct e1000_tx_desc));
+		general = kit_rule_count(k, RULE_DMA_FAULT) - faults; /* the general answer's own */
+		cr_assert_eq(general, ok ? 0 : 1, "%s: nic_dma_ok recorded %llu faults", cases[c].what,
+			     (unsigned long long)general);
+		faults = kit_rule_count(k, RULE_DMA_FAULT);
+		tail = (hw->tdt + 1) % hw->tx_count;
+		nic_write(hw, E1000_TDT, tail);
+		/* refused: nic_dma_ok's fault and the doorbell's own */
+		cr_assert_eq(kit_rule_count(k, RULE_DMA_FAULT) - faults, ok ? 0 : general + 1,
+			     "%s: the doorbell recorded %llu DMA faults, nic_dma_ok says %s",
+			     cases[c].what,
+			     (unsigned long long)(kit_rule_count(k, RULE_DMA_FAULT) - faults),
+			     ok ? "yes" : "no");
+		if (ok)
+			cr_assert_eq(hw->tdt, tail, "%s: TDT %u, expected %u", cases[c].what, hw->tdt,
+				     tail);
+	}
+	cr_assert_eq(hw->tdbal, tdbal, "TDBAL not restored");
+	cr_assert_eq(hw->tdlen, tdlen, "TDLEN not restored");
+}
+
+/*
+ * The fetch keeps the wire's free time and each frame's wire time as whole
+ * ns and the picoseconds over (tx_fetch_on): every write-back time must be
+ * the one picoseconds give, wire_ps summed from the later of the wire's free
+ * time and now, rounded up to the ns, plus the DD delay, and never before the
+ * frame ahead of it. Frames of lengths from 0 to 9000 (runts padded), link
+ * speeds whose frame times are not whole ns, trains posted while the wire is
+ * busy and after it has gone idle, and a DD delay that shrinks (the frame
+ * ahead then finishes later).
+ */
+static u64 ceil_ns(u64 ps)
+{
+	return (ps + 999) / 1000;
+}
+
+Test(tx_fast, fetch_times_are_the_picosecond_sums_rounded_up, .init = setup, .fini = teardown)
+{
+	static const long speeds[] = { 10000, 9999, 1000, 777, 100000, 10, 10000 };
+	static const u64 delays[] = { 0, 3000, 0, 17, 0, 0, 5 };
+	struct simnic_adapter *a = netdev_priv(sn0);
+	struct nic *hw = sn0->nic;
+	static u64 expect[1024];
+	u64 free_ps = 0, rng = 12345;
+	u32 tail, count;
+	int frames = 0;
+
+	kit_enter(k);
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 1024);
+	kit_set_auto(k, false);
+	kit_run(k, 0, k->now + 1000000, NULL);
+	count = hw->tx_count;
+	tail = hw->tdt;
+	cr_assert_eq(count, 1024, "a ring of %u", count);
+	cr_assert_eq(hw->tdh, hw->tdt, "frames in flight before the test");
+	for (size_t s = 0; s < sizeof(speeds) / sizeof(speeds[0]); s++) {
+		setp(k, NULL, "link_speed", speeds[s]);
+		setp(k, sn0, "fault_dd_delay", (long)delays[s]);
+		for (int train = 0; train < 4; train++) {
+			int n = 1 + (int)(rng % 17);
+			u32 first = tail;
+			u64 now;
+
+			for (int j = 0; j < n; j++) {
+				u16 len;
+
+				rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+				len = (u16)((rng >> 33) % 9001);
+				if (j == 1)
+					len = (u16)(j + train); /* runts and empty ones */
+				a->tx_ring.desc[tail].buffer_addr = 0;
+				a->tx_ring.desc[tail].lower.flags.length = len;
+				a->tx_ring.desc[tail].lower.flags.cmd = E1000_TXD_CMD_EOP;
+				a->tx_ring.desc[tail].upper.data = 0;
+				tail = (tail + 1) % count;
+			}
+			cr_assert_lt(frames + n, (int)count - 1, "the test ran round the ring");
+			nic_write(hw, E1000_TDT, tail);
+			now = k->now; /* the fetch's time: nothing is charged after it */
+			for (u32 i = first; i != tail; i = (i + 1) % count) {
+				u16 len = a->tx_ring.desc[i].lower.flags.length;
+				u64 start = free_ps > now * 1000 ? free_ps : now * 1000;
+
+				free_ps = start + wire_ps(k, len);
+				expect[i] = ceil_ns(free_ps) + delays[s];
+				if (i != hw->tdh && expect[i] < expect[(i + count - 1) % count])
+					expect[i] = expect[(i + count - 1) % count];
+				cr_assert_eq(hw->tx_done[i], expect[i],
+					     "%ld Mb/s, train %d, slot %u (%u bytes): write-back at %llu, "
+					     "expected %llu",
+					     speeds[s], train, i, len, (unsigned long long)hw->tx_done[i],
+					     (unsigned long long)expect[i]);
+				frames++;
+			}
+			/* the next train: while the wire is still busy, or after it is idle */
+			kit_run(k, 0, now + (train & 1 ? 1000000 : 30), NULL);
+		}
+		kit_run(k, 0, k->now + 1000000000, NULL);
+	}
+	cr_assert_geq(frames, 40, "%d frames", frames);
+}
