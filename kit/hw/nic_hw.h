@@ -33,6 +33,7 @@ struct rx_source {
 #define NIC_MAX_SRC 8
 #define NIC_CAUSES 8 /* ICR bits 0..7 */
 #define NIC_RX_OWNERS 256 /* a power of two */
+#define NIC_TX_OWNERS 2048 /* a power of two */
 
 struct nic {
 	struct kit *k;
@@ -97,13 +98,30 @@ struct nic {
 	struct nic_rx_owner {
 		u64 addr;
 		struct sk_buff *owner;
-	} rx_owner[NIC_RX_OWNERS];};
+	} rx_owner[NIC_RX_OWNERS];
+
+	/* The same for the buffers TX sent frames from lately, with the bytes
+	 * of the skb's buffer from the address on: a frame of at most room
+	 * bytes there lies in the pool's open chunks, all nic_dma_ok would
+	 * check (nic_tx.c), and the driver's unmap finds its skb here (dma.c).
+	 * A slot holds an address only with its owner (room > 0). */
+	struct nic_tx_owner {
+		u64 addr;
+		struct sk_buff *owner;
+		u64 room;
+	} tx_owner[NIC_TX_OWNERS];
+};
 
 /* Buffers are SKB_BUF_SIZE + 64 bytes apart, an odd number of 64-byte lines:
  * NIC_RX_OWNERS buffers in a row fall into as many different slots. */
 static inline struct nic_rx_owner *nic_rx_owner_slot(struct nic *hw, u64 addr)
 {
 	return &hw->rx_owner[(addr >> 6) & (NIC_RX_OWNERS - 1)];
+}
+
+static inline struct nic_tx_owner *nic_tx_owner_slot(struct nic *hw, u64 addr)
+{
+	return &hw->tx_owner[(addr >> 6) & (NIC_TX_OWNERS - 1)];
 }
 
 /* hw/nic_regs.c */

@@ -178,6 +178,36 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 	tx_fetch_on(hw); /* TCTL.EN is set (above) */
 }
 
+/* May the NIC read len bytes at addr (len > 0)? nic_dma_ok's verdict, with
+ * the same fault records: a buffer of the pool's seen before is answered
+ * from its slot; an address of an skb's buffer with len bytes of it left is
+ * in the pool's open chunks (its slot is filled for the next time and the
+ * unmap); the rest is asked as nic_dma_ok asks, the pool first. */
+static inline bool tx_buf_ok_slow(struct nic *hw, u64 addr, u32 len,
+						    struct nic_tx_owner *o)
+{
+	const void *p = (const void *)(uintptr_t)addr;
+	struct sk_buff *owner = addr ? skb_pool_buffer_owner(hw->k, p) : NULL;
+
+	if (owner) {
+		o->addr = addr;
+		o->owner = owner;
+		o->room = (u64)(owner->head + SKB_BUF_SIZE - (const unsigned char *)p);
+		if (len <= o->room)
+			return true;
+	}
+	return (addr && skb_pool_owns(hw->k, p, len)) || nic_dma_ok(hw, addr, len);
+}
+
+static inline bool tx_buf_ok(struct nic *hw, u64 addr, u32 len)
+{
+	struct nic_tx_owner *o = nic_tx_owner_slot(hw, addr);
+
+	if (likely(o->addr == addr && len <= o->room))
+		return len != 0;
+	return len && tx_buf_ok_slow(hw, addr, len, o);
+}
+
 void nic_tx_complete_one(struct nic *hw)
 {
 	struct kit *k = hw->k;
@@ -187,10 +217,7 @@ void nic_tx_complete_one(struct nic *hw)
 	u64 addr = le64_to_cpu(d->buffer_addr);
 	u8 cmd = d->lower.flags.cmd;
 
-	/* the skb pool's buffers first, inline: nic_dma_ok's own first test, so
-	 * the verdict and the fault records are the same */
-	if (len && ((addr && skb_pool_owns(k, (const void *)(uintptr_t)addr, len)) ||
-		    nic_dma_ok(hw, addr, len))) {
+	if (tx_buf_ok(hw, addr, len)) {
 		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
 
 		if (unlikely(k->pcap != NULL)) {
