@@ -823,3 +823,111 @@ Test(tx_fast, a_tx_unmap_takes_only_its_own_addresss_remembered_skb, .init = set
 	kfree_skb(mine);
 	kfree_skb(other);
 }
+
+/*
+ * The wire's sink checks an IPv4 header without options (first byte 0x45)
+ * with wire_ip5_csum_ok, 64-bit words with end-around carries: it must say
+ * what ip_fast_csum(p, 5) == 0 says, for headers with their checksum right
+ * (then one bit flipped), random ones, all zeros, all ones and sums that
+ * carry at every width.
+ */
+Test(tx_fast, the_sinks_20_byte_sum_is_ip_fast_csums)
+{
+	unsigned char h[24];
+	u64 rng = 99;
+	int right = 0, n = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		for (int b = 0; b < 20; b++) {
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			h[b] = (unsigned char)(rng >> 56);
+		}
+		switch (i % 8) {
+		case 0: memset(h, 0, 20); h[0] = (unsigned char)(i >> 3); break;
+		case 1: memset(h, 0xff, 20); h[(i >> 3) % 20] = (unsigned char)(i >> 8); break;
+		case 2: for (int b = 0; b < 20; b++) h[b] = b & 1 ? 0xff : h[b] | 0xf0; break;
+		default: break;
+		}
+		if (i % 3 == 0) { /* a right checksum, as a sender writes it */
+			h[10] = h[11] = 0;
+			*(u16 *)(h + 10) = ip_fast_csum(h, 5);
+			if (i % 9 == 0) /* one bit off */
+				h[(i / 9) % 20] ^= (unsigned char)(1u << ((i / 180) % 8));
+		}
+		bool general = ip_fast_csum(h, 5) == 0;
+
+		cr_assert_eq(wire_ip5_csum_ok(h), general,
+			     "header %d (%02x%02x%02x%02x ... %02x%02x): the sink's sum says %s, "
+			     "ip_fast_csum %#x",
+			     i, h[0], h[1], h[2], h[3], h[18], h[19],
+			     wire_ip5_csum_ok(h) ? "right" : "wrong", ip_fast_csum(h, 5));
+		right += general;
+		n++;
+	}
+	cr_assert_gt(right, n / 5, "only %d of %d headers right", right, n);
+	cr_assert_lt(right, n / 2, "%d of %d headers right", right, n);
+}
+
+/* Frames into the sink: what it counts bad must be what the header check
+ * with ip_fast_csum counts (version 4, a right sum over IHL words, a total
+ * length the frame holds), for headers the one-compare path takes (0x45) and
+ * the ones it leaves to the general check (options, version 6, IHL < 5). */
+Test(tx_fast, the_sink_counts_bad_headers_as_the_general_check, .init = setup, .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn0);
+	struct nic *hw = sn0->nic;
+	struct sk_buff *skb;
+	u64 rng = 7;
+	u64 bad = 0, sent = 0;
+
+	kit_enter(k);
+	setp(k, NULL, "wire_peer", 0);
+	kit_set_auto(k, false);
+	skb = __netdev_alloc_skb(sn0, 1600, "test", __LINE__);
+	cr_assert_not_null(skb, "no skb");
+	for (int i = 0; i < 400; i++) {
+		unsigned char *f = skb->data, *ip = f + ETH_HLEN;
+		unsigned int len = 60 + (unsigned int)(i % 7) * 10, ihl;
+		u64 bad0 = hw->sink_bad, frames0 = hw->sink_frames;
+		bool expect;
+
+		for (unsigned int b = 0; b < len; b++) {
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			f[b] = (unsigned char)(rng >> 56);
+		}
+		f[12] = 0x08, f[13] = 0x00;
+		ip[0] = (u8[]){ 0x45, 0x45, 0x45, 0x46, 0x47, 0x65, 0x44, 0x45 }[i % 8];
+		ihl = ip[0] & 15;
+		*(u16 *)(ip + 2) = htons((u16)(len - ETH_HLEN - (i % 5 == 0 ? 0 : (i % 11 == 0 ? -1 : 3))));
+		if (i % 4 != 3 && ihl >= 5) { /* mostly right sums */
+			ip[10] = ip[11] = 0;
+			*(u16 *)(ip + 10) = ip_fast_csum(ip, ihl);
+		}
+		expect = (ip[0] >> 4) != 4 || ip_fast_csum(ip, ihl) ||
+			 ETH_HLEN + (unsigned int)ntohs(*(u16 *)(ip + 2)) > len;
+		unsigned int s = a->tx_ring.next_to_use;
+
+		a->tx_ring.desc[s].buffer_addr = (u64)(uintptr_t)f;
+		a->tx_ring.desc[s].lower.flags.length = (u16)len;
+		a->tx_ring.desc[s].lower.flags.cmd = E1000_TXD_CMD_EOP;
+		a->tx_ring.desc[s].upper.data = 0;
+		nic_write(hw, E1000_TDT, (s + 1) % a->tx_ring.count);
+		kit_run(k, 0, k->now + 100000, NULL);
+		cr_assert_eq(hw->sink_frames - frames0, 1, "frame %d did not leave", i);
+		cr_assert_eq(hw->sink_bad - bad0, expect ? 1 : 0,
+			     "frame %d (IP byte %#x, tot_len %u of %u bytes): the sink counted %llu bad, "
+			     "the general check says %s",
+			     i, ip[0], ntohs(*(u16 *)(ip + 2)), len,
+			     (unsigned long long)(hw->sink_bad - bad0), expect ? "bad" : "good");
+		bad += expect;
+		sent++;
+		/* the driver's next slot is the NIC's again */
+		nic_write(hw, E1000_TCTL, hw->tctl & ~E1000_TCTL_EN);
+		nic_write(hw, E1000_TDH, s);
+		nic_write(hw, E1000_TDT, s);
+		nic_write(hw, E1000_TCTL, hw->tctl | E1000_TCTL_EN);
+	}
+	cr_assert(bad > sent / 8 && bad < sent - sent / 8, "%llu of %llu frames bad",
+		  (unsigned long long)bad, (unsigned long long)sent);
+	kfree_skb(skb);
+}
