@@ -289,12 +289,35 @@ static __attribute__((noinline)) void nic_write_tdt(struct nic *hw, u32 val)
 	hw_update_nic(k, hw); /* a tail write only adds work to this NIC */
 }
 
+/* The RX doorbell, once per refill: as the TX one, out of the switch. */
+static __attribute__((noinline)) void nic_write_rdt(struct nic *hw, u32 val)
+{
+	struct kit *k = hw->k;
+
+	hw_catch_up(k);
+	sim_charge(k, COST_MMIO_WRITE);
+	driver_time_check(k);
+	if (val >= hw->rx_count) {
+		kit_bug(k, hw->dev, RULE_DMA_FAULT);
+	} else if (val != hw->rdt) {
+		TRACE(k, TR_RDT, hw->dev, hw->rdt, val, 0, 0);
+		/* the driver wrote one descriptor per buffer it posts */
+		sim_charge_n(k, COST_DESC, (val + hw->rx_count - hw->rdt) % hw->rx_count);
+		hw->rdt = val;
+		hw->rx_doorbells++;
+	}
+	/* a tail write only adds work to this NIC: sooner only if it was idle */
+	hw_update_nic(k, hw);
+}
+
 static __attribute__((noinline)) void nic_write_reg(struct nic *hw, u32 reg, u32 val);
 
 void nic_write(struct nic *hw, u32 reg, u32 val)
 {
 	if (likely(reg == E1000_TDT))
 		nic_write_tdt(hw, val);
+	else if (reg == E1000_RDT)
+		nic_write_rdt(hw, val);
 	else
 		nic_write_reg(hw, reg, val);
 }
@@ -307,19 +330,6 @@ static void nic_write_reg(struct nic *hw, u32 reg, u32 val)
 	sim_charge(k, COST_MMIO_WRITE);
 	driver_time_check(k);
 	switch (reg) {
-	case E1000_RDT:
-		if (val >= hw->rx_count) {
-			kit_bug(k, hw->dev, RULE_DMA_FAULT);
-			break;
-		}
-		if (val == hw->rdt)
-			break;
-		TRACE(k, TR_RDT, hw->dev, hw->rdt, val, 0, 0);
-		/* the driver wrote one descriptor per buffer it posts */
-		sim_charge_n(k, COST_DESC, (val + hw->rx_count - hw->rdt) % hw->rx_count);
-		hw->rdt = val;
-		hw->rx_doorbells++;
-		break;
 	case E1000_IMS:
 		/* the driver's act counts, even if the bits are on already (a handler
 		 * whose schedule failed unmasks, as e1000_intr does) */
@@ -378,9 +388,5 @@ static void nic_write_reg(struct nic *hw, u32 reg, u32 val)
 	case E1000_RXFR: hw->rxfr = val & 0xffff; break;
 	default: break;
 	}
-	/* a tail write only adds work to this NIC: sooner only if it was idle */
-	if (reg == E1000_RDT)
-		hw_update_nic(k, hw);
-	else
-		hw_update(k);
+	hw_update(k);
 }

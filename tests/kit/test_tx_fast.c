@@ -1091,3 +1091,50 @@ Test(tx_fast, the_lazy_wake_up_over_random_nic_states, .init = setup, .fini = te
 	ev_cancel(k, &k->hw_ev);
 	hw_update(k);
 }
+
+/*
+ * RDT, like TDT, is written in a function of its own ahead of the register
+ * switch: for every old tail and new value on an RX ring of 16 (values past
+ * the ring's end among them) the write must do what the RDT rule says: past
+ * the end, one DMA fault and RDT kept; the same tail, nothing; else RDT
+ * moved, one RX doorbell and one descriptor charged per buffer posted
+ * ((new - old) mod 16), and the NIC's next change looked at again.
+ */
+Test(tx_fast, an_rdt_write_does_what_the_rdt_rule_says, .init = setup, .fini = teardown)
+{
+	struct nic *hw = sn1->nic;
+
+	kit_enter(k);
+	setp(k, sn1, "rx_ring", 16);
+	kit_set_auto(k, false);
+	cr_assert_eq(hw->rx_count, 16, "an RX ring of %u", hw->rx_count);
+	for (u32 old = 0; old < 16; old++) {
+		for (u32 val = 0; val < 18; val++) {
+			u64 faults, bells, descs;
+			bool taken = val < 16 && val != old;
+
+			nic_write(hw, E1000_RDT, old);
+			cr_assert_eq(hw->rdt, old, "set-up: RDT %u, expected %u", hw->rdt, old);
+			faults = kit_rule_count(k, RULE_DMA_FAULT);
+			bells = hw->rx_doorbells;
+			descs = k->cost_count[COST_DESC];
+			nic_write(hw, E1000_RDT, val);
+			cr_assert_eq(kit_rule_count(k, RULE_DMA_FAULT) - faults, val >= 16 ? 1 : 0,
+				     "RDT %u -> %u: %llu DMA faults", old, val,
+				     (unsigned long long)(kit_rule_count(k, RULE_DMA_FAULT) - faults));
+			cr_assert_eq(hw->rdt, val < 16 ? val : old, "RDT %u -> %u: RDT %u", old, val,
+				     hw->rdt);
+			cr_assert_eq(hw->rx_doorbells - bells, taken ? 1 : 0,
+				     "RDT %u -> %u: %llu RX doorbells", old, val,
+				     (unsigned long long)(hw->rx_doorbells - bells));
+			cr_assert_eq(k->cost_count[COST_DESC] - descs, taken ? (val + 16 - old) % 16 : 0,
+				     "RDT %u -> %u: %llu descriptors charged, expected %u", old, val,
+				     (unsigned long long)(k->cost_count[COST_DESC] - descs),
+				     taken ? (val + 16 - old) % 16 : 0);
+			cr_assert_eq(hw->next, nic_next_change(hw),
+				     "RDT %u -> %u: the NIC's next change %llu, it is %llu", old, val,
+				     (unsigned long long)hw->next,
+				     (unsigned long long)nic_next_change(hw));
+		}
+	}
+}
