@@ -89,6 +89,10 @@ void dma_unmap_single(struct net_device *dev, dma_addr_t addr, size_t size,
 		o = nic_rx_owner_slot(dev->nic, addr);
 	if (o && o->addr == addr)
 		skb = o->owner;
+	else if (dir == DMA_TO_DEVICE && dev->nic &&
+		 nic_tx_owner_slot(dev->nic, addr)->addr == addr)
+		/* a buffer TX sent a frame from: its skb as the NIC found it */
+		skb = nic_tx_owner_slot(dev->nic, addr)->owner;
 	else
 		skb = addr ? skb_pool_buffer_owner(k, (const void *)(uintptr_t)addr) : NULL;
 	if (skb && skb->kit_place == SKB_DRIVER && k->lab_running) {

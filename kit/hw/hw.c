@@ -61,7 +61,8 @@ void nic_boot_done(struct nic *hw)
 	hw->tx_doorbells = hw->rx_doorbells = hw->irqs = 0;
 	hw->last_irq = 0;
 	hw->irq_ever = false;
-	hw->wire_free_ps = 0;
+	hw->wire_free_ns = 0;
+	hw->wire_free_sub = 0;
 }
 
 void nic_destroy(struct nic *hw)
@@ -159,30 +160,37 @@ static u64 lazy_time(struct kit *k)
 {
 	u64 t = KIT_NEVER, last = 0;
 
-	for (int i = 0; i < k->ndevs; i++) {
-		struct nic *hw = k->devs[i]->nic, *peer;
+	/* every device's NIC is in k->nic, its device index hw->index
+	 * (dev->ifindex, the place in k->devs) */
+	for (int n = 0; n < k->nnic; n++) {
+		struct nic *hw = k->nic[n];
 		bool rx_on;
 
-		if (!hw)
-			continue;
 		if (hw->irq_at < t)
 			t = hw->irq_at;
 		if (hw->cause_min < t)
 			t = hw->cause_min;
 		rx_on = hw->ims & E1000_IMS_RX;
 		if (hw->tdh != hw->tx_sched) {
-			u64 next = hw->tx_done[hw->tdh];
-			u64 fin = hw->tx_done[(hw->tx_sched + hw->tx_count - 1) % hw->tx_count];
+			u32 s = hw->tx_sched, c = hw->tx_count;
+			/* (s + c - 1) % c: s - 1 where 1 <= s <= c */
+			u32 at = likely(s - 1 < c) ? s - 1 : (s + c - 1) % c;
+			u64 next = hw->tx_done[hw->tdh], fin = hw->tx_done[at];
 
-			peer = k->knob[KNOB_WIRE_PEER] && (i ^ 1) < k->ndevs ? k->devs[i ^ 1]->nic : NULL;
-			if (((hw->ims & E1000_ICR_TXDW) || (peer && (peer->ims & E1000_IMS_RX))) &&
-			    next < t)
-				t = next;
+			if (next < t) {
+				int i = hw->index;
+				struct nic *peer = k->knob[KNOB_WIRE_PEER] && (i ^ 1) < k->ndevs ?
+							   k->devs[i ^ 1]->nic :
+							   NULL;
+
+				if ((hw->ims & E1000_ICR_TXDW) || (peer && (peer->ims & E1000_IMS_RX)))
+					t = next;
+			}
 			if (fin > last)
 				last = fin;
 		}
-		for (int s = 0; s < hw->nsrc; s++) {
-			const struct rx_source *src = hw->src[s];
+		for (int i = 0; i < hw->nsrc; i++) {
+			const struct rx_source *src = hw->src[i];
 
 			if ((rx_on || src->last_at == KIT_NEVER) && src->next_at < t)
 				t = src->next_at;

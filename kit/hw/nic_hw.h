@@ -33,6 +33,7 @@ struct rx_source {
 #define NIC_MAX_SRC 8
 #define NIC_CAUSES 8 /* ICR bits 0..7 */
 #define NIC_RX_OWNERS 256 /* a power of two */
+#define NIC_TX_OWNERS 2048 /* a power of two */
 
 struct nic {
 	struct kit *k;
@@ -50,10 +51,14 @@ struct nic {
 	u32 tx_count;
 	u32 tx_sched;
 	u64 *tx_done;		/* per slot: ns its write-back happens */
-	u64 wire_free_ps;	/* the wire is busy until then (picoseconds) */
-	u64 tx_ring_ok_gen;	/* the ring checked out at this dma_coherent_gen (0: not) */
-	u64 tx_ring_ok_base;	/* ... at this base */
-	u32 tx_ring_ok_count;	/* ... with this many descriptors */
+	u64 wire_free_ns;	/* the wire is busy until wire_free_ns * 1000 + */
+	u32 wire_free_sub;	/* wire_free_sub picoseconds (sub < 1000) */
+	u32 wire_len;		/* a frame of wire_len bytes at wire_mbps takes */
+	long wire_mbps;		/* wire_ns * 1000 + wire_sub ps (wire_ps); */
+	u64 wire_ns;		/* wire_mbps 0: none yet (a link speed is */
+	u32 wire_sub;		/* never 0: wire_ps divides by it) */
+	u64 tx_ring_ok_gen;	/* the ring checked out at this dma_coherent_gen (0: not;
+				 * a TDBAL, TDBAH or TDLEN write clears it) */
 
 	/* RX engine */
 	u32 rx_count;
@@ -94,6 +99,17 @@ struct nic {
 		u64 addr;
 		struct sk_buff *owner;
 	} rx_owner[NIC_RX_OWNERS];
+
+	/* The same for the buffers TX sent frames from lately, with the bytes
+	 * of the skb's buffer from the address on: a frame of at most room
+	 * bytes there lies in the pool's open chunks, all nic_dma_ok would
+	 * check (nic_tx.c), and the driver's unmap finds its skb here (dma.c).
+	 * A slot holds an address only with its owner (room > 0). */
+	struct nic_tx_owner {
+		u64 addr;
+		struct sk_buff *owner;
+		u64 room;
+	} tx_owner[NIC_TX_OWNERS];
 };
 
 /* Buffers are SKB_BUF_SIZE + 64 bytes apart, an odd number of 64-byte lines:
@@ -101,6 +117,11 @@ struct nic {
 static inline struct nic_rx_owner *nic_rx_owner_slot(struct nic *hw, u64 addr)
 {
 	return &hw->rx_owner[(addr >> 6) & (NIC_RX_OWNERS - 1)];
+}
+
+static inline struct nic_tx_owner *nic_tx_owner_slot(struct nic *hw, u64 addr)
+{
+	return &hw->tx_owner[(addr >> 6) & (NIC_TX_OWNERS - 1)];
 }
 
 /* hw/nic_regs.c */
@@ -125,6 +146,30 @@ void nic_rx_from_source(struct nic *hw, struct rx_source *s);
 u8 nic_rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors);
 void nic_rx_reset(struct nic *hw);
 int nic_add_source(struct nic *hw, struct rx_source *s);
+
+/* An IPv4 header of 20 bytes at p has a right checksum: ip_fast_csum(p, 5)
+ * == 0, summed as two 64-bit words and a 32-bit one with end-around carries,
+ * folded to 32 bits the same way, then to 16 (csum_fold). One's complement
+ * addition is associative and an end-around sum is 0 only if every word is:
+ * the same folded sum as ip_fast_csum's (test_tx_fast.c compares them). */
+static inline bool wire_ip5_csum_ok(const unsigned char *p)
+{
+	u64 a, b, s;
+	u32 c, lo, hi, t;
+
+	__builtin_memcpy(&a, p, 8);
+	__builtin_memcpy(&b, p + 8, 8);
+	__builtin_memcpy(&c, p + 16, 4);
+	s = a + b;
+	s += s < b; /* the carry out, back in at the bottom (cannot carry again) */
+	s += c;
+	s += s < c;
+	lo = (u32)s;
+	hi = (u32)(s >> 32);
+	t = lo + hi;
+	t += t < hi;
+	return csum_fold(t) == 0;
+}
 
 /* hw/wire.c */
 u64 wire_ps(const struct kit *k, unsigned int len);

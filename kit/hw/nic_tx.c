@@ -39,40 +39,74 @@ static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
 	return (struct e1000_tx_desc *)(uintptr_t)base + i;
 }
 
-/* The ring lies in memory the NIC may touch: checked once per ring and memory map. */
+/* The ring lies in memory the NIC may touch: checked once per ring and memory
+ * map. nic_write is the only writer of TDBAL, TDBAH and TDLEN (the base and
+ * the count) and clears tx_ring_ok_gen at each, so a verdict kept at the
+ * current dma_coherent_gen is for this very base and count. */
 static bool ring_ok(struct nic *hw)
 {
 	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
 
-	if (hw->tx_ring_ok_gen == dma_coherent_gen() && hw->tx_ring_ok_base == base &&
-	    hw->tx_ring_ok_count == hw->tx_count)
+	if (likely(hw->tx_ring_ok_gen == dma_coherent_gen()))
 		return true;
 	if (!hw->tx_count ||
 	    !nic_dma_ok(hw, base, (size_t)hw->tx_count * sizeof(struct e1000_tx_desc)))
 		return false;
 	hw->tx_ring_ok_gen = dma_coherent_gen();
-	hw->tx_ring_ok_base = base;
-	hw->tx_ring_ok_count = hw->tx_count;
 	return true;
 }
 
-/* Fetch [tx_sched, tdt) and give each frame its finish time (inline in the
- * doorbell, a packet's path; nic_tx_fetch for the TCTL write). */
-static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
+/* A frame of len bytes on the wire, as whole ns and the picoseconds over
+ * (wire_ps(k, len) = ns * 1000 + sub): kept per NIC for the last length and
+ * link speed, a flow's frames being of one length. */
+static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u32 *sub)
+{
+	long mbps = k->knob[KNOB_LINK_MBPS];
+
+	if (unlikely(len != hw->wire_len || mbps != hw->wire_mbps)) {
+		u64 ps = wire_ps(k, len);
+
+		hw->wire_ns = ps / 1000;
+		hw->wire_sub = (u32)(ps % 1000);
+		hw->wire_len = len;
+		hw->wire_mbps = mbps;
+	}
+	*ns = hw->wire_ns;
+	*sub = hw->wire_sub;
+}
+
+/* Fetch [tx_sched, tdt) and give each frame its finish time, the engine on
+ * (inline in the doorbell, a packet's path; nic_tx_fetch for the TCTL write).
+ * The wire is free at wire_free_ns * 1000 + wire_free_sub picoseconds
+ * (sub < 1000): a frame starts at that or now, whichever is later (the later
+ * of the two is (now, 0) exactly when wire_free_ns < now), and its write-back
+ * is at the ns its last bit leaves, rounded up. After the first frame the
+ * wire is free at now or later, so the start is taken once. */
+static inline __attribute__((always_inline)) void tx_fetch_on(struct nic *hw)
 {
 	struct kit *k = hw->k;
-	u64 now_ps = k->now * 1000;
+	u64 free_ns = hw->wire_free_ns;
+	u32 free_sub = hw->wire_free_sub;
 
-	if (!(hw->tctl & E1000_TCTL_EN))
+	if (hw->tx_sched == hw->tdt)
 		return;
-	while (hw->tx_sched != hw->tdt) {
-		u32 i = hw->tx_sched;
+	if (free_ns < k->now) {
+		free_ns = k->now;
+		free_sub = 0;
+	}
+	do {
+		u32 i = hw->tx_sched, sub;
 		struct e1000_tx_desc *d = tx_desc(hw, i);
-		u16 len = le16_to_cpu(d->lower.flags.length);
-		u64 start = hw->wire_free_ps > now_ps ? hw->wire_free_ps : now_ps;
+		u64 ns;
 
-		hw->wire_free_ps = start + wire_ps_last(k, len);
-		hw->tx_done[i] = (hw->wire_free_ps + 999) / 1000 + hw->fault_dd_delay;
+		frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
+		free_ns += ns;
+		free_sub += sub;
+		if (free_sub >= 1000) {
+			free_sub -= 1000;
+			free_ns++;
+		}
+		hw->tx_done[i] = free_ns + (free_sub != 0) + hw->fault_dd_delay;
 		/* a later frame never finishes before an earlier one */
 		if (i != hw->tdh) {
 			u32 prev = i ? i - 1 : hw->tx_count - 1;
@@ -81,7 +115,15 @@ static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 				hw->tx_done[i] = hw->tx_done[prev];
 		}
 		hw->tx_sched = ring_mod(i + 1, hw->tx_count);
-	}
+	} while (hw->tx_sched != hw->tdt);
+	hw->wire_free_ns = free_ns;
+	hw->wire_free_sub = free_sub;
+}
+
+static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
+{
+	if (hw->tctl & E1000_TCTL_EN)
+		tx_fetch_on(hw);
 }
 
 void nic_tx_fetch(struct nic *hw)
@@ -106,12 +148,18 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 		hw->tdt = val;
 		return;
 	}
-	owned = ring_dist(hw->tdt, hw->tdh, count);
-	posted = ring_dist(val, hw->tdt, count);
-	if (posted > count - 1 - owned) {
-		/* the new tail passes the head: descriptors the NIC owns were reused */
-		kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
-		return;
+	if (likely(hw->tdh <= hw->tdt && hw->tdt < val)) {
+		/* no wrap (tdh <= tdt < val < count): owned is tdt - tdh, posted
+		 * val - tdt, and val - tdh < count: the tail cannot pass the head */
+		posted = val - hw->tdt;
+	} else {
+		owned = ring_dist(hw->tdt, hw->tdh, count);
+		posted = ring_dist(val, hw->tdt, count);
+		if (posted > count - 1 - owned) {
+			/* the new tail passes the head: descriptors the NIC owns were reused */
+			kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
+			return;
+		}
 	}
 	/* what the driver wrote, then its doorbell; without a trace the records
 	 * are not walked (their arguments are plain loads: nothing is skipped) */
@@ -127,7 +175,37 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
 	hw->tdt = val;
 	hw->tx_doorbells++;
-	tx_fetch(hw);
+	tx_fetch_on(hw); /* TCTL.EN is set (above) */
+}
+
+/* May the NIC read len bytes at addr (len > 0)? nic_dma_ok's verdict, with
+ * the same fault records: a buffer of the pool's seen before is answered
+ * from its slot; an address of an skb's buffer with len bytes of it left is
+ * in the pool's open chunks (its slot is filled for the next time and the
+ * unmap); the rest is asked as nic_dma_ok asks, the pool first. */
+static inline bool tx_buf_ok_slow(struct nic *hw, u64 addr, u32 len,
+						    struct nic_tx_owner *o)
+{
+	const void *p = (const void *)(uintptr_t)addr;
+	struct sk_buff *owner = addr ? skb_pool_buffer_owner(hw->k, p) : NULL;
+
+	if (owner) {
+		o->addr = addr;
+		o->owner = owner;
+		o->room = (u64)(owner->head + SKB_BUF_SIZE - (const unsigned char *)p);
+		if (len <= o->room)
+			return true;
+	}
+	return (addr && skb_pool_owns(hw->k, p, len)) || nic_dma_ok(hw, addr, len);
+}
+
+static inline bool tx_buf_ok(struct nic *hw, u64 addr, u32 len)
+{
+	struct nic_tx_owner *o = nic_tx_owner_slot(hw, addr);
+
+	if (likely(o->addr == addr && len <= o->room))
+		return len != 0;
+	return len && tx_buf_ok_slow(hw, addr, len, o);
 }
 
 void nic_tx_complete_one(struct nic *hw)
@@ -139,10 +217,7 @@ void nic_tx_complete_one(struct nic *hw)
 	u64 addr = le64_to_cpu(d->buffer_addr);
 	u8 cmd = d->lower.flags.cmd;
 
-	/* the skb pool's buffers first, inline: nic_dma_ok's own first test, so
-	 * the verdict and the fault records are the same */
-	if (len && ((addr && skb_pool_owns(k, (const void *)(uintptr_t)addr, len)) ||
-		    nic_dma_ok(hw, addr, len))) {
+	if (tx_buf_ok(hw, addr, len)) {
 		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
 
 		if (unlikely(k->pcap != NULL)) {
