@@ -318,3 +318,68 @@ Test(rx_fast, an_unmap_takes_only_its_own_addresss_remembered_skb, .init = setup
 	mine->kit_holder = holder[0], mine->kit_holder_dev = holder_dev[0];
 	other->kit_holder = holder[1], other->kit_holder_dev = holder_dev[1];
 }
+
+/*
+ * The NIC takes a posted buffer's skb from the table (nic_rx.c's
+ * rx_buffer_owner) when the buffer's slot holds that very address, as the
+ * pool would give it otherwise. After runs that refill the ring many times
+ * over (the slots hold the buffers posted again), RUN frames land: each
+ * posted buffer's own skb, the one the pool gives for its address, must be
+ * stamped with its frame's arrival, in order, and its slot then hold it. The
+ * first buffer's slot is made to hold another address (the same slot) and the
+ * next buffer's skb: that skb must not take the first frame's stamp.
+ */
+Test(rx_fast, a_posted_buffers_skb_is_found_by_its_address, .init = setup, .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn1);
+	struct nic *hw = sn1->nic;
+	struct sk_buff *skb[RUN];
+	u64 addr[RUN], t0, last = 0;
+	struct pktgen_cfg c;
+	char err[256];
+
+	cr_assert_geq(a->rx_ring.count, RUN, "a ring of %u, expected %d or more", a->rx_ring.count,
+		      RUN);
+	pktgen_cfg_default(&c);
+	c.count = 3000;
+	c.rate_pps = 200000;
+	cr_assert_eq(kit_pktgen(sn1, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	run_idle(k);
+	kit_set_auto(k, false);
+	for (unsigned int i = 0; i < RUN; i++) {
+		unsigned int d = (a->rx_ring.next_to_clean + i) % a->rx_ring.count;
+
+		skb[i] = a->rx_ring.buffer_info[d].skb;
+		addr[i] = a->rx_ring.buffer_info[d].dma;
+		cr_assert_not_null(skb[i], "descriptor %u has no buffer posted", d);
+		cr_assert_eq(skb_pool_buffer_owner(k, (const void *)(uintptr_t)addr[i]), skb[i],
+			     "buffer %u: the pool's owner is not the posted skb", i);
+		cr_assert_eq(skb[i]->tstamp, 0, "buffer %u: stamped before its frame", i);
+	}
+	nic_rx_owner_slot(hw, addr[0])->addr = addr[0] + (u64)NIC_RX_OWNERS * 64;
+	nic_rx_owner_slot(hw, addr[0])->owner = skb[1];
+	t0 = k->now;
+	pktgen_cfg_default(&c);
+	c.count = RUN;
+	c.rate_pps = 100000; /* 10 us apart */
+	cr_assert_eq(kit_pktgen(sn1, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	run_idle(k);
+	for (unsigned int i = 0; i < RUN; i++) {
+		const struct nic_rx_owner *o = nic_rx_owner_slot(hw, addr[i]);
+
+		cr_assert(desc_at(i)->status & E1000_RXD_STAT_DD, "frame %u not landed", i);
+		cr_assert(skb[i]->tstamp >= t0 && skb[i]->tstamp <= k->now &&
+			  (!i || skb[i]->tstamp > last),
+			  "buffer %u: stamped %llu, expected after %llu (the run from %llu to %llu)",
+			  i, (unsigned long long)skb[i]->tstamp, (unsigned long long)last,
+			  (unsigned long long)t0, (unsigned long long)k->now);
+		last = skb[i]->tstamp;
+		cr_assert(o->addr == addr[i] && o->owner == skb[i],
+			  "buffer %u: its slot holds %#llx and %p, expected %#llx and %p", i,
+			  (unsigned long long)o->addr, (void *)o->owner,
+			  (unsigned long long)addr[i], (void *)skb[i]);
+	}
+	cr_assert_geq(kit_poll(sn1, 64, err, sizeof(err)), 0, "kit_poll: %s", err);
+	run_idle(k);
+	check_clean(k);
+}
