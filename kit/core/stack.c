@@ -239,7 +239,8 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	/* version 4 and ihl >= 5: the first byte is 0x45 to 0x4f */
 	if ((u8)(skb->data[0] - 0x45) > 0x0a || tot < ihl || tot > skb->len || headlen < ihl)
 		goto bad;
-	if (ip_fast_csum(iph, iph->ihl)) { /* ip_rcv_core: whatever the NIC said */
+	/* ip_rcv_core: whatever the NIC said */
+	if (ihl == 20 ? !stack_ip5_csum_ok(iph) : ip_fast_csum(iph, iph->ihl) != 0) {
 		st->ip_errors++;
 		csum_error(k, skb, NULL);
 		return;

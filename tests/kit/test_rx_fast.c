@@ -1,6 +1,7 @@
 /* test_rx_fast.c - the receive path's shortcuts give the answers of the checks they skip. */
 #include "kit.h"
 #include "hw/nic_hw.h"
+#include "core/stack.h"
 /* (after kit.h: its inline helpers name their machine k too) */
 #define KIT_TEST_MACHINE
 #include "helpers.h"
@@ -382,4 +383,69 @@ Test(rx_fast, a_posted_buffers_skb_is_found_by_its_address, .init = setup, .fini
 	cr_assert_geq(kit_poll(sn1, 64, err, sizeof(err)), 0, "kit_poll: %s", err);
 	run_idle(k);
 	check_clean(k);
+}
+
+/*
+ * The stack's check of a 20-byte IPv4 header (stack_ip5_csum_ok) against
+ * ip_fast_csum's fold: headers with their checksum made right, the same with
+ * one bit flipped, random ones, and the edges of the sum (every byte 0, every
+ * byte 0xff, a checksum word alone of 0xffff or 0, 64-bit carries out of
+ * both additions, a sum of 2^64 - 1).
+ */
+static void ip5_compare(const unsigned char *h, const char *what, int n)
+{
+	bool want = ip_fast_csum(h, 5) == 0, got = stack_ip5_csum_ok(h);
+
+	cr_assert_eq(got, want, "%s %d (%02x%02x %02x%02x .. %02x%02x): the fast check says %d, "
+		     "ip_fast_csum %#x", what, n, h[0], h[1], h[10], h[11], h[18], h[19], got,
+		     ip_fast_csum(h, 5));
+}
+
+Test(rx_fast, a_20_byte_ip_header_is_checked_as_ip_fast_csum_checks_it)
+{
+	unsigned char h[20];
+	u64 z = 12345;
+	int right = 0;
+
+	for (int n = 0; n < 200000; n++) {
+		for (int i = 0; i < 20; i++) {
+			z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+			h[i] = (unsigned char)(z >> 56);
+		}
+		if (n % 8 == 1) /* runs of 0xff make the 64-bit carries */
+			memset(h + (z >> 20) % 12, 0xff, 8);
+		ip5_compare(h, "random header", n);
+		h[10] = h[11] = 0;
+		{
+			__sum16 c = ip_fast_csum(h, 5);
+
+			memcpy(h + 10, &c, 2);
+		}
+		cr_assert_eq(ip_fast_csum(h, 5), 0, "header %d: its checksum not made right", n);
+		ip5_compare(h, "right header", n);
+		right += stack_ip5_csum_ok(h);
+		h[(z >> 8) % 20] ^= (unsigned char)(1u << ((z >> 16) % 8));
+		ip5_compare(h, "one bit flipped", n);
+	}
+	cr_assert_eq(right, 200000, "%d right headers of 200000 pass", right);
+	memset(h, 0, sizeof(h));
+	ip5_compare(h, "every byte 0", 0);
+	h[10] = h[11] = 0xff;
+	ip5_compare(h, "checksum 0xffff alone", 0);
+	memset(h, 0xff, sizeof(h));
+	ip5_compare(h, "every byte 0xff", 0);
+	for (int w = 0; w < 10; w++) { /* one word 0, the rest 0xffff */
+		memset(h, 0xff, sizeof(h));
+		h[2 * w] = h[2 * w + 1] = 0;
+		ip5_compare(h, "one word 0", w);
+		h[2 * w + 1] = 1;
+		ip5_compare(h, "one word 1", w);
+	}
+	memset(h, 0xff, 16); /* a + b carries, s + c carries, or neither */
+	memset(h + 16, 0, 4);
+	ip5_compare(h, "two words of ones", 0);
+	h[16] = 1;
+	ip5_compare(h, "two words of ones and 1", 0);
+	h[19] = 0xff;
+	ip5_compare(h, "two words of ones and more", 0);
 }
