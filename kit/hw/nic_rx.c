@@ -176,7 +176,8 @@ rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf, struct
 	struct frame_payload *pl = src ? &src->pl : NULL;
 	struct kit *k = hw->k;
 	u32 i = hw->rdh;
-	u8 errors;
+	u8 errors, status = 0;
+	__le16 special = 0;
 
 	/* arrival time, for the arrival-to-application latency (kit/exp/coalesce.c) */
 	if (owner) {
@@ -190,24 +191,26 @@ rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf, struct
 	}
 
 	pcap_tap(k, hw->dev, buf, len, t); /* the frame as it came off the wire */
-	d->special = 0;
-	d->status = 0;
+	/* (the write-back's fields are stored together at the end: buf is an
+	 * skb's buffer, never the descriptor ring, so nothing before reads them) */
 	if ((hw->ctrl & E1000_CTRL_VME) && len >= VLAN_ETH_HLEN + 20 &&
 	    ((struct ethhdr *)buf)->h_proto == htons(ETH_P_8021Q)) {
 		/* VLAN mode: the tag goes into special, the frame closes up over it */
-		d->special = cpu_to_le16(ntohs(((struct vlan_ethhdr *)buf)->h_vlan_TCI));
+		special = cpu_to_le16(ntohs(((struct vlan_ethhdr *)buf)->h_vlan_TCI));
 		memmove(buf + 2 * ETH_ALEN, buf + 2 * ETH_ALEN + VLAN_HLEN, len - 2 * ETH_ALEN - VLAN_HLEN);
 		len -= VLAN_HLEN;
-		d->status = E1000_RXD_STAT_VP;
+		status = E1000_RXD_STAT_VP;
 		if (pl && pl->len && pl->off >= VLAN_ETH_HLEN)
 			pl->off -= VLAN_HLEN; /* the payload moved with the rest */
 		else if (pl)
 			pl->len = 0;
 	}
+	status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
+		  rx_csum_verdict(src, buf, len, status & E1000_RXD_STAT_VP, &errors, pl);
 	d->length = cpu_to_le16((u16)len);
-	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
-		     rx_csum_verdict(src, buf, len, d->status & E1000_RXD_STAT_VP, &errors, pl);
+	d->status = status;
 	d->errors = errors;
+	d->special = special;
 	hw->rdh = (i + 1) % hw->rx_count;
 	if (k->trace) /* (only loads in its arguments: none to work out without one) */
 		trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
