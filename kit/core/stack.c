@@ -224,14 +224,18 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	if (k->trace) /* (only loads in its arguments: none to work out without one) */
 		TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id, headlen >= 20 ? skb->data[9] : 0,
 		      skb->len, 0);
-	if (skb->protocol == htons(ETH_P_8021Q) && headlen >= 4) {
-		skb->vlan_tci = (u16)(skb->data[0] << 8 | skb->data[1]);
-		skb->protocol = (__be16)(skb->data[3] << 8 | skb->data[2]);
-		skb_pull(skb, 4);
-		skb_reset_network_header(skb);
-		headlen -= 4;
+	if (unlikely(skb->protocol != htons(ETH_P_IP))) { /* (IP, as a rule: one test) */
+		if (skb->protocol == htons(ETH_P_8021Q) && headlen >= 4) {
+			skb->vlan_tci = (u16)(skb->data[0] << 8 | skb->data[1]);
+			skb->protocol = (__be16)(skb->data[3] << 8 | skb->data[2]);
+			skb_pull(skb, 4);
+			skb_reset_network_header(skb);
+			headlen -= 4;
+		}
+		if (skb->protocol != htons(ETH_P_IP))
+			goto drop_other;
 	}
-	if (skb->protocol != htons(ETH_P_IP) || headlen < 20)
+	if (headlen < 20)
 		goto drop_other;
 	iph = (const struct iphdr *)skb->data;
 	ihl = iph->ihl * 4u;

@@ -455,3 +455,74 @@ Test(rx_fast, a_20_byte_ip_header_is_checked_as_ip_fast_csum_checks_it)
 	h[19] = 0xff;
 	ip5_compare(h, "two words of ones and more", 0);
 }
+
+/*
+ * The stack takes a tag the NIC left in the data out itself (stack.c tests
+ * for IP first, then for a tag): tagged UDP and TCP runs with rx_vlan off
+ * reach their sinks as the same runs with the tag taken out by the NIC, every
+ * frame, every byte, and every frame as with no tag at all.
+ */
+static void tagged_runs(int hw_tag, u16 vlan, struct kit_flow_stat *o, int *n)
+{
+	static const struct { u8 proto; unsigned int len; } runs[] = {
+		{ IPPROTO_UDP, 64 }, { IPPROTO_TCP, 600 },
+	};
+	struct pktgen_cfg c;
+	char err[256];
+
+	teardown();
+	setup();
+	setp(k, sn1, "rx_vlan", hw_tag);
+	for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
+		pktgen_cfg_default(&c);
+		c.count = 40;
+		c.rate_pps = 100000;
+		c.proto = runs[r].proto;
+		c.len = runs[r].len;
+		c.tcp_ts = runs[r].proto == IPPROTO_TCP;
+		c.vlan = vlan;
+		c.start_ns = r * 1000000; /* one run after the other, one flow each */
+		cr_assert_eq(kit_pktgen(sn1, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	}
+	run_idle(k);
+	*n = kit_flow_count(k);
+	for (int i = 0; i < *n && i < 8; i++)
+		cr_assert_eq(kit_flow_at(k, i, &o[i]), 0, "flow %d", i);
+	check_clean(k);
+}
+
+Test(rx_fast, a_tag_left_in_the_data_is_taken_out_by_the_stack, .init = setup, .fini = teardown)
+{
+	struct kit_flow_stat o[3][8];
+	int n[3];
+
+	tagged_runs(0, 9, o[0], &n[0]);
+	tagged_runs(1, 9, o[1], &n[1]);
+	tagged_runs(0, 0, o[2], &n[2]);
+	for (int m = 0; m < 3; m++)
+		cr_assert_eq(n[m], 2, "case %d: %d flows, expected 2", m, n[m]);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(o[0][i].packets, 40, "flow %d: %llu packets with the tag in the data, "
+			     "expected 40", i, (unsigned long long)o[0][i].packets);
+		cr_assert_eq(o[0][i].errors + o[0][i].csum_errors, 0,
+			     "flow %d: %llu stream and %llu checksum errors", i,
+			     (unsigned long long)o[0][i].errors,
+			     (unsigned long long)o[0][i].csum_errors);
+		for (int m = 1; m < 3; m++) {
+			cr_assert_eq(o[0][i].packets, o[m][i].packets,
+				     "flow %d: %llu packets, %llu in case %d", i,
+				     (unsigned long long)o[0][i].packets,
+				     (unsigned long long)o[m][i].packets, m);
+			if (m == 2)
+				continue; /* (untagged frames of a length hold 4 bytes more) */
+			cr_assert_eq(o[0][i].bytes, o[m][i].bytes,
+				     "flow %d: %llu bytes, %llu in case %d", i,
+				     (unsigned long long)o[0][i].bytes,
+				     (unsigned long long)o[m][i].bytes, m);
+			cr_assert_eq(o[0][i].app_bytes, o[m][i].app_bytes,
+				     "flow %d: %llu bytes read, %llu in case %d", i,
+				     (unsigned long long)o[0][i].app_bytes,
+				     (unsigned long long)o[m][i].app_bytes, m);
+		}
+	}
+}
