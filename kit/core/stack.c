@@ -298,8 +298,13 @@ static void app_run(struct kit *k, struct kthread *t)
 	struct sk_buff *skb;
 
 	(void)t;
-	while (n < (u32)k->knob[KNOB_APP_BATCH] && (skb = __skb_dequeue(&st->sockq)) != NULL) {
-		unsigned int plen = sink_cb(skb)->plen;
+	/* (__skb_dequeue, with the one test for an empty queue) */
+	while (n < (u32)k->knob[KNOB_APP_BATCH] && !skb_queue_empty(&st->sockq)) {
+		unsigned int plen;
+
+		skb = st->sockq.next;
+		__skb_unlink(skb, &st->sockq);
+		plen = sink_cb(skb)->plen;
 
 		sim_charge(k, COST_APP_RX);
 		st->flow[sink_cb(skb)->flow].c.app_bytes += plen;
