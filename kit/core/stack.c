@@ -139,6 +139,34 @@ static bool stream_ok(const struct kit_stream *s, const unsigned char *p, u32 se
 	return !memcmp(p, s->bytes + off, n);
 }
 
+/* The walk below for a flow of the pattern (no stream): the same steps, with
+ * nothing but the pattern's offset to carry from one segment to the next. */
+static bool pattern_walk(const struct sk_buff *seg, const struct sk_buff *next,
+			 unsigned int have, unsigned int off, unsigned int len, u32 key,
+			 u32 stream_off)
+{
+	for (;;) {
+		if (off < have) {
+			unsigned int n = have - off < len ? have - off : len;
+
+			if (memcmp(seg->data + off, payload_at_inline(key, stream_off), n))
+				return false;
+			len -= n;
+			if (!len)
+				return true;
+			stream_off += n;
+			off = 0;
+		} else {
+			off -= have;
+		}
+		if (!next)
+			return false; /* shorter than its length says */
+		seg = next;
+		next = seg->next;
+		have = seg->len;
+	}
+}
+
 /* The bytes segment by segment: the linear part, then the frag_list's. Out of
  * line, and with f as it is (noipa): stack_payload_ok's fast path then loads
  * nothing it does not use. */
@@ -153,6 +181,8 @@ __attribute__((noipa)) bool stack_payload_walk(const struct sk_buff *skb, unsign
 
 	if (!len)
 		return true;
+	if (!stream)
+		return pattern_walk(seg, next, have, off, len, key, stream_off);
 	for (;;) {
 		if (off < have) {
 			unsigned int n = have - off < len ? have - off : len;

@@ -526,3 +526,107 @@ Test(rx_fast, a_tag_left_in_the_data_is_taken_out_by_the_stack, .init = setup, .
 		}
 	}
 }
+
+/*
+ * An aggregate's payload compared segment by segment (stack_payload_walk's
+ * walk of a flow of the pattern, pattern_walk) against every byte gathered
+ * and compared one by one: chains of a linear part and up to five frag_list
+ * segments (empty ones too), every start and length over a range, pattern
+ * bytes right, one byte changed, or the chain shorter than the length.
+ */
+Test(rx_fast, an_aggregates_payload_is_compared_as_every_byte_is, .init = setup,
+     .fini = teardown)
+{
+	static const unsigned int shapes[][6] = {
+		{ 100, 0 }, { 66, 1448, 1448, 0 }, { 0, 1000, 0, 7, 1500, 0 },
+		{ 54, 1, 1, 1, 1, 1 }, { 1500, 1448, 10, 0 }, { 66, 0, 1448, 0, 1448, 0 },
+	};
+	struct flow f;
+	u64 z = 99;
+	int checked = 0, right = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.key = payload_key(3);
+	for (size_t sh = 0; sh < ARRAY_SIZE(shapes); sh++) {
+		struct sk_buff *seg[6] = { 0 };
+		static unsigned char all[12000];
+		unsigned int total = 0, nseg = 0;
+
+		for (int i = 0; i < 6 && (i == 0 || shapes[sh][i]); i++, nseg++) {
+			seg[i] = netdev_alloc_skb(sn0, 1600);
+			cr_assert_not_null(seg[i], "shape %zu: no skb", sh);
+			memcpy(skb_put(seg[i], shapes[sh][i]), payload_at(f.key, 5000 + total),
+			       shapes[sh][i]);
+			memcpy(all + total, seg[i]->data, shapes[sh][i]);
+			total += shapes[sh][i];
+			if (i) {
+				if (i == 1)
+					skb_shinfo(seg[0])->frag_list = seg[i];
+				else
+					seg[i - 1]->next = seg[i];
+				seg[0]->len += shapes[sh][i];
+				seg[0]->data_len += shapes[sh][i];
+			}
+		}
+		for (int t = 0; t < 3000; t++) {
+			unsigned int off, len;
+			u32 so;
+			bool want = true, got;
+			int flip = -1;
+
+			z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+			off = (unsigned int)(z >> 33) % (total + 2);
+			len = (unsigned int)(z >> 17) % (total + 3 - (off < total ? off : total));
+			so = 5000 + off + (t % 7 == 0 ? 1 : 0); /* now and then one off */
+			if (t % 5 == 1 && total) { /* one byte changed */
+				flip = (int)((z >> 45) % total);
+				all[flip] ^= 0x40;
+			}
+			for (unsigned int i = 0; i < len && want; i++)
+				want = off + i < total && all[off + i] == *payload_at(f.key, so + i);
+			if (flip >= 0) { /* into the chain too */
+				unsigned int at = (unsigned int)flip;
+
+				for (unsigned int i = 0; i < nseg; i++) {
+					unsigned int n = i ? seg[i]->len : skb_headlen(seg[0]);
+
+					if (at < n) {
+						seg[i]->data[at] ^= 0x40;
+						break;
+					}
+					at -= n;
+				}
+			}
+			got = stack_payload_walk(seg[0], off, len, &f, 0, so);
+			cr_assert_eq(got, want, "shape %zu, try %d: %u bytes at %u of %u, pattern from "
+				     "%u, byte %d changed: the walk says %d, every byte %d", sh, t, len,
+				     off, total, so, flip, got, want);
+			checked++;
+			right += want;
+			if (flip >= 0) { /* and back */
+				unsigned int at = (unsigned int)flip;
+
+				all[flip] ^= 0x40;
+				for (unsigned int i = 0; i < nseg; i++) {
+					unsigned int n = i ? seg[i]->len : skb_headlen(seg[0]);
+
+					if (at < n) {
+						seg[i]->data[at] ^= 0x40;
+						break;
+					}
+					at -= n;
+				}
+			}
+		}
+		skb_shinfo(seg[0])->frag_list = NULL;
+		seg[0]->len -= seg[0]->data_len;
+		seg[0]->data_len = 0;
+		for (unsigned int i = 0; i < nseg; i++) {
+			seg[i]->next = NULL;
+			kfree_skb(seg[i]);
+		}
+	}
+	cr_assert(right > checked / 10 && right < checked, "%d of %d compares right", right,
+		  checked);
+	check_clean(k);
+}
