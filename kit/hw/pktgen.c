@@ -31,7 +31,7 @@ struct pktgen {
 	struct pktgen_cfg c;
 	u64 interval_ps, wire_ps_len, start_ps;
 	u64 slot;		/* frames emitted (arrival slots used) */
-	u64 slot_ps;		/* a plain TCP run's: slot_time_ps(g, slot), its next frame's */
+	u64 slot_ps;		/* a plain run's: slot_time_ps(g, slot), its next frame's */
 	u64 last_slot;		/* the final frame's slot, src.last_at's */
 	u64 next_j;		/* next logical frame to make */
 	u64 rng;		/* this sender's own seeded sequence */
@@ -223,12 +223,14 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 	if (buf)
 		len = frame_tmpl_build(&g->tmpl, buf, room, &s, &g->src.pl);
 	g->src.tmpl = len != 0;
-	if (g->next_j == g->c.count)
+	if (g->next_j == g->c.count) {
 		g->src.next_at = g->src.last_at = KIT_NEVER;
-	else if (proto == IPPROTO_TCP) /* (only TCP reads slot_ps) */
-		g->src.next_at = ((g->slot_ps = slot_time_ps(g, g->slot)) + 999) / 1000;
-	else
-		g->src.next_at = (slot_time_ps(g, g->slot) + 999) / 1000;
+	} else {
+		/* without bursts a slot is one interval after the last (slot_time_ps's
+		 * start + slot * interval, added up) */
+		g->slot_ps = g->c.burst <= 1 ? g->slot_ps + g->interval_ps : slot_time_ps(g, g->slot);
+		g->src.next_at = (g->slot_ps + 999) / 1000;
+	}
 	return len ? len : g->tmpl.wire;
 }
 
