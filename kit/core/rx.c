@@ -101,10 +101,12 @@ int netif_receive_skb(struct sk_buff *skb)
 	}
 	/* from hardirq the kernel WARNs on the way up (__local_bh_enable_ip); from
 	 * process context it is silent: there the rule is the kit's advice */
-	if (k->cpu.ctx == CTX_HARDIRQ)
-		kit_warn(k, dev, RULE_RECEIVE_SKB_CONTEXT);
-	else if (k->cpu.ctx != CTX_SOFTIRQ)
-		kit_advise(k, dev, RULE_RECEIVE_SKB_CONTEXT);
+	if (unlikely(k->cpu.ctx != CTX_SOFTIRQ)) {
+		if (k->cpu.ctx == CTX_HARDIRQ)
+			kit_warn(k, dev, RULE_RECEIVE_SKB_CONTEXT);
+		else
+			kit_advise(k, dev, RULE_RECEIVE_SKB_CONTEXT);
+	}
 	if (skb->kit_place != SKB_STACK) {
 		k->sd.poll_delivered++;
 		if (dev)

@@ -139,6 +139,34 @@ static bool stream_ok(const struct kit_stream *s, const unsigned char *p, u32 se
 	return !memcmp(p, s->bytes + off, n);
 }
 
+/* The walk below for a flow of the pattern (no stream): the same steps, with
+ * nothing but the pattern's offset to carry from one segment to the next. */
+static bool pattern_walk(const struct sk_buff *seg, const struct sk_buff *next,
+			 unsigned int have, unsigned int off, unsigned int len, u32 key,
+			 u32 stream_off)
+{
+	for (;;) {
+		if (off < have) {
+			unsigned int n = have - off < len ? have - off : len;
+
+			if (memcmp(seg->data + off, payload_at_inline(key, stream_off), n))
+				return false;
+			len -= n;
+			if (!len)
+				return true;
+			stream_off += n;
+			off = 0;
+		} else {
+			off -= have;
+		}
+		if (!next)
+			return false; /* shorter than its length says */
+		seg = next;
+		next = seg->next;
+		have = seg->len;
+	}
+}
+
 /* The bytes segment by segment: the linear part, then the frag_list's. Out of
  * line, and with f as it is (noipa): stack_payload_ok's fast path then loads
  * nothing it does not use. */
@@ -153,6 +181,8 @@ __attribute__((noipa)) bool stack_payload_walk(const struct sk_buff *skb, unsign
 
 	if (!len)
 		return true;
+	if (!stream)
+		return pattern_walk(seg, next, have, off, len, key, stream_off);
 	for (;;) {
 		if (off < have) {
 			unsigned int n = have - off < len ? have - off : len;
@@ -224,14 +254,18 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	if (k->trace) /* (only loads in its arguments: none to work out without one) */
 		TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id, headlen >= 20 ? skb->data[9] : 0,
 		      skb->len, 0);
-	if (skb->protocol == htons(ETH_P_8021Q) && headlen >= 4) {
-		skb->vlan_tci = (u16)(skb->data[0] << 8 | skb->data[1]);
-		skb->protocol = (__be16)(skb->data[3] << 8 | skb->data[2]);
-		skb_pull(skb, 4);
-		skb_reset_network_header(skb);
-		headlen -= 4;
+	if (unlikely(skb->protocol != htons(ETH_P_IP))) { /* (IP, as a rule: one test) */
+		if (skb->protocol == htons(ETH_P_8021Q) && headlen >= 4) {
+			skb->vlan_tci = (u16)(skb->data[0] << 8 | skb->data[1]);
+			skb->protocol = (__be16)(skb->data[3] << 8 | skb->data[2]);
+			skb_pull(skb, 4);
+			skb_reset_network_header(skb);
+			headlen -= 4;
+		}
+		if (skb->protocol != htons(ETH_P_IP))
+			goto drop_other;
 	}
-	if (skb->protocol != htons(ETH_P_IP) || headlen < 20)
+	if (headlen < 20)
 		goto drop_other;
 	iph = (const struct iphdr *)skb->data;
 	ihl = iph->ihl * 4u;
@@ -239,7 +273,8 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	/* version 4 and ihl >= 5: the first byte is 0x45 to 0x4f */
 	if ((u8)(skb->data[0] - 0x45) > 0x0a || tot < ihl || tot > skb->len || headlen < ihl)
 		goto bad;
-	if (ip_fast_csum(iph, iph->ihl)) { /* ip_rcv_core: whatever the NIC said */
+	/* ip_rcv_core: whatever the NIC said */
+	if (ihl == 20 ? !stack_ip5_csum_ok(iph) : ip_fast_csum(iph, iph->ihl) != 0) {
 		st->ip_errors++;
 		csum_error(k, skb, NULL);
 		return;
@@ -293,8 +328,13 @@ static void app_run(struct kit *k, struct kthread *t)
 	struct sk_buff *skb;
 
 	(void)t;
-	while (n < (u32)k->knob[KNOB_APP_BATCH] && (skb = __skb_dequeue(&st->sockq)) != NULL) {
-		unsigned int plen = sink_cb(skb)->plen;
+	/* (__skb_dequeue, with the one test for an empty queue) */
+	while (n < (u32)k->knob[KNOB_APP_BATCH] && !skb_queue_empty(&st->sockq)) {
+		unsigned int plen;
+
+		skb = st->sockq.next;
+		__skb_unlink(skb, &st->sockq);
+		plen = sink_cb(skb)->plen;
 
 		sim_charge(k, COST_APP_RX);
 		st->flow[sink_cb(skb)->flow].c.app_bytes += plen;

@@ -32,7 +32,7 @@ struct rx_source {
 
 #define NIC_MAX_SRC 8
 #define NIC_CAUSES 8 /* ICR bits 0..7 */
-#define NIC_RX_OWNERS 256 /* a power of two */
+#define NIC_RX_OWNERS 2048 /* a power of two; more than a ring and the queues behind it hold */
 #define NIC_TX_OWNERS 2048 /* a power of two */
 
 struct nic {
@@ -91,7 +91,8 @@ struct nic {
 	u64 sink_frames, sink_bytes, sink_bad; /* frames that left into the sink */
 
 	/* The skbs owning the buffers RX wrote frames into lately, by buffer
-	 * address: the driver's unmap of the buffer (dma.c) finds its skb here
+	 * address: the NIC's next frame into a buffer posted again (nic_rx.c)
+	 * and the driver's unmap of the buffer (dma.c) find its skb here
 	 * instead of working it out again. Exact: the pool's layout is fixed
 	 * while the kit lives, so an address's owner never changes; a slot whose
 	 * address is another's is simply not used. */

@@ -135,6 +135,30 @@ static u8 rx_csum_verdict(struct rx_source *src, const unsigned char *f, unsigne
 	return st;
 }
 
+/*
+ * The skb owning the buffer at buf, as skb_pool_buffer_owner gives it, and
+ * remembered in buf's slot (nic_hw.h) for the driver's unmap. A slot holding
+ * buf already holds its owner: the pool's layout is fixed while the kit
+ * lives, so an address's owner never changes (a slot never used holds
+ * address 0 and no skb, which is what the pool gives for 0). A driver posts
+ * again the buffers it took back lately, so its refills find their owners
+ * there without working them out from the address.
+ */
+static inline struct sk_buff *rx_buffer_owner(struct nic *hw, const unsigned char *buf)
+{
+	struct nic_rx_owner *o = nic_rx_owner_slot(hw, (u64)(uintptr_t)buf);
+	struct sk_buff *owner;
+
+	if (o->addr == (u64)(uintptr_t)buf)
+		return o->owner;
+	owner = skb_pool_buffer_owner(hw->k, buf);
+	if (owner) {
+		o->addr = (u64)(uintptr_t)buf;
+		o->owner = owner;
+	}
+	return owner;
+}
+
 /* Bytes of buffer behind a posted address (the rest of owner's skb buffer). */
 static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char *p)
 {
@@ -142,8 +166,9 @@ static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char
 }
 
 /* The descriptor at RDH received len bytes at t, into buf of owner's buffer,
- * from src (NULL: a frame off the wire, every byte read). Inline in both
- * callers: a source's frame is written back in the call that fetched it. */
+ * from src (NULL: a frame off the wire, every byte read; its owner is
+ * remembered here, a source's by rx_buffer_owner). Inline in both callers: a
+ * source's frame is written back in the call that fetched it. */
 static inline __attribute__((always_inline)) void
 rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf, struct sk_buff *owner,
 	     unsigned int len, u64 t, struct rx_source *src)
@@ -151,36 +176,41 @@ rx_writeback(struct nic *hw, struct e1000_rx_desc *d, unsigned char *buf, struct
 	struct frame_payload *pl = src ? &src->pl : NULL;
 	struct kit *k = hw->k;
 	u32 i = hw->rdh;
-	u8 errors;
+	u8 errors, status = 0;
+	__le16 special = 0;
 
 	/* arrival time, for the arrival-to-application latency (kit/exp/coalesce.c) */
 	if (owner) {
-		struct nic_rx_owner *o = nic_rx_owner_slot(hw, (u64)(uintptr_t)buf);
-
 		owner->tstamp = t;
-		o->addr = (u64)(uintptr_t)buf;
-		o->owner = owner;
+		if (!src) {
+			struct nic_rx_owner *o = nic_rx_owner_slot(hw, (u64)(uintptr_t)buf);
+
+			o->addr = (u64)(uintptr_t)buf;
+			o->owner = owner;
+		}
 	}
 
 	pcap_tap(k, hw->dev, buf, len, t); /* the frame as it came off the wire */
-	d->special = 0;
-	d->status = 0;
+	/* (the write-back's fields are stored together at the end: buf is an
+	 * skb's buffer, never the descriptor ring, so nothing before reads them) */
 	if ((hw->ctrl & E1000_CTRL_VME) && len >= VLAN_ETH_HLEN + 20 &&
 	    ((struct ethhdr *)buf)->h_proto == htons(ETH_P_8021Q)) {
 		/* VLAN mode: the tag goes into special, the frame closes up over it */
-		d->special = cpu_to_le16(ntohs(((struct vlan_ethhdr *)buf)->h_vlan_TCI));
+		special = cpu_to_le16(ntohs(((struct vlan_ethhdr *)buf)->h_vlan_TCI));
 		memmove(buf + 2 * ETH_ALEN, buf + 2 * ETH_ALEN + VLAN_HLEN, len - 2 * ETH_ALEN - VLAN_HLEN);
 		len -= VLAN_HLEN;
-		d->status = E1000_RXD_STAT_VP;
+		status = E1000_RXD_STAT_VP;
 		if (pl && pl->len && pl->off >= VLAN_ETH_HLEN)
 			pl->off -= VLAN_HLEN; /* the payload moved with the rest */
 		else if (pl)
 			pl->len = 0;
 	}
+	status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
+		  rx_csum_verdict(src, buf, len, status & E1000_RXD_STAT_VP, &errors, pl);
 	d->length = cpu_to_le16((u16)len);
-	d->status |= E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP |
-		     rx_csum_verdict(src, buf, len, d->status & E1000_RXD_STAT_VP, &errors, pl);
+	d->status = status;
 	d->errors = errors;
+	d->special = special;
 	hw->rdh = (i + 1) % hw->rx_count;
 	if (k->trace) /* (only loads in its arguments: none to work out without one) */
 		trace_emit(k, t, TR_RX_DMA, hw->dev, i, i, hw->rdh, len);
@@ -232,7 +262,7 @@ void nic_rx_from_source(struct nic *hw, struct rx_source *s)
 		struct e1000_rx_desc *d = rx_desc(hw, hw->rdh);
 		u64 addr = le64_to_cpu(d->buffer_addr);
 		unsigned char *buf = (unsigned char *)(uintptr_t)addr;
-		struct sk_buff *owner = skb_pool_buffer_owner(hw->k, buf);
+		struct sk_buff *owner = rx_buffer_owner(hw, buf);
 		unsigned int room = buffer_room(owner, buf);
 
 		/* 64 bytes inside an skb's buffer are inside the pool's open

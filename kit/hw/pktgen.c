@@ -31,6 +31,7 @@ struct pktgen {
 	struct pktgen_cfg c;
 	u64 interval_ps, wire_ps_len, start_ps;
 	u64 slot;		/* frames emitted (arrival slots used) */
+	u64 slot_ps;		/* a plain run's: slot_time_ps(g, slot), its next frame's */
 	u64 last_slot;		/* the final frame's slot, src.last_at's */
 	u64 next_j;		/* next logical frame to make */
 	u64 rng;		/* this sender's own seeded sequence */
@@ -96,11 +97,13 @@ static void spec_fixed(struct pktgen *g, struct frame_spec *s)
 
 /*
  * The fields that change from frame to frame (frame_tmpl_build's varying
- * ones): logical frame j carrying plen bytes, with fault bits f; advances
- * its flow's sequence. proto is the run's (a constant where inlined).
+ * ones): logical frame j carrying plen bytes, with fault bits f, in the slot
+ * of time at_ps (TCP's timestamp reads it); advances its flow's sequence.
+ * proto is the run's (a constant where inlined).
  */
 static inline __attribute__((always_inline)) void
-spec_vary_proto(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_spec *s, u8 proto)
+spec_vary_proto(struct pktgen *g, u64 j, u64 at_ps, unsigned int plen, u32 f,
+		struct frame_spec *s, u8 proto)
 {
 	u32 flow = 0, nth = (u32)j;
 
@@ -118,7 +121,7 @@ spec_vary_proto(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_
 		s->ack = 1;
 		/* the sender's timestamp clock ticks once a millisecond (Linux's
 		 * TCP_TS_HZ 1000), so the segments of one ms carry one tsval */
-		s->tsval = 1000 + (u32)(slot_time_ps(g, j) / 1000000000ULL) -
+		s->tsval = 1000 + (u32)(at_ps / 1000000000ULL) -
 			   ((f & PKTGEN_F_TSBACK) ? 500 : 0);
 	} else if (proto == IPPROTO_UDP) {
 		s->seq = nth;
@@ -134,7 +137,8 @@ spec_vary_proto(struct pktgen *g, u64 j, unsigned int plen, u32 f, struct frame_
 static inline void spec_vary(struct pktgen *g, u64 j, unsigned int plen, u32 f,
 			     struct frame_spec *s)
 {
-	spec_vary_proto(g, j, plen, f, s, g->c.proto);
+	spec_vary_proto(g, j, g->c.proto == IPPROTO_TCP ? slot_time_ps(g, j) : 0, plen, f, s,
+			g->c.proto);
 }
 
 /* The frame spec of logical frame j, faulted or not; advances its flow. */
@@ -213,15 +217,20 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 	struct frame_spec s;
 	unsigned int len = 0;
 
-	spec_vary_proto(g, g->next_j++, g->tmpl.plen, 0, &s, proto);
+	/* (slot is next_j: the frame's time is the one worked out for it last) */
+	spec_vary_proto(g, g->next_j++, g->slot_ps, g->tmpl.plen, 0, &s, proto);
 	g->slot++;
 	if (buf)
 		len = frame_tmpl_build(&g->tmpl, buf, room, &s, &g->src.pl);
 	g->src.tmpl = len != 0;
-	if (g->next_j == g->c.count)
+	if (g->next_j == g->c.count) {
 		g->src.next_at = g->src.last_at = KIT_NEVER;
-	else
-		g->src.next_at = (slot_time_ps(g, g->slot) + 999) / 1000;
+	} else {
+		/* without bursts a slot is one interval after the last (slot_time_ps's
+		 * start + slot * interval, added up) */
+		g->slot_ps = g->c.burst <= 1 ? g->slot_ps + g->interval_ps : slot_time_ps(g, g->slot);
+		g->src.next_at = (g->slot_ps + 999) / 1000;
+	}
 	return len ? len : g->tmpl.wire;
 }
 
@@ -382,7 +391,8 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 		      c->proto == IPPROTO_UDP ? emit_plain_udp :
 		      c->proto == IPPROTO_TCP ? emit_plain_tcp : emit_plain_icmp;
 	g->src.destroy = pktgen_destroy;
-	g->src.next_at = (slot_time_ps(g, 0) + 999) / 1000;
+	g->slot_ps = slot_time_ps(g, 0);
+	g->src.next_at = (g->slot_ps + 999) / 1000;
 	g->last_slot = c->count - 1;
 	g->src.last_at = (slot_time_ps(g, g->last_slot) + 999) / 1000;
 	for (u32 f = 0; f < c->flows && (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP); f++)
