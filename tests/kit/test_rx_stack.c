@@ -1,0 +1,239 @@
+/* test_rx_stack.c - the stack's receive shortcuts give the answers of the checks they skip. */
+#include "kit.h"
+#include "core/stack.h"
+/* (after kit.h: its inline helpers name their machine k too) */
+#define KIT_TEST_MACHINE
+#include "helpers.h"
+
+/*
+ * The stack's check of a 20-byte IPv4 header (stack_ip5_csum_ok) against
+ * ip_fast_csum's fold: headers with their checksum made right, the same with
+ * one bit flipped, random ones, and the edges of the sum (every byte 0, every
+ * byte 0xff, a checksum word alone of 0xffff or 0, 64-bit carries out of
+ * both additions, a sum of 2^64 - 1).
+ */
+static void ip5_compare(const unsigned char *h, const char *what, int n)
+{
+	bool want = ip_fast_csum(h, 5) == 0, got = stack_ip5_csum_ok(h);
+
+	cr_assert_eq(got, want, "%s %d (%02x%02x %02x%02x .. %02x%02x): the fast check says %d, "
+		     "ip_fast_csum %#x", what, n, h[0], h[1], h[10], h[11], h[18], h[19], got,
+		     ip_fast_csum(h, 5));
+}
+
+Test(rx_stack, a_20_byte_ip_header_is_checked_as_ip_fast_csum_checks_it)
+{
+	unsigned char h[20];
+	u64 z = 12345;
+	int right = 0;
+
+	for (int n = 0; n < 200000; n++) {
+		for (int i = 0; i < 20; i++) {
+			z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+			h[i] = (unsigned char)(z >> 56);
+		}
+		if (n % 8 == 1) /* runs of 0xff make the 64-bit carries */
+			memset(h + (z >> 20) % 12, 0xff, 8);
+		ip5_compare(h, "random header", n);
+		h[10] = h[11] = 0;
+		{
+			__sum16 c = ip_fast_csum(h, 5);
+
+			memcpy(h + 10, &c, 2);
+		}
+		cr_assert_eq(ip_fast_csum(h, 5), 0, "header %d: its checksum not made right", n);
+		ip5_compare(h, "right header", n);
+		right += stack_ip5_csum_ok(h);
+		h[(z >> 8) % 20] ^= (unsigned char)(1u << ((z >> 16) % 8));
+		ip5_compare(h, "one bit flipped", n);
+	}
+	cr_assert_eq(right, 200000, "%d right headers of 200000 pass", right);
+	memset(h, 0, sizeof(h));
+	ip5_compare(h, "every byte 0", 0);
+	h[10] = h[11] = 0xff;
+	ip5_compare(h, "checksum 0xffff alone", 0);
+	memset(h, 0xff, sizeof(h));
+	ip5_compare(h, "every byte 0xff", 0);
+	for (int w = 0; w < 10; w++) { /* one word 0, the rest 0xffff */
+		memset(h, 0xff, sizeof(h));
+		h[2 * w] = h[2 * w + 1] = 0;
+		ip5_compare(h, "one word 0", w);
+		h[2 * w + 1] = 1;
+		ip5_compare(h, "one word 1", w);
+	}
+	memset(h, 0xff, 16); /* a + b carries, s + c carries, or neither */
+	memset(h + 16, 0, 4);
+	ip5_compare(h, "two words of ones", 0);
+	h[16] = 1;
+	ip5_compare(h, "two words of ones and 1", 0);
+	h[19] = 0xff;
+	ip5_compare(h, "two words of ones and more", 0);
+}
+
+/*
+ * The stack takes a tag the NIC left in the data out itself (stack.c tests
+ * for IP first, then for a tag): tagged UDP and TCP runs with rx_vlan off
+ * reach their sinks as the same runs with the tag taken out by the NIC, every
+ * frame, every byte, and every frame as with no tag at all.
+ */
+static void tagged_runs(int hw_tag, u16 vlan, struct kit_flow_stat *o, int *n)
+{
+	static const struct { u8 proto; unsigned int len; } runs[] = {
+		{ IPPROTO_UDP, 64 }, { IPPROTO_TCP, 600 },
+	};
+	struct pktgen_cfg c;
+	char err[256];
+
+	teardown();
+	setup();
+	setp(k, sn1, "rx_vlan", hw_tag);
+	for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
+		pktgen_cfg_default(&c);
+		c.count = 40;
+		c.rate_pps = 100000;
+		c.proto = runs[r].proto;
+		c.len = runs[r].len;
+		c.tcp_ts = runs[r].proto == IPPROTO_TCP;
+		c.vlan = vlan;
+		c.start_ns = r * 1000000; /* one run after the other, one flow each */
+		cr_assert_eq(kit_pktgen(sn1, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	}
+	run_idle(k);
+	*n = kit_flow_count(k);
+	for (int i = 0; i < *n && i < 8; i++)
+		cr_assert_eq(kit_flow_at(k, i, &o[i]), 0, "flow %d", i);
+	check_clean(k);
+}
+
+Test(rx_stack, a_tag_left_in_the_data_is_taken_out_by_the_stack, .init = setup, .fini = teardown)
+{
+	struct kit_flow_stat o[3][8];
+	int n[3];
+
+	tagged_runs(0, 9, o[0], &n[0]);
+	tagged_runs(1, 9, o[1], &n[1]);
+	tagged_runs(0, 0, o[2], &n[2]);
+	for (int m = 0; m < 3; m++)
+		cr_assert_eq(n[m], 2, "case %d: %d flows, expected 2", m, n[m]);
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(o[0][i].packets, 40, "flow %d: %llu packets with the tag in the data, "
+			     "expected 40", i, (unsigned long long)o[0][i].packets);
+		cr_assert_eq(o[0][i].errors + o[0][i].csum_errors, 0,
+			     "flow %d: %llu stream and %llu checksum errors", i,
+			     (unsigned long long)o[0][i].errors,
+			     (unsigned long long)o[0][i].csum_errors);
+		for (int m = 1; m < 3; m++) {
+			cr_assert_eq(o[0][i].packets, o[m][i].packets,
+				     "flow %d: %llu packets, %llu in case %d", i,
+				     (unsigned long long)o[0][i].packets,
+				     (unsigned long long)o[m][i].packets, m);
+			if (m == 2)
+				continue; /* (untagged frames of a length hold 4 bytes more) */
+			cr_assert_eq(o[0][i].bytes, o[m][i].bytes,
+				     "flow %d: %llu bytes, %llu in case %d", i,
+				     (unsigned long long)o[0][i].bytes,
+				     (unsigned long long)o[m][i].bytes, m);
+			cr_assert_eq(o[0][i].app_bytes, o[m][i].app_bytes,
+				     "flow %d: %llu bytes read, %llu in case %d", i,
+				     (unsigned long long)o[0][i].app_bytes,
+				     (unsigned long long)o[m][i].app_bytes, m);
+		}
+	}
+}
+
+/* Flip bit 6 of the chain's byte at (the linear part, then each segment's). */
+static void flip_in_chain(struct sk_buff *const *seg, unsigned int nseg, unsigned int at)
+{
+	for (unsigned int i = 0; i < nseg; i++) {
+		unsigned int n = i ? seg[i]->len : skb_headlen(seg[0]);
+
+		if (at < n) {
+			seg[i]->data[at] ^= 0x40;
+			return;
+		}
+		at -= n;
+	}
+}
+
+/*
+ * An aggregate's payload compared segment by segment (stack_payload_walk's
+ * walk of a flow of the pattern) against every byte gathered
+ * and compared one by one: chains of a linear part and up to five frag_list
+ * segments (empty ones too), every start and length over a range, pattern
+ * bytes right, one byte changed, or the chain shorter than the length.
+ */
+Test(rx_stack, an_aggregates_payload_is_compared_as_every_byte_is, .init = setup,
+     .fini = teardown)
+{
+	static const unsigned int shapes[][6] = {
+		{ 100, 0 }, { 66, 1448, 1448, 0 }, { 0, 1000, 0, 7, 1500, 0 },
+		{ 54, 1, 1, 1, 1, 1 }, { 1500, 1448, 10, 0 }, { 66, 0, 1448, 0, 1448, 0 },
+	};
+	struct flow f;
+	u64 z = 99;
+	int checked = 0, right = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.key = payload_key(3);
+	for (size_t sh = 0; sh < ARRAY_SIZE(shapes); sh++) {
+		struct sk_buff *seg[6] = { 0 };
+		static unsigned char all[12000];
+		unsigned int total = 0, nseg = 0;
+
+		for (int i = 0; i < 6 && (i == 0 || shapes[sh][i]); i++, nseg++) {
+			seg[i] = netdev_alloc_skb(sn0, 1600);
+			cr_assert_not_null(seg[i], "shape %zu: no skb", sh);
+			memcpy(skb_put(seg[i], shapes[sh][i]), payload_at(f.key, 5000 + total),
+			       shapes[sh][i]);
+			memcpy(all + total, seg[i]->data, shapes[sh][i]);
+			total += shapes[sh][i];
+			if (i) {
+				if (i == 1)
+					skb_shinfo(seg[0])->frag_list = seg[i];
+				else
+					seg[i - 1]->next = seg[i];
+				seg[0]->len += shapes[sh][i];
+				seg[0]->data_len += shapes[sh][i];
+			}
+		}
+		for (int t = 0; t < 3000; t++) {
+			unsigned int off, len;
+			u32 so;
+			bool want = true, got;
+			int flip = -1;
+
+			z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+			off = (unsigned int)(z >> 33) % (total + 2);
+			len = (unsigned int)(z >> 17) % (total + 3 - (off < total ? off : total));
+			so = 5000 + off + (t % 7 == 0 ? 1 : 0); /* now and then one off */
+			if (t % 5 == 1 && total) { /* one byte changed */
+				flip = (int)((z >> 45) % total);
+				all[flip] ^= 0x40;
+			}
+			for (unsigned int i = 0; i < len && want; i++)
+				want = off + i < total && all[off + i] == *payload_at(f.key, so + i);
+			if (flip >= 0) /* into the chain too */
+				flip_in_chain(seg, nseg, (unsigned int)flip);
+			got = stack_payload_walk(seg[0], off, len, &f, 0, so);
+			cr_assert_eq(got, want, "shape %zu, try %d: %u bytes at %u of %u, pattern from "
+				     "%u, byte %d changed: the walk says %d, every byte %d", sh, t, len,
+				     off, total, so, flip, got, want);
+			checked++;
+			right += want;
+			if (flip >= 0) { /* and back */
+				all[flip] ^= 0x40;
+				flip_in_chain(seg, nseg, (unsigned int)flip);
+			}
+		}
+		skb_shinfo(seg[0])->frag_list = NULL;
+		seg[0]->len -= seg[0]->data_len;
+		seg[0]->data_len = 0;
+		for (unsigned int i = 0; i < nseg; i++) {
+			seg[i]->next = NULL;
+			kfree_skb(seg[i]);
+		}
+	}
+	cr_assert(right > checked / 10 && right < checked, "%d of %d compares right", right,
+		  checked);
+	check_clean(k);
+}
