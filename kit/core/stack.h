@@ -177,6 +177,9 @@ static inline void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct f
 bool stack_payload_walk(const struct sk_buff *skb, unsigned int off, unsigned int len,
 			const struct flow *f, u32 seq, u32 stream_off);
 
+/* stack_bytes_eq for any n, out of line (stack.c): 32-byte vectors from 32 on */
+bool stack_bytes_eq_big(const unsigned char *a, const unsigned char *b, unsigned int n);
+
 /*
  * n bytes at a and b are the same. The payload of a small frame (a 64-byte
  * UDP frame holds 14 after the sequence word) is compared as two 8-byte
@@ -193,7 +196,7 @@ static inline bool stack_bytes_eq(const unsigned char *a, const unsigned char *b
 		__builtin_memcpy(&b1, b + n - 8, 8);
 		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 	}
-	return !__builtin_memcmp(a, b, n);
+	return stack_bytes_eq_big(a, b, n);
 }
 
 /* Compare len payload bytes at byte off of the skb with the sender's, from
