@@ -331,29 +331,42 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	if (headlen < 20)
 		goto drop_other;
 	iph = (const struct iphdr *)skb->data;
-	ihl = iph->ihl * 4u;
 	tot = ntohs(iph->tot_len);
-	/* version 4 and ihl >= 5: the first byte is 0x45 to 0x4f */
-	if ((u8)(skb->data[0] - 0x45) > 0x0a || tot < ihl || tot > skb->len || headlen < ihl)
-		goto bad;
-	/* ip_rcv_core: whatever the NIC said */
-	if (ihl == 20 ? !stack_ip5_csum_ok(iph) : ip_fast_csum(iph, iph->ihl) != 0) {
-		st->ip_errors++;
-		csum_error(k, skb, NULL);
-		return;
+	/* ip_rcv_core's checks, then the header checksum whatever the NIC said;
+	 * 0x45 (version 4, no options) is the common header: headlen >= 20 is
+	 * known, and the sum is stack_ip5_csum_ok's */
+	if (likely(skb->data[0] == 0x45)) {
+		ihl = 20;
+		if (tot < 20 || tot > skb->len)
+			goto bad;
+		if (!stack_ip5_csum_ok(iph))
+			goto ip_csum_bad;
+	} else {
+		ihl = iph->ihl * 4u;
+		/* version 4 and ihl >= 5: the first byte is 0x45 to 0x4f */
+		if ((u8)(skb->data[0] - 0x45) > 0x0a || tot < ihl || tot > skb->len ||
+		    headlen < ihl)
+			goto bad;
+		if (ip_fast_csum(iph, iph->ihl) != 0)
+			goto ip_csum_bad;
 	}
 	skb_trim(skb, tot); /* Ethernet padding */
 	headlen = skb_headlen(skb);
 	skb_set_transport_header(skb, (int)ihl);
 	proto = iph->protocol;
 	l4 = skb->data + ihl;
-	if (proto == IPPROTO_ICMP) {
+	if (likely(proto == IPPROTO_UDP)) {
+		if (headlen < ihl + 8)
+			goto drop_other;
+	} else if (proto == IPPROTO_TCP) {
+		if (headlen < ihl + 20)
+			goto drop_other;
+	} else if (proto == IPPROTO_ICMP) {
 		stack_icmp_rcv(k, skb, ihl);
 		return;
-	}
-	if (!((proto == IPPROTO_TCP && headlen >= ihl + 20) ||
-	      (proto == IPPROTO_UDP && headlen >= ihl + 8)))
+	} else {
 		goto drop_other;
+	}
 	if (!(iph->frag_off & htons(IP_MF | IP_OFFSET)) && !l4_csum_ok(k, skb, iph, ihl, tot)) {
 		csum_error(k, skb, stack_flow_rx(st, iph, l4, false));
 		return;
@@ -366,6 +379,10 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 		tcp_sink(k, skb, f, ihl);
 	else
 		udp_sink(k, skb, f, ihl);
+	return;
+ip_csum_bad:
+	st->ip_errors++;
+	csum_error(k, skb, NULL);
 	return;
 bad:
 	st->ip_errors++;

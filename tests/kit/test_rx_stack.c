@@ -295,3 +295,140 @@ Test(rx_stack, the_payload_compare_is_memcmps_at_every_length_and_alignment, .in
 	}
 	cr_assert_gt(differ, 100000, "only %d changed ranges found different", differ);
 }
+
+/*
+ * UDP datagrams of one flow from sn0 as sn1 sees them (snull's twisted
+ * addresses), handed to netif_receive_skb: the 0x45 header's checks, and
+ * the sink's reading of a linear skb (the sequence word and payload taken
+ * from the linear part without word_at's and stack_payload_ok's tests)
+ * against what the general reading of the same bytes as an aggregate (the
+ * word or the payload in the frag_list) finds.
+ */
+static void rx_cb(void *arg)
+{
+	netif_receive_skb(arg);
+}
+
+static struct sk_buff *udp_dgram(unsigned int len, u32 word)
+{
+	struct kit_pkt p = { .len = len, .proto = IPPROTO_UDP, .flow = 2, .seq = word,
+			     .seq_set = true };
+	char err[256];
+	struct sk_buff *skb = kit_skb_alloc(sn0, &p, err, sizeof(err));
+	struct iphdr *iph;
+
+	cr_assert_not_null(skb, "kit_skb_alloc: %s", err);
+	skb->protocol = eth_type_trans(skb, sn1);
+	iph = (struct iphdr *)skb->data;
+	iph->saddr ^= htonl(0x100); /* what snull's twist does on the way */
+	iph->daddr ^= htonl(0x100);
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	skb->ip_summed = CHECKSUM_UNNECESSARY; /* the UDP sum is stale */
+	return skb;
+}
+
+/* The skb's bytes from keep on moved into a frag_list segment of their own. */
+static struct sk_buff *split_at(struct sk_buff *skb, unsigned int keep)
+{
+	struct sk_buff *m = netdev_alloc_skb(sn0, 1600);
+	unsigned int rest = skb->len - keep;
+
+	cr_assert_not_null(m, "no skb for the segment");
+	memcpy(skb_put(m, rest), skb->data + keep, rest);
+	skb_trim(skb, keep);
+	skb_shinfo(skb)->frag_list = m;
+	skb->len += rest;
+	skb->data_len += rest;
+	return skb;
+}
+
+static void give_dgram(struct sk_buff *skb)
+{
+	kit_run_softirq(k, rx_cb, skb);
+	run_idle(k);
+}
+
+Test(rx_stack, a_udp_datagram_is_checked_linear_as_in_segments, .init = setup, .fini = teardown)
+{
+	static const unsigned int lens[] = { 60, 64, 80, 200, 1000, 1514 };
+	u64 errors = 0, packets = 0;
+	u32 word = 7, hi = 0;
+
+	for (size_t l = 0; l < ARRAY_SIZE(lens); l++) {
+		unsigned int len = lens[l], plen = len - 14 - 20 - 8;
+
+		/* 0: right, 1: first payload byte, 2: last, 3: the word; each linear,
+		 * then split after the word, inside the word and inside the payload */
+		for (int how = 0; how < 4; how++) {
+			for (int sp = 0; sp < 4; sp++) {
+				struct sk_buff *skb = udp_dgram(len, word);
+				unsigned char *pl = skb->data + 28;
+				struct kit_flow_stat f;
+
+				if (how == 1)
+					pl[4] ^= 0x20;
+				else if (how == 2)
+					pl[plen - 1] ^= 0x01;
+				else if (how == 3)
+					pl[3] ^= 0x04;
+				if (sp)
+					split_at(skb, sp == 1 ? 32 : sp == 2 ? 30 : 28 + 4 + (plen - 4) / 2);
+				give_dgram(skb);
+				packets++;
+				errors += how != 0;
+				f = flow(k, 0);
+				cr_assert_eq(f.packets, packets, "%u bytes, change %d, split %d: %llu "
+					     "datagrams, expected %llu", len, how, sp,
+					     (unsigned long long)f.packets,
+					     (unsigned long long)packets);
+				cr_assert_eq(f.errors, errors, "%u bytes, change %d, split %d: %llu "
+					     "stream errors, expected %llu", len, how, sp,
+					     (unsigned long long)f.errors, (unsigned long long)errors);
+				if ((how == 3 ? word ^ 0x04 : word) > hi) /* the word the sink saw */
+					hi = how == 3 ? word ^ 0x04 : word;
+				cr_assert_eq(f.next_seq, hi + 1, "%u bytes, change %d, split %d: next "
+					     "word %u, expected %u", len, how, sp, f.next_seq, hi + 1);
+				word += 8;
+			}
+		}
+	}
+	check_clean(k);
+}
+
+/* A 0x45 header: a total length below 20 or past the skb, or a wrong sum, is
+ * an IP error; one too short for UDP's header is dropped as other; one that
+ * trims the datagram is delivered (its payload then differs). */
+Test(rx_stack, a_20_byte_headers_length_and_sum_are_checked, .init = setup, .fini = teardown)
+{
+	static const struct { u16 tot; int sum; int delivered, iperr, other; } c[] = {
+		{ 0, 0, 1, 0, 0 },  { 19, 0, 0, 1, 0 }, { 20, 0, 0, 0, 1 }, { 47, 0, 0, 1, 0 },
+		{ 46, 0, 1, 0, 0 }, { 36, 0, 1, 0, 0 }, { 0, 1, 0, 1, 0 },  { 0, 0, 1, 0, 0 },
+	};
+	struct stack *s = k->stack;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		struct sk_buff *skb = udp_dgram(60, (u32)i * 3);
+		struct iphdr *iph = (struct iphdr *)skb->data;
+		u64 ip0 = s->ip_errors, other0 = s->other, pk0 = s->nflows ? flow(k, 0).packets : 0;
+		u64 ip, other, pk;
+
+		cr_assert_eq(skb->data[0], 0x45, "a header of %#x", skb->data[0]);
+		if (c[i].tot)
+			iph->tot_len = htons(c[i].tot);
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+		if (c[i].sum)
+			iph->check ^= htons(1);
+		give_dgram(skb);
+		ip = s->ip_errors - ip0;
+		other = s->other - other0;
+		pk = (s->nflows ? flow(k, 0).packets : 0) - pk0;
+		cr_assert(pk == (u64)c[i].delivered && ip == (u64)c[i].iperr &&
+			  other == (u64)c[i].other, "case %zu (tot %u, sum %d): %llu delivered, "
+			  "%llu IP errors, %llu other; expected %d, %d, %d", i, c[i].tot, c[i].sum,
+			  (unsigned long long)pk, (unsigned long long)ip, (unsigned long long)other,
+			  c[i].delivered, c[i].iperr, c[i].other);
+	}
+	check_clean(k);
+}
