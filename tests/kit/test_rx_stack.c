@@ -309,16 +309,17 @@ static void rx_cb(void *arg)
 	netif_receive_skb(arg);
 }
 
-static struct sk_buff *udp_dgram(unsigned int len, u32 word)
+static struct sk_buff *udp_dgram_on(struct net_device *from, struct net_device *to,
+				    unsigned int len, u32 word)
 {
 	struct kit_pkt p = { .len = len, .proto = IPPROTO_UDP, .flow = 2, .seq = word,
 			     .seq_set = true };
 	char err[256];
-	struct sk_buff *skb = kit_skb_alloc(sn0, &p, err, sizeof(err));
+	struct sk_buff *skb = kit_skb_alloc(from, &p, err, sizeof(err));
 	struct iphdr *iph;
 
 	cr_assert_not_null(skb, "kit_skb_alloc: %s", err);
-	skb->protocol = eth_type_trans(skb, sn1);
+	skb->protocol = eth_type_trans(skb, to);
 	iph = (struct iphdr *)skb->data;
 	iph->saddr ^= htonl(0x100); /* what snull's twist does on the way */
 	iph->daddr ^= htonl(0x100);
@@ -326,6 +327,11 @@ static struct sk_buff *udp_dgram(unsigned int len, u32 word)
 	iph->check = ip_fast_csum(iph, iph->ihl);
 	skb->ip_summed = CHECKSUM_UNNECESSARY; /* the UDP sum is stale */
 	return skb;
+}
+
+static struct sk_buff *udp_dgram(unsigned int len, u32 word)
+{
+	return udp_dgram_on(sn0, sn1, len, word);
 }
 
 /* The skb's bytes from keep on moved into a frag_list segment of their own. */
@@ -431,4 +437,137 @@ Test(rx_stack, a_20_byte_headers_length_and_sum_are_checked, .init = setup, .fin
 			  c[i].delivered, c[i].iperr, c[i].other);
 	}
 	check_clean(k);
+}
+
+/*
+ * netif_receive_skb's fast case (stack_receive_fast: no trace, no timeline)
+ * against the general path it skips: two machines without a timeline, one
+ * keeping its trace (every skb takes the general path), take the same
+ * traffic: pktgen's 60-byte UDP runs of one flow and of three taking turns,
+ * 64- and 200-byte UDP, TCP, a socket queue that fills, and datagrams handed up with
+ * a payload byte changed, a word changed, padding to trim, a short payload,
+ * a checksum not vouched for, and a header sum wrong. Every device counter,
+ * the CPU time per context, every cost's time and count, the clock, every
+ * flow's counts and the stack's own must agree.
+ */
+static void fast_traffic(struct kit *m)
+{
+	static const struct { u8 proto; unsigned int len; u32 flows, count, burst; u64 rate; } runs[] = {
+		{ IPPROTO_UDP, 60, 1, 3000, 1, 0 },	 { IPPROTO_UDP, 60, 3, 900, 8, 0 },
+		{ IPPROTO_UDP, 64, 1, 300, 1, 0 },	 { IPPROTO_UDP, 200, 1, 300, 1, 200000 },
+		{ IPPROTO_TCP, 600, 1, 300, 1, 0 },	 { IPPROTO_UDP, 60, 1, 2000, 32, 0 },
+	};
+	struct net_device *d0 = kit_dev_by_name(m, "sn0"), *d1 = kit_dev_by_name(m, "sn1");
+	struct pktgen_cfg c;
+	char err[256];
+
+	tl_stop(m);
+	kit_set_hw_steps(m, false); /* as the bench's and an experiment's machines */
+	for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
+		if (r == 5) /* a socket queue that fills */
+			setp(m, NULL, "sock_rcvq", 6);
+		pktgen_cfg_default(&c);
+		c.proto = runs[r].proto;
+		c.len = runs[r].len;
+		c.flows = runs[r].flows;
+		c.count = runs[r].count;
+		c.burst = runs[r].burst;
+		c.rate_pps = runs[r].rate;
+		c.tcp_ts = runs[r].proto == IPPROTO_TCP;
+		cr_assert_eq(kit_pktgen(d1, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+		run_idle(m);
+	}
+	setp(m, NULL, "sock_rcvq", 1024);
+	for (int i = 0; i < 70; i++) {
+		struct sk_buff *skb = udp_dgram_on(d0, d1, i % 7 == 6 ? 100 : 60, (u32)i);
+		struct iphdr *iph = (struct iphdr *)skb->data;
+
+		switch (i % 7) {
+		case 1: skb->data[40] ^= 1; break;			/* a payload byte */
+		case 2: skb->data[29] ^= 1; break;			/* the word */
+		case 3:							/* padding */
+			iph->tot_len = htons(36);
+			iph->check = 0;
+			iph->check = ip_fast_csum(iph, iph->ihl);
+			break;
+		case 4: skb->ip_summed = CHECKSUM_NONE; break;
+		case 5: iph->check ^= htons(0x10); break;		/* the header's sum */
+		default: break;
+		}
+		kit_run_softirq(m, rx_cb, skb);
+		run_idle(m);
+	}
+}
+
+static void outcome(struct kit *m, u64 *v, int *n, struct kit_flow_stat *fl, int *nf)
+{
+	struct stack *st = m->stack;
+
+	*n = 0;
+	for (int i = 0; i < kit_dev_count(m); i++)
+		for (int j = 0; j < kit_stat_count(); j++)
+			v[(*n)++] = kit_dev_stat(kit_dev_at(m, i), j);
+	cpu_ns_sync(m);
+	for (int c = 0; c < CTX_NR; c++)
+		v[(*n)++] = m->cpu.ns[c];
+	for (int c = 0; c < COST_NR; c++) {
+		v[(*n)++] = m->cost_ns[c];
+		v[(*n)++] = m->cost_count[c];
+	}
+	v[(*n)++] = m->now;
+	v[(*n)++] = m->sd.processed;
+	v[(*n)++] = m->sd.poll_delivered;
+	v[(*n)++] = st->sock_drops;
+	v[(*n)++] = st->ip_errors;
+	v[(*n)++] = st->other;
+	v[(*n)++] = st->app_packets;
+	v[(*n)++] = st->app_bytes;
+	v[(*n)++] = st->lat_sum;
+	v[(*n)++] = st->lat_n;
+	*nf = kit_flow_count(m);
+	for (int i = 0; i < *nf && i < 16; i++)
+		cr_assert_eq(kit_flow_at(m, i, &fl[i]), 0, "flow %d", i);
+}
+
+Test(rx_stack, the_fast_receive_is_the_general_paths)
+{
+	static u64 v[2][4096];
+	struct kit_flow_stat fl[2][16];
+	int n[2], nf[2];
+
+	for (int t = 0; t < 2; t++) {
+		struct kit *m = kit_new(1);
+
+		cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
+		if (!t)
+			trace_stop(m); /* the machine of the fast path */
+		fast_traffic(m);
+		outcome(m, v[t], &n[t], fl[t], &nf[t]);
+		check_clean(m);
+		kit_free(m);
+	}
+	cr_assert_eq(n[0], n[1], "%d values, %d traced", n[0], n[1]);
+	for (int i = 0; i < n[0]; i++)
+		cr_assert_eq(v[0][i], v[1][i], "value %d: %llu untraced, %llu traced", i,
+			     (unsigned long long)v[0][i], (unsigned long long)v[1][i]);
+	cr_assert_eq(nf[0], nf[1], "%d flows, %d traced", nf[0], nf[1]);
+	cr_assert_geq(nf[0], 5, "%d flows", nf[0]);
+	for (int i = 0; i < nf[0] && i < 16; i++) {
+		const struct kit_flow_stat *a = &fl[0][i], *b = &fl[1][i];
+
+		cr_assert(a->packets == b->packets && a->segments == b->segments &&
+			  a->bytes == b->bytes && a->errors == b->errors && a->dups == b->dups &&
+			  a->ooo == b->ooo && a->csum_errors == b->csum_errors &&
+			  a->app_bytes == b->app_bytes && a->next_seq == b->next_seq &&
+			  a->ifindex == b->ifindex && a->started == b->started,
+			  "flow %d: %llu packets, %llu bytes, %llu errors, %llu checksum errors, "
+			  "%llu read, next %u untraced; %llu, %llu, %llu, %llu, %llu, %u traced", i,
+			  (unsigned long long)a->packets, (unsigned long long)a->bytes,
+			  (unsigned long long)a->errors, (unsigned long long)a->csum_errors,
+			  (unsigned long long)a->app_bytes, a->next_seq,
+			  (unsigned long long)b->packets, (unsigned long long)b->bytes,
+			  (unsigned long long)b->errors, (unsigned long long)b->csum_errors,
+			  (unsigned long long)b->app_bytes, b->next_seq);
+	}
+	cr_assert_gt(v[0][n[0] - 7], 0, "no socket drops: the queue never filled");
 }
