@@ -89,10 +89,11 @@ int netif_rx_ni(struct sk_buff *skb)
 	return netif_rx(skb);
 }
 
-int netif_receive_skb(struct sk_buff *skb)
+/* Everything but stack_receive_fast's case (out of line: the fast case
+ * then saves no register, and this is a tail call). */
+static __attribute__((noinline)) int receive_skb(struct kit *k, struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
-	struct kit *k = dev ? dev->kit : kit_current;
 
 	hw_catch_up(k);
 	if (unlikely(!skb_check_bounds(k, skb))) {
@@ -117,6 +118,21 @@ int netif_receive_skb(struct sk_buff *skb)
 	k->sd.processed++;
 	stack_receive(k, skb);
 	return NET_RX_SUCCESS;
+}
+
+int netif_receive_skb(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k;
+
+	if (likely(dev)) {
+		k = dev->kit;
+		if (likely(stack_receive_fast(k, skb)))
+			return NET_RX_SUCCESS;
+	} else {
+		k = kit_current;
+	}
+	return receive_skb(k, skb);
 }
 
 int vlan_hwaccel_receive_skb(struct sk_buff *skb, struct vlan_group *grp, u16 vlan_tci)

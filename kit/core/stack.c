@@ -126,88 +126,6 @@ void stack_expect_stream(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u
 	f->checked = true;
 }
 
-/* n bytes at p are the sender's bytes at sequence seq of the stream. */
-static bool stream_ok(const struct kit_stream *s, const unsigned char *p, u32 seq, unsigned int n)
-{
-	u32 off = seq - s->base;
-
-	if (off > s->len || n > s->len - off)
-		return false; /* bytes the sender never sent */
-	for (u32 i = off; i < off + n; i++)
-		if (!(s->known[i / 8] >> (i % 8) & 1))
-			return false;
-	return !memcmp(p, s->bytes + off, n);
-}
-
-/* The walk below for a flow of the pattern (no stream): the same steps, with
- * nothing but the pattern's offset to carry from one segment to the next. */
-static bool pattern_walk(const struct sk_buff *seg, const struct sk_buff *next,
-			 unsigned int have, unsigned int off, unsigned int len, u32 key,
-			 u32 stream_off)
-{
-	for (;;) {
-		if (off < have) {
-			unsigned int n = have - off < len ? have - off : len;
-
-			if (memcmp(seg->data + off, payload_at_inline(key, stream_off), n))
-				return false;
-			len -= n;
-			if (!len)
-				return true;
-			stream_off += n;
-			off = 0;
-		} else {
-			off -= have;
-		}
-		if (!next)
-			return false; /* shorter than its length says */
-		seg = next;
-		next = seg->next;
-		have = seg->len;
-	}
-}
-
-/* The bytes segment by segment: the linear part, then the frag_list's. Out of
- * line, and with f as it is (noipa): stack_payload_ok's fast path then loads
- * nothing it does not use. */
-__attribute__((noipa)) bool stack_payload_walk(const struct sk_buff *skb, unsigned int off,
-					       unsigned int len, const struct flow *f, u32 seq,
-					       u32 stream_off)
-{
-	const struct sk_buff *seg = skb, *next = skb_shinfo(skb)->frag_list;
-	const struct kit_stream *stream = f->stream;
-	unsigned int have = skb_headlen(skb);
-	u32 key = f->key;
-
-	if (!len)
-		return true;
-	if (!stream)
-		return pattern_walk(seg, next, have, off, len, key, stream_off);
-	for (;;) {
-		if (off < have) {
-			unsigned int n = have - off < len ? have - off : len;
-			const unsigned char *p = seg->data + off;
-
-			if (stream ? !stream_ok(stream, p, seq, n)
-				   : memcmp(p, payload_at(key, stream_off), n))
-				return false;
-			len -= n;
-			if (!len)
-				return true;
-			stream_off += n;
-			seq += n;
-			off = 0;
-		} else {
-			off -= have;
-		}
-		if (!next)
-			return false; /* shorter than its length says */
-		seg = next;
-		next = seg->next;
-		have = seg->len;
-	}
-}
-
 void stack_stream_error(struct kit *k, struct sk_buff *skb, struct flow *f, u32 want, u32 got,
 			u32 kind)
 {
@@ -268,29 +186,42 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	if (headlen < 20)
 		goto drop_other;
 	iph = (const struct iphdr *)skb->data;
-	ihl = iph->ihl * 4u;
 	tot = ntohs(iph->tot_len);
-	/* version 4 and ihl >= 5: the first byte is 0x45 to 0x4f */
-	if ((u8)(skb->data[0] - 0x45) > 0x0a || tot < ihl || tot > skb->len || headlen < ihl)
-		goto bad;
-	/* ip_rcv_core: whatever the NIC said */
-	if (ihl == 20 ? !stack_ip5_csum_ok(iph) : ip_fast_csum(iph, iph->ihl) != 0) {
-		st->ip_errors++;
-		csum_error(k, skb, NULL);
-		return;
+	/* ip_rcv_core's checks, then the header checksum whatever the NIC said;
+	 * 0x45 (version 4, no options) is the common header: headlen >= 20 is
+	 * known, and the sum is stack_ip5_csum_ok's */
+	if (likely(skb->data[0] == 0x45)) {
+		ihl = 20;
+		if (tot < 20 || tot > skb->len)
+			goto bad;
+		if (!stack_ip5_csum_ok(iph))
+			goto ip_csum_bad;
+	} else {
+		ihl = iph->ihl * 4u;
+		/* version 4 and ihl >= 5: the first byte is 0x45 to 0x4f */
+		if ((u8)(skb->data[0] - 0x45) > 0x0a || tot < ihl || tot > skb->len ||
+		    headlen < ihl)
+			goto bad;
+		if (ip_fast_csum(iph, iph->ihl) != 0)
+			goto ip_csum_bad;
 	}
 	skb_trim(skb, tot); /* Ethernet padding */
 	headlen = skb_headlen(skb);
 	skb_set_transport_header(skb, (int)ihl);
 	proto = iph->protocol;
 	l4 = skb->data + ihl;
-	if (proto == IPPROTO_ICMP) {
+	if (likely(proto == IPPROTO_UDP)) {
+		if (headlen < ihl + 8)
+			goto drop_other;
+	} else if (proto == IPPROTO_TCP) {
+		if (headlen < ihl + 20)
+			goto drop_other;
+	} else if (proto == IPPROTO_ICMP) {
 		stack_icmp_rcv(k, skb, ihl);
 		return;
-	}
-	if (!((proto == IPPROTO_TCP && headlen >= ihl + 20) ||
-	      (proto == IPPROTO_UDP && headlen >= ihl + 8)))
+	} else {
 		goto drop_other;
+	}
 	if (!(iph->frag_off & htons(IP_MF | IP_OFFSET)) && !l4_csum_ok(k, skb, iph, ihl, tot)) {
 		csum_error(k, skb, stack_flow_rx(st, iph, l4, false));
 		return;
@@ -304,6 +235,10 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	else
 		udp_sink(k, skb, f, ihl);
 	return;
+ip_csum_bad:
+	st->ip_errors++;
+	csum_error(k, skb, NULL);
+	return;
 bad:
 	st->ip_errors++;
 	kfree_skb(skb);
@@ -311,6 +246,92 @@ bad:
 drop_other:
 	st->other++;
 	kfree_skb(skb);
+}
+
+/*
+ * netif_receive_skb's common case whole, tested before anything changes: a
+ * linear IPv4 UDP datagram (a 0x45 header whose sum is right, the datagram
+ * 4 bytes or more past its header, the checksum vouched for) of the flow
+ * found last, on a machine without trace or timeline, in softirq context,
+ * inside its buffer, with no catch-up due before the stack's charge is made
+ * (so neither netif_receive_skb's nor the charge's hw_sync would run), its
+ * payload the sender's in 8 to 16 bytes (a 64-byte frame's, compared in two
+ * words; or the flow unchecked) and room on the socket queue. Then it does
+ * what netif_receive_skb, stack_receive, udp_sink and stack_sock_queue do
+ * to such a datagram, calling nothing (so it saves no register, and the
+ * general path is a tail call): the same counts, charge, trim, transport
+ * header, flow and queue (the STACK place is not written: nothing reads it
+ * before SOCKET is). Anything else returns false having changed nothing,
+ * and takes the general path.
+ */
+inline __attribute__((always_inline)) bool stack_receive_fast(struct kit *k, struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	u64 c = k->cost[COST_STACK_RX];
+	const unsigned char *d = skb->data;
+	const struct iphdr *iph = (const struct iphdr *)d;
+	struct stack *st;
+	struct flow *f;
+	unsigned int tot, plen;
+	u64 addrs, faddrs;
+	u32 ports, fports, seq;
+
+	/* (nothing of the data is read before its bounds are known right) */
+	if (unlikely(k->trace || k->timeline) || k->cpu.ctx != CTX_SOFTIRQ ||
+	    skb->protocol != htons(ETH_P_IP) || skb->data_len || skb_shinfo(skb)->frag_list ||
+	    skb->len < 32 || k->now + c >= k->hw_next || !skb_within_buffer(skb) ||
+	    d[0] != 0x45 || iph->protocol != IPPROTO_UDP)
+		return false;
+	tot = ntohs(iph->tot_len);
+	if (tot < 32 || tot > skb->len || !stack_ip5_csum_ok(iph) ||
+	    (skb->ip_summed != CHECKSUM_UNNECESSARY && skb->ip_summed != CHECKSUM_PARTIAL))
+		return false;
+	st = k->stack;
+	f = st->last;
+	if (!f)
+		return false;
+	__builtin_memcpy(&addrs, &iph->saddr, 8);
+	__builtin_memcpy(&ports, d + 20, 4);
+	__builtin_memcpy(&faddrs, &f->saddr, 8);
+	__builtin_memcpy(&fports, &f->sport, 4);
+	if (faddrs != addrs || fports != ports || f->proto != IPPROTO_UDP)
+		return false;
+	plen = tot - 28;
+	seq = (u32)d[28] << 24 | (u32)d[29] << 16 | (u32)d[30] << 8 | d[31];
+	if (f->checked && (f->stream || plen - 4 < 8 || plen - 4 > 16 ||
+			   !stack_bytes_eq(d + 32, payload_at_inline(f->key, seq * (plen - 4)),
+					   plen - 4)))
+		return false;
+	if (skb_queue_len(&st->sockq) >= (u32)k->knob[KNOB_SOCK_RCVQ])
+		return false;
+
+	/* netif_receive_skb */
+	if (skb->kit_place != SKB_STACK) {
+		k->sd.poll_delivered++;
+		dev->core.rx_stack++;
+	}
+	k->sd.processed++;
+	/* stack_receive */
+	k->now += c;
+	k->cpu.busy += c;
+	k->cost_ns[COST_STACK_RX] += c;
+	k->cost_count[COST_STACK_RX]++;
+	skb_trim(skb, tot);
+	skb_set_transport_header(skb, 20);
+	f->ifindex = dev->ifindex < KIT_MAX_DEVS ? (s8)dev->ifindex : -1;
+	/* udp_sink */
+	if (!f->started || (s32)(seq + 1 - f->next) > 0)
+		f->next = seq + 1;
+	f->started = true;
+	f->bytes += plen;
+	/* stack_sock_queue */
+	f->packets++;
+	f->segments += skb_shinfo(skb)->gso_segs > 1 ? skb_shinfo(skb)->gso_segs : 1;
+	sink_cb(skb)->plen = plen;
+	sink_cb(skb)->flow = f->idx;
+	skb->kit_place = SKB_SOCKET;
+	__skb_queue_tail(&st->sockq, skb);
+	return true;
 }
 
 /* ---- the application ------------------------------------------------------------ */
@@ -390,6 +411,7 @@ int stack_init(struct kit *k)
 	kthread_add(k, &st->app);
 	cpu_add_ksoftirqd(k, &st->ksoftirqd);
 	payload_init();
+	stack_bytes_init();
 	return 0;
 }
 

@@ -1,4 +1,4 @@
-/* stack.h - the upper stack's private state, shared by stack.c, tcp_sink.c, udp_sink.c and icmp.c. */
+/* stack.h - the upper stack's private state, shared by stack.c, stack_bytes.c, the sinks and icmp.c. */
 #ifndef KIT_CORE_STACK_H
 #define KIT_CORE_STACK_H
 
@@ -173,9 +173,15 @@ static inline void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct f
 	if (k->trace) /* (only loads in its arguments: none to work out without one) */
 		TRACE(k, TR_SOCK, skb->dev, f->idx, plen, seq, 0);
 }
-/* stack_payload_ok's general case: segment by segment, or the stream's bytes. */
+/* stack_payload_ok's general case (stack_bytes.c): segment by segment, or the
+ * stream's bytes. */
 bool stack_payload_walk(const struct sk_buff *skb, unsigned int off, unsigned int len,
 			const struct flow *f, u32 seq, u32 stream_off);
+
+/* stack_bytes_eq for any n, out of line (stack_bytes.c): 32-byte vectors from 32 on */
+bool stack_bytes_eq_big(const unsigned char *a, const unsigned char *b, unsigned int n);
+/* stack_bytes.c: the vectors where the CPU has them (stack_init asks once) */
+void stack_bytes_init(void);
 
 /*
  * n bytes at a and b are the same. The payload of a small frame (a 64-byte
@@ -193,7 +199,7 @@ static inline bool stack_bytes_eq(const unsigned char *a, const unsigned char *b
 		__builtin_memcpy(&b1, b + n - 8, 8);
 		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 	}
-	return !__builtin_memcmp(a, b, n);
+	return stack_bytes_eq_big(a, b, n);
 }
 
 /* Compare len payload bytes at byte off of the skb with the sender's, from
