@@ -75,6 +75,58 @@ static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u
 	*sub = hw->wire_sub;
 }
 
+/* The rest of a fetch after its first frame (a batch, an xmit_more train;
+ * tx_sched != tdt), the wire free at free_ns and free_sub, now or later: the
+ * step tx_fetch_on takes for its first frame, in a loop of its own. Nothing in
+ * it moves TDT, the count, the DD delay or the link speed, so they and the
+ * kept frame time are held in locals (to the compiler a store to tx_done could
+ * be any of them). The frame ahead of each is of the same fetch, its wire free
+ * time no later and its DD delay the same, so it never finishes later: the
+ * step's "never before the frame ahead" has nothing to do here. */
+static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns, u32 free_sub)
+{
+	struct kit *k = hw->k;
+	u32 i = hw->tx_sched, tdt = hw->tdt, count = hw->tx_count;
+	u64 *done = hw->tx_done, delay = hw->fault_dd_delay;
+	const struct e1000_tx_desc *ring = tx_desc(hw, 0);
+	long mbps = k->knob[KNOB_LINK_MBPS];
+	u32 wlen = hw->wire_len, wsub = hw->wire_sub;
+	u64 wns = hw->wire_ns;
+
+	if (unlikely(mbps != hw->wire_mbps))
+		wlen = ~0u; /* another link speed: the kept time is not for it */
+	do {
+		u32 len = le16_to_cpu(ring[i].lower.flags.length);
+
+		if (unlikely(len != wlen)) {
+			u64 ps = wire_ps(k, len);
+
+			wns = ps / 1000;
+			wsub = (u32)(ps % 1000);
+			wlen = len;
+		}
+		free_ns += wns;
+		free_sub += wsub;
+		if (free_sub >= 1000) {
+			free_sub -= 1000;
+			free_ns++;
+		}
+		done[i] = free_ns + (free_sub != 0) + delay;
+		/* ring_mod(i + 1, count): i < count here, the first frame's
+		 * step having taken any fetch point back into the ring */
+		i = i + 1 < count ? i + 1 : 0;
+	} while (i != tdt);
+	hw->tx_sched = i;
+	hw->wire_free_ns = free_ns;
+	hw->wire_free_sub = free_sub;
+	if (wlen != hw->wire_len || mbps != hw->wire_mbps) {
+		hw->wire_len = wlen;
+		hw->wire_mbps = mbps;
+		hw->wire_ns = wns;
+		hw->wire_sub = wsub;
+	}
+}
+
 /* Fetch [tx_sched, tdt) and give each frame its finish time, the engine on
  * (inline in the doorbell, a packet's path; nic_tx_fetch for the TCTL write).
  * The wire is free at wire_free_ns * 1000 + wire_free_sub picoseconds
@@ -85,37 +137,37 @@ static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u
 static inline __attribute__((always_inline)) void tx_fetch_on(struct nic *hw)
 {
 	struct kit *k = hw->k;
-	u64 free_ns = hw->wire_free_ns;
-	u32 free_sub = hw->wire_free_sub;
+	u64 free_ns = hw->wire_free_ns, ns;
+	u32 free_sub = hw->wire_free_sub, i = hw->tx_sched, sub;
+	struct e1000_tx_desc *d;
 
-	if (hw->tx_sched == hw->tdt)
+	if (i == hw->tdt)
 		return;
 	if (free_ns < k->now) {
 		free_ns = k->now;
 		free_sub = 0;
 	}
-	do {
-		u32 i = hw->tx_sched, sub;
-		struct e1000_tx_desc *d = tx_desc(hw, i);
-		u64 ns;
+	d = tx_desc(hw, i);
+	frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
+	free_ns += ns;
+	free_sub += sub;
+	if (free_sub >= 1000) {
+		free_sub -= 1000;
+		free_ns++;
+	}
+	hw->tx_done[i] = free_ns + (free_sub != 0) + hw->fault_dd_delay;
+	/* a later frame never finishes before an earlier one */
+	if (i != hw->tdh) {
+		u32 prev = i ? i - 1 : hw->tx_count - 1;
 
-		frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
-		free_ns += ns;
-		free_sub += sub;
-		if (free_sub >= 1000) {
-			free_sub -= 1000;
-			free_ns++;
-		}
-		hw->tx_done[i] = free_ns + (free_sub != 0) + hw->fault_dd_delay;
-		/* a later frame never finishes before an earlier one */
-		if (i != hw->tdh) {
-			u32 prev = i ? i - 1 : hw->tx_count - 1;
-
-			if (hw->tx_done[i] < hw->tx_done[prev])
-				hw->tx_done[i] = hw->tx_done[prev];
-		}
-		hw->tx_sched = ring_mod(i + 1, hw->tx_count);
-	} while (hw->tx_sched != hw->tdt);
+		if (hw->tx_done[i] < hw->tx_done[prev])
+			hw->tx_done[i] = hw->tx_done[prev];
+	}
+	hw->tx_sched = ring_mod(i + 1, hw->tx_count);
+	if (unlikely(hw->tx_sched != hw->tdt)) {
+		tx_fetch_train(hw, free_ns, free_sub); /* more than one frame posted */
+		return;
+	}
 	hw->wire_free_ns = free_ns;
 	hw->wire_free_sub = free_sub;
 }

@@ -139,6 +139,116 @@ Test(tx_fast_wire, fetch_times_are_the_picosecond_sums_rounded_up, .init = setup
 }
 
 /*
+ * A doorbell posting more than one frame times the first as a single frame
+ * and the rest in a loop of their own (tx_fetch_train). On a ring of 16,
+ * trains of 2 to 15 frames of mixed lengths posted round the ring's end again
+ * and again, while the wire is busy or after it went idle, at two link speeds
+ * and with a DD delay that shrinks: every write-back time must be the
+ * picosecond sum rounded up, as one frame at a time gives it; then a count
+ * cut to 8 under a fetch point at 12 (the first frame's step brings it back
+ * into the ring) and a train from there.
+ */
+static void post_train(struct simnic_adapter *a, struct nic *hw, u32 n, u64 *rng, u64 *free_ps,
+		       u64 delay, u64 *expect, const char *what)
+{
+	u32 count = hw->tx_count, first = hw->tdt, tail = first;
+	u64 now;
+
+	for (u32 j = 0; j < n; j++) {
+		*rng = *rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		a->tx_ring.desc[tail].buffer_addr = 0;
+		a->tx_ring.desc[tail].lower.flags.length = (u16)(j % 3 ? 60 : (*rng >> 33) % 2000);
+		a->tx_ring.desc[tail].lower.flags.cmd = E1000_TXD_CMD_EOP;
+		a->tx_ring.desc[tail].upper.data = 0;
+		tail = (tail + 1) % count;
+	}
+	nic_write(hw, E1000_TDT, tail);
+	cr_assert_eq(hw->tdt, tail, "%s: a train of %u refused (TDH %u, TDT %u)", what, n, hw->tdh,
+		     first);
+	now = k->now; /* the fetch's time: nothing is charged after it */
+	for (u32 i = first; i != tail; i = (i + 1) % count) {
+		u16 len = a->tx_ring.desc[i].lower.flags.length;
+		u64 start = *free_ps > now * 1000 ? *free_ps : now * 1000;
+
+		*free_ps = start + wire_ps(k, len);
+		expect[i] = ceil_ns(*free_ps) + delay;
+		if (i != hw->tdh && expect[i] < expect[(i + count - 1) % count])
+			expect[i] = expect[(i + count - 1) % count];
+		cr_assert_eq(hw->tx_done[i], expect[i],
+			     "%s: train of %u from %u, slot %u (%u bytes): write-back at %llu, "
+			     "expected %llu",
+			     what, n, first, i, len, (unsigned long long)hw->tx_done[i],
+			     (unsigned long long)expect[i]);
+	}
+}
+
+Test(tx_fast_wire, a_train_round_the_ring_end_is_timed_frame_by_frame, .init = setup,
+     .fini = teardown)
+{
+	static u64 expect[SIMNIC_MAX_DESC];
+	struct simnic_adapter *a = netdev_priv(sn0);
+	struct nic *hw = sn0->nic;
+	static const u32 slots[] = { 12, 5, 6, 7, 0, 1, 2 };
+	u64 free_ps = 0, rng = 777, f;
+	int wraps = 0, busy = 0;
+
+	kit_enter(k);
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 16);
+	kit_set_auto(k, false);
+	kit_run(k, 0, k->now + 1000000, NULL);
+	cr_assert_eq(hw->tx_count, 16, "a ring of %u", hw->tx_count);
+	for (int t = 0; t < 400; t++) {
+		u64 delay = t % 100 < 50 ? 0 : (u64)(100 - t % 100) * 40;
+		u32 owned = (hw->tdt + 16 - hw->tdh) % 16, room = 15 - owned, n;
+
+		setp(k, NULL, "link_speed", t < 200 ? 10000 : 777);
+		setp(k, sn0, "fault_dd_delay", (long)delay);
+		if (room < 2) {
+			kit_run(k, 0, k->now + 10000000, NULL);
+			continue;
+		}
+		n = 2 + (u32)(rng >> 40) % (room - 1);
+		busy += owned != 0;
+		wraps += hw->tdt + n > 16;
+		post_train(a, hw, n, &rng, &free_ps, delay, expect, "round the ring");
+		/* the next train while the wire is busy, or after it is idle */
+		kit_run(k, 0, k->now + (t % 3 ? 150 : 10000000), NULL);
+	}
+	cr_assert_gt(wraps, 50, "only %d trains ran round the ring's end", wraps);
+	cr_assert_gt(busy, 50, "only %d trains went onto a busy wire", busy);
+	/* a fetch point past the end of a count cut short */
+	kit_run(k, 0, k->now + 100000000, NULL);
+	setp(k, NULL, "link_speed", 10000);
+	setp(k, sn0, "fault_dd_delay", 0);
+	nic_write(hw, E1000_TCTL, hw->tctl & ~E1000_TCTL_EN);
+	nic_write(hw, E1000_TDH, 12);
+	nic_write(hw, E1000_TDT, 12);
+	nic_write(hw, E1000_TCTL, hw->tctl | E1000_TCTL_EN);
+	nic_write(hw, E1000_TDLEN, 8 * sizeof(struct e1000_tx_desc));
+	cr_assert(hw->tx_count == 8 && hw->tdh == 12 && hw->tx_sched == 12,
+		  "set-up: %u descriptors, TDH %u, fetched to %u", hw->tx_count, hw->tdh, hw->tx_sched);
+	/* TDH 12 of 8: the tail at 3 posts 12, then 5, 6, 7, 0, 1, 2 */
+	for (size_t j = 0; j < sizeof(slots) / sizeof(slots[0]); j++) {
+		a->tx_ring.desc[slots[j]].buffer_addr = 0;
+		a->tx_ring.desc[slots[j]].lower.flags.length = 60;
+		a->tx_ring.desc[slots[j]].lower.flags.cmd = E1000_TXD_CMD_EOP;
+		a->tx_ring.desc[slots[j]].upper.data = 0;
+	}
+	nic_write(hw, E1000_TDT, 3);
+	cr_assert_eq(hw->tdt, 3, "the post from 12 on a ring of 8 refused");
+	f = free_ps > k->now * 1000 ? free_ps : k->now * 1000;
+	for (size_t j = 0; j < sizeof(slots) / sizeof(slots[0]); j++) {
+		f += wire_ps(k, 60);
+		cr_assert_eq(hw->tx_done[slots[j]], ceil_ns(f),
+			     "from 12 on a ring of 8: slot %u written back at %llu, expected %llu",
+			     slots[j], (unsigned long long)hw->tx_done[slots[j]],
+			     (unsigned long long)ceil_ns(f));
+	}
+	cr_assert_eq(hw->tx_sched, 3, "fetched to %u, expected 3", hw->tx_sched);
+}
+
+/*
  * The wire's sink checks an IPv4 header without options (first byte 0x45)
  * with wire_ip5_csum_ok, 64-bit words with end-around carries: it must say
  * what ip_fast_csum(p, 5) == 0 says, for headers with their checksum right
