@@ -132,7 +132,7 @@ void hw_sync(struct kit *k)
 		 * hands no frame to another NIC */
 		cross = k->hw_cross;
 		do {
-			nic_advance(best, bt);
+			nic_advance(k, best, bt);
 			bt = best->next = nic_next_change(best);
 		} while (bt <= k->now && bt < other && k->hw_cross == cross);
 		if (k->hw_cross != cross) {

@@ -260,9 +260,8 @@ static inline bool tx_buf_ok(struct nic *hw, u64 addr, u32 len)
 	return len && tx_buf_ok_slow(hw, addr, len, o);
 }
 
-void nic_tx_complete_one(struct nic *hw)
+void nic_tx_complete_one(struct kit *k, struct nic *hw)
 {
-	struct kit *k = hw->k;
 	u32 i = hw->tdh;
 	struct e1000_tx_desc *d = tx_desc(hw, i);
 	u16 len = le16_to_cpu(d->lower.flags.length);
@@ -279,7 +278,7 @@ void nic_tx_complete_one(struct nic *hw)
 			 * later by the frame's time on the wire */
 			pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
 		}
-		wire_send(hw, frame, len, k->now);
+		wire_send(k, hw, frame, len, k->now);
 		hw->tx_frames++;
 		hw->tx_bytes += len;
 	}
@@ -292,7 +291,7 @@ void nic_tx_complete_one(struct nic *hw)
 			hw->irqs_lost++; /* snull's lockup: this completion raises nothing */
 		else
 			/* TIDV delays only descriptors that ask for it with IDE (SDM 3.3.3.1) */
-			nic_raise(hw, E1000_ICR_TXDW,
+			nic_raise_k(k, hw, E1000_ICR_TXDW,
 				  k->now + ((cmd & E1000_TXD_CMD_IDE) ? (u64)hw->tidv * 1024 : 0));
 	}
 }
