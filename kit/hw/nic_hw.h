@@ -137,7 +137,7 @@ bool nic_dma_ok(struct nic *hw, u64 addr, size_t len);
 u64 dma_coherent_gen(void); /* moves at every coherent alloc and free */
 
 /* hw/nic_tx.c */
-void nic_tx_doorbell(struct nic *hw, u32 tdt);
+void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 tdt); /* k: hw->k */
 void nic_tx_complete_one(struct kit *k, struct nic *hw); /* k: hw->k */
 void nic_tx_reset(struct nic *hw);
 void nic_tx_fetch(struct nic *hw);

@@ -134,9 +134,8 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
  * of the two is (now, 0) exactly when wire_free_ns < now), and its write-back
  * is at the ns its last bit leaves, rounded up. After the first frame the
  * wire is free at now or later, so the start is taken once. */
-static inline __attribute__((always_inline)) void tx_fetch_on(struct nic *hw)
+static inline __attribute__((always_inline)) void tx_fetch_on(struct kit *k, struct nic *hw)
 {
-	struct kit *k = hw->k;
 	u64 free_ns = hw->wire_free_ns, ns;
 	u32 free_sub = hw->wire_free_sub, i = hw->tx_sched, sub;
 	struct e1000_tx_desc *d;
@@ -175,7 +174,7 @@ static inline __attribute__((always_inline)) void tx_fetch_on(struct nic *hw)
 static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 {
 	if (hw->tctl & E1000_TCTL_EN)
-		tx_fetch_on(hw);
+		tx_fetch_on(hw->k, hw);
 }
 
 void nic_tx_fetch(struct nic *hw)
@@ -183,9 +182,8 @@ void nic_tx_fetch(struct nic *hw)
 	tx_fetch(hw);
 }
 
-void nic_tx_doorbell(struct nic *hw, u32 val)
+void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 {
-	struct kit *k = hw->k;
 	u32 count = hw->tx_count, owned, posted;
 
 	if (!count || val >= count || !ring_ok(hw)) {
@@ -227,7 +225,7 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
 	hw->tdt = val;
 	hw->tx_doorbells++;
-	tx_fetch_on(hw); /* TCTL.EN is set (above) */
+	tx_fetch_on(k, hw); /* TCTL.EN is set (above) */
 }
 
 /* May the NIC read len bytes at addr (len > 0)? nic_dma_ok's verdict, with
