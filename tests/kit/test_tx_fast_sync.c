@@ -150,7 +150,9 @@ Test(tx_fast_sync, the_lazy_wake_up_is_the_walk_over_the_devices, .init = setup,
 /* The same over random NIC states: the masks (TXDW, RX), the line's and the
  * causes' times, a TX ring's head, fetch point (at and past its end) and
  * write-back times, the wire to the peer or the sink, hw_next; no sources
- * (pktgen's are above). */
+ * (pktgen's are above). hw_next falls before, among and after the changes,
+ * so lazy_time's stop at the first change at or before it (the answer is
+ * then hw_next) is taken in some states and not in others. */
 Test(tx_fast_sync, the_lazy_wake_up_over_random_nic_states, .init = setup, .fini = teardown)
 {
 	static const u32 masks[] = { 0, E1000_ICR_TXDW, E1000_IMS_RX, E1000_ICR_TXDW | E1000_IMS_RX };
