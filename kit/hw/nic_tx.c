@@ -232,9 +232,11 @@ void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
  * the same fault records: a buffer of the pool's seen before is answered
  * from its slot; an address of an skb's buffer with len bytes of it left is
  * in the pool's open chunks (its slot is filled for the next time and the
- * unmap); the rest is asked as nic_dma_ok asks, the pool first. */
-static inline bool tx_buf_ok_slow(struct nic *hw, u64 addr, u32 len,
-						    struct nic_tx_owner *o)
+ * unmap); the rest is asked as nic_dma_ok asks, the pool first. Out of line
+ * and cold: a miss is rare, and inline its calls cost the write-back's path
+ * registers. */
+static __attribute__((noinline, cold)) bool tx_buf_ok_slow(struct nic *hw, u64 addr, u32 len,
+							      struct nic_tx_owner *o)
 {
 	const void *p = (const void *)(uintptr_t)addr;
 	struct sk_buff *owner = addr ? skb_pool_buffer_owner(hw->k, p) : NULL;

@@ -102,11 +102,11 @@ static struct nic *peer_of(struct kit *k, struct nic *from)
 static void wire_deliver(struct kit *k, struct nic *from, struct nic *to,
 			 unsigned char *frame, unsigned int len, u64 t);
 
-/* A runt, padded as the 8254x does (TCTL.PSP): out of line, so the common
- * frame's path keeps no buffer on its stack. */
-static __attribute__((noinline)) void wire_send_padded(struct kit *k, struct nic *from,
-						       struct nic *to, unsigned char *frame,
-						       unsigned int len, u64 t)
+/* A runt, padded as the 8254x does (TCTL.PSP): out of line and cold, so the
+ * common frame's path keeps no buffer on its stack. */
+static __attribute__((noinline, cold)) void wire_send_padded(struct kit *k, struct nic *from,
+							     struct nic *to, unsigned char *frame,
+							     unsigned int len, u64 t)
 {
 	unsigned char pad[ETH_ZLEN];
 
