@@ -182,12 +182,32 @@ void nic_tx_fetch(struct nic *hw)
 	tx_fetch(hw);
 }
 
+/* The doorbell's rare turns, out of line and cold so that its common path
+ * saves no register for them: a refused tail, and with a trace the records of
+ * what the driver wrote. */
+static __attribute__((noinline, cold)) void tx_bug(struct kit *k, struct nic *hw,
+						   enum kit_rule r)
+{
+	kit_bug(k, hw->dev, r);
+}
+
+static __attribute__((noinline, cold)) void tx_post_records(struct kit *k, struct nic *hw,
+							    u32 val)
+{
+	for (u32 i = hw->tdt; i != val; i = ring_mod(i + 1, hw->tx_count)) {
+		struct e1000_tx_desc *d = tx_desc(hw, i);
+
+		TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length),
+		      d->lower.flags.cmd, 0);
+	}
+}
+
 void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 {
 	u32 count = hw->tx_count, owned, posted;
 
 	if (!count || val >= count || !ring_ok(hw)) {
-		kit_bug(k, hw->dev, RULE_DMA_FAULT);
+		tx_bug(k, hw, RULE_DMA_FAULT);
 		return;
 	}
 	if (val == hw->tdt)
@@ -207,20 +227,14 @@ void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 		posted = ring_dist(val, hw->tdt, count);
 		if (posted > count - 1 - owned) {
 			/* the new tail passes the head: descriptors the NIC owns were reused */
-			kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
+			tx_bug(k, hw, RULE_DESC_OVERWRITE);
 			return;
 		}
 	}
 	/* what the driver wrote, then its doorbell; without a trace the records
 	 * are not walked (their arguments are plain loads: nothing is skipped) */
-	if (k->trace) {
-		for (u32 i = hw->tdt; i != val; i = ring_mod(i + 1, count)) {
-			struct e1000_tx_desc *d = tx_desc(hw, i);
-
-			TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length),
-			      d->lower.flags.cmd, 0);
-		}
-	}
+	if (k->trace)
+		tx_post_records(k, hw, val);
 	TRACE(k, TR_TDT, hw->dev, hw->tdt, val, 0, 0);
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
 	hw->tdt = val;
@@ -260,6 +274,17 @@ static inline bool tx_buf_ok(struct nic *hw, u64 addr, u32 len)
 	return len && tx_buf_ok_slow(hw, addr, len, o);
 }
 
+/* A sent frame into the capture, stamped when its first bit left: the far
+ * end's capture is later by the frame's time on the wire. Cold: a capture is
+ * rare, and its call would cost the write-back's path registers. */
+static __attribute__((noinline, cold)) void tx_tap(struct kit *k, struct nic *hw,
+						   unsigned char *frame, u32 len)
+{
+	u64 on_wire = wire_ps(k, len) / 1000;
+
+	pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
+}
+
 void nic_tx_complete_one(struct kit *k, struct nic *hw)
 {
 	u32 i = hw->tdh;
@@ -271,13 +296,8 @@ void nic_tx_complete_one(struct kit *k, struct nic *hw)
 	if (tx_buf_ok(hw, addr, len)) {
 		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
 
-		if (unlikely(k->pcap != NULL)) {
-			u64 on_wire = wire_ps(k, len) / 1000;
-
-			/* stamped when its first bit left: the far end's capture is
-			 * later by the frame's time on the wire */
-			pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
-		}
+		if (unlikely(k->pcap != NULL))
+			tx_tap(k, hw, frame, len);
 		wire_send(k, hw, frame, len, k->now);
 		hw->tx_frames++;
 		hw->tx_bytes += len;
