@@ -59,18 +59,23 @@ static bool ring_ok(struct nic *hw)
 /* A frame of len bytes on the wire, as whole ns and the picoseconds over
  * (wire_ps(k, len) = ns * 1000 + sub): kept per NIC for the last length and
  * link speed, a flow's frames being of one length. */
+static __attribute__((noinline, cold)) void frame_time_new(struct nic *hw, struct kit *k,
+							     u32 len, long mbps)
+{
+	u64 ps = wire_ps(k, len);
+
+	hw->wire_ns = ps / 1000;
+	hw->wire_sub = (u32)(ps % 1000);
+	hw->wire_len = len;
+	hw->wire_mbps = mbps;
+}
+
 static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u32 *sub)
 {
 	long mbps = k->knob[KNOB_LINK_MBPS];
 
-	if (unlikely(len != hw->wire_len || mbps != hw->wire_mbps)) {
-		u64 ps = wire_ps(k, len);
-
-		hw->wire_ns = ps / 1000;
-		hw->wire_sub = (u32)(ps % 1000);
-		hw->wire_len = len;
-		hw->wire_mbps = mbps;
-	}
+	if (unlikely(len != hw->wire_len || mbps != hw->wire_mbps))
+		frame_time_new(hw, k, len, mbps); /* another length or link speed */
 	*ns = hw->wire_ns;
 	*sub = hw->wire_sub;
 }
