@@ -132,7 +132,7 @@ void hw_sync(struct kit *k)
 		 * hands no frame to another NIC */
 		cross = k->hw_cross;
 		do {
-			nic_advance(best, bt);
+			nic_advance(k, best, bt);
 			bt = best->next = nic_next_change(best);
 		} while (bt <= k->now && bt < other && k->hw_cross == cross);
 		if (k->hw_cross != cross) {
@@ -155,8 +155,11 @@ void hw_sync(struct kit *k)
  * delayed cause arriving, a write-back or an arrival that raises an enabled
  * cause), else the last pending change, so the hardware always catches up.
  * Waking early is harmless (the result is the same); waking late is not.
+ * hw_arm wakes at the later of this and hw_next: once the earliest so far is
+ * at or before hw_next, that is the answer, and the NICs after are not looked
+ * at (the earliest can only come sooner).
  */
-static u64 lazy_time(struct kit *k)
+static u64 lazy_time(struct kit *k, u64 hw_next)
 {
 	u64 t = KIT_NEVER, last = 0;
 
@@ -170,12 +173,12 @@ static u64 lazy_time(struct kit *k)
 			t = hw->irq_at;
 		if (hw->cause_min < t)
 			t = hw->cause_min;
+		if (t <= hw_next)
+			return hw_next;
 		rx_on = hw->ims & E1000_IMS_RX;
 		if (hw->tdh != hw->tx_sched) {
-			u32 s = hw->tx_sched, c = hw->tx_count;
-			/* (s + c - 1) % c: s - 1 where 1 <= s <= c */
-			u32 at = likely(s - 1 < c) ? s - 1 : (s + c - 1) % c;
-			u64 next = hw->tx_done[hw->tdh], fin = hw->tx_done[at];
+			u32 s = hw->tx_sched, c = hw->tx_count, at;
+			u64 next = hw->tx_done[hw->tdh], fin;
 
 			if (next < t) {
 				int i = hw->index;
@@ -186,6 +189,11 @@ static u64 lazy_time(struct kit *k)
 				if ((hw->ims & E1000_ICR_TXDW) || (peer && (peer->ims & E1000_IMS_RX)))
 					t = next;
 			}
+			if (t <= hw_next)
+				return hw_next;
+			/* (s + c - 1) % c: s - 1 where 1 <= s <= c */
+			at = likely(s - 1 < c) ? s - 1 : (s + c - 1) % c;
+			fin = hw->tx_done[at];
 			if (fin > last)
 				last = fin;
 		}
@@ -197,6 +205,8 @@ static u64 lazy_time(struct kit *k)
 			if (src->last_at != KIT_NEVER && src->last_at > last)
 				last = src->last_at;
 		}
+		if (t <= hw_next)
+			return hw_next;
 	}
 	return t == KIT_NEVER && last ? last : t;
 }
@@ -235,7 +245,7 @@ void hw_arm(struct kit *k)
 	k->hw_lazy_stale = false;
 	if (k->hw_steps)
 		return;
-	at = next == KIT_NEVER ? KIT_NEVER : lazy_time(k);
+	at = next == KIT_NEVER ? KIT_NEVER : lazy_time(k, next);
 	if (at != KIT_NEVER && at < next)
 		at = next;
 	hw_ev_at(k, at);

@@ -27,25 +27,28 @@ static int cause_bit(u32 cause)
 	return __builtin_ctz(cause);
 }
 
-static void set_pending(struct nic *hw, bool on)
+static inline void set_pending_k(struct kit *k, struct nic *hw, bool on)
 {
 	u32 bit = 1u << hw->index;
 
 	if (on)
-		hw->k->cpu.irq_pending |= bit;
+		k->cpu.irq_pending |= bit;
 	else
-		hw->k->cpu.irq_pending &= ~bit;
+		k->cpu.irq_pending &= ~bit;
+}
+
+static void set_pending(struct nic *hw, bool on)
+{
+	set_pending_k(hw->k, hw, on);
 }
 
 /* Recompute when the line asserts, given ICR, IMS and ITR (inline in
- * nic_raise, which every TX write-back calls). */
-static inline __attribute__((always_inline)) void irq_update(struct nic *hw)
+ * nic_raise, which every TX write-back calls); k is hw->k. */
+static inline __attribute__((always_inline)) void irq_update(struct kit *k, struct nic *hw)
 {
-	struct kit *k = hw->k;
-
 	if (hw->asserted && !(hw->icr & hw->ims)) {
 		hw->asserted = false; /* masked or cleared: the line drops */
-		set_pending(hw, false);
+		set_pending_k(k, hw, false);
 	}
 	if (hw->asserted || !(hw->icr & hw->ims) || hw->irq_disabled) {
 		hw->irq_at = KIT_NEVER;
@@ -57,15 +60,16 @@ static inline __attribute__((always_inline)) void irq_update(struct nic *hw)
 
 void nic_irq_update(struct nic *hw)
 {
-	irq_update(hw);
+	irq_update(hw->k, hw);
 }
 
 /* A cause reaches ICR at time at (now, or later for a delayed cause); inline
- * in its callers, the TX write-back's among them. */
-inline __attribute__((always_inline)) void nic_raise(struct nic *hw, u32 cause, u64 at)
+ * in its callers, the TX write-back's among them. The hardware's own paths
+ * hand k (hw->k) down, so it is loaded once, not again after every store
+ * the compiler cannot tell from it. */
+inline __attribute__((always_inline)) void nic_raise_k(struct kit *k, struct nic *hw, u32 cause,
+							u64 at)
 {
-	struct kit *k = hw->k;
-
 	if (at > k->now) {
 		int b = cause_bit(cause);
 
@@ -81,7 +85,12 @@ inline __attribute__((always_inline)) void nic_raise(struct nic *hw, u32 cause, 
 		hw->icr |= cause;
 		trace_emit(k, at, TR_IRQ_RAISE, hw->dev, cause, 0, 0, 0);
 	}
-	irq_update(hw);
+	irq_update(k, hw);
+}
+
+inline __attribute__((always_inline)) void nic_raise(struct nic *hw, u32 cause, u64 at)
+{
+	nic_raise_k(hw->k, hw, cause, at);
 }
 
 void nic_cause_cancel(struct nic *hw, int bit)
@@ -119,10 +128,9 @@ u64 nic_next_change(const struct nic *hw)
 	return t;
 }
 
-/* Process the one change due at t (the earliest of this NIC). */
-void nic_advance(struct nic *hw, u64 t)
+/* Process the one change due at t (the earliest of this NIC); k is hw->k. */
+void nic_advance(struct kit *k, struct nic *hw, u64 t)
 {
-	struct kit *k = hw->k;
 	u64 saved = k->now;
 
 	/* hardware work happens at its own time, not the CPU's */
@@ -131,7 +139,7 @@ void nic_advance(struct nic *hw, u64 t)
 		for (int b = 0; b < NIC_CAUSES; b++) {
 			if (hw->cause_at[b] == t) {
 				nic_cause_cancel(hw, b);
-				nic_raise(hw, 1u << b, t);
+				nic_raise_k(k, hw, 1u << b, t);
 				goto out;
 			}
 		}
@@ -141,7 +149,7 @@ void nic_advance(struct nic *hw, u64 t)
 		goto out;
 	}
 	if (hw->tdh != hw->tx_sched && hw->tx_done[hw->tdh] == t) {
-		nic_tx_complete_one(hw);
+		nic_tx_complete_one(k, hw);
 		goto out;
 	}
 	for (int i = 0; i < hw->nsrc; i++) {
@@ -285,7 +293,7 @@ static __attribute__((noinline)) void nic_write_tdt(struct nic *hw, u32 val)
 	hw_catch_up(k);
 	sim_charge(k, COST_MMIO_WRITE);
 	driver_time_check(k);
-	nic_tx_doorbell(hw, val);
+	nic_tx_doorbell(k, hw, val);
 	hw_update_nic(k, hw); /* a tail write only adds work to this NIC */
 }
 

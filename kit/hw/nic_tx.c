@@ -59,20 +59,77 @@ static bool ring_ok(struct nic *hw)
 /* A frame of len bytes on the wire, as whole ns and the picoseconds over
  * (wire_ps(k, len) = ns * 1000 + sub): kept per NIC for the last length and
  * link speed, a flow's frames being of one length. */
+static __attribute__((noinline, cold)) void frame_time_new(struct nic *hw, struct kit *k,
+							     u32 len, long mbps)
+{
+	u64 ps = wire_ps(k, len);
+
+	hw->wire_ns = ps / 1000;
+	hw->wire_sub = (u32)(ps % 1000);
+	hw->wire_len = len;
+	hw->wire_mbps = mbps;
+}
+
 static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u32 *sub)
 {
 	long mbps = k->knob[KNOB_LINK_MBPS];
 
-	if (unlikely(len != hw->wire_len || mbps != hw->wire_mbps)) {
-		u64 ps = wire_ps(k, len);
-
-		hw->wire_ns = ps / 1000;
-		hw->wire_sub = (u32)(ps % 1000);
-		hw->wire_len = len;
-		hw->wire_mbps = mbps;
-	}
+	if (unlikely(len != hw->wire_len || mbps != hw->wire_mbps))
+		frame_time_new(hw, k, len, mbps); /* another length or link speed */
 	*ns = hw->wire_ns;
 	*sub = hw->wire_sub;
+}
+
+/* The rest of a fetch after its first frame (a batch, an xmit_more train;
+ * tx_sched != tdt), the wire free at free_ns and free_sub, now or later: the
+ * step tx_fetch_on takes for its first frame, in a loop of its own. Nothing in
+ * it moves TDT, the count, the DD delay or the link speed, so they and the
+ * kept frame time are held in locals (to the compiler a store to tx_done could
+ * be any of them). The frame ahead of each is of the same fetch, its wire free
+ * time no later and its DD delay the same, so it never finishes later: the
+ * step's "never before the frame ahead" has nothing to do here. */
+static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns, u32 free_sub)
+{
+	struct kit *k = hw->k;
+	u32 i = hw->tx_sched, tdt = hw->tdt, count = hw->tx_count;
+	u64 *done = hw->tx_done, delay = hw->fault_dd_delay;
+	const struct e1000_tx_desc *ring = tx_desc(hw, 0);
+	long mbps = k->knob[KNOB_LINK_MBPS];
+	u32 wlen = hw->wire_len, wsub = hw->wire_sub;
+	u64 wns = hw->wire_ns;
+
+	if (unlikely(mbps != hw->wire_mbps))
+		wlen = ~0u; /* another link speed: the kept time is not for it */
+	do {
+		u32 len = le16_to_cpu(ring[i].lower.flags.length);
+
+		if (unlikely(len != wlen)) {
+			u64 ps = wire_ps(k, len);
+
+			wns = ps / 1000;
+			wsub = (u32)(ps % 1000);
+			wlen = len;
+		}
+		free_ns += wns;
+		free_sub += wsub;
+		if (free_sub >= 1000) {
+			free_sub -= 1000;
+			free_ns++;
+		}
+		done[i] = free_ns + (free_sub != 0) + delay;
+		/* ring_mod(i + 1, count): i < count here, the first frame's
+		 * step having taken any fetch point back into the ring */
+		i = i + 1 < count ? i + 1 : 0;
+	} while (i != tdt);
+	hw->tx_sched = i;
+	hw->wire_free_ns = free_ns;
+	hw->wire_free_sub = free_sub;
+	if (wlen != hw->wire_len || mbps != hw->wire_mbps) {
+		hw->wire_len = wlen;
+		hw->wire_mbps = mbps;
+		hw->wire_ns = wns;
+		hw->wire_sub = wsub;
+	}
 }
 
 /* Fetch [tx_sched, tdt) and give each frame its finish time, the engine on
@@ -82,40 +139,39 @@ static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u
  * of the two is (now, 0) exactly when wire_free_ns < now), and its write-back
  * is at the ns its last bit leaves, rounded up. After the first frame the
  * wire is free at now or later, so the start is taken once. */
-static inline __attribute__((always_inline)) void tx_fetch_on(struct nic *hw)
+static inline __attribute__((always_inline)) void tx_fetch_on(struct kit *k, struct nic *hw)
 {
-	struct kit *k = hw->k;
-	u64 free_ns = hw->wire_free_ns;
-	u32 free_sub = hw->wire_free_sub;
+	u64 free_ns = hw->wire_free_ns, ns;
+	u32 free_sub = hw->wire_free_sub, i = hw->tx_sched, sub;
+	struct e1000_tx_desc *d;
 
-	if (hw->tx_sched == hw->tdt)
+	if (i == hw->tdt)
 		return;
 	if (free_ns < k->now) {
 		free_ns = k->now;
 		free_sub = 0;
 	}
-	do {
-		u32 i = hw->tx_sched, sub;
-		struct e1000_tx_desc *d = tx_desc(hw, i);
-		u64 ns;
+	d = tx_desc(hw, i);
+	frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
+	free_ns += ns;
+	free_sub += sub;
+	if (free_sub >= 1000) {
+		free_sub -= 1000;
+		free_ns++;
+	}
+	hw->tx_done[i] = free_ns + (free_sub != 0) + hw->fault_dd_delay;
+	/* a later frame never finishes before an earlier one */
+	if (i != hw->tdh) {
+		u32 prev = i ? i - 1 : hw->tx_count - 1;
 
-		frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
-		free_ns += ns;
-		free_sub += sub;
-		if (free_sub >= 1000) {
-			free_sub -= 1000;
-			free_ns++;
-		}
-		hw->tx_done[i] = free_ns + (free_sub != 0) + hw->fault_dd_delay;
-		/* a later frame never finishes before an earlier one */
-		if (i != hw->tdh) {
-			u32 prev = i ? i - 1 : hw->tx_count - 1;
-
-			if (hw->tx_done[i] < hw->tx_done[prev])
-				hw->tx_done[i] = hw->tx_done[prev];
-		}
-		hw->tx_sched = ring_mod(i + 1, hw->tx_count);
-	} while (hw->tx_sched != hw->tdt);
+		if (hw->tx_done[i] < hw->tx_done[prev])
+			hw->tx_done[i] = hw->tx_done[prev];
+	}
+	hw->tx_sched = ring_mod(i + 1, hw->tx_count);
+	if (unlikely(hw->tx_sched != hw->tdt)) {
+		tx_fetch_train(hw, free_ns, free_sub); /* more than one frame posted */
+		return;
+	}
 	hw->wire_free_ns = free_ns;
 	hw->wire_free_sub = free_sub;
 }
@@ -123,7 +179,7 @@ static inline __attribute__((always_inline)) void tx_fetch_on(struct nic *hw)
 static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 {
 	if (hw->tctl & E1000_TCTL_EN)
-		tx_fetch_on(hw);
+		tx_fetch_on(hw->k, hw);
 }
 
 void nic_tx_fetch(struct nic *hw)
@@ -131,13 +187,32 @@ void nic_tx_fetch(struct nic *hw)
 	tx_fetch(hw);
 }
 
-void nic_tx_doorbell(struct nic *hw, u32 val)
+/* The doorbell's rare turns, out of line and cold so that its common path
+ * saves no register for them: a refused tail, and with a trace the records of
+ * what the driver wrote. */
+static __attribute__((noinline, cold)) void tx_bug(struct kit *k, struct nic *hw,
+						   enum kit_rule r)
 {
-	struct kit *k = hw->k;
+	kit_bug(k, hw->dev, r);
+}
+
+static __attribute__((noinline, cold)) void tx_post_records(struct kit *k, struct nic *hw,
+							    u32 val)
+{
+	for (u32 i = hw->tdt; i != val; i = ring_mod(i + 1, hw->tx_count)) {
+		struct e1000_tx_desc *d = tx_desc(hw, i);
+
+		TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length),
+		      d->lower.flags.cmd, 0);
+	}
+}
+
+void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
+{
 	u32 count = hw->tx_count, owned, posted;
 
 	if (!count || val >= count || !ring_ok(hw)) {
-		kit_bug(k, hw->dev, RULE_DMA_FAULT);
+		tx_bug(k, hw, RULE_DMA_FAULT);
 		return;
 	}
 	if (val == hw->tdt)
@@ -157,34 +232,30 @@ void nic_tx_doorbell(struct nic *hw, u32 val)
 		posted = ring_dist(val, hw->tdt, count);
 		if (posted > count - 1 - owned) {
 			/* the new tail passes the head: descriptors the NIC owns were reused */
-			kit_bug(k, hw->dev, RULE_DESC_OVERWRITE);
+			tx_bug(k, hw, RULE_DESC_OVERWRITE);
 			return;
 		}
 	}
 	/* what the driver wrote, then its doorbell; without a trace the records
 	 * are not walked (their arguments are plain loads: nothing is skipped) */
-	if (k->trace) {
-		for (u32 i = hw->tdt; i != val; i = ring_mod(i + 1, count)) {
-			struct e1000_tx_desc *d = tx_desc(hw, i);
-
-			TRACE(k, TR_TX_POST, hw->dev, i, le16_to_cpu(d->lower.flags.length),
-			      d->lower.flags.cmd, 0);
-		}
-	}
+	if (k->trace)
+		tx_post_records(k, hw, val);
 	TRACE(k, TR_TDT, hw->dev, hw->tdt, val, 0, 0);
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
 	hw->tdt = val;
 	hw->tx_doorbells++;
-	tx_fetch_on(hw); /* TCTL.EN is set (above) */
+	tx_fetch_on(k, hw); /* TCTL.EN is set (above) */
 }
 
 /* May the NIC read len bytes at addr (len > 0)? nic_dma_ok's verdict, with
  * the same fault records: a buffer of the pool's seen before is answered
  * from its slot; an address of an skb's buffer with len bytes of it left is
  * in the pool's open chunks (its slot is filled for the next time and the
- * unmap); the rest is asked as nic_dma_ok asks, the pool first. */
-static inline bool tx_buf_ok_slow(struct nic *hw, u64 addr, u32 len,
-						    struct nic_tx_owner *o)
+ * unmap); the rest is asked as nic_dma_ok asks, the pool first. Out of line
+ * and cold: a miss is rare, and inline its calls cost the write-back's path
+ * registers. */
+static __attribute__((noinline, cold)) bool tx_buf_ok_slow(struct nic *hw, u64 addr, u32 len,
+							      struct nic_tx_owner *o)
 {
 	const void *p = (const void *)(uintptr_t)addr;
 	struct sk_buff *owner = addr ? skb_pool_buffer_owner(hw->k, p) : NULL;
@@ -208,9 +279,19 @@ static inline bool tx_buf_ok(struct nic *hw, u64 addr, u32 len)
 	return len && tx_buf_ok_slow(hw, addr, len, o);
 }
 
-void nic_tx_complete_one(struct nic *hw)
+/* A sent frame into the capture, stamped when its first bit left: the far
+ * end's capture is later by the frame's time on the wire. Cold: a capture is
+ * rare, and its call would cost the write-back's path registers. */
+static __attribute__((noinline, cold)) void tx_tap(struct kit *k, struct nic *hw,
+						   unsigned char *frame, u32 len)
 {
-	struct kit *k = hw->k;
+	u64 on_wire = wire_ps(k, len) / 1000;
+
+	pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
+}
+
+void nic_tx_complete_one(struct kit *k, struct nic *hw)
+{
 	u32 i = hw->tdh;
 	struct e1000_tx_desc *d = tx_desc(hw, i);
 	u16 len = le16_to_cpu(d->lower.flags.length);
@@ -220,14 +301,9 @@ void nic_tx_complete_one(struct nic *hw)
 	if (tx_buf_ok(hw, addr, len)) {
 		unsigned char *frame = (unsigned char *)(uintptr_t)addr;
 
-		if (unlikely(k->pcap != NULL)) {
-			u64 on_wire = wire_ps(k, len) / 1000;
-
-			/* stamped when its first bit left: the far end's capture is
-			 * later by the frame's time on the wire */
-			pcap_tap(k, hw->dev, frame, len, k->now > on_wire ? k->now - on_wire : 0);
-		}
-		wire_send(hw, frame, len, k->now);
+		if (unlikely(k->pcap != NULL))
+			tx_tap(k, hw, frame, len);
+		wire_send(k, hw, frame, len, k->now);
 		hw->tx_frames++;
 		hw->tx_bytes += len;
 	}
@@ -240,7 +316,7 @@ void nic_tx_complete_one(struct nic *hw)
 			hw->irqs_lost++; /* snull's lockup: this completion raises nothing */
 		else
 			/* TIDV delays only descriptors that ask for it with IDE (SDM 3.3.3.1) */
-			nic_raise(hw, E1000_ICR_TXDW,
+			nic_raise_k(k, hw, E1000_ICR_TXDW,
 				  k->now + ((cmd & E1000_TXD_CMD_IDE) ? (u64)hw->tidv * 1024 : 0));
 	}
 }

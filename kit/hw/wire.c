@@ -90,9 +90,8 @@ void snull_twist(unsigned char *f, unsigned int len)
 	}
 }
 
-static struct nic *peer_of(struct nic *from)
+static struct nic *peer_of(struct kit *k, struct nic *from)
 {
-	struct kit *k = from->k;
 	int p = from->index ^ 1;
 
 	if (!k->knob[KNOB_WIRE_PEER] || p >= k->ndevs || !k->devs[p]->nic)
@@ -100,41 +99,42 @@ static struct nic *peer_of(struct nic *from)
 	return k->devs[p]->nic;
 }
 
-static void wire_deliver(struct nic *from, struct nic *to, unsigned char *frame,
-			 unsigned int len, u64 t);
+static void wire_deliver(struct kit *k, struct nic *from, struct nic *to,
+			 unsigned char *frame, unsigned int len, u64 t);
 
-/* A runt, padded as the 8254x does (TCTL.PSP): out of line, so the common
- * frame's path keeps no buffer on its stack. */
-static __attribute__((noinline)) void wire_send_padded(struct nic *from, struct nic *to,
-						       unsigned char *frame, unsigned int len,
-						       u64 t)
+/* A runt, padded as the 8254x does (TCTL.PSP): out of line and cold, so the
+ * common frame's path keeps no buffer on its stack. */
+static __attribute__((noinline, cold)) void wire_send_padded(struct kit *k, struct nic *from,
+							     struct nic *to, unsigned char *frame,
+							     unsigned int len, u64 t)
 {
 	unsigned char pad[ETH_ZLEN];
 
 	memcpy(pad, frame, len);
 	memset(pad + len, 0, ETH_ZLEN - len);
-	wire_deliver(from, to, pad, ETH_ZLEN, t);
+	wire_deliver(k, from, to, pad, ETH_ZLEN, t);
 }
 
-void wire_send(struct nic *from, unsigned char *frame, unsigned int len, u64 t)
+/* k is from->k (the TX write-back has it at hand). */
+void wire_send(struct kit *k, struct nic *from, unsigned char *frame, unsigned int len, u64 t)
 {
-	struct nic *to = peer_of(from);
+	struct nic *to = peer_of(k, from);
 
 	if (unlikely(len < ETH_ZLEN)) {
-		wire_send_padded(from, to, frame, len, t);
+		wire_send_padded(k, from, to, frame, len, t);
 		return;
 	}
-	wire_deliver(from, to, frame, len, t);
+	wire_deliver(k, from, to, frame, len, t);
 }
 
 /* A frame of at least ETH_ZLEN bytes onto the wire: into the peer, or the sink. */
-static inline void wire_deliver(struct nic *from, struct nic *to, unsigned char *frame,
-				unsigned int len, u64 t)
+static inline void wire_deliver(struct kit *k, struct nic *from, struct nic *to,
+				unsigned char *frame, unsigned int len, u64 t)
 {
 	if (to) {
 		/* the peer must have caught up to t before the frame lands; its
 		 * next change may now come sooner (hw_sync looks again) */
-		from->k->hw_cross++;
+		k->hw_cross++;
 		nic_rx_frame(to, frame, len, t);
 		return;
 	}
