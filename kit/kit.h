@@ -113,6 +113,8 @@ struct softnet_data {
 					    * 2 and then netif_rx_reschedule */
 	int poll_quota_adj;		   /* quota the core itself changed meanwhile
 					    * (a nested schedule's refill, an undo) */
+	int classic_listed;		   /* classic devices on poll_list (napi.c):
+					    * none, and every entry is a napi */
 	/* the net_rx_action round in progress */
 	bool rx_round;
 	int rx_budget;
