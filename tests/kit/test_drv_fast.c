@@ -98,3 +98,200 @@ Test(drv_fast, classic_devices_on_the_poll_list_are_counted, .init = setup, .fin
 		     k->sd.classic_listed);
 	check_clean(k);
 }
+
+/* ---- the named wrappers (lab_ops.c) ------------------------------------------ */
+
+/*
+ * A call through adapter->ops made from running driver code nobody watches
+ * takes the wrapper's short way (driver_enter_nested); with guards on, or
+ * with no call running, the long way (driver_enter, driver_leave). Probes in
+ * k->lab note what the kit's bookkeeping says inside each call, then call the
+ * linked function; the same traffic on a machine with guards on must note
+ * the same, and each note must name the call it was made in.
+ */
+struct drv_note {
+	const char *fn, *running, *last, *outer, *after_nested;
+	int dev_running, dev_last, dev_outer;
+	u64 calls, enter_ns, now;
+};
+
+static struct drv_note *notes;
+static size_t nnotes, capnotes;
+
+static int ifx(const struct net_device *dev)
+{
+	return dev ? dev->ifindex : -1;
+}
+
+static void note(struct simnic_adapter *a, const char *fn, const char *after_nested)
+{
+	struct kit *m = a->netdev->kit;
+
+	if (nnotes == capnotes) {
+		capnotes = capnotes ? 2 * capnotes : 1024;
+		notes = realloc(notes, capnotes * sizeof(*notes));
+		cr_assert_not_null(notes, "out of memory for %zu notes", capnotes);
+	}
+	notes[nnotes++] = (struct drv_note){
+		.fn = fn, .running = m->lab_running, .last = m->lab_last, .outer = m->lab_outer,
+		.after_nested = after_nested, .dev_running = ifx(m->dev_running),
+		.dev_last = ifx(m->dev_last), .dev_outer = ifx(m->dev_outer), .calls = m->lab_calls,
+		.enter_ns = m->lab_enter_ns, .now = m->now,
+	};
+}
+
+static int probe_tx_map(struct simnic_adapter *a, struct sk_buff *skb)
+{
+	size_t i = nnotes;
+
+	note(a, "simnic_tx_map", NULL);
+	/* a nested call of its own: what runs after it must be this call again */
+	a->ops->maybe_stop_tx(a, 0);
+	notes[i].after_nested = a->netdev->kit->lab_running;
+	return simnic_lab_linked.tx_map(a, skb);
+}
+
+static bool probe_maybe_stop_tx(struct simnic_adapter *a, unsigned int size)
+{
+	note(a, "simnic_maybe_stop_tx", NULL);
+	return simnic_lab_linked.maybe_stop_tx(a, size);
+}
+
+static bool probe_clean_tx_irq(struct simnic_adapter *a)
+{
+	note(a, "simnic_clean_tx_irq", NULL);
+	return simnic_lab_linked.clean_tx_irq(a);
+}
+
+static bool probe_clean_rx_irq(struct simnic_adapter *a, int *work_done, int work_to_do)
+{
+	note(a, "simnic_clean_rx_irq", NULL);
+	return simnic_lab_linked.clean_rx_irq(a, work_done, work_to_do);
+}
+
+static void probe_alloc_rx_buffers(struct simnic_adapter *a, int n)
+{
+	note(a, "simnic_alloc_rx_buffers", NULL);
+	simnic_lab_linked.alloc_rx_buffers(a, n);
+}
+
+/* 400 frames sn0 -> sn1 through the probes, then two outermost calls; the
+ * notes are left in notes[0..nnotes). */
+static void wrapped_traffic(bool guards, struct drv_note *end)
+{
+	struct kit *m = kit_new(1);
+	struct net_device *d0, *d1;
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	enum kit_stop why;
+
+	cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
+	d0 = kit_dev_by_name(m, "sn0");
+	d1 = kit_dev_by_name(m, "sn1");
+	m->lab.tx_map = probe_tx_map;
+	m->lab.maybe_stop_tx = probe_maybe_stop_tx;
+	m->lab.clean_tx_irq = probe_clean_tx_irq;
+	m->lab.clean_rx_irq = probe_clean_rx_irq;
+	m->lab.alloc_rx_buffers = probe_alloc_rx_buffers;
+	tl_stop(m); /* watched only with guards on */
+	kit_guard_each_call(m, guards);
+	cr_assert_eq(m->drv_watch, guards, "drv_watch %d with guards %d", m->drv_watch, guards);
+	nnotes = 0;
+	cr_assert_eq(kit_sender_start(d0, &p, 400), 0, "the sender did not start");
+	kit_run(m, 20000000, 0, &why);
+	cr_assert_eq(why, KIT_STOP_IDLE, "the machine did not go idle");
+	/* the kit calling lab functions itself: each is the outermost call */
+	cr_assert_null(m->lab_running, "%s still running on an idle machine", m->lab_running);
+	for (int i = 0; i < 2; i++) {
+		struct simnic_adapter *a = netdev_priv(i ? d1 : d0);
+
+		m->now += 1000;
+		if (i)
+			a->ops->alloc_rx_buffers(a, 0);
+		else
+			a->ops->clean_tx_irq(a);
+		cr_assert_null(m->lab_running, "%s left running after an outermost call",
+			       m->lab_running);
+		cr_assert_null(m->dev_running, "a device left running after an outermost call");
+	}
+	*end = (struct drv_note){ .last = m->lab_last, .dev_last = ifx(m->dev_last),
+				  .outer = m->lab_outer, .dev_outer = ifx(m->dev_outer),
+				  .calls = m->lab_calls, .enter_ns = m->lab_enter_ns, .now = m->now };
+	kit_free(m);
+}
+
+static void notes_agree(const char *what, size_t i, const struct drv_note *a,
+			const struct drv_note *b)
+{
+	cr_assert_eq(a->fn, b->fn, "%s %zu: in %s, with guards in %s", what, i, a->fn, b->fn);
+	cr_assert_eq(a->running, b->running, "%s %zu (%s): running %s, with guards %s", what, i,
+		     a->fn, a->running, b->running);
+	cr_assert_eq(a->last, b->last, "%s %zu (%s): last %s, with guards %s", what, i, a->fn,
+		     a->last, b->last);
+	cr_assert_eq(a->outer, b->outer, "%s %zu (%s): outer %s, with guards %s", what, i, a->fn,
+		     a->outer, b->outer);
+	cr_assert_eq(a->after_nested, b->after_nested, "%s %zu (%s): after a nested call %s, "
+		     "with guards %s", what, i, a->fn, a->after_nested, b->after_nested);
+	cr_assert_eq(a->dev_running, b->dev_running, "%s %zu (%s): device %d, with guards %d",
+		     what, i, a->fn, a->dev_running, b->dev_running);
+	cr_assert_eq(a->dev_last, b->dev_last, "%s %zu (%s): last device %d, with guards %d",
+		     what, i, a->fn, a->dev_last, b->dev_last);
+	cr_assert_eq(a->dev_outer, b->dev_outer, "%s %zu (%s): outer device %d, with guards %d",
+		     what, i, a->fn, a->dev_outer, b->dev_outer);
+	cr_assert_eq(a->calls, b->calls, "%s %zu (%s): %llu calls, with guards %llu", what, i,
+		     a->fn, (unsigned long long)a->calls, (unsigned long long)b->calls);
+	cr_assert_eq(a->enter_ns, b->enter_ns, "%s %zu (%s): outer call began at %llu, with "
+		     "guards %llu", what, i, a->fn, (unsigned long long)a->enter_ns,
+		     (unsigned long long)b->enter_ns);
+	cr_assert_eq(a->now, b->now, "%s %zu (%s): at %llu, with guards %llu", what, i, a->fn,
+		     (unsigned long long)a->now, (unsigned long long)b->now);
+}
+
+Test(drv_fast, a_nested_wrapped_call_is_named_and_counted_as_a_watched_one)
+{
+	struct drv_note end_quiet, end_watched, *quiet;
+	size_t n, nested = 0, outer = 0;
+
+	wrapped_traffic(false, &end_quiet);
+	n = nnotes;
+	quiet = malloc(n * sizeof(*quiet));
+	cr_assert_not_null(quiet, "out of memory");
+	memcpy(quiet, notes, n * sizeof(*quiet));
+	wrapped_traffic(true, &end_watched);
+	cr_assert_eq(nnotes, n, "%zu wrapped calls, with guards %zu", n, nnotes);
+	for (size_t i = 0; i < n; i++) {
+		const struct drv_note *q = &quiet[i];
+
+		notes_agree("call", i, q, &notes[i]);
+		/* and each as it should be, whichever way it went */
+		cr_assert_eq(q->running, q->fn, "call %zu: running %s inside %s", i, q->running,
+			     q->fn);
+		cr_assert_eq(q->last, q->fn, "call %zu: last %s inside %s", i, q->last, q->fn);
+		cr_assert_eq(q->dev_last, q->dev_running, "call %zu (%s): last device %d, running %d",
+			     i, q->fn, q->dev_last, q->dev_running);
+		cr_assert(i == 0 || q->calls > quiet[i - 1].calls, "call %zu (%s): %llu calls, "
+			  "%llu before", i, q->fn, (unsigned long long)q->calls,
+			  (unsigned long long)quiet[i - 1].calls);
+		if (q->after_nested)
+			cr_assert_str_eq(q->after_nested, "simnic_tx_map", "call %zu: %s running after "
+					 "a nested call made by simnic_tx_map", i, q->after_nested);
+		if (!strcmp(q->fn, "simnic_maybe_stop_tx") || !strcmp(q->fn, "simnic_tx_map")) {
+			nested++;
+			cr_assert_str_eq(q->outer, "hard_start_xmit", "call %zu (%s): outermost call %s",
+					 i, q->fn, q->outer);
+		}
+		if (q->outer == q->fn) {
+			outer++;
+			cr_assert_eq(q->enter_ns, q->now, "call %zu (%s), outermost: began at %llu, "
+				     "now %llu", i, q->fn, (unsigned long long)q->enter_ns,
+				     (unsigned long long)q->now);
+		}
+	}
+	notes_agree("at the end", 0, &end_quiet, &end_watched);
+	cr_assert_geq(nested, 3 * 400, "%zu nested calls from the transmit path, expected 1200 or "
+		      "more", nested);
+	cr_assert_eq(outer, 2, "%zu outermost wrapped calls, expected the test's 2", outer);
+	free(quiet);
+	free(notes);
+	notes = NULL;
+	nnotes = capnotes = 0;
+}
