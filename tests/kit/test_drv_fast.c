@@ -1,5 +1,6 @@
 /* test_drv_fast.c - the driver-call layer's and the poll loop's shortcuts give the long way's answers. */
 #include "kit.h"
+#include "hw/nic_hw.h"
 /* (after kit.h: its inline helpers name their machine k too) */
 #define KIT_TEST_MACHINE
 #include "helpers.h"
@@ -294,4 +295,102 @@ Test(drv_fast, a_nested_wrapped_call_is_named_and_counted_as_a_watched_one)
 	free(notes);
 	notes = NULL;
 	nnotes = capnotes = 0;
+}
+
+/* ---- DMA unmap (dma.c) --------------------------------------------------------- */
+
+/*
+ * dma_unmap_single finds the skb of an RX or TX buffer in the NIC's owner
+ * slot when the slot holds that address, else in the pool; an skb the driver
+ * owns then names the running call and its device as its holder (one 16-byte
+ * copy), and the unmap and the descriptor read are charged once each.
+ */
+static void unmap_as_it_should(struct net_device *dev, struct sk_buff *skb, u64 dma,
+			       enum dma_data_direction dir, bool running, bool named,
+			       const char *what)
+{
+	static const char fn[] = "a driver call";
+	u64 map = k->cost_count[COST_DMA_MAP], miss = k->cost_count[COST_CACHE_MISS];
+	u64 t = k->now, want_t = t + k->cost[COST_DMA_MAP] + k->cost[COST_CACHE_MISS];
+
+	skb->kit_holder = "nobody";
+	skb->kit_holder_dev = NULL;
+	k->lab_running = running ? fn : NULL;
+	k->dev_running = running ? dev : NULL;
+	dma_unmap_single(dev, dma, skb->len, dir);
+	k->lab_running = NULL;
+	k->dev_running = NULL;
+	cr_assert_str_eq(skb->kit_holder, named ? fn : "nobody", "%s: holder %s", what,
+			 skb->kit_holder);
+	cr_assert_eq(skb->kit_holder_dev, named ? dev : NULL, "%s: holder's device %s", what,
+		     skb->kit_holder_dev ? skb->kit_holder_dev->name : "none");
+	cr_assert_eq(k->cost_count[COST_DMA_MAP], map + 1, "%s: %llu unmaps charged, want %llu",
+		     what, (unsigned long long)(k->cost_count[COST_DMA_MAP] - map), 1ull);
+	cr_assert_eq(k->cost_count[COST_CACHE_MISS], miss + 1, "%s: %llu reads charged, want 1",
+		     what, (unsigned long long)(k->cost_count[COST_CACHE_MISS] - miss));
+	cr_assert_eq(k->now, want_t, "%s: at %llu after the unmap, want %llu", what,
+		     (unsigned long long)k->now, (unsigned long long)want_t);
+}
+
+Test(drv_fast, an_unmap_names_the_running_call_as_the_buffers_holder, .init = setup,
+     .fini = teardown)
+{
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	struct simnic_adapter *a0 = netdev_priv(sn0), *a1 = netdev_priv(sn1);
+	char what[96];
+	unsigned int n = 0;
+
+	tl_stop(k);
+	kit_set_auto(k, false);
+	for (int i = 0; i < 8; i++) { /* straight to the driver, as the qdisc would hand them */
+		char err[256];
+		struct sk_buff *skb = kit_skb_alloc(sn0, &p, err, sizeof(err));
+
+		cr_assert_not_null(skb, "frame %d: %s", i, err);
+		cr_assert_eq(kit_hard_start_xmit(sn0, skb, err, sizeof(err)), NETDEV_TX_OK,
+			     "frame %d: %s", i, err);
+	}
+	/* fetched (the doorbell) and not yet reclaimed */
+	for (unsigned int i = 0; i < a0->tx_ring.count; i++) {
+		struct simnic_buffer *bi = &a0->tx_ring.buffer_info[i];
+		struct nic_tx_owner *o = nic_tx_owner_slot(sn0->nic, bi->dma);
+		u64 kept = o->addr;
+
+		if (!bi->skb)
+			continue;
+		cr_assert_eq(o->addr, bi->dma, "TX slot %u: the owner slot holds another address", i);
+		snprintf(what, sizeof(what), "TX buffer %u, from the slot", i);
+		unmap_as_it_should(sn0, bi->skb, bi->dma, DMA_TO_DEVICE, true, true, what);
+		snprintf(what, sizeof(what), "TX buffer %u, nothing running", i);
+		unmap_as_it_should(sn0, bi->skb, bi->dma, DMA_TO_DEVICE, false, false, what);
+		o->addr = kept ^ 64; /* another address there: the pool is asked */
+		snprintf(what, sizeof(what), "TX buffer %u, from the pool", i);
+		unmap_as_it_should(sn0, bi->skb, bi->dma, DMA_TO_DEVICE, true, true, what);
+		o->addr = kept;
+		n++;
+	}
+	cr_assert_eq(n, 8, "%u frames on sn0's ring, expected 8", n);
+	run_idle(k); /* landed in sn1's ring; no poll */
+	n = 0;
+	for (unsigned int i = 0; i < a1->rx_ring.count; i++) {
+		struct simnic_buffer *bi = &a1->rx_ring.buffer_info[i];
+		struct nic_rx_owner *o = nic_rx_owner_slot(sn1->nic, bi->dma);
+		u64 kept = o->addr;
+
+		if (!bi->skb || !(a1->rx_ring.desc[i].status & E1000_RXD_STAT_DD))
+			continue;
+		cr_assert_eq(o->addr, bi->dma, "RX slot %u: the owner slot holds another address", i);
+		snprintf(what, sizeof(what), "RX buffer %u, from the slot", i);
+		unmap_as_it_should(sn1, bi->skb, bi->dma, DMA_FROM_DEVICE, true, true, what);
+		o->addr = kept ^ 64;
+		snprintf(what, sizeof(what), "RX buffer %u, from the pool", i);
+		unmap_as_it_should(sn1, bi->skb, bi->dma, DMA_FROM_DEVICE, true, true, what);
+		o->addr = kept;
+		bi->skb->kit_place = SKB_USER; /* not the driver's: no holder named */
+		snprintf(what, sizeof(what), "RX buffer %u, not the driver's", i);
+		unmap_as_it_should(sn1, bi->skb, bi->dma, DMA_FROM_DEVICE, true, false, what);
+		bi->skb->kit_place = SKB_DRIVER;
+		n++;
+	}
+	cr_assert_eq(n, 8, "%u frames landed in sn1's ring, expected 8", n);
 }
