@@ -146,6 +146,23 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	sd->polling = NULL;
 	n->in_poll = false;
 	n->last_work = work;
+	/* The common poll: a device's, some work and less than its weight. It
+	 * made progress and asks for no more (napi_poll_progress), no rule
+	 * applies and the budget is not used up: what is left of the general
+	 * path below is the record, the counts and a reschedule while it ran. */
+	if (likely(dev && work > 0 && work < weight)) {
+		TRACE(k, TR_POLL, dev, (u32)weight, (u32)work, (u32)work, 0);
+		dev->core.empty_polls = 0;
+		dev->core.polls++;
+		dev->core.poll_work += (u64)work;
+		dev->core.last_budget = weight;
+		dev->core.last_work = work;
+		if ((n->state & NAPIF(NAPI_STATE_SCHED)) && list_empty(&n->poll_list) &&
+		    (n->state & NAPIF(NAPI_STATE_KIT_RESCHED)))
+			list_add_tail(&n->poll_list, &sd->poll_list);
+		n->state &= ~NAPIF(NAPI_STATE_KIT_RESCHED);
+		return work;
+	}
 	if (dev) {
 		TRACE(k, TR_POLL, dev, (u32)weight, (u32)work, (u32)work, 0);
 		napi_poll_progress(k, dev, "simnic_poll",

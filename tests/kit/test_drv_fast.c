@@ -394,3 +394,71 @@ Test(drv_fast, an_unmap_names_the_running_call_as_the_buffers_holder, .init = se
 	}
 	cr_assert_eq(n, 8, "%u frames landed in sn1's ring, expected 8", n);
 }
+
+/* ---- a modern poll's bookkeeping (netrx.c) -------------------------------------- */
+
+/*
+ * A device's modern poll that did some work and less than its weight skips
+ * the general path's rules: it must still count the poll, its work, budget
+ * and work last, clear the run of empty polls and write its TR_POLL record.
+ */
+static void one_poll_as_counted(int budget, u64 frames, const char *what)
+{
+	struct netdev_core_stats c0 = sn1->core;
+	size_t from = log_.n;
+	char err[256];
+	int work;
+
+	gen_rx(sn1, frames, 0, IPPROTO_UDP, 60);
+	run_idle(k); /* landed, the poll scheduled, not run (auto off) */
+	sn1->core.empty_polls = 7;
+	work = kit_poll(sn1, budget, err, sizeof(err));
+	cr_assert_eq(work, (int)(frames < (u64)budget ? frames : (u64)budget),
+		     "%s: a poll of %d over %llu frames did %d", what, budget,
+		     (unsigned long long)frames, work);
+	cr_assert_eq(sn1->core.polls, c0.polls + 1, "%s: %llu polls counted, want 1", what,
+		     (unsigned long long)(sn1->core.polls - c0.polls));
+	cr_assert_eq(sn1->core.poll_work, c0.poll_work + (u64)work, "%s: %llu work counted, "
+		     "want %d", what, (unsigned long long)(sn1->core.poll_work - c0.poll_work), work);
+	cr_assert_eq(sn1->core.last_budget, budget, "%s: last budget %d, want %d", what,
+		     sn1->core.last_budget, budget);
+	cr_assert_eq(sn1->core.last_work, work, "%s: last work %d, want %d", what,
+		     sn1->core.last_work, work);
+	cr_assert_eq(sn1->core.empty_polls, 0, "%s: %llu empty polls in a row after a poll that "
+		     "did %d", what, (unsigned long long)sn1->core.empty_polls, work);
+	size_t polls = 0;
+
+	for (size_t i = from; i < log_.n; i++) {
+		if (log_.r[i].type != TR_POLL)
+			continue;
+		polls++;
+		cr_assert(log_.r[i].dev == sn1->ifindex && log_.r[i].a == (u32)budget &&
+				  log_.r[i].b == (u32)work && log_.r[i].c == (u32)work && !log_.r[i].d,
+			  "%s: TR_POLL sn%d %u %u %u %u, want sn1 %d %d %d 0", what, log_.r[i].dev,
+			  log_.r[i].a, log_.r[i].b, log_.r[i].c, log_.r[i].d, budget, work, work);
+	}
+	cr_assert_eq(polls, 1, "%s: %zu TR_POLL records, want 1", what, polls);
+}
+
+Test(drv_fast, a_modern_poll_below_its_weight_is_counted, .init = setup, .fini = teardown)
+{
+	setp(k, sn1, "napi", SIMNIC_NAPI_MODERN);
+	kit_set_auto(k, false);
+	kit_trace_subscribe(k, rec_log_cb, &log_);
+	one_poll_as_counted(16, 5, "5 frames, budget 16");
+	one_poll_as_counted(16, 15, "15 frames, budget 16");
+	one_poll_as_counted(8, 1, "1 frame, budget 8");
+	one_poll_as_counted(4, 4, "4 frames, budget 4 (the general path)");
+	one_poll_as_counted(4, 9, "9 frames, budget 4 (the general path)");
+	/* and a whole run with polls rescheduled while they ran: everything lands */
+	kit_set_auto(k, true);
+	run_idle(k);
+	gen_rx(sn1, 3000, 300000, IPPROTO_UDP, 60);
+	run_idle(k);
+	cr_assert_eq(st(sn1, "rx_packets"), 5 + 15 + 1 + 4 + 9 + 3000, "rx_packets %llu, want %d",
+		     (unsigned long long)st(sn1, "rx_packets"), 5 + 15 + 1 + 4 + 9 + 3000);
+	cr_assert_eq(sn1->core.polls, rec_count(&log_, TR_POLL, sn1->ifindex),
+		     "%llu polls counted, %zu recorded", (unsigned long long)sn1->core.polls,
+		     rec_count(&log_, TR_POLL, sn1->ifindex));
+	check_clean(k);
+}
