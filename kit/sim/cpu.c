@@ -287,14 +287,13 @@ static void run_event(struct kit *k, struct sim_event *e)
 	}
 }
 
+/* The lowest pending line's device (none past the last device). */
 static struct net_device *irq_dev(struct kit *k)
 {
 	u32 p = k->cpu.irq_pending;
+	int i = p ? __builtin_ctz(p) : 32;
 
-	for (int i = 0; i < k->ndevs; i++)
-		if (p & (1u << i))
-			return k->devs[i];
-	return NULL;
+	return i < k->ndevs ? k->devs[i] : NULL;
 }
 
 static bool hw_record(u16 type)

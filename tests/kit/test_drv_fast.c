@@ -462,3 +462,36 @@ Test(drv_fast, a_modern_poll_below_its_weight_is_counted, .init = setup, .fini =
 		     rec_count(&log_, TR_POLL, sn1->ifindex));
 	check_clean(k);
 }
+
+/* ---- the interrupt line taken (cpu.c) ---------------------------------------------- */
+
+/*
+ * The CPU takes the lowest pending line first (its device by the bit's
+ * index); a line with no device behind it is left pending. Lines raised by
+ * hand with no cause asserted behind them are each taken and dropped.
+ */
+Test(drv_fast, the_lowest_pending_line_is_taken_first, .init = setup, .fini = teardown)
+{
+	static const u32 lines[] = { 0x1, 0x2, 0x3, 0x6, 0x80000003u, 0x80000002u };
+
+	kit_set_auto(k, false);
+	run_idle(k);
+	cr_assert_eq(k->ndevs, 2, "%d devices, expected sn0 and sn1", k->ndevs);
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		u32 p = lines[i];
+		int low = __builtin_ctz(p);
+		u32 want = low < k->ndevs ? p & ~(1u << low) : p;
+
+		k->cpu.irq_pending = p;
+		cr_assert_eq(kit_step(k), 1, "lines %#x: nothing ran", p);
+		cr_assert_eq(k->cpu.irq_pending, want, "lines %#x: %#x left pending, want %#x", p,
+			     k->cpu.irq_pending, want);
+	}
+	/* a line past the last device: nobody's, it stays */
+	k->cpu.irq_pending = 1u << 5;
+	cr_assert_eq(kit_step(k), 1, "a line with no device: nothing ran");
+	cr_assert_eq(k->cpu.irq_pending, 1u << 5, "line 5 left %#x pending, want %#x",
+		     k->cpu.irq_pending, 1u << 5);
+	k->cpu.irq_pending = 0;
+	run_idle(k);
+}
