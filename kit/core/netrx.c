@@ -213,7 +213,10 @@ static void squeeze(struct kit *k)
 	sd->rx_round = false;
 }
 
-void net_rx_step(struct kit *k)
+/* One poll of the round. Returns net_rx_pending(k) as it stands after the
+ * poll where the step found it out (1 or 0), else -1: the caller's next
+ * question, answered without a second walk of the poll list. */
+int net_rx_step(struct kit *k)
 {
 	struct softnet_data *sd = &k->sd;
 	struct list_head *e;
@@ -222,7 +225,7 @@ void net_rx_step(struct kit *k)
 
 	if (!sd->rx_round) {
 		if (!net_rx_pending(k))
-			return;
+			return 0;
 		sd->rx_round = true;
 		sd->rx_budget = (int)k->knob[KNOB_NETDEV_BUDGET];
 		sd->rx_round_start = k->now;
@@ -235,9 +238,9 @@ void net_rx_step(struct kit *k)
 	list_for_each(e, &sd->poll_list)
 		if (entry_pollable(dev = napi_classic_of(k, e), e))
 			break;
-	if (e == &sd->poll_list) {
+	if (e == &sd->poll_list) { /* none pollable: nothing pending */
 		sd->rx_round = false;
-		return;
+		return 0;
 	}
 	sim_charge(k, COST_CALL);
 	if (dev) {
@@ -261,15 +264,23 @@ void net_rx_step(struct kit *k)
 	 * squeeze even when nothing is left.
 	 */
 	if (dev) {
-		if (!net_rx_pending(k))
+		if (!net_rx_pending(k)) {
 			sd->rx_round = false;
-		else if (exhausted)
+			return 0;
+		}
+		if (exhausted)
 			squeeze(k);
-	} else if (exhausted) {
-		squeeze(k);
-	} else if (!net_rx_pending(k)) {
-		sd->rx_round = false;
+		return 1;
 	}
+	if (exhausted) {
+		squeeze(k);
+		return -1;
+	}
+	if (!net_rx_pending(k)) {
+		sd->rx_round = false;
+		return 0;
+	}
+	return 1;
 }
 
 /* A poll the student asks for: this device, now, with this budget. */

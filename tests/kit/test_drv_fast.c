@@ -495,3 +495,59 @@ Test(drv_fast, the_lowest_pending_line_is_taken_first, .init = setup, .fini = te
 	k->cpu.irq_pending = 0;
 	run_idle(k);
 }
+
+/* ---- a poll's answer to "anything left?" (netrx.c, cpu.c) -------------------------- */
+
+/*
+ * net_rx_step says whether the poll list holds pollable work after its poll
+ * where it found out (0 or 1), for the softirq's own test; that answer must
+ * be net_rx_pending's. Rounds in both eras and mixed, with budgets and
+ * weights small enough to squeeze, a weight-0 device passed over.
+ */
+static void rounds_answered(long m0, long m1, long w0, long w1, long budget, const char *what)
+{
+	enum kit_ctx prev;
+	u64 steps = 0, known = 0;
+
+	setp(k, sn0, "napi", m0);
+	setp(k, sn1, "napi", m1);
+	setp(k, sn0, "weight", w0);
+	setp(k, sn1, "weight", w1);
+	setp(k, NULL, "netdev_budget", budget);
+	kit_set_auto(k, false);
+	gen_rx(sn0, 40, 0, IPPROTO_UDP, 60);
+	gen_rx(sn1, 40, 0, IPPROTO_UDP, 60);
+	run_idle(k); /* landed; both scheduled, nobody polled */
+	prev = cpu_enter(k, CTX_SOFTIRQ);
+	for (int round = 0; round < 400 && net_rx_pending(k); round++) {
+		k->sd.rx_round = false;
+		do {
+			int r = net_rx_step(k);
+
+			steps++;
+			if (r >= 0) {
+				known++;
+				cr_assert_eq(r, net_rx_pending(k), "%s, round %d: the step said %d, "
+					     "net_rx_pending %d", what, round, r, net_rx_pending(k));
+			}
+			cr_assert(r != 0 || !k->sd.rx_round, "%s, round %d: nothing pending, the "
+				  "round still open", what, round);
+		} while (k->sd.rx_round);
+	}
+	cpu_leave(k, prev);
+	cr_assert_gt(known, 0, "%s: no step knew", what);
+	kit_set_auto(k, true);
+	run_idle(k);
+	cr_assert_geq(steps, 2, "%s: %llu steps", what, (unsigned long long)steps);
+}
+
+Test(drv_fast, a_poll_step_knows_what_is_pending, .init = setup, .fini = teardown)
+{
+	rounds_answered(SIMNIC_NAPI_MODERN, SIMNIC_NAPI_MODERN, 64, 64, 300, "modern, room");
+	rounds_answered(SIMNIC_NAPI_MODERN, SIMNIC_NAPI_MODERN, 4, 3, 10, "modern, squeezed");
+	rounds_answered(SIMNIC_NAPI_CLASSIC, SIMNIC_NAPI_CLASSIC, 4, 4, 7, "classic, squeezed");
+	rounds_answered(SIMNIC_NAPI_CLASSIC, SIMNIC_NAPI_MODERN, 5, 2, 9, "mixed");
+	rounds_answered(SIMNIC_NAPI_MODERN, SIMNIC_NAPI_CLASSIC, 1, 64, 300, "mixed, weight 1");
+	rounds_answered(SIMNIC_NAPI_MODERN, SIMNIC_NAPI_MODERN, 0, 4, 6, "a weight-0 device");
+	rounds_answered(SIMNIC_NAPI_CLASSIC, SIMNIC_NAPI_CLASSIC, 0, 4, 6, "classic, weight 0");
+}
