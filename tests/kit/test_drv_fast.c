@@ -171,23 +171,27 @@ Test(drv_fast, a_nested_wrapped_call_is_named_and_counted_as_a_watched_one)
 
 		notes_agree("call", i, q, &notes[i]);
 		/* and each as it should be, whichever way it went */
-		cr_assert_eq(q->running, q->fn, "call %zu: running %s inside %s", i, q->running,
-			     q->fn);
-		cr_assert_eq(q->last, q->fn, "call %zu: last %s inside %s", i, q->last, q->fn);
+		/* (the kit's names are its table's strings, the notes' the probes': compared
+		 * by their text) */
+		cr_assert(q->running && !strcmp(q->running, q->fn), "call %zu: running %s inside %s",
+			  i, q->running, q->fn);
+		cr_assert(q->last && !strcmp(q->last, q->fn), "call %zu: last %s inside %s", i,
+			  q->last, q->fn);
 		cr_assert_eq(q->dev_last, q->dev_running, "call %zu (%s): last device %d, running %d",
 			     i, q->fn, q->dev_last, q->dev_running);
 		cr_assert(i == 0 || q->calls > quiet[i - 1].calls, "call %zu (%s): %llu calls, "
 			  "%llu before", i, q->fn, (unsigned long long)q->calls,
 			  (unsigned long long)quiet[i - 1].calls);
-		if (q->after_nested)
-			cr_assert_str_eq(q->after_nested, "simnic_tx_map", "call %zu: %s running after "
-					 "a nested call made by simnic_tx_map", i, q->after_nested);
+		if (!strcmp(q->fn, "simnic_tx_map"))
+			cr_assert(q->after_nested && !strcmp(q->after_nested, "simnic_tx_map"),
+				  "call %zu: %s running after a nested call made by simnic_tx_map", i,
+				  q->after_nested);
 		if (!strcmp(q->fn, "simnic_maybe_stop_tx") || !strcmp(q->fn, "simnic_tx_map")) {
 			nested++;
-			cr_assert_str_eq(q->outer, "hard_start_xmit", "call %zu (%s): outermost call %s",
-					 i, q->fn, q->outer);
+			cr_assert(q->outer && !strcmp(q->outer, "hard_start_xmit"),
+				  "call %zu (%s): outermost call %s", i, q->fn, q->outer);
 		}
-		if (q->outer == q->fn) {
+		if (q->outer && !strcmp(q->outer, q->fn)) {
 			outer++;
 			cr_assert_eq(q->enter_ns, q->now, "call %zu (%s), outermost: began at %llu, "
 				     "now %llu", i, q->fn, (unsigned long long)q->enter_ns,
