@@ -113,6 +113,8 @@ struct softnet_data {
 					    * 2 and then netif_rx_reschedule */
 	int poll_quota_adj;		   /* quota the core itself changed meanwhile
 					    * (a nested schedule's refill, an undo) */
+	int classic_listed;		   /* classic devices on poll_list (napi.c):
+					    * none, and every entry is a napi */
 	/* the net_rx_action round in progress */
 	bool rx_round;
 	int rx_budget;
@@ -380,7 +382,8 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list);
 
 /* core/rx.c, core/napi.c */
 void softnet_init(struct kit *k);
-void net_rx_step(struct kit *k);	/* one poll of the net_rx_action round */
+int net_rx_step(struct kit *k);	/* one poll of the net_rx_action round; net_rx_pending
+				 * after it if known (0, 1), else -1 */
 bool net_rx_pending(const struct kit *k);
 int napi_poll_dev(struct kit *k, struct net_device *dev, int budget); /* one poll, now */
 void softnet_forget_dev(struct net_device *dev); /* off the poll list, quietly */

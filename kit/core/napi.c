@@ -27,12 +27,33 @@
  * (the kernel would hang in that loop).
  */
 
+/* The poll list entry's classic device, NULL for a napi_struct. Only this
+ * file puts classic devices on the list and takes them off, counting them
+ * (classic_add, classic_del): with none there, nothing needs looking up. */
 struct net_device *napi_classic_of(struct kit *k, struct list_head *e)
 {
+	if (likely(!k->sd.classic_listed))
+		return NULL;
 	for (int i = 0; i < k->ndevs; i++)
 		if (e == &k->devs[i]->poll_list)
 			return k->devs[i];
 	return NULL;
+}
+
+static void classic_add(struct kit *k, struct net_device *dev)
+{
+	if (list_empty(&dev->poll_list)) {
+		list_add_tail(&dev->poll_list, &k->sd.poll_list);
+		k->sd.classic_listed++;
+	}
+}
+
+static void classic_del(struct net_device *dev)
+{
+	if (!list_empty(&dev->poll_list)) {
+		list_del_init(&dev->poll_list);
+		dev->kit->sd.classic_listed--;
+	}
 }
 
 void napi_refill_quota(struct net_device *dev)
@@ -77,8 +98,7 @@ void __netif_rx_schedule(struct net_device *dev)
 	struct kit *k = dev->kit;
 	int before = dev->quota;
 
-	if (list_empty(&dev->poll_list))
-		list_add_tail(&dev->poll_list, &k->sd.poll_list);
+	classic_add(k, dev);
 	napi_refill_quota(dev);
 	quota_changed(dev, before);
 	if (!dev->weight)
@@ -102,7 +122,7 @@ void netif_rx_complete(struct net_device *dev)
 		return;
 	}
 	race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
-	list_del_init(&dev->poll_list);
+	classic_del(dev);
 	dev->state &= ~(1UL << __LINK_STATE_RX_SCHED);
 	dev->core.napi_complete++;
 	if (k->sd.polling == dev)
@@ -119,8 +139,7 @@ int netif_rx_reschedule(struct net_device *dev, int undo)
 		return 0;
 	dev->quota += undo;
 	quota_changed(dev, before);
-	if (list_empty(&dev->poll_list))
-		list_add_tail(&dev->poll_list, &k->sd.poll_list);
+	classic_add(k, dev);
 	if (k->sd.polling == dev && k->sd.poll_done == 1)
 		k->sd.poll_done = 2; /* the driver took its completion back */
 	TRACE(k, TR_NAPI_SCHED, dev, 0, 1, 1, (u32)undo);
@@ -139,8 +158,7 @@ void netif_poll_disable(struct net_device *dev)
 	if ((dev->state & (1UL << __LINK_STATE_RX_SCHED)) && !kit_dev_broken(dev) &&
 	    !k->dropping_driver)
 		kit_warn(k, dev, RULE_NAPI_DISABLE_STUCK);
-	if (!list_empty(&dev->poll_list))
-		list_del_init(&dev->poll_list);
+	classic_del(dev);
 	dev->state |= 1UL << __LINK_STATE_RX_SCHED;
 }
 
@@ -314,7 +332,6 @@ void napi_irq_unmask_check(struct net_device *dev, u32 unmasked)
 
 void softnet_forget_dev(struct net_device *dev)
 {
-	if (!list_empty(&dev->poll_list))
-		list_del_init(&dev->poll_list);
+	classic_del(dev);
 	dev->state &= ~(1UL << __LINK_STATE_RX_SCHED);
 }

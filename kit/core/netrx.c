@@ -146,6 +146,23 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	sd->polling = NULL;
 	n->in_poll = false;
 	n->last_work = work;
+	/* The common poll: a device's, some work and less than its weight. It
+	 * made progress and asks for no more (napi_poll_progress), no rule
+	 * applies and the budget is not used up: what is left of the general
+	 * path below is the record, the counts and a reschedule while it ran. */
+	if (likely(dev && work > 0 && work < weight)) {
+		TRACE(k, TR_POLL, dev, (u32)weight, (u32)work, (u32)work, 0);
+		dev->core.empty_polls = 0;
+		dev->core.polls++;
+		dev->core.poll_work += (u64)work;
+		dev->core.last_budget = weight;
+		dev->core.last_work = work;
+		if ((n->state & NAPIF(NAPI_STATE_SCHED)) && list_empty(&n->poll_list) &&
+		    (n->state & NAPIF(NAPI_STATE_KIT_RESCHED)))
+			list_add_tail(&n->poll_list, &sd->poll_list);
+		n->state &= ~NAPIF(NAPI_STATE_KIT_RESCHED);
+		return work;
+	}
 	if (dev) {
 		TRACE(k, TR_POLL, dev, (u32)weight, (u32)work, (u32)work, 0);
 		napi_poll_progress(k, dev, "simnic_poll",
@@ -196,7 +213,10 @@ static void squeeze(struct kit *k)
 	sd->rx_round = false;
 }
 
-void net_rx_step(struct kit *k)
+/* One poll of the round. Returns net_rx_pending(k) as it stands after the
+ * poll where the step found it out (1 or 0), else -1: the caller's next
+ * question, answered without a second walk of the poll list. */
+int net_rx_step(struct kit *k)
 {
 	struct softnet_data *sd = &k->sd;
 	struct list_head *e;
@@ -205,7 +225,7 @@ void net_rx_step(struct kit *k)
 
 	if (!sd->rx_round) {
 		if (!net_rx_pending(k))
-			return;
+			return 0;
 		sd->rx_round = true;
 		sd->rx_budget = (int)k->knob[KNOB_NETDEV_BUDGET];
 		sd->rx_round_start = k->now;
@@ -218,9 +238,9 @@ void net_rx_step(struct kit *k)
 	list_for_each(e, &sd->poll_list)
 		if (entry_pollable(dev = napi_classic_of(k, e), e))
 			break;
-	if (e == &sd->poll_list) {
+	if (e == &sd->poll_list) { /* none pollable: nothing pending */
 		sd->rx_round = false;
-		return;
+		return 0;
 	}
 	sim_charge(k, COST_CALL);
 	if (dev) {
@@ -244,15 +264,23 @@ void net_rx_step(struct kit *k)
 	 * squeeze even when nothing is left.
 	 */
 	if (dev) {
-		if (!net_rx_pending(k))
+		if (!net_rx_pending(k)) {
 			sd->rx_round = false;
-		else if (exhausted)
+			return 0;
+		}
+		if (exhausted)
 			squeeze(k);
-	} else if (exhausted) {
-		squeeze(k);
-	} else if (!net_rx_pending(k)) {
-		sd->rx_round = false;
+		return 1;
 	}
+	if (exhausted) {
+		squeeze(k);
+		return -1;
+	}
+	if (!net_rx_pending(k)) {
+		sd->rx_round = false;
+		return 0;
+	}
+	return 1;
 }
 
 /* A poll the student asks for: this device, now, with this budget. */

@@ -29,9 +29,11 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 
 /*
  * R: returns a value; V: void. DEV is how the device is found from the
- * arguments. A watched call (drvcall.h: a timeline, guards) goes the long way
- * round, w_*_watched; the common one names and counts with no call of its
- * own before the lab function's, so the arguments stay where they came in.
+ * arguments. A watched call (drvcall.h: a timeline, guards) and an outermost
+ * one (the kit calling a lab function itself: its start is recorded) go the
+ * long way round, w_*_watched; the common one, nested in driver code nobody
+ * watches, names and counts with no call of its own before the lab
+ * function's, so the arguments stay where they came in.
  */
 #define WRAP_R(ret, field, row, DEV, params, args)                          \
 	static __attribute__((noinline)) ret w_##field##_watched params     \
@@ -46,11 +48,11 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 	{                                                                   \
 		struct net_device *dev_ = (DEV);                            \
 		struct kit *k_ = dev_->kit;                                 \
-		if (unlikely(k_->drv_watch))                                \
+		if (unlikely(k_->drv_watch) || unlikely(!k_->lab_running)) \
 			return w_##field##_watched args;                    \
-		struct drvcall dc = driver_enter_quiet(k_, dev_, simnic_lab_fns[row].name); \
+		struct drvcall dc = driver_enter_nested(k_, dev_, simnic_lab_fns[row].name); \
 		ret r = k_->lab.field args;                                 \
-		driver_leave_quiet(k_, dc);                                       \
+		driver_leave_quiet(k_, dc);                                 \
 		return r;                                                   \
 	}
 #define WRAP_V(field, row, DEV, params, args)                               \
@@ -65,13 +67,13 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 	{                                                                   \
 		struct net_device *dev_ = (DEV);                            \
 		struct kit *k_ = dev_->kit;                                 \
-		if (unlikely(k_->drv_watch)) {                              \
+		if (unlikely(k_->drv_watch) || unlikely(!k_->lab_running)) { \
 			w_##field##_watched args;                           \
 			return;                                             \
 		}                                                           \
-		struct drvcall dc = driver_enter_quiet(k_, dev_, simnic_lab_fns[row].name); \
+		struct drvcall dc = driver_enter_nested(k_, dev_, simnic_lab_fns[row].name); \
 		k_->lab.field args;                                         \
-		driver_leave_quiet(k_, dc);                                       \
+		driver_leave_quiet(k_, dc);                                 \
 	}
 
 WRAP_R(netdev_tx_t, xmit_frame, F_XMIT_FRAME, netdev,
