@@ -1,0 +1,161 @@
+/* qdisc.h - what qdisc.c and qdisc_xmit.c share: a hard_start_xmit call and a run of one skb. */
+#ifndef KIT_CORE_QDISC_H
+#define KIT_CORE_QDISC_H
+
+#include "kit.h"
+
+/* 2.6.20's requeue: skb back at the head of the qdisc, counted (qdisc.c). */
+void qdisc_requeue(struct net_device *dev, struct sk_buff *skb);
+/* qdisc_run's loop from quota on, q->running set, out of line (qdisc.c). */
+void qdisc_run_rest(struct net_device *dev, long quota);
+
+/*
+ * One hard_start_xmit call, as the core makes it (inline in the one-skb
+ * qdisc_restart and the bulk's loop, a packet's path). lock: HARD_TX_LOCK is
+ * taken first, its charge made with the call's (nothing between them looks
+ * at the hardware: the skb's place is the kit's own bookkeeping).
+ */
+enum xmit_charge {
+	XC_CALL,	/* the call's charge */
+	XC_LOCK,	/* HARD_TX_LOCK's and the call's */
+	XC_ENQUEUE,	/* dev_queue_xmit's three (BH, the root lock, the enqueue), then those two */
+};
+
+/*
+ * The five charges of dev_queue_xmit's common packet as one: rcu_read_lock_bh,
+ * the qdisc root lock and the enqueue (kit_charge3's), then HARD_TX_LOCK and
+ * the call (xmit_one's kit_charge2), with one catch-up at the end, before the
+ * driver runs. The same time, costs and counts: sums in another order. On a
+ * machine without a trace nothing between the two charges looks at the clock
+ * or the hardware (the qdisc's and the skb's fields are the kit's own; the
+ * records' times are not written), and the hardware's changes happen at
+ * their own times (nic_advance), so catching it up once at the later time
+ * leaves it as catching up at both did.
+ */
+static inline void charge_enqueue_and_xmit(struct kit *k)
+{
+	u64 bh = k->cost[COST_BH], lock = k->cost[COST_LOCK], qd = k->cost[COST_QDISC],
+	    call = k->cost[COST_CALL], sum = bh + lock + qd + lock + call;
+
+	k->cost_ns[COST_BH] += bh;
+	k->cost_ns[COST_LOCK] += lock + lock;
+	k->cost_ns[COST_QDISC] += qd;
+	k->cost_ns[COST_CALL] += call;
+	k->cost_count[COST_BH]++;
+	k->cost_count[COST_LOCK] += 2;
+	k->cost_count[COST_QDISC]++;
+	k->cost_count[COST_CALL]++;
+	k->now += sum;
+	k->cpu.busy += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		hw_sync(k);
+}
+
+static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev,
+							  struct sk_buff *skb, bool more,
+							  enum xmit_charge lock)
+{
+	struct kit *k = dev->kit;
+	u32 id = skb ? skb->kit_id : 0;
+	/* the driver's own stop, before this call (dev_queue_xmit's way for
+	 * XC_ENQUEUE has seen it clear) */
+	bool stopped = lock == XC_ENQUEUE ? false : netif_queue_stopped(dev);
+	int rc;
+
+	if (skb)
+		skb_to_driver(skb, dev, "hard_start_xmit");
+	k->sd.xmit_more = more;
+	dev->core.xmit_calls++;
+	if (lock == XC_ENQUEUE)
+		charge_enqueue_and_xmit(k);
+	else if (lock == XC_LOCK)
+		kit_charge2(k, COST_LOCK, COST_CALL);
+	else
+		sim_charge(k, COST_CALL);
+	k->xmit_dev = dev;
+	struct drvcall dc = driver_enter(k, dev, "hard_start_xmit");
+	rc = dev->hard_start_xmit(skb, dev);
+	driver_leave(k, dc);
+	k->xmit_dev = NULL;
+	if (unlikely(k->race_armed))
+		simnic_race_xmit_done(dev);
+	k->sd.xmit_more = false;
+	TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
+	if (rc == NETDEV_TX_BUSY) {
+		dev->core.tx_busy++;
+		TRACE(k, TR_TX_BUSY, dev, id, stopped, 0, 0);
+		/* on a queue it had stopped, BUSY is the driver's right answer (the
+		 * call itself was the advice already given) */
+		if (!stopped)
+			kit_warn(k, dev, RULE_TX_BUSY);
+	} else {
+		dev->trans_start = kit_jiffies(k); /* txq_trans_update */
+	}
+	return rc;
+}
+
+/* xmit_one of an skb the caller holds (never NULL: one from a qdisc's list or
+ * dev_queue_xmit's own), so its tests for NULL go. */
+static inline __attribute__((always_inline)) int xmit_skb(struct net_device *dev,
+							  struct sk_buff *skb, bool more,
+							  enum xmit_charge lock)
+{
+	if (!skb)
+		__builtin_unreachable();
+	return xmit_one(dev, skb, more, lock);
+}
+
+/*
+ * Whether dev_queue_xmit's skb, queued now on a qdisc without batching and a
+ * queue not stopped, would be the one skb qdisc_run takes at once through
+ * restart_single: an empty qdisc and a run that starts (not running, not
+ * broken, quota left). No timeline either: its slice at the run's start could
+ * sample the qdisc. None of these can change between the enqueue and that
+ * dequeue (a trace record between them is only written).
+ */
+static inline bool run_alone_ok(struct net_device *dev, const struct Qdisc *q)
+{
+	struct kit *k = dev->kit;
+
+	return skb_queue_empty(&q->q) && !k->timeline && !q->running && !kit_dev_broken(dev) &&
+	       k->knob[KNOB_DEV_TX_WEIGHT] > 0;
+}
+
+/*
+ * qdisc_run for that skb: its first restart_single made on skb directly, which
+ * never enters the list it would have left at once (its links are left NULL,
+ * as __skb_dequeue leaves them), then the rest of the loop as qdisc_run makes it.
+ * Exact: restart_single's dequeue would take this skb and leave the qdisc
+ * empty, as here; its records carry the same lengths (1 queued, 0 left).
+ */
+static inline __attribute__((always_inline)) void run_alone(struct net_device *dev,
+							    struct sk_buff *skb,
+							    enum xmit_charge charge)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	long quota = k->knob[KNOB_DEV_TX_WEIGHT];
+
+	q->running = true;
+	skb->next = skb->prev = NULL;
+	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
+	if (xmit_skb(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+		qdisc_requeue(dev, skb);
+		if (!netif_xmit_stopped(&dev->tx_queue))
+			__netif_schedule(dev);
+		/* run_loop's break: the quota is untouched, so no reschedule */
+		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+		q->running = false;
+		return;
+	}
+	if (unlikely(!skb_queue_empty(&q->q))) {
+		/* the driver queued more meanwhile: the rest of the loop */
+		qdisc_run_rest(dev, quota - 1);
+		return;
+	}
+	/* run_loop with nothing queued: the run ends */
+	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+	q->running = false;
+}
+
+#endif

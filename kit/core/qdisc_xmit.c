@@ -1,0 +1,167 @@
+/* qdisc_xmit.c - dev_queue_xmit: the packet alone, the enqueue only, and the general path. */
+#include "core/qdisc.h"
+
+/*
+ * dev_queue_xmit's common packet on a machine with neither a timeline nor a
+ * trace, tested before any charge (dev_queue_xmit has seen the device
+ * running, the qdisc not, no batching, no timeline and the queue not
+ * stopped): the rest of the checks the general path makes after its first
+ * charge (the queue has room: it is empty and tx_queue_len is not 0;
+ * run_alone_ok). None of them reads what a catch-up of the hardware could
+ * change (the hardware never touches the qdisc, the device's state or the
+ * knobs). The skb's SKB_QDISC place, which skb_to_driver overwrites before
+ * anything could look, is not written.
+ */
+static inline bool alone_untraced(struct net_device *dev, const struct kit *k,
+				  const struct Qdisc *q)
+{
+	return !k->trace && skb_queue_empty(&q->q) && dev->tx_queue_len > 0 &&
+	       !kit_dev_broken(dev) && k->knob[KNOB_DEV_TX_WEIGHT] > 0;
+}
+
+/* run_alone's path of dev_queue_xmit (alone_untraced holds), out of line: its
+ * registers are its own. */
+static __attribute__((noinline)) int xmit_alone(struct net_device *dev, struct sk_buff *skb)
+{
+	run_alone(dev, skb, XC_ENQUEUE);
+	return NET_XMIT_SUCCESS;
+}
+
+/* qdisc_drop: the packet does not fit (out of line: the common calls free nothing). */
+static __attribute__((noinline)) int qdisc_drop(struct net_device *dev, struct sk_buff *skb)
+{
+	dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
+	TRACE(dev->kit, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&dev->qdisc->q), 0, 0);
+	kfree_skb(skb);
+	return NET_XMIT_DROP;
+}
+
+/*
+ * dev_queue_xmit where the general path only enqueues: on a qdisc that is
+ * running already (a sender holding it, as the batching scenarios do; a
+ * dev_queue_xmit from inside the driver call a run made), whatever the
+ * batching mode, timeline or queue state, qdisc_run returns at once on
+ * q->running; without batching or a timeline, on a stopped queue, the
+ * general path enqueues and returns itself. Either way: the three charges,
+ * the room check, the place, the enqueue and its record. A catch-up of the
+ * hardware (the charge's) changes neither q->running nor the queue's state.
+ */
+static inline __attribute__((always_inline)) int enqueue_rest(struct net_device *dev,
+							       struct sk_buff *skb)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
+		return qdisc_drop(dev, skb);
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+	return NET_XMIT_SUCCESS;
+}
+
+/* enqueue_only once the charge is made and the hardware is due: kit_charge3's
+ * catch-up, then the rest. */
+static __attribute__((noinline)) int enqueue_after_sync(struct net_device *dev,
+							struct sk_buff *skb)
+{
+	hw_sync(dev->kit);
+	return enqueue_rest(dev, skb);
+}
+
+/* enqueue_only on a machine with a trace: the record needs the registers. */
+static __attribute__((noinline)) int enqueue_traced(struct net_device *dev, struct sk_buff *skb)
+{
+	return enqueue_rest(dev, skb);
+}
+
+/* kit_charge3 made by hand, so that without a catch-up or a trace the common
+ * enqueue calls nothing and saves no register. */
+static __attribute__((noinline)) int enqueue_only(struct net_device *dev, struct sk_buff *skb)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	u64 ca = k->cost[COST_BH], cb = k->cost[COST_LOCK], cc = k->cost[COST_QDISC],
+	    sum = ca + cb + cc;
+
+	k->cost_ns[COST_BH] += ca;
+	k->cost_ns[COST_LOCK] += cb;
+	k->cost_ns[COST_QDISC] += cc;
+	k->cost_count[COST_BH]++;
+	k->cost_count[COST_LOCK]++;
+	k->cost_count[COST_QDISC]++;
+	k->now += sum;
+	k->cpu.busy += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		return enqueue_after_sync(dev, skb);
+	if (unlikely(k->trace != NULL))
+		return enqueue_traced(dev, skb);
+	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
+		return qdisc_drop(dev, skb);
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	return NET_XMIT_SUCCESS;
+}
+
+static __attribute__((noinline)) int xmit_general(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	/* no catch-up first: the charge below makes it, and nothing before it
+	 * looks at the hardware */
+	if (!netif_running(dev) || !q) {
+		sim_charge(k, COST_BH);
+		dev->stats.tx_dropped++;
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	/* rcu_read_lock_bh, the qdisc root lock, the enqueue (nothing in
+	 * between looks at the hardware) */
+	kit_charge3(k, COST_BH, COST_LOCK, COST_QDISC);
+	if (skb_queue_len(&q->q) >= dev->tx_queue_len)
+		return qdisc_drop(dev, skb);
+	skb_set_place(skb, SKB_QDISC);
+	if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
+		if (netif_xmit_stopped(&dev->tx_queue)) {
+			/* qdisc_run would find the queue stopped: without a timeline it
+			 * only sets and clears q->running (its last check wants the
+			 * queue running) */
+			__skb_queue_tail(&q->q, skb);
+			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+			return NET_XMIT_SUCCESS;
+		}
+		if (likely(run_alone_ok(dev, q))) {
+			/* the common packet: queued and at once taken again */
+			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, 1, 0, 0);
+			run_alone(dev, skb, XC_LOCK);
+			return NET_XMIT_SUCCESS;
+		}
+	}
+	__skb_queue_tail(&q->q, skb);
+	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+	qdisc_run(dev);
+	return NET_XMIT_SUCCESS;
+}
+
+/* Three ways in, each as the general path (xmit_general) would go, each out
+ * of line: the choice saves no register. */
+int dev_queue_xmit(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	if (likely(netif_running(dev) && q)) {
+		if (q->running)
+			return enqueue_only(dev, skb);
+		if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
+			if (netif_xmit_stopped(&dev->tx_queue))
+				return enqueue_only(dev, skb);
+			if (likely(alone_untraced(dev, k, q)))
+				return xmit_alone(dev, skb);
+		}
+	}
+	return xmit_general(skb);
+}
