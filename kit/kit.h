@@ -337,6 +337,9 @@ void skb_pool_free(struct kit *k);
 void skb_set_place(struct sk_buff *skb, enum skb_place p);
 void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook);
 struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor); /* free ones too */
+bool skb_burst_ok(const struct net_device *dev, unsigned int len);
+struct sk_buff *skb_alloc_burst(struct net_device *dev, unsigned int len, const char *func,
+				int line);
 /* core/canary.c */
 void kit_guard_register(struct kit *k, struct net_device *dev, void *p, size_t size,
 			size_t elem, const char *what);

@@ -8,6 +8,52 @@
 void qdisc_requeue(struct net_device *dev, struct sk_buff *skb);
 /* qdisc_run's loop from quota on, q->running set, out of line (qdisc.c). */
 void qdisc_run_rest(struct net_device *dev, long quota);
+/* Two of dev_queue_xmit's ways (qdisc_xmit.c), each once its choice is made:
+ * the packet alone, and the enqueue only. */
+int qdisc_xmit_alone(struct net_device *dev, struct sk_buff *skb);
+int qdisc_enqueue_only(struct net_device *dev, struct sk_buff *skb);
+
+/*
+ * What of dev_queue_xmit's choice of the alone packet only a client's call
+ * changes (a parameter, a trace or timeline stopped, the guards turned on),
+ * never a driver call or the hardware: the device has a qdisc without
+ * batching, room and a quota, on a machine with no timeline, no trace and
+ * no watched driver calls. The rest (the device running, the qdisc idle
+ * and empty, the queue not stopped, the device not broken) is asked per
+ * packet.
+ */
+static inline bool xmit_fixed_alone(const struct net_device *dev)
+{
+	const struct kit *k = dev->kit;
+
+	return dev->qdisc && dev->batch_mode == TX_BATCH_NONE && !k->timeline && !k->trace &&
+	       !k->drv_watch && dev->tx_queue_len > 0 && k->knob[KNOB_DEV_TX_WEIGHT] > 0;
+}
+
+/*
+ * dev_queue_xmit in a run of sends on one device (a sender's burst) whose
+ * device had a qdisc at its start (held): the way dev_queue_xmit would
+ * choose, without the tests the run has made once (alone: it found
+ * xmit_fixed_alone too). Any other case is dev_queue_xmit's.
+ */
+static inline __attribute__((always_inline)) int dev_queue_xmit_held(struct sk_buff *skb,
+								      bool held, bool alone)
+{
+	struct net_device *dev = skb->dev;
+	struct Qdisc *q = dev->qdisc;
+
+	if (held && likely(netif_running(dev))) {
+		if (q->running)
+			return qdisc_enqueue_only(dev, skb);
+		if (alone) {
+			if (netif_xmit_stopped(&dev->tx_queue))
+				return qdisc_enqueue_only(dev, skb);
+			if (likely(skb_queue_empty(&q->q) && !kit_dev_broken(dev)))
+				return qdisc_xmit_alone(dev, skb);
+		}
+	}
+	return dev_queue_xmit(skb);
+}
 
 /*
  * One hard_start_xmit call, as the core makes it (inline in the one-skb
@@ -20,6 +66,16 @@ enum xmit_charge {
 	XC_LOCK,	/* HARD_TX_LOCK's and the call's */
 	XC_ENQUEUE,	/* dev_queue_xmit's three (BH, the root lock, the enqueue), then those two */
 };
+
+/*
+ * XC_ENQUEUE is the alone packet's (qdisc_xmit.c's xmit_alone), only on a
+ * machine with no trace, no timeline and no watched driver calls: a machine
+ * without a trace never gets one (trace_stop frees it for good), and the
+ * timeline and the guards are set up between driver calls, never during
+ * one. So its records, slices and the watched enter and leave are left out
+ * where they would be tested for: nothing is there to write them to.
+ */
+#define XC_QUIET(lock) ((lock) == XC_ENQUEUE)
 
 /*
  * The five charges of dev_queue_xmit's common packet as one: rcu_read_lock_bh,
@@ -73,17 +129,23 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	else
 		sim_charge(k, COST_CALL);
 	k->xmit_dev = dev;
-	struct drvcall dc = driver_enter(k, dev, "hard_start_xmit");
+	struct drvcall dc = XC_QUIET(lock) ? driver_enter_quiet(k, dev, "hard_start_xmit") :
+					     driver_enter(k, dev, "hard_start_xmit");
 	rc = dev->hard_start_xmit(skb, dev);
-	driver_leave(k, dc);
+	if (XC_QUIET(lock))
+		driver_leave_quiet(k, dc);
+	else
+		driver_leave(k, dc);
 	k->xmit_dev = NULL;
 	if (unlikely(k->race_armed))
 		simnic_race_xmit_done(dev);
 	k->sd.xmit_more = false;
-	TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
+	if (!XC_QUIET(lock))
+		TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
 	if (rc == NETDEV_TX_BUSY) {
 		dev->core.tx_busy++;
-		TRACE(k, TR_TX_BUSY, dev, id, stopped, 0, 0);
+		if (!XC_QUIET(lock))
+			TRACE(k, TR_TX_BUSY, dev, id, stopped, 0, 0);
 		/* on a queue it had stopped, BUSY is the driver's right answer (the
 		 * call itself was the advice already given) */
 		if (!stopped)
@@ -138,7 +200,8 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 
 	q->running = true;
 	skb->next = skb->prev = NULL;
-	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
+	if (!XC_QUIET(charge))
+		TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
 	if (xmit_skb(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		qdisc_requeue(dev, skb);
 		if (!netif_xmit_stopped(&dev->tx_queue))
@@ -154,7 +217,8 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 		return;
 	}
 	/* run_loop with nothing queued: the run ends */
-	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+	if (!XC_QUIET(charge))
+		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
 	q->running = false;
 }
 

@@ -2,8 +2,8 @@
 #include "core/qdisc.h"
 
 /*
- * dev_queue_xmit's common packet on a machine with neither a timeline nor a
- * trace, tested before any charge (dev_queue_xmit has seen the device
+ * dev_queue_xmit's common packet on a machine with no timeline, no trace and
+ * no guards on its driver calls (k->drv_watch), tested before any charge (dev_queue_xmit has seen the device
  * running, the qdisc not, no batching, no timeline and the queue not
  * stopped): the rest of the checks the general path makes after its first
  * charge (the queue has room: it is empty and tx_queue_len is not 0;
@@ -15,13 +15,12 @@
 static inline bool alone_untraced(struct net_device *dev, const struct kit *k,
 				  const struct Qdisc *q)
 {
-	return !k->trace && skb_queue_empty(&q->q) && dev->tx_queue_len > 0 &&
-	       !kit_dev_broken(dev) && k->knob[KNOB_DEV_TX_WEIGHT] > 0;
+	return xmit_fixed_alone(dev) && skb_queue_empty(&q->q) && !kit_dev_broken(dev);
 }
 
 /* run_alone's path of dev_queue_xmit (alone_untraced holds), out of line: its
  * registers are its own. */
-static __attribute__((noinline)) int xmit_alone(struct net_device *dev, struct sk_buff *skb)
+__attribute__((noinline)) int qdisc_xmit_alone(struct net_device *dev, struct sk_buff *skb)
 {
 	run_alone(dev, skb, XC_ENQUEUE);
 	return NET_XMIT_SUCCESS;
@@ -77,7 +76,7 @@ static __attribute__((noinline)) int enqueue_traced(struct net_device *dev, stru
 
 /* kit_charge3 made by hand, so that without a catch-up or a trace the common
  * enqueue calls nothing and saves no register. */
-static __attribute__((noinline)) int enqueue_only(struct net_device *dev, struct sk_buff *skb)
+__attribute__((noinline)) int qdisc_enqueue_only(struct net_device *dev, struct sk_buff *skb)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -155,12 +154,12 @@ int dev_queue_xmit(struct sk_buff *skb)
 
 	if (likely(netif_running(dev) && q)) {
 		if (q->running)
-			return enqueue_only(dev, skb);
+			return qdisc_enqueue_only(dev, skb);
 		if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
 			if (netif_xmit_stopped(&dev->tx_queue))
-				return enqueue_only(dev, skb);
+				return qdisc_enqueue_only(dev, skb);
 			if (likely(alone_untraced(dev, k, q)))
-				return xmit_alone(dev, skb);
+				return qdisc_xmit_alone(dev, skb);
 		}
 	}
 	return xmit_general(skb);

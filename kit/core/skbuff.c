@@ -116,8 +116,8 @@ static __attribute__((noinline)) struct sk_buff *alloc_record(struct kit *k, str
 
 /* The allocation once it is sure to succeed (a free skb, the charge made). */
 static inline __attribute__((always_inline)) struct sk_buff *
-skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
-	 unsigned int reserve, const char *func, int line)
+skb_take_as(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
+	    unsigned int reserve, const char *func, int line, bool untraced)
 {
 	const char *running = k->lab_running;
 	struct sk_buff *skb = pool->free;
@@ -150,9 +150,17 @@ skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned 
 	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
 	running_to(skb, kit_holder, k);
-	if (unlikely(k->trace != NULL)) /* NULL after trace_stop: nobody can read it */
+	/* NULL after trace_stop: nobody can read it (untraced: the caller knows) */
+	if (!untraced && unlikely(k->trace != NULL))
 		return alloc_record(k, skb, shown);
 	return skb;
+}
+
+static inline __attribute__((always_inline)) struct sk_buff *
+skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
+	 unsigned int reserve, const char *func, int line)
+{
+	return skb_take_as(k, pool, dev, shown, reserve, func, line, false);
 }
 
 /* Everything but the common case: a catch-up due, the failure knob, a
@@ -207,6 +215,43 @@ inline __attribute__((always_inline)) struct sk_buff *
 __netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len, const char *func, int line)
 {
 	return skb_get(dev, len, NET_IP_ALIGN, func, line);
+}
+
+/*
+ * The kit's frame builder inside a sender's burst (calls.c): on a machine
+ * with no trace and no timeline, the fault knob off and len within the
+ * buffer (skb_burst_ok, asked once a burst: only a client's call changes
+ * any of them), __netdev_alloc_skb_ip_align without those tests and with
+ * its charge's catch-up left to the charge that follows, dev_queue_xmit's
+ * first: the builder writes the frame into the skb's own buffer and hands
+ * it on, and nothing in between looks at the hardware or writes a record.
+ * The clock is charged here as before (kit_alloc_t is the same); the
+ * hardware's changes happen at their own times (nic_advance), so catching
+ * it up at the next charge leaves it as catching up here would have. A dry
+ * pool takes the slow path, which catches the hardware up first.
+ */
+bool skb_burst_ok(const struct net_device *dev, unsigned int len)
+{
+	const struct kit *k = dev->kit;
+
+	return !k->trace && !k->timeline && k->knob[KNOB_SKB_FAIL_EVERY] <= 0 &&
+	       len + NET_IP_ALIGN <= SKB_MAX_ALLOC;
+}
+
+inline __attribute__((always_inline)) struct sk_buff *
+skb_alloc_burst(struct net_device *dev, unsigned int len, const char *func, int line)
+{
+	struct kit *k = dev->kit;
+	struct skb_pool *pool = k->pool;
+	u64 c = k->cost[COST_SKB_ALLOC];
+
+	k->now += c;
+	k->cpu.busy += c;
+	k->cost_ns[COST_SKB_ALLOC] += c;
+	k->cost_count[COST_SKB_ALLOC]++;
+	if (unlikely(!pool->free))
+		return skb_get_slow(dev, len, func, line, NET_IP_ALIGN);
+	return skb_take_as(k, pool, dev, len, NET_IP_ALIGN, func, line, true);
 }
 
 /* A free after its charge: the record, and the skb back on the free list. */
