@@ -76,10 +76,12 @@ static void requeue_list(struct net_device *dev, struct sk_buff_head *list)
 /* A hard_start_xmit call as the core makes it (qdisc.h's xmit_one). */
 int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 {
-	return xmit_one(dev, skb, more, XC_CALL);
+	return xmit_one(dev, skb, more, XC_CALL, false);
 }
 
-static inline __attribute__((always_inline)) int restart_single(struct net_device *dev)
+/* quiet, here and below: xmit_quiet held at the run's start (qdisc.h) */
+static inline __attribute__((always_inline)) int restart_single(struct net_device *dev,
+								bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -87,8 +89,8 @@ static inline __attribute__((always_inline)) int restart_single(struct net_devic
 	struct sk_buff *skb = q->q.next;
 
 	__skb_unlink(skb, &q->q);
-	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
-	if (xmit_skb(dev, skb, false, XC_LOCK) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	QTRACE(quiet, k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
+	if (xmit_skb(dev, skb, false, XC_LOCK, quiet) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		qdisc_requeue(dev, skb);
 		return 0;
 	}
@@ -101,7 +103,8 @@ static inline __attribute__((always_inline)) int restart_single(struct net_devic
  * budget qdisc_avail_bulklimit() - first->len stays above 0. The driver
  * stopping its queue mid-train ends it; the rest goes back to the qdisc.
  */
-static int restart_bulk(struct net_device *dev)
+static inline __attribute__((always_inline)) int restart_bulk_as(struct net_device *dev,
+								 bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -127,13 +130,13 @@ static int restart_bulk(struct net_device *dev)
 	bulk.qlen = n;
 	first->prev = (struct sk_buff *)&bulk;
 	last->next = (struct sk_buff *)&bulk;
-	TRACE(k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
-	      skb_queue_len(&q->q), (u32)avail);
+	QTRACE(quiet, k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
+	       skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
 	while (!skb_queue_empty(&bulk)) { /* __skb_dequeue, its empty test made once */
 		skb = bulk.next;
 		__skb_unlink(skb, &bulk);
-		if (xmit_skb(dev, skb, !skb_queue_empty(&bulk), XC_CALL) == NETDEV_TX_BUSY) {
+		if (xmit_skb(dev, skb, !skb_queue_empty(&bulk), XC_CALL, quiet) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
@@ -146,10 +149,21 @@ static int restart_bulk(struct net_device *dev)
 	return sent;
 }
 
+static __attribute__((noinline)) int restart_bulk(struct net_device *dev)
+{
+	return restart_bulk_as(dev, false);
+}
+
+static __attribute__((noinline)) int restart_bulk_quiet(struct net_device *dev)
+{
+	return restart_bulk_as(dev, true);
+}
+
 /* Fill a batch list from the qdisc up to xmit_win (the core's part), made
- * twice below: with prep a constant, each turn tests only what can change. */
+ * four times below: with prep and quiet constants, each turn tests only what
+ * can change. */
 static inline __attribute__((always_inline)) unsigned int
-fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
+fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep, bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -169,10 +183,14 @@ fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 
 			sim_charge(k, COST_CALL);
 			skb_to_driver(skb, dev, "hard_prep_xmit");
-			struct drvcall dc = driver_enter(k, dev, "hard_prep_xmit");
+			struct drvcall dc = quiet ? driver_enter_quiet(k, dev, "hard_prep_xmit") :
+						    driver_enter(k, dev, "hard_prep_xmit");
 			rc = dev->hard_prep_xmit(skb, dev);
-			driver_leave(k, dc);
-			TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
+			if (quiet)
+				driver_leave_quiet(k, dc);
+			else
+				driver_leave(k, dc);
+			QTRACE(quiet, k, TR_PREP, dev, id, (u32)rc, 0, 0);
 			if (rc != NETDEV_TX_OK) {
 				/* the driver dropped it (skb_padto freed it): count, never touch */
 				dev->stats.tx_dropped++;
@@ -185,13 +203,15 @@ fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 			first = id;
 	}
 	if (n)
-		TRACE(k, TR_QDISC_DEQ, dev, first, n, skb_queue_len(&q->q), 0);
+		QTRACE(quiet, k, TR_QDISC_DEQ, dev, first, n, skb_queue_len(&q->q), 0);
 	return skb_queue_len(list);
 }
 
 unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 {
-	return prep ? fill_batch(dev, list, true) : fill_batch(dev, list, false);
+	if (xmit_quiet(dev->kit))
+		return prep ? fill_batch(dev, list, true, true) : fill_batch(dev, list, false, true);
+	return prep ? fill_batch(dev, list, true, false) : fill_batch(dev, list, false, false);
 }
 
 /* Hand a filled batch list to the driver; requeue what it did not take. */
@@ -238,7 +258,7 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 }
 
 /* qdisc_restart on a qdisc that holds packets (qdisc_run's loop has looked). */
-static inline __attribute__((always_inline)) int restart(struct net_device *dev)
+static inline __attribute__((always_inline)) int restart(struct net_device *dev, bool quiet)
 {
 	switch (dev->batch_mode) {
 	case TX_BATCH_BTX:
@@ -248,12 +268,12 @@ static inline __attribute__((always_inline)) int restart(struct net_device *dev)
 		qdisc_fill_batch(dev, dev->skb_blist, false);
 		return qdisc_send_batch(dev, dev->skb_blist);
 	case TX_BATCH_XMIT_MORE:
-		return restart_bulk(dev);
+		return quiet ? restart_bulk_quiet(dev) : restart_bulk(dev);
 	case TX_BATCH_NONE:
 	case TX_BATCH_NR:
 		break;
 	}
-	return restart_single(dev);
+	return restart_single(dev, quiet);
 }
 
 int qdisc_restart(struct net_device *dev)
@@ -272,19 +292,19 @@ int qdisc_restart(struct net_device *dev)
 			return 0;
 		break;
 	}
-	return restart(dev);
+	return restart(dev, xmit_quiet(dev->kit));
 }
 
 /* The end of a qdisc_run: the loop from quota on (q->running set), then the
  * reschedule if the quota ran out with packets left. */
 static inline __attribute__((always_inline)) void run_loop_as(struct net_device *dev, long quota,
-								bool single)
+								bool single, bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
-		int n = single ? restart_single(dev) : restart(dev);
+		int n = single ? restart_single(dev, quiet) : restart(dev, quiet);
 
 		if (n <= 0) {
 			/* BUSY: try again later from NET_TX (2.6.20 netif_schedule) */
@@ -294,7 +314,8 @@ static inline __attribute__((always_inline)) void run_loop_as(struct net_device 
 		}
 		quota -= n;
 	}
-	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+	if (!quiet)
+		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);
@@ -304,14 +325,22 @@ static inline __attribute__((always_inline)) void run_loop_as(struct net_device 
  * The loop with its batching mode chosen once: restart's switch would find
  * the same mode at every turn (only a client's parameter change sets
  * dev->batch_mode, never anything a run calls), so without batching each
- * turn is restart_single.
+ * turn is restart_single; and whether it is quiet.
  */
 static inline __attribute__((always_inline)) void run_loop(struct net_device *dev, long quota)
 {
-	if (likely(dev->batch_mode == TX_BATCH_NONE))
-		run_loop_as(dev, quota, true);
-	else
-		run_loop_as(dev, quota, false);
+	bool quiet = xmit_quiet(dev->kit); /* for the whole run (qdisc.h) */
+
+	if (likely(dev->batch_mode == TX_BATCH_NONE)) {
+		if (quiet)
+			run_loop_as(dev, quota, true, true);
+		else
+			run_loop_as(dev, quota, true, false);
+	} else if (quiet) {
+		run_loop_as(dev, quota, false, true);
+	} else {
+		run_loop_as(dev, quota, false, false);
+	}
 }
 
 __attribute__((noinline)) void qdisc_run_rest(struct net_device *dev, long quota)

@@ -68,14 +68,27 @@ enum xmit_charge {
 };
 
 /*
- * XC_ENQUEUE is the alone packet's (qdisc_xmit.c's xmit_alone), only on a
- * machine with no trace, no timeline and no watched driver calls: a machine
- * without a trace never gets one (trace_stop frees it for good), and the
- * timeline and the guards are set up between driver calls, never during
- * one. So its records, slices and the watched enter and leave are left out
- * where they would be tested for: nothing is there to write them to.
+ * Whether nobody watches the TX path's driver calls: no trace, no timeline
+ * and no guards (k->drv_watch is set while either of the last two is). It
+ * holds for a whole run of the qdisc or a whole call of dev_queue_xmit once
+ * it holds at its start: a machine without a trace never gets one
+ * (trace_stop frees it for good), and the timeline and the guards are set
+ * up between driver calls, never during one. A quiet path leaves out the
+ * records, the slices and the watched enter and leave where it would test
+ * for them: there is nothing to write them to. The alone packet
+ * (XC_ENQUEUE, qdisc_xmit.c's xmit_alone) is always quiet.
  */
-#define XC_QUIET(lock) ((lock) == XC_ENQUEUE)
+static inline bool xmit_quiet(const struct kit *k)
+{
+	return !k->trace && !k->drv_watch;
+}
+
+/* TRACE, left out on a quiet path */
+#define QTRACE(quiet, ...)                  \
+	do {                                \
+		if (!(quiet))               \
+			TRACE(__VA_ARGS__); \
+	} while (0)
 
 /*
  * The five charges of dev_queue_xmit's common packet as one: rcu_read_lock_bh,
@@ -109,7 +122,7 @@ static inline void charge_enqueue_and_xmit(struct kit *k)
 
 static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev,
 							  struct sk_buff *skb, bool more,
-							  enum xmit_charge lock)
+							  enum xmit_charge lock, bool quiet)
 {
 	struct kit *k = dev->kit;
 	u32 id = skb ? skb->kit_id : 0;
@@ -129,10 +142,10 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	else
 		sim_charge(k, COST_CALL);
 	k->xmit_dev = dev;
-	struct drvcall dc = XC_QUIET(lock) ? driver_enter_quiet(k, dev, "hard_start_xmit") :
-					     driver_enter(k, dev, "hard_start_xmit");
+	struct drvcall dc = quiet ? driver_enter_quiet(k, dev, "hard_start_xmit") :
+				    driver_enter(k, dev, "hard_start_xmit");
 	rc = dev->hard_start_xmit(skb, dev);
-	if (XC_QUIET(lock))
+	if (quiet)
 		driver_leave_quiet(k, dc);
 	else
 		driver_leave(k, dc);
@@ -140,12 +153,10 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	if (unlikely(k->race_armed))
 		simnic_race_xmit_done(dev);
 	k->sd.xmit_more = false;
-	if (!XC_QUIET(lock))
-		TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
+	QTRACE(quiet, k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
 	if (rc == NETDEV_TX_BUSY) {
 		dev->core.tx_busy++;
-		if (!XC_QUIET(lock))
-			TRACE(k, TR_TX_BUSY, dev, id, stopped, 0, 0);
+		QTRACE(quiet, k, TR_TX_BUSY, dev, id, stopped, 0, 0);
 		/* on a queue it had stopped, BUSY is the driver's right answer (the
 		 * call itself was the advice already given) */
 		if (!stopped)
@@ -160,11 +171,11 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
  * dev_queue_xmit's own), so its tests for NULL go. */
 static inline __attribute__((always_inline)) int xmit_skb(struct net_device *dev,
 							  struct sk_buff *skb, bool more,
-							  enum xmit_charge lock)
+							  enum xmit_charge lock, bool quiet)
 {
 	if (!skb)
 		__builtin_unreachable();
-	return xmit_one(dev, skb, more, lock);
+	return xmit_one(dev, skb, more, lock, quiet);
 }
 
 /*
@@ -196,13 +207,12 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
-	long quota = k->knob[KNOB_DEV_TX_WEIGHT];
+	bool quiet = charge == XC_ENQUEUE;
 
 	q->running = true;
 	skb->next = skb->prev = NULL;
-	if (!XC_QUIET(charge))
-		TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
-	if (xmit_skb(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+	QTRACE(quiet, k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
+	if (xmit_skb(dev, skb, false, charge, quiet) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		qdisc_requeue(dev, skb);
 		if (!netif_xmit_stopped(&dev->tx_queue))
 			__netif_schedule(dev);
@@ -211,13 +221,15 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 		q->running = false;
 		return;
 	}
+	/* q and the quota read again: fewer registers kept across the call */
+	q = dev->qdisc;
 	if (unlikely(!skb_queue_empty(&q->q))) {
 		/* the driver queued more meanwhile: the rest of the loop */
-		qdisc_run_rest(dev, quota - 1);
+		qdisc_run_rest(dev, k->knob[KNOB_DEV_TX_WEIGHT] - 1);
 		return;
 	}
 	/* run_loop with nothing queued: the run ends */
-	if (!XC_QUIET(charge))
+	if (!quiet)
 		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
 	q->running = false;
 }

@@ -264,6 +264,8 @@ struct burst_run {
 	struct net_device *d;
 	struct rec_log log;
 	int (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
+	int (*real_batch)(struct sk_buff_head *list, struct net_device *dev);
+	int (*real_prep)(struct sk_buff *skb, struct net_device *dev);
 	u64 frames, hash, seen, more_calls, xmit_calls;
 	u64 break_at, mend_at; /* the device is broken from xmit call break_at to mend_at */
 };
@@ -290,6 +292,35 @@ static int hashing_xmit(struct sk_buff *skb, struct net_device *dev)
 	return r->real_xmit(skb, dev);
 }
 
+/* btx: the batch's frames hashed as hashing_xmit hashes one, in the list's
+ * order, and the hardware as each call into the driver finds it */
+static int hashing_batch(struct sk_buff_head *list, struct net_device *dev)
+{
+	struct burst_run *r = cur;
+	struct nic *hw = dev->nic;
+
+	r->xmit_calls++;
+	r->seen = (r->seen ^ hw->tdh ^ hw->tx_frames << 16 ^ dev->kit->now << 32) *
+		  0x100000001b3ULL;
+	for (struct sk_buff *skb = list->next; skb != (struct sk_buff *)list; skb = skb->next) {
+		r->frames++;
+		r->hash = (r->hash ^ skb->len ^ (u64)skb->kit_id << 20 ^ skb->protocol) *
+			  0x100000001b3ULL;
+		for (unsigned int i = 0; i < skb->len; i++)
+			r->hash = (r->hash ^ skb->data[i]) * 0x100000001b3ULL;
+	}
+	return r->real_batch(list, dev);
+}
+
+static int seeing_prep(struct sk_buff *skb, struct net_device *dev)
+{
+	struct burst_run *r = cur;
+
+	r->seen = (r->seen ^ skb->kit_id ^ (u64)dev->nic->tdh << 32 ^ dev->kit->now << 40) *
+		  0x100000001b3ULL;
+	return r->real_prep(skb, dev);
+}
+
 static bool burst_more(void *arg)
 {
 	struct burst_run *r = arg;
@@ -305,6 +336,7 @@ enum burst_way {
 	BW_TRACED = 1,	/* the machine keeps its trace */
 	BW_HOLD = 2,	/* each burst queued behind a busy qdisc, then run (the sender's hold) */
 	BW_XMIT_MORE = 4, /* batching xmit_more */
+	BW_BTX = 8,	/* batching btx */
 };
 
 static void send_bursts(struct burst_run *r, bool keep, int way)
@@ -329,9 +361,17 @@ static void send_bursts(struct burst_run *r, bool keep, int way)
 	setp(r->m, r->d, "tx_ring", 64);
 	if (way & BW_XMIT_MORE)
 		setp(r->m, r->d, "batching", TX_BATCH_XMIT_MORE);
+	if (way & BW_BTX)
+		setp(r->m, r->d, "batching", TX_BATCH_BTX);
 	cur = r;
 	r->real_xmit = r->d->hard_start_xmit;
 	r->d->hard_start_xmit = hashing_xmit;
+	r->real_batch = r->d->hard_batch_xmit;
+	r->real_prep = r->d->hard_prep_xmit;
+	if (r->real_batch)
+		r->d->hard_batch_xmit = hashing_batch;
+	if (r->real_prep)
+		r->d->hard_prep_xmit = seeing_prep;
 	r->break_at = 150;
 	r->mend_at = 400;
 	for (size_t p = 0; p < sizeof(pkts) / sizeof(pkts[0]); p++) {
@@ -354,6 +394,8 @@ static void send_bursts(struct burst_run *r, bool keep, int way)
 		}
 	}
 	r->d->hard_start_xmit = r->real_xmit;
+	r->d->hard_batch_xmit = r->real_batch;
+	r->d->hard_prep_xmit = r->real_prep;
 	if (way & BW_TRACED)
 		kit_trace_subscribe(r->m, NULL, NULL);
 }
@@ -450,15 +492,19 @@ Test(txk_fast, a_senders_udp_bursts_as_the_general_loop_makes_them)
  * dev_queue_xmit its tests of what the burst found fixed (dev_queue_xmit_held),
  * against the general loop on a machine with a trace (every test made,
  * every catch-up where its charge is): frames one by one, behind a held
- * qdisc (the enqueue only) and with xmit_more.
+ * qdisc (the enqueue only), with xmit_more and with btx. The qdisc's runs
+ * on the untraced machine are quiet (xmit_quiet): no records, slices or
+ * watched driver calls, and the rest as the traced machine's.
  */
 Test(txk_fast, a_senders_quiet_bursts_as_the_traced_general_loop)
 {
-	static const int ways[] = { 0, BW_HOLD, BW_XMIT_MORE, BW_HOLD | BW_XMIT_MORE };
-	static const char *const names[] = { "alone", "held", "xmit_more", "held xmit_more" };
+	static const int ways[] = { 0, BW_HOLD, BW_XMIT_MORE, BW_HOLD | BW_XMIT_MORE,
+				    BW_BTX, BW_HOLD | BW_BTX };
+	static const char *const names[] = { "alone", "held", "xmit_more", "held xmit_more", "btx",
+					     "held btx" };
 	static struct burst_run r[2];
 
-	for (int w = 0; w < 4; w++) {
+	for (int w = 0; w < 6; w++) {
 		memset(r, 0, sizeof(r));
 		send_bursts(&r[0], true, ways[w]);
 		send_bursts(&r[1], false, ways[w] | BW_TRACED);
