@@ -13,6 +13,68 @@ void qdisc_run_rest(struct net_device *dev, long quota);
 int qdisc_xmit_alone(struct net_device *dev, struct sk_buff *skb);
 int qdisc_enqueue_only(struct net_device *dev, struct sk_buff *skb);
 
+/* The enqueue's ways out of line (qdisc_xmit.c): the packet dropped for want
+ * of room, the charge's catch-up due, a trace kept. */
+int qdisc_drop(struct net_device *dev, struct sk_buff *skb);
+int qdisc_enqueue_after_sync(struct net_device *dev, struct sk_buff *skb);
+int qdisc_enqueue_traced(struct net_device *dev, struct sk_buff *skb);
+
+/*
+ * dev_queue_xmit where the general path only enqueues: on a qdisc that is
+ * running already (a sender holding it, as the batching scenarios do; a
+ * dev_queue_xmit from inside the driver call a run made), whatever the
+ * batching mode, timeline or queue state, qdisc_run returns at once on
+ * q->running; without batching or a timeline, on a stopped queue, the
+ * general path enqueues and returns itself. Either way: the three charges,
+ * the room check, the place, the enqueue and its record. A catch-up of the
+ * hardware (the charge's) changes neither q->running nor the queue's state.
+ */
+static inline __attribute__((always_inline)) int enqueue_rest(struct net_device *dev,
+							       struct sk_buff *skb)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+
+	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
+		return qdisc_drop(dev, skb);
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
+	return NET_XMIT_SUCCESS;
+}
+
+/*
+ * kit_charge3 made by hand, so that without a catch-up or a trace the common
+ * enqueue calls nothing and saves no register (quiet: the caller knows the
+ * machine keeps no trace, so it does not test for one).
+ */
+static inline __attribute__((always_inline)) int enqueue_only_as(struct net_device *dev,
+								  struct sk_buff *skb, bool quiet)
+{
+	struct kit *k = dev->kit;
+	struct Qdisc *q = dev->qdisc;
+	u64 ca = k->cost[COST_BH], cb = k->cost[COST_LOCK], cc = k->cost[COST_QDISC],
+	    sum = ca + cb + cc;
+
+	k->cost_ns[COST_BH] += ca;
+	k->cost_ns[COST_LOCK] += cb;
+	k->cost_ns[COST_QDISC] += cc;
+	k->cost_count[COST_BH]++;
+	k->cost_count[COST_LOCK]++;
+	k->cost_count[COST_QDISC]++;
+	k->now += sum;
+	k->cpu.busy += sum;
+	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+		return qdisc_enqueue_after_sync(dev, skb);
+	if (!quiet && unlikely(k->trace != NULL))
+		return qdisc_enqueue_traced(dev, skb);
+	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
+		return qdisc_drop(dev, skb);
+	skb_set_place(skb, SKB_QDISC);
+	__skb_queue_tail(&q->q, skb);
+	return NET_XMIT_SUCCESS;
+}
+
 /*
  * What of dev_queue_xmit's choice of the alone packet only a client's call
  * changes (a parameter, a trace or timeline stopped, the guards turned on),
@@ -31,10 +93,11 @@ static inline bool xmit_fixed_alone(const struct net_device *dev)
 }
 
 /*
- * dev_queue_xmit in a run of sends on one device (a sender's burst) whose
- * device had a qdisc at its start (held): the way dev_queue_xmit would
- * choose, without the tests the run has made once (alone: it found
- * xmit_fixed_alone too). Any other case is dev_queue_xmit's.
+ * dev_queue_xmit in a run of sends on one device (a sender's burst) that
+ * found at its start a qdisc on the device and no trace on the machine
+ * (held): the way dev_queue_xmit would choose, without the tests the run
+ * has made once (alone: it found xmit_fixed_alone too), the enqueue only
+ * inline and quiet. Any other case is dev_queue_xmit's.
  */
 static inline __attribute__((always_inline)) int dev_queue_xmit_held(struct sk_buff *skb,
 								      bool held, bool alone)
@@ -44,10 +107,10 @@ static inline __attribute__((always_inline)) int dev_queue_xmit_held(struct sk_b
 
 	if (held && likely(netif_running(dev))) {
 		if (q->running)
-			return qdisc_enqueue_only(dev, skb);
+			return enqueue_only_as(dev, skb, true);
 		if (alone) {
 			if (netif_xmit_stopped(&dev->tx_queue))
-				return qdisc_enqueue_only(dev, skb);
+				return enqueue_only_as(dev, skb, true);
 			if (likely(skb_queue_empty(&q->q) && !kit_dev_broken(dev)))
 				return qdisc_xmit_alone(dev, skb);
 		}

@@ -27,7 +27,7 @@ __attribute__((noinline)) int qdisc_xmit_alone(struct net_device *dev, struct sk
 }
 
 /* qdisc_drop: the packet does not fit (out of line: the common calls free nothing). */
-static __attribute__((noinline)) int qdisc_drop(struct net_device *dev, struct sk_buff *skb)
+__attribute__((noinline)) int qdisc_drop(struct net_device *dev, struct sk_buff *skb)
 {
 	dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
 	TRACE(dev->kit, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&dev->qdisc->q), 0, 0);
@@ -35,71 +35,24 @@ static __attribute__((noinline)) int qdisc_drop(struct net_device *dev, struct s
 	return NET_XMIT_DROP;
 }
 
-/*
- * dev_queue_xmit where the general path only enqueues: on a qdisc that is
- * running already (a sender holding it, as the batching scenarios do; a
- * dev_queue_xmit from inside the driver call a run made), whatever the
- * batching mode, timeline or queue state, qdisc_run returns at once on
- * q->running; without batching or a timeline, on a stopped queue, the
- * general path enqueues and returns itself. Either way: the three charges,
- * the room check, the place, the enqueue and its record. A catch-up of the
- * hardware (the charge's) changes neither q->running nor the queue's state.
- */
-static inline __attribute__((always_inline)) int enqueue_rest(struct net_device *dev,
-							       struct sk_buff *skb)
-{
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-
-	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
-		return qdisc_drop(dev, skb);
-	skb_set_place(skb, SKB_QDISC);
-	__skb_queue_tail(&q->q, skb);
-	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
-	return NET_XMIT_SUCCESS;
-}
-
 /* enqueue_only once the charge is made and the hardware is due: kit_charge3's
  * catch-up, then the rest. */
-static __attribute__((noinline)) int enqueue_after_sync(struct net_device *dev,
-							struct sk_buff *skb)
+__attribute__((noinline)) int qdisc_enqueue_after_sync(struct net_device *dev,
+						       struct sk_buff *skb)
 {
 	hw_sync(dev->kit);
 	return enqueue_rest(dev, skb);
 }
 
 /* enqueue_only on a machine with a trace: the record needs the registers. */
-static __attribute__((noinline)) int enqueue_traced(struct net_device *dev, struct sk_buff *skb)
+__attribute__((noinline)) int qdisc_enqueue_traced(struct net_device *dev, struct sk_buff *skb)
 {
 	return enqueue_rest(dev, skb);
 }
 
-/* kit_charge3 made by hand, so that without a catch-up or a trace the common
- * enqueue calls nothing and saves no register. */
 __attribute__((noinline)) int qdisc_enqueue_only(struct net_device *dev, struct sk_buff *skb)
 {
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-	u64 ca = k->cost[COST_BH], cb = k->cost[COST_LOCK], cc = k->cost[COST_QDISC],
-	    sum = ca + cb + cc;
-
-	k->cost_ns[COST_BH] += ca;
-	k->cost_ns[COST_LOCK] += cb;
-	k->cost_ns[COST_QDISC] += cc;
-	k->cost_count[COST_BH]++;
-	k->cost_count[COST_LOCK]++;
-	k->cost_count[COST_QDISC]++;
-	k->now += sum;
-	k->cpu.busy += sum;
-	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
-		return enqueue_after_sync(dev, skb);
-	if (unlikely(k->trace != NULL))
-		return enqueue_traced(dev, skb);
-	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
-		return qdisc_drop(dev, skb);
-	skb_set_place(skb, SKB_QDISC);
-	__skb_queue_tail(&q->q, skb);
-	return NET_XMIT_SUCCESS;
+	return enqueue_only_as(dev, skb, false);
 }
 
 static __attribute__((noinline)) int xmit_general(struct sk_buff *skb)
