@@ -488,8 +488,10 @@ Test(txk_fast, a_senders_udp_bursts_as_the_general_loop_makes_them)
 
 /*
  * The bursts of a machine without a trace (a bench's): each allocation
- * leaves its catch-up to dev_queue_xmit's charge (skb_alloc_burst) and
- * dev_queue_xmit its tests of what the burst found fixed (dev_queue_xmit_held),
+ * leaves its catch-up to dev_queue_xmit's charge (skb_alloc_burst), the
+ * 60- and 1514-byte frames are written by pkttmpl.h's inline writers, and
+ * dev_queue_xmit skips its tests of what the burst found fixed
+ * (dev_queue_xmit_held),
  * against the general loop on a machine with a trace (every test made,
  * every catch-up where its charge is): frames one by one, behind a held
  * qdisc (the enqueue only), with xmit_more and with btx. The qdisc's runs
