@@ -345,7 +345,8 @@ frames_at_udp(struct tx_frames *f, struct net_device *dev, const struct kit_pkt 
  * no (the burst ends), false when the device is broken (frame *at taken,
  * not made: the general loop goes on from the next) or the burst is done.
  * What the burst found at its start holds to its end (only a client's call
- * changes it): quiet, skb_burst_ok and a qdisc on the device, so each
+ * changes it, and more() only asks: the sender's reads the device and the
+ * qdisc's length): quiet, skb_burst_ok and a qdisc on the device, so each
  * allocation skips the tests whose answers it knows, its catch-up made by
  * dev_queue_xmit's charge, and dev_queue_xmit skips its test for a qdisc;
  * alone, xmit_fixed_alone as well, so it skips those tests too. writer:
