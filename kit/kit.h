@@ -333,12 +333,15 @@ void param_defaults(struct kit *k);
 long simnic_param_get(struct net_device *dev, int id);
 int simnic_param_set(struct net_device *dev, int id, long v, char *err, size_t errlen);
 
-/* core/skbuff.c */
+/* core/skb_pool.c, core/skbuff.c */
 int skb_pool_init(struct kit *k);
 void skb_pool_free(struct kit *k);
 void skb_set_place(struct sk_buff *skb, enum skb_place p);
 void skb_to_driver(struct sk_buff *skb, struct net_device *dev, const char *hook);
 struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor); /* free ones too */
+bool skb_burst_ok(const struct net_device *dev, unsigned int len);
+struct sk_buff *skb_alloc_burst(struct net_device *dev, unsigned int len, const char *func,
+				int line);
 /* core/canary.c */
 void kit_guard_register(struct kit *k, struct net_device *dev, void *p, size_t size,
 			size_t elem, const char *what);
@@ -557,7 +560,7 @@ u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first
 u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
 		     u64 *built);
 
-/* core/skbuff.c */
+/* core/skb_pool.c */
 long skb_pool_index(const struct kit *k, const struct sk_buff *skb);
 size_t skb_pool_size(const struct kit *k);
 

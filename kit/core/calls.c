@@ -5,6 +5,8 @@
 
 #include "kit.h"
 #include "core/calls.h"
+#include "core/pkttmpl.h"
+#include "core/qdisc.h"
 #include "hw/nic_hw.h"
 
 /*
@@ -289,7 +291,10 @@ u64 xmit_frames_from(struct net_device *dev, const struct kit_pkt *p, u64 first,
 struct burst {
 	unsigned int alloc;
 	bool direct;
+	u8 writer; /* W_*: the template's writer, when it can be inline */
 };
+
+enum { W_CALL, W_UDP_MIN, W_UDP_BIG }; /* through t->write; pkttmpl.h's inline ones */
 
 static void burst_of(const struct tx_frames *f, struct burst *b)
 {
@@ -297,26 +302,78 @@ static void burst_of(const struct tx_frames *f, struct burst *b)
 
 	b->alloc = len < ETH_ZLEN ? ETH_ZLEN : len;
 	b->direct = (u64)(SKB_MAX_ALLOC - NET_IP_ALIGN) >= f->t.need;
+	b->writer = f->t.write == frame_write_udp_min ? W_UDP_MIN :
+		    f->t.write == frame_write_udp_big ? W_UDP_BIG : W_CALL;
 }
 
 /* frames_at for a UDP flow whose writer is called directly: the same spec_at
- * fields and the same skb as build. */
-static inline struct sk_buff *frames_at_udp(struct tx_frames *f, struct net_device *dev,
-					    const struct kit_pkt *p, u32 i, const struct burst *b)
+ * fields and the same skb as build (quiet: by skb_alloc_burst, its catch-up
+ * left to dev_queue_xmit's charge, which the caller makes next). */
+static inline __attribute__((always_inline)) struct sk_buff *
+frames_at_udp(struct tx_frames *f, struct net_device *dev, const struct kit_pkt *p, u32 i,
+	      const struct burst *b, bool quiet, int writer)
 {
+	unsigned int len;
 	struct sk_buff *skb;
 
 	f->v.ip_id = (u16)(p->seq + i);
 	f->v.seq = p->seq + i;
 	f->v.off = f->v.seq * f->t.plen;
-	skb = __netdev_alloc_skb_ip_align(dev, b->alloc, "the kit's frame builder", BUILD_LINE);
+	if (quiet)
+		skb = skb_alloc_burst(dev, b->alloc, "the kit's frame builder", BUILD_LINE);
+	else
+		skb = __netdev_alloc_skb_ip_align(dev, b->alloc, "the kit's frame builder",
+						  BUILD_LINE);
 	if (!skb)
 		return NULL;
-	skb_put(skb, f->t.write(&f->t, skb->data, &f->v, NULL));
+	/* writer: b->writer where the caller made it a constant (the same bytes) */
+	if (writer == W_UDP_MIN)
+		len = frame_write_udp_min_inline(&f->t, skb->data, &f->v);
+	else if (writer == W_UDP_BIG)
+		len = frame_write_udp_big_inline(&f->t, skb->data, &f->v);
+	else
+		len = f->t.write(&f->t, skb->data, &f->v, NULL);
+	skb_put(skb, len);
 	skb->protocol = htons(ETH_P_IP);
 	if (unlikely(i == 0))
 		expect_at_peer(dev->kit, &f->v);
 	return skb;
+}
+
+/*
+ * The UDP loop of xmit_frames_while from frame *at on: true when more() said
+ * no (the burst ends), false when the device is broken (frame *at taken,
+ * not made: the general loop goes on from the next) or the burst is done.
+ * What the burst found at its start holds to its end (only a client's call
+ * changes it, and more() only asks: the sender's reads the device and the
+ * qdisc's length): quiet, skb_burst_ok and a qdisc on the device, so each
+ * allocation skips the tests whose answers it knows, its catch-up made by
+ * dev_queue_xmit's charge, and dev_queue_xmit skips its test for a qdisc;
+ * alone, xmit_fixed_alone as well, so it skips those tests too. writer:
+ * the template's writer inline (W_UDP_MIN, W_UDP_BIG) or called (W_CALL).
+ */
+static inline __attribute__((always_inline)) bool
+udp_loop(struct tx_frames *fr, struct net_device *dev, const struct kit_pkt *p, u64 first,
+	 u64 n, u64 *at, bool (*more)(void *arg), void *arg, const struct burst *b, bool quiet,
+	 bool alone, int writer)
+{
+	for (u64 i = *at; i < n; i++) {
+		struct sk_buff *skb;
+
+		if (!more(arg)) {
+			*at = i;
+			return true;
+		}
+		if (unlikely(kit_dev_broken(dev))) {
+			*at = i + 1;
+			return false;
+		}
+		skb = frames_at_udp(fr, dev, p, (u32)(first + i), b, quiet, writer);
+		if (skb)
+			dev_queue_xmit_held(skb, quiet, alone);
+	}
+	*at = n;
+	return false;
 }
 
 u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first, u64 n,
@@ -325,7 +382,7 @@ u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first
 	bool ok = pkt_ok(p), udp = false;
 	enum kit_ctx prev = enter(dev, CTX_PROCESS, "dev_queue_xmit");
 	struct tx_frames here;
-	struct burst b = { 0, false };
+	struct burst b = { 0, false, W_CALL };
 	u64 i;
 
 	if (!fr) {
@@ -338,19 +395,23 @@ u64 xmit_frames_while(struct net_device *dev, const struct kit_pkt *p, u64 first
 	}
 	i = 0;
 	if (likely(udp)) { /* the loop below's, for a checked kit_pkt whose frames are made */
-		for (; i < n; i++) {
-			struct sk_buff *skb;
+		bool done;
 
-			if (!more(arg))
-				goto out;
-			if (unlikely(kit_dev_broken(dev))) {
-				i++; /* taken, not made: the loop below goes on */
-				break;
-			}
-			skb = frames_at_udp(fr, dev, p, (u32)(first + i), &b);
-			if (skb)
-				dev_queue_xmit(skb);
-		}
+		/* the loop made for what the burst found (udp_loop) */
+		if (unlikely(!skb_burst_ok(dev, b.alloc) || !dev->qdisc))
+			done = udp_loop(fr, dev, p, first, n, &i, more, arg, &b, false, false, W_CALL);
+		else if (likely(xmit_fixed_alone(dev)) && b.writer == W_UDP_MIN)
+			done = udp_loop(fr, dev, p, first, n, &i, more, arg, &b, true, true, W_UDP_MIN);
+		else if (likely(xmit_fixed_alone(dev)) && b.writer == W_UDP_BIG)
+			done = udp_loop(fr, dev, p, first, n, &i, more, arg, &b, true, true, W_UDP_BIG);
+		else if (likely(xmit_fixed_alone(dev)))
+			done = udp_loop(fr, dev, p, first, n, &i, more, arg, &b, true, true, W_CALL);
+		else if (b.writer == W_UDP_MIN)
+			done = udp_loop(fr, dev, p, first, n, &i, more, arg, &b, true, false, W_UDP_MIN);
+		else
+			done = udp_loop(fr, dev, p, first, n, &i, more, arg, &b, true, false, W_CALL);
+		if (done)
+			goto out;
 	}
 	for (; i < n && more(arg); i++) {
 		struct sk_buff *skb = NULL;

@@ -1,10 +1,10 @@
-/* qdisc.c - dev_queue_xmit, the pfifo qdisc, qdisc_run and the three batching designs. */
+/* qdisc.c - the pfifo qdisc, qdisc_run and the three batching designs. */
 #include <stdlib.h>
 
-#include "kit.h"
+#include "core/qdisc.h"
 
 /*
- * dev_queue_xmit enqueues into a pfifo of tx_queue_len packets (tail drop,
+ * dev_queue_xmit (qdisc_xmit.c) enqueues into a pfifo of tx_queue_len packets (tail drop,
  * counted in the qdisc's drops as qdisc_drop does) and runs the qdisc: while
  * the queue is running, qdisc_restart dequeues and hands packets to the
  * driver, at most dev_tx_weight per run; what is left waits for
@@ -54,7 +54,7 @@ bool netdev_xmit_more(void)
 	return kit_current && kit_current->sd.xmit_more;
 }
 
-static void requeue(struct net_device *dev, struct sk_buff *skb)
+void qdisc_requeue(struct net_device *dev, struct sk_buff *skb)
 {
 	skb_set_place(skb, SKB_QDISC);
 	__skb_queue_head(&dev->qdisc->q, skb);
@@ -69,84 +69,19 @@ static void requeue_list(struct net_device *dev, struct sk_buff_head *list)
 
 	while ((skb = list->prev) != (struct sk_buff *)list) {
 		__skb_unlink(skb, list);
-		requeue(dev, skb);
+		qdisc_requeue(dev, skb);
 	}
 }
 
-/*
- * One hard_start_xmit call, as the core makes it (inline in the one-skb
- * qdisc_restart and the bulk's loop, a packet's path). lock: HARD_TX_LOCK is
- * taken first, its charge made with the call's (nothing between them looks
- * at the hardware: the skb's place is the kit's own bookkeeping).
- */
-enum xmit_charge {
-	XC_CALL,	/* the call's charge */
-	XC_LOCK,	/* HARD_TX_LOCK's and the call's */
-	XC_ENQUEUE,	/* dev_queue_xmit's three (BH, the root lock, the enqueue), then those two */
-};
-
-static inline void charge_enqueue_and_xmit(struct kit *k);
-
-static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev,
-							  struct sk_buff *skb, bool more,
-							  enum xmit_charge lock)
-{
-	struct kit *k = dev->kit;
-	u32 id = skb ? skb->kit_id : 0;
-	/* the driver's own stop, before this call (dev_queue_xmit's way for
-	 * XC_ENQUEUE has seen it clear) */
-	bool stopped = lock == XC_ENQUEUE ? false : netif_queue_stopped(dev);
-	int rc;
-
-	if (skb)
-		skb_to_driver(skb, dev, "hard_start_xmit");
-	k->sd.xmit_more = more;
-	dev->core.xmit_calls++;
-	if (lock == XC_ENQUEUE)
-		charge_enqueue_and_xmit(k);
-	else if (lock == XC_LOCK)
-		kit_charge2(k, COST_LOCK, COST_CALL);
-	else
-		sim_charge(k, COST_CALL);
-	k->xmit_dev = dev;
-	struct drvcall dc = driver_enter(k, dev, "hard_start_xmit");
-	rc = dev->hard_start_xmit(skb, dev);
-	driver_leave(k, dc);
-	k->xmit_dev = NULL;
-	if (unlikely(k->race_armed))
-		simnic_race_xmit_done(dev);
-	k->sd.xmit_more = false;
-	TRACE(k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
-	if (rc == NETDEV_TX_BUSY) {
-		dev->core.tx_busy++;
-		TRACE(k, TR_TX_BUSY, dev, id, stopped, 0, 0);
-		/* on a queue it had stopped, BUSY is the driver's right answer (the
-		 * call itself was the advice already given) */
-		if (!stopped)
-			kit_warn(k, dev, RULE_TX_BUSY);
-	} else {
-		dev->trans_start = kit_jiffies(k); /* txq_trans_update */
-	}
-	return rc;
-}
-
+/* A hard_start_xmit call as the core makes it (qdisc.h's xmit_one). */
 int dev_xmit_one(struct net_device *dev, struct sk_buff *skb, bool more)
 {
-	return xmit_one(dev, skb, more, XC_CALL);
+	return xmit_one(dev, skb, more, XC_CALL, false);
 }
 
-/* xmit_one of an skb the caller holds (never NULL: one from a qdisc's list or
- * dev_queue_xmit's own), so its tests for NULL go. */
-static inline __attribute__((always_inline)) int xmit_skb(struct net_device *dev,
-							  struct sk_buff *skb, bool more,
-							  enum xmit_charge lock)
-{
-	if (!skb)
-		__builtin_unreachable();
-	return xmit_one(dev, skb, more, lock);
-}
-
-static inline __attribute__((always_inline)) int restart_single(struct net_device *dev)
+/* quiet, here and below: xmit_quiet held at the run's start (qdisc.h) */
+static inline __attribute__((always_inline)) int restart_single(struct net_device *dev,
+								bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -154,9 +89,9 @@ static inline __attribute__((always_inline)) int restart_single(struct net_devic
 	struct sk_buff *skb = q->q.next;
 
 	__skb_unlink(skb, &q->q);
-	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
-	if (xmit_skb(dev, skb, false, XC_LOCK) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
-		requeue(dev, skb);
+	QTRACE(quiet, k, TR_QDISC_DEQ, dev, skb->kit_id, 1, skb_queue_len(&q->q), 0);
+	if (xmit_skb(dev, skb, false, XC_LOCK, quiet) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
+		qdisc_requeue(dev, skb);
 		return 0;
 	}
 	return 1;
@@ -168,7 +103,8 @@ static inline __attribute__((always_inline)) int restart_single(struct net_devic
  * budget qdisc_avail_bulklimit() - first->len stays above 0. The driver
  * stopping its queue mid-train ends it; the rest goes back to the qdisc.
  */
-static int restart_bulk(struct net_device *dev)
+static inline __attribute__((always_inline)) int restart_bulk_as(struct net_device *dev,
+								 bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -194,13 +130,13 @@ static int restart_bulk(struct net_device *dev)
 	bulk.qlen = n;
 	first->prev = (struct sk_buff *)&bulk;
 	last->next = (struct sk_buff *)&bulk;
-	TRACE(k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
-	      skb_queue_len(&q->q), (u32)avail);
+	QTRACE(quiet, k, TR_QDISC_BULK, dev, skb_peek(&bulk)->kit_id, skb_queue_len(&bulk),
+	       skb_queue_len(&q->q), (u32)avail);
 	sim_charge(k, COST_LOCK); /* one HARD_TX_LOCK for the whole bulk */
 	while (!skb_queue_empty(&bulk)) { /* __skb_dequeue, its empty test made once */
 		skb = bulk.next;
 		__skb_unlink(skb, &bulk);
-		if (xmit_skb(dev, skb, !skb_queue_empty(&bulk), XC_CALL) == NETDEV_TX_BUSY) {
+		if (xmit_skb(dev, skb, !skb_queue_empty(&bulk), XC_CALL, quiet) == NETDEV_TX_BUSY) {
 			__skb_queue_head(&bulk, skb);
 			break;
 		}
@@ -213,10 +149,21 @@ static int restart_bulk(struct net_device *dev)
 	return sent;
 }
 
+static __attribute__((noinline)) int restart_bulk(struct net_device *dev)
+{
+	return restart_bulk_as(dev, false);
+}
+
+static __attribute__((noinline)) int restart_bulk_quiet(struct net_device *dev)
+{
+	return restart_bulk_as(dev, true);
+}
+
 /* Fill a batch list from the qdisc up to xmit_win (the core's part), made
- * twice below: with prep a constant, each turn tests only what can change. */
+ * four times below: with prep and quiet constants, each turn tests only what
+ * can change. */
 static inline __attribute__((always_inline)) unsigned int
-fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
+fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep, bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
@@ -236,10 +183,14 @@ fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 
 			sim_charge(k, COST_CALL);
 			skb_to_driver(skb, dev, "hard_prep_xmit");
-			struct drvcall dc = driver_enter(k, dev, "hard_prep_xmit");
+			struct drvcall dc = quiet ? driver_enter_quiet(k, dev, "hard_prep_xmit") :
+						    driver_enter(k, dev, "hard_prep_xmit");
 			rc = dev->hard_prep_xmit(skb, dev);
-			driver_leave(k, dc);
-			TRACE(k, TR_PREP, dev, id, (u32)rc, 0, 0);
+			if (quiet)
+				driver_leave_quiet(k, dc);
+			else
+				driver_leave(k, dc);
+			QTRACE(quiet, k, TR_PREP, dev, id, (u32)rc, 0, 0);
 			if (rc != NETDEV_TX_OK) {
 				/* the driver dropped it (skb_padto freed it): count, never touch */
 				dev->stats.tx_dropped++;
@@ -252,13 +203,15 @@ fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 			first = id;
 	}
 	if (n)
-		TRACE(k, TR_QDISC_DEQ, dev, first, n, skb_queue_len(&q->q), 0);
+		QTRACE(quiet, k, TR_QDISC_DEQ, dev, first, n, skb_queue_len(&q->q), 0);
 	return skb_queue_len(list);
 }
 
 unsigned int qdisc_fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep)
 {
-	return prep ? fill_batch(dev, list, true) : fill_batch(dev, list, false);
+	if (xmit_quiet(dev->kit))
+		return prep ? fill_batch(dev, list, true, true) : fill_batch(dev, list, false, true);
+	return prep ? fill_batch(dev, list, true, false) : fill_batch(dev, list, false, false);
 }
 
 /* Hand a filled batch list to the driver; requeue what it did not take. */
@@ -305,7 +258,7 @@ int qdisc_send_batch(struct net_device *dev, struct sk_buff_head *list)
 }
 
 /* qdisc_restart on a qdisc that holds packets (qdisc_run's loop has looked). */
-static inline __attribute__((always_inline)) int restart(struct net_device *dev)
+static inline __attribute__((always_inline)) int restart(struct net_device *dev, bool quiet)
 {
 	switch (dev->batch_mode) {
 	case TX_BATCH_BTX:
@@ -315,12 +268,12 @@ static inline __attribute__((always_inline)) int restart(struct net_device *dev)
 		qdisc_fill_batch(dev, dev->skb_blist, false);
 		return qdisc_send_batch(dev, dev->skb_blist);
 	case TX_BATCH_XMIT_MORE:
-		return restart_bulk(dev);
+		return quiet ? restart_bulk_quiet(dev) : restart_bulk(dev);
 	case TX_BATCH_NONE:
 	case TX_BATCH_NR:
 		break;
 	}
-	return restart_single(dev);
+	return restart_single(dev, quiet);
 }
 
 int qdisc_restart(struct net_device *dev)
@@ -339,19 +292,19 @@ int qdisc_restart(struct net_device *dev)
 			return 0;
 		break;
 	}
-	return restart(dev);
+	return restart(dev, xmit_quiet(dev->kit));
 }
 
 /* The end of a qdisc_run: the loop from quota on (q->running set), then the
  * reschedule if the quota ran out with packets left. */
 static inline __attribute__((always_inline)) void run_loop_as(struct net_device *dev, long quota,
-								bool single)
+								bool single, bool quiet)
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 
 	while (quota > 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q)) {
-		int n = single ? restart_single(dev) : restart(dev);
+		int n = single ? restart_single(dev, quiet) : restart(dev, quiet);
 
 		if (n <= 0) {
 			/* BUSY: try again later from NET_TX (2.6.20 netif_schedule) */
@@ -361,7 +314,8 @@ static inline __attribute__((always_inline)) void run_loop_as(struct net_device 
 		}
 		quota -= n;
 	}
-	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+	if (!quiet)
+		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
 	q->running = false;
 	if (quota <= 0 && !netif_xmit_stopped(&dev->tx_queue) && !skb_queue_empty(&q->q))
 		__netif_schedule(dev);
@@ -371,22 +325,30 @@ static inline __attribute__((always_inline)) void run_loop_as(struct net_device 
  * The loop with its batching mode chosen once: restart's switch would find
  * the same mode at every turn (only a client's parameter change sets
  * dev->batch_mode, never anything a run calls), so without batching each
- * turn is restart_single.
+ * turn is restart_single; and whether it is quiet.
  */
 static inline __attribute__((always_inline)) void run_loop(struct net_device *dev, long quota)
 {
-	if (likely(dev->batch_mode == TX_BATCH_NONE))
-		run_loop_as(dev, quota, true);
-	else
-		run_loop_as(dev, quota, false);
+	bool quiet = xmit_quiet(dev->kit); /* for the whole run (qdisc.h) */
+
+	if (likely(dev->batch_mode == TX_BATCH_NONE)) {
+		if (quiet)
+			run_loop_as(dev, quota, true, true);
+		else
+			run_loop_as(dev, quota, true, false);
+	} else if (quiet) {
+		run_loop_as(dev, quota, false, true);
+	} else {
+		run_loop_as(dev, quota, false, false);
+	}
 }
 
-static __attribute__((noinline)) void run_rest(struct net_device *dev, long quota)
+__attribute__((noinline)) void qdisc_run_rest(struct net_device *dev, long quota)
 {
 	run_loop(dev, quota);
 }
 
-/* qdisc_run, inline where a packet was just queued (dev_queue_xmit). */
+/* qdisc_run, its loop inline. */
 static inline __attribute__((always_inline)) void run(struct net_device *dev)
 {
 	struct kit *k = dev->kit;
@@ -400,257 +362,9 @@ static inline __attribute__((always_inline)) void run(struct net_device *dev)
 	run_loop(dev, quota);
 }
 
-/*
- * Whether dev_queue_xmit's skb, queued now on a qdisc without batching and a
- * queue not stopped, would be the one skb run() takes at once through
- * restart_single: an empty qdisc and a run that starts (not running, not
- * broken, quota left). No timeline either: its slice at the run's start could
- * sample the qdisc. None of these can change between the enqueue and that
- * dequeue (a trace record between them is only written).
- */
-static inline bool run_alone_ok(struct net_device *dev, const struct Qdisc *q)
-{
-	struct kit *k = dev->kit;
-
-	return skb_queue_empty(&q->q) && !k->timeline && !q->running && !kit_dev_broken(dev) &&
-	       k->knob[KNOB_DEV_TX_WEIGHT] > 0;
-}
-
-/*
- * run() for that skb: its first restart_single made on skb directly, which
- * never enters the list it would have left at once (its links are left NULL,
- * as __skb_dequeue leaves them), then the rest of the loop as run() makes it.
- * Exact: restart_single's dequeue would take this skb and leave the qdisc
- * empty, as here; its records carry the same lengths (1 queued, 0 left).
- */
-static inline __attribute__((always_inline)) void run_alone(struct net_device *dev,
-							    struct sk_buff *skb,
-							    enum xmit_charge charge)
-{
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-	long quota = k->knob[KNOB_DEV_TX_WEIGHT];
-
-	q->running = true;
-	skb->next = skb->prev = NULL;
-	TRACE(k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
-	if (xmit_skb(dev, skb, false, charge) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
-		requeue(dev, skb);
-		if (!netif_xmit_stopped(&dev->tx_queue))
-			__netif_schedule(dev);
-		/* run_loop's break: the quota is untouched, so no reschedule */
-		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
-		q->running = false;
-		return;
-	}
-	if (unlikely(!skb_queue_empty(&q->q))) {
-		/* the driver queued more meanwhile: the rest of the loop */
-		run_rest(dev, quota - 1);
-		return;
-	}
-	/* run_loop with nothing queued: the run ends */
-	kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
-	q->running = false;
-}
-
 void qdisc_run(struct net_device *dev)
 {
 	run(dev);
-}
-
-/*
- * The five charges of dev_queue_xmit's common packet as one: rcu_read_lock_bh,
- * the qdisc root lock and the enqueue (kit_charge3's), then HARD_TX_LOCK and
- * the call (xmit_one's kit_charge2), with one catch-up at the end, before the
- * driver runs. The same time, costs and counts: sums in another order. On a
- * machine without a trace nothing between the two charges looks at the clock
- * or the hardware (the qdisc's and the skb's fields are the kit's own; the
- * records' times are not written), and the hardware's changes happen at
- * their own times (nic_advance), so catching it up once at the later time
- * leaves it as catching up at both did.
- */
-static inline void charge_enqueue_and_xmit(struct kit *k)
-{
-	u64 bh = k->cost[COST_BH], lock = k->cost[COST_LOCK], qd = k->cost[COST_QDISC],
-	    call = k->cost[COST_CALL], sum = bh + lock + qd + lock + call;
-
-	k->cost_ns[COST_BH] += bh;
-	k->cost_ns[COST_LOCK] += lock + lock;
-	k->cost_ns[COST_QDISC] += qd;
-	k->cost_ns[COST_CALL] += call;
-	k->cost_count[COST_BH]++;
-	k->cost_count[COST_LOCK] += 2;
-	k->cost_count[COST_QDISC]++;
-	k->cost_count[COST_CALL]++;
-	k->now += sum;
-	k->cpu.busy += sum;
-	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
-		hw_sync(k);
-}
-
-/*
- * dev_queue_xmit's common packet on a machine with neither a timeline nor a
- * trace, tested before any charge (dev_queue_xmit has seen the device
- * running, the qdisc not, no batching, no timeline and the queue not
- * stopped): the rest of the checks the general path makes after its first
- * charge (the queue has room: it is empty and tx_queue_len is not 0;
- * run_alone_ok). None of them reads what a catch-up of the hardware could
- * change (the hardware never touches the qdisc, the device's state or the
- * knobs). The skb's SKB_QDISC place, which skb_to_driver overwrites before
- * anything could look, is not written.
- */
-static inline bool alone_untraced(struct net_device *dev, const struct kit *k,
-				  const struct Qdisc *q)
-{
-	return !k->trace && skb_queue_empty(&q->q) && dev->tx_queue_len > 0 &&
-	       !kit_dev_broken(dev) && k->knob[KNOB_DEV_TX_WEIGHT] > 0;
-}
-
-/* run_alone's path of dev_queue_xmit (alone_untraced holds), out of line: its
- * registers are its own. */
-static __attribute__((noinline)) int xmit_alone(struct net_device *dev, struct sk_buff *skb)
-{
-	run_alone(dev, skb, XC_ENQUEUE);
-	return NET_XMIT_SUCCESS;
-}
-
-/* qdisc_drop: the packet does not fit (out of line: the common calls free nothing). */
-static __attribute__((noinline)) int qdisc_drop(struct net_device *dev, struct sk_buff *skb)
-{
-	dev->core.qdisc_drops++; /* qdisc_drop: sch->qstats.drops, not the device's */
-	TRACE(dev->kit, TR_QDISC_DROP, dev, skb->kit_id, skb_queue_len(&dev->qdisc->q), 0, 0);
-	kfree_skb(skb);
-	return NET_XMIT_DROP;
-}
-
-/*
- * dev_queue_xmit where the general path only enqueues: on a qdisc that is
- * running already (a sender holding it, as the batching scenarios do; a
- * dev_queue_xmit from inside the driver call a run made), whatever the
- * batching mode, timeline or queue state, run() returns at once on
- * q->running; without batching or a timeline, on a stopped queue, the
- * general path enqueues and returns itself. Either way: the three charges,
- * the room check, the place, the enqueue and its record. A catch-up of the
- * hardware (the charge's) changes neither q->running nor the queue's state.
- */
-static inline __attribute__((always_inline)) int enqueue_rest(struct net_device *dev,
-							       struct sk_buff *skb)
-{
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-
-	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
-		return qdisc_drop(dev, skb);
-	skb_set_place(skb, SKB_QDISC);
-	__skb_queue_tail(&q->q, skb);
-	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
-	return NET_XMIT_SUCCESS;
-}
-
-/* enqueue_only once the charge is made and the hardware is due: kit_charge3's
- * catch-up, then the rest. */
-static __attribute__((noinline)) int enqueue_after_sync(struct net_device *dev,
-							struct sk_buff *skb)
-{
-	hw_sync(dev->kit);
-	return enqueue_rest(dev, skb);
-}
-
-/* enqueue_only on a machine with a trace: the record needs the registers. */
-static __attribute__((noinline)) int enqueue_traced(struct net_device *dev, struct sk_buff *skb)
-{
-	return enqueue_rest(dev, skb);
-}
-
-/* kit_charge3 made by hand, so that without a catch-up or a trace the common
- * enqueue calls nothing and saves no register. */
-static __attribute__((noinline)) int enqueue_only(struct net_device *dev, struct sk_buff *skb)
-{
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-	u64 ca = k->cost[COST_BH], cb = k->cost[COST_LOCK], cc = k->cost[COST_QDISC],
-	    sum = ca + cb + cc;
-
-	k->cost_ns[COST_BH] += ca;
-	k->cost_ns[COST_LOCK] += cb;
-	k->cost_ns[COST_QDISC] += cc;
-	k->cost_count[COST_BH]++;
-	k->cost_count[COST_LOCK]++;
-	k->cost_count[COST_QDISC]++;
-	k->now += sum;
-	k->cpu.busy += sum;
-	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
-		return enqueue_after_sync(dev, skb);
-	if (unlikely(k->trace != NULL))
-		return enqueue_traced(dev, skb);
-	if (unlikely(skb_queue_len(&q->q) >= dev->tx_queue_len))
-		return qdisc_drop(dev, skb);
-	skb_set_place(skb, SKB_QDISC);
-	__skb_queue_tail(&q->q, skb);
-	return NET_XMIT_SUCCESS;
-}
-
-static __attribute__((noinline)) int xmit_general(struct sk_buff *skb)
-{
-	struct net_device *dev = skb->dev;
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-
-	/* no catch-up first: the charge below makes it, and nothing before it
-	 * looks at the hardware */
-	if (!netif_running(dev) || !q) {
-		sim_charge(k, COST_BH);
-		dev->stats.tx_dropped++;
-		kfree_skb(skb);
-		return NET_XMIT_DROP;
-	}
-	/* rcu_read_lock_bh, the qdisc root lock, the enqueue (nothing in
-	 * between looks at the hardware) */
-	kit_charge3(k, COST_BH, COST_LOCK, COST_QDISC);
-	if (skb_queue_len(&q->q) >= dev->tx_queue_len)
-		return qdisc_drop(dev, skb);
-	skb_set_place(skb, SKB_QDISC);
-	if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
-		if (netif_xmit_stopped(&dev->tx_queue)) {
-			/* run() would find the queue stopped: without a timeline it
-			 * only sets and clears q->running (its last check wants the
-			 * queue running) */
-			__skb_queue_tail(&q->q, skb);
-			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
-			return NET_XMIT_SUCCESS;
-		}
-		if (likely(run_alone_ok(dev, q))) {
-			/* the common packet: queued and at once taken again */
-			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, 1, 0, 0);
-			run_alone(dev, skb, XC_LOCK);
-			return NET_XMIT_SUCCESS;
-		}
-	}
-	__skb_queue_tail(&q->q, skb);
-	TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, skb_queue_len(&q->q), 0, 0);
-	run(dev);
-	return NET_XMIT_SUCCESS;
-}
-
-/* Three ways in, each as the general path (xmit_general) would go, each out
- * of line: the choice saves no register. */
-int dev_queue_xmit(struct sk_buff *skb)
-{
-	struct net_device *dev = skb->dev;
-	struct kit *k = dev->kit;
-	struct Qdisc *q = dev->qdisc;
-
-	if (likely(netif_running(dev) && q)) {
-		if (q->running)
-			return enqueue_only(dev, skb);
-		if (likely(dev->batch_mode == TX_BATCH_NONE) && !k->timeline) {
-			if (netif_xmit_stopped(&dev->tx_queue))
-				return enqueue_only(dev, skb);
-			if (likely(alone_untraced(dev, k, q)))
-				return xmit_alone(dev, skb);
-		}
-	}
-	return xmit_general(skb);
 }
 
 void net_tx_action(struct kit *k)

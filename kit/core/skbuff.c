@@ -1,67 +1,16 @@
-/* skbuff.c - the skb pool and its accounting: every skb is in exactly one place. */
-#include <stdlib.h>
+/* skbuff.c - skbs: allocation, free, places, and the helpers that walk a frag_list. */
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
-#include "kit.h"
+#include "core/skb_pool.h"
 
 /*
- * skbs and their buffers come in chunks of SKB_CHUNK, opened when the pool
- * runs dry and kept until the machine goes away, so the per-packet path only
- * pops and pushes a free list. A chunk's buffers are one contiguous area,
- * which is also what the NIC's DMA checks against.
- *
  * Accounting: each skb records its place (enum skb_place), the one store a
- * move costs; the skbs per place are counted when asked (skb_pool_counts
- * walks the pool), allocated and freed count the calls. kit_check() proves
- * allocated == freed + live and that every SKB_DRIVER skb sits on a ring or
- * in an LRO session. A second free is a BUG record, not a crash.
+ * move costs; the skbs per place are counted when asked (skb_pool_counts,
+ * skb_pool.c, walks the pool), allocated and freed count the calls.
+ * kit_check() proves allocated == freed + live and that every SKB_DRIVER skb
+ * sits on a ring or in an LRO session. A second free is a BUG record, not a
+ * crash.
  */
-
-#define SKB_CHUNK 1024
-#define SKB_MAX_CHUNKS 64
-/*
- * Buffers sit one cache line further apart than their size: with a stride of
- * exactly 2048 bytes every buffer's first lines would fall in the same few
- * cache sets, and a ring of a thousand frames in flight would thrash them.
- */
-#define SKB_STRIDE (SKB_BUF_SIZE + 64)
-#define ARENA_LEN ((size_t)SKB_CHUNK * SKB_STRIDE)
-
-/*
- * The pool reserves address space for all SKB_MAX_CHUNKS chunks when it is
- * made (mmap, PROT_NONE: no memory behind it, about 150 MiB of addresses;
- * under an address-space limit, ulimit -v, it halves that until it fits, so
- * a machine holds fewer skbs at once) and opens one chunk at a time
- * as it runs dry. skb i is skbs[i] with its buffer at arena + i * SKB_STRIDE,
- * so the skb owning a buffer address, an skb's index and whether the NIC may
- * DMA to an address are arithmetic, not a search over chunks: the NIC asks
- * for every frame, the driver's unmap for every buffer.
- */
-struct skb_pool {
-	struct kit *k;
-	struct sk_buff *free;	  /* free list through ->next */
-	struct sk_buff *skbs;	  /* max_chunks * SKB_CHUNK reserved, nskbs open */
-	unsigned char *arena;	  /* their buffers, SKB_STRIDE apart */
-	size_t nskbs;		  /* nchunks * SKB_CHUNK */
-	int nchunks, max_chunks;
-	u64 next_id;		  /* skb#N handles (its low 32 bits), from 1: one more
-				   * than the skbs allocated so far */
-	u64 freed;
-	u64 alloc_fails;	  /* allocations refused: the calls, for the fault
-				   * knob, are these and the skbs allocated */
-};
-
-static size_t skbs_len(const struct skb_pool *pool)
-{
-	return (size_t)pool->max_chunks * SKB_CHUNK * sizeof(struct sk_buff);
-}
-
-static size_t arena_len(const struct skb_pool *pool)
-{
-	return (size_t)pool->max_chunks * ARENA_LEN;
-}
 
 static const char *const place_names[SKB_PLACE_NR] = {
 	[SKB_FREE] = "free", [SKB_USER] = "held", [SKB_QDISC] = "qdisc", [SKB_BLIST] = "blist",
@@ -72,87 +21,6 @@ static const char *const place_names[SKB_PLACE_NR] = {
 const char *skb_place_name(enum skb_place p)
 {
 	return p < SKB_PLACE_NR ? place_names[p] : "?";
-}
-
-/* Make [p, p + len) of a reservation usable (whole pages; the rest of the
- * reservation stays PROT_NONE, so a stray access past the open chunks faults). */
-static int open_range(void *base, size_t from, size_t len)
-{
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t lo = from / page * page, hi = (from + len + page - 1) / page * page;
-
-	return mprotect((unsigned char *)base + lo, hi - lo, PROT_READ | PROT_WRITE) ? -ENOMEM : 0;
-}
-
-static int add_chunk(struct skb_pool *pool)
-{
-	size_t first = pool->nskbs;
-
-	if (pool->nchunks == pool->max_chunks)
-		return -ENOMEM;
-	if (open_range(pool->skbs, first * sizeof(struct sk_buff),
-		       SKB_CHUNK * sizeof(struct sk_buff)) ||
-	    open_range(pool->arena, first * SKB_STRIDE, ARENA_LEN))
-		return -ENOMEM;
-	/* fresh anonymous pages are zero, as calloc's were */
-	for (size_t i = first + SKB_CHUNK; i-- > first;) {
-		struct sk_buff *skb = &pool->skbs[i];
-
-		skb->head = pool->arena + i * SKB_STRIDE;
-		memset(skb->head + SKB_BUF_SIZE, CANARY_BYTE, SKB_STRIDE - SKB_BUF_SIZE); /* guard */
-		skb->end = SKB_BUF_SIZE;
-		skb->kit_pool = pool;
-		skb->kit_place = SKB_FREE;
-		skb->next = pool->free;
-		pool->free = skb;
-	}
-	pool->nchunks++;
-	pool->nskbs += SKB_CHUNK;
-	return 0;
-}
-
-static void *reserve(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-void skb_pool_free(struct kit *k)
-{
-	struct skb_pool *pool = k->pool;
-
-	if (!pool)
-		return;
-	if (pool->skbs)
-		munmap(pool->skbs, skbs_len(pool));
-	if (pool->arena)
-		munmap(pool->arena, arena_len(pool));
-	free(pool);
-	k->pool = NULL;
-}
-
-int skb_pool_init(struct kit *k)
-{
-	struct skb_pool *pool = calloc(1, sizeof(*pool));
-
-	if (!pool)
-		return -ENOMEM;
-	pool->k = k;
-	pool->next_id = 1;
-	k->pool = pool;
-	for (pool->max_chunks = SKB_MAX_CHUNKS; pool->max_chunks > 0; pool->max_chunks /= 2) {
-		pool->skbs = reserve(skbs_len(pool));
-		pool->arena = pool->skbs ? reserve(arena_len(pool)) : NULL;
-		if (pool->arena)
-			break;
-		if (pool->skbs)
-			munmap(pool->skbs, skbs_len(pool));
-		pool->skbs = NULL;
-	}
-	if (!pool->max_chunks)
-		return -ENOMEM;
-	return add_chunk(pool);
 }
 
 /* The kit hands skb to driver code: hook names the call ("hard_start_xmit"). */
@@ -248,8 +116,8 @@ static __attribute__((noinline)) struct sk_buff *alloc_record(struct kit *k, str
 
 /* The allocation once it is sure to succeed (a free skb, the charge made). */
 static inline __attribute__((always_inline)) struct sk_buff *
-skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
-	 unsigned int reserve, const char *func, int line)
+skb_take_as(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
+	    unsigned int reserve, const char *func, int line, bool untraced)
 {
 	const char *running = k->lab_running;
 	struct sk_buff *skb = pool->free;
@@ -282,9 +150,17 @@ skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned 
 	skb->kit_func = func;
 	skb->kit_alloc_t = k->now;
 	running_to(skb, kit_holder, k);
-	if (unlikely(k->trace != NULL)) /* NULL after trace_stop: nobody can read it */
+	/* NULL after trace_stop: nobody can read it (untraced: the caller knows) */
+	if (!untraced && unlikely(k->trace != NULL))
 		return alloc_record(k, skb, shown);
 	return skb;
+}
+
+static inline __attribute__((always_inline)) struct sk_buff *
+skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
+	 unsigned int reserve, const char *func, int line)
+{
+	return skb_take_as(k, pool, dev, shown, reserve, func, line, false);
 }
 
 /* Everything but the common case: a catch-up due, the failure knob, a
@@ -303,7 +179,7 @@ skb_get_slow(struct net_device *dev, unsigned int shown, const char *func, int l
 		hw_sync(k);
 	calls = pool->next_id + pool->alloc_fails; /* the calls so far, this one included */
 	if ((every > 0 && calls % (u64)every == 0) || shown + reserve > SKB_MAX_ALLOC ||
-	    (!pool->free && add_chunk(pool))) {
+	    (!pool->free && skb_pool_add_chunk(pool))) {
 		pool->alloc_fails++;
 		return NULL;
 	}
@@ -339,6 +215,43 @@ inline __attribute__((always_inline)) struct sk_buff *
 __netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len, const char *func, int line)
 {
 	return skb_get(dev, len, NET_IP_ALIGN, func, line);
+}
+
+/*
+ * The kit's frame builder inside a sender's burst (calls.c): on a machine
+ * with no trace and no timeline, the fault knob off and len within the
+ * buffer (skb_burst_ok, asked once a burst: only a client's call changes
+ * any of them), __netdev_alloc_skb_ip_align without those tests and with
+ * its charge's catch-up left to the charge that follows, dev_queue_xmit's
+ * first: the builder writes the frame into the skb's own buffer and hands
+ * it on, and nothing in between looks at the hardware or writes a record.
+ * The clock is charged here as before (kit_alloc_t is the same); the
+ * hardware's changes happen at their own times (nic_advance), so catching
+ * it up at the next charge leaves it as catching up here would have. A dry
+ * pool takes the slow path, which catches the hardware up first.
+ */
+bool skb_burst_ok(const struct net_device *dev, unsigned int len)
+{
+	const struct kit *k = dev->kit;
+
+	return !k->trace && !k->timeline && k->knob[KNOB_SKB_FAIL_EVERY] <= 0 &&
+	       len + NET_IP_ALIGN <= SKB_MAX_ALLOC;
+}
+
+inline __attribute__((always_inline)) struct sk_buff *
+skb_alloc_burst(struct net_device *dev, unsigned int len, const char *func, int line)
+{
+	struct kit *k = dev->kit;
+	struct skb_pool *pool = k->pool;
+	u64 c = k->cost[COST_SKB_ALLOC];
+
+	k->now += c;
+	k->cpu.busy += c;
+	k->cost_ns[COST_SKB_ALLOC] += c;
+	k->cost_count[COST_SKB_ALLOC]++;
+	if (unlikely(!pool->free))
+		return skb_get_slow(dev, len, func, line, NET_IP_ALIGN);
+	return skb_take_as(k, pool, dev, len, NET_IP_ALIGN, func, line, true);
 }
 
 /* A free after its charge: the record, and the skb back on the free list. */
@@ -499,158 +412,6 @@ __wsum skb_checksum(const struct sk_buff *skb, int offset, int len, __wsum csum)
 		seg = seg == skb ? skb->shinfo.frag_list : seg->next;
 	}
 	return csum;
-}
-
-struct sk_buff *skb_pool_iter(struct kit *k, size_t *cursor)
-{
-	struct skb_pool *pool = k->pool;
-
-	while (*cursor < pool->nskbs) {
-		struct sk_buff *skb = &pool->skbs[(*cursor)++];
-
-		if (skb->kit_place != SKB_FREE)
-			return skb;
-	}
-	return NULL;
-}
-
-struct sk_buff *skb_pool_iter_all(struct kit *k, size_t *cursor)
-{
-	struct skb_pool *pool = k->pool;
-
-	if (*cursor >= pool->nskbs)
-		return NULL;
-	return &pool->skbs[(*cursor)++];
-}
-
-/*
- * Division by the stride as a multiply (Lemire, Kaser and Kurz, "Faster
- * remainder by direct computation", 2019): with STRIDE_M = ceil(2^64 /
- * SKB_STRIDE), for every off below 2^32 the high word of off * STRIDE_M is
- * off / SKB_STRIDE and the low word w gives the remainder, (w * SKB_STRIDE)
- * >> 64 (the theorem needs 64 >= 32 + log2(SKB_STRIDE)). So the remainder is
- * SKB_BUF_SIZE or more (the line between two buffers) exactly when w is
- * GUARD_W or more. An off of 2^32 or more gives a quotient of at least
- * 2^32 / SKB_STRIDE, more than the pool ever holds: no skb, as the division
- * would say.
- */
-#ifdef __SIZEOF_INT128__
-typedef unsigned __int128 u128;
-#define STRIDE_M ((u64)(((u128)1 << 64) / SKB_STRIDE) + 1)
-#define GUARD_W ((u64)((((u128)SKB_BUF_SIZE << 64) + SKB_STRIDE - 1) / SKB_STRIDE))
-_Static_assert(SKB_STRIDE & (SKB_STRIDE - 1), "a power-of-two stride divides by a shift");
-_Static_assert((u64)SKB_MAX_CHUNKS * SKB_CHUNK <= ((u64)1 << 32) / SKB_STRIDE,
-	       "every buffer's offset is below 2^32");
-
-/* off / SKB_STRIDE, and in *w the low word that tells the remainder */
-static inline u64 stride_div(size_t off, u64 *w)
-{
-	u128 q = (u128)off * STRIDE_M;
-
-	*w = (u64)q;
-	return (u64)(q >> 64);
-}
-
-/* off % SKB_STRIDE from stride_div's low word */
-static inline u64 stride_rem(u64 w)
-{
-	return (u64)(((u128)w * SKB_STRIDE) >> 64);
-}
-#else /* no 128-bit product: the division itself, w the remainder */
-#define GUARD_W SKB_BUF_SIZE
-static inline u64 stride_div(size_t off, u64 *w)
-{
-	*w = off % SKB_STRIDE;
-	return off / SKB_STRIDE;
-}
-
-static inline u64 stride_rem(u64 w)
-{
-	return w;
-}
-#endif
-
-/* Whether [p, p + len) lies within one open chunk's buffers (the chunks were
- * separate allocations once: a range across two is still not one area). */
-static __attribute__((noinline)) bool owns_chunk(const struct skb_pool *pool, size_t off,
-						  size_t len)
-{
-	size_t c = off / ARENA_LEN;
-
-	if (c >= (size_t)pool->nchunks) /* only the very end of the last chunk, empty */
-		return len == 0 && off == (size_t)pool->nchunks * ARENA_LEN;
-	return len <= (c + 1) * ARENA_LEN - off;
-}
-
-/* Within one buffer's stride of an open chunk (a frame in an skb's buffer,
- * the NIC's every question) is within the chunk; the rest asks the chunk. */
-bool skb_pool_owns(const struct kit *k, const void *p, size_t len)
-{
-	const struct skb_pool *pool = k->pool;
-	size_t off = (size_t)((uintptr_t)p - (uintptr_t)pool->arena);
-	u64 w, i = stride_div(off, &w);
-
-	if (likely(i < pool->nskbs) &&
-	    len <= SKB_STRIDE - stride_rem(w))
-		return true;
-	return owns_chunk(pool, off, len);
-}
-
-/* The skb whose buffer holds address p, or NULL: lets the NIC stamp the
- * arrival time of a frame it DMA'd into a posted buffer (hw/nic_rx.c). */
-struct sk_buff *skb_pool_buffer_owner(const struct kit *k, const void *p)
-{
-	const struct skb_pool *pool = k->pool;
-	u64 w, i = stride_div((size_t)((uintptr_t)p - (uintptr_t)pool->arena), &w);
-	struct sk_buff *skb;
-
-	/* the line between two buffers belongs to neither */
-	if (i >= pool->nskbs || w >= GUARD_W)
-		return NULL;
-	skb = &pool->skbs[i];
-	if (!skb) /* never: an skb of the pool (and the caller need not test) */
-		__builtin_unreachable();
-	return skb;
-}
-
-/* live[p]: the skbs whose place is p, counted now (a check or a snapshot,
- * never per packet); the free ones included. */
-void skb_pool_counts(const struct kit *k, u64 *allocated, u64 *freed, u64 live[SKB_PLACE_NR])
-{
-	const struct skb_pool *pool = k->pool;
-
-	*allocated = pool->next_id - 1;
-	*freed = pool->freed;
-	memset(live, 0, SKB_PLACE_NR * sizeof(*live));
-	for (size_t i = 0; i < pool->nskbs; i++)
-		if (pool->skbs[i].kit_place < SKB_PLACE_NR)
-			live[pool->skbs[i].kit_place]++;
-}
-
-struct sk_buff *kit_skb_find(struct kit *k, u32 id)
-{
-	size_t cur = 0;
-	struct sk_buff *skb;
-
-	while ((skb = skb_pool_iter(k, &cur)) != NULL)
-		if (skb->kit_id == id)
-			return skb;
-	return NULL;
-}
-
-long skb_pool_index(const struct kit *k, const struct sk_buff *skb)
-{
-	const struct skb_pool *pool = k->pool;
-	size_t off = (size_t)((uintptr_t)skb - (uintptr_t)pool->skbs);
-
-	if (off >= pool->nskbs * sizeof(struct sk_buff))
-		return -1;
-	return (long)(off / sizeof(struct sk_buff));
-}
-
-size_t skb_pool_size(const struct kit *k)
-{
-	return k->pool->nskbs;
 }
 
 int kit_skb_put_back(struct sk_buff *skb)

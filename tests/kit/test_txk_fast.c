@@ -251,17 +251,22 @@ Test(txk_fast, minimum_udp_frame_checksum_edges)
  * every burst makes its template again and takes the general loop. Two
  * machines send the same bursts of kit_pkts, one each way: a more() that
  * says no now and then, a device broken for a while mid-burst (as by a
- * crash), UDP frames of 60, 61 and 1514 bytes, a sequence set and not, and a
- * TCP flow (the general loop both ways). Every frame handed to the driver
- * (its bytes, length and skb), every trace record, the time, the counters
- * and what the receiver saw of each flow must agree.
+ * crash), a driver answering NETDEV_TX_BUSY now and then, UDP frames of 60,
+ * 61 and 1514 bytes, a sequence set and not, and a TCP flow (the general
+ * loop both ways). Every frame handed to the driver
+ * (its bytes, length and skb), what the driver found of the hardware and
+ * the clock at each call, the time, every cost, the counters and what the
+ * receiver saw of each flow must agree, and every trace record where both
+ * keep a trace.
  */
 struct burst_run {
 	struct kit *m;
 	struct net_device *d;
 	struct rec_log log;
 	int (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
-	u64 frames, hash, more_calls, xmit_calls;
+	int (*real_batch)(struct sk_buff_head *list, struct net_device *dev);
+	int (*real_prep)(struct sk_buff *skb, struct net_device *dev);
+	u64 frames, hash, seen, more_calls, xmit_calls;
 	u64 break_at, mend_at; /* the device is broken from xmit call break_at to mend_at */
 };
 
@@ -270,15 +275,50 @@ static struct burst_run *cur;
 static int hashing_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct burst_run *r = cur;
+	struct nic *hw = dev->nic;
 
 	r->xmit_calls++;
 	r->frames++;
+	/* the hardware as the driver finds it: caught up to now before the call */
+	r->seen = (r->seen ^ hw->tdh ^ hw->tx_frames << 16 ^ dev->kit->now << 32) *
+		  0x100000001b3ULL;
 	r->hash = (r->hash ^ skb->len ^ (u64)skb->kit_id << 20 ^ skb->protocol) * 0x100000001b3ULL;
 	for (unsigned int i = 0; i < skb->len; i++)
 		r->hash = (r->hash ^ skb->data[i]) * 0x100000001b3ULL;
 	if (r->xmit_calls == r->break_at)
 		dev->state |= 1UL << __LINK_STATE_BROKEN;
+	if (r->xmit_calls % 37 == 5)
+		return NETDEV_TX_BUSY; /* requeued: the next packets queue behind it */
 	return r->real_xmit(skb, dev);
+}
+
+/* btx: the batch's frames hashed as hashing_xmit hashes one, in the list's
+ * order, and the hardware as each call into the driver finds it */
+static int hashing_batch(struct sk_buff_head *list, struct net_device *dev)
+{
+	struct burst_run *r = cur;
+	struct nic *hw = dev->nic;
+
+	r->xmit_calls++;
+	r->seen = (r->seen ^ hw->tdh ^ hw->tx_frames << 16 ^ dev->kit->now << 32) *
+		  0x100000001b3ULL;
+	for (struct sk_buff *skb = list->next; skb != (struct sk_buff *)list; skb = skb->next) {
+		r->frames++;
+		r->hash = (r->hash ^ skb->len ^ (u64)skb->kit_id << 20 ^ skb->protocol) *
+			  0x100000001b3ULL;
+		for (unsigned int i = 0; i < skb->len; i++)
+			r->hash = (r->hash ^ skb->data[i]) * 0x100000001b3ULL;
+	}
+	return r->real_batch(list, dev);
+}
+
+static int seeing_prep(struct sk_buff *skb, struct net_device *dev)
+{
+	struct burst_run *r = cur;
+
+	r->seen = (r->seen ^ skb->kit_id ^ (u64)dev->nic->tdh << 32 ^ dev->kit->now << 40) *
+		  0x100000001b3ULL;
+	return r->real_prep(skb, dev);
 }
 
 static bool burst_more(void *arg)
@@ -292,7 +332,14 @@ static bool burst_more(void *arg)
 	       skb_queue_len(&r->d->qdisc->q) < r->d->tx_queue_len;
 }
 
-static void send_bursts(struct burst_run *r, bool keep)
+enum burst_way {
+	BW_TRACED = 1,	/* the machine keeps its trace */
+	BW_HOLD = 2,	/* each burst queued behind a busy qdisc, then run (the sender's hold) */
+	BW_XMIT_MORE = 4, /* batching xmit_more */
+	BW_BTX = 8,	/* batching btx */
+};
+
+static void send_bursts(struct burst_run *r, bool keep, int way)
 {
 	static const struct kit_pkt pkts[] = {
 		{ .len = 60, .proto = IPPROTO_UDP, .flow = 1 },
@@ -307,11 +354,24 @@ static void send_bursts(struct burst_run *r, bool keep)
 	cr_assert_not_null(r->m, "kit_new(1) returned NULL, expected a machine");
 	r->d = kit_dev_by_name(r->m, "sn0");
 	tl_stop(r->m); /* a bench's machine: dev_queue_xmit's own fast path too */
-	kit_trace_subscribe(r->m, rec_log_cb, &r->log);
+	if (way & BW_TRACED)
+		kit_trace_subscribe(r->m, rec_log_cb, &r->log);
+	else
+		trace_stop(r->m); /* and the allocation's within a burst */
 	setp(r->m, r->d, "tx_ring", 64);
+	if (way & BW_XMIT_MORE)
+		setp(r->m, r->d, "batching", TX_BATCH_XMIT_MORE);
+	if (way & BW_BTX)
+		setp(r->m, r->d, "batching", TX_BATCH_BTX);
 	cur = r;
 	r->real_xmit = r->d->hard_start_xmit;
 	r->d->hard_start_xmit = hashing_xmit;
+	r->real_batch = r->d->hard_batch_xmit;
+	r->real_prep = r->d->hard_prep_xmit;
+	if (r->real_batch)
+		r->d->hard_batch_xmit = hashing_batch;
+	if (r->real_prep)
+		r->d->hard_prep_xmit = seeing_prep;
 	r->break_at = 150;
 	r->mend_at = 400;
 	for (size_t p = 0; p < sizeof(pkts) / sizeof(pkts[0]); p++) {
@@ -320,62 +380,95 @@ static void send_bursts(struct burst_run *r, bool keep)
 		fr.ready = false;
 		for (int b = 0; b < 12; b++) {
 			u64 n = b % 4 == 3 ? 5 : 32;
+			bool hold = (way & BW_HOLD) && b % 3 != 2;
 
+			kit_enter(r->m);
+			if (hold)
+				r->d->qdisc->running = true;
 			i += xmit_frames_while(r->d, &pkts[p], i, n, burst_more, r, keep ? &fr : NULL);
+			if (hold) {
+				r->d->qdisc->running = false;
+				kit_qdisc_run(r->d);
+			}
 			run_idle(r->m);
 		}
 	}
 	r->d->hard_start_xmit = r->real_xmit;
-	kit_trace_subscribe(r->m, NULL, NULL);
+	r->d->hard_batch_xmit = r->real_batch;
+	r->d->hard_prep_xmit = r->real_prep;
+	if (way & BW_TRACED)
+		kit_trace_subscribe(r->m, NULL, NULL);
 }
 
-Test(txk_fast, a_senders_udp_bursts_as_the_general_loop_makes_them)
+/* r[0] and r[1] sent the same; what of the two must agree (above). */
+static void assert_same_bursts(struct burst_run *r, const char *how)
 {
-	static struct burst_run r[2];
-	struct net_device *d0, *d1;
+	struct net_device *d0 = r[0].d, *d1 = r[1].d;
 
-	memset(r, 0, sizeof(r));
-	send_bursts(&r[0], true);
-	send_bursts(&r[1], false);
-	d0 = r[0].d;
-	d1 = r[1].d;
-	cr_assert_gt(r[0].frames, 1000u, "%llu frames sent", (unsigned long long)r[0].frames);
-	cr_assert_gt(r[0].more_calls, r[0].mend_at, "the device was not mended");
-	cr_assert_eq(r[0].frames, r[1].frames, "%llu frames with the kept frames, %llu without",
+	cr_assert_gt(r[0].frames, 1000u, "%s: %llu frames sent", how,
+		     (unsigned long long)r[0].frames);
+	cr_assert_gt(r[0].more_calls, r[0].mend_at, "%s: the device was not mended", how);
+	cr_assert_eq(r[0].frames, r[1].frames, "%s: %llu frames, %llu the other way", how,
 		     (unsigned long long)r[0].frames, (unsigned long long)r[1].frames);
-	cr_assert_eq(r[0].more_calls, r[1].more_calls, "more() asked %llu times, %llu without",
+	cr_assert_eq(r[0].more_calls, r[1].more_calls, "%s: more() asked %llu times, %llu", how,
 		     (unsigned long long)r[0].more_calls, (unsigned long long)r[1].more_calls);
-	cr_assert_eq(r[0].hash, r[1].hash, "the frames' bytes differ (hash %016llx, %016llx without)",
-		     (unsigned long long)r[0].hash, (unsigned long long)r[1].hash);
-	cr_assert_eq(r[0].log.n, r[1].log.n, "%zu trace records, %zu without", r[0].log.n,
-		     r[1].log.n);
-	for (size_t i = 0; i < r[0].log.n; i++) {
-		const struct trace_rec *a = &r[0].log.r[i], *b = &r[1].log.r[i];
+	cr_assert_eq(r[0].hash, r[1].hash, "%s: the frames' bytes differ (hash %016llx, %016llx)",
+		     how, (unsigned long long)r[0].hash, (unsigned long long)r[1].hash);
+	cr_assert_eq(r[0].seen, r[1].seen, "%s: the driver's calls found the hardware and the "
+		     "clock otherwise (%016llx, %016llx)", how, (unsigned long long)r[0].seen,
+		     (unsigned long long)r[1].seen);
+	if (r[0].m->trace && r[1].m->trace) {
+		cr_assert_gt(r[0].log.n, 0, "%s: no trace record", how);
+		cr_assert_eq(r[0].log.n, r[1].log.n, "%s: %zu trace records, %zu", how, r[0].log.n,
+			     r[1].log.n);
+		for (size_t i = 0; i < r[0].log.n; i++) {
+			const struct trace_rec *a = &r[0].log.r[i], *b = &r[1].log.r[i];
 
-		cr_assert(memcmp(a, b, sizeof(*a)) == 0,
-			  "record %zu: type %u at %llu (%u %u %u %u), without kept frames type %u at "
-			  "%llu (%u %u %u %u)", i, a->type, (unsigned long long)a->t, a->a, a->b, a->c,
-			  a->d, b->type, (unsigned long long)b->t, b->a, b->b, b->c, b->d);
+			cr_assert(memcmp(a, b, sizeof(*a)) == 0,
+				  "%s: record %zu: type %u at %llu (%u %u %u %u), the other way type "
+				  "%u at %llu (%u %u %u %u)", how, i, a->type, (unsigned long long)a->t,
+				  a->a, a->b, a->c, a->d, b->type, (unsigned long long)b->t, b->a, b->b,
+				  b->c, b->d);
+		}
 	}
-	cr_assert_eq(r[0].m->now, r[1].m->now, "ended at %llu ns, %llu without",
+	cr_assert_eq(r[0].m->now, r[1].m->now, "%s: ended at %llu ns, %llu", how,
 		     (unsigned long long)r[0].m->now, (unsigned long long)r[1].m->now);
+	cpu_ns_sync(r[0].m);
+	cpu_ns_sync(r[1].m);
+	for (int c = 0; c < CTX_NR; c++)
+		cr_assert_eq(r[0].m->cpu.ns[c], r[1].m->cpu.ns[c], "%s: context %d: %llu CPU ns, %llu",
+			     how, c, (unsigned long long)r[0].m->cpu.ns[c],
+			     (unsigned long long)r[1].m->cpu.ns[c]);
+	for (int c = 0; c < COST_NR; c++)
+		cr_assert(r[0].m->cost_ns[c] == r[1].m->cost_ns[c] &&
+				  r[0].m->cost_count[c] == r[1].m->cost_count[c],
+			  "%s: cost %d: %llu ns in %llu, %llu ns in %llu the other way", how, c,
+			  (unsigned long long)r[0].m->cost_ns[c],
+			  (unsigned long long)r[0].m->cost_count[c],
+			  (unsigned long long)r[1].m->cost_ns[c],
+			  (unsigned long long)r[1].m->cost_count[c]);
 	for (int s = 0; s < kit_stat_count(); s++)
-		cr_assert_eq(kit_dev_stat(d0, s), kit_dev_stat(d1, s), "%s: %llu, %llu without",
+		cr_assert_eq(kit_dev_stat(d0, s), kit_dev_stat(d1, s), "%s: %s: %llu, %llu", how,
 			     kit_stat_at(s)->name, (unsigned long long)kit_dev_stat(d0, s),
 			     (unsigned long long)kit_dev_stat(d1, s));
-	cr_assert_eq(kit_flow_count(r[0].m), kit_flow_count(r[1].m), "%d flows, %d without",
+	cr_assert(memcmp(&d0->core, &d1->core, sizeof(d0->core)) == 0,
+		  "%s: the core's counters differ (xmit calls %llu and %llu)", how,
+		  (unsigned long long)d0->core.xmit_calls, (unsigned long long)d1->core.xmit_calls);
+	cr_assert_eq(kit_flow_count(r[0].m), kit_flow_count(r[1].m), "%s: %d flows, %d", how,
 		     kit_flow_count(r[0].m), kit_flow_count(r[1].m));
 	for (int f = 0; f < kit_flow_count(r[0].m); f++) {
 		struct kit_flow_stat a, b;
 
-		cr_assert_eq(kit_flow_at(r[0].m, f, &a), 0, "no flow %d", f);
-		cr_assert_eq(kit_flow_at(r[1].m, f, &b), 0, "no flow %d without", f);
+		cr_assert_eq(kit_flow_at(r[0].m, f, &a), 0, "%s: no flow %d", how, f);
+		cr_assert_eq(kit_flow_at(r[1].m, f, &b), 0, "%s: no flow %d the other way", how, f);
 		cr_assert(a.packets == b.packets && a.bytes == b.bytes && a.next_seq == b.next_seq,
-			  "flow %d: %llu packets %llu bytes next %u, without %llu %llu %u", f,
-			  (unsigned long long)a.packets, (unsigned long long)a.bytes, a.next_seq,
-			  (unsigned long long)b.packets, (unsigned long long)b.bytes, b.next_seq);
-		cr_assert_eq(a.errors + a.csum_errors, 0, "flow %d: %llu stream and %llu checksum errors",
-			     f, (unsigned long long)a.errors, (unsigned long long)a.csum_errors);
+			  "%s: flow %d: %llu packets %llu bytes next %u, the other way %llu %llu %u",
+			  how, f, (unsigned long long)a.packets, (unsigned long long)a.bytes,
+			  a.next_seq, (unsigned long long)b.packets, (unsigned long long)b.bytes,
+			  b.next_seq);
+		cr_assert_eq(a.errors + a.csum_errors, 0, "%s: flow %d: %llu stream and %llu checksum "
+			     "errors", how, f, (unsigned long long)a.errors,
+			     (unsigned long long)a.csum_errors);
 	}
 	for (int i = 0; i < 2; i++) {
 		kit_free(r[i].m);
@@ -383,347 +476,40 @@ Test(txk_fast, a_senders_udp_bursts_as_the_general_loop_makes_them)
 	}
 }
 
-/*
- * dev_queue_xmit's common packet on a machine with neither a timeline nor a
- * trace (a bench's, an experiment's) is checked before any charge and
- * charged once (five costs, one catch-up before the driver runs). Three
- * machines send the same: one without either (that path), one with a trace
- * (run_alone with the charges apart) and one with a timeline too (the
- * qdisc's list every time). Frames one at a time into an idle ring, runs
- * past the ring's end (the driver stops the queue, the qdisc fills and
- * drains), 1514-byte frames (BQL stops the queue), a hard_start_xmit that
- * answers NETDEV_TX_BUSY now and then, one that sends a frame of its own
- * now and then, a qdisc of no room and one of batching: the clock, the CPU
- * time of each context, every cost's time and count, every counter of both
- * devices and of the core must agree, and what the receiver saw.
- */
-static int (*alone_real_xmit)(struct sk_buff *skb, struct net_device *dev);
-static int (*alone_inner)(struct sk_buff *skb, struct net_device *dev);
-static unsigned int alone_calls;
-static u64 alone_seen; /* what each call found of the hardware and the clock */
-
-/* Every call looks at the hardware as the driver would find it (caught up
- * to now before the call) and at the clock, then calls alone_inner. */
-static int alone_observe(struct sk_buff *skb, struct net_device *dev)
+Test(txk_fast, a_senders_udp_bursts_as_the_general_loop_makes_them)
 {
-	struct nic *hw = dev->nic;
+	static struct burst_run r[2];
 
-	alone_seen = (alone_seen ^ hw->tdh ^ hw->tx_frames << 16 ^ dev->kit->now << 32) *
-		     0x100000001b3ULL;
-	return alone_inner(skb, dev);
-}
-
-static int alone_sometimes_busy(struct sk_buff *skb, struct net_device *dev)
-{
-	if (++alone_calls % 7 == 3)
-		return NETDEV_TX_BUSY;
-	return alone_real_xmit(skb, dev);
-}
-
-static int alone_sometimes_sends_more(struct sk_buff *skb, struct net_device *dev)
-{
-	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP, .flow = 9 };
-
-	if (++alone_calls % 5 == 2)
-		kit_xmit_frames(dev, &udp, 1);
-	return alone_real_xmit(skb, dev);
-}
-
-static void one_at_a_time(struct kit *m, struct net_device *d, const struct kit_pkt *p, int n)
-{
-	for (int i = 0; i < n; i++) {
-		kit_xmit_frames(d, p, 1);
-		run_idle(m);
-	}
-}
-
-static u64 seen[3];
-
-static struct kit *send_every_way(int kind)
-{
-	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP, .flow = 1 };
-	const struct kit_pkt big = { .len = 1514, .proto = IPPROTO_UDP, .flow = 2 };
-	const struct kit_pkt tcp = { .len = 100, .proto = IPPROTO_TCP, .flow = 3 };
-	struct kit *m = kit_new(1);
-	struct net_device *d;
-
-	cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
-	d = kit_dev_by_name(m, "sn0");
-	if (kind < 2)
-		tl_stop(m);
-	if (kind == 0)
-		trace_stop(m);
-	cr_assert_eq(m->timeline == NULL && m->trace == NULL, kind == 0, "machine %d", kind);
-	setp(m, d, "tx_ring", 64);
-	alone_real_xmit = alone_inner = d->hard_start_xmit;
-	d->hard_start_xmit = alone_observe;
-	alone_seen = 0;
-	one_at_a_time(m, d, &udp, 20);
-	one_at_a_time(m, d, &tcp, 5);
-	kit_xmit_frames(d, &udp, 300); /* past the ring: stopped, queued, drained */
-	run_idle(m);
-	kit_xmit_frames(d, &big, 200); /* BQL's limit stops the queue too */
-	run_idle(m);
-	alone_calls = 0;
-	alone_inner = alone_sometimes_busy;
-	one_at_a_time(m, d, &udp, 20);
-	kit_xmit_frames(d, &udp, 100);
-	run_idle(m);
-	alone_calls = 0;
-	alone_inner = alone_sometimes_sends_more;
-	one_at_a_time(m, d, &udp, 20);
-	kit_xmit_frames(d, &udp, 50);
-	run_idle(m);
-	alone_inner = alone_real_xmit;
-	setp(m, d, "tx_queue_len", 0); /* no room: every packet dropped */
-	one_at_a_time(m, d, &udp, 3);
-	setp(m, d, "tx_queue_len", 1000);
-	setp(m, d, "batching", TX_BATCH_XMIT_MORE);
-	one_at_a_time(m, d, &udp, 5);
-	kit_xmit_frames(d, &udp, 40);
-	run_idle(m);
-	setp(m, d, "batching", TX_BATCH_NONE);
-	one_at_a_time(m, d, &udp, 5);
-	d->hard_start_xmit = alone_real_xmit;
-	seen[kind] = alone_seen;
-	return m;
-}
-
-Test(txk_fast, a_packet_alone_untraced_as_traced_and_as_the_qdisc_would)
-{
-	struct kit *m[3];
-
-	for (int i = 0; i < 3; i++)
-		m[i] = send_every_way(i);
-	for (int i = 1; i < 3; i++) {
-		struct net_device *a = kit_dev_by_name(m[0], "sn0"), *b = kit_dev_by_name(m[i], "sn0");
-
-		cr_assert_eq(seen[0], seen[i], "the driver's calls found the hardware and the clock "
-			     "otherwise untraced (%016llx) than on machine %d (%016llx)",
-			     (unsigned long long)seen[0], i, (unsigned long long)seen[i]);
-		cr_assert_eq(m[0]->now, m[i]->now, "ended at %llu ns untraced, %llu on machine %d",
-			     (unsigned long long)m[0]->now, (unsigned long long)m[i]->now, i);
-		cpu_ns_sync(m[0]);
-		cpu_ns_sync(m[i]);
-		for (int c = 0; c < CTX_NR; c++)
-			cr_assert_eq(m[0]->cpu.ns[c], m[i]->cpu.ns[c],
-				     "context %d: %llu CPU ns untraced, %llu on machine %d", c,
-				     (unsigned long long)m[0]->cpu.ns[c],
-				     (unsigned long long)m[i]->cpu.ns[c], i);
-		for (int c = 0; c < COST_NR; c++)
-			cr_assert(m[0]->cost_ns[c] == m[i]->cost_ns[c] &&
-					  m[0]->cost_count[c] == m[i]->cost_count[c],
-				  "cost %d: %llu ns in %llu untraced, %llu ns in %llu on machine %d", c,
-				  (unsigned long long)m[0]->cost_ns[c],
-				  (unsigned long long)m[0]->cost_count[c],
-				  (unsigned long long)m[i]->cost_ns[c],
-				  (unsigned long long)m[i]->cost_count[c], i);
-		for (int dv = 0; dv < kit_dev_count(m[0]); dv++)
-			for (int s = 0; s < kit_stat_count(); s++)
-				cr_assert_eq(kit_dev_stat(kit_dev_at(m[0], dv), s),
-					     kit_dev_stat(kit_dev_at(m[i], dv), s),
-					     "dev %d %s: %llu untraced, %llu on machine %d", dv,
-					     kit_stat_at(s)->name,
-					     (unsigned long long)kit_dev_stat(kit_dev_at(m[0], dv), s),
-					     (unsigned long long)kit_dev_stat(kit_dev_at(m[i], dv), s), i);
-		cr_assert(memcmp(&a->core, &b->core, sizeof(a->core)) == 0,
-			  "the core's counters differ (xmit calls %llu and %llu, requeues %llu and %llu, "
-			  "qdisc drops %llu and %llu)", (unsigned long long)a->core.xmit_calls,
-			  (unsigned long long)b->core.xmit_calls, (unsigned long long)a->core.requeues,
-			  (unsigned long long)b->core.requeues, (unsigned long long)a->core.qdisc_drops,
-			  (unsigned long long)b->core.qdisc_drops);
-		for (int r = 0; r < RULE_NR; r++)
-			cr_assert_eq(kit_rule_count(m[0], (enum kit_rule)r),
-				     kit_rule_count(m[i], (enum kit_rule)r),
-				     "rule %d: %llu warnings untraced, %llu on machine %d", r,
-				     (unsigned long long)kit_rule_count(m[0], (enum kit_rule)r),
-				     (unsigned long long)kit_rule_count(m[i], (enum kit_rule)r), i);
-		cr_assert_gt(kit_rule_count(m[0], RULE_TX_BUSY), 0, "no NETDEV_TX_BUSY warning");
-		cr_assert_gt(a->core.requeues, 0, "no BUSY requeue was made");
-		cr_assert_gt(a->core.qdisc_drops, 0, "no packet dropped for want of room");
-		cr_assert_eq(a->trans_start, b->trans_start, "trans_start %lu untraced, %lu on %d",
-			     a->trans_start, b->trans_start, i);
-		cr_assert_eq(kit_flow_count(m[0]), kit_flow_count(m[i]), "%d flows, %d on %d",
-			     kit_flow_count(m[0]), kit_flow_count(m[i]), i);
-		for (int f = 0; f < kit_flow_count(m[0]); f++) {
-			struct kit_flow_stat x, y;
-
-			cr_assert_eq(kit_flow_at(m[0], f, &x), 0, "no flow %d", f);
-			cr_assert_eq(kit_flow_at(m[i], f, &y), 0, "no flow %d on %d", f, i);
-			cr_assert(x.packets == y.packets && x.bytes == y.bytes && x.errors == y.errors,
-				  "flow %d: %llu packets %llu bytes %llu errors, on %d %llu %llu %llu", f,
-				  (unsigned long long)x.packets, (unsigned long long)x.bytes,
-				  (unsigned long long)x.errors, i, (unsigned long long)y.packets,
-				  (unsigned long long)y.bytes, (unsigned long long)y.errors);
-		}
-	}
-	for (int i = 0; i < 3; i++)
-		kit_free(m[i]);
+	memset(r, 0, sizeof(r));
+	send_bursts(&r[0], true, BW_TRACED);
+	send_bursts(&r[1], false, BW_TRACED);
+	assert_same_bursts(r, "traced");
 }
 
 /*
- * dev_queue_xmit where the general path would only enqueue goes to
- * enqueue_only: on a qdisc that is running already (held, as the sender of
- * the batching scenarios holds it) and, without batching or a timeline, on
- * a stopped queue. Three machines stop sn0's queue and send 30 frames into
- * a qdisc of 20 (20 queued, 10 dropped), then wake it: one with the qdisc
- * held as well (q->running), one without a timeline (the stopped queue's
- * way) and one with a timeline (the general path: the enqueue, and a run
- * that finds the queue stopped). Every record, the time, every cost and
- * counter must agree, before and after the wake.
+ * The bursts of a machine without a trace (a bench's): each allocation
+ * leaves its catch-up to dev_queue_xmit's charge (skb_alloc_burst), the
+ * 60- and 1514-byte frames are written by pkttmpl.h's inline writers, and
+ * dev_queue_xmit skips its tests of what the burst found fixed
+ * (dev_queue_xmit_held),
+ * against the general loop on a machine with a trace (every test made,
+ * every catch-up where its charge is): frames one by one, behind a held
+ * qdisc (the enqueue only), with xmit_more and with btx. The qdisc's runs
+ * on the untraced machine are quiet (xmit_quiet): no records, slices or
+ * watched driver calls, and the rest as the traced machine's.
  */
-static struct kit *enqueue_way(int kind, struct rec_log *l)
+Test(txk_fast, a_senders_quiet_bursts_as_the_traced_general_loop)
 {
-	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP, .flow = 1 };
-	struct kit *m = kit_new(1);
-	struct net_device *d;
+	static const int ways[] = { 0, BW_HOLD, BW_XMIT_MORE, BW_HOLD | BW_XMIT_MORE,
+				    BW_BTX, BW_HOLD | BW_BTX };
+	static const char *const names[] = { "alone", "held", "xmit_more", "held xmit_more", "btx",
+					     "held btx" };
+	static struct burst_run r[2];
 
-	cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
-	d = kit_dev_by_name(m, "sn0");
-	if (kind < 2)
-		tl_stop(m);
-	kit_trace_subscribe(m, rec_log_cb, l);
-	setp(m, d, "tx_queue_len", 20);
-	for (int round = 0; round < 3; round++) {
-		kit_xmit_frames(d, &udp, 5); /* the ring has frames in flight */
-		kit_netif_stop_queue(d);
-		if (kind == 0)
-			d->qdisc->running = true;
-		kit_xmit_frames(d, &udp, 30);
-		cr_assert_eq(skb_queue_len(&d->qdisc->q), 20, "machine %d: %u queued, expected 20",
-			     kind, skb_queue_len(&d->qdisc->q));
-		if (kind == 0)
-			d->qdisc->running = false;
-		kit_netif_wake_queue(d);
-		run_idle(m);
-		setp(m, d, "batching", round == 1 ? TX_BATCH_XMIT_MORE : TX_BATCH_NONE);
+	for (int w = 0; w < 6; w++) {
+		memset(r, 0, sizeof(r));
+		send_bursts(&r[0], true, ways[w]);
+		send_bursts(&r[1], false, ways[w] | BW_TRACED);
+		assert_same_bursts(r, names[w]);
 	}
-	kit_trace_subscribe(m, NULL, NULL);
-	return m;
-}
-
-Test(txk_fast, an_enqueue_alone_as_the_general_path)
-{
-	struct kit *m[3];
-	struct rec_log l[3];
-
-	memset(l, 0, sizeof(l));
-	for (int i = 0; i < 3; i++)
-		m[i] = enqueue_way(i, &l[i]);
-	cr_assert_geq(kit_dev_by_name(m[0], "sn0")->core.qdisc_drops, 30, "%llu drops, expected 30 or more",
-		     (unsigned long long)kit_dev_by_name(m[0], "sn0")->core.qdisc_drops);
-	for (int i = 1; i < 3; i++) {
-		struct net_device *a = kit_dev_by_name(m[0], "sn0"), *b = kit_dev_by_name(m[i], "sn0");
-
-		cr_assert_eq(l[0].n, l[i].n, "%zu records held, %zu on machine %d", l[0].n, l[i].n, i);
-		for (size_t r = 0; r < l[0].n; r++) {
-			const struct trace_rec *x = &l[0].r[r], *y = &l[i].r[r];
-
-			cr_assert(memcmp(x, y, sizeof(*x)) == 0,
-				  "record %zu: type %u at %llu (%u %u %u %u) held, on machine %d type "
-				  "%u at %llu (%u %u %u %u)", r, x->type, (unsigned long long)x->t,
-				  x->a, x->b, x->c, x->d, i, y->type, (unsigned long long)y->t, y->a,
-				  y->b, y->c, y->d);
-		}
-		cr_assert_eq(m[0]->now, m[i]->now, "ended at %llu ns held, %llu on machine %d",
-			     (unsigned long long)m[0]->now, (unsigned long long)m[i]->now, i);
-		for (int c = 0; c < COST_NR; c++)
-			cr_assert(m[0]->cost_ns[c] == m[i]->cost_ns[c] &&
-					  m[0]->cost_count[c] == m[i]->cost_count[c],
-				  "cost %d: %llu ns in %llu held, %llu ns in %llu on machine %d", c,
-				  (unsigned long long)m[0]->cost_ns[c],
-				  (unsigned long long)m[0]->cost_count[c],
-				  (unsigned long long)m[i]->cost_ns[c],
-				  (unsigned long long)m[i]->cost_count[c], i);
-		for (int s = 0; s < kit_stat_count(); s++)
-			cr_assert_eq(kit_dev_stat(a, s), kit_dev_stat(b, s),
-				     "%s: %llu held, %llu on machine %d", kit_stat_at(s)->name,
-				     (unsigned long long)kit_dev_stat(a, s),
-				     (unsigned long long)kit_dev_stat(b, s), i);
-		for (int r = 0; r < RULE_NR; r++)
-			cr_assert_eq(kit_rule_count(m[0], (enum kit_rule)r),
-				     kit_rule_count(m[i], (enum kit_rule)r),
-				     "rule %d: %llu warnings held, %llu on machine %d", r,
-				     (unsigned long long)kit_rule_count(m[0], (enum kit_rule)r),
-				     (unsigned long long)kit_rule_count(m[i], (enum kit_rule)r), i);
-		cr_assert(memcmp(&a->core, &b->core, sizeof(a->core)) == 0,
-			  "the core's counters differ (qdisc drops %llu and %llu)",
-			  (unsigned long long)a->core.qdisc_drops, (unsigned long long)b->core.qdisc_drops);
-	}
-	for (int i = 0; i < 3; i++) {
-		kit_free(m[i]);
-		free(l[i].r);
-	}
-}
-
-/*
- * qdisc_run's loop picks its batching mode once per run (run_loop): without
- * batching every turn is restart_single, otherwise restart's own choice. A
- * machine sends a queue's worth in each mode in turn (the mode changed
- * between runs, as the client changes it): each run must hand the packets
- * over as its own mode does, one dequeue record of one skb each without
- * batching, bulk trains with xmit_more, prepared batches with btx, and
- * lists with skb_blist, and every packet must reach the wire.
- */
-Test(txk_fast, each_run_of_the_qdisc_in_its_own_batching_mode)
-{
-	static const int modes[] = { TX_BATCH_NONE, TX_BATCH_XMIT_MORE, TX_BATCH_BTX,
-				     TX_BATCH_SKB_BLIST, TX_BATCH_NONE, TX_BATCH_BTX, TX_BATCH_NONE };
-	const struct kit_pkt udp = { .len = 60, .proto = IPPROTO_UDP, .flow = 1 };
-	struct kit *m = kit_new(1);
-	struct net_device *d;
-	struct rec_log l;
-	u64 sent = 0;
-
-	cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
-	memset(&l, 0, sizeof(l));
-	d = kit_dev_by_name(m, "sn0");
-	tl_stop(m);
-	kit_trace_subscribe(m, rec_log_cb, &l);
-	setp(m, d, "tx_ring", 256);
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		size_t from = l.n, deq1 = 0, deqn = 0, bulk = 0, batch = 0;
-		u64 frames0 = kit_dev_stat(d, kit_stat_find("hw_tx_frames"));
-
-		setp(m, d, "batching", modes[i]);
-		kit_netif_stop_queue(d);
-		kit_xmit_frames(d, &udp, 40);
-		kit_netif_wake_queue(d);
-		run_idle(m);
-		for (size_t r = from; r < l.n; r++) {
-			const struct trace_rec *t = &l.r[r];
-
-			if (t->type == TR_QDISC_DEQ && t->b == 1)
-				deq1++;
-			else if (t->type == TR_QDISC_DEQ)
-				deqn++;
-			bulk += t->type == TR_QDISC_BULK;
-			batch += t->type == TR_BATCH;
-		}
-		sent = kit_dev_stat(d, kit_stat_find("hw_tx_frames")) - frames0;
-		cr_assert_eq(sent, 40, "mode %d: %llu frames sent, expected 40", modes[i],
-			     (unsigned long long)sent);
-		switch (modes[i]) {
-		case TX_BATCH_NONE:
-			cr_assert(deq1 == 40 && deqn == 0 && bulk == 0 && batch == 0,
-				  "no batching: %zu single dequeues (expected 40), %zu of more, %zu bulk, "
-				  "%zu batches", deq1, deqn, bulk, batch);
-			break;
-		case TX_BATCH_XMIT_MORE:
-			cr_assert(bulk > 0 && bulk < 40 && deq1 + deqn == 0,
-				  "xmit_more: %zu bulk dequeues, %zu others", bulk, deq1 + deqn);
-			break;
-		case TX_BATCH_BTX:
-			cr_assert(batch > 0 && deqn > 0 && bulk == 0,
-				  "btx: %zu batches, %zu list fills, %zu bulk", batch, deqn, bulk);
-			break;
-		default:
-			cr_assert(deqn > 0 && batch == 0 && bulk == 0,
-				  "skb_blist: %zu list fills, %zu batches, %zu bulk", deqn, batch, bulk);
-			break;
-		}
-	}
-	kit_trace_subscribe(m, NULL, NULL);
-	kit_free(m);
-	free(l.r);
 }

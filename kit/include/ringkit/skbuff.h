@@ -11,7 +11,7 @@ struct net_device;
 struct skb_pool;
 
 /*
- * Every skb comes from a fixed pool of buffers (kit/core/skbuff.c), so the
+ * Every skb comes from a fixed pool of buffers (kit/core/skb_pool.c), so the
  * per-packet path never calls malloc. A buffer holds SKB_BUF_SIZE bytes; the
  * data starts NET_SKB_PAD bytes in, as netdev_alloc_skb does in the kernel.
  * Larger frames (LRO aggregates) chain skbs on the frag_list.
