@@ -189,12 +189,12 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	tot = ntohs(iph->tot_len);
 	/* ip_rcv_core's checks, then the header checksum whatever the NIC said;
 	 * 0x45 (version 4, no options) is the common header: headlen >= 20 is
-	 * known, and the sum is stack_ip5_csum_ok's */
+	 * known, and the sum is ip_hdr5_csum_ok's */
 	if (likely(skb->data[0] == 0x45)) {
 		ihl = 20;
 		if (tot < 20 || tot > skb->len)
 			goto bad;
-		if (!stack_ip5_csum_ok(iph))
+		if (!ip_hdr5_csum_ok(iph))
 			goto ip_csum_bad;
 	} else {
 		ihl = iph->ihl * 4u;
@@ -283,7 +283,7 @@ inline __attribute__((always_inline)) bool stack_receive_fast(struct kit *k, str
 	    d[0] != 0x45 || iph->protocol != IPPROTO_UDP)
 		return false;
 	tot = ntohs(iph->tot_len);
-	if (tot < 32 || tot > skb->len || !stack_ip5_csum_ok(iph) ||
+	if (tot < 32 || tot > skb->len || !ip_hdr5_csum_ok(iph) ||
 	    (skb->ip_summed != CHECKSUM_UNNECESSARY && skb->ip_summed != CHECKSUM_PARTIAL))
 		return false;
 	st = k->stack;

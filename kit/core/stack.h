@@ -73,32 +73,6 @@ struct stack {
 
 void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off);
 
-/*
- * A 20-byte IPv4 header's checksum is right: ip_fast_csum(iph, 5) == 0, the
- * header's ten 16-bit words adding up to 0xffff with end-around carry. That
- * sum is T mod 0xffff (0xffff for a multiple but 0), T the words' plain sum,
- * and 2^16, 2^32 and 2^64 are all 1 mod 0xffff: so the three words of 8, 8
- * and 4 bytes added with end-around carry in 64 bits give a sum S of T's
- * residue, 0 only when every byte is 0, and the header is right when S is a
- * multiple of 0xffff but not 0 (a test by multiplication, no fold).
- * test_rx_fast.c holds it against ip_fast_csum.
- */
-static inline bool stack_ip5_csum_ok(const void *iph)
-{
-	const unsigned char *p = iph;
-	u64 a, b, s;
-	u32 c;
-
-	__builtin_memcpy(&a, p, 8);
-	__builtin_memcpy(&b, p + 8, 8);
-	__builtin_memcpy(&c, p + 16, 4);
-	s = a + b;
-	s += s < a;
-	s += c;
-	s += s < c;
-	return s && s % 0xffff == 0;
-}
-
 /* stack.c; ports in network order, as in the headers */
 static inline bool stack_flow_is(const struct flow *f, __be32 s, __be32 d, __be16 sp,
 				 __be16 dp, u8 proto)

@@ -153,30 +153,6 @@ u8 nic_rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors);
 void nic_rx_reset(struct nic *hw);
 int nic_add_source(struct nic *hw, struct rx_source *s);
 
-/* An IPv4 header of 20 bytes at p has a right checksum: ip_fast_csum(p, 5)
- * == 0, summed as two 64-bit words and a 32-bit one with end-around carries,
- * folded to 32 bits the same way, then to 16 (csum_fold). One's complement
- * addition is associative and an end-around sum is 0 only if every word is:
- * the same folded sum as ip_fast_csum's (test_tx_fast.c compares them). */
-static inline bool wire_ip5_csum_ok(const unsigned char *p)
-{
-	u64 a, b, s;
-	u32 c, lo, hi, t;
-
-	__builtin_memcpy(&a, p, 8);
-	__builtin_memcpy(&b, p + 8, 8);
-	__builtin_memcpy(&c, p + 16, 4);
-	s = a + b;
-	s += s < b; /* the carry out, back in at the bottom (cannot carry again) */
-	s += c;
-	s += s < c;
-	lo = (u32)s;
-	hi = (u32)(s >> 32);
-	t = lo + hi;
-	t += t < hi;
-	return csum_fold(t) == 0;
-}
-
 /* hw/wire.c */
 u64 wire_ps(const struct kit *k, unsigned int len);
 void wire_send(struct kit *k, struct nic *from, unsigned char *frame, unsigned int len, u64 t);

@@ -145,7 +145,7 @@ static inline void wire_deliver(struct kit *k, struct nic *from, struct nic *to,
 
 		if (likely(frame[ETH_HLEN] == 0x45)) {
 			/* version 4, no options: the one compare and the 20-byte sum */
-			if (!wire_ip5_csum_ok(frame + ETH_HLEN) ||
+			if (!ip_hdr5_csum_ok(frame + ETH_HLEN) ||
 			    ETH_HLEN + (unsigned int)ntohs(iph->tot_len) > len)
 				from->sink_bad++;
 		} else if (iph->version != 4 || ip_fast_csum(iph, iph->ihl) ||

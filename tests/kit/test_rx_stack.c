@@ -6,7 +6,7 @@
 #include "helpers.h"
 
 /*
- * The stack's check of a 20-byte IPv4 header (stack_ip5_csum_ok) against
+ * The stack's check of a 20-byte IPv4 header (ip_hdr5_csum_ok) against
  * ip_fast_csum's fold: headers with their checksum made right, the same with
  * one bit flipped, random ones, and the edges of the sum (every byte 0, every
  * byte 0xff, a checksum word alone of 0xffff or 0, 64-bit carries out of
@@ -14,7 +14,7 @@
  */
 static void ip5_compare(const unsigned char *h, const char *what, int n)
 {
-	bool want = ip_fast_csum(h, 5) == 0, got = stack_ip5_csum_ok(h);
+	bool want = ip_fast_csum(h, 5) == 0, got = ip_hdr5_csum_ok(h);
 
 	cr_assert_eq(got, want, "%s %d (%02x%02x %02x%02x .. %02x%02x): the fast check says %d, "
 		     "ip_fast_csum %#x", what, n, h[0], h[1], h[10], h[11], h[18], h[19], got,
@@ -43,7 +43,7 @@ Test(rx_stack, a_20_byte_ip_header_is_checked_as_ip_fast_csum_checks_it)
 		}
 		cr_assert_eq(ip_fast_csum(h, 5), 0, "header %d: its checksum not made right", n);
 		ip5_compare(h, "right header", n);
-		right += stack_ip5_csum_ok(h);
+		right += ip_hdr5_csum_ok(h);
 		h[(z >> 8) % 20] ^= (unsigned char)(1u << ((z >> 16) % 8));
 		ip5_compare(h, "one bit flipped", n);
 	}

@@ -250,7 +250,7 @@ Test(tx_fast_wire, a_train_round_the_ring_end_is_timed_frame_by_frame, .init = s
 
 /*
  * The wire's sink checks an IPv4 header without options (first byte 0x45)
- * with wire_ip5_csum_ok, 64-bit words with end-around carries: it must say
+ * with ip_hdr5_csum_ok, 64-bit words with end-around carries: it must say
  * what ip_fast_csum(p, 5) == 0 says, for headers with their checksum right
  * (then one bit flipped), random ones, all zeros, all ones and sums that
  * carry at every width.
@@ -280,11 +280,11 @@ Test(tx_fast_wire, the_sinks_20_byte_sum_is_ip_fast_csums)
 		}
 		bool general = ip_fast_csum(h, 5) == 0;
 
-		cr_assert_eq(wire_ip5_csum_ok(h), general,
+		cr_assert_eq(ip_hdr5_csum_ok(h), general,
 			     "header %d (%02x%02x%02x%02x ... %02x%02x): the sink's sum says %s, "
 			     "ip_fast_csum %#x",
 			     i, h[0], h[1], h[2], h[3], h[18], h[19],
-			     wire_ip5_csum_ok(h) ? "right" : "wrong", ip_fast_csum(h, 5));
+			     ip_hdr5_csum_ok(h) ? "right" : "wrong", ip_fast_csum(h, 5));
 		right += general;
 		n++;
 	}
