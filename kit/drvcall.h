@@ -92,6 +92,22 @@ static inline void driver_leave(struct kit *k, struct drvcall prev)
 	driver_leave_quiet(k, prev);
 }
 
+/* A call whose caller has settled whether anyone watches (quiet: nobody does,
+ * no trace, timeline or guards): entered and left quietly, else the long way. */
+static inline struct drvcall driver_enter_as(struct kit *k, struct net_device *dev,
+					     const char *fn, bool quiet)
+{
+	return quiet ? driver_enter_quiet(k, dev, fn) : driver_enter(k, dev, fn);
+}
+
+static inline void driver_leave_as(struct kit *k, struct drvcall prev, bool quiet)
+{
+	if (quiet)
+		driver_leave_quiet(k, prev);
+	else
+		driver_leave(k, prev);
+}
+
 /*
  * A driver call that has run for DRIVER_LOCKUP_NS of simulated time without
  * returning (spinning on a register, say) is a soft lockup: no healthy call

@@ -485,8 +485,9 @@ static inline void kit_charge(struct kit *k, enum cost_id id, u64 c, u64 n)
 		hw_sync(k);
 }
 /* Three charges in a row with nothing between them that could look at the
- * hardware: the same counts and time, one catch-up at the end. */
-static inline void kit_charge3(struct kit *k, enum cost_id a, enum cost_id b, enum cost_id c)
+ * hardware: the same counts and time, one catch-up at the end (kit_account3:
+ * the counts and time alone, for a caller that takes the catch-up its own way). */
+static inline void kit_account3(struct kit *k, enum cost_id a, enum cost_id b, enum cost_id c)
 {
 	u64 ca = k->cost[a], cb = k->cost[b], cc = k->cost[c], sum = ca + cb + cc;
 
@@ -498,6 +499,10 @@ static inline void kit_charge3(struct kit *k, enum cost_id a, enum cost_id b, en
 	k->cost_count[c]++;
 	k->now += sum;
 	k->cpu.busy += sum;
+}
+static inline void kit_charge3(struct kit *k, enum cost_id a, enum cost_id b, enum cost_id c)
+{
+	kit_account3(k, a, b, c);
 	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
 		hw_sync(k);
 }

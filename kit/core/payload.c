@@ -57,17 +57,7 @@ __attribute__((target("avx2"))) static unsigned int copy_avx2(unsigned char *dst
 			V_MOVE(i);
 	} else {
 		switch (v) {
-		V_CASE(63); V_CASE(62); V_CASE(61); V_CASE(60); V_CASE(59); V_CASE(58);
-		V_CASE(57); V_CASE(56); V_CASE(55); V_CASE(54); V_CASE(53); V_CASE(52);
-		V_CASE(51); V_CASE(50); V_CASE(49); V_CASE(48); V_CASE(47); V_CASE(46);
-		V_CASE(45); V_CASE(44); V_CASE(43); V_CASE(42); V_CASE(41); V_CASE(40);
-		V_CASE(39); V_CASE(38); V_CASE(37); V_CASE(36); V_CASE(35); V_CASE(34);
-		V_CASE(33); V_CASE(32); V_CASE(31); V_CASE(30); V_CASE(29); V_CASE(28);
-		V_CASE(27); V_CASE(26); V_CASE(25); V_CASE(24); V_CASE(23); V_CASE(22);
-		V_CASE(21); V_CASE(20); V_CASE(19); V_CASE(18); V_CASE(17); V_CASE(16);
-		V_CASE(15); V_CASE(14); V_CASE(13); V_CASE(12); V_CASE(11); V_CASE(10);
-		V_CASE(9); V_CASE(8); V_CASE(7); V_CASE(6); V_CASE(5); V_CASE(4);
-		V_CASE(3); V_CASE(2); V_CASE(1);
+		VEC32_CASES_63_TO_1(V_CASE);
 		default:
 			break;
 		}
@@ -76,13 +66,13 @@ __attribute__((target("avx2"))) static unsigned int copy_avx2(unsigned char *dst
 	return ret;
 }
 
-static bool cpu_avx2(void)
+bool kit_cpu_avx2(void)
 {
 	__builtin_cpu_init();
 	return __builtin_cpu_supports("avx2");
 }
 #else
-static bool cpu_avx2(void)
+bool kit_cpu_avx2(void)
 {
 	return false;
 }
@@ -98,7 +88,7 @@ void payload_init(void)
 
 	if (ready)
 		return;
-	if (cpu_avx2())
+	if (kit_cpu_avx2())
 		payload_copy_big = copy_avx2;
 	for (u32 j = 0; j < PAYLOAD_TABLE_LEN; j++) {
 		payload_table[j] = (u8)((j * 7 + (j >> 8)) & 0xff);

@@ -13,6 +13,23 @@
  * are the low ones) and [j][1] is O[j] + (E[j] << 8). payload_at and
  * payload_csum (kit.h) are these inlines; pkttmpl.c calls them per frame.
  */
+/*
+ * The cases 63 down to 1 of a switch that enters a written-out run of 32-byte
+ * vector steps at the first one a length needs (C(k): case k, then step
+ * k - 1, falling through): payload.c's big copy and stack_bytes.c's compare.
+ */
+#define VEC32_CASES_63_TO_1(C) \
+	C(63); C(62); C(61); C(60); C(59); C(58); C(57); C(56); C(55); C(54); C(53); \
+	C(52); C(51); C(50); C(49); C(48); C(47); C(46); C(45); C(44); C(43); C(42); \
+	C(41); C(40); C(39); C(38); C(37); C(36); C(35); C(34); C(33); C(32); C(31); \
+	C(30); C(29); C(28); C(27); C(26); C(25); C(24); C(23); C(22); C(21); C(20); \
+	C(19); C(18); C(17); C(16); C(15); C(14); C(13); C(12); C(11); C(10); C(9); \
+	C(8); C(7); C(6); C(5); C(4); C(3); C(2); C(1)
+
+/* Whether this CPU runs AVX2 (payload.c; false where the kit is built without
+ * x86-64 vector code): the vector copy and compare are chosen with it once. */
+bool kit_cpu_avx2(void);
+
 #define PAYLOAD_TABLE_LEN (PAYLOAD_PERIOD + SKB_BUF_SIZE)
 
 extern u8 payload_table[PAYLOAD_TABLE_LEN];

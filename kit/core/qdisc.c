@@ -183,13 +183,9 @@ fill_batch(struct net_device *dev, struct sk_buff_head *list, bool prep, bool qu
 
 			sim_charge(k, COST_CALL);
 			skb_to_driver(skb, dev, "hard_prep_xmit");
-			struct drvcall dc = quiet ? driver_enter_quiet(k, dev, "hard_prep_xmit") :
-						    driver_enter(k, dev, "hard_prep_xmit");
+			struct drvcall dc = driver_enter_as(k, dev, "hard_prep_xmit", quiet);
 			rc = dev->hard_prep_xmit(skb, dev);
-			if (quiet)
-				driver_leave_quiet(k, dc);
-			else
-				driver_leave(k, dc);
+			driver_leave_as(k, dc, quiet);
 			QTRACE(quiet, k, TR_PREP, dev, id, (u32)rc, 0, 0);
 			if (rc != NETDEV_TX_OK) {
 				/* the driver dropped it (skb_padto freed it): count, never touch */

@@ -53,17 +53,8 @@ static inline __attribute__((always_inline)) int enqueue_only_as(struct net_devi
 {
 	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
-	u64 ca = k->cost[COST_BH], cb = k->cost[COST_LOCK], cc = k->cost[COST_QDISC],
-	    sum = ca + cb + cc;
 
-	k->cost_ns[COST_BH] += ca;
-	k->cost_ns[COST_LOCK] += cb;
-	k->cost_ns[COST_QDISC] += cc;
-	k->cost_count[COST_BH]++;
-	k->cost_count[COST_LOCK]++;
-	k->cost_count[COST_QDISC]++;
-	k->now += sum;
-	k->cpu.busy += sum;
+	kit_account3(k, COST_BH, COST_LOCK, COST_QDISC);
 	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
 		return qdisc_enqueue_after_sync(dev, skb);
 	if (!quiet && unlikely(k->trace != NULL))
@@ -205,13 +196,9 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	else
 		sim_charge(k, COST_CALL);
 	k->xmit_dev = dev;
-	struct drvcall dc = quiet ? driver_enter_quiet(k, dev, "hard_start_xmit") :
-				    driver_enter(k, dev, "hard_start_xmit");
+	struct drvcall dc = driver_enter_as(k, dev, "hard_start_xmit", quiet);
 	rc = dev->hard_start_xmit(skb, dev);
-	if (quiet)
-		driver_leave_quiet(k, dc);
-	else
-		driver_leave(k, dc);
+	driver_leave_as(k, dc, quiet);
 	k->xmit_dev = NULL;
 	if (unlikely(k->race_armed))
 		simnic_race_xmit_done(dev);

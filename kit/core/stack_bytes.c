@@ -52,17 +52,7 @@ __attribute__((target("avx2"))) static bool eq_avx2(const unsigned char *a,
 			acc = _mm256_or_si256(acc, E_DIFF(i));
 	} else {
 		switch (v) {
-		E_CASE(63); E_CASE(62); E_CASE(61); E_CASE(60); E_CASE(59); E_CASE(58);
-		E_CASE(57); E_CASE(56); E_CASE(55); E_CASE(54); E_CASE(53); E_CASE(52);
-		E_CASE(51); E_CASE(50); E_CASE(49); E_CASE(48); E_CASE(47); E_CASE(46);
-		E_CASE(45); E_CASE(44); E_CASE(43); E_CASE(42); E_CASE(41); E_CASE(40);
-		E_CASE(39); E_CASE(38); E_CASE(37); E_CASE(36); E_CASE(35); E_CASE(34);
-		E_CASE(33); E_CASE(32); E_CASE(31); E_CASE(30); E_CASE(29); E_CASE(28);
-		E_CASE(27); E_CASE(26); E_CASE(25); E_CASE(24); E_CASE(23); E_CASE(22);
-		E_CASE(21); E_CASE(20); E_CASE(19); E_CASE(18); E_CASE(17); E_CASE(16);
-		E_CASE(15); E_CASE(14); E_CASE(13); E_CASE(12); E_CASE(11); E_CASE(10);
-		E_CASE(9); E_CASE(8); E_CASE(7); E_CASE(6); E_CASE(5); E_CASE(4);
-		E_CASE(3); E_CASE(2); E_CASE(1);
+		VEC32_CASES_63_TO_1(E_CASE);
 		default:
 			break;
 		}
@@ -70,16 +60,7 @@ __attribute__((target("avx2"))) static bool eq_avx2(const unsigned char *a,
 	return _mm256_testz_si256(acc, acc);
 }
 
-static bool cpu_avx2(void)
-{
-	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx2");
-}
 #else
-static bool cpu_avx2(void)
-{
-	return false;
-}
 #define eq_avx2 eq_memcmp
 #endif
 
@@ -92,7 +73,7 @@ static bool (*eq_big)(const unsigned char *a, const unsigned char *b, unsigned i
 
 void stack_bytes_init(void)
 {
-	if (cpu_avx2())
+	if (kit_cpu_avx2())
 		eq_big = eq_avx2;
 }
 

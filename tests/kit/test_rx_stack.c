@@ -314,19 +314,8 @@ static struct sk_buff *udp_dgram_on(struct net_device *from, struct net_device *
 {
 	struct kit_pkt p = { .len = len, .proto = IPPROTO_UDP, .flow = 2, .seq = word,
 			     .seq_set = true };
-	char err[256];
-	struct sk_buff *skb = kit_skb_alloc(from, &p, err, sizeof(err));
-	struct iphdr *iph;
 
-	cr_assert_not_null(skb, "kit_skb_alloc: %s", err);
-	skb->protocol = eth_type_trans(skb, to);
-	iph = (struct iphdr *)skb->data;
-	iph->saddr ^= htonl(0x100); /* what snull's twist does on the way */
-	iph->daddr ^= htonl(0x100);
-	iph->check = 0;
-	iph->check = ip_fast_csum(iph, iph->ihl);
-	skb->ip_summed = CHECKSUM_UNNECESSARY; /* the UDP sum is stale */
-	return skb;
+	return skb_as_received(from, to, &p);
 }
 
 static struct sk_buff *udp_dgram(unsigned int len, u32 word)

@@ -122,6 +122,16 @@ static struct kit *send_every_way(int kind)
 	return m;
 }
 
+/* Every cost's time and count on machine i (b) as on machine 0 (a, the "how" one). */
+static void costs_agree(const struct kit *a, const struct kit *b, int i, const char *how)
+{
+	for (int c = 0; c < COST_NR; c++)
+		cr_assert(a->cost_ns[c] == b->cost_ns[c] && a->cost_count[c] == b->cost_count[c],
+			  "cost %d: %llu ns in %llu %s, %llu ns in %llu on machine %d", c,
+			  (unsigned long long)a->cost_ns[c], (unsigned long long)a->cost_count[c], how,
+			  (unsigned long long)b->cost_ns[c], (unsigned long long)b->cost_count[c], i);
+}
+
 Test(txk_qdisc, a_packet_alone_untraced_as_traced_and_as_the_qdisc_would)
 {
 	struct kit *m[3];
@@ -143,14 +153,7 @@ Test(txk_qdisc, a_packet_alone_untraced_as_traced_and_as_the_qdisc_would)
 				     "context %d: %llu CPU ns untraced, %llu on machine %d", c,
 				     (unsigned long long)m[0]->cpu.ns[c],
 				     (unsigned long long)m[i]->cpu.ns[c], i);
-		for (int c = 0; c < COST_NR; c++)
-			cr_assert(m[0]->cost_ns[c] == m[i]->cost_ns[c] &&
-					  m[0]->cost_count[c] == m[i]->cost_count[c],
-				  "cost %d: %llu ns in %llu untraced, %llu ns in %llu on machine %d", c,
-				  (unsigned long long)m[0]->cost_ns[c],
-				  (unsigned long long)m[0]->cost_count[c],
-				  (unsigned long long)m[i]->cost_ns[c],
-				  (unsigned long long)m[i]->cost_count[c], i);
+		costs_agree(m[0], m[i], i, "untraced");
 		for (int dv = 0; dv < kit_dev_count(m[0]); dv++)
 			for (int s = 0; s < kit_stat_count(); s++)
 				cr_assert_eq(kit_dev_stat(kit_dev_at(m[0], dv), s),
@@ -255,14 +258,7 @@ Test(txk_qdisc, an_enqueue_alone_as_the_general_path)
 		}
 		cr_assert_eq(m[0]->now, m[i]->now, "ended at %llu ns held, %llu on machine %d",
 			     (unsigned long long)m[0]->now, (unsigned long long)m[i]->now, i);
-		for (int c = 0; c < COST_NR; c++)
-			cr_assert(m[0]->cost_ns[c] == m[i]->cost_ns[c] &&
-					  m[0]->cost_count[c] == m[i]->cost_count[c],
-				  "cost %d: %llu ns in %llu held, %llu ns in %llu on machine %d", c,
-				  (unsigned long long)m[0]->cost_ns[c],
-				  (unsigned long long)m[0]->cost_count[c],
-				  (unsigned long long)m[i]->cost_ns[c],
-				  (unsigned long long)m[i]->cost_count[c], i);
+		costs_agree(m[0], m[i], i, "held");
 		for (int s = 0; s < kit_stat_count(); s++)
 			cr_assert_eq(kit_dev_stat(a, s), kit_dev_stat(b, s),
 				     "%s: %llu held, %llu on machine %d", kit_stat_at(s)->name,
