@@ -22,7 +22,8 @@ struct drvcall {
  * already running) and nobody watches them: no timeline slices to write, no
  * guards to check. k->drv_watch says whether anyone does (kit_drv_watch), so
  * the common call is the naming and counting alone: driver_enter_quiet, for
- * a caller that has looked at k->drv_watch itself, and
+ * a caller that has looked at k->drv_watch itself (driver_enter_nested where
+ * another call is known to run: the wrappers of lab_ops.c), and
  * driver_leave_quiet: a call's watching is settled when it is entered (the
  * timeline and the guards are set up between calls, never during one).
  */

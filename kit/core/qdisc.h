@@ -130,7 +130,7 @@ enum xmit_charge {
  * up between driver calls, never during one. A quiet path leaves out the
  * records, the slices and the watched enter and leave where it would test
  * for them: there is nothing to write them to. The alone packet
- * (XC_ENQUEUE, qdisc_xmit.c's xmit_alone) is always quiet.
+ * (XC_ENQUEUE, qdisc_xmit.c's qdisc_xmit_alone) is always quiet.
  */
 static inline bool xmit_quiet(const struct kit *k)
 {

@@ -3,11 +3,11 @@
 
 /*
  * dev_queue_xmit's common packet on a machine with no timeline, no trace and
- * no guards on its driver calls (k->drv_watch), tested before any charge (dev_queue_xmit has seen the device
- * running, the qdisc not, no batching, no timeline and the queue not
- * stopped): the rest of the checks the general path makes after its first
- * charge (the queue has room: it is empty and tx_queue_len is not 0;
- * run_alone_ok). None of them reads what a catch-up of the hardware could
+ * no guards on its driver calls (k->drv_watch), tested before any charge
+ * (dev_queue_xmit has seen the device running, the qdisc not, no batching,
+ * no timeline and the queue not stopped): the rest of the checks the
+ * general path makes after its first charge (the queue has room: it is
+ * empty and tx_queue_len is not 0; run_alone_ok). None of them reads what a catch-up of the hardware could
  * change (the hardware never touches the qdisc, the device's state or the
  * knobs). The skb's SKB_QDISC place, which skb_to_driver overwrites before
  * anything could look, is not written.

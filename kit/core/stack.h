@@ -1,4 +1,5 @@
-/* stack.h - the upper stack's private state, shared by stack.c, stack_bytes.c, the sinks and icmp.c. */
+/* stack.h - the upper stack's private state, shared by stack.c, stack_bytes.c, the sinks
+ * and icmp.c. */
 #ifndef KIT_CORE_STACK_H
 #define KIT_CORE_STACK_H
 

@@ -56,9 +56,8 @@ static bool ring_ok(struct nic *hw)
 	return true;
 }
 
-/* A frame of len bytes on the wire, as whole ns and the picoseconds over
- * (wire_ps(k, len) = ns * 1000 + sub): kept per NIC for the last length and
- * link speed, a flow's frames being of one length. */
+/* A new length or link speed: its wire time worked out and kept (frame_time's
+ * cold turn). */
 static __attribute__((noinline, cold)) void frame_time_new(struct nic *hw, struct kit *k,
 							     u32 len, long mbps)
 {
@@ -70,6 +69,9 @@ static __attribute__((noinline, cold)) void frame_time_new(struct nic *hw, struc
 	hw->wire_mbps = mbps;
 }
 
+/* A frame of len bytes on the wire, as whole ns and the picoseconds over
+ * (wire_ps(k, len) = ns * 1000 + sub): kept per NIC for the last length and
+ * link speed, a flow's frames being of one length. */
 static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u32 *sub)
 {
 	long mbps = k->knob[KNOB_LINK_MBPS];
@@ -85,10 +87,13 @@ static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u
  * step tx_fetch_on takes for its first frame, in a loop of its own. Nothing in
  * it moves TDT, the count, the DD delay or the link speed, so they and the
  * kept frame time are held in locals (to the compiler a store to tx_done could
- * be any of them). The frame ahead of each is of the same fetch, its wire free
- * time no later and its DD delay the same, so it never finishes later: the
- * step's "never before the frame ahead" has nothing to do here. */
-static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns, u32 free_sub)
+ * be any of them). A frame never finishes before the one ahead: the first
+ * frame's time may have been raised to an earlier fetch's (fault_dd_delay
+ * lowered while a frame was pending), and what the frames after it would get
+ * of their own can then be earlier, so each takes the later of the two (last:
+ * the time of the frame ahead). */
+static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns, u32 free_sub,
+						     u64 last)
 {
 	struct kit *k = hw->k;
 	u32 i = hw->tx_sched, tdt = hw->tdt, count = hw->tx_count;
@@ -116,7 +121,10 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
 			free_sub -= 1000;
 			free_ns++;
 		}
-		done[i] = free_ns + (free_sub != 0) + delay;
+		u64 t = free_ns + (free_sub != 0) + delay;
+
+		last = t > last ? t : last;
+		done[i] = last;
 		/* ring_mod(i + 1, count): i < count here, the first frame's
 		 * step having taken any fetch point back into the ring */
 		i = i + 1 < count ? i + 1 : 0;
@@ -169,7 +177,8 @@ static inline __attribute__((always_inline)) void tx_fetch_on(struct kit *k, str
 	}
 	hw->tx_sched = ring_mod(i + 1, hw->tx_count);
 	if (unlikely(hw->tx_sched != hw->tdt)) {
-		tx_fetch_train(hw, free_ns, free_sub); /* more than one frame posted */
+		/* more than one frame posted */
+		tx_fetch_train(hw, free_ns, free_sub, hw->tx_done[i]);
 		return;
 	}
 	hw->wire_free_ns = free_ns;
@@ -182,8 +191,15 @@ static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 		tx_fetch_on(hw->k, hw);
 }
 
+/* The engine turned on (the TCTL write): a tail written with the engine off
+ * that a later TDLEN left outside the ring is one no fetch could reach, so
+ * the engine walks nothing and the driver's fault is named. */
 void nic_tx_fetch(struct nic *hw)
 {
+	if (unlikely(hw->tdt != hw->tx_sched && hw->tdt >= hw->tx_count)) {
+		kit_bug(hw->k, hw->dev, RULE_DMA_FAULT);
+		return;
+	}
 	tx_fetch(hw);
 }
 

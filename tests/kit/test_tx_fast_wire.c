@@ -248,6 +248,88 @@ Test(tx_fast_wire, a_train_round_the_ring_end_is_timed_frame_by_frame, .init = s
 	cr_assert_eq(hw->tx_sched, 3, "fetched to %u, expected 3", hw->tx_sched);
 }
 
+/* 60-byte frames in slots [from, to) of sn0's ring, then the doorbell. */
+static void post_60(struct simnic_adapter *a, struct nic *hw, u32 from, u32 to)
+{
+	for (u32 i = from; i != to; i = (i + 1) % hw->tx_count) {
+		a->tx_ring.desc[i].buffer_addr = 0;
+		a->tx_ring.desc[i].lower.flags.length = 60;
+		a->tx_ring.desc[i].lower.flags.cmd = E1000_TXD_CMD_EOP;
+		a->tx_ring.desc[i].upper.data = 0;
+	}
+	nic_write(hw, E1000_TDT, to);
+	cr_assert_eq(hw->tdt, to, "the post of [%u, %u) refused", from, to);
+}
+
+/*
+ * A DD delay lowered while a frame is pending: the next train's first frame
+ * waits for it (its time raised to the pending one's), and every frame
+ * behind it in the train finishes no earlier than the frame ahead, though
+ * its own time would be a millisecond earlier.
+ */
+Test(tx_fast_wire, a_train_behind_a_later_frame_finishes_no_earlier, .init = setup,
+     .fini = teardown)
+{
+	struct simnic_adapter *a = netdev_priv(sn0);
+	struct nic *hw = sn0->nic;
+	u64 pending;
+
+	kit_enter(k);
+	setp(k, NULL, "wire_peer", 0);
+	setp(k, sn0, "tx_ring", 16);
+	kit_set_auto(k, false);
+	kit_run(k, 0, k->now + 1000000, NULL);
+	cr_assert(hw->tdh == hw->tdt, "set-up: TDH %u, TDT %u", hw->tdh, hw->tdt);
+	u32 first = hw->tdt;
+
+	setp(k, sn0, "fault_dd_delay", 1000000);
+	post_60(a, hw, first, (first + 1) % 16);
+	pending = hw->tx_done[first];
+	cr_assert_gt(pending, k->now + 999999, "the pending frame at %llu, now %llu",
+		     (unsigned long long)pending, (unsigned long long)k->now);
+	setp(k, sn0, "fault_dd_delay", 0);
+	post_60(a, hw, (first + 1) % 16, (first + 4) % 16);
+	for (u32 j = 1; j < 4; j++) {
+		u32 i = (first + j) % 16;
+
+		cr_assert_eq(hw->tx_done[i], pending,
+			     "frame %u of the train (slot %u) written back at %llu, the frame ahead "
+			     "at %llu: expected %llu",
+			     j, i, (unsigned long long)hw->tx_done[i],
+			     (unsigned long long)hw->tx_done[(i + 15) % 16],
+			     (unsigned long long)pending);
+	}
+}
+
+/*
+ * A tail written with the engine off, then a TDLEN that leaves it outside
+ * the ring, then the engine on: no fetch can reach that tail, so the NIC
+ * fetches nothing and names a DMA fault (the walk would never end).
+ */
+Test(tx_fast_wire, an_engine_turned_on_with_its_tail_outside_the_ring_is_a_dma_fault,
+     .init = setup, .fini = teardown, .timeout = 20)
+{
+	struct nic *hw = sn0->nic;
+	u64 faults;
+
+	kit_enter(k);
+	setp(k, sn0, "tx_ring", 16);
+	kit_set_auto(k, false);
+	kit_run(k, 0, k->now + 1000000, NULL);
+	nic_write(hw, E1000_TCTL, hw->tctl & ~E1000_TCTL_EN);
+	nic_write(hw, E1000_TDH, 0);
+	nic_write(hw, E1000_TDT, 14);
+	nic_write(hw, E1000_TDLEN, 8 * sizeof(struct e1000_tx_desc));
+	faults = kit_rule_count(k, RULE_DMA_FAULT);
+	nic_write(hw, E1000_TCTL, hw->tctl | E1000_TCTL_EN);
+	cr_assert_eq(kit_rule_count(k, RULE_DMA_FAULT), faults + 1,
+		     "DMA faults %llu after the engine went on, expected %llu",
+		     (unsigned long long)kit_rule_count(k, RULE_DMA_FAULT),
+		     (unsigned long long)faults + 1);
+	cr_assert_eq(hw->tx_sched, 0, "fetched to %u with the tail outside the ring, expected 0",
+		     hw->tx_sched);
+}
+
 /*
  * The wire's sink checks an IPv4 header without options (first byte 0x45)
  * with ip_hdr5_csum_ok, 64-bit words with end-around carries: it must say
