@@ -122,6 +122,16 @@ static struct kit *send_every_way(int kind)
 	return m;
 }
 
+/* Every rule's count on machine i (b) as on machine 0 (a, the "how" one). */
+static void rules_agree(struct kit *a, struct kit *b, int i, const char *how)
+{
+	for (int r = 0; r < RULE_NR; r++)
+		cr_assert_eq(kit_rule_count(a, (enum kit_rule)r), kit_rule_count(b, (enum kit_rule)r),
+			     "rule %d: %llu warnings %s, %llu on machine %d", r,
+			     (unsigned long long)kit_rule_count(a, (enum kit_rule)r), how,
+			     (unsigned long long)kit_rule_count(b, (enum kit_rule)r), i);
+}
+
 /* Every cost's time and count on machine i (b) as on machine 0 (a, the "how" one). */
 static void costs_agree(const struct kit *a, const struct kit *b, int i, const char *how)
 {
@@ -168,12 +178,7 @@ Test(txk_qdisc, a_packet_alone_untraced_as_traced_and_as_the_qdisc_would)
 			  (unsigned long long)b->core.xmit_calls, (unsigned long long)a->core.requeues,
 			  (unsigned long long)b->core.requeues, (unsigned long long)a->core.qdisc_drops,
 			  (unsigned long long)b->core.qdisc_drops);
-		for (int r = 0; r < RULE_NR; r++)
-			cr_assert_eq(kit_rule_count(m[0], (enum kit_rule)r),
-				     kit_rule_count(m[i], (enum kit_rule)r),
-				     "rule %d: %llu warnings untraced, %llu on machine %d", r,
-				     (unsigned long long)kit_rule_count(m[0], (enum kit_rule)r),
-				     (unsigned long long)kit_rule_count(m[i], (enum kit_rule)r), i);
+		rules_agree(m[0], m[i], i, "untraced");
 		cr_assert_gt(kit_rule_count(m[0], RULE_TX_BUSY), 0, "no NETDEV_TX_BUSY warning");
 		cr_assert_gt(a->core.requeues, 0, "no BUSY requeue was made");
 		cr_assert_gt(a->core.qdisc_drops, 0, "no packet dropped for want of room");
@@ -264,12 +269,7 @@ Test(txk_qdisc, an_enqueue_alone_as_the_general_path)
 				     "%s: %llu held, %llu on machine %d", kit_stat_at(s)->name,
 				     (unsigned long long)kit_dev_stat(a, s),
 				     (unsigned long long)kit_dev_stat(b, s), i);
-		for (int r = 0; r < RULE_NR; r++)
-			cr_assert_eq(kit_rule_count(m[0], (enum kit_rule)r),
-				     kit_rule_count(m[i], (enum kit_rule)r),
-				     "rule %d: %llu warnings held, %llu on machine %d", r,
-				     (unsigned long long)kit_rule_count(m[0], (enum kit_rule)r),
-				     (unsigned long long)kit_rule_count(m[i], (enum kit_rule)r), i);
+		rules_agree(m[0], m[i], i, "held");
 		cr_assert(memcmp(&a->core, &b->core, sizeof(a->core)) == 0,
 			  "the core's counters differ (qdisc drops %llu and %llu)",
 			  (unsigned long long)a->core.qdisc_drops, (unsigned long long)b->core.qdisc_drops);
