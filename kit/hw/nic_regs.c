@@ -293,8 +293,8 @@ static __attribute__((noinline)) void nic_write_tdt(struct nic *hw, u32 val)
 	hw_catch_up(k);
 	sim_charge(k, COST_MMIO_WRITE);
 	driver_time_check(k);
-	nic_tx_doorbell(k, hw, val);
-	hw_update_nic(k, hw); /* a tail write only adds work to this NIC */
+	if (!nic_tx_doorbell(k, hw, val))
+		hw_update_nic(k, hw); /* a tail write only adds work to this NIC */
 }
 
 /* The RX doorbell, once per refill: as the TX one, out of the switch. */
