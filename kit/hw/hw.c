@@ -60,6 +60,7 @@ void nic_boot_done(struct nic *hw)
 	hw->tx_doorbells = hw->rx_doorbells = hw->irqs = 0;
 	hw->last_irq = 0;
 	hw->irq_ever = false;
+	hw->irq_stale = true; /* irq_at was worked out from the old last_irq */
 	hw->wire_free_ns = 0;
 	hw->wire_free_sub = 0;
 }

@@ -142,3 +142,114 @@ Test(tx_fast_next, every_nic_keeps_its_next_change_exact_through_tx_runs, .init 
 	}
 	cr_assert_geq(checks, 8 * 3000, "%d checks", checks);
 }
+
+/*
+ * nic_raise of a cause already in ICR leaves irq_at as it is, unless
+ * irq_stale says the line's state moved without irq_update (boot,
+ * request_irq, free_irq, an in-flight interrupt). The general rule is
+ * irq_update run again. Over random line states (ICR, IMS, ITR, the line up
+ * or not, shut off or not, the last assertion) worked out by irq_update at
+ * one time, the raise at a later time no later than irq_at (a change due by
+ * then was taken first), the line's time and state must be what irq_update
+ * gives then; some states are made stale (the line dropped or re-enabled by
+ * hand), where the raise must look again.
+ */
+Test(tx_fast_next, a_cause_already_in_icr_leaves_the_line_as_irq_update_would, .init = setup,
+     .fini = teardown)
+{
+	static const u32 causes[] = { E1000_ICR_TXDW, E1000_ICR_RXT0, E1000_ICR_RXO,
+				      E1000_ICR_TXDW | E1000_ICR_RXT0 };
+	struct nic *hw = sn0->nic, saved = *hw;
+	u64 rng = 99, now = k->now, pending = k->cpu.irq_pending;
+	int skipped = 0, stale = 0;
+
+	for (int it = 0; it < 20000; it++) {
+#define R() (rng = rng * 6364136223846793005ULL + 1442695040888963407ULL, rng >> 33)
+		u32 cause = causes[R() % 4];
+		u64 got_at, t0 = now + R() % 100000;
+		bool got_asserted, was_set, was_stale;
+
+		hw->icr = (u32)(R() & 0x9f);
+		hw->ims = (u32)(R() & 0x9f);
+		hw->itr = (u32)(R() % 3 ? R() % 2000 : 0);
+		hw->irq_ever = R() % 4 != 0;
+		hw->last_irq = t0 > 600000 ? t0 - R() % 600000 : R() % (t0 + 1);
+		hw->irq_disabled = R() % 8 == 0;
+		hw->asserted = R() % 3 == 0 && (hw->icr & hw->ims);
+		k->now = t0;
+		nic_irq_update(hw);
+		if (R() % 6 == 0) {
+			/* free_irq or request_irq by hand: the line moved, irq_at did not */
+			if (hw->asserted)
+				hw->asserted = false;
+			else
+				hw->irq_disabled = false;
+			hw->irq_stale = true;
+		}
+		/* later, but not past a line that would have asserted by then */
+		k->now = t0 + R() % 5000;
+		if (hw->irq_at != KIT_NEVER && k->now > hw->irq_at)
+			k->now = hw->irq_at;
+		was_set = (hw->icr & cause) == cause;
+		was_stale = hw->irq_stale;
+		nic_raise(hw, cause, k->now);
+		got_at = hw->irq_at;
+		got_asserted = hw->asserted;
+		nic_irq_update(hw);
+		cr_assert(got_at == hw->irq_at && got_asserted == hw->asserted,
+			  "state %d (cause %#x %s in ICR %#x, IMS %#x, ITR %u, %s, last %llu, now "
+			  "%llu): the raise left the line at %llu (up %d), irq_update puts it at %llu "
+			  "(up %d)",
+			  it, cause, was_set ? "already" : "not", hw->icr, hw->ims, hw->itr,
+			  was_stale ? "stale" : "fresh", (unsigned long long)hw->last_irq,
+			  (unsigned long long)k->now, (unsigned long long)got_at, got_asserted,
+			  (unsigned long long)hw->irq_at, hw->asserted);
+		skipped += was_set && !was_stale;
+		stale += was_set && was_stale;
+#undef R
+	}
+	cr_assert_gt(skipped, 4000, "the raise kept the line %d times", skipped);
+	cr_assert_gt(stale, 300, "a stale line was looked at again %d times", stale);
+	*hw = saved;
+	k->now = now;
+	k->cpu.irq_pending = pending;
+	hw_update(k);
+}
+
+/* After each step of TX and RX runs (as above, TXDW and RX coalesced by ITR
+ * and rx-usecs), each NIC whose line is not stale has irq_at where
+ * irq_update puts it, once the hardware has caught up. */
+Test(tx_fast_next, every_line_is_where_irq_update_puts_it_through_runs, .init = setup,
+     .fini = teardown)
+{
+	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP };
+	int fresh = 0;
+
+	setp(k, sn0, "tx_ring", 8);
+	for (int round = 0; round < 4; round++) {
+		setp(k, NULL, "wire_peer", round & 1);
+		gen_rx(round & 2 ? sn0 : sn1, 1500, 1000000, IPPROTO_UDP, 60);
+		for (int s = 0; s < 1000; s++) {
+			kit_xmit_frames(s % 3 ? sn0 : sn1, &p, 1 + (u64)(s * 7) % 23);
+			kit_run(k, 1 + s % 3, 0, NULL);
+			hw_sync(k);
+			for (int d = 0; d < 2; d++) {
+				struct nic *hw = (d ? sn1 : sn0)->nic;
+				u64 at = hw->irq_at;
+				bool up = hw->asserted;
+
+				if (hw->irq_stale)
+					continue;
+				nic_irq_update(hw);
+				cr_assert(at == hw->irq_at && up == hw->asserted,
+					  "round %d, step %d: sn%d's line at %llu (up %d), irq_update "
+					  "puts it at %llu (up %d)",
+					  round, s, d, (unsigned long long)at, up,
+					  (unsigned long long)hw->irq_at, hw->asserted);
+				fresh++;
+			}
+		}
+		run_idle(k);
+	}
+	cr_assert_gt(fresh, 4000, "%d lines looked at", fresh);
+}
