@@ -81,7 +81,8 @@ struct nic {
 	u32 unread;		/* deliveries in a row without an ICR read */
 	bool irq_disabled;	/* "nobody cared": line shut off */
 	bool irq_stale;		/* the line's state moved without irq_update (boot,
-				 * request_irq, free_irq): nic_raise runs it */
+				 * request_irq, free_irq, an in-flight interrupt):
+				 * nic_raise runs it */
 
 	/* faults */
 	u64 fault_lockup;	/* lose every Nth TX interrupt */
