@@ -143,6 +143,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 	k->devs[irq]->nic->handler = handler;
 	k->devs[irq]->nic->dev_id = dev_id;
 	k->devs[irq]->nic->irq_disabled = false;
+	k->devs[irq]->nic->irq_stale = true; /* the line may assert again */
 	k->devs[irq]->nic->unhandled = 0;
 	return 0;
 }
@@ -156,5 +157,6 @@ void free_irq(unsigned int irq, void *dev_id)
 		return;
 	k->devs[irq]->nic->handler = NULL;
 	k->devs[irq]->nic->asserted = false;
+	k->devs[irq]->nic->irq_stale = true; /* a pending cause may assert it again */
 	k->cpu.irq_pending &= ~(1u << irq);
 }

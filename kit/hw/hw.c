@@ -19,7 +19,6 @@
  * up in one go. Both give the same machine at every step that runs.
  */
 
-static void hw_schedule(struct kit *k, u64 next);
 
 struct nic *nic_of(struct net_device *dev)
 {
@@ -61,6 +60,7 @@ void nic_boot_done(struct nic *hw)
 	hw->tx_doorbells = hw->rx_doorbells = hw->irqs = 0;
 	hw->last_irq = 0;
 	hw->irq_ever = false;
+	hw->irq_stale = true; /* irq_at was worked out from the old last_irq */
 	hw->wire_free_ns = 0;
 	hw->wire_free_sub = 0;
 }
@@ -227,7 +227,7 @@ static void hw_ev_at(struct kit *k, u64 at)
  * next step is needed. (A stale hw_ev could only have woken the CPU early,
  * to find nothing it could notice: the same machine.)
  */
-static void hw_schedule(struct kit *k, u64 next)
+void hw_schedule(struct kit *k, u64 next)
 {
 	k->hw_next = next;
 	if (k->hw_steps)

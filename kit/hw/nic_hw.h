@@ -39,8 +39,9 @@ struct nic {
 	struct kit *k;
 	struct net_device *dev;
 	int index;
-	u64 next;		/* nic_next_change, as of the last hardware work or
-				 * hw_update (hw.c): what hw_sync reads */
+	u64 next;		/* nic_next_change, kept exact: the hardware's work
+				 * (hw_sync) and each change from outside (hw_update,
+				 * hw_update_nic, the doorbell, kit_irq) leave it so */
 
 	/* registers */
 	u32 ctrl, icr, ims, itr, rctl, tctl, rdtr, rxfr, tidv;
@@ -79,6 +80,9 @@ struct nic {
 	u32 unhandled;		/* IRQ_NONE in a row */
 	u32 unread;		/* deliveries in a row without an ICR read */
 	bool irq_disabled;	/* "nobody cared": line shut off */
+	bool irq_stale;		/* the line's state moved without irq_update (boot,
+				 * request_irq, free_irq, an in-flight interrupt):
+				 * nic_raise runs it */
 
 	/* faults */
 	u64 fault_lockup;	/* lose every Nth TX interrupt */
@@ -128,6 +132,9 @@ static inline struct nic_tx_owner *nic_tx_owner_slot(struct nic *hw, u64 addr)
 	return &hw->tx_owner[(addr >> 6) & (NIC_TX_OWNERS - 1)];
 }
 
+/* hw/hw.c: the earliest change of all NICs is next (hw_ev follows) */
+void hw_schedule(struct kit *k, u64 next);
+
 /* hw/nic_regs.c */
 void nic_raise(struct nic *hw, u32 cause, u64 at);
 /* the same, k being hw->k (the hardware's own paths, which have it at hand) */
@@ -140,7 +147,8 @@ bool nic_dma_ok(struct nic *hw, u64 addr, size_t len);
 u64 dma_coherent_gen(void); /* moves at every coherent alloc and free */
 
 /* hw/nic_tx.c */
-void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 tdt); /* k: hw->k */
+/* k: hw->k; false: hw->next is to be looked at again (hw_update_nic) */
+bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 tdt);
 void nic_tx_complete_one(struct kit *k, struct nic *hw); /* k: hw->k */
 void nic_tx_reset(struct nic *hw);
 void nic_tx_fetch(struct nic *hw);

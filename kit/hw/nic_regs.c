@@ -46,6 +46,7 @@ static void set_pending(struct nic *hw, bool on)
  * nic_raise, which every TX write-back calls); k is hw->k. */
 static inline __attribute__((always_inline)) void irq_update(struct kit *k, struct nic *hw)
 {
+	hw->irq_stale = false;
 	if (hw->asserted && !(hw->icr & hw->ims)) {
 		hw->asserted = false; /* masked or cleared: the line drops */
 		set_pending_k(k, hw, false);
@@ -84,6 +85,14 @@ inline __attribute__((always_inline)) void nic_raise_k(struct kit *k, struct nic
 	if ((hw->icr & cause) != cause) {
 		hw->icr |= cause;
 		trace_emit(k, at, TR_IRQ_RAISE, hw->dev, cause, 0, 0, 0);
+	} else if (likely(!hw->irq_stale)) {
+		/* ICR as it was: irq_update would find irq_at where it is. It
+		 * last ran with these ICR, IMS, ITR and line states (each writer
+		 * of them runs it or sets irq_stale), and what it gave then is
+		 * NEVER, or a time past now: an earlier one, due by now, was
+		 * taken first (hw_sync's order, the catch-up before a register
+		 * write), so last_irq + ITR, which a look now gives again. */
+		return;
 	}
 	irq_update(k, hw);
 }
@@ -212,6 +221,7 @@ bool nic_irq_deliver_inflight(struct nic *hw, u32 cause)
 	if (!(hw->icr & cause) || !hw->handler || hw->irq_disabled || kit_dev_broken(hw->dev))
 		return false;
 	hw->asserted = true;
+	hw->irq_stale = true; /* irq_at is not yet the asserted line's NEVER */
 	hw->irqs++;
 	nic_irq_deliver(hw->k, hw);
 	nic_irq_update(hw); /* masked: the line drops if the handler left it up */
@@ -293,8 +303,8 @@ static __attribute__((noinline)) void nic_write_tdt(struct nic *hw, u32 val)
 	hw_catch_up(k);
 	sim_charge(k, COST_MMIO_WRITE);
 	driver_time_check(k);
-	nic_tx_doorbell(k, hw, val);
-	hw_update_nic(k, hw); /* a tail write only adds work to this NIC */
+	if (!nic_tx_doorbell(k, hw, val))
+		hw_update_nic(k, hw); /* a tail write only adds work to this NIC */
 }
 
 /* The RX doorbell, once per refill: as the TX one, out of the switch. */

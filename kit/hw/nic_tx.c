@@ -223,21 +223,28 @@ static __attribute__((noinline, cold)) void tx_post_records(struct kit *k, struc
 	}
 }
 
-void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
+/* The TDT write. Returns true when it kept hw->next exact itself: frames
+ * posted to a running engine. An idle engine's (tdh == tx_sched) first
+ * fetched frame is tdh, so the NIC's next change is the sooner of the one it
+ * had (hw->next, exact: nic_hw.h) and that frame's write-back; a busy
+ * engine's next write-back is tdh's as before, the fetch adding only later
+ * ones, so nothing moves. Every other turn leaves it to hw_update_nic. */
+bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 {
 	u32 count = hw->tx_count, owned, posted;
+	bool idle;
 
 	if (!count || val >= count || !ring_ok(hw)) {
 		tx_bug(k, hw, RULE_DMA_FAULT);
-		return;
+		return false;
 	}
 	if (val == hw->tdt)
-		return; /* nothing new: the NIC has nothing to fetch */
+		return false; /* nothing new: the NIC has nothing to fetch */
 	if (!(hw->tctl & E1000_TCTL_EN)) {
 		/* the engine is off: the driver is setting the ring up */
 		TRACE(k, TR_TDT, hw->dev, hw->tdt, val, 0, 0);
 		hw->tdt = val;
-		return;
+		return false;
 	}
 	if (likely(hw->tdh <= hw->tdt && hw->tdt < val)) {
 		/* no wrap (tdh <= tdt < val < count): owned is tdt - tdh, posted
@@ -249,7 +256,7 @@ void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 		if (posted > count - 1 - owned) {
 			/* the new tail passes the head: descriptors the NIC owns were reused */
 			tx_bug(k, hw, RULE_DESC_OVERWRITE);
-			return;
+			return false;
 		}
 	}
 	/* what the driver wrote, then its doorbell; without a trace the records
@@ -260,7 +267,18 @@ void nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
 	hw->tdt = val;
 	hw->tx_doorbells++;
+	idle = hw->tdh == hw->tx_sched;
 	tx_fetch_on(k, hw); /* TCTL.EN is set (above) */
+	if (idle) {
+		u64 t = hw->tx_done[hw->tdh];
+
+		if (t < hw->next) {
+			hw->next = t;
+			if (t < k->hw_next)
+				hw_schedule(k, t);
+		}
+	}
+	return true;
 }
 
 /* May the NIC read len bytes at addr (len > 0)? nic_dma_ok's verdict, with
