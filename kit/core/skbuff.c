@@ -117,9 +117,11 @@ static __attribute__((noinline)) struct sk_buff *alloc_record(struct kit *k, str
 /* The allocation once it is sure to succeed (a free skb, the charge made). */
 static inline __attribute__((always_inline)) struct sk_buff *
 skb_take_as(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
-	    unsigned int reserve, const char *func, int line, bool untraced)
+	    unsigned int reserve, const char *func, int line, bool untraced, bool kit_code)
 {
-	const char *running = k->lab_running;
+	/* kit_code: the caller knows no driver call is running (the pair is
+	 * still copied: the device's half may be set) */
+	const char *running = kit_code ? NULL : k->lab_running;
 	struct sk_buff *skb = pool->free;
 	const union skb_fresh *fresh = reserve == NET_IP_ALIGN ? &skb_fresh_ip_align : &skb_fresh;
 	skb_line *to = (skb_line *)(void *)skb;
@@ -160,7 +162,7 @@ static inline __attribute__((always_inline)) struct sk_buff *
 skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
 	 unsigned int reserve, const char *func, int line)
 {
-	return skb_take_as(k, pool, dev, shown, reserve, func, line, false);
+	return skb_take_as(k, pool, dev, shown, reserve, func, line, false, false);
 }
 
 /* Everything but the common case: a catch-up due, the failure knob, a
@@ -219,11 +221,13 @@ __netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len, const char
 
 /*
  * The kit's frame builder inside a sender's burst (calls.c): on a machine
- * with no trace and no timeline, the fault knob off and len within the
- * buffer (skb_burst_ok, asked once a burst: only a client's call changes
- * any of them), __netdev_alloc_skb_ip_align without those tests and with
- * its charge's catch-up left to the charge that follows, dev_queue_xmit's
- * first: the builder writes the frame into the skb's own buffer and hands
+ * with no trace and no timeline, the fault knob off, len within the buffer
+ * and no driver call running (skb_burst_ok, asked once a burst: only a
+ * client's call changes the first four, and the burst's driver calls put
+ * lab_running back when they return, a crash clears it), so the skb is
+ * SKB_USER with no look at lab_running: __netdev_alloc_skb_ip_align without
+ * those tests and with its charge's catch-up left to the charge that
+ * follows, dev_queue_xmit's first: the builder writes the frame into the skb's own buffer and hands
  * it on, and nothing in between looks at the hardware or writes a record.
  * The clock is charged here as before (kit_alloc_t is the same); the
  * hardware's changes happen at their own times (nic_advance), so catching
@@ -235,7 +239,7 @@ bool skb_burst_ok(const struct net_device *dev, unsigned int len)
 	const struct kit *k = dev->kit;
 
 	return !k->trace && !k->timeline && k->knob[KNOB_SKB_FAIL_EVERY] <= 0 &&
-	       len + NET_IP_ALIGN <= SKB_MAX_ALLOC;
+	       len + NET_IP_ALIGN <= SKB_MAX_ALLOC && !k->lab_running;
 }
 
 inline __attribute__((always_inline)) struct sk_buff *
@@ -251,7 +255,7 @@ skb_alloc_burst(struct net_device *dev, unsigned int len, const char *func, int 
 	k->cost_count[COST_SKB_ALLOC]++;
 	if (unlikely(!pool->free))
 		return skb_get_slow(dev, len, func, line, NET_IP_ALIGN);
-	return skb_take_as(k, pool, dev, len, NET_IP_ALIGN, func, line, true);
+	return skb_take_as(k, pool, dev, len, NET_IP_ALIGN, func, line, true, true);
 }
 
 /* A free after its charge: the record, and the skb back on the free list. */
