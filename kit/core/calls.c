@@ -315,15 +315,18 @@ frames_at_udp(struct tx_frames *f, struct net_device *dev, const struct kit_pkt 
 {
 	unsigned int len;
 	struct sk_buff *skb;
+	u32 seq = p->seq + i;
 
-	f->v.ip_id = (u16)(p->seq + i);
-	f->v.seq = p->seq + i;
-	f->v.off = f->v.seq * f->t.plen;
 	if (quiet)
 		skb = skb_alloc_burst(dev, b->alloc, "the kit's frame builder", BUILD_LINE);
 	else
 		skb = __netdev_alloc_skb_ip_align(dev, b->alloc, "the kit's frame builder",
 						  BUILD_LINE);
+	/* the frame's fields after the skb's stores (which may alias anything),
+	 * so the writer's reads of them come from registers, not memory */
+	f->v.ip_id = (u16)seq;
+	f->v.seq = seq;
+	f->v.off = seq * f->t.plen;
 	if (!skb)
 		return NULL;
 	/* writer: b->writer where the caller made it a constant (the same bytes) */

@@ -36,6 +36,8 @@ struct skb_pool {
 	u64 freed;
 	u64 alloc_fails;	  /* allocations refused: the calls, for the fault
 				   * knob, are these and the skbs allocated */
+	u64 frags_run;		  /* frag_list members freed in a run (skbuff.c's
+				   * free_frags), not one by one */
 };
 
 /* One more chunk of SKB_CHUNK skbs on the free list; -ENOMEM when the

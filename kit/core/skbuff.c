@@ -117,9 +117,11 @@ static __attribute__((noinline)) struct sk_buff *alloc_record(struct kit *k, str
 /* The allocation once it is sure to succeed (a free skb, the charge made). */
 static inline __attribute__((always_inline)) struct sk_buff *
 skb_take_as(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
-	    unsigned int reserve, const char *func, int line, bool untraced)
+	    unsigned int reserve, const char *func, int line, bool untraced, bool kit_code)
 {
-	const char *running = k->lab_running;
+	/* kit_code: the caller knows no driver call is running (the pair is
+	 * still copied: the device's half may be set) */
+	const char *running = kit_code ? NULL : k->lab_running;
 	struct sk_buff *skb = pool->free;
 	const union skb_fresh *fresh = reserve == NET_IP_ALIGN ? &skb_fresh_ip_align : &skb_fresh;
 	skb_line *to = (skb_line *)(void *)skb;
@@ -130,6 +132,11 @@ skb_take_as(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsign
 	if (reserve != 0 && reserve != NET_IP_ALIGN)
 		skb->tail = NET_SKB_PAD + reserve;
 	skb->dev = dev;
+	/* the pointer made opaque (no instruction): otherwise the compiler may
+	 * pair dev and data into one 16-byte store, built from the two
+	 * registers at twice the instructions of two plain stores */
+	if (!untraced) /* (the burst's come out apart as they are) */
+		__asm__("" : "+r"(skb));
 	skb->data = skb->head + NET_SKB_PAD + reserve;
 	/* the accounting, in field order */
 	skb->kit_id = (u32)pool->next_id++;
@@ -160,7 +167,7 @@ static inline __attribute__((always_inline)) struct sk_buff *
 skb_take(struct kit *k, struct skb_pool *pool, struct net_device *dev, unsigned int shown,
 	 unsigned int reserve, const char *func, int line)
 {
-	return skb_take_as(k, pool, dev, shown, reserve, func, line, false);
+	return skb_take_as(k, pool, dev, shown, reserve, func, line, false, false);
 }
 
 /* Everything but the common case: a catch-up due, the failure knob, a
@@ -219,11 +226,13 @@ __netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len, const char
 
 /*
  * The kit's frame builder inside a sender's burst (calls.c): on a machine
- * with no trace and no timeline, the fault knob off and len within the
- * buffer (skb_burst_ok, asked once a burst: only a client's call changes
- * any of them), __netdev_alloc_skb_ip_align without those tests and with
- * its charge's catch-up left to the charge that follows, dev_queue_xmit's
- * first: the builder writes the frame into the skb's own buffer and hands
+ * with no trace and no timeline, the fault knob off, len within the buffer
+ * and no driver call running (skb_burst_ok, asked once a burst: only a
+ * client's call changes the first four, and the burst's driver calls put
+ * lab_running back when they return, a crash clears it), so the skb is
+ * SKB_USER with no look at lab_running: __netdev_alloc_skb_ip_align without
+ * those tests and with its charge's catch-up left to the charge that
+ * follows, dev_queue_xmit's first: the builder writes the frame into the skb's own buffer and hands
  * it on, and nothing in between looks at the hardware or writes a record.
  * The clock is charged here as before (kit_alloc_t is the same); the
  * hardware's changes happen at their own times (nic_advance), so catching
@@ -235,7 +244,7 @@ bool skb_burst_ok(const struct net_device *dev, unsigned int len)
 	const struct kit *k = dev->kit;
 
 	return !k->trace && !k->timeline && k->knob[KNOB_SKB_FAIL_EVERY] <= 0 &&
-	       len + NET_IP_ALIGN <= SKB_MAX_ALLOC;
+	       len + NET_IP_ALIGN <= SKB_MAX_ALLOC && !k->lab_running;
 }
 
 inline __attribute__((always_inline)) struct sk_buff *
@@ -251,7 +260,7 @@ skb_alloc_burst(struct net_device *dev, unsigned int len, const char *func, int 
 	k->cost_count[COST_SKB_ALLOC]++;
 	if (unlikely(!pool->free))
 		return skb_get_slow(dev, len, func, line, NET_IP_ALIGN);
-	return skb_take_as(k, pool, dev, len, NET_IP_ALIGN, func, line, true);
+	return skb_take_as(k, pool, dev, len, NET_IP_ALIGN, func, line, true, true);
 }
 
 /* A free after its charge: the record, and the skb back on the free list. */
@@ -284,6 +293,57 @@ static bool queued(const struct sk_buff *skb, enum skb_place place)
 			     place == SKB_SOCKET);
 }
 
+/*
+ * A freed skb's frag_list (an LRO aggregate's segments), each member freed in
+ * order as kfree_skb frees it alone with next cleared: its checks, its
+ * charge, on the free list in front of the one before it. While the machine
+ * keeps no trace, a member takes the common free's checks and its charge
+ * brings no catch-up due (the clock stays below hw_next: the charges only
+ * raise it, so none before it brought one either), nothing between two of
+ * these frees looks at the machine: the run's charges are added once, its
+ * count once, and each member costs its checks and four stores. The first
+ * member that falls outside (a frag_list of its own, a second free, the
+ * charge that brings the catch-up) and all after it take kfree_skb, from the
+ * state the run left, which is the state its frees one by one leave.
+ */
+static void free_frags(struct kit *k, struct skb_pool *pool, struct sk_buff *frag)
+{
+	if (likely(k->trace == NULL)) {
+		u64 c = k->cost[COST_SKB_FREE], was = k->now, t = was, n = 0;
+		struct sk_buff *top = pool->free;
+
+		while (frag) {
+			struct sk_buff *next = frag->next;
+
+			if (unlikely(frag->shinfo.frag_list != NULL) ||
+			    unlikely(frag->kit_place == SKB_FREE) ||
+			    unlikely(t + c >= k->hw_next && !k->in_hw))
+				break;
+			t += c;
+			running_to(frag, kit_freer, k);
+			frag->kit_place = SKB_FREE;
+			frag->next = top;
+			top = frag;
+			n++;
+			frag = next;
+		}
+		k->now = t;
+		k->cpu.busy += t - was;
+		k->cost_ns[COST_SKB_FREE] += t - was;
+		k->cost_count[COST_SKB_FREE] += n;
+		pool->freed += n;
+		pool->frags_run += n;
+		pool->free = top;
+	}
+	while (frag) {
+		struct sk_buff *next = frag->next;
+
+		frag->next = NULL;
+		kfree_skb(frag);
+		frag = next;
+	}
+}
+
 /* Every free but the common one (see kfree_skb): a double free, an skb with
  * a frag_list (freed after it, in order), one with next set. */
 static __attribute__((noinline)) void kfree_skb_slow(struct sk_buff *skb)
@@ -303,13 +363,8 @@ static __attribute__((noinline)) void kfree_skb_slow(struct sk_buff *skb)
 	skb->shinfo.frag_list = NULL;
 	sim_charge(k, COST_SKB_FREE); /* catches the hardware up, as in skb_get */
 	free_finish(k, pool, skb, place);
-	while (frag) {
-		struct sk_buff *next = frag->next;
-
-		frag->next = NULL;
-		kfree_skb(frag);
-		frag = next;
-	}
+	if (frag)
+		free_frags(k, pool, frag);
 }
 
 /*
