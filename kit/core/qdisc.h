@@ -170,7 +170,9 @@ static inline void charge_enqueue_and_xmit(struct kit *k)
 	k->cost_count[COST_CALL]++;
 	k->now += sum;
 	k->cpu.busy += sum;
-	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+	/* due on most packets (the NIC's next event comes before the next
+	 * packet's charges end), so laid out in line */
+	if (k->now >= k->hw_next && !k->in_hw)
 		hw_sync(k);
 }
 
@@ -212,7 +214,9 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	else
 		sim_charge(k, COST_CALL);
 	k->xmit_dev = dev;
-	struct drvcall dc = driver_enter_as(k, dev, "hard_start_xmit", quiet);
+	struct drvcall dc = lock == XC_ENQUEUE ?
+				    driver_enter_quiet_outer(k, dev, "hard_start_xmit") :
+				    driver_enter_as(k, dev, "hard_start_xmit", quiet);
 	rc = dev->hard_start_xmit(skb, dev);
 	driver_leave_as(k, dc, quiet);
 	k->xmit_dev = NULL;
