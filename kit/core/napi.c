@@ -248,16 +248,35 @@ static void napi_list(struct kit *k, struct napi_struct *n)
 		list_add_tail(&n->poll_list, &k->sd.poll_list);
 }
 
-void __napi_schedule(struct napi_struct *n)
+__attribute__((noinline)) void __napi_schedule_general(struct napi_struct *n)
 {
 	struct kit *k = n->dev ? n->dev->kit : kit_current;
 
+	n->schedule_general++;
 	if (!n->weight)
 		kit_warn(k, n->dev, RULE_WEIGHT_ZERO);
 	napi_list(k, n);
 	if (n->dev)
 		TRACE(k, TR_NAPI_SCHED, n->dev, 0, 0, 0, 0);
 	raise_softirq(k, NET_RX_SOFTIRQ);
+}
+
+/* The common schedule: a device's instance with a weight, on a machine
+ * without a trace. Of the general path that leaves the list (or the
+ * reschedule mark) and the softirq; nothing is called, so no register is
+ * saved. */
+void __napi_schedule(struct napi_struct *n)
+{
+	struct net_device *dev = n->dev;
+
+	if (likely(dev && n->weight && !dev->kit->trace)) {
+		struct kit *k = dev->kit;
+
+		napi_list(k, n);
+		raise_softirq(k, NET_RX_SOFTIRQ);
+		return;
+	}
+	__napi_schedule_general(n);
 }
 
 bool napi_schedule(struct napi_struct *n)

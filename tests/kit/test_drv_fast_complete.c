@@ -129,3 +129,87 @@ Test(drv_fast_complete, a_common_completion_as_the_general_path, .init = setup, 
 	every_state_as_general(false);
 	set_state(napi_of(sn0), 0);
 }
+
+/* What a schedule leaves behind: the state, the list, the softirq and its session. */
+struct sched_note {
+	unsigned long state;
+	bool listed;
+	u32 softirq_pending;
+	u64 session_start, weight_warnings;
+};
+
+/* State s of sn0's instance: in its poll or not, listed or not, a weight or
+ * none, a softirq pending already or not (its session started long ago). */
+static struct sched_note schedule_as(struct napi_struct *n, int s, bool general)
+{
+	struct sched_note d;
+	u64 warnings = kit_rule_count(k, RULE_WEIGHT_ZERO);
+
+	list_del_init(&n->poll_list);
+	if (s & 2)
+		list_add_tail(&n->poll_list, &k->sd.poll_list);
+	n->in_poll = s & 1;
+	n->state = NAPIF(NAPI_STATE_SCHED);
+	n->weight = s & 4 ? 0 : 4;
+	k->cpu.softirq_pending = s & 8 ? 1u << TIMER_SOFTIRQ : 0;
+	k->cpu.sirq_session_start = 7;
+	k->now += 1000;
+	if (general)
+		__napi_schedule_general(n);
+	else
+		__napi_schedule(n);
+	d.state = n->state;
+	d.listed = !list_empty(&n->poll_list);
+	d.softirq_pending = k->cpu.softirq_pending;
+	d.session_start = k->cpu.sirq_session_start;
+	d.weight_warnings = kit_rule_count(k, RULE_WEIGHT_ZERO) - warnings;
+	return d;
+}
+
+/* Every state through __napi_schedule and through the general path agrees;
+ * the short way is taken exactly for an instance with a weight on a machine
+ * without a trace. */
+static void every_schedule_as_general(bool traced)
+{
+	struct napi_struct *n = napi_of(sn0);
+	int weight = n->weight;
+
+	for (int s = 0; s < 16; s++) {
+		unsigned long general_before = n->schedule_general;
+		struct sched_note a = schedule_as(n, s, false);
+		bool went_general = n->schedule_general != general_before;
+		struct sched_note b = schedule_as(n, s, true);
+
+		cr_assert_eq(went_general, traced || (s & 4),
+			     "state %d (traced %d): general path taken %d, want %d", s, traced,
+			     went_general, traced || (s & 4));
+		cr_assert_eq(a.state, b.state, "state %d: state %#lx after, the general path %#lx", s,
+			     a.state, b.state);
+		cr_assert_eq(a.listed, b.listed, "state %d: listed %d after, the general path %d", s,
+			     a.listed, b.listed);
+		cr_assert_eq(a.softirq_pending, b.softirq_pending,
+			     "state %d: softirqs %#x pending, the general path %#x", s,
+			     a.softirq_pending, b.softirq_pending);
+		/* each call at its own time: the session starts at it or stays at 7 */
+		cr_assert_eq(a.session_start == 7, b.session_start == 7,
+			     "state %d: session start %llu, the general path %llu", s,
+			     (unsigned long long)a.session_start, (unsigned long long)b.session_start);
+		cr_assert_eq(a.weight_warnings, b.weight_warnings,
+			     "state %d: %llu weight warnings, the general path %llu", s,
+			     (unsigned long long)a.weight_warnings, (unsigned long long)b.weight_warnings);
+	}
+	list_del_init(&n->poll_list);
+	n->in_poll = false;
+	n->state = 0;
+	n->weight = weight;
+	k->cpu.softirq_pending = 0;
+}
+
+Test(drv_fast_complete, a_common_schedule_as_the_general_path, .init = setup, .fini = teardown)
+{
+	setp(k, sn0, "napi", SIMNIC_NAPI_MODERN);
+	kit_set_auto(k, false);
+	every_schedule_as_general(true);
+	trace_stop(k);
+	every_schedule_as_general(false);
+}
