@@ -47,6 +47,27 @@ static inline struct drvcall driver_enter_quiet(struct kit *k, struct net_device
 	return prev;
 }
 
+/* driver_enter_quiet of a named call most often made from kit code (the
+ * alone packet's hard_start_xmit: a sender's, seldom the stack's answer from
+ * inside a poll), the outermost call's start laid out first. */
+static inline struct drvcall driver_enter_quiet_outer(struct kit *k, struct net_device *dev,
+						      const char *fn)
+{
+	struct drvcall prev = { k->lab_running, k->dev_running };
+
+	if (likely(!prev.fn)) {
+		k->lab_enter_ns = k->now;
+		k->lab_outer = fn;
+		k->dev_outer = dev;
+	}
+	k->lab_running = fn;
+	k->lab_calls++;
+	k->dev_running = dev;
+	k->lab_last = fn;
+	k->dev_last = dev;
+	return prev;
+}
+
 /* driver_enter_quiet for a call made while another runs (k->lab_running set):
  * no outermost call's start to record. */
 static inline struct drvcall driver_enter_nested(struct kit *k, struct net_device *dev,

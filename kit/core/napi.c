@@ -248,16 +248,35 @@ static void napi_list(struct kit *k, struct napi_struct *n)
 		list_add_tail(&n->poll_list, &k->sd.poll_list);
 }
 
-void __napi_schedule(struct napi_struct *n)
+__attribute__((noinline)) void __napi_schedule_general(struct napi_struct *n)
 {
 	struct kit *k = n->dev ? n->dev->kit : kit_current;
 
+	n->schedule_general++;
 	if (!n->weight)
 		kit_warn(k, n->dev, RULE_WEIGHT_ZERO);
 	napi_list(k, n);
 	if (n->dev)
 		TRACE(k, TR_NAPI_SCHED, n->dev, 0, 0, 0, 0);
 	raise_softirq(k, NET_RX_SOFTIRQ);
+}
+
+/* The common schedule: a device's instance with a weight, on a machine
+ * without a trace. Of the general path that leaves the list (or the
+ * reschedule mark) and the softirq; nothing is called, so no register is
+ * saved. */
+void __napi_schedule(struct napi_struct *n)
+{
+	struct net_device *dev = n->dev;
+
+	if (likely(dev && n->weight && !dev->kit->trace)) {
+		struct kit *k = dev->kit;
+
+		napi_list(k, n);
+		raise_softirq(k, NET_RX_SOFTIRQ);
+		return;
+	}
+	__napi_schedule_general(n);
 }
 
 bool napi_schedule(struct napi_struct *n)
@@ -268,10 +287,12 @@ bool napi_schedule(struct napi_struct *n)
 	return true;
 }
 
-bool napi_complete_done(struct napi_struct *n, int work_done)
+bool napi_complete_done_general(struct napi_struct *n, int work_done)
 {
 	struct kit *k = n->dev ? n->dev->kit : kit_current;
 	bool sched = n->state & NAPIF(NAPI_STATE_SCHED);
+
+	n->complete_general++;
 
 	/* netpoll or a busy poller owns it (here: disabled): nothing to do */
 	if (n->state & NAPIF(NAPI_STATE_NPSVC))
@@ -302,6 +323,36 @@ bool napi_complete_done(struct napi_struct *n, int work_done)
 		TRACE(k, TR_NAPI_DONE, n->dev, (u32)work_done, 1, 0, 0);
 	}
 	return true;
+}
+
+/*
+ * The common completion: a device's instance, scheduled, neither disabled
+ * (NPSVC) nor missed, with nothing held for GRO or batched for it, the race
+ * at a poll's end unarmed, on a machine without a trace. Of the general
+ * path that leaves taking it off the list if it is on one, clearing SCHED
+ * and the count; the rest tests for what is not there. Nothing is called, so
+ * no register is saved.
+ */
+bool napi_complete_done(struct napi_struct *n, int work_done)
+{
+	struct net_device *dev = n->dev;
+	unsigned long state = n->state;
+	struct kit *k;
+
+	if (unlikely(!dev))
+		return napi_complete_done_general(n, work_done);
+	k = dev->kit;
+	if (likely((state & (NAPIF(NAPI_STATE_SCHED) | NAPIF(NAPI_STATE_MISSED) |
+			     NAPIF(NAPI_STATE_NPSVC))) == NAPIF(NAPI_STATE_SCHED) &&
+		   !(n->gro_bitmask | (unsigned long)n->rx_count) &&
+		   !k->race[dev->ifindex].rx_every && !k->trace)) {
+		if (!list_empty(&n->poll_list))
+			list_del_init(&n->poll_list);
+		n->state = state & ~NAPIF(NAPI_STATE_SCHED);
+		dev->core.napi_complete++;
+		return true;
+	}
+	return napi_complete_done_general(n, work_done);
 }
 
 bool napi_dev_scheduled(struct net_device *dev)

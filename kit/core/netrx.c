@@ -140,9 +140,12 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	n->last_budget = weight;
 	sd->polling = dev;
 	sd->poll_delivered = 0;
-	struct drvcall dc = driver_enter(k, dev, dev ? "poll" : NULL);
+	/* a device's poll nobody watches (no timeline, no guards: both are set
+	 * up between driver calls, never during one) is entered and left quietly */
+	bool quiet = dev && !k->drv_watch;
+	struct drvcall dc = driver_enter_as(k, dev, dev ? "poll" : NULL, quiet);
 	work = n->poll(n, weight);
-	driver_leave(k, dc);
+	driver_leave_as(k, dc, quiet);
 	sd->polling = NULL;
 	n->in_poll = false;
 	n->last_work = work;

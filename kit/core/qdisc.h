@@ -170,8 +170,26 @@ static inline void charge_enqueue_and_xmit(struct kit *k)
 	k->cost_count[COST_CALL]++;
 	k->now += sum;
 	k->cpu.busy += sum;
-	if (unlikely(k->now >= k->hw_next) && !k->in_hw)
+	/* due on most packets (the NIC's next event comes before the next
+	 * packet's charges end), so laid out in line */
+	if (k->now >= k->hw_next && !k->in_hw)
 		hw_sync(k);
+}
+
+/* A hard_start_xmit call's NETDEV_TX_BUSY, counted; stopped: the driver had
+ * stopped the queue before the call. */
+static inline __attribute__((always_inline)) void xmit_busy(struct net_device *dev, u32 id,
+							    bool stopped, bool quiet)
+{
+	struct kit *k = dev->kit;
+
+	(void)id;
+	dev->core.tx_busy++;
+	QTRACE(quiet, k, TR_TX_BUSY, dev, id, stopped, 0, 0);
+	/* on a queue it had stopped, BUSY is the driver's right answer (the
+	 * call itself was the advice already given) */
+	if (!stopped)
+		kit_warn(k, dev, RULE_TX_BUSY);
 }
 
 static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev,
@@ -196,7 +214,9 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	else
 		sim_charge(k, COST_CALL);
 	k->xmit_dev = dev;
-	struct drvcall dc = driver_enter_as(k, dev, "hard_start_xmit", quiet);
+	struct drvcall dc = lock == XC_ENQUEUE ?
+				    driver_enter_quiet_outer(k, dev, "hard_start_xmit") :
+				    driver_enter_as(k, dev, "hard_start_xmit", quiet);
 	rc = dev->hard_start_xmit(skb, dev);
 	driver_leave_as(k, dc, quiet);
 	k->xmit_dev = NULL;
@@ -205,12 +225,10 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	k->sd.xmit_more = false;
 	QTRACE(quiet, k, TR_XMIT, dev, id, rc == NETDEV_TX_BUSY, more, 0);
 	if (rc == NETDEV_TX_BUSY) {
-		dev->core.tx_busy++;
-		QTRACE(quiet, k, TR_TX_BUSY, dev, id, stopped, 0, 0);
-		/* on a queue it had stopped, BUSY is the driver's right answer (the
-		 * call itself was the advice already given) */
-		if (!stopped)
-			kit_warn(k, dev, RULE_TX_BUSY);
+		/* the alone packet's BUSY is counted with its requeue, out of line
+		 * (run_alone): no register kept across the call for it */
+		if (lock != XC_ENQUEUE)
+			xmit_busy(dev, id, stopped, quiet);
 	} else {
 		dev->trans_start = kit_jiffies(k); /* txq_trans_update */
 	}
@@ -244,6 +262,23 @@ static inline bool run_alone_ok(struct net_device *dev, const struct Qdisc *q)
 	       k->knob[KNOB_DEV_TX_WEIGHT] > 0;
 }
 
+/* run_alone's skb handed back (NETDEV_TX_BUSY): requeued, the queue
+ * rescheduled unless stopped; run_loop's break (the quota is untouched, so no
+ * reschedule) ends the run. */
+static inline __attribute__((always_inline)) void run_alone_busy(struct net_device *dev,
+								  struct sk_buff *skb)
+{
+	qdisc_requeue(dev, skb);
+	if (!netif_xmit_stopped(&dev->tx_queue))
+		__netif_schedule(dev);
+	kit_tl_slice(dev->kit, "qdisc_run", dev, TLC_KERNEL, false);
+	dev->qdisc->running = false;
+}
+
+/* The alone packet's BUSY (qdisc_xmit.c): xmit_one's count and warning (the
+ * queue was running before the call), then run_alone_busy. */
+void qdisc_alone_busy(struct net_device *dev, struct sk_buff *skb);
+
 /*
  * qdisc_run for that skb: its first restart_single made on skb directly, which
  * never enters the list it would have left at once (its links are left NULL,
@@ -255,32 +290,29 @@ static inline __attribute__((always_inline)) void run_alone(struct net_device *d
 							    struct sk_buff *skb,
 							    enum xmit_charge charge)
 {
-	struct kit *k = dev->kit;
 	struct Qdisc *q = dev->qdisc;
 	bool quiet = charge == XC_ENQUEUE;
 
 	q->running = true;
 	skb->next = skb->prev = NULL;
-	QTRACE(quiet, k, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
+	QTRACE(quiet, dev->kit, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
 	if (xmit_skb(dev, skb, false, charge, quiet) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
-		qdisc_requeue(dev, skb);
-		if (!netif_xmit_stopped(&dev->tx_queue))
-			__netif_schedule(dev);
-		/* run_loop's break: the quota is untouched, so no reschedule */
-		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
-		q->running = false;
+		if (quiet)
+			qdisc_alone_busy(dev, skb);
+		else
+			run_alone_busy(dev, skb);
 		return;
 	}
-	/* q and the quota read again: fewer registers kept across the call */
+	/* q, the kit and the quota read again: fewer registers kept across the call */
 	q = dev->qdisc;
 	if (unlikely(!skb_queue_empty(&q->q))) {
 		/* the driver queued more meanwhile: the rest of the loop */
-		qdisc_run_rest(dev, k->knob[KNOB_DEV_TX_WEIGHT] - 1);
+		qdisc_run_rest(dev, dev->kit->knob[KNOB_DEV_TX_WEIGHT] - 1);
 		return;
 	}
 	/* run_loop with nothing queued: the run ends */
 	if (!quiet)
-		kit_tl_slice(k, "qdisc_run", dev, TLC_KERNEL, false);
+		kit_tl_slice(dev->kit, "qdisc_run", dev, TLC_KERNEL, false);
 	q->running = false;
 }
 

@@ -26,6 +26,12 @@ __attribute__((noinline)) int qdisc_xmit_alone(struct net_device *dev, struct sk
 	return NET_XMIT_SUCCESS;
 }
 
+__attribute__((noinline)) void qdisc_alone_busy(struct net_device *dev, struct sk_buff *skb)
+{
+	xmit_busy(dev, skb->kit_id, false, true);
+	run_alone_busy(dev, skb);
+}
+
 /* qdisc_drop: the packet does not fit (out of line: the common calls free nothing). */
 __attribute__((noinline)) int qdisc_drop(struct net_device *dev, struct sk_buff *skb)
 {

@@ -63,6 +63,9 @@ struct napi_struct {
 	bool in_poll;		    /* the core is inside poll() right now */
 	int last_budget;	    /* budget of the last poll */
 	int last_work;		    /* what the last poll returned */
+	unsigned long complete_general; /* napi_complete_done calls that took the
+					 * general path (napi.c) */
+	unsigned long schedule_general; /* __napi_schedule calls that did */
 };
 
 void netif_napi_add(struct net_device *dev, struct napi_struct *napi,
@@ -74,6 +77,11 @@ bool napi_schedule_prep(struct napi_struct *napi);
 void __napi_schedule(struct napi_struct *napi);
 bool napi_schedule(struct napi_struct *napi);
 bool napi_complete_done(struct napi_struct *napi, int work_done);
+/* napi_complete_done for any state (the kit's: napi_complete_done takes it for
+ * all but its common one) */
+bool napi_complete_done_general(struct napi_struct *napi, int work_done);
+/* __napi_schedule for any instance and machine (the kit's, as above) */
+void __napi_schedule_general(struct napi_struct *napi);
 
 static inline bool napi_complete(struct napi_struct *napi)
 {

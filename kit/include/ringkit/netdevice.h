@@ -262,16 +262,27 @@ static inline struct netdev_queue *netdev_get_tx_queue(struct net_device *dev, u
 	return &dev->tx_queue;
 }
 
+/*
+ * The device a queue belongs to. Every netdev_queue is a device's tx_queue
+ * (netdev_get_tx_queue), whose dev is the device itself (alloc_netdev), so
+ * the device is found from the queue's address: no load of txq->dev.
+ */
+static inline const struct net_device *netdev_queue_dev(const struct netdev_queue *txq)
+{
+	return container_of(txq, const struct net_device, tx_queue);
+}
+
 /* The driver's stop (DRV_XOFF): what netif_stop_queue set. */
 static inline bool netif_tx_queue_stopped(const struct netdev_queue *txq)
 {
-	return netif_queue_stopped(txq->dev);
+	return netif_queue_stopped(netdev_queue_dev(txq));
 }
 
 /* Stopped by the driver or by BQL: the core sends nothing while this holds. */
 static inline bool netif_xmit_stopped(const struct netdev_queue *txq)
 {
-	return netif_queue_stopped(txq->dev) || (txq->state & (1UL << __QUEUE_STATE_STACK_XOFF));
+	return netif_queue_stopped(netdev_queue_dev(txq)) ||
+	       (txq->state & (1UL << __QUEUE_STATE_STACK_XOFF));
 }
 
 /*
