@@ -1,0 +1,117 @@
+/* test_rx_gen.c - pktgen's plain runs and the receive shortcuts give the general paths' answers. */
+#include "kit.h"
+#include "hw/nic_hw.h"
+#include "core/stack.h"
+#include "helpers.h"
+
+/*
+ * A pktgen source's emit called straight, with buffers of every room around
+ * the frame's length, on two machines: one whose run has no fault bits (the
+ * plain emit, for 60-byte UDP the one with the minimum frame's writer
+ * inline) and one whose PSH bit faults no UDP frame but sends every frame
+ * down the general path (pick, frame_tmpl_build). Each call's length, the
+ * bytes written and left alone, the payload record (where a buffer was
+ * given), the template flag and the next arrival must agree.
+ */
+struct gen {
+	struct kit *m;
+	struct rx_source *src;
+};
+
+static struct gen gen_new(unsigned int len, u32 flows, u32 burst, u32 faults)
+{
+	struct pktgen_cfg c;
+	char err[256];
+	struct gen g;
+	struct net_device *dev;
+
+	g.m = kit_new(1);
+	cr_assert_not_null(g.m, "kit_new(1) returned NULL");
+	kit_set_auto(g.m, false);
+	dev = kit_dev_by_name(g.m, "sn1");
+	pktgen_cfg_default(&c);
+	c.count = 3000;
+	c.len = len;
+	c.flows = flows;
+	c.burst = burst;
+	c.rate_pps = 100000;
+	c.faults = faults;
+	cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	cr_assert_eq(dev->nic->nsrc, 1, "%d sources, expected 1", dev->nic->nsrc);
+	g.src = dev->nic->src[0];
+	return g;
+}
+
+static size_t first_diff_byte(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+static void gen_free(struct gen *g)
+{
+	/* the source is the NIC's: kit_free destroys it */
+	kit_free(g->m);
+}
+
+Test(rx_gen, the_minimum_udp_frames_emit_is_the_general_paths)
+{
+	static const struct { u32 flows, burst; } runs[] = { { 1, 1 }, { 3, 4 }, { 7, 1 } };
+	static unsigned char b0[2200], b1[2200];
+
+	for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
+		struct gen a = gen_new(60, runs[r].flows, runs[r].burst, 0);
+		struct gen b = gen_new(60, runs[r].flows, runs[r].burst, PKTGEN_F_PSH);
+		struct gen c = gen_new(61, runs[r].flows, runs[r].burst, 0);
+
+		/* the run takes an emit of its own: not the general one, nor the
+		 * plain UDP one a 61-byte run takes */
+		cr_assert_neq((void *)a.src->emit, (void *)b.src->emit,
+			      "run %zu: the plain run takes the general emit", r);
+		cr_assert_neq((void *)a.src->emit, (void *)c.src->emit,
+			      "run %zu: the 60-byte run takes the plain UDP emit", r);
+		for (unsigned int i = 0; i < 2999; i++) {
+			/* rooms around 60, none, a whole buffer; now and then no buffer */
+			unsigned int room = i % 5 == 0 ? 2048 : (i * 7) % 71;
+			bool nobuf = i % 13 == 6;
+			unsigned int l0, l1;
+
+			memset(b0, 0xa5, sizeof(b0));
+			memset(b1, 0xa5, sizeof(b1));
+			a.src->pl = b.src->pl = (struct frame_payload){ .off = 1, .len = 2, .sum = 3 };
+			l0 = a.src->emit(a.src, nobuf ? NULL : b0, nobuf ? 0 : room);
+			l1 = b.src->emit(b.src, nobuf ? NULL : b1, nobuf ? 0 : room);
+			cr_assert_eq(l0, l1, "run %zu, frame %u, room %u: length %u, expected %u", r,
+				     i, room, l0, l1);
+			cr_assert_eq(memcmp(b0, b1, sizeof(b0)), 0,
+				     "run %zu, frame %u, room %u: bytes differ at %zu", r, i, room,
+				     first_diff_byte(b0, b1, sizeof(b0)));
+			cr_assert_eq(a.src->tmpl, b.src->tmpl, "run %zu, frame %u: tmpl %d, expected %d",
+				     r, i, a.src->tmpl, b.src->tmpl);
+			if (nobuf) /* (the record is read only for a frame written) */
+				goto next;
+			cr_assert_eq(a.src->pl.len, b.src->pl.len,
+				     "run %zu, frame %u, room %u: payload length %u, expected %u", r, i,
+				     room, a.src->pl.len, b.src->pl.len);
+			if (b.src->pl.len) {
+				cr_assert_eq(a.src->pl.off, b.src->pl.off,
+					     "run %zu, frame %u: payload at %u, expected %u", r, i,
+					     a.src->pl.off, b.src->pl.off);
+				cr_assert_eq(a.src->pl.sum, b.src->pl.sum,
+					     "run %zu, frame %u: payload sum %#x, expected %#x", r, i,
+					     (unsigned)a.src->pl.sum, (unsigned)b.src->pl.sum);
+			}
+next:
+			cr_assert_eq(a.src->next_at, b.src->next_at,
+				     "run %zu, frame %u: next at %llu, expected %llu", r, i,
+				     (unsigned long long)a.src->next_at,
+				     (unsigned long long)b.src->next_at);
+		}
+		gen_free(&a);
+		gen_free(&b);
+		gen_free(&c);
+	}
+}
