@@ -18,7 +18,7 @@ struct gen {
 	struct rx_source *src;
 };
 
-static struct gen gen_new(unsigned int len, u32 flows, u32 burst, u32 faults)
+static struct gen gen_new(u8 proto, unsigned int len, u32 flows, u32 burst, u32 faults)
 {
 	struct pktgen_cfg c;
 	char err[256];
@@ -31,10 +31,12 @@ static struct gen gen_new(unsigned int len, u32 flows, u32 burst, u32 faults)
 	dev = kit_dev_by_name(g.m, "sn1");
 	pktgen_cfg_default(&c);
 	c.count = 3000;
+	c.proto = proto;
+	c.tcp_ts = proto == IPPROTO_TCP;
 	c.len = len;
 	c.flows = flows;
 	c.burst = burst;
-	c.rate_pps = 100000;
+	c.rate_pps = 50000;
 	c.faults = faults;
 	cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
 	cr_assert_eq(dev->nic->nsrc, 1, "%d sources, expected 1", dev->nic->nsrc);
@@ -57,25 +59,27 @@ static void gen_free(struct gen *g)
 	kit_free(g->m);
 }
 
-Test(rx_gen, the_minimum_udp_frames_emit_is_the_general_paths)
+static void emit_against_general(u8 proto, unsigned int len, unsigned int other_len)
 {
 	static const struct { u32 flows, burst; } runs[] = { { 1, 1 }, { 3, 4 }, { 7, 1 } };
 	static unsigned char b0[2200], b1[2200];
 
 	for (size_t r = 0; r < ARRAY_SIZE(runs); r++) {
-		struct gen a = gen_new(60, runs[r].flows, runs[r].burst, 0);
-		struct gen b = gen_new(60, runs[r].flows, runs[r].burst, PKTGEN_F_PSH);
-		struct gen c = gen_new(61, runs[r].flows, runs[r].burst, 0);
+		struct gen a = gen_new(proto, len, runs[r].flows, runs[r].burst, 0);
+		struct gen b = gen_new(proto, len, runs[r].flows, runs[r].burst, PKTGEN_F_PSH);
+		struct gen c = gen_new(proto, other_len, runs[r].flows, runs[r].burst, 0);
 
 		/* the run takes an emit of its own: not the general one, nor the
-		 * plain UDP one a 61-byte run takes */
+		 * plain one of its protocol that other_len takes */
 		cr_assert_neq((void *)a.src->emit, (void *)b.src->emit,
-			      "run %zu: the plain run takes the general emit", r);
+			      "%u bytes, run %zu: the plain run takes the general emit", len, r);
 		cr_assert_neq((void *)a.src->emit, (void *)c.src->emit,
-			      "run %zu: the 60-byte run takes the plain UDP emit", r);
+			      "%u bytes, run %zu: the run takes the %u-byte run's emit", len, r,
+			      other_len);
 		for (unsigned int i = 0; i < 2999; i++) {
-			/* rooms around 60, none, a whole buffer; now and then no buffer */
-			unsigned int room = i % 5 == 0 ? 2048 : (i * 7) % 71;
+			/* rooms around the length, none, a whole buffer; now and then
+			 * no buffer */
+			unsigned int room = i % 5 == 0 ? 2048 : len - 10 + (i * 7) % 21;
 			bool nobuf = i % 13 == 6;
 			unsigned int l0, l1;
 
@@ -84,34 +88,47 @@ Test(rx_gen, the_minimum_udp_frames_emit_is_the_general_paths)
 			a.src->pl = b.src->pl = (struct frame_payload){ .off = 1, .len = 2, .sum = 3 };
 			l0 = a.src->emit(a.src, nobuf ? NULL : b0, nobuf ? 0 : room);
 			l1 = b.src->emit(b.src, nobuf ? NULL : b1, nobuf ? 0 : room);
-			cr_assert_eq(l0, l1, "run %zu, frame %u, room %u: length %u, expected %u", r,
-				     i, room, l0, l1);
+			cr_assert_eq(l0, l1,
+				     "%u bytes, run %zu, frame %u, room %u: length %u, expected %u",
+				     len, r, i, room, l0, l1);
 			cr_assert_eq(memcmp(b0, b1, sizeof(b0)), 0,
-				     "run %zu, frame %u, room %u: bytes differ at %zu", r, i, room,
-				     first_diff_byte(b0, b1, sizeof(b0)));
-			cr_assert_eq(a.src->tmpl, b.src->tmpl, "run %zu, frame %u: tmpl %d, expected %d",
-				     r, i, a.src->tmpl, b.src->tmpl);
+				     "%u bytes, run %zu, frame %u, room %u: bytes differ at %zu", len,
+				     r, i, room, first_diff_byte(b0, b1, sizeof(b0)));
+			cr_assert_eq(a.src->tmpl, b.src->tmpl,
+				     "%u bytes, run %zu, frame %u: tmpl %d, expected %d", len, r, i,
+				     a.src->tmpl, b.src->tmpl);
 			if (nobuf) /* (the record is read only for a frame written) */
 				goto next;
 			cr_assert_eq(a.src->pl.len, b.src->pl.len,
-				     "run %zu, frame %u, room %u: payload length %u, expected %u", r, i,
-				     room, a.src->pl.len, b.src->pl.len);
+				     "%u bytes, run %zu, frame %u, room %u: payload length %u, "
+				     "expected %u", len, r, i, room, a.src->pl.len, b.src->pl.len);
 			if (b.src->pl.len) {
 				cr_assert_eq(a.src->pl.off, b.src->pl.off,
-					     "run %zu, frame %u: payload at %u, expected %u", r, i,
-					     a.src->pl.off, b.src->pl.off);
+					     "%u bytes, run %zu, frame %u: payload at %u, expected %u",
+					     len, r, i, a.src->pl.off, b.src->pl.off);
 				cr_assert_eq(a.src->pl.sum, b.src->pl.sum,
-					     "run %zu, frame %u: payload sum %#x, expected %#x", r, i,
-					     (unsigned)a.src->pl.sum, (unsigned)b.src->pl.sum);
+					     "%u bytes, run %zu, frame %u: payload sum %#x, expected %#x",
+					     len, r, i, (unsigned)a.src->pl.sum, (unsigned)b.src->pl.sum);
 			}
 next:
 			cr_assert_eq(a.src->next_at, b.src->next_at,
-				     "run %zu, frame %u: next at %llu, expected %llu", r, i,
-				     (unsigned long long)a.src->next_at,
+				     "%u bytes, run %zu, frame %u: next at %llu, expected %llu", len,
+				     r, i, (unsigned long long)a.src->next_at,
 				     (unsigned long long)b.src->next_at);
 		}
 		gen_free(&a);
 		gen_free(&b);
 		gen_free(&c);
 	}
+}
+
+Test(rx_gen, the_minimum_udp_frames_emit_is_the_general_paths)
+{
+	emit_against_general(IPPROTO_UDP, 60, 61);
+}
+
+Test(rx_gen, a_big_tcp_frames_emit_is_the_general_paths)
+{
+	emit_against_general(IPPROTO_TCP, 1514, 100);
+	emit_against_general(IPPROTO_TCP, 131, 130); /* payloads of 65 and 64 bytes */
 }
