@@ -205,12 +205,13 @@ static enum pick pick(struct pktgen *g, struct frame_spec *s)
 }
 
 /* The template's writer where the emit knows it: any (called through
- * frame_tmpl_build), or one of the two the bench's runs take. */
+ * frame_tmpl_build), the minimum UDP frame's, or TCP's with timestamps and
+ * a payload above 64 bytes (the 64-byte and 1500-byte runs' writers). */
 enum writer { W_ANY, W_UDP_MIN, W_TCP_TS_BIG };
 
 /*
  * The emit of a run without faults on a fast template (g->plain), proto
- * the run's: no frame is held back (dup, reorder) or lost, so slot and
+ * the run's, w its template's writer if known: no frame is held back (dup, reorder) or lost, so slot and
  * next_j move together, every slot takes the next frame from the template,
  * and the final frame's slot stays count - 1. The same frames, times and
  * counts as the general path (pktgen_emit).
