@@ -134,8 +134,8 @@ frame_write_udp_big(const struct frame_tmpl *t, unsigned char *buf, const struct
 			  BIG_PLEN);
 }
 
-static __attribute__((noinline)) unsigned int
-write_tcp_ts_big(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
+__attribute__((noinline)) unsigned int
+frame_write_tcp_ts_big(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
 		 struct frame_payload *pl)
 {
 	return tmpl_write(t, buf, v, pl, IPPROTO_TCP, true, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 32, false,
@@ -206,7 +206,7 @@ void frame_tmpl_init(struct frame_tmpl *t, const struct frame_spec *s)
 		t->write = t->plen == UDP_MIN_PLEN ? frame_write_udp_min :
 			   t->plen > 64 ? frame_write_udp_big : write_udp;
 	else if (plain && s->proto == IPPROTO_TCP && s->tcp_ts)
-		t->write = t->plen > 64 ? write_tcp_ts_big : write_tcp_ts;
+		t->write = t->plen > 64 ? frame_write_tcp_ts_big : write_tcp_ts;
 	else if (plain && s->proto == IPPROTO_TCP)
 		t->write = write_tcp;
 }

@@ -188,6 +188,29 @@ frame_write_udp_min_inline(const struct frame_tmpl *t, unsigned char *buf,
 			  false, UDP_MIN_PLEN);
 }
 
+/* frame_write_udp_min inline, with its payload record: pktgen's plain run of
+ * minimum UDP frames (pktgen.c), whose template's writer it is. */
+static inline __attribute__((always_inline)) unsigned int
+frame_write_udp_min_pl(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
+		       struct frame_payload *pl)
+{
+	return tmpl_write(t, buf, v, pl, IPPROTO_UDP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 12,
+			  false, UDP_MIN_PLEN);
+}
+
+/* TCP with timestamps and a payload above 64 bytes (pkttmpl.c), and the same
+ * inline with its payload record: pktgen's plain TCP runs of such frames. */
+unsigned int frame_write_tcp_ts_big(const struct frame_tmpl *t, unsigned char *buf,
+				    const struct frame_spec *v, struct frame_payload *pl);
+
+static inline __attribute__((always_inline)) unsigned int
+frame_write_tcp_ts_big_pl(const struct frame_tmpl *t, unsigned char *buf,
+			  const struct frame_spec *v, struct frame_payload *pl)
+{
+	return tmpl_write(t, buf, v, pl, IPPROTO_TCP, true, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 32,
+			  false, BIG_PLEN);
+}
+
 static inline __attribute__((always_inline)) unsigned int
 frame_write_udp_big_inline(const struct frame_tmpl *t, unsigned char *buf,
 			   const struct frame_spec *v)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "kit.h"
+#include "core/stack.h"
 
 /*
  * netif_rx (drivers without NAPI, from their interrupt handler) queues the
@@ -89,7 +90,7 @@ int netif_rx_ni(struct sk_buff *skb)
 	return netif_rx(skb);
 }
 
-/* Everything but stack_receive_fast's case (out of line: the fast case
+/* Everything but stack_rx_fast's cases (out of line: the fast case
  * then saves no register, and this is a tail call). */
 static __attribute__((noinline)) int receive_skb(struct kit *k, struct sk_buff *skb)
 {
@@ -126,9 +127,14 @@ int netif_receive_skb(struct sk_buff *skb)
 	struct kit *k;
 
 	if (likely(dev)) {
+		enum rx_fast r;
+
 		k = dev->kit;
-		if (likely(stack_receive_fast(k, skb)))
+		r = stack_rx_fast(k, skb);
+		if (likely(r == RX_FAST_TAKEN))
 			return NET_RX_SUCCESS;
+		if (r == RX_FAST_SYNC)
+			return stack_receive_synced(k, skb);
 	} else {
 		k = kit_current;
 	}

@@ -158,7 +158,8 @@ static void csum_error(struct kit *k, struct sk_buff *skb, struct flow *f)
 	kfree_skb(skb);
 }
 
-void stack_receive(struct kit *k, struct sk_buff *skb)
+/* stack_receive after its charge: ip_rcv and what is above it */
+static void stack_receive_charged(struct kit *k, struct sk_buff *skb)
 {
 	struct stack *st = k->stack;
 	const struct iphdr *iph;
@@ -167,7 +168,6 @@ void stack_receive(struct kit *k, struct sk_buff *skb)
 	struct flow *f;
 	u8 proto;
 
-	sim_charge(k, COST_STACK_RX);
 	headlen = skb_headlen(skb);
 	if (k->trace) /* (only loads in its arguments: none to work out without one) */
 		TRACE(k, TR_RECEIVE, skb->dev, skb->kit_id, headlen >= 20 ? skb->data[9] : 0,
@@ -248,45 +248,38 @@ drop_other:
 	kfree_skb(skb);
 }
 
-/*
- * netif_receive_skb's common case whole, tested before anything changes: a
- * linear IPv4 UDP datagram (a 0x45 header whose sum is right, the datagram
- * 4 bytes or more past its header, the checksum vouched for) of the flow
- * found last, on a machine without trace or timeline, in softirq context,
- * inside its buffer, with no catch-up due before the stack's charge is made
- * (so neither netif_receive_skb's nor the charge's hw_sync would run), its
- * payload the sender's in 8 to 16 bytes (a 64-byte frame's, compared in two
- * words; or the flow unchecked) and room on the socket queue. Then it does
- * what netif_receive_skb, stack_receive, udp_sink and stack_sock_queue do
- * to such a datagram, calling nothing (so it saves no register, and the
- * general path is a tail call): the same counts, charge, trim, transport
- * header, flow and queue (the STACK place is not written: nothing reads it
- * before SOCKET is). Anything else returns false having changed nothing,
- * and takes the general path.
- */
-inline __attribute__((always_inline)) bool stack_receive_fast(struct kit *k, struct sk_buff *skb)
+void stack_receive(struct kit *k, struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
-	u64 c = k->cost[COST_STACK_RX];
+	sim_charge(k, COST_STACK_RX);
+	stack_receive_charged(k, skb);
+}
+
+/*
+ * What stack_rx_fast reads of the datagram's bytes and of the stack: a
+ * 0x45 UDP header whose sum is right, the datagram 4 bytes or more past its
+ * header and inside skb->len, the checksum vouched for, the flow found last,
+ * its payload the sender's in 8 to 16 bytes (a 64-byte frame's, compared in
+ * two words; or the flow unchecked) and room on the socket queue. True with
+ * the flow, the IP length and the datagram's word, having changed nothing.
+ */
+static inline __attribute__((always_inline)) bool
+udp_fast_match(struct kit *k, const struct sk_buff *skb, struct flow **fp, unsigned int *totp,
+	       u32 *seqp)
+{
 	const unsigned char *d = skb->data;
 	const struct iphdr *iph = (const struct iphdr *)d;
-	struct stack *st;
+	struct stack *st = k->stack;
 	struct flow *f;
 	unsigned int tot, plen;
 	u64 addrs, faddrs;
 	u32 ports, fports, seq;
 
-	/* (nothing of the data is read before its bounds are known right) */
-	if (unlikely(k->trace || k->timeline) || k->cpu.ctx != CTX_SOFTIRQ ||
-	    skb->protocol != htons(ETH_P_IP) || skb->data_len || skb_shinfo(skb)->frag_list ||
-	    skb->len < 32 || k->now + c >= k->hw_next || !skb_within_buffer(skb) ||
-	    d[0] != 0x45 || iph->protocol != IPPROTO_UDP)
+	if (d[0] != 0x45 || iph->protocol != IPPROTO_UDP)
 		return false;
 	tot = ntohs(iph->tot_len);
 	if (tot < 32 || tot > skb->len || !ip_hdr5_csum_ok(iph) ||
 	    (skb->ip_summed != CHECKSUM_UNNECESSARY && skb->ip_summed != CHECKSUM_PARTIAL))
 		return false;
-	st = k->stack;
 	f = st->last;
 	if (!f)
 		return false;
@@ -298,27 +291,41 @@ inline __attribute__((always_inline)) bool stack_receive_fast(struct kit *k, str
 		return false;
 	plen = tot - 28;
 	seq = (u32)d[28] << 24 | (u32)d[29] << 16 | (u32)d[30] << 8 | d[31];
-	if (f->checked && (f->stream || plen - 4 < 8 || plen - 4 > 16 ||
-			   !stack_bytes_eq(d + 32, payload_at_inline(f->key, seq * (plen - 4)),
-					   plen - 4)))
-		return false;
+	if (f->checked) {
+		const unsigned char *want;
+		u64 a0, a1, b0, b1;
+
+		/* stack_bytes_eq's two words, for the 8 to 16 bytes known here */
+		if (f->stream || plen - 4 < 8 || plen - 4 > 16)
+			return false;
+		want = payload_at_inline(f->key, seq * (plen - 4));
+		__builtin_memcpy(&a0, d + 32, 8);
+		__builtin_memcpy(&a1, d + 32 + plen - 4 - 8, 8);
+		__builtin_memcpy(&b0, want, 8);
+		__builtin_memcpy(&b1, want + plen - 4 - 8, 8);
+		if ((a0 ^ b0) | (a1 ^ b1))
+			return false;
+	}
 	if (skb_queue_len(&st->sockq) >= (u32)k->knob[KNOB_SOCK_RCVQ])
 		return false;
+	*fp = f;
+	*totp = tot;
+	*seqp = seq;
+	return true;
+}
 
-	/* netif_receive_skb */
-	if (skb->kit_place != SKB_STACK) {
-		k->sd.poll_delivered++;
-		dev->core.rx_stack++;
-	}
-	k->sd.processed++;
-	/* stack_receive */
-	k->now += c;
-	k->cpu.busy += c;
-	k->cost_ns[COST_STACK_RX] += c;
-	k->cost_count[COST_STACK_RX]++;
+/* What netif_receive_skb, stack_receive, udp_sink and stack_sock_queue do to
+ * a datagram udp_fast_match took, after the stack's charge: the trim, the
+ * transport header, the flow's counts and the queue. */
+static inline __attribute__((always_inline)) void
+udp_fast_queue(struct stack *st, struct sk_buff *skb, struct flow *f, unsigned int tot, u32 seq)
+{
+	unsigned int plen = tot - 28;
+	int ifindex = skb->dev->ifindex;
+
 	skb_trim(skb, tot);
 	skb_set_transport_header(skb, 20);
-	f->ifindex = dev->ifindex < KIT_MAX_DEVS ? (s8)dev->ifindex : -1;
+	f->ifindex = ifindex < KIT_MAX_DEVS ? (s8)ifindex : -1;
 	/* udp_sink */
 	if (!f->started || (s32)(seq + 1 - f->next) > 0)
 		f->next = seq + 1;
@@ -331,7 +338,87 @@ inline __attribute__((always_inline)) bool stack_receive_fast(struct kit *k, str
 	sink_cb(skb)->flow = f->idx;
 	skb->kit_place = SKB_SOCKET;
 	__skb_queue_tail(&st->sockq, skb);
-	return true;
+}
+
+/*
+ * netif_receive_skb's common case whole, tested before anything changes: a
+ * linear IPv4 skb inside its buffer on a machine without trace or timeline,
+ * in softirq context, whose datagram udp_fast_match takes, with no catch-up
+ * due before the stack's charge is made (so neither netif_receive_skb's nor
+ * the charge's hw_sync would run). Then it does what netif_receive_skb,
+ * stack_receive, udp_sink and stack_sock_queue do to such a datagram,
+ * calling nothing (so it saves no register, and the other paths are tail
+ * calls): the same counts, charge, trim, transport header, flow and queue
+ * (the STACK place is not written: nothing reads it before SOCKET is), and
+ * answers RX_FAST_TAKEN. Such an skb with a catch-up due at the charge (not
+ * before it) is RX_FAST_SYNC, for stack_receive_synced, read no further;
+ * anything else is RX_FAST_NOT, having changed nothing, for the general path.
+ */
+inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
+								  struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	u64 c = k->cost[COST_STACK_RX];
+	struct flow *f;
+	unsigned int tot;
+	u32 seq;
+
+	/* (nothing of the data is read before its bounds are known right) */
+	if (unlikely(k->trace || k->timeline) || k->cpu.ctx != CTX_SOFTIRQ ||
+	    skb->protocol != htons(ETH_P_IP) || skb->data_len || skb_shinfo(skb)->frag_list ||
+	    skb->len < 32 || !skb_within_buffer(skb))
+		return RX_FAST_NOT;
+	if (unlikely(k->now + c >= k->hw_next))
+		return k->now < k->hw_next ? RX_FAST_SYNC : RX_FAST_NOT;
+	if (!udp_fast_match(k, skb, &f, &tot, &seq))
+		return RX_FAST_NOT;
+	/* netif_receive_skb */
+	if (skb->kit_place != SKB_STACK) {
+		k->sd.poll_delivered++;
+		dev->core.rx_stack++;
+	}
+	k->sd.processed++;
+	/* stack_receive */
+	k->now += c;
+	k->cpu.busy += c;
+	k->cost_ns[COST_STACK_RX] += c;
+	k->cost_count[COST_STACK_RX]++;
+	udp_fast_queue(k->stack, skb, f, tot, seq);
+	return RX_FAST_TAKEN;
+}
+
+/*
+ * An skb stack_rx_fast found with a catch-up due at the stack's charge: what
+ * netif_receive_skb does before stack_receive (its own catch-up is not due,
+ * the skb is inside its buffer, in softirq context, with no frag_list: the
+ * counts and the STACK place), then the charge, whose hw_sync runs the
+ * hardware up to the new time. The hardware does not touch the stack, the
+ * context or the skb's fields, but a frame can land in the skb's own buffer
+ * (a driver that left it in the ring), so the datagram is read only now:
+ * what udp_fast_match takes goes the common case's way, anything else on
+ * through stack_receive from its charge (stack_receive_charged).
+ */
+int stack_receive_synced(struct kit *k, struct sk_buff *skb)
+{
+	struct flow *f;
+	unsigned int tot;
+	u32 seq;
+
+	if (skb->kit_place != SKB_STACK) {
+		k->sd.poll_delivered++;
+		skb->dev->core.rx_stack++;
+	}
+	skb->kit_place = SKB_STACK;
+	k->sd.processed++;
+	sim_charge(k, COST_STACK_RX);
+	if (udp_fast_match(k, skb, &f, &tot, &seq)) {
+		k->stack->fast_synced++;
+		udp_fast_queue(k->stack, skb, f, tot, seq);
+	} else {
+		k->stack->sync_general++;
+		stack_receive_charged(k, skb);
+	}
+	return NET_RX_SUCCESS;
 }
 
 /* ---- the application ------------------------------------------------------------ */

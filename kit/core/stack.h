@@ -70,7 +70,15 @@ struct stack {
 	u64 lat_sum, lat_n;	/* arrival (tstamp) to recv(), over the skbs read */
 	u64 win_from, win_n;	/* skbs read that were stamped at win_from or later */
 	struct kit_ping_stat ping;
+	/* stack_receive_synced's receives: taken the common case's way, and not */
+	u64 fast_synced, sync_general;
 };
+
+/* stack.c: netif_receive_skb's common case (stack_rx_fast), and its turn with
+ * a catch-up due at the stack's charge (stack_receive_synced: the skb taken) */
+enum rx_fast { RX_FAST_NOT, RX_FAST_TAKEN, RX_FAST_SYNC };
+enum rx_fast stack_rx_fast(struct kit *k, struct sk_buff *skb);
+int stack_receive_synced(struct kit *k, struct sk_buff *skb);
 
 void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "nic_hw.h"
+#include "core/pkttmpl.h"
 
 /*
  * Frames are made when they land: the NIC asks for the frame due now and
@@ -203,15 +204,21 @@ static enum pick pick(struct pktgen *g, struct frame_spec *s)
 	return PICK_SPEC;
 }
 
+/* The template's writer where the emit knows it: any (called through
+ * frame_tmpl_build), the minimum UDP frame's, or TCP's with timestamps and
+ * a payload above 64 bytes (the 64-byte and 1500-byte runs' writers). */
+enum writer { W_ANY, W_UDP_MIN, W_TCP_TS_BIG };
+
 /*
  * The emit of a run without faults on a fast template (g->plain), proto
- * the run's: no frame is held back (dup, reorder) or lost, so slot and
+ * the run's, w its template's writer if known: no frame is held back (dup, reorder) or lost, so slot and
  * next_j move together, every slot takes the next frame from the template,
  * and the final frame's slot stays count - 1. The same frames, times and
  * counts as the general path (pktgen_emit).
  */
 static inline __attribute__((always_inline)) unsigned int
-emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 proto)
+emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 proto,
+	   enum writer w)
 {
 	struct pktgen *g = container_of(src, struct pktgen, src);
 	struct frame_spec s;
@@ -220,8 +227,19 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 	/* (slot is next_j: the frame's time is the one worked out for it last) */
 	spec_vary_proto(g, g->next_j++, g->slot_ps, g->tmpl.plen, 0, &s, proto);
 	g->slot++;
-	if (buf)
+	if (w != W_ANY && buf) {
+		/* frame_tmpl_build with its writer known (frame_write_udp_min or
+		 * frame_write_tcp_ts_big): the room test, then the writer inline; a
+		 * buffer too small gets what build_slow gives a fast template (no
+		 * payload, nothing written) */
+		if (likely((u64)room >= g->tmpl.need))
+			len = w == W_UDP_MIN ? frame_write_udp_min_pl(&g->tmpl, buf, &s, &g->src.pl) :
+					       frame_write_tcp_ts_big_pl(&g->tmpl, buf, &s, &g->src.pl);
+		else
+			g->src.pl.len = 0;
+	} else if (buf) {
 		len = frame_tmpl_build(&g->tmpl, buf, room, &s, &g->src.pl);
+	}
 	g->src.tmpl = len != 0;
 	if (g->next_j == g->c.count) {
 		g->src.next_at = g->src.last_at = KIT_NEVER;
@@ -237,17 +255,31 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 /* one per protocol, so the frame's fields are chosen when the run starts */
 static unsigned int emit_plain_udp(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
-	return emit_plain(src, buf, room, IPPROTO_UDP);
+	return emit_plain(src, buf, room, IPPROTO_UDP, W_ANY);
+}
+
+/* a UDP run whose template's writer is frame_write_udp_min (rx-64's frames) */
+static unsigned int emit_plain_udp_min(struct rx_source *src, unsigned char *buf,
+				       unsigned int room)
+{
+	return emit_plain(src, buf, room, IPPROTO_UDP, W_UDP_MIN);
 }
 
 static unsigned int emit_plain_tcp(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
-	return emit_plain(src, buf, room, IPPROTO_TCP);
+	return emit_plain(src, buf, room, IPPROTO_TCP, W_ANY);
+}
+
+/* a TCP run whose template's writer is frame_write_tcp_ts_big (rx-1500-lro's) */
+static unsigned int emit_plain_tcp_ts_big(struct rx_source *src, unsigned char *buf,
+					  unsigned int room)
+{
+	return emit_plain(src, buf, room, IPPROTO_TCP, W_TCP_TS_BIG);
 }
 
 static unsigned int emit_plain_icmp(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
-	return emit_plain(src, buf, room, IPPROTO_ICMP);
+	return emit_plain(src, buf, room, IPPROTO_ICMP, W_ANY);
 }
 
 static unsigned int pktgen_emit(struct rx_source *src, unsigned char *buf, unsigned int room)
@@ -388,7 +420,10 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 	frame_tmpl_init(&g->tmpl, &fixed);
 	g->plain = !g->c.faults && g->tmpl.fast;
 	g->src.emit = !g->plain ? pktgen_emit :
+		      c->proto == IPPROTO_UDP && g->tmpl.write == frame_write_udp_min ?
+		      emit_plain_udp_min :
 		      c->proto == IPPROTO_UDP ? emit_plain_udp :
+		      g->tmpl.write == frame_write_tcp_ts_big ? emit_plain_tcp_ts_big :
 		      c->proto == IPPROTO_TCP ? emit_plain_tcp : emit_plain_icmp;
 	g->src.destroy = pktgen_destroy;
 	g->slot_ps = slot_time_ps(g, 0);

@@ -429,7 +429,7 @@ Test(rx_stack, a_20_byte_headers_length_and_sum_are_checked, .init = setup, .fin
 }
 
 /*
- * netif_receive_skb's fast case (stack_receive_fast: no trace, no timeline)
+ * netif_receive_skb's fast case (stack_rx_fast: no trace, no timeline)
  * against the general path it skips: two machines without a timeline, one
  * keeping its trace (every skb takes the general path), take the same
  * traffic: pktgen's 60-byte UDP runs of one flow and of three taking turns,
