@@ -411,9 +411,6 @@ void inet_gro_complete(struct sk_buff *skb);
 int stack_init(struct kit *k);
 void stack_free(struct kit *k);
 void stack_receive(struct kit *k, struct sk_buff *skb);
-/* netif_receive_skb's common case (a UDP datagram of the last flow, no trace
- * or timeline), whole; false, with nothing changed, for any other skb */
-bool stack_receive_fast(struct kit *k, struct sk_buff *skb);
 /* Verify this flow's payload against payload_at(key, ...) from now on. */
 void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
 		       u8 proto, u32 key);
