@@ -41,7 +41,11 @@ struct nic {
 	int index;
 	u64 next;		/* nic_next_change, kept exact: the hardware's work
 				 * (hw_sync) and each change from outside (hw_update,
-				 * hw_update_nic, the doorbell, kit_irq) leave it so */
+				 * hw_update_nic, the doorbell, kit_irq, the in-flight
+				 * interrupt) leave it so; inside nic_write_reg it is
+				 * the old one until its closing hw_update, which a
+				 * handler run there (an IMS or ICS write) may see:
+				 * exact as those writes leave irq_at as it was */
 
 	/* registers */
 	u32 ctrl, icr, ims, itr, rctl, tctl, rdtr, rxfr, tidv;

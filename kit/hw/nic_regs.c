@@ -88,7 +88,9 @@ inline __attribute__((always_inline)) void nic_raise_k(struct kit *k, struct nic
 	} else if (likely(!hw->irq_stale)) {
 		/* ICR as it was: irq_update would find irq_at where it is. It
 		 * last ran with these ICR, IMS, ITR and line states (each writer
-		 * of them runs it or sets irq_stale), and what it gave then is
+		 * of them runs it, sets irq_stale, or leaves what it would give:
+		 * assert_line, kit_irq and "nobody cared" put the line up or shut
+		 * it off, where it gives NEVER), and what it gave then is
 		 * NEVER, or a time past now: an earlier one, due by now, was
 		 * taken first (hw_sync's order, the catch-up before a register
 		 * write), so last_irq + ITR, which a look now gives again. */

@@ -269,6 +269,11 @@ bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 	hw->tx_doorbells++;
 	idle = hw->tdh == hw->tx_sched;
 	tx_fetch_on(k, hw); /* TCTL.EN is set (above) */
+	/* hw_update_nic would also lower hw_next to an unchanged hw->next; it
+	 * is never above any NIC's kept next here: hw_update and hw_sync leave
+	 * it at their least, and the in-flight interrupt, which works out
+	 * hw->next without hw_next, only drops a masked line (its next moves
+	 * later, never earlier) */
 	if (idle) {
 		u64 t = hw->tx_done[hw->tdh];
 

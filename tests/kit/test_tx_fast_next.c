@@ -253,3 +253,68 @@ Test(tx_fast_next, every_line_is_where_irq_update_puts_it_through_runs, .init = 
 	}
 	cr_assert_gt(fresh, 4000, "%d lines looked at", fresh);
 }
+
+/*
+ * The writers of the line's state that do not run irq_update mark it stale,
+ * so the next raise of a cause already in ICR looks again: free_irq drops an
+ * asserted line by hand and request_irq takes the line back (the line then
+ * asserts again for a cause still pending), and nic_boot_done forgets the
+ * last assertion, so ITR no longer holds the line. Each through the kit's
+ * own function, the raise's line against irq_update's; without the mark the
+ * first stays NEVER and the second at the old last_irq + ITR.
+ */
+Test(tx_fast_next, the_writers_without_irq_update_make_the_next_raise_look_again,
+     .init = setup, .fini = teardown)
+{
+	struct nic *hw = sn0->nic;
+	irq_handler_t h;
+	void *id;
+	u64 got;
+
+	run_idle(k);
+	hw_sync(k);
+	h = hw->handler;
+	id = hw->dev_id;
+	cr_assert(h, "sn0 has its interrupt handler after probe");
+
+	/* free_irq and request_irq: TXDW pending, unmasked, the line up */
+	hw->icr |= E1000_ICR_TXDW;
+	hw->ims |= E1000_ICR_TXDW;
+	hw->itr = 0;
+	nic_irq_update(hw);
+	cr_assert_eq(hw->irq_at, k->now, "the line due now: %llu, now %llu",
+		     (unsigned long long)hw->irq_at, (unsigned long long)k->now);
+	hw->asserted = true; /* as assert_line leaves it */
+	hw->irq_at = KIT_NEVER;
+	free_irq(sn0->irq, id);
+	cr_assert_eq(request_irq(sn0->irq, h, 0, "simnic", id), 0, "request_irq takes the line back");
+	k->now += 10;
+	nic_raise(hw, E1000_ICR_TXDW, k->now);
+	got = hw->irq_at;
+	nic_irq_update(hw);
+	cr_assert_eq(got, hw->irq_at, "after free_irq and request_irq the raise left irq_at %llu, "
+		     "irq_update gives %llu", (unsigned long long)got, (unsigned long long)hw->irq_at);
+	cr_assert_eq(got, k->now, "the pending cause asserts the line again now: %llu, now %llu",
+		     (unsigned long long)got, (unsigned long long)k->now);
+
+	/* nic_boot_done: ITR held the line until last_irq + ITR */
+	hw->asserted = false;
+	hw->itr = 1000;
+	hw->irq_ever = true;
+	hw->last_irq = k->now;
+	nic_irq_update(hw);
+	cr_assert_eq(hw->irq_at, k->now + 1000 * 256, "ITR holds the line: %llu",
+		     (unsigned long long)hw->irq_at);
+	nic_boot_done(hw);
+	nic_raise(hw, E1000_ICR_TXDW, k->now);
+	got = hw->irq_at;
+	nic_irq_update(hw);
+	cr_assert_eq(got, hw->irq_at, "after nic_boot_done the raise left irq_at %llu, "
+		     "irq_update gives %llu", (unsigned long long)got, (unsigned long long)hw->irq_at);
+	cr_assert_eq(got, k->now, "no assertion remembered, the line is due now: %llu, now %llu",
+		     (unsigned long long)got, (unsigned long long)k->now);
+
+	hw->icr = 0;
+	nic_irq_update(hw);
+	hw_update(k);
+}
