@@ -254,6 +254,21 @@ Test(tx_fast_next, every_line_is_where_irq_update_puts_it_through_runs, .init = 
 	cr_assert_gt(fresh, 4000, "%d lines looked at", fresh);
 }
 
+/* A raise of TXDW, already in ICR, after `after`: the line is irq_update's
+ * and due now. */
+static void raise_due_now(struct nic *hw, const char *after)
+{
+	u64 got;
+
+	nic_raise(hw, E1000_ICR_TXDW, k->now);
+	got = hw->irq_at;
+	nic_irq_update(hw);
+	cr_assert_eq(got, hw->irq_at, "after %s the raise left irq_at %llu, irq_update gives %llu",
+		     after, (unsigned long long)got, (unsigned long long)hw->irq_at);
+	cr_assert_eq(got, k->now, "after %s the pending cause is due now: irq_at %llu, now %llu",
+		     after, (unsigned long long)got, (unsigned long long)k->now);
+}
+
 /*
  * The writers of the line's state that do not run irq_update mark it stale,
  * so the next raise of a cause already in ICR looks again: free_irq drops an
@@ -269,7 +284,6 @@ Test(tx_fast_next, the_writers_without_irq_update_make_the_next_raise_look_again
 	struct nic *hw = sn0->nic;
 	irq_handler_t h;
 	void *id;
-	u64 got;
 
 	run_idle(k);
 	hw_sync(k);
@@ -289,13 +303,7 @@ Test(tx_fast_next, the_writers_without_irq_update_make_the_next_raise_look_again
 	free_irq(sn0->irq, id);
 	cr_assert_eq(request_irq(sn0->irq, h, 0, "simnic", id), 0, "request_irq takes the line back");
 	k->now += 10;
-	nic_raise(hw, E1000_ICR_TXDW, k->now);
-	got = hw->irq_at;
-	nic_irq_update(hw);
-	cr_assert_eq(got, hw->irq_at, "after free_irq and request_irq the raise left irq_at %llu, "
-		     "irq_update gives %llu", (unsigned long long)got, (unsigned long long)hw->irq_at);
-	cr_assert_eq(got, k->now, "the pending cause asserts the line again now: %llu, now %llu",
-		     (unsigned long long)got, (unsigned long long)k->now);
+	raise_due_now(hw, "free_irq and request_irq");
 
 	/* nic_boot_done: ITR held the line until last_irq + ITR */
 	hw->asserted = false;
@@ -306,13 +314,7 @@ Test(tx_fast_next, the_writers_without_irq_update_make_the_next_raise_look_again
 	cr_assert_eq(hw->irq_at, k->now + 1000 * 256, "ITR holds the line: %llu",
 		     (unsigned long long)hw->irq_at);
 	nic_boot_done(hw);
-	nic_raise(hw, E1000_ICR_TXDW, k->now);
-	got = hw->irq_at;
-	nic_irq_update(hw);
-	cr_assert_eq(got, hw->irq_at, "after nic_boot_done the raise left irq_at %llu, "
-		     "irq_update gives %llu", (unsigned long long)got, (unsigned long long)hw->irq_at);
-	cr_assert_eq(got, k->now, "no assertion remembered, the line is due now: %llu, now %llu",
-		     (unsigned long long)got, (unsigned long long)k->now);
+	raise_due_now(hw, "nic_boot_done");
 
 	hw->icr = 0;
 	nic_irq_update(hw);
