@@ -147,7 +147,7 @@ void hw_sync(struct kit *k)
 		}
 	}
 	k->in_hw = false;
-	hw_schedule(k, bt);
+	hw_schedule_in(k, bt);
 }
 
 /*
@@ -211,29 +211,12 @@ static u64 lazy_time(struct kit *k, u64 hw_next)
 	return t == KIT_NEVER && last ? last : t;
 }
 
-static void hw_ev_at(struct kit *k, u64 at)
+void hw_ev_at(struct kit *k, u64 at)
 {
 	if (at == KIT_NEVER)
 		ev_cancel(k, &k->hw_ev);
 	else
 		ev_schedule(k, &k->hw_ev, at);
-}
-
-/*
- * Keep hw_ev at the next change (hw steps) or the next one that matters.
- * With hw steps off that one is worked out only when hw_ev is looked at, at
- * a step's start (hw_arm): the hardware catches up many times within a step
- * as time is charged, and only the state at the step's end decides when the
- * next step is needed. (A stale hw_ev could only have woken the CPU early,
- * to find nothing it could notice: the same machine.)
- */
-void hw_schedule(struct kit *k, u64 next)
-{
-	k->hw_next = next;
-	if (k->hw_steps)
-		hw_ev_at(k, next);
-	else
-		k->hw_lazy_stale = true;
 }
 
 void hw_arm(struct kit *k)
@@ -249,6 +232,11 @@ void hw_arm(struct kit *k)
 	if (at != KIT_NEVER && at < next)
 		at = next;
 	hw_ev_at(k, at);
+}
+
+void hw_schedule(struct kit *k, u64 next)
+{
+	hw_schedule_in(k, next);
 }
 
 /* Something outside the hardware's own work changed a NIC (a register, a

@@ -50,6 +50,8 @@ struct nic {
 	/* registers */
 	u32 ctrl, icr, ims, itr, rctl, tctl, rdtr, rxfr, tidv;
 	u32 tdbal, tdbah, tdlen, tdh, tdt;
+	struct e1000_tx_desc *tx_ring; /* TDBAH:TDBAL as a pointer: nic_write, their
+				 * only writer, sets it with them */
 	u32 rdbal, rdbah, rdlen, rdh, rdt;
 
 	/* TX engine: [tdh, tx_sched) are fetched and have a finish time */
@@ -136,8 +138,28 @@ static inline struct nic_tx_owner *nic_tx_owner_slot(struct nic *hw, u64 addr)
 	return &hw->tx_owner[(addr >> 6) & (NIC_TX_OWNERS - 1)];
 }
 
-/* hw/hw.c: the earliest change of all NICs is next (hw_ev follows) */
+/* hw/hw.c: hw_ev at at (KIT_NEVER: cancelled) */
+void hw_ev_at(struct kit *k, u64 at);
+
+/*
+ * The earliest change of all NICs is next: keep hw_ev at it (hw steps) or at
+ * the next one that matters. With hw steps off that one is worked out only
+ * when hw_ev is looked at, at a step's start (hw_arm): the hardware catches
+ * up many times within a step as time is charged, and only the state at the
+ * step's end decides when the next step is needed. (A stale hw_ev could only
+ * have woken the CPU early, to find nothing it could notice: the same
+ * machine.) hw_schedule_in is the same inline, for hw_sync's end and the
+ * doorbell's.
+ */
 void hw_schedule(struct kit *k, u64 next);
+static inline void hw_schedule_in(struct kit *k, u64 next)
+{
+	k->hw_next = next;
+	if (k->hw_steps)
+		hw_ev_at(k, next);
+	else
+		k->hw_lazy_stale = true;
+}
 
 /* hw/nic_regs.c */
 void nic_raise(struct nic *hw, u32 cause, u64 at);

@@ -382,8 +382,16 @@ static void nic_write_reg(struct nic *hw, u32 reg, u32 val)
 		if (val & E1000_TCTL_EN)
 			nic_tx_fetch(hw); /* enabled: whatever is posted goes out */
 		break;
-	case E1000_TDBAL: hw->tdbal = val; hw->tx_ring_ok_gen = 0; break;
-	case E1000_TDBAH: hw->tdbah = val; hw->tx_ring_ok_gen = 0; break;
+	case E1000_TDBAL:
+	case E1000_TDBAH:
+		if (reg == E1000_TDBAL)
+			hw->tdbal = val;
+		else
+			hw->tdbah = val;
+		hw->tx_ring = (struct e1000_tx_desc *)(uintptr_t)(((u64)hw->tdbah << 32) |
+								  hw->tdbal);
+		hw->tx_ring_ok_gen = 0;
+		break;
 	case E1000_TDLEN:
 		hw->tx_ring_ok_gen = 0; /* the ring's DMA check is for another count */
 		hw->tdlen = val;

@@ -32,11 +32,10 @@ static inline u32 ring_dist(u32 a, u32 b, u32 count)
 	return ring_mod(a + count - b, count);
 }
 
+/* Descriptor i of the ring at TDBAH:TDBAL (kept as tx_ring, nic_hw.h). */
 static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
 {
-	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
-
-	return (struct e1000_tx_desc *)(uintptr_t)base + i;
+	return hw->tx_ring + i;
 }
 
 /* The ring lies in memory the NIC may touch: checked once per ring and memory
@@ -45,12 +44,11 @@ static struct e1000_tx_desc *tx_desc(struct nic *hw, u32 i)
  * current dma_coherent_gen is for this very base and count. */
 static bool ring_ok(struct nic *hw)
 {
-	u64 base = ((u64)hw->tdbah << 32) | hw->tdbal;
-
 	if (likely(hw->tx_ring_ok_gen == dma_coherent_gen()))
 		return true;
 	if (!hw->tx_count ||
-	    !nic_dma_ok(hw, base, (size_t)hw->tx_count * sizeof(struct e1000_tx_desc)))
+	    !nic_dma_ok(hw, (u64)(uintptr_t)hw->tx_ring,
+			(size_t)hw->tx_count * sizeof(struct e1000_tx_desc)))
 		return false;
 	hw->tx_ring_ok_gen = dma_coherent_gen();
 	return true;
@@ -146,15 +144,18 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
  * (sub < 1000): a frame starts at that or now, whichever is later (the later
  * of the two is (now, 0) exactly when wire_free_ns < now), and its write-back
  * is at the ns its last bit leaves, rounded up. After the first frame the
- * wire is free at now or later, so the start is taken once. */
-static inline __attribute__((always_inline)) void tx_fetch_on(struct kit *k, struct nic *hw)
+ * wire is free at now or later, so the start is taken once. Returns the
+ * first frame's finish time, which for an idle engine (idle: tdh ==
+ * tx_sched) is tx_done[tdh] (with nothing posted, tx_done[tdh] as it is). */
+static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, struct nic *hw,
+							       bool idle)
 {
-	u64 free_ns = hw->wire_free_ns, ns;
+	u64 free_ns = hw->wire_free_ns, ns, first;
 	u32 free_sub = hw->wire_free_sub, i = hw->tx_sched, sub;
 	struct e1000_tx_desc *d;
 
 	if (i == hw->tdt)
-		return;
+		return hw->tx_done[hw->tdh];
 	if (free_ns < k->now) {
 		free_ns = k->now;
 		free_sub = 0;
@@ -167,28 +168,31 @@ static inline __attribute__((always_inline)) void tx_fetch_on(struct kit *k, str
 		free_sub -= 1000;
 		free_ns++;
 	}
-	hw->tx_done[i] = free_ns + (free_sub != 0) + hw->fault_dd_delay;
-	/* a later frame never finishes before an earlier one */
-	if (i != hw->tdh) {
+	first = free_ns + (free_sub != 0) + hw->fault_dd_delay;
+	/* a later frame never finishes before an earlier one (an idle engine's
+	 * first frame is tdh: none ahead of it) */
+	if (!idle) {
 		u32 prev = i ? i - 1 : hw->tx_count - 1;
 
-		if (hw->tx_done[i] < hw->tx_done[prev])
-			hw->tx_done[i] = hw->tx_done[prev];
+		if (first < hw->tx_done[prev])
+			first = hw->tx_done[prev];
 	}
+	hw->tx_done[i] = first;
 	hw->tx_sched = ring_mod(i + 1, hw->tx_count);
 	if (unlikely(hw->tx_sched != hw->tdt)) {
 		/* more than one frame posted */
-		tx_fetch_train(hw, free_ns, free_sub, hw->tx_done[i]);
-		return;
+		tx_fetch_train(hw, free_ns, free_sub, first);
+		return first;
 	}
 	hw->wire_free_ns = free_ns;
 	hw->wire_free_sub = free_sub;
+	return first;
 }
 
 static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 {
 	if (hw->tctl & E1000_TCTL_EN)
-		tx_fetch_on(hw->k, hw);
+		tx_fetch_on(hw->k, hw, hw->tdh == hw->tx_sched);
 }
 
 /* The engine turned on (the TCTL write): a tail written with the engine off
@@ -233,6 +237,7 @@ bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 {
 	u32 count = hw->tx_count, owned, posted;
 	bool idle;
+	u64 t;
 
 	if (!count || val >= count || !ring_ok(hw)) {
 		tx_bug(k, hw, RULE_DMA_FAULT);
@@ -268,19 +273,18 @@ bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 	hw->tdt = val;
 	hw->tx_doorbells++;
 	idle = hw->tdh == hw->tx_sched;
-	tx_fetch_on(k, hw); /* TCTL.EN is set (above) */
+	t = tx_fetch_on(k, hw, idle); /* TCTL.EN is set (above) */
 	/* hw_update_nic would also lower hw_next to an unchanged hw->next; it
 	 * is never above any NIC's kept next here: hw_update and hw_sync leave
 	 * it at their least, and the in-flight interrupt, which works out
 	 * hw->next without hw_next, only drops a masked line (its next moves
 	 * later, never earlier) */
 	if (idle) {
-		u64 t = hw->tx_done[hw->tdh];
-
+		/* t is tx_done[tdh]: the first frame fetched is tdh */
 		if (t < hw->next) {
 			hw->next = t;
 			if (t < k->hw_next)
-				hw_schedule(k, t);
+				hw_schedule_in(k, t);
 		}
 	}
 	return true;
