@@ -89,7 +89,16 @@ static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u
  * frame's time may have been raised to an earlier fetch's (fault_dd_delay
  * lowered while a frame was pending), and what the frames after it would get
  * of their own can then be earlier, so each takes the later of the two (last:
- * the time of the frame ahead). */
+ * the time of the frame ahead).
+ *
+ * The wire's free time is carried as its write-back time, the ns its last
+ * bit leaves rounded up with the DD delay added (wb), and the picoseconds
+ * the rounding added (slack, 0 to 999): free_ns * 1000 + free_sub is
+ * (wb - delay) * 1000 - slack. A frame of wns ns and wsub ps adds wns to wb
+ * and takes wsub from slack, and a slack gone below 0 is one more ns up
+ * (wb + 1, slack + 1000, back in 0 to 999): wb is then the frame's
+ * write-back time, free_ns + (free_sub != 0) + delay, without the carry and
+ * the rounding per frame. */
 static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns, u32 free_sub,
 						     u64 last)
 {
@@ -100,6 +109,9 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
 	long mbps = k->knob[KNOB_LINK_MBPS];
 	u32 wlen = hw->wire_len, wsub = hw->wire_sub;
 	u64 wns = hw->wire_ns;
+
+	u64 wb = free_ns + (free_sub != 0) + delay;
+	int slack = free_sub ? 1000 - (int)free_sub : 0;
 
 	if (unlikely(mbps != hw->wire_mbps))
 		wlen = ~0u; /* another link speed: the kept time is not for it */
@@ -113,23 +125,21 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
 			wsub = (u32)(ps % 1000);
 			wlen = len;
 		}
-		free_ns += wns;
-		free_sub += wsub;
-		if (free_sub >= 1000) {
-			free_sub -= 1000;
-			free_ns++;
+		wb += wns;
+		slack -= (int)wsub;
+		if (slack < 0) {
+			slack += 1000;
+			wb++;
 		}
-		u64 t = free_ns + (free_sub != 0) + delay;
-
-		last = t > last ? t : last;
+		last = wb > last ? wb : last;
 		done[i] = last;
 		/* ring_mod(i + 1, count): i < count here, the first frame's
 		 * step having taken any fetch point back into the ring */
 		i = i + 1 < count ? i + 1 : 0;
 	} while (i != tdt);
 	hw->tx_sched = i;
-	hw->wire_free_ns = free_ns;
-	hw->wire_free_sub = free_sub;
+	hw->wire_free_ns = wb - delay - (slack != 0);
+	hw->wire_free_sub = slack ? 1000 - (u32)slack : 0;
 	if (wlen != hw->wire_len || mbps != hw->wire_mbps) {
 		hw->wire_len = wlen;
 		hw->wire_mbps = mbps;
