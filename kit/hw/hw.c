@@ -61,8 +61,8 @@ void nic_boot_done(struct nic *hw)
 	hw->last_irq = 0;
 	hw->irq_ever = false;
 	hw->irq_stale = true; /* irq_at was worked out from the old last_irq */
-	hw->wire_free_ns = 0;
-	hw->wire_free_sub = 0;
+	hw->wire_free_up = 0;
+	hw->wire_slack = 0;
 }
 
 void nic_destroy(struct nic *hw)

@@ -58,8 +58,9 @@ struct nic {
 	u32 tx_count;
 	u32 tx_sched;
 	u64 *tx_done;		/* per slot: ns its write-back happens */
-	u64 wire_free_ns;	/* the wire is busy until wire_free_ns * 1000 + */
-	u32 wire_free_sub;	/* wire_free_sub picoseconds (sub < 1000) */
+	u64 wire_free_up;	/* the wire is busy until wire_free_up * 1000 - */
+	u32 wire_slack;		/* wire_slack picoseconds (slack < 1000): the ns
+				 * its last frame's last bit left, rounded up */
 	u32 wire_len;		/* a frame of wire_len bytes at wire_mbps takes */
 	long wire_mbps;		/* wire_ns * 1000 + wire_sub ps (wire_ps); */
 	u64 wire_ns;		/* wire_mbps 0: none yet (a link speed is */

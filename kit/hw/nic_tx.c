@@ -81,26 +81,18 @@ static inline void frame_time(struct nic *hw, struct kit *k, u32 len, u64 *ns, u
 }
 
 /* The rest of a fetch after its first frame (a batch, an xmit_more train;
- * tx_sched != tdt), the wire free at free_ns and free_sub, now or later: the
- * step tx_fetch_on takes for its first frame, in a loop of its own. Nothing in
- * it moves TDT, the count, the DD delay or the link speed, so they and the
- * kept frame time are held in locals (to the compiler a store to tx_done could
- * be any of them). A frame never finishes before the one ahead: the first
- * frame's time may have been raised to an earlier fetch's (fault_dd_delay
- * lowered while a frame was pending), and what the frames after it would get
- * of their own can then be earlier, so each takes the later of the two (last:
- * the time of the frame ahead).
- *
- * The wire's free time is carried as its write-back time, the ns its last
- * bit leaves rounded up with the DD delay added (wb), and the picoseconds
- * the rounding added (slack, 0 to 999): free_ns * 1000 + free_sub is
- * (wb - delay) * 1000 - slack. A frame of wns ns and wsub ps adds wns to wb
- * and takes wsub from slack, and a slack gone below 0 is one more ns up
- * (wb + 1, slack + 1000, back in 0 to 999): wb is then the frame's
- * write-back time, free_ns + (free_sub != 0) + delay, without the carry and
- * the rounding per frame. */
-static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns, u32 free_sub,
-						     u64 last)
+ * tx_sched != tdt), the wire free at up and slack (nic_hw.h), now or later:
+ * the step tx_fetch_on takes for its first frame, in a loop of its own.
+ * Nothing in it moves TDT, the count, the DD delay or the link speed, so they
+ * and the kept frame time are held in locals (to the compiler a store to
+ * tx_done could be any of them). A frame never finishes before the one
+ * ahead: the first frame's time may have been raised to an earlier fetch's
+ * (fault_dd_delay lowered while a frame was pending), and what the frames
+ * after it would get of their own can then be earlier, so each takes the
+ * later of the two (last: the time of the frame ahead). The loop carries the
+ * wire's free time with the DD delay added (wb = up + delay): a frame's
+ * write-back time is then wb itself. */
+static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 up, int slack, u64 last)
 {
 	struct kit *k = hw->k;
 	u32 i = hw->tx_sched, tdt = hw->tdt, count = hw->tx_count;
@@ -108,10 +100,7 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
 	const struct e1000_tx_desc *ring = tx_desc(hw, 0);
 	long mbps = k->knob[KNOB_LINK_MBPS];
 	u32 wlen = hw->wire_len, wsub = hw->wire_sub;
-	u64 wns = hw->wire_ns;
-
-	u64 wb = free_ns + (free_sub != 0) + delay;
-	int slack = free_sub ? 1000 - (int)free_sub : 0;
+	u64 wns = hw->wire_ns, wb = up + delay;
 
 	if (unlikely(mbps != hw->wire_mbps))
 		wlen = ~0u; /* another link speed: the kept time is not for it */
@@ -138,8 +127,8 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
 		i = i + 1 < count ? i + 1 : 0;
 	} while (i != tdt);
 	hw->tx_sched = i;
-	hw->wire_free_ns = wb - delay - (slack != 0);
-	hw->wire_free_sub = slack ? 1000 - (u32)slack : 0;
+	hw->wire_free_up = wb - delay;
+	hw->wire_slack = (u32)slack;
 	if (wlen != hw->wire_len || mbps != hw->wire_mbps) {
 		hw->wire_len = wlen;
 		hw->wire_mbps = mbps;
@@ -150,35 +139,40 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 free_ns
 
 /* Fetch [tx_sched, tdt) and give each frame its finish time, the engine on
  * (inline in the doorbell, a packet's path; nic_tx_fetch for the TCTL write).
- * The wire is free at wire_free_ns * 1000 + wire_free_sub picoseconds
- * (sub < 1000): a frame starts at that or now, whichever is later (the later
- * of the two is (now, 0) exactly when wire_free_ns < now), and its write-back
- * is at the ns its last bit leaves, rounded up. After the first frame the
- * wire is free at now or later, so the start is taken once. Returns the
- * first frame's finish time, which for an idle engine (idle: tdh ==
- * tx_sched) is tx_done[tdh] (with nothing posted, tx_done[tdh] as it is). */
+ * The wire is free at wire_free_up * 1000 - wire_slack picoseconds: a frame
+ * starts at that or now, whichever is later (now exactly when up <= now:
+ * up > now puts the free time past now * 1000, the slack being under 1000),
+ * and its write-back is at the ns its last bit leaves, rounded up. A frame
+ * of ns and sub ps adds ns to up and takes sub from the slack, and a slack
+ * gone below 0 is one ns more (up + 1, slack + 1000, back in 0 to 999): up
+ * is then that rounded ns, with no carry of picoseconds into ns and no
+ * rounding of its own. After the first frame the wire is free at now or
+ * later, so the start is taken once. Returns the first frame's finish time,
+ * which for an idle engine (idle: tdh == tx_sched) is tx_done[tdh] (with
+ * nothing posted, tx_done[tdh] as it is). */
 static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, struct nic *hw,
 							       bool idle)
 {
-	u64 free_ns = hw->wire_free_ns, ns, first;
-	u32 free_sub = hw->wire_free_sub, i = hw->tx_sched, sub;
+	u64 up = hw->wire_free_up, ns, first;
+	int slack = (int)hw->wire_slack;
+	u32 i = hw->tx_sched, sub;
 	struct e1000_tx_desc *d;
 
 	if (i == hw->tdt)
 		return hw->tx_done[hw->tdh];
-	if (free_ns < k->now) {
-		free_ns = k->now;
-		free_sub = 0;
+	if (up <= k->now) {
+		up = k->now;
+		slack = 0;
 	}
 	d = tx_desc(hw, i);
 	frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
-	free_ns += ns;
-	free_sub += sub;
-	if (free_sub >= 1000) {
-		free_sub -= 1000;
-		free_ns++;
+	up += ns;
+	slack -= (int)sub;
+	if (slack < 0) {
+		slack += 1000;
+		up++;
 	}
-	first = free_ns + (free_sub != 0) + hw->fault_dd_delay;
+	first = up + hw->fault_dd_delay;
 	/* a later frame never finishes before an earlier one (an idle engine's
 	 * first frame is tdh: none ahead of it) */
 	if (!idle) {
@@ -191,11 +185,11 @@ static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, stru
 	hw->tx_sched = ring_mod(i + 1, hw->tx_count);
 	if (unlikely(hw->tx_sched != hw->tdt)) {
 		/* more than one frame posted */
-		tx_fetch_train(hw, free_ns, free_sub, first);
+		tx_fetch_train(hw, up, slack, first);
 		return first;
 	}
-	hw->wire_free_ns = free_ns;
-	hw->wire_free_sub = free_sub;
+	hw->wire_free_up = up;
+	hw->wire_slack = (u32)slack;
 	return first;
 }
 

@@ -48,8 +48,8 @@ Test(tx_fast_next, the_doorbell_keeps_the_next_change_exact_over_random_states, 
 		hw->irq_at = R() % 3 ? KIT_NEVER : k->now + margin + R() % 5000;
 		hw->cause_min = R() % 3 ? KIT_NEVER : k->now + margin + R() % 5000;
 		hw->fault_dd_delay = R() % 4 ? 0 : R() % 3000;
-		hw->wire_free_ns = R() % 2 ? 0 : k->now + R() % 3000;
-		hw->wire_free_sub = (u32)(R() % 1000);
+		hw->wire_free_up = R() % 2 ? 0 : k->now + R() % 3000;
+		hw->wire_slack = (u32)(R() % 1000);
 		hw->next = nic_next_change(hw);
 		before = hw->next;
 		if (R() % 4 == 0) /* another NIC's change comes first */

@@ -14,8 +14,10 @@ TestSuite(tx_fast_train, .timeout = 60);
  * each frame adds its wire time (wire_ps) with the picoseconds carried into
  * the ns; its write-back is the ns its last bit leaves, rounded up, plus the
  * DD delay, and never before the frame ahead's (the first's ahead is the
- * slot before it, unless it is TDH). The fetch loop (tx_fetch_train) keeps
- * the rounded time and the rounding's slack in place of the carry.
+ * slot before it, unless it is TDH). The NIC keeps the wire's free time as
+ * that ns rounded up and the picoseconds the rounding added (wire_free_up,
+ * wire_slack: free_ns * 1000 + free_sub = up * 1000 - slack), in place of
+ * the carry.
  */
 struct wire_model {
 	u64 done[16];
@@ -23,10 +25,11 @@ struct wire_model {
 	u32 free_sub;
 };
 
-static void model_fetch(struct nic *hw, u32 from, u32 to, u64 now, struct wire_model *m)
+static void model_fetch(struct nic *hw, u64 free_ns, u32 free_sub, u32 from, u32 to, u64 now,
+			struct wire_model *m)
 {
-	u64 free_ns = hw->wire_free_ns, last = 0;
-	u32 free_sub = hw->wire_free_sub, count = hw->tx_count;
+	u64 last = 0;
+	u32 count = hw->tx_count;
 
 	if (free_ns < now) {
 		free_ns = now;
@@ -70,14 +73,15 @@ Test(tx_fast_train, each_frame_gets_the_wires_write_back_time, .init = setup, .f
 	struct e1000_tx_desc ring[16];
 	u64 done[16], rng = 4242, now = k->now, hw_next = k->hw_next;
 	long mbps = k->knob[KNOB_LINK_MBPS];
-	int trains = 0, held = 0, carried = 0;
+	int trains = 0, held = 0, carried = 0, late = 0, early = 0;
 
 	memcpy(done, hw->tx_done, sizeof(done));
 	memcpy(ring, hw->tx_ring, sizeof(ring));
 	cr_assert(hw->tctl & E1000_TCTL_EN, "sn0's TX engine is on after probe");
 	for (int it = 0; it < 20000; it++) {
 #define R() (rng = rng * 6364136223846793005ULL + 1442695040888963407ULL, rng >> 33)
-		u32 count = R() % 2 ? 8 : 16, owned, posted, val, first;
+		u32 count = R() % 2 ? 8 : 16, owned, posted, val, first, free_sub, got_sub;
+		u64 free_ns, got_ns;
 		struct wire_model m;
 
 		k->now = now + R() % 4000;
@@ -98,10 +102,17 @@ Test(tx_fast_train, each_frame_gets_the_wires_write_back_time, .init = setup, .f
 		hw->irq_at = KIT_NEVER;
 		hw->cause_min = KIT_NEVER;
 		hw->fault_dd_delay = R() % 4 ? 0 : R() % 3000;
-		hw->wire_free_ns = R() % 2 ? 0 : k->now + R() % 3000;
-		hw->wire_free_sub = (u32)(R() % 1000);
+		/* free long before, around now (after the descriptors' charge) or
+		 * after it */
+		free_ns = R() % 3 == 0 ? 0 : k->now + k->cost[COST_DESC] * posted - 3 + R() % 7;
+		if (R() % 3 == 0)
+			free_ns += R() % 3000;
+		free_sub = R() % 4 ? (u32)(R() % 1000) : 0;
+		hw->wire_free_up = free_ns + (free_sub != 0);
+		hw->wire_slack = free_sub ? 1000 - free_sub : 0;
 		hw->next = nic_next_change(hw);
-		model_fetch(hw, hw->tdt, val, k->now + k->cost[COST_DESC] * posted, &m);
+		model_fetch(hw, free_ns, free_sub, hw->tdt, val, k->now + k->cost[COST_DESC] * posted,
+			    &m);
 		cr_assert(nic_tx_doorbell(k, hw, val), "state %d: the doorbell took the tail", it);
 		for (u32 n = 0; n < posted; n++) {
 			u32 s = (first + n) % count;
@@ -115,19 +126,26 @@ Test(tx_fast_train, each_frame_gets_the_wires_write_back_time, .init = setup, .f
 		}
 		cr_assert_eq(hw->tx_sched, val, "state %d: fetched to %u, TDT %u", it, hw->tx_sched,
 			     val);
-		cr_assert(hw->wire_free_ns == m.free_ns && hw->wire_free_sub == m.free_sub,
+		cr_assert_lt(hw->wire_slack, 1000, "state %d: a slack of %u ps", it, hw->wire_slack);
+		got_ns = hw->wire_free_up - (hw->wire_slack != 0);
+		got_sub = hw->wire_slack ? 1000 - hw->wire_slack : 0;
+		cr_assert(got_ns == m.free_ns && got_sub == m.free_sub,
 			  "state %d (%u frames): the wire free at %llu ns + %u ps, the rule gives "
 			  "%llu + %u",
-			  it, posted, (unsigned long long)hw->wire_free_ns, hw->wire_free_sub,
+			  it, posted, (unsigned long long)got_ns, got_sub,
 			  (unsigned long long)m.free_ns, m.free_sub);
 		trains += posted > 1;
 		held += owned > 0 && m.done[first] == hw->tx_done[(first + count - 1) % count];
 		carried += m.free_sub != 0;
+		late += free_ns >= k->now && (free_ns > k->now || free_sub);
+		early += free_ns < k->now || (free_ns == k->now && !free_sub);
 #undef R
 	}
 	cr_assert_gt(trains, 8000, "a doorbell of two or more frames %d times", trains);
 	cr_assert_gt(held, 100, "the first frame held back by the one ahead %d times", held);
 	cr_assert_gt(carried, 8000, "the wire left free within a ns %d times", carried);
+	cr_assert_gt(late, 1000, "the wire free after now %d times", late);
+	cr_assert_gt(early, 1000, "the wire free at or before now %d times", early);
 	*hw = saved;
 	memcpy(hw->tx_done, done, sizeof(done));
 	memcpy(hw->tx_ring, ring, sizeof(ring));
