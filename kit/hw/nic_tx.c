@@ -104,29 +104,38 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 up, int
 
 	if (unlikely(mbps != hw->wire_mbps))
 		wlen = ~0u; /* another link speed: the kept time is not for it */
-	do {
-		u32 len = le16_to_cpu(ring[i].lower.flags.length);
+	/* [i, tdt) in at most two runs of slots, to the ring's end and on
+	 * from 0: i < count here (the first frame's step took any fetch point
+	 * back into the ring) and tdt < count (the doorbell refuses any other,
+	 * the TCTL write's fetch walks none), i != tdt */
+	for (u32 end = tdt > i ? tdt : count;; end = tdt) {
+		const struct e1000_tx_desc *d = ring + i;
+		u64 *p = done + i, *stop = done + end;
 
-		if (unlikely(len != wlen)) {
-			u64 ps = wire_ps(k, len);
+		for (; p != stop; d++, p++) {
+			u32 len = le16_to_cpu(d->lower.flags.length);
 
-			wns = ps / 1000;
-			wsub = (u32)(ps % 1000);
-			wlen = len;
+			if (unlikely(len != wlen)) {
+				u64 ps = wire_ps(k, len);
+
+				wns = ps / 1000;
+				wsub = (u32)(ps % 1000);
+				wlen = len;
+			}
+			wb += wns;
+			slack -= (int)wsub;
+			if (slack < 0) {
+				slack += 1000;
+				wb++;
+			}
+			last = wb > last ? wb : last;
+			*p = last;
 		}
-		wb += wns;
-		slack -= (int)wsub;
-		if (slack < 0) {
-			slack += 1000;
-			wb++;
-		}
-		last = wb > last ? wb : last;
-		done[i] = last;
-		/* ring_mod(i + 1, count): i < count here, the first frame's
-		 * step having taken any fetch point back into the ring */
-		i = i + 1 < count ? i + 1 : 0;
-	} while (i != tdt);
-	hw->tx_sched = i;
+		if (end == tdt)
+			break;
+		i = 0; /* the ring's end: on from slot 0 */
+	}
+	hw->tx_sched = tdt;
 	hw->wire_free_up = wb - delay;
 	hw->wire_slack = (u32)slack;
 	if (wlen != hw->wire_len || mbps != hw->wire_mbps) {

@@ -63,7 +63,8 @@ static void model_fetch(struct nic *hw, u64 free_ns, u32 free_sub, u32 from, u32
  * the slot ahead's write-back late enough to hold the first frame back) a
  * doorbell posting 1 to count - 1 - owned frames must give each frame the
  * model's write-back time and leave the wire free where the model does. The
- * loop is taken for every doorbell of two or more frames.
+ * loop is taken for every doorbell of two or more frames, in one run of slots
+ * or two (past the ring's end).
  */
 Test(tx_fast_train, each_frame_gets_the_wires_write_back_time, .init = setup, .fini = teardown)
 {
@@ -73,7 +74,7 @@ Test(tx_fast_train, each_frame_gets_the_wires_write_back_time, .init = setup, .f
 	struct e1000_tx_desc ring[16];
 	u64 done[16], rng = 4242, now = k->now, hw_next = k->hw_next;
 	long mbps = k->knob[KNOB_LINK_MBPS];
-	int trains = 0, held = 0, carried = 0, late = 0, early = 0;
+	int trains = 0, held = 0, carried = 0, late = 0, early = 0, wrapped = 0, at_end = 0;
 
 	memcpy(done, hw->tx_done, sizeof(done));
 	memcpy(ring, hw->tx_ring, sizeof(ring));
@@ -137,6 +138,8 @@ Test(tx_fast_train, each_frame_gets_the_wires_write_back_time, .init = setup, .f
 		trains += posted > 1;
 		held += owned > 0 && m.done[first] == hw->tx_done[(first + count - 1) % count];
 		carried += m.free_sub != 0;
+		wrapped += first + posted > count; /* on past the ring's end */
+		at_end += val == 0 && posted > 1;   /* to the ring's end, no further */
 		late += free_ns >= k->now && (free_ns > k->now || free_sub);
 		early += free_ns < k->now || (free_ns == k->now && !free_sub);
 #undef R
@@ -144,6 +147,8 @@ Test(tx_fast_train, each_frame_gets_the_wires_write_back_time, .init = setup, .f
 	cr_assert_gt(trains, 8000, "a doorbell of two or more frames %d times", trains);
 	cr_assert_gt(held, 100, "the first frame held back by the one ahead %d times", held);
 	cr_assert_gt(carried, 8000, "the wire left free within a ns %d times", carried);
+	cr_assert_gt(wrapped, 3000, "a run past the ring's end %d times", wrapped);
+	cr_assert_gt(at_end, 300, "a run to the ring's end %d times", at_end);
 	cr_assert_gt(late, 1000, "the wire free after now %d times", late);
 	cr_assert_gt(early, 1000, "the wire free at or before now %d times", early);
 	*hw = saved;
