@@ -258,7 +258,7 @@ u32 nic_read(struct nic *hw, u32 reg)
 		hw->icr = 0;
 		hw->unread = 0;
 		TRACE(k, TR_ICR_READ, hw->dev, v & ~E1000_ICR_INT_ASSERTED, 0, 0, 0);
-		nic_irq_update(hw);
+		irq_update(k, hw);
 		hw_update(k);
 		break;
 	case E1000_STATUS: v = 0x2 | 0x1; break; /* link up, full duplex */
@@ -356,13 +356,13 @@ static void nic_write_reg(struct nic *hw, u32 reg, u32 val)
 		napi_irq_unmask_check(hw->dev, val);
 		hw->ims |= val;
 		TRACE(k, TR_IMS, hw->dev, hw->ims, 1, val, 0);
-		nic_irq_update(hw);
+		irq_update(k, hw);
 		maybe_nested_irq(hw);
 		break;
 	case E1000_IMC:
 		hw->ims &= ~val;
 		TRACE(k, TR_IMS, hw->dev, hw->ims, 0, val, 0);
-		nic_irq_update(hw);
+		irq_update(k, hw);
 		break;
 	case E1000_ICS:
 		nic_raise(hw, val & 0xff, k->now);
