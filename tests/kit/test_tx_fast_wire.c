@@ -376,8 +376,9 @@ Test(tx_fast_wire, the_sinks_20_byte_sum_is_ip_fast_csums)
 
 /* Frames into the sink: what it counts bad must be what the header check
  * with ip_fast_csum counts (version 4, a right sum over IHL words, a total
- * length the frame holds), for headers the one-compare path takes (0x45) and
- * the ones it leaves to the general check (options, version 6, IHL < 5). */
+ * length the frame holds), for headers the one-compare path takes (IPv4's
+ * EtherType and 0x45) and the ones it leaves to the general check (options,
+ * version 6, IHL < 5); frames of other EtherTypes are not checked. */
 Test(tx_fast_wire, the_sink_counts_bad_headers_as_the_general_check, .init = setup, .fini = teardown)
 {
 	struct simnic_adapter *a = netdev_priv(sn0);
@@ -411,6 +412,17 @@ Test(tx_fast_wire, the_sink_counts_bad_headers_as_the_general_check, .init = set
 		}
 		expect = (ip[0] >> 4) != 4 || ip_fast_csum(ip, ihl) ||
 			 ETH_HLEN + (unsigned int)ntohs(*(u16 *)(ip + 2)) > len;
+		if (i % 9 == 4) {
+			/* another EtherType, one byte off IPv4's among them, and
+			 * a 0x45 after it: the sink checks no header */
+			static const u8 other[4][2] = {
+				{ 0x86, 0xdd }, { 0x08, 0x06 }, { 0x09, 0x00 }, { 0x08, 0x01 }
+			};
+
+			f[12] = other[(i / 9) % 4][0], f[13] = other[(i / 9) % 4][1];
+			ip[0] = 0x45;
+			expect = false;
+		}
 		unsigned int s = a->tx_ring.next_to_use;
 
 		a->tx_ring.desc[s].buffer_addr = (u64)(uintptr_t)f;
