@@ -245,6 +245,14 @@ void hw_update(struct kit *k)
 {
 	u64 next = KIT_NEVER;
 
+	if (likely(k->nnic == 2)) {
+		/* the pair every machine has: the loop below, unrolled */
+		u64 a = k->nic[0]->next = nic_next_change(k->nic[0]);
+		u64 b = k->nic[1]->next = nic_next_change(k->nic[1]);
+
+		hw_schedule(k, a < b ? a : b);
+		return;
+	}
 	for (int i = 0; i < k->nnic; i++) {
 		struct nic *hw = k->nic[i];
 		u64 t = hw->next = nic_next_change(hw);

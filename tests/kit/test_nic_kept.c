@@ -146,3 +146,58 @@ Test(nic_kept, a_raise_in_the_in_flight_handler_looks_at_the_line_again, .init =
 	nic_irq_update(hw);
 	hw_update(k);
 }
+
+/*
+ * hw_update works the pair every machine has out unrolled: each NIC's next
+ * change looked at anew (nic_next_change), hw_next the earlier of the two.
+ * Over random states of both NICs (the line's and the causes' times, TX
+ * write-backs pending or not, kept nexts and hw_next anything, stale ones
+ * among them) hw_update must leave each hw->next at nic_next_change and
+ * hw_next at their least, with either NIC the earlier and with ties.
+ */
+Test(nic_kept, hw_update_leaves_every_next_change_and_the_least, .init = setup, .fini = teardown)
+{
+	struct nic *n0 = sn0->nic, *n1 = sn1->nic, s0 = *n0, s1 = *n1;
+	u64 rng = 99, now = k->now, hw_next = k->hw_next;
+	u64 d0 = n0->tx_done[n0->tdh], d1 = n1->tx_done[n1->tdh];
+	int first = 0, second = 0, ties = 0;
+
+	cr_assert_eq(k->nnic, 2, "the machine has %d NICs", k->nnic);
+	for (int it = 0; it < 20000; it++) {
+#define R() (rng = rng * 6364136223846793005ULL + 1442695040888963407ULL, rng >> 33)
+		struct nic *hw[2] = { n0, n1 };
+		u64 want[2], least;
+
+		for (int n = 0; n < 2; n++) {
+			hw[n]->irq_at = R() % 3 ? KIT_NEVER : now + R() % 64;
+			hw[n]->cause_min = R() % 3 ? KIT_NEVER : now + R() % 64;
+			hw[n]->tx_sched = R() % 2 ? hw[n]->tdh : (hw[n]->tdh + 1) % hw[n]->tx_count;
+			hw[n]->tx_done[hw[n]->tdh] = now + R() % 64;
+			hw[n]->next = R() % 2 ? KIT_NEVER : now + R() % 64; /* stale */
+			want[n] = nic_next_change(hw[n]);
+		}
+		k->hw_next = R() % 2 ? KIT_NEVER : now + R() % 64;
+		least = want[0] < want[1] ? want[0] : want[1];
+		hw_update(k);
+		for (int n = 0; n < 2; n++)
+			cr_assert_eq(hw[n]->next, want[n], "state %d: sn%d's next %llu, nic_next_change %llu",
+				     it, n, (unsigned long long)hw[n]->next,
+				     (unsigned long long)want[n]);
+		cr_assert_eq(k->hw_next, least, "state %d: hw_next %llu, the least %llu (%llu, %llu)",
+			     it, (unsigned long long)k->hw_next, (unsigned long long)least,
+			     (unsigned long long)want[0], (unsigned long long)want[1]);
+		first += want[0] < want[1];
+		second += want[1] < want[0];
+		ties += want[0] == want[1];
+#undef R
+	}
+	cr_assert(first > 3000 && second > 3000 && ties > 300,
+		  "sn0 earlier %d times, sn1 %d, ties %d", first, second, ties);
+	*n0 = s0;
+	*n1 = s1;
+	n0->tx_done[n0->tdh] = d0;
+	n1->tx_done[n1->tdh] = d1;
+	k->hw_next = hw_next;
+	ev_cancel(k, &k->hw_ev);
+	hw_update(k);
+}
