@@ -1,5 +1,6 @@
-/* test_drv_last.c - a nested call's one-move naming gives the names the quiet enter gives. */
+/* test_drv_last.c - a nested call's one-move naming and the sender's way give the general answers. */
 #include "kit.h"
+#include "core/qdisc.h"
 /* (after kit.h: its inline helpers name their machine k too) */
 #define KIT_TEST_MACHINE
 #include "helpers.h"
@@ -189,4 +190,53 @@ Test(drv_last, a_canary_report_names_the_last_call_either_way)
 				"simnic_maybe_stop_tx)"),
 		  "the report does not name the last call: %s", quiet);
 	cr_assert(!strcmp(quiet, watched), "report %s, with guards %s", quiet, watched);
+}
+
+/* ---- the sender's way for its packet (core/qdisc.h: held_way) ------------- */
+
+
+/* dev_queue_xmit's own order: netif_xmit_stopped, then the qdisc empty and
+ * the device not broken (qdisc_xmit.c). */
+static enum held_way held_way_general(const struct net_device *dev, const struct Qdisc *q)
+{
+	if (netif_xmit_stopped(&dev->tx_queue))
+		return HELD_ENQUEUE;
+	if (skb_queue_empty(&q->q) && !kit_dev_broken(dev))
+		return HELD_ALONE;
+	return HELD_GENERAL;
+}
+
+/*
+ * held_way's one test of dev->state against dev_queue_xmit's order, for
+ * every combination of the device's seven state bits (the driver's stop
+ * and a crash among them), BQL's stop and a qdisc empty or not: the same
+ * way each time, and each of the three ways met.
+ */
+Test(drv_last, the_senders_way_is_dev_queue_xmits_for_every_state, .init = setup,
+     .fini = teardown)
+{
+	struct Qdisc *q = sn0->qdisc;
+	unsigned long state = sn0->state, qstate = sn0->tx_queue.state;
+	struct sk_buff *head = q->q.next;
+	unsigned int seen[3] = { 0 };
+
+	cr_assert_not_null(q, "sn0 has no qdisc");
+	cr_assert(skb_queue_empty(&q->q), "sn0's qdisc holds packets before the test");
+	for (unsigned int s = 0; s < 1u << 9; s++) {
+		sn0->state = s & 0x7f;
+		sn0->tx_queue.state = (s >> 7 & 1) ? 1UL << __QUEUE_STATE_STACK_XOFF : 0;
+		/* a qdisc that holds something: its head is not itself */
+		q->q.next = (s >> 8 & 1) ? (struct sk_buff *)&seen : (struct sk_buff *)&q->q;
+		enum held_way a = held_way(sn0, q), b = held_way_general(sn0, q);
+
+		q->q.next = head;
+		cr_assert_eq(a, b, "state %#x, BQL %u, queued %u: way %d, dev_queue_xmit's %d",
+			     s & 0x7f, s >> 7 & 1, s >> 8 & 1, a, b);
+		seen[a]++;
+	}
+	sn0->state = state;
+	sn0->tx_queue.state = qstate;
+	cr_assert(seen[HELD_ENQUEUE] && seen[HELD_ALONE] && seen[HELD_GENERAL],
+		  "ways met: enqueue %u, alone %u, general %u", seen[HELD_ENQUEUE],
+		  seen[HELD_ALONE], seen[HELD_GENERAL]);
 }
