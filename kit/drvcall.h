@@ -40,6 +40,7 @@ static inline struct drvcall driver_enter_quiet(struct kit *k, struct net_device
 	k->lab_running = fn;
 	k->lab_calls++;
 	k->dev_running = dev;
+	__asm__("" : "+r"(k)); /* four plain stores (driver_enter_quiet_outer) */
 	if (fn) {
 		k->lab_last = fn;
 		k->dev_last = dev;
@@ -63,23 +64,36 @@ static inline struct drvcall driver_enter_quiet_outer(struct kit *k, struct net_
 	k->lab_running = fn;
 	k->lab_calls++;
 	k->dev_running = dev;
+	/* (no instruction: with lab_last beside lab_running, GCC would pair
+	 * them and dev_running with dev_last into two 16-byte stores, each
+	 * built from two registers, at twice the instructions of four plain
+	 * stores; with k opaque here it cannot tell the bases apart) */
+	__asm__("" : "+r"(k));
 	k->lab_last = fn;
 	k->dev_last = dev;
 	return prev;
 }
 
-/* driver_enter_quiet for a call made while another runs (k->lab_running set):
- * no outermost call's start to record. */
+/*
+ * driver_enter_quiet for a call made while another runs (k->lab_running set),
+ * named by one of the contract's functions: no outermost call's start to
+ * record. pair is the function's row of simnic_lab_name_pairs (lab_table.c),
+ * its name twice, so lab_last and lab_running, side by side in struct kit,
+ * take it in one move. dev_last is left alone: it tells apart only what a
+ * call entered under a kit name means ("hard_start_xmit", "poll": which lab
+ * function that is on this device), and kit_lab_fn_name gives a contract
+ * name back as it is, whatever the device. Which names last_fn reports is
+ * unchanged.
+ */
+extern const char *simnic_lab_name_pairs[][2];
 static inline struct drvcall driver_enter_nested(struct kit *k, struct net_device *dev,
-						 const char *fn)
+						 const char *const pair[2])
 {
 	struct drvcall prev;
 
 	memcpy(&prev, &k->lab_running, sizeof(prev)); /* the pair (kit.h), in one move */
-	k->lab_running = fn;
+	memcpy(&k->lab_last, pair, 2 * sizeof(*pair)); /* lab_last, lab_running */
 	k->dev_running = dev;
-	k->lab_last = fn;
-	k->dev_last = dev;
 	k->lab_calls++;
 	return prev;
 }

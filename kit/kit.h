@@ -202,12 +202,14 @@ struct kit {
 	void *lab_handle;		/* dlopen handle */
 	char lab_name[256];
 	bool lab_loaded[32];
-	/* driver_enter saves, sets and restores the two as a pair, and sets
-	 * lab_last and dev_last as one: each pair stays side by side */
+	/* driver_enter saves, sets and restores lab_running and dev_running as
+	 * a pair; a nested call through adapter->ops sets lab_last and
+	 * lab_running as one (drvcall.h): the three stay side by side */
+	const char *lab_last;		/* lab function entered last, at any depth */
 	const char *lab_running;	/* lab function executing now */
 	struct net_device *dev_running;	/* device it runs for */
-	const char *lab_last;		/* lab function entered last, at any depth */
-	struct net_device *dev_last;	/* ... for this device */
+	struct net_device *dev_last;	/* the device of the last call entered by name
+					 * (a contract name needs none: drvcall.h) */
 	u64 lab_calls;			/* calls into lab functions so far */
 	struct kit_guard guards[16];	/* rings and buffer_info arrays (core/canary.c) */
 	bool guard_calls;		/* check them after every outermost driver call */

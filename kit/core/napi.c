@@ -376,8 +376,10 @@ void napi_irq_unmask_check(struct net_device *dev, u32 unmasked)
 
 	if (unmasked & E1000_IMS_RX)
 		race_rx_at_end(dev); /* race_rx_irq: the frame after the last look */
-	if ((unmasked & E1000_IMS_RX) && k->sd.polling == dev && k->cpu.ctx == CTX_SOFTIRQ &&
-	    napi_dev_scheduled(dev))
+	/* the instance still scheduled asked first: a poll's unmask comes after
+	 * its completion (the common case), and the tests are reads only */
+	if ((unmasked & E1000_IMS_RX) && napi_dev_scheduled(dev) && k->sd.polling == dev &&
+	    k->cpu.ctx == CTX_SOFTIRQ)
 		kit_warn(k, dev, RULE_IRQ_BEFORE_COMPLETE);
 }
 

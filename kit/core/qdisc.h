@@ -83,6 +83,29 @@ static inline bool xmit_fixed_alone(const struct net_device *dev)
 	       !k->drv_watch && dev->tx_queue_len > 0 && k->knob[KNOB_DEV_TX_WEIGHT] > 0;
 }
 
+/* Where dev_queue_xmit takes a packet on a device running, its qdisc idle
+ * and without batching: the enqueue only (the queue stopped), the packet
+ * alone, or the general path (something queued already, or broken). */
+enum held_way { HELD_ENQUEUE, HELD_ALONE, HELD_GENERAL };
+
+/*
+ * netif_xmit_stopped, then the qdisc empty and the device not broken, as
+ * dev_queue_xmit asks them, with the driver's stop and the crash in one test
+ * of dev->state first: where neither is set, BQL's stop and the empty qdisc
+ * decide alone; where one is, the driver's stop or BQL's makes it the
+ * enqueue and a crash alone the general path.
+ */
+static inline __attribute__((always_inline)) enum held_way held_way(const struct net_device *dev,
+								     const struct Qdisc *q)
+{
+	if (likely(!(dev->state & ((1UL << __LINK_STATE_XOFF) | (1UL << __LINK_STATE_BROKEN))))) {
+		if (dev->tx_queue.state & (1UL << __QUEUE_STATE_STACK_XOFF))
+			return HELD_ENQUEUE;
+		return likely(skb_queue_empty(&q->q)) ? HELD_ALONE : HELD_GENERAL;
+	}
+	return netif_xmit_stopped(&dev->tx_queue) ? HELD_ENQUEUE : HELD_GENERAL;
+}
+
 /*
  * dev_queue_xmit in a run of sends on one device (a sender's burst) that
  * found at its start a qdisc on the device and no trace on the machine
@@ -100,10 +123,14 @@ static inline __attribute__((always_inline)) int dev_queue_xmit_held(struct sk_b
 		if (q->running)
 			return enqueue_only_as(dev, skb, true);
 		if (alone) {
-			if (netif_xmit_stopped(&dev->tx_queue))
-				return enqueue_only_as(dev, skb, true);
-			if (likely(skb_queue_empty(&q->q) && !kit_dev_broken(dev)))
+			switch (held_way(dev, q)) {
+			case HELD_ALONE:
 				return qdisc_xmit_alone(dev, skb);
+			case HELD_ENQUEUE:
+				return enqueue_only_as(dev, skb, true);
+			case HELD_GENERAL:
+				break;
+			}
 		}
 	}
 	return dev_queue_xmit(skb);

@@ -24,7 +24,7 @@ enum {
 
 static inline struct drvcall enter(struct net_device *dev, int row)
 {
-	return driver_enter(dev->kit, dev, simnic_lab_fns[row].name);
+	return driver_enter(dev->kit, dev, simnic_lab_name_pairs[row][0]);
 }
 
 /*
@@ -50,7 +50,7 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 		struct kit *k_ = dev_->kit;                                 \
 		if (unlikely(k_->drv_watch) || unlikely(!k_->lab_running)) \
 			return w_##field##_watched args;                    \
-		struct drvcall dc = driver_enter_nested(k_, dev_, simnic_lab_fns[row].name); \
+		struct drvcall dc = driver_enter_nested(k_, dev_, simnic_lab_name_pairs[row]); \
 		ret r = k_->lab.field args;                                 \
 		driver_leave_quiet(k_, dc);                                 \
 		return r;                                                   \
@@ -71,7 +71,7 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 			w_##field##_watched args;                           \
 			return;                                             \
 		}                                                           \
-		struct drvcall dc = driver_enter_nested(k_, dev_, simnic_lab_fns[row].name); \
+		struct drvcall dc = driver_enter_nested(k_, dev_, simnic_lab_name_pairs[row]); \
 		k_->lab.field args;                                         \
 		driver_leave_quiet(k_, dc);                                 \
 	}
@@ -135,6 +135,8 @@ const struct simnic_lab_ops simnic_lab_named = {
 };
 
 _Static_assert(F_NR == 20, "one wrapper per lab function");
+_Static_assert(offsetof(struct kit, lab_running) == offsetof(struct kit, lab_last) + sizeof(char *),
+	       "driver_enter_nested sets lab_last and lab_running in one move");
 
 const char *kit_lab_fn_name(const struct kit *k, const struct net_device *dev, const char *running)
 {

@@ -28,6 +28,17 @@ const struct simnic_lab_fn simnic_lab_fns[] = {
 
 const size_t simnic_lab_nfns = ARRAY_SIZE(simnic_lab_fns);
 
+/* Each row's name twice, the same pointer as the row's: a nested call's
+ * wrapper sets lab_last and lab_running from it in one move (drvcall.h).
+ * Filled once, before main, from the table above. */
+const char *simnic_lab_name_pairs[ARRAY_SIZE(simnic_lab_fns)][2] __attribute__((aligned(16)));
+
+static __attribute__((constructor)) void lab_name_pairs_fill(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(simnic_lab_fns); i++)
+		simnic_lab_name_pairs[i][0] = simnic_lab_name_pairs[i][1] = simnic_lab_fns[i].name;
+}
+
 /* Whatever implementation of each name this program was linked with. */
 const struct simnic_lab_ops simnic_lab_linked = {
 	.xmit_frame = simnic_xmit_frame,
