@@ -327,9 +327,12 @@ udp_fast_queue(struct stack *st, struct sk_buff *skb, struct flow *f, unsigned i
 	skb_set_transport_header(skb, 20);
 	f->ifindex = ifindex < KIT_MAX_DEVS ? (s8)ifindex : -1;
 	/* udp_sink */
-	if (!f->started || (s32)(seq + 1 - f->next) > 0)
+	if (unlikely(!f->started)) {
+		f->started = true;
 		f->next = seq + 1;
-	f->started = true;
+	} else if ((s32)(seq + 1 - f->next) > 0) {
+		f->next = seq + 1;
+	}
 	f->bytes += plen;
 	/* stack_sock_queue */
 	f->packets++;
