@@ -83,6 +83,9 @@ struct cpu {
 	struct kthread *running; /* the process thread in its turn, NULL between turns */
 	u64 min_vruntime;
 	struct list_head timers_due;
+	/* cpu.c: picks and thread list changes, and the turns after which
+	 * min_vruntime was looked up over the list (the list or the marks changed) */
+	u64 sched_gen, min_vruntime_general;
 };
 
 void cpu_init(struct kit *k);

@@ -327,9 +327,12 @@ udp_fast_queue(struct stack *st, struct sk_buff *skb, struct flow *f, unsigned i
 	skb_set_transport_header(skb, 20);
 	f->ifindex = ifindex < KIT_MAX_DEVS ? (s8)ifindex : -1;
 	/* udp_sink */
-	if (!f->started || (s32)(seq + 1 - f->next) > 0)
+	if (unlikely(!f->started)) {
+		f->started = true;
 		f->next = seq + 1;
-	f->started = true;
+	} else if ((s32)(seq + 1 - f->next) > 0) {
+		f->next = seq + 1;
+	}
 	f->bytes += plen;
 	/* stack_sock_queue */
 	f->packets++;
@@ -383,6 +386,12 @@ inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
 	k->cpu.busy += c;
 	k->cost_ns[COST_STACK_RX] += c;
 	k->cost_count[COST_STACK_RX]++;
+	/* the IP length and the sequence word read again rather than kept
+	 * across the match in registers the call would then save (nothing
+	 * since wrote the data) */
+	tot = (unsigned int)skb->data[2] << 8 | skb->data[3];
+	seq = (u32)skb->data[28] << 24 | (u32)skb->data[29] << 16 | (u32)skb->data[30] << 8 |
+	      skb->data[31];
 	udp_fast_queue(k->stack, skb, f, tot, seq);
 	return RX_FAST_TAKEN;
 }

@@ -101,12 +101,14 @@ void raise_softirq(struct kit *k, enum softirq_nr nr)
 
 void kthread_add(struct kit *k, struct kthread *t)
 {
+	k->cpu.sched_gen++;
 	if (k->cpu.nthreads < KIT_MAX_THREADS)
 		k->cpu.threads[k->cpu.nthreads++] = t;
 }
 
 void kthread_del(struct kit *k, struct kthread *t)
 {
+	k->cpu.sched_gen++;
 	for (int i = 0; i < k->cpu.nthreads; i++) {
 		if (k->cpu.threads[i] != t)
 			continue;
@@ -223,11 +225,33 @@ void cpu_add_ksoftirqd(struct kit *k, struct kthread *t)
 
 /* ---- process threads: the least CPU time used runs next (CFS) ------------- */
 
-static struct kthread *pick_thread(struct kit *k)
+/* min_vruntime after a thread's turn, looked up over the list: the least of
+ * its own and that of every thread marked runnable at the last pick. */
+static __attribute__((noinline)) void min_vruntime_general(struct kit *k)
+{
+	struct cpu *c = &k->cpu;
+
+	c->min_vruntime_general++;
+	for (int i = 0; i < c->nthreads; i++)
+		if (c->threads[i]->was_runnable && c->threads[i]->vruntime < c->min_vruntime)
+			c->min_vruntime = c->threads[i]->vruntime;
+}
+
+/*
+ * The runnable thread with the least vruntime. *rest is the least vruntime
+ * of the other runnable ones (~0 with none): after the pick, the threads
+ * marked was_runnable are exactly the runnable ones, so what run_thread's
+ * min_vruntime takes over them is the picked thread's own and *rest, while
+ * nothing picks again or changes the list in between (cpu.sched_gen counts
+ * the picks and the changes).
+ */
+static struct kthread *pick_thread(struct kit *k, u64 *rest)
 {
 	struct cpu *c = &k->cpu;
 	struct kthread *best = NULL;
+	u64 other = ~0ull;
 
+	c->sched_gen++;
 	for (int i = 0; i < c->nthreads; i++) {
 		struct kthread *t = c->threads[i];
 
@@ -240,13 +264,21 @@ static struct kthread *pick_thread(struct kit *k)
 				t->vruntime = c->min_vruntime;
 			t->was_runnable = true;
 		}
-		if (!best || t->vruntime < best->vruntime)
+		if (!best || t->vruntime < best->vruntime) {
+			if (best)
+				other = best->vruntime < other ? best->vruntime : other;
 			best = t;
+		} else if (t != best && t->vruntime < other) { /* (a thread listed twice is one) */
+			other = t->vruntime;
+		}
 	}
+	*rest = other;
 	return best;
 }
 
-static void run_thread(struct kit *k, struct kthread *t)
+/* Run t, picked with the others' least vruntime rest when sched_gen was gen
+ * (pick_thread). */
+static void run_thread(struct kit *k, struct kthread *t, u64 rest, u64 gen)
 {
 	struct cpu *c = &k->cpu;
 	u64 t0 = k->now;
@@ -264,9 +296,14 @@ static void run_thread(struct kit *k, struct kthread *t)
 	t->ns += k->now - t0;
 	if (t->vruntime > c->min_vruntime)
 		c->min_vruntime = t->vruntime;
-	for (int i = 0; i < c->nthreads; i++)
-		if (c->threads[i]->was_runnable && c->threads[i]->vruntime < c->min_vruntime)
-			c->min_vruntime = c->threads[i]->vruntime;
+	if (likely(c->sched_gen == gen)) {
+		/* the runnable ones are t, whose vruntime min_vruntime now holds
+		 * or passes, and those of rest */
+		if (rest < c->min_vruntime)
+			c->min_vruntime = rest;
+		return;
+	}
+	min_vruntime_general(k);
 }
 
 /* ---- the step ------------------------------------------------------------- */
@@ -346,6 +383,7 @@ static bool cpu_work(struct kit *k)
 {
 	struct cpu *c = &k->cpu;
 	struct kthread *t;
+	u64 rest, gen;
 
 	if (c->irq_pending && !c->irq_off) {
 		struct net_device *dev = irq_dev(k);
@@ -366,10 +404,11 @@ static bool cpu_work(struct kit *k)
 		catch_up(k);
 		return net_softirq_step(k);
 	}
-	t = pick_thread(k);
+	t = pick_thread(k, &rest);
+	gen = c->sched_gen;
 	if (t) {
 		catch_up(k);
-		run_thread(k, t);
+		run_thread(k, t, rest, gen);
 		return true;
 	}
 	return false;

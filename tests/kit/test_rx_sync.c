@@ -121,3 +121,57 @@ Test(rx_sync, a_catch_up_due_at_the_stacks_charge_is_the_general_paths)
 	cr_assert_gt(general, 10, "%llu skbs taken the general way after the catch-up",
 		     (unsigned long long)general);
 }
+
+/*
+ * A flow's first datagram: pktgen names its flows to the stack before the
+ * first frame (the flow found last), so that datagram takes the common case
+ * with the flow not yet started, and its sequence word sets where the flow
+ * goes on. One to six datagrams of one flow (and of three taking turns) on
+ * a fresh machine without a trace and on one with it (the general path):
+ * every value sync_outcome reads, the next sequence and the started mark
+ * among them, must agree after each run.
+ */
+Test(rx_sync, a_flows_first_datagram_as_the_general_path_takes_it)
+{
+	static u64 v[2][4096];
+
+	for (u32 flows = 1; flows <= 3; flows += 2) {
+		for (u32 count = 1; count <= 6; count++) {
+			int n[2];
+
+			for (int t = 0; t < 2; t++) {
+				struct kit *m = kit_new(1);
+				struct pktgen_cfg c;
+				char err[256];
+
+				cr_assert_not_null(m, "kit_new(1) returned NULL, expected a machine");
+				if (!t)
+					trace_stop(m);
+				tl_stop(m);
+				kit_set_hw_steps(m, false);
+				pktgen_cfg_default(&c);
+				c.proto = IPPROTO_UDP;
+				c.len = 60;
+				c.flows = flows;
+				c.count = count;
+				cr_assert_eq(kit_pktgen(kit_dev_by_name(m, "sn1"), &c, err, sizeof(err)),
+					     0, "pktgen: %s", err);
+				run_idle(m);
+				cr_assert_eq(kit_flow_count(m), (int)flows,
+					     "%d flows after %u datagrams, expected %u", kit_flow_count(m),
+					     count, flows);
+				cr_assert(flow(m, 0).started, "%u datagrams of %u flows: flow 0 not started",
+					  count, flows);
+				n[t] = sync_outcome(m, v[t]);
+				check_clean(m);
+				kit_free(m);
+			}
+			cr_assert_eq(n[0], n[1], "%d values untraced, %d traced", n[0], n[1]);
+			for (int i = 0; i < n[0]; i++)
+				cr_assert_eq(v[0][i], v[1][i],
+					     "%u datagrams of %u flows: value %d is %llu untraced, %llu traced",
+					     count, flows, i, (unsigned long long)v[0][i],
+					     (unsigned long long)v[1][i]);
+		}
+	}
+}
