@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "nic_hw.h"
+#include "pktgen.h"
 
 /*
  * A frame arriving at time t takes the descriptor at RDH if the driver has
@@ -268,7 +269,15 @@ void nic_rx_from_source(struct nic *hw, struct rx_source *s)
 		/* 64 bytes inside an skb's buffer are inside the pool's open
 		 * chunks (a buffer never crosses one): nic_dma_ok would say yes */
 		if ((owner && room >= 64) || nic_dma_ok(hw, addr, 64)) {
-			len = s->emit(s, buf, room);
+			/* (pktgen's plain runs of 60-byte UDP and of big TCP segments
+			 * with timestamps, rx-64's and rx-1500's, take their emit
+			 * inline: pktgen.h) */
+			if (s->emit == pktgen_emit_udp_min)
+				len = emit_plain(s, buf, room, IPPROTO_UDP, W_UDP_MIN);
+			else if (s->emit == pktgen_emit_tcp_ts_big)
+				len = emit_plain(s, buf, room, IPPROTO_TCP, W_TCP_TS_BIG);
+			else
+				len = s->emit(s, buf, room);
 			if (len > room)
 				rx_missed(hw, len, t); /* the posted buffer is too small */
 			else if (len)
