@@ -7,7 +7,9 @@
 /*
  * nic_rx_from_source takes the emit of pktgen's plain runs of 60-byte UDP
  * and of big TCP segments with timestamps inline (pktgen.h's emit_plain),
- * any other source's through its pointer. Two machines take the same run:
+ * any other source's through its pointer, and the 60-byte UDP frame's whole
+ * arrival by rx_arrive_udp_min where the state allows (untraced: the
+ * machines are run with and without a trace). Two machines take the same run:
  * one with no fault bits (the inline emit, for the runs it covers) and one
  * whose PSH bit faults no frame but sends every frame down the general
  * emit (pktgen_emit). Each arrival is made straight, past the ring's room
@@ -32,7 +34,8 @@ static const struct arrive_run arrive_runs[] = {
 	{ IPPROTO_UDP, 1400, 2, 1, false },
 };
 
-static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, struct rx_source **src)
+static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, bool traced,
+				  struct rx_source **src)
 {
 	struct kit *m = kit_new(1);
 	struct net_device *dev;
@@ -41,6 +44,8 @@ static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, struct
 
 	cr_assert_not_null(m, "kit_new(1) returned NULL");
 	kit_set_auto(m, false);
+	if (!traced)
+		trace_stop(m);
 	dev = kit_dev_by_name(m, "sn1");
 	pktgen_cfg_default(&c);
 	c.count = 2000;
@@ -68,11 +73,15 @@ static struct e1000_rx_desc *arrive_desc(struct nic *hw, u32 i)
 
 Test(rx_arrive, a_sources_arrival_with_its_emit_inline_is_the_general_paths)
 {
-	for (size_t ri = 0; ri < ARRAY_SIZE(arrive_runs); ri++) {
-		const struct arrive_run *r = &arrive_runs[ri];
+	for (size_t ri = 0; ri < 2 * ARRAY_SIZE(arrive_runs); ri++) {
+		/* each run untraced (the fast arrival), then traced (never it) */
+		const struct arrive_run *r = &arrive_runs[ri % ARRAY_SIZE(arrive_runs)];
+		bool traced = ri >= ARRAY_SIZE(arrive_runs);
 		struct rx_source *sa, *sb;
-		struct kit *a = arrive_machine(r, 0, &sa);
-		struct kit *b = arrive_machine(r, PKTGEN_F_PSH, &sb);
+		struct kit *a = arrive_machine(r, 0, traced, &sa);
+		struct kit *b = arrive_machine(r, PKTGEN_F_PSH, traced, &sb);
+		struct pktgen *ga = container_of(sa, struct pktgen, src);
+		struct pktgen *gb = container_of(sb, struct pktgen, src);
 		struct nic *ha = kit_dev_by_name(a, "sn1")->nic, *hb = kit_dev_by_name(b, "sn1")->nic;
 		unsigned int i = 0, landed = 0, missed = 0;
 		bool inl = sa->emit == pktgen_emit_udp_min || sa->emit == pktgen_emit_tcp_ts_big;
@@ -131,6 +140,17 @@ Test(rx_arrive, a_sources_arrival_with_its_emit_inline_is_the_general_paths)
 		}
 		cr_assert_gt(landed, 100, "run %zu: %u frames landed", ri, landed);
 		cr_assert_gt(missed, 100, "run %zu: %u frames missed", ri, missed);
+		/* rx_arrive_udp_min: the untraced plain run of 60-byte UDP frames
+		 * takes it for nearly every frame that lands, no other run ever */
+		cr_assert_eq(gb->fast_arrivals, 0, "run %zu: the general emit's run took the "
+			     "fast arrival %llu times", ri, (unsigned long long)gb->fast_arrivals);
+		if (!traced && r->proto == IPPROTO_UDP && r->len == ETH_ZLEN)
+			cr_assert_gt(ga->fast_arrivals, landed * 9 / 10,
+				     "run %zu: %llu fast arrivals of %u frames landed", ri,
+				     (unsigned long long)ga->fast_arrivals, landed);
+		else
+			cr_assert_eq(ga->fast_arrivals, 0, "run %zu: %llu fast arrivals, expected 0",
+				     ri, (unsigned long long)ga->fast_arrivals);
 		/* the rest of the run, through the driver, on both */
 		hw_update(a);
 		hw_update(b);
