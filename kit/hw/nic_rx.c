@@ -289,12 +289,7 @@ static __attribute__((noinline)) void rx_arrive(struct nic *hw, struct rx_source
 		/* 64 bytes inside an skb's buffer are inside the pool's open
 		 * chunks (a buffer never crosses one): nic_dma_ok would say yes */
 		if ((owner && room >= 64) || nic_dma_ok(hw, addr, 64)) {
-			/* (pktgen's plain runs of big TCP segments with timestamps,
-			 * rx-1500's, take their emit inline: pktgen.h) */
-			if (s->emit == pktgen_emit_tcp_ts_big)
-				len = emit_plain(s, buf, room, IPPROTO_TCP, W_TCP_TS_BIG);
-			else
-				len = s->emit(s, buf, room);
+			len = s->emit(s, buf, room);
 			if (len > room)
 				rx_missed(hw, len, t); /* the posted buffer is too small */
 			else if (len)
@@ -311,21 +306,27 @@ done:
 }
 
 /*
- * The arrival of a frame of pktgen's plain run of 60-byte UDP frames (its
- * emit pktgen_emit_udp_min: rx-64's), in the state nearly every one finds:
- * a descriptor posted, its buffer an skb's with 64 bytes of room or more
- * (its owner found and remembered as rx_arrive finds it), and room for the
- * template (emit_plain then writes the whole frame, 60 bytes, the template
- * flag set), no 802.1Q tag to take out (CTRL.VME clear, or a frame without
- * one), no capture and no trace, and the checksum verdict remembered for a 60-byte untagged frame
- * of the template. What rx_arrive does then, step for step, with what it
- * would test known: the frame, its arrival time in the skb, the write-back
- * with the remembered verdict, RDH, the counts and the signal. Anything
- * else takes rx_arrive before a thing is changed.
+ * The arrival of a frame of pktgen's plain run whose writer w is known (its
+ * emit pktgen_emit_udp_min, 60-byte UDP frames, rx-64's; or
+ * pktgen_emit_tcp_ts_big, TCP with timestamps and a payload above 64 bytes,
+ * rx-1500's), in the state nearly every one finds: a descriptor posted, its
+ * buffer an skb's with 64 bytes of room or more (its owner found and
+ * remembered as rx_arrive finds it) and room for the template (emit_plain
+ * then writes the whole frame, the template's headers and payload, and sets
+ * the template flag), no 802.1Q tag to take out (CTRL.VME clear, or a frame
+ * without one), no capture and no trace, and the checksum verdict
+ * remembered for an untagged frame of the template's length. What
+ * rx_arrive does then, step for step, with what it would test known: the
+ * frame, its arrival time in the skb, the write-back with the remembered
+ * verdict, RDH, the counts and the signal. Anything else takes rx_arrive
+ * before a thing is changed.
  */
-static __attribute__((noinline)) void rx_arrive_udp_min(struct nic *hw, struct rx_source *s)
+static inline __attribute__((always_inline)) void
+rx_arrive_plain(struct nic *hw, struct rx_source *s, u8 l4proto, enum writer w)
 {
 	struct pktgen *g = container_of(s, struct pktgen, src);
+	/* the frame's length: the writer's headers and the template's payload */
+	unsigned int wire = w == W_UDP_MIN ? ETH_ZLEN : PLAIN_L4 + 32 + g->tmpl.plen;
 	struct kit *k = hw->k;
 	u64 t = s->next_at;
 	struct e1000_rx_desc *d;
@@ -347,11 +348,11 @@ static __attribute__((noinline)) void rx_arrive_udp_min(struct nic *hw, struct r
 	if (unlikely(!owner))
 		return rx_arrive(hw, s);
 	room = buffer_room(owner, buf);
-	if (unlikely(room < 64 || (u64)room < g->tmpl.need ||
-		     s->csum.key != (u32)(ETH_ZLEN << 1)))
+	if (unlikely(room < 64 || (u64)room < g->tmpl.need || room < wire ||
+		     s->csum.key != wire << 1))
 		return rx_arrive(hw, s);
 	g->fast_arrivals++;
-	len = emit_plain(s, buf, room, IPPROTO_UDP, W_UDP_MIN); /* ETH_ZLEN */
+	len = emit_plain(s, buf, room, l4proto, w); /* wire */
 	owner->tstamp = t;
 	d->length = cpu_to_le16((u16)len);
 	d->status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | s->csum.status;
@@ -365,10 +366,22 @@ static __attribute__((noinline)) void rx_arrive_udp_min(struct nic *hw, struct r
 		rx_source_done(hw, s);
 }
 
+static __attribute__((noinline)) void rx_arrive_udp_min(struct nic *hw, struct rx_source *s)
+{
+	rx_arrive_plain(hw, s, IPPROTO_UDP, W_UDP_MIN);
+}
+
+static __attribute__((noinline)) void rx_arrive_tcp_ts_big(struct nic *hw, struct rx_source *s)
+{
+	rx_arrive_plain(hw, s, IPPROTO_TCP, W_TCP_TS_BIG);
+}
+
 void nic_rx_from_source(struct nic *hw, struct rx_source *s)
 {
 	if (s->emit == pktgen_emit_udp_min)
 		rx_arrive_udp_min(hw, s);
+	else if (s->emit == pktgen_emit_tcp_ts_big)
+		rx_arrive_tcp_ts_big(hw, s);
 	else
 		rx_arrive(hw, s);
 }

@@ -22,7 +22,7 @@ struct pktgen {
 	u8 smac[ETH_ALEN];
 	struct frame_tmpl tmpl;	/* the run's frame without faults (pkttmpl.c) */
 	bool plain;		/* no faults and a fast template: emit_plain */
-	u64 fast_arrivals;	/* frames nic_rx.c's rx_arrive_udp_min took */
+	u64 fast_arrivals;	/* frames nic_rx.c's rx_arrive_plain took */
 };
 
 static inline u64 slot_time_ps(const struct pktgen *g, u64 n)
