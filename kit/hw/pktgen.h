@@ -11,8 +11,8 @@ struct pktgen {
 	struct net_device *dev;
 	struct pktgen_cfg c;
 	u64 interval_ps, wire_ps_len, start_ps;
-	u64 slot;		/* frames emitted (arrival slots used) */
-	u64 slot_ps;		/* a plain run's: slot_time_ps(g, slot), its next frame's */
+	u64 slot;		/* frames emitted (arrival slots used; a plain run's is next_j) */
+	u64 slot_ps;		/* a plain run's: slot_time_ps(g, next_j), its next frame's */
 	u64 last_slot;		/* the final frame's slot, src.last_at's */
 	u64 next_j;		/* next logical frame to make */
 	u64 rng;		/* this sender's own seeded sequence */
@@ -80,10 +80,11 @@ enum writer { W_ANY, W_UDP_MIN, W_TCP_TS_BIG };
 
 /*
  * The emit of a run without faults on a fast template (g->plain), proto
- * the run's, w its template's writer if known: no frame is held back (dup, reorder) or lost, so slot and
- * next_j move together, every slot takes the next frame from the template,
- * and the final frame's slot stays count - 1. The same frames, times and
- * counts as the general path (pktgen_emit).
+ * the run's, w its template's writer if known: no frame is held back (dup,
+ * reorder) or lost, so the slots used are the frames made (next_j, which
+ * is all it keeps: slot is pktgen_emit's), every slot takes the next frame
+ * from the template, and the final frame's slot stays count - 1. The same
+ * frames, times and counts as the general path (pktgen_emit).
  */
 static inline __attribute__((always_inline)) unsigned int
 emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 proto,
@@ -95,7 +96,6 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 
 	/* (slot is next_j: the frame's time is the one worked out for it last) */
 	spec_vary_proto(g, g->next_j++, g->slot_ps, g->tmpl.plen, 0, &s, proto);
-	g->slot++;
 	if (w != W_ANY && buf) {
 		/* frame_tmpl_build with its writer known (frame_write_udp_min or
 		 * frame_write_tcp_ts_big): the room test, then the writer inline; a
@@ -115,7 +115,7 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 	} else {
 		/* without bursts a slot is one interval after the last (slot_time_ps's
 		 * start + slot * interval, added up) */
-		g->slot_ps = g->c.burst <= 1 ? g->slot_ps + g->interval_ps : slot_time_ps(g, g->slot);
+		g->slot_ps = g->c.burst <= 1 ? g->slot_ps + g->interval_ps : slot_time_ps(g, g->next_j);
 		g->src.next_at = (g->slot_ps + 999) / 1000;
 	}
 	return len ? len : g->tmpl.wire;
