@@ -1,4 +1,5 @@
 /* nic_rx.c - the RX DMA engine: a frame lands in the buffer at RDH, or is missed. */
+#include <stddef.h>
 #include <string.h>
 
 #include "nic_hw.h"
@@ -355,9 +356,29 @@ rx_arrive_plain(struct nic *hw, struct rx_source *s, u8 l4proto, enum writer w)
 	len = emit_plain(s, buf, room, l4proto, w); /* wire */
 	owner->tstamp = t;
 	d->length = cpu_to_le16((u16)len);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	{
+		/* status, errors and special (0) side by side, from the memo's
+		 * status and errors, side by side too: one load and one store */
+		u16 se;
+		u32 sw;
+
+		_Static_assert(offsetof(struct rx_csum_memo, errors) ==
+				       offsetof(struct rx_csum_memo, status) + 1 &&
+			       offsetof(struct e1000_rx_desc, errors) ==
+				       offsetof(struct e1000_rx_desc, status) + 1 &&
+			       offsetof(struct e1000_rx_desc, special) ==
+				       offsetof(struct e1000_rx_desc, status) + 2,
+			       "status, errors (and special) side by side");
+		memcpy(&se, &s->csum.status, sizeof(se));
+		sw = (u32)se | E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP;
+		memcpy(&d->status, &sw, sizeof(sw));
+	}
+#else
 	d->status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP | s->csum.status;
 	d->errors = s->csum.errors;
 	d->special = 0;
+#endif
 	hw->rdh = (i + 1) % hw->rx_count;
 	hw->rx_frames++;
 	hw->rx_bytes += len;
