@@ -348,6 +348,8 @@ rx_arrive_plain(struct nic *hw, struct rx_source *s, u8 l4proto, enum writer w)
 	owner = rx_buffer_owner(hw, buf);
 	if (unlikely(!owner))
 		return rx_arrive(hw, s);
+	if (!buf) /* (no skb owns address 0: the pool gives none for it) */
+		__builtin_unreachable();
 	room = buffer_room(owner, buf);
 	if (unlikely(room < 64 || (u64)room < g->tmpl.need || room < wire ||
 		     s->csum.key != wire << 1))

@@ -94,7 +94,7 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 	struct frame_spec s;
 	unsigned int len = 0;
 
-	/* (slot is next_j: the frame's time is the one worked out for it last) */
+	/* (next_j is the slot: the frame's time is the one worked out for it last) */
 	spec_vary_proto(g, g->next_j++, g->slot_ps, g->tmpl.plen, 0, &s, proto);
 	if (w != W_ANY && buf) {
 		/* frame_tmpl_build with its writer known (frame_write_udp_min or

@@ -92,6 +92,9 @@ Test(rx_arrive, a_sources_arrival_with_its_emit_inline_is_the_general_paths)
 			     inl ? "the" : "not the");
 		cr_assert_neq((void *)sa->emit, (void *)sb->emit,
 			      "%u-byte run %zu: the plain run takes the general emit", r->len, ri);
+		/* (the fast arrival takes a buffer with an owner to be at an address
+		 * other than 0: the pool gives no skb for 0) */
+		cr_assert_null(skb_pool_buffer_owner(a, NULL), "address 0 has an owner");
 		for (i = 0; i < 600; i++) {
 			u32 at = ha->rdh;
 			struct e1000_rx_desc *da = arrive_desc(ha, at), *db = arrive_desc(hb, at);
