@@ -94,12 +94,19 @@ void frame_pad_zero(unsigned char *p, unsigned int n);
 #define BIG_PLEN (~0u) /* tmpl_write's fixed_plen for "more than 64 bytes" */
 
 static inline __attribute__((always_inline)) unsigned int
-tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
-	   struct frame_payload *pl, u8 proto, bool ts, unsigned int l2, unsigned int l4,
-	   unsigned int hdr, bool may_pad, unsigned int fixed_plen)
+tmpl_write_at(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
+	      struct frame_payload *pl, u8 proto, bool ts, unsigned int l2, unsigned int l4,
+	      unsigned int hdr, bool may_pad, unsigned int fixed_plen, bool early)
 {
 	/* fixed_plen: the template's payload length when the writer is made for
-	 * one (0: read it; BIG_PLEN: read it, more than 64 bytes) */
+	 * one (0: read it; BIG_PLEN: read it, more than 64 bytes). early: a UDP
+	 * frame's ID and sequence read before the first byte store into buf (a
+	 * byte store may be to anything as far as the compiler knows, so read
+	 * after it they are loaded again; a caller that has just stored them
+	 * gets them from its registers instead). buf never holds the spec, so
+	 * the values are the same either way. */
+	u16 early_id = early ? v->ip_id : 0;
+	u32 early_seq = early ? v->seq : 0;
 	unsigned int plen = fixed_plen && fixed_plen != BIG_PLEN ? fixed_plen : t->plen;
 	unsigned int wire = may_pad ? t->wire : hdr + plen;
 	unsigned char *ip = buf + l2, *l4p = buf + l4;
@@ -112,14 +119,14 @@ tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_sp
 	psum = payload_csum_at(at, plen);
 
 	/* ip_sum is folded to 16 bits: ip_sum + id folds with one carry */
-	id = htons(v->ip_id);
+	id = htons(early ? early_id : v->ip_id);
 	put16(ip + 4, id);
 	sum = (u64)t->ip_sum + id;
 	put16(ip + 10, (u16)~((sum & 0xffff) + (sum >> 16)));
 
 	sum = (u64)t->l4_sum + psum; /* l4_sum is folded to 16 bits too */
 	if (proto == IPPROTO_UDP) {
-		u32 seq = htonl(v->seq);
+		u32 seq = htonl(early ? early_seq : v->seq);
 
 		port = htons(v->sport);
 		put16(l4p, port);
@@ -163,6 +170,14 @@ tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_sp
 	return wire;
 }
 
+static inline __attribute__((always_inline)) unsigned int
+tmpl_write(const struct frame_tmpl *t, unsigned char *buf, const struct frame_spec *v,
+	   struct frame_payload *pl, u8 proto, bool ts, unsigned int l2, unsigned int l4,
+	   unsigned int hdr, bool may_pad, unsigned int fixed_plen)
+{
+	return tmpl_write_at(t, buf, v, pl, proto, ts, l2, l4, hdr, may_pad, fixed_plen, false);
+}
+
 /*
  * The minimum UDP frame (60 bytes: 46 of headers, 14 of payload), the one
  * tx-64 and rx-64 send: write_udp with the payload length a constant, so its
@@ -184,8 +199,8 @@ static inline __attribute__((always_inline)) unsigned int
 frame_write_udp_min_inline(const struct frame_tmpl *t, unsigned char *buf,
 			   const struct frame_spec *v)
 {
-	return tmpl_write(t, buf, v, NULL, IPPROTO_UDP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 12,
-			  false, UDP_MIN_PLEN);
+	return tmpl_write_at(t, buf, v, NULL, IPPROTO_UDP, false, PLAIN_L2, PLAIN_L4, PLAIN_L4 + 12,
+			     false, UDP_MIN_PLEN, true);
 }
 
 /* frame_write_udp_min inline, with its payload record: pktgen's plain run of

@@ -5,6 +5,7 @@
 
 #include "nic_hw.h"
 #include "core/pkttmpl.h"
+#include "pktgen.h"
 
 /*
  * Frames are made when they land: the NIC asks for the frame due now and
@@ -25,25 +26,6 @@
  * the byte stream by itself: only loss and reordering do, as on a network.
  */
 
-struct pktgen {
-	struct rx_source src;
-	struct kit *k;
-	struct net_device *dev;
-	struct pktgen_cfg c;
-	u64 interval_ps, wire_ps_len, start_ps;
-	u64 slot;		/* frames emitted (arrival slots used) */
-	u64 slot_ps;		/* a plain run's: slot_time_ps(g, slot), its next frame's */
-	u64 last_slot;		/* the final frame's slot, src.last_at's */
-	u64 next_j;		/* next logical frame to make */
-	u64 rng;		/* this sender's own seeded sequence */
-	u32 *seq;		/* per flow: next TCP sequence number */
-	bool have_pending;	/* a frame owed to the next slot (dup, reorder) */
-	struct frame_spec pending;
-	u8 smac[ETH_ALEN];
-	struct frame_tmpl tmpl;	/* the run's frame without faults (pkttmpl.c) */
-	bool plain;		/* no faults and a fast template: emit_plain */
-};
-
 /* Is logical frame j faulted? Called once per frame, in order. */
 static inline bool faulted(struct pktgen *g, u64 j)
 {
@@ -58,15 +40,6 @@ static inline bool faulted(struct pktgen *g, u64 j)
 		return ((z ^ (z >> 31)) % g->c.fault_chance) == 0;
 	}
 	return g->c.fault_every && (j + 1) % g->c.fault_every == 0;
-}
-
-static u64 slot_time_ps(const struct pktgen *g, u64 n)
-{
-	u64 b = g->c.burst;
-
-	if (b <= 1) /* no bursts: every frame one interval after the last */
-		return g->start_ps + n * g->interval_ps;
-	return g->start_ps + (n / b) * b * g->interval_ps + (n % b) * g->wire_ps_len;
 }
 
 static unsigned int plen_of(const struct pktgen *g, struct frame_spec *s)
@@ -93,45 +66,6 @@ static void spec_fixed(struct pktgen *g, struct frame_spec *s)
 		s->tsecr = 1;
 	} else if (g->c.proto != IPPROTO_UDP) {
 		s->icmp_type = ICMP_ECHO;
-	}
-}
-
-/*
- * The fields that change from frame to frame (frame_tmpl_build's varying
- * ones): logical frame j carrying plen bytes, with fault bits f, in the slot
- * of time at_ps (TCP's timestamp reads it); advances its flow's sequence.
- * proto is the run's (a constant where inlined).
- */
-static inline __attribute__((always_inline)) void
-spec_vary_proto(struct pktgen *g, u64 j, u64 at_ps, unsigned int plen, u32 f,
-		struct frame_spec *s, u8 proto)
-{
-	u32 flow = 0, nth = (u32)j;
-
-	if (g->c.flows > 1) {
-		flow = (u32)(j % g->c.flows);
-		nth = (u32)(j / g->c.flows);
-	}
-	s->sport = (u16)(20000 + flow);
-	s->key = payload_key(flow);
-	s->ip_id = (u16)nth;
-	if (proto == IPPROTO_TCP) {
-		s->seq = g->seq[flow];
-		g->seq[flow] += plen;
-		s->off = s->seq - 1;
-		s->ack = 1;
-		/* the sender's timestamp clock ticks once a millisecond (Linux's
-		 * TCP_TS_HZ 1000), so the segments of one ms carry one tsval */
-		s->tsval = 1000 + (u32)(at_ps / 1000000000ULL) -
-			   ((f & PKTGEN_F_TSBACK) ? 500 : 0);
-	} else if (proto == IPPROTO_UDP) {
-		s->seq = nth;
-		s->off = nth * plen;
-	} else {
-		s->off = 0;
-		s->icmp_id = (u16)flow;
-		s->icmp_seq = (u16)nth;
-		s->icmp_stamp = g->k->now;
 	}
 }
 
@@ -204,54 +138,6 @@ static enum pick pick(struct pktgen *g, struct frame_spec *s)
 	return PICK_SPEC;
 }
 
-/* The template's writer where the emit knows it: any (called through
- * frame_tmpl_build), the minimum UDP frame's, or TCP's with timestamps and
- * a payload above 64 bytes (the 64-byte and 1500-byte runs' writers). */
-enum writer { W_ANY, W_UDP_MIN, W_TCP_TS_BIG };
-
-/*
- * The emit of a run without faults on a fast template (g->plain), proto
- * the run's, w its template's writer if known: no frame is held back (dup, reorder) or lost, so slot and
- * next_j move together, every slot takes the next frame from the template,
- * and the final frame's slot stays count - 1. The same frames, times and
- * counts as the general path (pktgen_emit).
- */
-static inline __attribute__((always_inline)) unsigned int
-emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 proto,
-	   enum writer w)
-{
-	struct pktgen *g = container_of(src, struct pktgen, src);
-	struct frame_spec s;
-	unsigned int len = 0;
-
-	/* (slot is next_j: the frame's time is the one worked out for it last) */
-	spec_vary_proto(g, g->next_j++, g->slot_ps, g->tmpl.plen, 0, &s, proto);
-	g->slot++;
-	if (w != W_ANY && buf) {
-		/* frame_tmpl_build with its writer known (frame_write_udp_min or
-		 * frame_write_tcp_ts_big): the room test, then the writer inline; a
-		 * buffer too small gets what build_slow gives a fast template (no
-		 * payload, nothing written) */
-		if (likely((u64)room >= g->tmpl.need))
-			len = w == W_UDP_MIN ? frame_write_udp_min_pl(&g->tmpl, buf, &s, &g->src.pl) :
-					       frame_write_tcp_ts_big_pl(&g->tmpl, buf, &s, &g->src.pl);
-		else
-			g->src.pl.len = 0;
-	} else if (buf) {
-		len = frame_tmpl_build(&g->tmpl, buf, room, &s, &g->src.pl);
-	}
-	g->src.tmpl = len != 0;
-	if (g->next_j == g->c.count) {
-		g->src.next_at = g->src.last_at = KIT_NEVER;
-	} else {
-		/* without bursts a slot is one interval after the last (slot_time_ps's
-		 * start + slot * interval, added up) */
-		g->slot_ps = g->c.burst <= 1 ? g->slot_ps + g->interval_ps : slot_time_ps(g, g->slot);
-		g->src.next_at = (g->slot_ps + 999) / 1000;
-	}
-	return len ? len : g->tmpl.wire;
-}
-
 /* one per protocol, so the frame's fields are chosen when the run starts */
 static unsigned int emit_plain_udp(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
@@ -259,8 +145,7 @@ static unsigned int emit_plain_udp(struct rx_source *src, unsigned char *buf, un
 }
 
 /* a UDP run whose template's writer is frame_write_udp_min (rx-64's frames) */
-static unsigned int emit_plain_udp_min(struct rx_source *src, unsigned char *buf,
-				       unsigned int room)
+unsigned int pktgen_emit_udp_min(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
 	return emit_plain(src, buf, room, IPPROTO_UDP, W_UDP_MIN);
 }
@@ -271,8 +156,7 @@ static unsigned int emit_plain_tcp(struct rx_source *src, unsigned char *buf, un
 }
 
 /* a TCP run whose template's writer is frame_write_tcp_ts_big (rx-1500-lro's) */
-static unsigned int emit_plain_tcp_ts_big(struct rx_source *src, unsigned char *buf,
-					  unsigned int room)
+unsigned int pktgen_emit_tcp_ts_big(struct rx_source *src, unsigned char *buf, unsigned int room)
 {
 	return emit_plain(src, buf, room, IPPROTO_TCP, W_TCP_TS_BIG);
 }
@@ -421,9 +305,9 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 	g->plain = !g->c.faults && g->tmpl.fast;
 	g->src.emit = !g->plain ? pktgen_emit :
 		      c->proto == IPPROTO_UDP && g->tmpl.write == frame_write_udp_min ?
-		      emit_plain_udp_min :
+		      pktgen_emit_udp_min :
 		      c->proto == IPPROTO_UDP ? emit_plain_udp :
-		      g->tmpl.write == frame_write_tcp_ts_big ? emit_plain_tcp_ts_big :
+		      g->tmpl.write == frame_write_tcp_ts_big ? pktgen_emit_tcp_ts_big :
 		      c->proto == IPPROTO_TCP ? emit_plain_tcp : emit_plain_icmp;
 	g->src.destroy = pktgen_destroy;
 	g->slot_ps = slot_time_ps(g, 0);

@@ -1,0 +1,170 @@
+/* test_rx_arrive.c - the NIC's arrival of a pktgen frame, its emit inline or called. */
+#include "kit.h"
+#include "hw/nic_hw.h"
+#include "hw/pktgen.h"
+#include "helpers.h"
+
+/*
+ * nic_rx_from_source takes the emit of pktgen's plain runs of 60-byte UDP
+ * and of big TCP segments with timestamps inline (pktgen.h's emit_plain),
+ * any other source's through its pointer, and for those two the whole
+ * arrival by rx_arrive_plain where the state allows (untraced: the
+ * machines are run with and without a trace). Two machines take the same run:
+ * one with no fault bits (the inline emit, for the runs it covers) and one
+ * whose PSH bit faults no frame but sends every frame down the general
+ * emit (pktgen_emit). Each arrival is made straight, past the ring's room
+ * so frames are missed too: the descriptor written back, the frame's bytes
+ * in its buffer, the skb's arrival time, RDH, the NIC's frame, byte and miss
+ * counts, ICR, the coalescing state, the source's payload record, template
+ * flag and next arrival must agree after every one, and so must the two
+ * machines' clocks and device counters once both run to idle.
+ */
+struct arrive_run {
+	u8 proto;
+	unsigned int len;
+	u32 flows, burst;
+	bool inline_emit; /* the plain run's emit is one nic_rx.c takes inline */
+};
+
+static const struct arrive_run arrive_runs[] = {
+	{ IPPROTO_UDP, 60, 1, 1, true },    { IPPROTO_UDP, 60, 3, 4, true },
+	{ IPPROTO_UDP, 60, 7, 1, true },    { IPPROTO_TCP, 1514, 1, 1, true },
+	{ IPPROTO_TCP, 1514, 3, 16, true }, { IPPROTO_TCP, 131, 2, 1, true },
+	{ IPPROTO_UDP, 61, 1, 1, false },   { IPPROTO_TCP, 130, 1, 1, false },
+	{ IPPROTO_UDP, 1400, 2, 1, false },
+};
+
+static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, bool traced,
+				  struct rx_source **src)
+{
+	struct kit *m = kit_new(1);
+	struct net_device *dev;
+	struct pktgen_cfg c;
+	char err[256];
+
+	cr_assert_not_null(m, "kit_new(1) returned NULL");
+	kit_set_auto(m, false);
+	if (!traced)
+		trace_stop(m);
+	dev = kit_dev_by_name(m, "sn1");
+	pktgen_cfg_default(&c);
+	c.count = 2000;
+	c.proto = r->proto;
+	c.tcp_ts = r->proto == IPPROTO_TCP;
+	c.len = r->len;
+	c.flows = r->flows;
+	c.burst = r->burst;
+	c.faults = faults;
+	cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
+	cr_assert_eq(dev->nic->nsrc, 1, "%d sources, expected 1", dev->nic->nsrc);
+	*src = dev->nic->src[0];
+	return m;
+}
+
+static struct e1000_rx_desc *arrive_desc(struct nic *hw, u32 i)
+{
+	return (struct e1000_rx_desc *)(uintptr_t)(((u64)hw->rdbah << 32) | hw->rdbal) + i;
+}
+
+#define SAME(what, x, y)                                                                 \
+	cr_assert_eq((u64)(x), (u64)(y), "%u-byte %s run %zu, frame %u: " what " %llu, "   \
+		     "expected %llu", r->len, r->proto == IPPROTO_UDP ? "UDP" : "TCP", ri, i, \
+		     (unsigned long long)(x), (unsigned long long)(y))
+
+Test(rx_arrive, a_sources_arrival_with_its_emit_inline_is_the_general_paths)
+{
+	for (size_t ri = 0; ri < 2 * ARRAY_SIZE(arrive_runs); ri++) {
+		/* each run untraced (the fast arrival), then traced (never it) */
+		const struct arrive_run *r = &arrive_runs[ri % ARRAY_SIZE(arrive_runs)];
+		bool traced = ri >= ARRAY_SIZE(arrive_runs);
+		struct rx_source *sa, *sb;
+		struct kit *a = arrive_machine(r, 0, traced, &sa);
+		struct kit *b = arrive_machine(r, PKTGEN_F_PSH, traced, &sb);
+		struct pktgen *ga = container_of(sa, struct pktgen, src);
+		struct pktgen *gb = container_of(sb, struct pktgen, src);
+		struct nic *ha = kit_dev_by_name(a, "sn1")->nic, *hb = kit_dev_by_name(b, "sn1")->nic;
+		unsigned int i = 0, landed = 0, missed = 0;
+		bool inl = sa->emit == pktgen_emit_udp_min || sa->emit == pktgen_emit_tcp_ts_big;
+
+		/* the runs the shortcut covers take it, the others do not */
+		cr_assert_eq(inl, r->inline_emit,
+			     "%u-byte run %zu: the emit is %s one nic_rx.c takes inline", r->len, ri,
+			     inl ? "the" : "not the");
+		cr_assert_neq((void *)sa->emit, (void *)sb->emit,
+			      "%u-byte run %zu: the plain run takes the general emit", r->len, ri);
+		/* (the fast arrival takes a buffer with an owner to be at an address
+		 * other than 0: the pool gives no skb for 0) */
+		cr_assert_null(skb_pool_buffer_owner(a, NULL), "address 0 has an owner");
+		for (i = 0; i < 600; i++) {
+			u32 at = ha->rdh;
+			struct e1000_rx_desc *da = arrive_desc(ha, at), *db = arrive_desc(hb, at);
+			unsigned char *ba = (unsigned char *)(uintptr_t)le64_to_cpu(da->buffer_addr);
+			unsigned char *bb = (unsigned char *)(uintptr_t)le64_to_cpu(db->buffer_addr);
+			bool ready = ha->rdh != ha->rdt;
+
+			SAME("RDH before", ha->rdh, hb->rdh);
+			SAME("RDT", ha->rdt, hb->rdt);
+			SAME("next arrival", sa->next_at, sb->next_at);
+			nic_rx_from_source(ha, sa);
+			nic_rx_from_source(hb, sb);
+			SAME("RDH", ha->rdh, hb->rdh);
+			SAME("frames", ha->rx_frames, hb->rx_frames);
+			SAME("bytes", ha->rx_bytes, hb->rx_bytes);
+			SAME("missed", ha->rx_missed, hb->rx_missed);
+			SAME("ICR", ha->icr, hb->icr);
+			SAME("unsignalled", ha->rx_unsignalled, hb->rx_unsignalled);
+			SAME("first unsignalled", ha->rx_first, hb->rx_first);
+			SAME("cause_min", ha->cause_min, hb->cause_min);
+			SAME("template flag", sa->tmpl, sb->tmpl);
+			SAME("next arrival after", sa->next_at, sb->next_at);
+			if (ready && ha->rdh != at) { /* this frame landed at descriptor at */
+				struct sk_buff *oa = skb_pool_buffer_owner(a, ba);
+				struct sk_buff *ob = skb_pool_buffer_owner(b, bb);
+				unsigned int len = le16_to_cpu(da->length);
+
+				SAME("length", len, le16_to_cpu(db->length));
+				SAME("status", da->status, db->status);
+				SAME("errors", da->errors, db->errors);
+				SAME("special", da->special, db->special);
+				cr_assert_eq(memcmp(ba, bb, len), 0,
+					     "%u-byte run %zu, frame %u: bytes differ", r->len, ri, i);
+				cr_assert(oa && ob, "run %zu, frame %u: a buffer without its skb", ri, i);
+				SAME("arrival time", oa->tstamp, ob->tstamp);
+				/* (the record is read only for a frame written) */
+				SAME("payload length", sa->pl.len, sb->pl.len);
+				if (sb->pl.len) {
+					SAME("payload offset", sa->pl.off, sb->pl.off);
+					SAME("payload sum", sa->pl.sum, sb->pl.sum);
+				}
+				landed++;
+			} else {
+				missed++;
+			}
+		}
+		cr_assert_gt(landed, 100, "run %zu: %u frames landed", ri, landed);
+		cr_assert_gt(missed, 100, "run %zu: %u frames missed", ri, missed);
+		/* rx_arrive_plain: the untraced plain runs it is made for (60-byte
+		 * UDP, big TCP segments with timestamps) take it for nearly every
+		 * frame that lands, no other run ever */
+		cr_assert_eq(gb->fast_arrivals, 0, "run %zu: the general emit's run took the "
+			     "fast arrival %llu times", ri, (unsigned long long)gb->fast_arrivals);
+		if (!traced && r->inline_emit)
+			cr_assert_gt(ga->fast_arrivals, landed * 9 / 10,
+				     "run %zu: %llu fast arrivals of %u frames landed", ri,
+				     (unsigned long long)ga->fast_arrivals, landed);
+		else
+			cr_assert_eq(ga->fast_arrivals, 0, "run %zu: %llu fast arrivals, expected 0",
+				     ri, (unsigned long long)ga->fast_arrivals);
+		/* the rest of the run, through the driver, on both */
+		hw_update(a);
+		hw_update(b);
+		run_idle(a);
+		run_idle(b);
+		SAME("clock at idle", a->now, b->now);
+		for (int j = 0; j < kit_stat_count(); j++)
+			SAME("device counter", kit_dev_stat(kit_dev_by_name(a, "sn1"), j),
+			     kit_dev_stat(kit_dev_by_name(b, "sn1"), j));
+		kit_free(a);
+		kit_free(b);
+	}
+}
