@@ -4,6 +4,7 @@
 /* (after kit.h: its inline helpers name their machine k too) */
 #define KIT_TEST_MACHINE
 #include "helpers.h"
+#include "drv_helpers.h"
 
 TestSuite(drv_last, .timeout = 120);
 
@@ -16,31 +17,6 @@ Test(drv_last, each_pair_is_its_rows_name_twice)
 			  "row %zu (%s): pair %p %p, the row's name at %p", i, simnic_lab_fns[i].name,
 			  (const void *)simnic_lab_name_pairs[i][0],
 			  (const void *)simnic_lab_name_pairs[i][1], (const void *)simnic_lab_fns[i].name);
-}
-
-struct last_state {
-	const char *running, *last, *outer;
-	struct net_device *dev_running, *dev_last, *dev_outer;
-	u64 calls, enter_ns;
-};
-
-static struct last_state state_of(const struct kit *m)
-{
-	return (struct last_state){ m->lab_running, m->lab_last, m->lab_outer,
-				    m->dev_running, m->dev_last, m->dev_outer,
-				    m->lab_calls, m->lab_enter_ns };
-}
-
-static void state_set(struct kit *m, const struct last_state *s)
-{
-	m->lab_running = s->running;
-	m->lab_last = s->last;
-	m->lab_outer = s->outer;
-	m->dev_running = s->dev_running;
-	m->dev_last = s->dev_last;
-	m->dev_outer = s->dev_outer;
-	m->lab_calls = s->calls;
-	m->lab_enter_ns = s->enter_ns;
 }
 
 /*
@@ -70,7 +46,7 @@ Test(drv_last, a_nested_enter_names_the_last_call_as_the_quiet_enter, .init = se
 			cr_assert(got == name, "row %zu: %s on device %d named %s", row, name, d, got);
 		}
 	for (int i = 0; i < 4000; i++) {
-		struct last_state s, a, b;
+		struct enter_state s, a, b;
 		struct drvcall pa, pb;
 		const char *names[8];
 		size_t row;
@@ -81,18 +57,18 @@ Test(drv_last, a_nested_enter_names_the_last_call_as_the_quiet_enter, .init = se
 			names[j] = kit_names[j];
 			names[4 + j] = simnic_lab_fns[(seed >> (8 * j)) % simnic_lab_nfns].name;
 		}
-		s = (struct last_state){ names[seed >> 61], names[seed >> 58 & 7], names[seed >> 55 & 7],
+		s = (struct enter_state){ names[seed >> 61], names[seed >> 58 & 7], names[seed >> 55 & 7],
 					 devs[1 + (seed >> 54 & 1)], devs[(seed >> 50 & 7) % 3],
 					 devs[(seed >> 46 & 7) % 3], seed >> 20 & 0xffff,
 					 k->now - (seed >> 36 & 0xff) };
 		row = (seed >> 40) % simnic_lab_nfns;
 		dev = (seed >> 45 & 1) ? sn1 : sn0;
-		state_set(k, &s);
+		enter_state_set(k, &s);
 		pa = driver_enter_quiet(k, dev, simnic_lab_fns[row].name);
-		a = state_of(k);
-		state_set(k, &s);
+		a = enter_state_of(k);
+		enter_state_set(k, &s);
 		pb = driver_enter_nested(k, dev, simnic_lab_name_pairs[row]);
-		b = state_of(k);
+		b = enter_state_of(k);
 		cr_assert(pa.fn == pb.fn && pa.dev == pb.dev,
 			  "state %d: interrupted call %s on %p, the quiet enter's %s on %p", i, pb.fn,
 			  (void *)pb.dev, pa.fn, (void *)pa.dev);
@@ -124,7 +100,7 @@ Test(drv_last, a_nested_enter_names_the_last_call_as_the_quiet_enter, .init = se
 /* 300 frames sn0 -> sn1, then a call through sn0's adapter->ops made as from
  * inside its hard_start_xmit, dev_last marked with sn1 first; then a guard's
  * canary is damaged and kit_guard_check's report (last_fn's words) kept. */
-static void last_after_traffic(bool guards, char *report, size_t len, struct last_state *after,
+static void last_after_traffic(bool guards, char *report, size_t len, struct enter_state *after,
 			       const char **dev_last)
 {
 	struct kit *m = kit_new(1);
@@ -150,7 +126,7 @@ static void last_after_traffic(bool guards, char *report, size_t len, struct las
 	m->dev_outer = d0;
 	m->dev_last = d1;
 	a->ops->maybe_stop_tx(a, 0);
-	*after = state_of(m);
+	*after = enter_state_of(m);
 	*dev_last = m->dev_last == d0 ? "sn0" : m->dev_last == d1 ? "sn1" : "another";
 	m->lab_running = NULL;
 	m->dev_running = NULL;
@@ -174,7 +150,7 @@ static void last_after_traffic(bool guards, char *report, size_t len, struct las
 Test(drv_last, a_canary_report_names_the_last_call_either_way)
 {
 	char quiet[1024], watched[1024];
-	struct last_state q, w;
+	struct enter_state q, w;
 	const char *qd, *wd;
 
 	last_after_traffic(false, quiet, sizeof(quiet), &q, &qd);
