@@ -127,6 +127,15 @@ void wire_send(struct kit *k, struct nic *from, unsigned char *frame, unsigned i
 	wire_deliver(k, from, to, frame, len, t);
 }
 
+/* An IPv4 header's total length, read at any alignment. */
+static inline unsigned int ip_tot_len(const unsigned char *ip)
+{
+	__be16 tot;
+
+	__builtin_memcpy(&tot, ip + 2, sizeof(tot));
+	return ntohs(tot);
+}
+
 /* A frame of at least ETH_ZLEN bytes onto the wire: into the peer, or the sink. */
 static inline void wire_deliver(struct kit *k, struct nic *from, struct nic *to,
 				unsigned char *frame, unsigned int len, u64 t)
@@ -141,7 +150,8 @@ static inline void wire_deliver(struct kit *k, struct nic *from, struct nic *to,
 	from->sink_frames++;
 	from->sink_bytes += len;
 	if (len >= ETH_HLEN + 20) {
-		const struct iphdr *iph = (const struct iphdr *)(frame + ETH_HLEN);
+		/* the header read as bytes: the frame may sit at any alignment */
+		const unsigned char *ip = frame + ETH_HLEN;
 		static const u8 ip45[4] = { 0x08, 0x00, 0x45, 0 }, ip45_mask[4] = { 0xff, 0xff, 0xff, 0 };
 		u32 w, want, mask;
 
@@ -152,12 +162,11 @@ static inline void wire_deliver(struct kit *k, struct nic *from, struct nic *to,
 		__builtin_memcpy(&mask, ip45_mask, 4);
 		if (likely((w & mask) == want)) {
 			/* the 20-byte sum and the length */
-			if (!ip_hdr5_csum_ok(frame + ETH_HLEN) ||
-			    ETH_HLEN + (unsigned int)ntohs(iph->tot_len) > len)
+			if (!ip_hdr5_csum_ok(ip) || ETH_HLEN + ip_tot_len(ip) > len)
 				from->sink_bad++;
-		} else if (((struct ethhdr *)frame)->h_proto == htons(ETH_P_IP) &&
-			   (iph->version != 4 || ip_fast_csum(iph, iph->ihl) ||
-			    ETH_HLEN + (unsigned int)ntohs(iph->tot_len) > len)) {
+		} else if (frame[12] == 0x08 && frame[13] == 0x00 && /* ETH_P_IP, not 0x45 */
+			   ((ip[0] >> 4) != 4 || ip_fast_csum(ip, ip[0] & 15) ||
+			    ETH_HLEN + ip_tot_len(ip) > len)) {
 			from->sink_bad++;
 		}
 	} else if (len < ETH_HLEN) {
