@@ -131,3 +131,76 @@ Test(cpu_pick, min_vruntime_after_a_turn_is_the_look_over_the_list)
 	kit_free(k);
 	(void)changes;
 }
+
+/*
+ * A turn that runs a step of the machine itself (a nested pick and turn,
+ * as a thread waiting on the machine would): the pick's answer from before
+ * is stale, and the turn must look over the list, from min_vruntime as the
+ * nested turn left it and with the nested pick's marks.
+ */
+static struct kthread nt[NT];
+static int nest_ran = -1, depth;
+static bool nested;
+static u64 nested_min;
+
+static bool n_runnable(struct kit *k, struct kthread *t)
+{
+	(void)k;
+	(void)t;
+	return rnd() % 4 != 0;
+}
+
+static void n_run(struct kit *k, struct kthread *t)
+{
+	k->now += rnd() % 3000;
+	if (depth)
+		return;
+	nest_ran = (int)(t - nt);
+	if (rnd() % 2) {
+		depth++;
+		kit_step(k);
+		depth--;
+		nested = true;
+		nested_min = k->cpu.min_vruntime;
+	}
+}
+
+Test(cpu_pick, a_turn_with_a_nested_pick_looks_over_the_list)
+{
+	struct kit *k = kit_new(1);
+	u64 nests = 0;
+
+	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
+	kit_enter(k);
+	trace_stop(k);
+	tl_stop(k);
+	kit_set_hw_steps(k, false);
+	for (int i = 0; i < NT; i++) {
+		nt[i] = (struct kthread){ .name = "nest-test", .runnable = n_runnable, .run = n_run };
+		kthread_add(k, &nt[i]);
+	}
+	for (int step = 0; step < STEPS; step++) {
+		u64 before = k->cpu.min_vruntime, general = k->cpu.min_vruntime_general, want;
+
+		nest_ran = -1;
+		nested = false;
+		kit_step(k);
+		if (nest_ran < 0)
+			continue;
+		want = expected_min(k, nested ? nested_min : before, &nt[nest_ran]);
+		cr_assert_eq(k->cpu.min_vruntime, want,
+			     "step %d (thread %d ran, %s): min_vruntime %llu, expected %llu", step,
+			     nest_ran, nested ? "a nested pick in its turn" : "no nested pick",
+			     (unsigned long long)k->cpu.min_vruntime, (unsigned long long)want);
+		if (nested) {
+			cr_assert_gt(k->cpu.min_vruntime_general, general,
+				     "step %d: a turn with a nested pick took the pick's answer", step);
+			nests++;
+		}
+	}
+	cr_assert_gt(nests, STEPS / 8, "only %llu turns with a nested pick in %d steps",
+		     (unsigned long long)nests, STEPS);
+	for (int i = 0; i < NT; i++)
+		kthread_del(k, &nt[i]);
+	kit_free(k);
+}

@@ -1,4 +1,9 @@
 /* test_rx_arrive.c - the NIC's arrival of a pktgen frame, its emit inline or called. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "kit.h"
 #include "hw/nic_hw.h"
 #include "hw/pktgen.h"
@@ -34,8 +39,8 @@ static const struct arrive_run arrive_runs[] = {
 	{ IPPROTO_UDP, 1400, 2, 1, false },
 };
 
-static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, bool traced,
-				  struct rx_source **src)
+static struct kit *arrive_machine_of(const struct arrive_run *r, u32 faults, bool traced,
+				     u32 count, struct rx_source **src)
 {
 	struct kit *m = kit_new(1);
 	struct net_device *dev;
@@ -48,7 +53,7 @@ static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, bool t
 		trace_stop(m);
 	dev = kit_dev_by_name(m, "sn1");
 	pktgen_cfg_default(&c);
-	c.count = 2000;
+	c.count = count;
 	c.proto = r->proto;
 	c.tcp_ts = r->proto == IPPROTO_TCP;
 	c.len = r->len;
@@ -59,6 +64,12 @@ static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, bool t
 	cr_assert_eq(dev->nic->nsrc, 1, "%d sources, expected 1", dev->nic->nsrc);
 	*src = dev->nic->src[0];
 	return m;
+}
+
+static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, bool traced,
+				  struct rx_source **src)
+{
+	return arrive_machine_of(r, faults, traced, 2000, src);
 }
 
 static struct e1000_rx_desc *arrive_desc(struct nic *hw, u32 i)
@@ -166,5 +177,149 @@ Test(rx_arrive, a_sources_arrival_with_its_emit_inline_is_the_general_paths)
 			     kit_dev_stat(kit_dev_by_name(b, "sn1"), j));
 		kit_free(a);
 		kit_free(b);
+	}
+}
+
+/* The bytes of the file at path, into buf (at most cap); its length. */
+static size_t file_bytes(const char *path, unsigned char *buf, size_t cap)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	cr_assert_not_null(fp, "cannot open %s: %s", path, strerror(errno));
+	n = fread(buf, 1, cap, fp);
+	cr_assert(feof(fp), "%s is longer than %zu bytes", path, cap);
+	fclose(fp);
+	return n;
+}
+
+/*
+ * A capture on sn1 while a covered run lands: every frame must go to the
+ * capture (rx_arrive's tap), untraced as traced, so the two files are the
+ * same byte for byte and the untraced machine never takes the fast arrival.
+ */
+Test(rx_arrive, a_capture_sees_every_frame_the_fast_arrival_would_take)
+{
+	static unsigned char fa[1 << 20], fb[1 << 20];
+	char dir[] = "/tmp/ringlab-arrive-XXXXXX", pa[64], pb[64];
+
+	cr_assert(mkdtemp(dir), "mkdtemp %s failed: %s, expected a new directory", dir,
+		  strerror(errno));
+	for (size_t ri = 0; ri < ARRAY_SIZE(arrive_runs); ri++) {
+		const struct arrive_run *r = &arrive_runs[ri];
+		char err[256];
+		size_t na, nb;
+
+		if (!r->inline_emit)
+			continue;
+		snprintf(pa, sizeof(pa), "%s/untraced.pcap", dir);
+		snprintf(pb, sizeof(pb), "%s/traced.pcap", dir);
+		for (int traced = 0; traced < 2; traced++) {
+			struct rx_source *s;
+			struct kit *m = arrive_machine(r, 0, traced, &s);
+			struct net_device *dev = kit_dev_by_name(m, "sn1");
+
+			cr_assert_eq(kit_pcap_start(dev, traced ? pb : pa, err, sizeof(err)), 0,
+				     "pcap: %s", err);
+			hw_update(m);
+			run_idle(m);
+			cr_assert_gt(dev->nic->rx_frames, 200, "run %zu: %llu frames landed", ri,
+				     (unsigned long long)dev->nic->rx_frames);
+			cr_assert_eq(container_of(s, struct pktgen, src)->fast_arrivals, 0,
+				     "run %zu (%s): %llu fast arrivals with a capture, expected 0", ri,
+				     traced ? "traced" : "untraced",
+				     (unsigned long long)container_of(s, struct pktgen, src)->fast_arrivals);
+			kit_pcap_stop(m);
+			kit_free(m);
+		}
+		na = file_bytes(pa, fa, sizeof(fa));
+		nb = file_bytes(pb, fb, sizeof(fb));
+		cr_assert(na == nb && memcmp(fa, fb, na) == 0,
+			  "%u-byte run %zu: the untraced capture is %zu bytes, the traced %zu, or they differ",
+			  r->len, ri, na, nb);
+		unlink(pa);
+		unlink(pb);
+	}
+	rmdir(dir);
+}
+
+/*
+ * A buffer posted with less room than the frame (its address near its
+ * skb's end, as a driver's wrong offset would give): the general path counts
+ * the frame missed and leaves RDH, so must a machine whose emit is inline.
+ * Both covered writers, 64 bytes of room short of the frame and just short.
+ */
+Test(rx_arrive, a_frame_into_less_room_than_it_needs_is_missed)
+{
+	static const struct { u8 proto; unsigned int len, room; } cases[] = {
+		{ IPPROTO_TCP, 1514, 1000 }, { IPPROTO_TCP, 1514, 1513 },
+		{ IPPROTO_TCP, 131, 130 },   { IPPROTO_UDP, 60, 59 },
+	};
+
+	for (size_t ci = 0; ci < ARRAY_SIZE(cases); ci++) {
+		const struct arrive_run r = { cases[ci].proto, cases[ci].len, 1, 1, true };
+		struct rx_source *s;
+		struct kit *m = arrive_machine(&r, 0, false, &s);
+		struct nic *hw = kit_dev_by_name(m, "sn1")->nic;
+		struct e1000_rx_desc *d;
+		unsigned char *b;
+		struct sk_buff *o;
+		u64 missed, frames;
+		u32 rdh;
+
+		/* two frames as usual (the verdict remembered), then the short room */
+		nic_rx_from_source(hw, s);
+		nic_rx_from_source(hw, s);
+		d = arrive_desc(hw, hw->rdh);
+		b = (unsigned char *)(uintptr_t)le64_to_cpu(d->buffer_addr);
+		o = skb_pool_buffer_owner(m, b);
+		cr_assert_not_null(o, "case %zu: the posted buffer has no skb", ci);
+		d->buffer_addr =
+			cpu_to_le64((u64)(uintptr_t)(o->head + SKB_BUF_SIZE - cases[ci].room));
+		missed = hw->rx_missed;
+		frames = hw->rx_frames;
+		rdh = hw->rdh;
+		nic_rx_from_source(hw, s);
+		cr_assert(hw->rx_missed == missed + 1 && hw->rx_frames == frames && hw->rdh == rdh,
+			  "case %zu: a %u-byte frame into %u bytes of room: missed %llu -> %llu, "
+			  "frames %llu -> %llu, RDH %u -> %u; expected one miss, RDH kept",
+			  ci, cases[ci].len, cases[ci].room, (unsigned long long)missed,
+			  (unsigned long long)hw->rx_missed, (unsigned long long)frames,
+			  (unsigned long long)hw->rx_frames, rdh, hw->rdh);
+		d->buffer_addr = cpu_to_le64((u64)(uintptr_t)b);
+		kit_free(m);
+	}
+}
+
+/* A covered run's last frame taken by the fast arrival ends its source: the
+ * NIC lists it no more, as rx_arrive's end does. */
+Test(rx_arrive, a_runs_last_fast_arrival_ends_its_source)
+{
+	for (size_t ri = 0; ri < ARRAY_SIZE(arrive_runs); ri++) {
+		const struct arrive_run *r = &arrive_runs[ri];
+		struct rx_source *s;
+		struct kit *m;
+		struct nic *hw;
+		struct pktgen *g;
+		unsigned int n = 0;
+		u64 fast = 0;
+
+		if (!r->inline_emit)
+			continue;
+		m = arrive_machine_of(r, 0, false, 20, &s); /* 20 frames: within the ring's room */
+		hw = kit_dev_by_name(m, "sn1")->nic;
+		g = container_of(s, struct pktgen, src);
+		while (hw->nsrc && n < 40) {
+			fast = g->fast_arrivals;
+			nic_rx_from_source(hw, s);
+			n++;
+		}
+		cr_assert_eq(hw->nsrc, 0, "run %zu: after %u arrivals %d sources listed, expected 0",
+			     ri, n, hw->nsrc);
+		/* (a burst's frames may come in one arrival) */
+		cr_assert_gt(g->fast_arrivals, fast,
+			     "run %zu: the last of %u arrivals not fast (%llu fast before it, %llu after)",
+			     ri, n, (unsigned long long)fast, (unsigned long long)g->fast_arrivals);
+		kit_free(m);
 	}
 }
