@@ -314,9 +314,9 @@ done:
  * buffer an skb's with 64 bytes of room or more (its owner found and
  * remembered as rx_arrive finds it) and room for the template (emit_plain
  * then writes the whole frame, the template's headers and payload, and sets
- * the template flag), no 802.1Q tag to take out (CTRL.VME clear, or a frame
- * without one), no capture and no trace, and the checksum verdict
- * remembered for an untagged frame of the template's length. What
+ * the template flag), no capture and no trace, and the checksum verdict
+ * remembered for an untagged frame of the template's length (a plain
+ * writer's frame has no 802.1Q tag to take out). What
  * rx_arrive does then, step for step, with what it would test known: the
  * frame, its arrival time in the skb, the write-back with the remembered
  * verdict, RDH, the counts and the signal. Anything else takes rx_arrive
@@ -335,14 +335,12 @@ rx_arrive_plain(struct nic *hw, struct rx_source *s, u8 l4proto, enum writer w)
 	unsigned char *buf;
 	unsigned int room, len;
 	u32 i = hw->rdh;
-	__be16 proto;
 
 	if (unlikely(!rx_ready(hw) || k->pcap || k->trace))
 		return rx_arrive(hw, s);
-	/* the frame's EtherType is its template's (the headers are copied) */
-	memcpy(&proto, g->tmpl.hdr + 2 * ETH_ALEN, sizeof(proto));
-	if (unlikely((hw->ctrl & E1000_CTRL_VME) && proto == htons(ETH_P_8021Q)))
-		return rx_arrive(hw, s);
+	/* (no 802.1Q tag to take out whatever CTRL.VME says: these emits are
+	 * chosen only for a plain writer's template, whose Ethernet header is
+	 * ETH_HLEN bytes, untagged; pktgen.c) */
 	d = rx_desc(hw, i);
 	buf = (unsigned char *)(uintptr_t)le64_to_cpu(d->buffer_addr);
 	owner = rx_buffer_owner(hw, buf);
