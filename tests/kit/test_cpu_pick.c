@@ -59,16 +59,24 @@ static u64 expected_min(const struct kit *k, u64 before, const struct kthread *t
 	return m;
 }
 
-Test(cpu_pick, min_vruntime_after_a_turn_is_the_look_over_the_list)
+/* A machine for the test threads: entered, no trace, no timeline, no hw steps. */
+static struct kit *pick_machine(void)
 {
 	struct kit *k = kit_new(1);
-	u64 turns = 0, general_turns = 0, changes = 0;
 
 	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
 	kit_enter(k);
 	trace_stop(k);
 	tl_stop(k);
 	kit_set_hw_steps(k, false);
+	return k;
+}
+
+Test(cpu_pick, min_vruntime_after_a_turn_is_the_look_over_the_list)
+{
+	struct kit *k = pick_machine();
+	u64 turns = 0, general_turns = 0, changes = 0;
+
 	for (int i = 0; i < NT; i++) {
 		th[i] = (struct kthread){ .name = "pick-test", .runnable = t_runnable, .run = t_run };
 		kthread_add(k, &th[i]);
@@ -167,14 +175,9 @@ static void n_run(struct kit *k, struct kthread *t)
 
 Test(cpu_pick, a_turn_with_a_nested_pick_looks_over_the_list)
 {
-	struct kit *k = kit_new(1);
+	struct kit *k = pick_machine();
 	u64 nests = 0;
 
-	cr_assert_not_null(k, "kit_new(1) returned NULL, expected a machine");
-	kit_enter(k);
-	trace_stop(k);
-	tl_stop(k);
-	kit_set_hw_steps(k, false);
 	for (int i = 0; i < NT; i++) {
 		nt[i] = (struct kthread){ .name = "nest-test", .runnable = n_runnable, .run = n_run };
 		kthread_add(k, &nt[i]);

@@ -40,7 +40,7 @@ static const struct arrive_run arrive_runs[] = {
 };
 
 static struct kit *arrive_machine_of(const struct arrive_run *r, u32 faults, bool traced,
-				     u32 count, struct rx_source **src)
+				     u32 count, u16 vlan, struct rx_source **src)
 {
 	struct kit *m = kit_new(1);
 	struct net_device *dev;
@@ -60,6 +60,7 @@ static struct kit *arrive_machine_of(const struct arrive_run *r, u32 faults, boo
 	c.flows = r->flows;
 	c.burst = r->burst;
 	c.faults = faults;
+	c.vlan = vlan;
 	cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
 	cr_assert_eq(dev->nic->nsrc, 1, "%d sources, expected 1", dev->nic->nsrc);
 	*src = dev->nic->src[0];
@@ -69,7 +70,7 @@ static struct kit *arrive_machine_of(const struct arrive_run *r, u32 faults, boo
 static struct kit *arrive_machine(const struct arrive_run *r, u32 faults, bool traced,
 				  struct rx_source **src)
 {
-	return arrive_machine_of(r, faults, traced, 2000, src);
+	return arrive_machine_of(r, faults, traced, 2000, 0, src);
 }
 
 static struct e1000_rx_desc *arrive_desc(struct nic *hw, u32 i)
@@ -336,7 +337,7 @@ Test(rx_arrive, a_runs_last_fast_arrival_ends_its_source)
 
 		if (!r->inline_emit)
 			continue;
-		m = arrive_machine_of(r, 0, false, 20, &s); /* 20 frames: within the ring's room */
+		m = arrive_machine_of(r, 0, false, 20, 0, &s); /* 20 frames: within the ring's room */
 		hw = kit_dev_by_name(m, "sn1")->nic;
 		g = container_of(s, struct pktgen, src);
 		note_end(s);
@@ -362,24 +363,10 @@ Test(rx_arrive, a_tagged_run_takes_the_general_arrival)
 {
 	for (size_t ri = 0; ri < ARRAY_SIZE(arrive_runs); ri++) {
 		const struct arrive_run *r = &arrive_runs[ri];
-		struct kit *m = kit_new(1);
-		struct net_device *dev;
-		struct pktgen_cfg c;
-		char err[256];
 		struct rx_source *s;
+		struct kit *m = arrive_machine_of(r, 0, false, 20, 7, &s);
+		struct net_device *dev = kit_dev_by_name(m, "sn1");
 
-		cr_assert_not_null(m, "kit_new(1) returned NULL");
-		kit_set_auto(m, false);
-		trace_stop(m);
-		dev = kit_dev_by_name(m, "sn1");
-		pktgen_cfg_default(&c);
-		c.count = 20;
-		c.proto = r->proto;
-		c.tcp_ts = r->proto == IPPROTO_TCP;
-		c.len = r->len;
-		c.vlan = 7;
-		cr_assert_eq(kit_pktgen(dev, &c, err, sizeof(err)), 0, "pktgen: %s", err);
-		s = dev->nic->src[0];
 		cr_assert(s->emit != pktgen_emit_udp_min && s->emit != pktgen_emit_tcp_ts_big,
 			  "%u-byte run %zu with VLAN 7: an emit taken inline", r->len, ri);
 		note_end(s);
