@@ -15,8 +15,9 @@
  * The one hardware event, hw_ev, says when a step is needed. With hw steps on
  * it is the next change, so each write-back and each frame is a step. With
  * them off it is the next change the CPU could notice: an interrupt line
- * going up, or a change that would raise an enabled cause; the rest catches
- * up in one go. Both give the same machine at every step that runs.
+ * going up, or a change that would raise an enabled cause not in ICR already
+ * (with it there, the line is up or asserts at its own time); the rest
+ * catches up in one go. Both give the same machine at every step that runs.
  */
 
 
@@ -186,7 +187,11 @@ static u64 lazy_time(struct kit *k, u64 hw_next)
 							   k->devs[i ^ 1]->nic :
 							   NULL;
 
-				if ((hw->ims & E1000_ICR_TXDW) || (peer && (peer->ims & E1000_IMS_RX)))
+				/* a write-back raises TXDW at most: noticeable only
+				 * when that is enabled and not in ICR already (then the
+				 * line is up, or asserts at irq_at, looked at above) */
+				if ((hw->ims & ~hw->icr & E1000_ICR_TXDW) ||
+				    (peer && (peer->ims & E1000_IMS_RX)))
 					t = next;
 			}
 			if (t <= hw_next)

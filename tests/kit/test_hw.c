@@ -266,3 +266,68 @@ Test(hw, hw_steps_on_and_off_agree)
 	kit_free(a);
 	kit_free(b);
 }
+
+/*
+ * A TX train at 1514 bytes with ITR 20 us: write-backs come every 1.23 us,
+ * and after the first one TXDW waits in ICR for the line. With hardware
+ * steps off, those later write-backs raise nothing the CPU could notice, so
+ * the idle CPU is woken at the line, not at each of them. The machine must
+ * be the same as with every write-back a step: every trace record (its time,
+ * type, device and arguments) and every counter.
+ */
+static void itr_train(struct kit *m, bool hw_steps, struct rec_log *l, u64 *stats)
+{
+	struct net_device *d0 = kit_dev_by_name(m, "sn0");
+	struct kit_pkt p = { .len = 1514, .proto = IPPROTO_UDP };
+	char err[256];
+
+	kit_set_hw_steps(m, hw_steps);
+	cr_assert_eq(kit_param_set(m, NULL, kit_param_find("wire_peer"), 0, err, sizeof(err)), 0,
+		     "wire_peer 0: %s", err);
+	cr_assert_eq(kit_param_set(m, d0, kit_param_find("itr"), 20000, err, sizeof(err)), 0,
+		     "itr 20000: %s", err);
+	kit_trace_subscribe(m, rec_log_cb, l);
+	kit_xmit_frames(d0, &p, 400);
+	kit_run(m, 0, 0, NULL);
+	for (int i = 0; i < kit_stat_count(); i++)
+		stats[i] = kit_dev_stat(d0, i);
+}
+
+Test(hw, a_write_back_with_txdw_in_icr_wakes_nobody)
+{
+	struct kit *a = kit_new(3), *b = kit_new(3);
+	struct rec_log la = { 0 }, lb = { 0 };
+	struct kit_snap sb;
+	u64 xa[64], xb[64], dd;
+
+	itr_train(a, true, &la, xa);
+	itr_train(b, false, &lb, xb);
+	dd = rec_count(&la, TR_TX_DD, -1);
+	cr_assert_geq(dd, 400, "%llu TX write-backs, expected at least 400", (unsigned long long)dd);
+	cr_assert_eq(la.n, lb.n, "%zu trace records with hardware steps, %zu without", la.n, lb.n);
+	for (size_t i = 0; i < la.n; i++) {
+		const struct trace_rec *x = &la.r[i], *y = &lb.r[i];
+
+		cr_assert(x->t == y->t && x->type == y->type && x->dev == y->dev &&
+				  x->ctx == y->ctx && x->a == y->a && x->b == y->b && x->c == y->c &&
+				  x->d == y->d,
+			  "record %zu: type %u at %llu with hardware steps, type %u at %llu without", i,
+			  x->type, (unsigned long long)x->t, y->type, (unsigned long long)y->t);
+	}
+	for (int i = 0; i < kit_stat_count(); i++)
+		cr_assert_eq(xa[i], xb[i], "counter %s: %llu with hardware steps, %llu without",
+			     kit_stat_at(i)->name, (unsigned long long)xa[i],
+			     (unsigned long long)xb[i]);
+	cr_assert_eq(kit_now(a), kit_now(b), "the run ended at %llu with hardware steps, %llu without",
+		     (unsigned long long)kit_now(a), (unsigned long long)kit_now(b));
+	kit_snapshot(b, &sb);
+	/* about 16 write-backs per line: a step for each would be more than dd / 2 */
+	cr_assert_lt(sb.steps, dd / 2,
+		     "%llu steps without hardware steps for %llu write-backs, expected fewer than %llu",
+		     (unsigned long long)sb.steps, (unsigned long long)dd,
+		     (unsigned long long)(dd / 2));
+	kit_free(a);
+	kit_free(b);
+	free(la.r);
+	free(lb.r);
+}
