@@ -330,8 +330,10 @@ static inline bool tx_buf_ok(struct nic *hw, u64 addr, u32 len)
 {
 	struct nic_tx_owner *o = nic_tx_owner_slot(hw, addr);
 
-	if (likely(o->addr == addr && len <= o->room))
-		return len != 0;
+	/* 0 < len <= room as one compare: len 0 wraps to the largest u64 and
+	 * goes on, where it is refused */
+	if (likely(o->addr == addr && (u64)len - 1 < o->room))
+		return true;
 	return len && tx_buf_ok_slow(hw, addr, len, o);
 }
 
