@@ -10,67 +10,93 @@
  * so the folded value can be stored straight into a header.
  */
 
-static u32 fold64(u64 a)
-{
-	a = (a & 0xffffffff) + (a >> 32);
-	a = (a & 0xffffffff) + (a >> 32);
-	return (u32)a;
-}
+/*
+ * The bytes are read as 64-bit words added with wrap-around, the carries
+ * out of bit 63 counted apart; the count goes back in at the bottom with
+ * end-around carry at the end (2^64 = 1 modulo 2^64 - 1). That is the
+ * same 64-bit value, bit for bit, as adding every word with end-around
+ * carry (in 1..2^64 - 1 unless every word and the starting sum are 0), and
+ * 2^64 - 1 is a multiple of 2^32 - 1 and of 2^16 - 1, so it folds to the
+ * same 32 bits as the 32-bit words added exactly. Each addition is an add
+ * and an add-with-carry into the count, with no compare between them.
+ */
+#define CSUM_ADD64(acc, carry, w) ((carry) += __builtin_add_overflow((acc), (w), &(acc)))
 
 /*
- * a + b in one's complement over 64 bits: the carry out comes back in at
- * the bottom. 2^64 - 1 is a multiple of 2^32 - 1 and of 2^16 - 1, so a sum
- * kept this way folds to the same 32 bits as one that adds the 32-bit
- * halves exactly (and is 0 only if every word was 0).
+ * A 64-bit sum folded to 32 bits with end-around carry: the high half of
+ * acc + (acc rotated by 32) is hi + lo + the carry out of lo + hi.
  */
-static inline u64 add64(u64 a, u64 b)
+static inline u32 fold64(u64 acc)
 {
-	a += b;
-	return a + (a < b);
+	return (u32)((acc + (acc >> 32 | acc << 32)) >> 32);
 }
 
 __wsum csum_partial(const void *buf, int len, __wsum sum)
 {
-	const unsigned char *p = buf;
-	u64 acc = sum, a, b, c, d;
+	const unsigned char *p = buf, *end;
+	u64 acc = sum, carry = 0, a, b, c, d;
 
-	for (; len >= 32; p += 32, len -= 32) {
+	if (len <= 0)
+		return sum;
+	/*
+	 * Whole 32-byte blocks, then the last 0-31 bytes by the bits of their
+	 * count; below 64 bytes (headers) the one block is a bit of the count too.
+	 */
+	if (len >= 64) {
+		end = p + ((unsigned int)len & ~31u);
+		for (; p != end; p += 32) {
+			memcpy(&a, p, 8);
+			memcpy(&b, p + 8, 8);
+			memcpy(&c, p + 16, 8);
+			memcpy(&d, p + 24, 8);
+			CSUM_ADD64(acc, carry, a);
+			CSUM_ADD64(acc, carry, b);
+			CSUM_ADD64(acc, carry, c);
+			CSUM_ADD64(acc, carry, d);
+		}
+	} else if (len & 32) {
 		memcpy(&a, p, 8);
 		memcpy(&b, p + 8, 8);
 		memcpy(&c, p + 16, 8);
 		memcpy(&d, p + 24, 8);
-		acc = add64(add64(add64(add64(acc, a), b), c), d);
+		CSUM_ADD64(acc, carry, a);
+		CSUM_ADD64(acc, carry, b);
+		CSUM_ADD64(acc, carry, c);
+		CSUM_ADD64(acc, carry, d);
+		p += 32;
 	}
-	if (len <= 0)
-		return fold64(acc);
-	/* the last 0-31 bytes by the bits of their count: headers are this long */
-	if (len & 16) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		acc = add64(add64(acc, a), b);
-		p += 16;
-	}
-	if (len & 8) {
-		memcpy(&a, p, 8);
-		acc = add64(acc, a);
-		p += 8;
-	}
-	if (len & 4) {
-		u32 v;
+	if (len & 31) {
+		if (len & 16) {
+			memcpy(&a, p, 8);
+			memcpy(&b, p + 8, 8);
+			CSUM_ADD64(acc, carry, a);
+			CSUM_ADD64(acc, carry, b);
+			p += 16;
+		}
+		if (len & 8) {
+			memcpy(&a, p, 8);
+			CSUM_ADD64(acc, carry, a);
+			p += 8;
+		}
+		if (len & 4) {
+			u32 v;
 
-		memcpy(&v, p, 4);
-		acc = add64(acc, v);
-		p += 4;
-	}
-	if (len & 2) {
-		u16 v;
+			memcpy(&v, p, 4);
+			CSUM_ADD64(acc, carry, (u64)v);
+			p += 4;
+		}
+		if (len & 2) {
+			u16 v;
 
-		memcpy(&v, p, 2);
-		acc = add64(acc, v);
-		p += 2;
+			memcpy(&v, p, 2);
+			CSUM_ADD64(acc, carry, (u64)v);
+			p += 2;
+		}
+		if (len & 1) /* the odd byte is the first of a 16-bit word */
+			CSUM_ADD64(acc, carry, (u64)*p);
 	}
-	if (len & 1)
-		acc = add64(acc, *p); /* the odd byte is the first of a 16-bit word */
+	acc += carry;
+	acc += acc < carry;
 	return fold64(acc);
 }
 
