@@ -28,6 +28,11 @@ struct rx_source {
 		u32 key;	/* the length and the VP bit it was for; 0: none yet */
 		u8 status, errors;
 	} csum;			/* the NIC's: its verdict on the last tmpl frame */
+	/* the NIC's too: the room a posted buffer needs for the fast arrival
+	 * of this source's frames (nic_rx.c's rx_arrive_plain), with the memo
+	 * above for them; more than any buffer has (~0u) while it is not, and
+	 * from the source's start (its maker sets it so) */
+	u32 fast_room;
 };
 
 #define NIC_MAX_SRC 8

@@ -310,6 +310,7 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 		      g->tmpl.write == frame_write_tcp_ts_big ? pktgen_emit_tcp_ts_big :
 		      c->proto == IPPROTO_TCP ? emit_plain_tcp : emit_plain_icmp;
 	g->src.destroy = pktgen_destroy;
+	g->src.fast_room = ~0u; /* no verdict remembered yet (nic_rx.c) */
 	g->step_ns = g->interval_ps / 1000;
 	g->step_sub = (u32)(g->interval_ps % 1000);
 	slot_set(g, slot_time_ps(g, 0));
