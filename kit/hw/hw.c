@@ -268,6 +268,27 @@ void hw_update(struct kit *k)
 	hw_schedule(k, next);
 }
 
+/* A register access changed hw alone (nic_regs.c: a read of ICR, a write
+ * but a tail's): its next change is looked at again and every other NIC's
+ * kept next is taken as it is (exact: nic_hw.h), hw_update's answer with
+ * one nic_next_change instead of one per NIC. */
+void hw_update_one(struct kit *k, struct nic *hw)
+{
+	u64 next = KIT_NEVER;
+
+	hw->next = nic_next_change(hw);
+	if (likely(k->nnic == 2)) {
+		u64 a = k->nic[0]->next, b = k->nic[1]->next;
+
+		hw_schedule(k, a < b ? a : b);
+		return;
+	}
+	for (int i = 0; i < k->nnic; i++)
+		if (k->nic[i]->next < next)
+			next = k->nic[i]->next;
+	hw_schedule(k, next);
+}
+
 /* hw's next change can only have come sooner (a tail write): no other NIC
  * to look at, the earliest is the sooner of the two. */
 void hw_update_nic(struct kit *k, struct nic *hw)

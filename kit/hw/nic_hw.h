@@ -146,6 +146,8 @@ static inline struct nic_tx_owner *nic_tx_owner_slot(struct nic *hw, u64 addr)
 
 /* hw/hw.c: hw_ev at at (KIT_NEVER: cancelled) */
 void hw_ev_at(struct kit *k, u64 at);
+/* hw/hw.c: hw_update after a change to hw alone, the other NICs' next as kept */
+void hw_update_one(struct kit *k, struct nic *hw);
 
 /*
  * The earliest change of all NICs is next: keep hw_ev at it (hw steps) or at

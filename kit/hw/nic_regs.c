@@ -280,7 +280,7 @@ u32 nic_read(struct nic *hw, u32 reg)
 		hw->unread = 0;
 		TRACE(k, TR_ICR_READ, hw->dev, v & ~E1000_ICR_INT_ASSERTED, 0, 0, 0);
 		irq_update(k, hw);
-		hw_update(k);
+		hw_update_one(k, hw);
 		break;
 	case E1000_STATUS: v = 0x2 | 0x1; break; /* link up, full duplex */
 	case E1000_CTRL: v = hw->ctrl; break;
@@ -434,5 +434,5 @@ static void nic_write_reg(struct nic *hw, u32 reg, u32 val)
 	case E1000_RXFR: hw->rxfr = val & 0xffff; break;
 	default: break;
 	}
-	hw_update(k);
+	hw_update_one(k, hw); /* the write changed this NIC alone */
 }
