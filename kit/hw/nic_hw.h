@@ -183,6 +183,8 @@ u64 dma_coherent_gen(void); /* moves at every coherent alloc and free */
 /* hw/nic_tx.c */
 /* k: hw->k; false: hw->next is to be looked at again (hw_update_nic) */
 bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 tdt);
+/* the whole TDT write in its common turn; false: not taken, nothing changed */
+bool nic_tx_doorbell_fast(struct kit *k, struct nic *hw, u32 tdt);
 void nic_tx_complete_one(struct kit *k, struct nic *hw); /* k: hw->k */
 void nic_tx_reset(struct nic *hw);
 void nic_tx_fetch(struct nic *hw);
