@@ -207,9 +207,20 @@ static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char
 /* A frame landed at t: RXT0 now, or at the end of the coalescing window. */
 static inline __attribute__((always_inline)) void rx_signal(struct nic *hw, u64 t)
 {
+	if (likely(!hw->rxfr && !hw->rdtr)) {
+		/* no coalescing (rx-usecs and rx-frames 0), the common case
+		 * first: RXT0 at once, the window the frame opens (rx_first)
+		 * closed again, no count left */
+		if (!hw->rx_unsignalled)
+			hw->rx_first = t;
+		nic_cause_cancel(hw, __builtin_ctz(E1000_ICR_RXT0));
+		hw->rx_unsignalled = 0;
+		nic_raise(hw, E1000_ICR_RXT0, t);
+		return;
+	}
 	if (!hw->rx_unsignalled++)
 		hw->rx_first = t;
-	if ((hw->rxfr && hw->rx_unsignalled >= hw->rxfr) || (!hw->rxfr && !hw->rdtr)) {
+	if (hw->rxfr && hw->rx_unsignalled >= hw->rxfr) {
 		nic_cause_cancel(hw, __builtin_ctz(E1000_ICR_RXT0));
 		hw->rx_unsignalled = 0;
 		nic_raise(hw, E1000_ICR_RXT0, t);
