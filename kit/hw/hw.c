@@ -216,12 +216,31 @@ static u64 lazy_time(struct kit *k, u64 hw_next)
 	return t == KIT_NEVER && last ? last : t;
 }
 
+/*
+ * hw_ev at at, inline in hw_arm (once a step, in the CPU's loop, where
+ * evq.c's calls would not be inlined): what ev_cancel and ev_schedule do to
+ * the hardware's event, which stays out of the heap (evq.c): cancelled, it
+ * is marked so; scheduled at a new time, it takes the time and the next seq
+ * and is marked queued; at the time it has, it keeps its seq.
+ */
+static inline __attribute__((always_inline)) void hw_ev_set(struct kit *k, u64 at)
+{
+	struct sim_event *e = &k->hw_ev;
+
+	if (at == KIT_NEVER) {
+		e->idx = -1;
+		return;
+	}
+	if (e->idx >= 0 && e->time == at)
+		return;
+	e->time = at;
+	e->seq = k->evq.seq++;
+	e->idx = EVQ_MAX; /* queued, outside the heap */
+}
+
 void hw_ev_at(struct kit *k, u64 at)
 {
-	if (at == KIT_NEVER)
-		ev_cancel(k, &k->hw_ev);
-	else
-		ev_schedule(k, &k->hw_ev, at);
+	hw_ev_set(k, at);
 }
 
 void hw_arm(struct kit *k)
@@ -236,7 +255,7 @@ void hw_arm(struct kit *k)
 	at = next == KIT_NEVER ? KIT_NEVER : lazy_time(k, next);
 	if (at != KIT_NEVER && at < next)
 		at = next;
-	hw_ev_at(k, at);
+	hw_ev_set(k, at);
 }
 
 void hw_schedule(struct kit *k, u64 next)
@@ -265,6 +284,27 @@ void hw_update(struct kit *k)
 		if (t < next)
 			next = t;
 	}
+	hw_schedule(k, next);
+}
+
+/* A register access changed hw alone (nic_regs.c: a read of ICR, a write
+ * but a tail's): its next change is looked at again and every other NIC's
+ * kept next is taken as it is (exact: nic_hw.h), hw_update's answer with
+ * one nic_next_change instead of one per NIC. */
+void hw_update_one(struct kit *k, struct nic *hw)
+{
+	u64 next = KIT_NEVER;
+
+	hw->next = nic_next_change(hw);
+	if (likely(k->nnic == 2)) {
+		u64 a = k->nic[0]->next, b = k->nic[1]->next;
+
+		hw_schedule(k, a < b ? a : b);
+		return;
+	}
+	for (int i = 0; i < k->nnic; i++)
+		if (k->nic[i]->next < next)
+			next = k->nic[i]->next;
 	hw_schedule(k, next);
 }
 

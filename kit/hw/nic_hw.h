@@ -28,6 +28,11 @@ struct rx_source {
 		u32 key;	/* the length and the VP bit it was for; 0: none yet */
 		u8 status, errors;
 	} csum;			/* the NIC's: its verdict on the last tmpl frame */
+	/* the NIC's too: the room a posted buffer needs for the fast arrival
+	 * of this source's frames (nic_rx.c's rx_arrive_plain), with the memo
+	 * above for them; more than any buffer has (~0u) while it is not, and
+	 * from the source's start (its maker sets it so) */
+	u32 fast_room;
 };
 
 #define NIC_MAX_SRC 8
@@ -141,6 +146,8 @@ static inline struct nic_tx_owner *nic_tx_owner_slot(struct nic *hw, u64 addr)
 
 /* hw/hw.c: hw_ev at at (KIT_NEVER: cancelled) */
 void hw_ev_at(struct kit *k, u64 at);
+/* hw/hw.c: hw_update after a change to hw alone, the other NICs' next as kept */
+void hw_update_one(struct kit *k, struct nic *hw);
 
 /*
  * The earliest change of all NICs is next: keep hw_ev at it (hw steps) or at
@@ -176,6 +183,8 @@ u64 dma_coherent_gen(void); /* moves at every coherent alloc and free */
 /* hw/nic_tx.c */
 /* k: hw->k; false: hw->next is to be looked at again (hw_update_nic) */
 bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 tdt);
+/* the whole TDT write in its common turn; false: not taken, nothing changed */
+bool nic_tx_doorbell_fast(struct kit *k, struct nic *hw, u32 tdt);
 void nic_tx_complete_one(struct kit *k, struct nic *hw); /* k: hw->k */
 void nic_tx_reset(struct nic *hw);
 void nic_tx_fetch(struct nic *hw);

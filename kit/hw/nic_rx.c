@@ -113,6 +113,41 @@ u8 nic_rx_csum_status(const unsigned char *f, unsigned int len, u8 *errors)
 	return rx_csum_status(f, len, errors, NULL);
 }
 
+/* The frame's length of pktgen's plain run whose template's writer w is
+ * known: the writer's headers and the template's payload. */
+static inline unsigned int plain_wire(const struct pktgen *g, enum writer w)
+{
+	return w == W_UDP_MIN ? ETH_ZLEN : PLAIN_L4 + 32 + g->tmpl.plen;
+}
+
+/*
+ * src->fast_room for the memo just written: for a run rx_arrive_plain takes
+ * (its emit one of the two it is chosen for) whose memo is for its untagged
+ * frame, the room rx_arrive_plain asks of a buffer (64 bytes, as rx_arrive's
+ * DMA check, and the template's need and frame); for any other, more than
+ * any buffer has. Out of line and cold: a memo is written once a run.
+ */
+static __attribute__((noinline, cold)) void rx_fast_room_set(struct rx_source *src)
+{
+	enum writer w = src->emit == pktgen_emit_udp_min ? W_UDP_MIN :
+			src->emit == pktgen_emit_tcp_ts_big ? W_TCP_TS_BIG : W_ANY;
+	const struct pktgen *g;
+	u64 need = 64;
+
+	src->fast_room = ~0u;
+	if (w == W_ANY)
+		return; /* not pktgen's, or a run rx_arrive_plain does not take */
+	g = container_of(src, struct pktgen, src);
+	if (src->csum.key != plain_wire(g, w) << 1)
+		return;
+	if (g->tmpl.need > need)
+		need = g->tmpl.need;
+	if (plain_wire(g, w) > need)
+		need = plain_wire(g, w);
+	if (need < ~0u)
+		src->fast_room = (u32)need;
+}
+
 /*
  * The checksum verdict on the frame at f. A frame of src's template (src->tmpl)
  * gets the verdict the NIC gave the last one of the same length and tag
@@ -132,8 +167,10 @@ static u8 rx_csum_verdict(struct rx_source *src, const unsigned char *f, unsigne
 		return src->csum.status;
 	}
 	st = rx_csum_status(f, len, errors, pl);
-	if (src && src->tmpl)
+	if (src && src->tmpl) {
 		src->csum = (struct rx_csum_memo){ .key = key, .status = st, .errors = *errors };
+		rx_fast_room_set(src);
+	}
 	return st;
 }
 
@@ -170,9 +207,20 @@ static unsigned int buffer_room(const struct sk_buff *owner, const unsigned char
 /* A frame landed at t: RXT0 now, or at the end of the coalescing window. */
 static inline __attribute__((always_inline)) void rx_signal(struct nic *hw, u64 t)
 {
+	if (likely(!hw->rxfr && !hw->rdtr)) {
+		/* no coalescing (rx-usecs and rx-frames 0), the common case
+		 * first: RXT0 at once, the window the frame opens (rx_first)
+		 * closed again, no count left */
+		if (!hw->rx_unsignalled)
+			hw->rx_first = t;
+		nic_cause_cancel(hw, __builtin_ctz(E1000_ICR_RXT0));
+		hw->rx_unsignalled = 0;
+		nic_raise(hw, E1000_ICR_RXT0, t);
+		return;
+	}
 	if (!hw->rx_unsignalled++)
 		hw->rx_first = t;
-	if ((hw->rxfr && hw->rx_unsignalled >= hw->rxfr) || (!hw->rxfr && !hw->rdtr)) {
+	if (hw->rxfr && hw->rx_unsignalled >= hw->rxfr) {
 		nic_cause_cancel(hw, __builtin_ctz(E1000_ICR_RXT0));
 		hw->rx_unsignalled = 0;
 		nic_raise(hw, E1000_ICR_RXT0, t);
@@ -326,8 +374,6 @@ static inline __attribute__((always_inline)) void
 rx_arrive_plain(struct nic *hw, struct rx_source *s, u8 l4proto, enum writer w)
 {
 	struct pktgen *g = container_of(s, struct pktgen, src);
-	/* the frame's length: the writer's headers and the template's payload */
-	unsigned int wire = w == W_UDP_MIN ? ETH_ZLEN : PLAIN_L4 + 32 + g->tmpl.plen;
 	struct kit *k = hw->k;
 	u64 t = s->next_at;
 	struct e1000_rx_desc *d;
@@ -349,9 +395,12 @@ rx_arrive_plain(struct nic *hw, struct rx_source *s, u8 l4proto, enum writer w)
 	if (!buf) /* (no skb owns address 0: the pool gives none for it) */
 		__builtin_unreachable();
 	room = buffer_room(owner, buf);
-	if (unlikely(room < 64 || (u64)room < g->tmpl.need || room < wire ||
-		     s->csum.key != wire << 1))
+	/* 64 bytes or more, the template's need and frame, and the verdict
+	 * remembered for the frame: one test (fast_room, set with the memo) */
+	if (unlikely(room < s->fast_room))
 		return rx_arrive(hw, s);
+	if ((u64)room < g->tmpl.need) /* (what fast_room holds: emit_plain's test is known) */
+		__builtin_unreachable();
 	g->fast_arrivals++;
 	len = emit_plain(s, buf, room, l4proto, w); /* wire */
 	owner->tstamp = t;

@@ -310,8 +310,11 @@ int kit_pktgen(struct net_device *dev, const struct pktgen_cfg *c, char *err, si
 		      g->tmpl.write == frame_write_tcp_ts_big ? pktgen_emit_tcp_ts_big :
 		      c->proto == IPPROTO_TCP ? emit_plain_tcp : emit_plain_icmp;
 	g->src.destroy = pktgen_destroy;
-	g->slot_ps = slot_time_ps(g, 0);
-	g->src.next_at = (g->slot_ps + 999) / 1000;
+	g->src.fast_room = ~0u; /* no verdict remembered yet (nic_rx.c) */
+	g->step_ns = g->interval_ps / 1000;
+	g->step_sub = (u32)(g->interval_ps % 1000);
+	slot_set(g, slot_time_ps(g, 0));
+	g->src.next_at = g->slot_ns;
 	g->last_slot = c->count - 1;
 	g->src.last_at = (slot_time_ps(g, g->last_slot) + 999) / 1000;
 	for (u32 f = 0; f < c->flows && (c->proto == IPPROTO_TCP || c->proto == IPPROTO_UDP); f++)

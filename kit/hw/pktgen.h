@@ -12,7 +12,13 @@ struct pktgen {
 	struct pktgen_cfg c;
 	u64 interval_ps, wire_ps_len, start_ps;
 	u64 slot;		/* frames emitted (arrival slots used; a plain run's is next_j) */
-	u64 slot_ps;		/* a plain run's: slot_time_ps(g, next_j), its next frame's */
+	/* a plain run's next frame's slot, slot_time_ps(g, next_j), as the ns
+	 * it rounds up to (src.next_at's, unless race_rx_irq pulled that
+	 * sooner) and the ps it was rounded up by: slot_ns * 1000 - slot_slack,
+	 * the slack below 1000; without bursts each slot adds the interval as
+	 * step_ns ns and step_sub ps, with no division per frame */
+	u64 slot_ns, step_ns;
+	u32 slot_slack, step_sub;
 	u64 last_slot;		/* the final frame's slot, src.last_at's */
 	u64 next_j;		/* next logical frame to make */
 	u64 rng;		/* this sender's own seeded sequence */
@@ -32,6 +38,13 @@ static inline u64 slot_time_ps(const struct pktgen *g, u64 n)
 	if (b <= 1) /* no bursts: every frame one interval after the last */
 		return g->start_ps + n * g->interval_ps;
 	return g->start_ps + (n / b) * b * g->interval_ps + (n % b) * g->wire_ps_len;
+}
+
+/* A plain run's next slot at ps picoseconds (slot_ns, slot_slack). */
+static inline void slot_set(struct pktgen *g, u64 ps)
+{
+	g->slot_ns = (ps + 999) / 1000;
+	g->slot_slack = (u32)(g->slot_ns * 1000 - ps);
 }
 
 /*
@@ -94,8 +107,11 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 	struct frame_spec s;
 	unsigned int len = 0;
 
-	/* (next_j is the slot: the frame's time is the one worked out for it last) */
-	spec_vary_proto(g, g->next_j++, g->slot_ps, g->tmpl.plen, 0, &s, proto);
+	/* (next_j is the slot: the frame's time is the one worked out for it
+	 * last; only TCP's timestamp reads it) */
+	spec_vary_proto(g, g->next_j++,
+			proto == IPPROTO_TCP ? g->slot_ns * 1000 - g->slot_slack : 0,
+			g->tmpl.plen, 0, &s, proto);
 	if (w != W_ANY && buf) {
 		/* frame_tmpl_build with its writer known (frame_write_udp_min or
 		 * frame_write_tcp_ts_big): the room test, then the writer inline; a
@@ -112,11 +128,24 @@ emit_plain(struct rx_source *src, unsigned char *buf, unsigned int room, u8 prot
 	g->src.tmpl = len != 0;
 	if (g->next_j == g->c.count) {
 		g->src.next_at = g->src.last_at = KIT_NEVER;
-	} else {
+	} else if (g->c.burst <= 1) {
 		/* without bursts a slot is one interval after the last (slot_time_ps's
-		 * start + slot * interval, added up) */
-		g->slot_ps = g->c.burst <= 1 ? g->slot_ps + g->interval_ps : slot_time_ps(g, g->next_j);
-		g->src.next_at = (g->slot_ps + 999) / 1000;
+		 * start + slot * interval, added up): step_ns more, and the slack
+		 * step_sub less, a slack gone below 0 being one ns more (back in 0
+		 * to 999), as the wire's frame times are added up (nic_tx.c) */
+		u64 ns = g->slot_ns + g->step_ns;
+		int slack = (int)g->slot_slack - (int)g->step_sub;
+
+		if (slack < 0) {
+			slack += 1000;
+			ns++;
+		}
+		g->slot_ns = ns;
+		g->slot_slack = (u32)slack;
+		g->src.next_at = ns;
+	} else {
+		slot_set(g, slot_time_ps(g, g->next_j));
+		g->src.next_at = g->slot_ns;
 	}
 	return len ? len : g->tmpl.wire;
 }
