@@ -360,7 +360,6 @@ udp_fast_queue(struct stack *st, struct sk_buff *skb, struct flow *f, unsigned i
 inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
 								  struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
 	u64 c = k->cost[COST_STACK_RX];
 	struct flow *f;
 	unsigned int tot;
@@ -375,10 +374,14 @@ inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
 		return k->now < k->hw_next ? RX_FAST_SYNC : RX_FAST_NOT;
 	if (!udp_fast_match(k, skb, &f, &tot, &seq))
 		return RX_FAST_NOT;
+	/* (no instruction: the kit and the skb read anew, as the IP length and
+	 * sequence word below: kept across the match they want saved registers) */
+	__asm__("" : "+r"(k), "+r"(skb));
+	c = k->cost[COST_STACK_RX];
 	/* netif_receive_skb */
 	if (skb->kit_place != SKB_STACK) {
 		k->sd.poll_delivered++;
-		dev->core.rx_stack++;
+		skb->dev->core.rx_stack++;
 	}
 	k->sd.processed++;
 	/* stack_receive */
@@ -386,9 +389,6 @@ inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
 	k->cpu.busy += c;
 	k->cost_ns[COST_STACK_RX] += c;
 	k->cost_count[COST_STACK_RX]++;
-	/* the IP length and the sequence word read again rather than kept
-	 * across the match in registers the call would then save (nothing
-	 * since wrote the data) */
 	tot = (unsigned int)skb->data[2] << 8 | skb->data[3];
 	seq = (u32)skb->data[28] << 24 | (u32)skb->data[29] << 16 | (u32)skb->data[30] << 8 |
 	      skb->data[31];

@@ -75,10 +75,11 @@ struct stack {
 };
 
 /* stack.c: netif_receive_skb's common case (stack_rx_fast), and its turn with
- * a catch-up due at the stack's charge (stack_receive_synced: the skb taken) */
+ * a catch-up due at the stack's charge (stack_receive_synced: the skb taken;
+ * out of line, so the common case's path saves no register for its call) */
 enum rx_fast { RX_FAST_NOT, RX_FAST_TAKEN, RX_FAST_SYNC };
 enum rx_fast stack_rx_fast(struct kit *k, struct sk_buff *skb);
-int stack_receive_synced(struct kit *k, struct sk_buff *skb);
+__attribute__((noinline)) int stack_receive_synced(struct kit *k, struct sk_buff *skb);
 
 void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off);
 
