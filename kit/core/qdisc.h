@@ -233,7 +233,9 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	bool stopped = lock == XC_ENQUEUE ? false : netif_queue_stopped(dev);
 	int rc;
 
-	if (skb)
+	/* the alone packet's after its charge: the name is then not kept across
+	 * the charge's catch-up (which never looks at an skb's place) */
+	if (skb && lock != XC_ENQUEUE)
 		skb_to_driver(skb, dev, "hard_start_xmit");
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
@@ -243,6 +245,8 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 		kit_charge2(k, COST_LOCK, COST_CALL);
 	else
 		sim_charge(k, COST_CALL);
+	if (skb && lock == XC_ENQUEUE)
+		skb_to_driver(skb, dev, "hard_start_xmit");
 	k->xmit_dev = dev;
 	struct drvcall dc = lock == XC_ENQUEUE ?
 				    driver_enter_quiet_outer(k, dev, "hard_start_xmit") :
