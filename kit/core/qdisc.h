@@ -247,11 +247,17 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 		sim_charge(k, COST_CALL);
 	if (skb && lock == XC_ENQUEUE)
 		skb_to_driver(skb, dev, "hard_start_xmit");
+	/* the alone packet's kit read again here and after the call, not kept
+	 * in a saved register across the catch-up and the call */
+	if (lock == XC_ENQUEUE)
+		k = dev->kit;
 	k->xmit_dev = dev;
 	struct drvcall dc = lock == XC_ENQUEUE ?
 				    driver_enter_quiet_outer(k, dev, "hard_start_xmit") :
 				    driver_enter_as(k, dev, "hard_start_xmit", quiet);
 	rc = dev->hard_start_xmit(skb, dev);
+	if (lock == XC_ENQUEUE)
+		k = dev->kit;
 	driver_leave_as(k, dc, quiet);
 	k->xmit_dev = NULL;
 	if (unlikely(k->race_armed))
