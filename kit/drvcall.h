@@ -40,7 +40,10 @@ static inline struct drvcall driver_enter_quiet(struct kit *k, struct net_device
 	k->lab_running = fn;
 	k->lab_calls++;
 	k->dev_running = dev;
-	__asm__("" : "+r"(k)); /* four plain stores (driver_enter_quiet_outer) */
+	/* four plain stores (driver_enter_quiet_outer); volatile: left where it
+	 * is, not hoisted out of a caller's loop with its copy of k then kept
+	 * across the loop's calls */
+	__asm__ volatile("" : "+r"(k));
 	if (fn) {
 		k->lab_last = fn;
 		k->dev_last = dev;

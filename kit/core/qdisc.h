@@ -12,6 +12,8 @@ void qdisc_run_rest(struct net_device *dev, long quota);
  * the packet alone, and the enqueue only. */
 int qdisc_xmit_alone(struct net_device *dev, struct sk_buff *skb);
 int qdisc_enqueue_only(struct net_device *dev, struct sk_buff *skb);
+/* qdisc_xmit_alone of an skb whose links are NULL (a fresh one, on no list) */
+int qdisc_xmit_alone_unlinked(struct net_device *dev, struct sk_buff *skb);
 
 /* The enqueue's ways out of line (qdisc_xmit.c): the packet dropped for want
  * of room, the charge's catch-up due, a trace kept. */
@@ -111,7 +113,8 @@ static inline __attribute__((always_inline)) enum held_way held_way(const struct
  * found at its start a qdisc on the device and no trace on the machine
  * (held): the way dev_queue_xmit would choose, without the tests the run
  * has made once (alone: it found xmit_fixed_alone too), the enqueue only
- * inline and quiet. Any other case is dev_queue_xmit's.
+ * inline and quiet. Any other case is dev_queue_xmit's. A held skb is the
+ * burst allocator's, fresh, on no list: its links are NULL.
  */
 static inline __attribute__((always_inline)) int dev_queue_xmit_held(struct sk_buff *skb,
 								      bool held, bool alone)
@@ -125,7 +128,7 @@ static inline __attribute__((always_inline)) int dev_queue_xmit_held(struct sk_b
 		if (alone) {
 			switch (held_way(dev, q)) {
 			case HELD_ALONE:
-				return qdisc_xmit_alone(dev, skb);
+				return qdisc_xmit_alone_unlinked(dev, skb);
 			case HELD_ENQUEUE:
 				return enqueue_only_as(dev, skb, true);
 			case HELD_GENERAL:
@@ -230,7 +233,9 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 	bool stopped = lock == XC_ENQUEUE ? false : netif_queue_stopped(dev);
 	int rc;
 
-	if (skb)
+	/* the alone packet's after its charge: the name is then not kept across
+	 * the charge's catch-up (which never looks at an skb's place) */
+	if (skb && lock != XC_ENQUEUE)
 		skb_to_driver(skb, dev, "hard_start_xmit");
 	k->sd.xmit_more = more;
 	dev->core.xmit_calls++;
@@ -240,11 +245,19 @@ static inline __attribute__((always_inline)) int xmit_one(struct net_device *dev
 		kit_charge2(k, COST_LOCK, COST_CALL);
 	else
 		sim_charge(k, COST_CALL);
+	if (skb && lock == XC_ENQUEUE)
+		skb_to_driver(skb, dev, "hard_start_xmit");
+	/* the alone packet's kit read again here and after the call, not kept
+	 * in a saved register across the catch-up and the call */
+	if (lock == XC_ENQUEUE)
+		k = dev->kit;
 	k->xmit_dev = dev;
 	struct drvcall dc = lock == XC_ENQUEUE ?
 				    driver_enter_quiet_outer(k, dev, "hard_start_xmit") :
 				    driver_enter_as(k, dev, "hard_start_xmit", quiet);
 	rc = dev->hard_start_xmit(skb, dev);
+	if (lock == XC_ENQUEUE)
+		k = dev->kit;
 	driver_leave_as(k, dc, quiet);
 	k->xmit_dev = NULL;
 	if (unlikely(k->race_armed))
@@ -309,19 +322,21 @@ void qdisc_alone_busy(struct net_device *dev, struct sk_buff *skb);
 /*
  * qdisc_run for that skb: its first restart_single made on skb directly, which
  * never enters the list it would have left at once (its links are left NULL,
- * as __skb_dequeue leaves them), then the rest of the loop as qdisc_run makes it.
+ * as __skb_dequeue leaves them; unlinked: they are NULL already), then the
+ * rest of the loop as qdisc_run makes it.
  * Exact: restart_single's dequeue would take this skb and leave the qdisc
  * empty, as here; its records carry the same lengths (1 queued, 0 left).
  */
 static inline __attribute__((always_inline)) void run_alone(struct net_device *dev,
 							    struct sk_buff *skb,
-							    enum xmit_charge charge)
+							    enum xmit_charge charge, bool unlinked)
 {
 	struct Qdisc *q = dev->qdisc;
 	bool quiet = charge == XC_ENQUEUE;
 
 	q->running = true;
-	skb->next = skb->prev = NULL;
+	if (!unlinked)
+		skb->next = skb->prev = NULL;
 	QTRACE(quiet, dev->kit, TR_QDISC_DEQ, dev, skb->kit_id, 1, 0, 0);
 	if (xmit_skb(dev, skb, false, charge, quiet) == NETDEV_TX_BUSY) { /* HARD_TX_LOCK, the call */
 		if (quiet)

@@ -22,7 +22,14 @@ static inline bool alone_untraced(struct net_device *dev, const struct kit *k,
  * registers are its own. */
 __attribute__((noinline)) int qdisc_xmit_alone(struct net_device *dev, struct sk_buff *skb)
 {
-	run_alone(dev, skb, XC_ENQUEUE);
+	run_alone(dev, skb, XC_ENQUEUE, false);
+	return NET_XMIT_SUCCESS;
+}
+
+__attribute__((noinline)) int qdisc_xmit_alone_unlinked(struct net_device *dev,
+							 struct sk_buff *skb)
+{
+	run_alone(dev, skb, XC_ENQUEUE, true);
 	return NET_XMIT_SUCCESS;
 }
 
@@ -93,7 +100,7 @@ static __attribute__((noinline)) int xmit_general(struct sk_buff *skb)
 		if (likely(run_alone_ok(dev, q))) {
 			/* the common packet: queued and at once taken again */
 			TRACE(k, TR_QDISC_ENQ, dev, skb->kit_id, 1, 0, 0);
-			run_alone(dev, skb, XC_LOCK);
+			run_alone(dev, skb, XC_LOCK, false);
 			return NET_XMIT_SUCCESS;
 		}
 	}

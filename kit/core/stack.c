@@ -78,10 +78,7 @@ struct flow *stack_flow_find(struct stack *st, __be32 s, __be32 d, __be16 sp, __
 
 struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *skb)
 {
-	static struct rx_counters nowhere; /* an skb with no device: counted nowhere */
-	int i = skb->dev ? skb->dev->ifindex : -1;
-
-	return i >= 0 && i < KIT_MAX_DEVS ? &st->dev[i] : &nowhere;
+	return &st->dev[sink_dev(skb)]; /* an skb with no device: the row shown nowhere */
 }
 
 void stack_expect_flow(struct kit *k, __be32 saddr, __be32 daddr, u16 sport, u16 dport,
@@ -339,6 +336,7 @@ udp_fast_queue(struct stack *st, struct sk_buff *skb, struct flow *f, unsigned i
 	f->segments += skb_shinfo(skb)->gso_segs > 1 ? skb_shinfo(skb)->gso_segs : 1;
 	sink_cb(skb)->plen = plen;
 	sink_cb(skb)->flow = f->idx;
+	sink_cb(skb)->dev = ifindex >= 0 && ifindex < KIT_MAX_DEVS ? (u32)ifindex : KIT_MAX_DEVS;
 	skb->kit_place = SKB_SOCKET;
 	__skb_queue_tail(&st->sockq, skb);
 }
@@ -360,7 +358,6 @@ udp_fast_queue(struct stack *st, struct sk_buff *skb, struct flow *f, unsigned i
 inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
 								  struct sk_buff *skb)
 {
-	struct net_device *dev = skb->dev;
 	u64 c = k->cost[COST_STACK_RX];
 	struct flow *f;
 	unsigned int tot;
@@ -375,10 +372,14 @@ inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
 		return k->now < k->hw_next ? RX_FAST_SYNC : RX_FAST_NOT;
 	if (!udp_fast_match(k, skb, &f, &tot, &seq))
 		return RX_FAST_NOT;
+	/* (no instruction: the kit and the skb read anew, as the IP length and
+	 * sequence word below: kept across the match they want saved registers) */
+	__asm__("" : "+r"(k), "+r"(skb));
+	c = k->cost[COST_STACK_RX];
 	/* netif_receive_skb */
 	if (skb->kit_place != SKB_STACK) {
 		k->sd.poll_delivered++;
-		dev->core.rx_stack++;
+		skb->dev->core.rx_stack++;
 	}
 	k->sd.processed++;
 	/* stack_receive */
@@ -386,9 +387,6 @@ inline __attribute__((always_inline)) enum rx_fast stack_rx_fast(struct kit *k,
 	k->cpu.busy += c;
 	k->cost_ns[COST_STACK_RX] += c;
 	k->cost_count[COST_STACK_RX]++;
-	/* the IP length and the sequence word read again rather than kept
-	 * across the match in registers the call would then save (nothing
-	 * since wrote the data) */
 	tot = (unsigned int)skb->data[2] << 8 | skb->data[3];
 	seq = (u32)skb->data[28] << 24 | (u32)skb->data[29] << 16 | (u32)skb->data[30] << 8 |
 	      skb->data[31];
@@ -455,7 +453,7 @@ static void app_run(struct kit *k, struct kthread *t)
 
 		sim_charge(k, COST_APP_RX);
 		st->flow[sink_cb(skb)->flow].c.app_bytes += plen;
-		stack_dev_counters(st, skb)->app_bytes += plen;
+		st->dev[sink_cb(skb)->dev].app_bytes += plen;
 		if (skb->tstamp) { /* came in through a NIC: stamped at DMA time */
 			st->lat_sum += k->now - skb->tstamp;
 			st->lat_n++;

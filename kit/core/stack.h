@@ -49,6 +49,7 @@ struct sink_cb {
 	u32 seq, end_seq; /* TCP: the payload's range */
 	u32 plen;	  /* bytes new to the application */
 	u32 flow;	  /* index in stack.flow */
+	u32 dev;	  /* on the socket queue: its device's row of stack.dev (sink_dev) */
 };
 
 static inline struct sink_cb *sink_cb(struct sk_buff *skb)
@@ -64,7 +65,8 @@ struct stack {
 	struct sk_buff_head sockq;
 	u64 sock_drops, ip_errors, other;
 	u32 ofo_len;	/* segments on all out-of-order queues */
-	struct rx_counters dev[KIT_MAX_DEVS];
+	/* per device; [KIT_MAX_DEVS]: an skb without one (counted, never shown) */
+	struct rx_counters dev[KIT_MAX_DEVS + 1];
 	struct kthread app, ksoftirqd;
 	u64 app_packets, app_bytes;
 	u64 lat_sum, lat_n;	/* arrival (tstamp) to recv(), over the skbs read */
@@ -75,10 +77,11 @@ struct stack {
 };
 
 /* stack.c: netif_receive_skb's common case (stack_rx_fast), and its turn with
- * a catch-up due at the stack's charge (stack_receive_synced: the skb taken) */
+ * a catch-up due at the stack's charge (stack_receive_synced: the skb taken;
+ * out of line, so the common case's path saves no register for its call) */
 enum rx_fast { RX_FAST_NOT, RX_FAST_TAKEN, RX_FAST_SYNC };
 enum rx_fast stack_rx_fast(struct kit *k, struct sk_buff *skb);
-int stack_receive_synced(struct kit *k, struct sk_buff *skb);
+__attribute__((noinline)) int stack_receive_synced(struct kit *k, struct sk_buff *skb);
 
 void stack_icmp_rcv(struct kit *k, struct sk_buff *skb, unsigned int l4off);
 
@@ -134,6 +137,14 @@ static inline struct flow *stack_flow_rx(struct stack *st, const struct iphdr *i
 	return stack_flow_find(st, iph->saddr, iph->daddr, p[0], p[1], iph->protocol, create);
 }
 struct rx_counters *stack_dev_counters(struct stack *st, const struct sk_buff *skb);
+/* An skb's row of stack.dev: its device's, [KIT_MAX_DEVS] without one. Kept
+ * in its sink_cb when it is queued for the application, whose read counts there. */
+static inline u32 sink_dev(const struct sk_buff *skb)
+{
+	int i = skb->dev ? skb->dev->ifindex : -1;
+
+	return i >= 0 && i < KIT_MAX_DEVS ? (u32)i : KIT_MAX_DEVS;
+}
 /* Hand plen new bytes to the socket receive queue (or drop them: queue full).
  * Inline: every segment a sink accepts comes through here. */
 static inline void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct flow *f,
@@ -151,6 +162,7 @@ static inline void stack_sock_queue(struct kit *k, struct sk_buff *skb, struct f
 	}
 	sink_cb(skb)->plen = plen;
 	sink_cb(skb)->flow = f->idx;
+	sink_cb(skb)->dev = sink_dev(skb);
 	skb_set_place(skb, SKB_SOCKET);
 	__skb_queue_tail(&st->sockq, skb);
 	if (k->trace) /* (only loads in its arguments: none to work out without one) */

@@ -43,9 +43,16 @@ static inline int tcp4_header_at(struct sk_buff *skb, unsigned int off, void **i
 
 	if (skb->ip_summed != CHECKSUM_UNNECESSARY || headlen < off + 40)
 		return -1;
-	ihl = (iph[0] & 15) * 4u;
-	if (iph[0] >> 4 != 4 || ((struct iphdr *)iph)->protocol != IPPROTO_TCP ||
-	    headlen < off + ihl + sizeof(struct tcphdr))
+	/* version 4, IHL 5 (nearly every frame): the 40 bytes just checked hold
+	 * both headers; any other first byte is asked field by field */
+	if (likely(iph[0] == 0x45)) {
+		ihl = 20;
+	} else {
+		ihl = (iph[0] & 15) * 4u;
+		if (iph[0] >> 4 != 4 || headlen < off + ihl + sizeof(struct tcphdr))
+			return -1;
+	}
+	if (((struct iphdr *)iph)->protocol != IPPROTO_TCP)
 		return -1;
 	*iphdr = iph;
 	*tcph = iph + ihl;
