@@ -23,7 +23,8 @@ struct drvcall {
  * guards to check. k->drv_watch says whether anyone does (kit_drv_watch), so
  * the common call is the naming and counting alone: driver_enter_quiet, for
  * a caller that has looked at k->drv_watch itself (driver_enter_nested where
- * another call is known to run: the wrappers of lab_ops.c), and
+ * another call is known to run: the wrappers of lab_ops.c, whose quiet table
+ * adapter->ops holds only while nobody watches), and
  * driver_leave_quiet: a call's watching is settled when it is entered (the
  * timeline and the guards are set up between calls, never during one).
  */

@@ -288,11 +288,9 @@ static inline void kit_tl_slice(struct kit *k, const char *name, const struct ne
 	if (unlikely(k->timeline != NULL))
 		tl_slice(k, name, dev, cat, begin);
 }
-/* k->timeline or k->guard_calls changed: k->drv_watch follows them */
-static inline void kit_drv_watch(struct kit *k)
-{
-	k->drv_watch = k->timeline != NULL || k->guard_calls;
-}
+/* k->timeline or k->guard_calls changed: k->drv_watch and every simnic's
+ * adapter->ops follow them, between calls (drivers/lab_ops.c) */
+void kit_drv_watch(struct kit *k);
 
 /* sim/trace.c */
 void trace_init(struct kit *k);
@@ -527,8 +525,9 @@ static inline void kit_charge2(struct kit *k, enum cost_id a, enum cost_id b)
 #define sim_charge_n(k, id, n) kit_charge((k), (id), (k)->cost[(id)] * (u64)(n), (u64)(n))
 #endif
 
-/* drivers/lab_ops.c: adapter->ops, each call named and counted, then k->lab's */
-extern const struct simnic_lab_ops simnic_lab_named;
+/* drivers/lab_ops.c: adapter->ops as k->drv_watch says (its wrappers: each
+ * call named and counted, then k->lab's) */
+const struct simnic_lab_ops *simnic_lab_named(const struct kit *k);
 /* The contract name behind a driver call ("poll" on a classic device ->
  * "simnic_poll_classic"); "kit code" for NULL. */
 const char *kit_lab_fn_name(const struct kit *k, const struct net_device *dev, const char *running);

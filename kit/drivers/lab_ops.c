@@ -29,10 +29,13 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 
 /*
  * R: returns a value; V: void. DEV is how the device is found from the
- * arguments. A watched call (drvcall.h: a timeline, guards) and an outermost
- * one (the kit calling a lab function itself: its start is recorded) go the
- * long way round, w_*_watched; the common one, nested in driver code nobody
- * watches, names and counts with no call of its own before the lab
+ * arguments. Two tables: simnic_lab_watched's w_*_watched go the long way
+ * round (driver_enter, driver_leave: whatever k->drv_watch says); it is
+ * adapter->ops while anyone watches (drvcall.h: a timeline, guards).
+ * Otherwise adapter->ops is simnic_lab_quiet, whose w_* need not ask
+ * k->drv_watch: an outermost call (the kit calling a lab function itself:
+ * its start is recorded) goes the long way too, and the common one, nested
+ * in driver code, names and counts with no call of its own before the lab
  * function's, so the arguments stay where they came in.
  */
 #define WRAP_R(ret, field, row, DEV, params, args)                          \
@@ -48,7 +51,7 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 	{                                                                   \
 		struct net_device *dev_ = (DEV);                            \
 		struct kit *k_ = dev_->kit;                                 \
-		if (unlikely(k_->drv_watch) || unlikely(!k_->lab_running)) \
+		if (unlikely(!k_->lab_running))                             \
 			return w_##field##_watched args;                    \
 		struct drvcall dc = driver_enter_nested(k_, dev_, simnic_lab_name_pairs[row]); \
 		ret r = k_->lab.field args;                                 \
@@ -67,7 +70,7 @@ static inline struct drvcall enter(struct net_device *dev, int row)
 	{                                                                   \
 		struct net_device *dev_ = (DEV);                            \
 		struct kit *k_ = dev_->kit;                                 \
-		if (unlikely(k_->drv_watch) || unlikely(!k_->lab_running)) { \
+		if (unlikely(!k_->lab_running)) {                           \
 			w_##field##_watched args;                           \
 			return;                                             \
 		}                                                           \
@@ -111,7 +114,30 @@ WRAP_V(lro_flush_all, F_LRO_FLUSH_ALL, mgr->dev, (struct net_lro_mgr *mgr), (mgr
 WRAP_V(lro_flush_pkt, F_LRO_FLUSH_PKT, mgr->dev,
        (struct net_lro_mgr *mgr, struct iphdr *iph, struct tcphdr *tcph), (mgr, iph, tcph))
 
-const struct simnic_lab_ops simnic_lab_named = {
+static const struct simnic_lab_ops simnic_lab_watched = {
+	.xmit_frame = w_xmit_frame_watched,
+	.tx_map = w_tx_map_watched,
+	.maybe_stop_tx = w_maybe_stop_tx_watched,
+	.clean_tx_irq = w_clean_tx_irq_watched,
+	.tx_timeout = w_tx_timeout_watched,
+	.clean_tx_ring = w_clean_tx_ring_watched,
+	.prep_xmit = w_prep_xmit_watched,
+	.batch_xmit = w_batch_xmit_watched,
+	.xmit_frame_blist = w_xmit_frame_blist_watched,
+	.xmit_frame_more = w_xmit_frame_more_watched,
+	.intr = w_intr_watched,
+	.intr_nonapi = w_intr_nonapi_watched,
+	.poll_classic = w_poll_classic_watched,
+	.poll = w_poll_watched,
+	.clean_rx_irq = w_clean_rx_irq_watched,
+	.alloc_rx_buffers = w_alloc_rx_buffers_watched,
+	.lro_receive_skb = w_lro_receive_skb_watched,
+	.lro_vlan_hwaccel_receive_skb = w_lro_vlan_hwaccel_receive_skb_watched,
+	.lro_flush_all = w_lro_flush_all_watched,
+	.lro_flush_pkt = w_lro_flush_pkt_watched,
+};
+
+static const struct simnic_lab_ops simnic_lab_quiet = {
 	.xmit_frame = w_xmit_frame,
 	.tx_map = w_tx_map,
 	.maybe_stop_tx = w_maybe_stop_tx,
@@ -133,6 +159,34 @@ const struct simnic_lab_ops simnic_lab_named = {
 	.lro_flush_all = w_lro_flush_all,
 	.lro_flush_pkt = w_lro_flush_pkt,
 };
+
+const struct simnic_lab_ops *simnic_lab_named(const struct kit *k)
+{
+	return k->drv_watch ? &simnic_lab_watched : &simnic_lab_quiet;
+}
+
+/*
+ * k->drv_watch follows the timeline and the guards, and every simnic's
+ * adapter->ops with it. Only between calls: driver code may hold the table
+ * it found at its start. Set up or gone while a call runs, the change waits
+ * for the outermost call's end, k->drv_watch set meanwhile so that end goes
+ * the long way (driver_leave_watched, kit/sim/timeline.c) and comes here
+ * again; the calls until then are watched as the table they find says (the
+ * watched table is right whatever k->drv_watch is).
+ */
+void kit_drv_watch(struct kit *k)
+{
+	bool watch = k->timeline != NULL || k->guard_calls;
+
+	if (k->lab_running) {
+		k->drv_watch = true;
+		return;
+	}
+	k->drv_watch = watch;
+	for (int i = 0; i < k->ndevs; i++)
+		if (simnic_is(k->devs[i]))
+			((struct simnic_adapter *)netdev_priv(k->devs[i]))->ops = simnic_lab_named(k);
+}
 
 _Static_assert(F_NR == 20, "one wrapper per lab function");
 _Static_assert(offsetof(struct kit, lab_running) == offsetof(struct kit, lab_last) + sizeof(char *),

@@ -78,7 +78,7 @@ void simnic_apply_ops(struct net_device *dev)
 	struct kit *k = dev->kit;
 	struct simnic_adapter *adapter = adapter_of(dev);
 
-	adapter->ops = &simnic_lab_named;
+	adapter->ops = simnic_lab_named(k);
 	dev->features &= ~(NETIF_F_BTX | NETIF_F_BATCH_SKBS);
 	dev->hard_batch_xmit = NULL;
 	dev->hard_prep_xmit = NULL;

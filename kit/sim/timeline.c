@@ -123,8 +123,13 @@ void driver_leave_watched(struct kit *k, struct drvcall prev)
 	tl_slice(k, k->lab_running, k->dev_running, TLC_DRIVER, false);
 	k->lab_running = prev.fn;
 	k->dev_running = prev.dev;
-	if (k->guard_calls && !prev.fn)
+	if (prev.fn)
+		return;
+	if (k->guard_calls)
 		kit_guard_after_call(k); /* the rings' guards, blaming this very call */
+	/* a timeline or guards set up or gone during the call: its end is the
+	 * first time between calls that adapter->ops may follow them */
+	kit_drv_watch(k);
 }
 
 u64 kit_timeline_total(const struct kit *k)
