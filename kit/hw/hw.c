@@ -170,6 +170,12 @@ static u64 lazy_time(struct kit *k, u64 hw_next)
 		struct nic *hw = k->nic[n];
 		bool rx_on;
 
+		/* every time looked at below is one of nic_next_change's terms:
+		 * a NIC without sources whose kept next (exact: nic_hw.h) is no
+		 * sooner than t lowers nothing, and with nothing found yet (t
+		 * never) it has nothing in flight for last either */
+		if (hw->next >= t && !hw->nsrc)
+			continue;
 		if (hw->irq_at < t)
 			t = hw->irq_at;
 		if (hw->cause_min < t)
