@@ -22,6 +22,20 @@
  */
 #define CSUM_ADD64(acc, carry, w) ((carry) += __builtin_add_overflow((acc), (w), &(acc)))
 
+/* The 32 bytes at p as four 64-bit words, each added so. */
+#define CSUM_ADD_BLOCK32(acc, carry, p)                  \
+	do {                                             \
+		u64 w0_, w1_, w2_, w3_;                  \
+		memcpy(&w0_, (p), 8);                    \
+		memcpy(&w1_, (p) + 8, 8);                \
+		memcpy(&w2_, (p) + 16, 8);               \
+		memcpy(&w3_, (p) + 24, 8);               \
+		CSUM_ADD64(acc, carry, w0_);             \
+		CSUM_ADD64(acc, carry, w1_);             \
+		CSUM_ADD64(acc, carry, w2_);             \
+		CSUM_ADD64(acc, carry, w3_);             \
+	} while (0)
+
 /*
  * A 64-bit sum folded to 32 bits with end-around carry: the high half of
  * acc + (acc rotated by 32) is hi + lo + the carry out of lo + hi.
@@ -34,7 +48,7 @@ static inline u32 fold64(u64 acc)
 __wsum csum_partial(const void *buf, int len, __wsum sum)
 {
 	const unsigned char *p = buf, *end;
-	u64 acc = sum, carry = 0, a, b, c, d;
+	u64 acc = sum, carry = 0, a, b;
 
 	if (len <= 0)
 		return sum;
@@ -44,25 +58,10 @@ __wsum csum_partial(const void *buf, int len, __wsum sum)
 	 */
 	if (len >= 64) {
 		end = p + ((unsigned int)len & ~31u);
-		for (; p != end; p += 32) {
-			memcpy(&a, p, 8);
-			memcpy(&b, p + 8, 8);
-			memcpy(&c, p + 16, 8);
-			memcpy(&d, p + 24, 8);
-			CSUM_ADD64(acc, carry, a);
-			CSUM_ADD64(acc, carry, b);
-			CSUM_ADD64(acc, carry, c);
-			CSUM_ADD64(acc, carry, d);
-		}
+		for (; p != end; p += 32)
+			CSUM_ADD_BLOCK32(acc, carry, p);
 	} else if (len & 32) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		memcpy(&c, p + 16, 8);
-		memcpy(&d, p + 24, 8);
-		CSUM_ADD64(acc, carry, a);
-		CSUM_ADD64(acc, carry, b);
-		CSUM_ADD64(acc, carry, c);
-		CSUM_ADD64(acc, carry, d);
+		CSUM_ADD_BLOCK32(acc, carry, p);
 		p += 32;
 	}
 	if (len & 31) {

@@ -180,6 +180,31 @@ void nic_advance(struct kit *k, struct nic *hw, u64 t); /* k: hw->k */
 bool nic_dma_ok(struct nic *hw, u64 addr, size_t len);
 u64 dma_coherent_gen(void); /* moves at every coherent alloc and free */
 
+/*
+ * A tail write's charges in one go (the TDT and RDT writes' common turn):
+ * the write's and n descriptors' (one each), when both end before the
+ * hardware's next change and the driver is short of its lockup time after
+ * the write's charge. Then the catch-ups of hw_catch_up and sim_charge find
+ * nothing due and driver_time_check passes, so the charges are their sums
+ * and counts; false, with nothing changed, for any other turn.
+ */
+static inline __attribute__((always_inline)) bool nic_tail_charge(struct kit *k, u32 n)
+{
+	u64 cm = k->cost[COST_MMIO_WRITE], cd = k->cost[COST_DESC] * (u64)n;
+	u64 now = k->now + cm;
+
+	if (unlikely(now + cd >= k->hw_next) ||
+	    (unlikely(now - k->lab_enter_ns > DRIVER_LOCKUP_NS) && k->lab_running))
+		return false;
+	k->now = now + cd;
+	k->cpu.busy += cm + cd;
+	k->cost_ns[COST_MMIO_WRITE] += cm;
+	k->cost_count[COST_MMIO_WRITE]++;
+	k->cost_ns[COST_DESC] += cd;
+	k->cost_count[COST_DESC] += n;
+	return true;
+}
+
 /* hw/nic_tx.c */
 /* k: hw->k; false: hw->next is to be looked at again (hw_update_nic) */
 bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 tdt);

@@ -368,24 +368,11 @@ static __attribute__((noinline)) void nic_write_rdt_slow(struct nic *hw, u32 val
 static __attribute__((noinline)) void nic_write_rdt(struct nic *hw, u32 val)
 {
 	struct kit *k = hw->k;
-	u32 count = hw->rx_count, n;
-	u64 cm, cd, now;
+	u32 count = hw->rx_count;
 
-	if (unlikely(k->trace != NULL) || val >= count || val == hw->rdt)
+	if (unlikely(k->trace != NULL) || val >= count || val == hw->rdt ||
+	    !nic_tail_charge(k, (val + count - hw->rdt) % count))
 		goto slow;
-	n = (val + count - hw->rdt) % count;
-	cm = k->cost[COST_MMIO_WRITE];
-	cd = k->cost[COST_DESC] * (u64)n;
-	now = k->now + cm;
-	if (unlikely(now + cd >= k->hw_next) ||
-	    (unlikely(now - k->lab_enter_ns > DRIVER_LOCKUP_NS) && k->lab_running))
-		goto slow;
-	k->now = now + cd;
-	k->cpu.busy += cm + cd;
-	k->cost_ns[COST_MMIO_WRITE] += cm;
-	k->cost_count[COST_MMIO_WRITE]++;
-	k->cost_ns[COST_DESC] += cd;
-	k->cost_count[COST_DESC] += n;
 	hw->rdt = val;
 	hw->rx_doorbells++;
 	hw_update_nic(k, hw);

@@ -325,26 +325,12 @@ bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
  */
 bool nic_tx_doorbell_fast(struct kit *k, struct nic *hw, u32 val)
 {
-	u32 tdt = hw->tdt, posted;
-	u64 cm, cd, now;
+	u32 tdt = hw->tdt;
 
 	if (unlikely(k->trace != NULL) || !(hw->tctl & E1000_TCTL_EN) ||
 	    !(hw->tdh <= tdt && tdt < val && val < hw->tx_count) ||
-	    hw->tx_ring_ok_gen != dma_coherent_gen())
+	    hw->tx_ring_ok_gen != dma_coherent_gen() || !nic_tail_charge(k, val - tdt))
 		return false;
-	posted = val - tdt;
-	cm = k->cost[COST_MMIO_WRITE];
-	cd = k->cost[COST_DESC] * (u64)posted;
-	now = k->now + cm;
-	if (unlikely(now + cd >= k->hw_next) ||
-	    (unlikely(now - k->lab_enter_ns > DRIVER_LOCKUP_NS) && k->lab_running))
-		return false;
-	k->now = now + cd;
-	k->cpu.busy += cm + cd;
-	k->cost_ns[COST_MMIO_WRITE] += cm;
-	k->cost_count[COST_MMIO_WRITE]++;
-	k->cost_ns[COST_DESC] += cd;
-	k->cost_count[COST_DESC] += posted;
 	tx_post(k, hw, val);
 	return true;
 }
