@@ -26,7 +26,9 @@ struct drvcall {
  * another call is known to run: the wrappers of lab_ops.c, whose quiet table
  * adapter->ops holds only while nobody watches), and
  * driver_leave_quiet: a call's watching is settled when it is entered (the
- * timeline and the guards are set up between calls, never during one).
+ * kit sets the timeline and the guards up between calls; one set up during a
+ * call reaches adapter->ops at the outermost call's watched leave, or at the
+ * next outermost watched enter: kit_drv_watch).
  */
 static inline struct drvcall driver_enter_quiet(struct kit *k, struct net_device *dev,
 						const char *fn)
@@ -102,13 +104,20 @@ static inline struct drvcall driver_enter_nested(struct kit *k, struct net_devic
 	return prev;
 }
 
-/* driver_enter_quiet where nobody may be watching: the call's slice begins. */
+void kit_drv_watch_now(struct kit *k); /* kit_drv_watch between calls (lab_ops.c) */
+void driver_enter_watched(struct kit *k, struct net_device *dev, const char *fn, bool outer);
+
+/* driver_enter_quiet where nobody may be watching: the call's slice begins.
+ * An outermost one is a time between calls: a change of watching made during
+ * a call that was left quietly (its watching settled at its start) reaches
+ * adapter->ops here at the latest (driver_enter_watched), before driver code
+ * runs. */
 static inline struct drvcall driver_enter(struct kit *k, struct net_device *dev, const char *fn)
 {
 	struct drvcall prev = driver_enter_quiet(k, dev, fn);
 
 	if (fn && unlikely(k->drv_watch))
-		tl_slice(k, fn, dev, TLC_DRIVER, true);
+		driver_enter_watched(k, dev, fn, !prev.fn);
 	return prev;
 }
 

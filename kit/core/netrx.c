@@ -140,8 +140,9 @@ static int poll_modern(struct kit *k, struct napi_struct *n, int weight)
 	n->last_budget = weight;
 	sd->polling = dev;
 	sd->poll_delivered = 0;
-	/* a device's poll nobody watches (no timeline, no guards: both are set
-	 * up between driver calls, never during one) is entered and left quietly */
+	/* a device's poll nobody watches (no timeline, no guards: the kit sets
+	 * both up between driver calls; drvcall.h says how a change during one
+	 * is taken) is entered and left quietly */
 	bool quiet = dev && !k->drv_watch;
 	struct drvcall dc = driver_enter_as(k, dev, dev ? "poll" : NULL, quiet);
 	work = n->poll(n, weight);

@@ -168,21 +168,27 @@ const struct simnic_lab_ops *simnic_lab_named(const struct kit *k)
 /*
  * k->drv_watch follows the timeline and the guards, and every simnic's
  * adapter->ops with it. Only between calls: driver code may hold the table
- * it found at its start. Set up or gone while a call runs, the change waits
- * for the outermost call's end, k->drv_watch set meanwhile so that end goes
- * the long way (driver_leave_watched, kit/sim/timeline.c) and comes here
- * again; the calls until then are watched as the table they find says (the
- * watched table is right whatever k->drv_watch is).
+ * it found at its start. Set up or gone while a call runs, the change waits,
+ * k->drv_watch set meanwhile: an outermost call entered the long way ends
+ * the long way too (driver_leave_watched, kit/sim/timeline.c) and comes here
+ * at its end; one entered quietly (the poll, the alone packet's
+ * hard_start_xmit: their watching settled at their start) leaves it to the
+ * next outermost call, whose long-way enter comes here before driver code
+ * runs (driver_enter_watched, kit/sim/timeline.c). The watched table is right whatever
+ * k->drv_watch is.
  */
 void kit_drv_watch(struct kit *k)
 {
-	bool watch = k->timeline != NULL || k->guard_calls;
-
 	if (k->lab_running) {
 		k->drv_watch = true;
 		return;
 	}
-	k->drv_watch = watch;
+	kit_drv_watch_now(k);
+}
+
+void kit_drv_watch_now(struct kit *k)
+{
+	k->drv_watch = k->timeline != NULL || k->guard_calls;
 	for (int i = 0; i < k->ndevs; i++)
 		if (simnic_is(k->devs[i]))
 			((struct simnic_adapter *)netdev_priv(k->devs[i]))->ops = simnic_lab_named(k);

@@ -118,6 +118,16 @@ void tl_slice(struct kit *k, const char *name, const struct net_device *dev, enu
 	counters(k);
 }
 
+/* The enter with a timeline or guards: an outermost call's start is a time
+ * between calls, where adapter->ops takes a change of watching made during
+ * a call left quietly (drvcall.h); then its slice begins. */
+void driver_enter_watched(struct kit *k, struct net_device *dev, const char *fn, bool outer)
+{
+	if (outer)
+		kit_drv_watch_now(k);
+	tl_slice(k, fn, dev, TLC_DRIVER, true);
+}
+
 void driver_leave_watched(struct kit *k, struct drvcall prev)
 {
 	tl_slice(k, k->lab_running, k->dev_running, TLC_DRIVER, false);

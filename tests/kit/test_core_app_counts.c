@@ -74,7 +74,9 @@ Test(core_app_counts, each_skbs_bytes_count_on_the_device_it_came_in_on, .init =
 			kit_run_softirq(k, rx_one, &o);
 			taken += o.r == RX_FAST_TAKEN;
 		}
-		cr_assert_eq(k->stack->app_bytes, read0, "the application read before its turn");
+		cr_assert_eq(k->stack->app_bytes, read0,
+			     "app_bytes %llu before the application's turn, expected %llu (none read)",
+			     (unsigned long long)k->stack->app_bytes, (unsigned long long)read0);
 		run_idle(k); /* the application reads them all */
 		for (int i = 0; i <= KIT_MAX_DEVS; i++)
 			cr_assert_eq(k->stack->dev[i].app_bytes - row0[i], want[i],

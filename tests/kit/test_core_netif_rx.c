@@ -78,7 +78,9 @@ Test(core_netif_rx, each_case_the_general_path_acts_on_still_gets_it, .init = se
 		     "past its buffer: %llu skb_over_panic records, expected %llu",
 		     (unsigned long long)kit_rule_count(k, RULE_SKB_OVER_PANIC),
 		     (unsigned long long)bug + 1);
-	cr_assert_eq(skb_queue_len(&sd->input_pkt_queue), q, "past its buffer: queued");
+	cr_assert_eq(skb_queue_len(&sd->input_pkt_queue), q,
+		     "past its buffer: backlog %llu long, expected %llu (the skb dropped, not queued)",
+		     (unsigned long long)skb_queue_len(&sd->input_pkt_queue), (unsigned long long)q);
 	run_idle(k);
 
 	warn = kit_rule_count(k, RULE_NETIF_RX_CONTEXT);
