@@ -189,7 +189,8 @@ static __attribute__((noinline)) void tx_post_train(struct kit *k, struct nic *h
  * which for an idle engine (idle: tdh == tx_sched) is tx_done[tdh] (with
  * nothing posted, tx_done[tdh] as it is). post: a doorbell's, hw->next then
  * kept exact here (tx_post_next); known: the first frame's time is the kept
- * one (its length and the link speed checked by the caller). */
+ * one (its length and the link speed checked by the caller), and the post
+ * the fast doorbell's: i = tx_sched, tdh <= i < tdt < count. */
 static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, struct nic *hw,
 							       bool idle, bool post, bool known)
 {
@@ -198,7 +199,7 @@ static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, stru
 	u32 i = hw->tx_sched, sub;
 	struct e1000_tx_desc *d;
 
-	if (i == hw->tdt) {
+	if (!known && i == hw->tdt) {
 		first = hw->tx_done[hw->tdh];
 		if (post)
 			tx_post_next(k, hw, idle, first);
@@ -226,13 +227,14 @@ static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, stru
 	/* a later frame never finishes before an earlier one (an idle engine's
 	 * first frame is tdh: none ahead of it) */
 	if (!idle) {
-		u32 prev = i ? i - 1 : hw->tx_count - 1;
+		/* known: tdh < i, so i - 1 is in the ring */
+		u32 prev = known || i ? i - 1 : hw->tx_count - 1;
 
 		if (first < hw->tx_done[prev])
 			first = hw->tx_done[prev];
 	}
 	hw->tx_done[i] = first;
-	hw->tx_sched = ring_mod(i + 1, hw->tx_count);
+	hw->tx_sched = known ? i + 1 : ring_mod(i + 1, hw->tx_count);
 	if (unlikely(hw->tx_sched != hw->tdt)) {
 		/* more than one frame posted */
 		if (post)
