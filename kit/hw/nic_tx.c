@@ -146,6 +146,35 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 up, int
 	}
 }
 
+/* After a post's fetch (t: its first frame's finish time): an idle engine's
+ * (tdh == tx_sched) first fetched frame is tdh, so the NIC's next change is
+ * the sooner of the one it had (hw->next, exact: nic_hw.h) and that frame's
+ * write-back; a busy engine's next write-back is tdh's as before, the fetch
+ * adding only later ones, so nothing moves. hw_update_nic would also lower
+ * hw_next to an unchanged hw->next; it is never above any NIC's kept next
+ * here: hw_update and hw_sync leave it at their least, and the in-flight
+ * interrupt, which works out hw->next without hw_next, only drops a masked
+ * line (its next moves later, never earlier). */
+static inline __attribute__((always_inline)) void tx_post_next(struct kit *k, struct nic *hw,
+								bool idle, u64 t)
+{
+	if (idle && t < hw->next) {
+		hw->next = t;
+		if (t < k->hw_next)
+			hw_schedule_in(k, t);
+	}
+}
+
+/* A post's fetch of more than one frame, from its second on, and what the
+ * post then does: out of line, the post's last call, so the doorbell keeps
+ * nothing across it. */
+static __attribute__((noinline)) void tx_post_train(struct kit *k, struct nic *hw, u64 up,
+						    int slack, u64 first, bool idle)
+{
+	tx_fetch_train(hw, up, slack, first);
+	tx_post_next(k, hw, idle, first);
+}
+
 /* Fetch [tx_sched, tdt) and give each frame its finish time, the engine on
  * (inline in the doorbell, a packet's path; nic_tx_fetch for the TCTL write).
  * The wire is free at wire_free_up * 1000 - wire_slack picoseconds: a frame
@@ -158,23 +187,36 @@ static __attribute__((noinline)) void tx_fetch_train(struct nic *hw, u64 up, int
  * rounding of its own. After the first frame the wire is free at now or
  * later, so the start is taken once. Returns the first frame's finish time,
  * which for an idle engine (idle: tdh == tx_sched) is tx_done[tdh] (with
- * nothing posted, tx_done[tdh] as it is). */
+ * nothing posted, tx_done[tdh] as it is). post: a doorbell's, hw->next then
+ * kept exact here (tx_post_next); known: the first frame's time is the kept
+ * one (its length and the link speed checked by the caller), and the post
+ * the fast doorbell's: i = tx_sched, tdh <= i < tdt < count. */
 static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, struct nic *hw,
-							       bool idle)
+							       bool idle, bool post, bool known)
 {
 	u64 up = hw->wire_free_up, ns, first;
 	int slack = (int)hw->wire_slack;
 	u32 i = hw->tx_sched, sub;
 	struct e1000_tx_desc *d;
 
-	if (i == hw->tdt)
-		return hw->tx_done[hw->tdh];
+	if (!known && i == hw->tdt) {
+		first = hw->tx_done[hw->tdh];
+		if (post)
+			tx_post_next(k, hw, idle, first);
+		return first;
+	}
 	if (up <= k->now) {
 		up = k->now;
 		slack = 0;
 	}
 	d = tx_desc(hw, i);
-	frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
+	if (known) {
+		/* the caller found the kept frame time this frame's */
+		ns = hw->wire_ns;
+		sub = hw->wire_sub;
+	} else {
+		frame_time(hw, k, le16_to_cpu(d->lower.flags.length), &ns, &sub);
+	}
 	up += ns;
 	slack -= (int)sub;
 	if (slack < 0) {
@@ -185,27 +227,33 @@ static inline __attribute__((always_inline)) u64 tx_fetch_on(struct kit *k, stru
 	/* a later frame never finishes before an earlier one (an idle engine's
 	 * first frame is tdh: none ahead of it) */
 	if (!idle) {
-		u32 prev = i ? i - 1 : hw->tx_count - 1;
+		/* known: tdh < i, so i - 1 is in the ring */
+		u32 prev = known || i ? i - 1 : hw->tx_count - 1;
 
 		if (first < hw->tx_done[prev])
 			first = hw->tx_done[prev];
 	}
 	hw->tx_done[i] = first;
-	hw->tx_sched = ring_mod(i + 1, hw->tx_count);
+	hw->tx_sched = known ? i + 1 : ring_mod(i + 1, hw->tx_count);
 	if (unlikely(hw->tx_sched != hw->tdt)) {
 		/* more than one frame posted */
-		tx_fetch_train(hw, up, slack, first);
+		if (post)
+			tx_post_train(k, hw, up, slack, first, idle);
+		else
+			tx_fetch_train(hw, up, slack, first);
 		return first;
 	}
 	hw->wire_free_up = up;
 	hw->wire_slack = (u32)slack;
+	if (post)
+		tx_post_next(k, hw, idle, first);
 	return first;
 }
 
 static inline __attribute__((always_inline)) void tx_fetch(struct nic *hw)
 {
 	if (hw->tctl & E1000_TCTL_EN)
-		tx_fetch_on(hw->k, hw, hw->tdh == hw->tx_sched);
+		tx_fetch_on(hw->k, hw, hw->tdh == hw->tx_sched, false, false);
 }
 
 /* The engine turned on (the TCTL write): a tail written with the engine off
@@ -241,33 +289,14 @@ static __attribute__((noinline, cold)) void tx_post_records(struct kit *k, struc
 }
 
 /* The tail written (frames posted to a running engine, TCTL.EN set): the
- * doorbell counted and the new frames fetched. An idle engine's (tdh ==
- * tx_sched) first fetched frame is tdh, so the NIC's next change is the
- * sooner of the one it had (hw->next, exact: nic_hw.h) and that frame's
- * write-back; a busy engine's next write-back is tdh's as before, the fetch
- * adding only later ones, so nothing moves. */
-static inline __attribute__((always_inline)) void tx_post(struct kit *k, struct nic *hw, u32 val)
+ * doorbell counted and the new frames fetched, hw->next kept exact
+ * (tx_post_next). known: the first frame's time is the kept one. */
+static inline __attribute__((always_inline)) void tx_post(struct kit *k, struct nic *hw, u32 val,
+							  bool known)
 {
-	bool idle;
-	u64 t;
-
 	hw->tdt = val;
 	hw->tx_doorbells++;
-	idle = hw->tdh == hw->tx_sched;
-	t = tx_fetch_on(k, hw, idle); /* TCTL.EN is set */
-	/* hw_update_nic would also lower hw_next to an unchanged hw->next; it
-	 * is never above any NIC's kept next here: hw_update and hw_sync leave
-	 * it at their least, and the in-flight interrupt, which works out
-	 * hw->next without hw_next, only drops a masked line (its next moves
-	 * later, never earlier) */
-	if (idle) {
-		/* t is tx_done[tdh]: the first frame fetched is tdh */
-		if (t < hw->next) {
-			hw->next = t;
-			if (t < k->hw_next)
-				hw_schedule_in(k, t);
-		}
-	}
+	tx_fetch_on(k, hw, hw->tdh == hw->tx_sched, true, known); /* TCTL.EN is set */
 }
 
 /* The TDT write. Returns true when it kept hw->next exact itself: frames
@@ -308,7 +337,7 @@ bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
 		tx_post_records(k, hw, val);
 	TRACE(k, TR_TDT, hw->dev, hw->tdt, val, 0, 0);
 	sim_charge_n(k, COST_DESC, posted); /* the driver wrote one descriptor per frame */
-	tx_post(k, hw, val);
+	tx_post(k, hw, val, false);
 	return true;
 }
 
@@ -317,9 +346,12 @@ bool nic_tx_doorbell(struct kit *k, struct nic *hw, u32 val)
  * check, then nic_tx_doorbell) in its common turn, for an untraced machine:
  * frames posted to a running engine past a tail that does not wrap
  * (tdh <= tdt < val < count), the ring's verdict kept for this memory map,
- * the write's charge and the descriptors' (one each) both before the
- * hardware's next change, and the driver not at its lockup time after the
- * write's charge. Then no catch-up finds anything due and no test on the
+ * every frame before fetched (tx_sched == tdt) and the first new one of the
+ * kept length at the kept link speed (its time the kept one: the post calls
+ * nothing for it, and with the train's call its last, keeps nothing in
+ * saved registers), the write's charge and the descriptors' (one each) both
+ * before the hardware's next change, and the driver not at its lockup time
+ * after the write's charge. Then no catch-up finds anything due and no test on the
  * way fails, so the write is its sums and the post; false, with nothing
  * changed, for any other turn (nic_write_tdt takes it the long way).
  */
@@ -329,9 +361,11 @@ bool nic_tx_doorbell_fast(struct kit *k, struct nic *hw, u32 val)
 
 	if (unlikely(k->trace != NULL) || !(hw->tctl & E1000_TCTL_EN) ||
 	    !(hw->tdh <= tdt && tdt < val && val < hw->tx_count) ||
-	    hw->tx_ring_ok_gen != dma_coherent_gen() || !nic_tail_charge(k, val - tdt))
+	    hw->tx_ring_ok_gen != dma_coherent_gen() || hw->tx_sched != tdt ||
+	    le16_to_cpu(tx_desc(hw, tdt)->lower.flags.length) != hw->wire_len ||
+	    k->knob[KNOB_LINK_MBPS] != hw->wire_mbps || !nic_tail_charge(k, val - tdt))
 		return false;
-	tx_post(k, hw, val);
+	tx_post(k, hw, val, true);
 	return true;
 }
 
