@@ -1,11 +1,8 @@
 /* test_core_alone_after.c - the kit's state during and after the alone packet's driver call. */
-#include "kit.h"
-#define KIT_TEST_MACHINE
-#include "helpers.h"
+#include "xmit_spy_helpers.h"
 
 TestSuite(core_alone_after, .timeout = 60);
 
-static netdev_tx_t (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
 static int seen, wrong;
 static char what[160];
 
@@ -22,13 +19,6 @@ static netdev_tx_t spy_xmit(struct sk_buff *skb, struct net_device *dev)
 				 k->xmit_dev ? k->xmit_dev->name : "(none)", k->sd.xmit_more);
 	}
 	return real_xmit(skb, dev);
-}
-
-static bool burst_more(void *arg)
-{
-	int *left = arg;
-
-	return (*left)-- > 0;
 }
 
 /*
@@ -50,8 +40,7 @@ Test(core_alone_after, the_call_is_entered_and_left_on_its_devices_kit, .init = 
 	trace_stop(k);
 	tl_stop(k);
 	run_idle(k);
-	real_xmit = sn0->hard_start_xmit;
-	sn0->hard_start_xmit = spy_xmit;
+	spy_install(spy_xmit);
 	for (int i = 0; i < 16; i++) {
 		int before = seen;
 		u64 calls = k->lab_calls;
@@ -86,6 +75,6 @@ Test(core_alone_after, the_call_is_entered_and_left_on_its_devices_kit, .init = 
 			      (unsigned long long)calls + 1);
 		run_idle(k);
 	}
-	sn0->hard_start_xmit = real_xmit;
+	spy_remove();
 	check_clean(k);
 }

@@ -1,13 +1,11 @@
 /* test_core_alone_links.c - the alone packet reaches the driver with its links NULL. */
 #include "kit.h"
-#include "core/qdisc.h"
-#define KIT_TEST_MACHINE
-#include "helpers.h"
+#include "core/qdisc.h" /* (before helpers.h: its machine is k too) */
+#include "xmit_spy_helpers.h"
 
 TestSuite(core_alone_links, .timeout = 60);
 
 /* What the driver saw: each skb's links, then the real driver's answer. */
-static netdev_tx_t (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
 static int seen, linked;
 
 static netdev_tx_t spy_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -16,13 +14,6 @@ static netdev_tx_t spy_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (skb->next || skb->prev)
 		linked++;
 	return real_xmit(skb, dev);
-}
-
-static bool burst_more(void *arg)
-{
-	int *left = arg;
-
-	return (*left)-- > 0;
 }
 
 /*
@@ -45,8 +36,7 @@ Test(core_alone_links, the_driver_sees_no_links_on_the_alone_packet, .init = set
 	trace_stop(k);
 	tl_stop(k);
 	run_idle(k);
-	real_xmit = sn0->hard_start_xmit;
-	sn0->hard_start_xmit = spy_xmit;
+	spy_install(spy_xmit);
 	cr_assert(xmit_fixed_alone(sn0), "sn0 does not take the alone packet");
 	for (int i = 0; i < 8; i++) {
 		struct sk_buff *skb = kit_skb_alloc(sn0, &p, err, sizeof(err));
@@ -71,5 +61,5 @@ Test(core_alone_links, the_driver_sees_no_links_on_the_alone_packet, .init = set
 		cr_assert_eq(linked, 0, "burst %d: %d skbs with links at the driver", b, linked);
 		run_idle(k);
 	}
-	sn0->hard_start_xmit = real_xmit;
+	spy_remove();
 }

@@ -1,11 +1,8 @@
 /* test_core_xmit_place.c - hard_start_xmit's skb is the driver's when the call begins. */
-#include "kit.h"
-#define KIT_TEST_MACHINE
-#include "helpers.h"
+#include "xmit_spy_helpers.h"
 
 TestSuite(core_xmit_place, .timeout = 60);
 
-static netdev_tx_t (*real_xmit)(struct sk_buff *skb, struct net_device *dev);
 static int seen, wrong;
 static char what[160];
 
@@ -24,13 +21,6 @@ static netdev_tx_t spy_xmit(struct sk_buff *skb, struct net_device *dev)
 	return real_xmit(skb, dev);
 }
 
-static bool burst_more(void *arg)
-{
-	int *left = arg;
-
-	return (*left)-- > 0;
-}
-
 /*
  * The core hands hard_start_xmit an skb that is the driver's (SKB_DRIVER,
  * held by "hard_start_xmit" on the device); the alone packet makes it so
@@ -44,8 +34,7 @@ Test(core_xmit_place, the_driver_holds_the_skb_its_call_gets, .init = setup, .fi
 	struct kit_pkt p = { .len = 60, .proto = IPPROTO_UDP, .flow = 11 };
 	char err[256];
 
-	real_xmit = sn0->hard_start_xmit;
-	sn0->hard_start_xmit = spy_xmit;
+	spy_install(spy_xmit);
 	for (int quiet = 0; quiet < 2; quiet++) {
 		struct tx_frames fr = { .ready = false };
 
@@ -76,6 +65,6 @@ Test(core_xmit_place, the_driver_holds_the_skb_its_call_gets, .init = setup, .fi
 			run_idle(k);
 		}
 	}
-	sn0->hard_start_xmit = real_xmit;
+	spy_remove();
 	check_clean(k);
 }

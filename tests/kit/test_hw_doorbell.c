@@ -1,7 +1,5 @@
 /* test_hw_doorbell.c - the TDT write's common turn in one go is the long way's, at each of its guards' edges. */
-#include "kit.h"
-#include "hw/nic_hw.h"
-#include "helpers.h"
+#include "tx_pair_helpers.h"
 
 TestSuite(hw_doorbell, .timeout = 60);
 
@@ -28,56 +26,10 @@ static const char *const db_name[DB_N] = {
 	"busy engine",
 };
 
-struct db_machine {
-	struct kit *k;
-	struct nic *hw;
-	struct sk_buff *skb;
-};
-
-static void db_machine(struct db_machine *m, bool traced)
-{
-	char err[256];
-	int id = kit_param_find("wire_peer");
-
-	m->k = kit_new(1);
-	cr_assert_not_null(m->k, "kit_new(1) returned NULL");
-	kit_set_auto(m->k, false);
-	if (!traced)
-		trace_stop(m->k);
-	cr_assert_eq(kit_param_set(m->k, NULL, id, 0, err, sizeof(err)), 0, "wire_peer: %s", err);
-	m->hw = kit_dev_by_name(m->k, "sn0")->nic;
-	kit_enter(m->k);
-	run_idle(m->k);
-	hw_sync(m->k);
-	nic_write(m->hw, E1000_IMC, ~0u);
-	m->skb = __netdev_alloc_skb(m->hw->dev, 1600, "test", __LINE__);
-	cr_assert_not_null(m->skb, "no skb");
-}
-
-/* The ring's head and tail at at (engine off, TDH and TDT written, engine
- * on again), and n descriptors of 60 bytes from at on, each with RS. */
-static void db_ring(struct db_machine *m, u32 at, u32 n)
-{
-	struct nic *hw = m->hw;
-	u32 tctl = hw->tctl;
-
-	nic_write(hw, E1000_TCTL, tctl & ~E1000_TCTL_EN);
-	nic_write(hw, E1000_TDH, at);
-	nic_write(hw, E1000_TDT, at);
-	nic_write(hw, E1000_TCTL, tctl | E1000_TCTL_EN);
-	for (u32 i = 0; i < n; i++) {
-		struct e1000_tx_desc *d = &hw->tx_ring[(at + i) % hw->tx_count];
-
-		memset(d, 0, sizeof(*d));
-		d->buffer_addr = cpu_to_le64((u64)(uintptr_t)m->skb->data);
-		d->lower.flags.length = cpu_to_le16(60);
-		d->lower.flags.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
-	}
-}
 
 /* Set machine m up for case c (variant v: -1, 0, +1 around an edge);
  * returns the tail to write. */
-static u32 db_setup(struct db_machine *m, enum db_case c, int v)
+static u32 db_setup(struct tx_machine *m, enum db_case c, int v)
 {
 	struct kit *k = m->k;
 	struct nic *hw = m->hw;
@@ -86,7 +38,7 @@ static u32 db_setup(struct db_machine *m, enum db_case c, int v)
 
 	if (c == DB_WRAP)
 		at = count - 2;
-	db_ring(m, at, posted + 4);
+	tx_machine_ring(m, at, posted + 4, 60);
 	hw_sync(k);
 	if (c == DB_BUSY || c == DB_HEAD_AHEAD || c == DB_OVERWRITE)
 		hw->fault_dd_delay = 1000000; /* frames in flight stay so for 1 ms */
@@ -97,7 +49,7 @@ static u32 db_setup(struct db_machine *m, enum db_case c, int v)
 	}
 	if (c == DB_HEAD_AHEAD || c == DB_OVERWRITE) {
 		/* head at the ring's end, tail wrapped to 1: frames in flight wrap */
-		db_ring(m, count - 1, 8);
+		tx_machine_ring(m, count - 1, 8, 60);
 		nic_write(hw, E1000_TDT, 1);
 		at = 1;
 		if (c == DB_OVERWRITE)
@@ -162,13 +114,13 @@ Test(hw_doorbell, the_common_turn_in_one_go_is_the_long_ways)
 		bool edged = c == DB_DUE_AT || c == DB_DUE_MMIO || c == DB_LOCKUP;
 
 		for (int v = edged ? -1 : 0; v <= (edged ? 1 : 0); v++) {
-			struct db_machine a, b;
+			struct tx_machine a, b;
 			struct nic *ha, *hb;
 			u32 va, vb;
 			u64 ra = 0, rb = 0;
 
-			db_machine(&a, false);
-			db_machine(&b, true);
+			tx_machine_make(&a, false);
+			tx_machine_make(&b, true);
 			ha = a.hw;
 			hb = b.hw;
 			va = db_setup(&a, c, v);
@@ -228,11 +180,8 @@ Test(hw_doorbell, the_common_turn_in_one_go_is_the_long_ways)
 					DB_SAME_FIELD("a slot's finish time", ha->tx_done[i],
 						      hb->tx_done[i]);
 			a.k->lab_running = b.k->lab_running = NULL;
-			ha->fault_dd_delay = hb->fault_dd_delay = 0;
-			kfree_skb(a.skb);
-			kfree_skb(b.skb);
-			kit_free(a.k);
-			kit_free(b.k);
+			tx_machine_free(&a);
+			tx_machine_free(&b);
 			checked++;
 		}
 	}

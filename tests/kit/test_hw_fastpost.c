@@ -1,7 +1,5 @@
 /* test_hw_fastpost.c - the TDT write's common turn at the ring's edges: the slot ahead, the next fetch point. */
-#include "kit.h"
-#include "hw/nic_hw.h"
-#include "helpers.h"
+#include "tx_pair_helpers.h"
 
 TestSuite(hw_fastpost, .timeout = 60);
 
@@ -19,54 +17,18 @@ static const char *const fp_name[FP_N] = {
 	"ring start, busy", "ring end, busy", "ring end, idle", "tail wrapped to 0, busy",
 };
 
-struct fp_machine {
-	struct kit *k;
-	struct nic *hw;
-	struct sk_buff *skb;
-};
-
-static void fp_machine(struct fp_machine *m, bool traced)
-{
-	char err[256];
-	int id = kit_param_find("wire_peer");
-
-	m->k = kit_new(1);
-	cr_assert_not_null(m->k, "kit_new(1) returned NULL");
-	kit_set_auto(m->k, false);
-	if (!traced)
-		trace_stop(m->k);
-	cr_assert_eq(kit_param_set(m->k, NULL, id, 0, err, sizeof(err)), 0, "wire_peer: %s", err);
-	m->hw = kit_dev_by_name(m->k, "sn0")->nic;
-	kit_enter(m->k);
-	run_idle(m->k);
-	hw_sync(m->k);
-	nic_write(m->hw, E1000_IMC, ~0u);
-	m->skb = __netdev_alloc_skb(m->hw->dev, 1600, "test", __LINE__);
-	cr_assert_not_null(m->skb, "no skb");
-}
 
 /* Machine m's ring with head and tail at at and four frames of 60 bytes
  * from there on, the first posted and fetched, then case c's turn; returns
  * the tail to write. */
-static u32 fp_setup(struct fp_machine *m, enum fp_case c)
+static u32 fp_setup(struct tx_machine *m, enum fp_case c)
 {
 	struct kit *k = m->k;
 	struct nic *hw = m->hw;
-	u32 tctl = hw->tctl, count = hw->tx_count;
+	u32 count = hw->tx_count;
 	u32 at = c == FP_START ? 0 : c == FP_TAIL_WRAPPED ? count - 1 : count - 3;
 
-	nic_write(hw, E1000_TCTL, tctl & ~E1000_TCTL_EN);
-	nic_write(hw, E1000_TDH, at);
-	nic_write(hw, E1000_TDT, at);
-	nic_write(hw, E1000_TCTL, tctl | E1000_TCTL_EN);
-	for (u32 i = 0; i < 4; i++) {
-		struct e1000_tx_desc *d = &hw->tx_ring[(at + i) % count];
-
-		memset(d, 0, sizeof(*d));
-		d->buffer_addr = cpu_to_le64((u64)(uintptr_t)m->skb->data);
-		d->lower.flags.length = cpu_to_le16(60);
-		d->lower.flags.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
-	}
+	tx_machine_ring(m, at, 4, 60);
 	hw->fault_dd_delay = 100000; /* the first frame in flight for 100 us */
 	nic_write(hw, E1000_TDT, (at + 1) % count);
 	hw_sync(k);
@@ -100,12 +62,12 @@ Test(hw_fastpost, the_common_turn_at_the_rings_edges_is_the_long_ways)
 
 	for (int ci = 0; ci < FP_N; ci++) {
 		enum fp_case c = (enum fp_case)ci;
-		struct fp_machine a, b;
+		struct tx_machine a, b;
 		struct nic *ha, *hb;
 		u32 va, vb;
 
-		fp_machine(&a, false);
-		fp_machine(&b, true);
+		tx_machine_make(&a, false);
+		tx_machine_make(&b, true);
 		ha = a.hw;
 		hb = b.hw;
 		va = fp_setup(&a, c);
@@ -138,11 +100,8 @@ Test(hw_fastpost, the_common_turn_at_the_rings_edges_is_the_long_ways)
 		for (u32 i = 0; i < ha->tx_count; i++)
 			if (ha->tx_done[i] != hb->tx_done[i])
 				FP_SAME_FIELD("a slot's finish time", ha->tx_done[i], hb->tx_done[i]);
-		ha->fault_dd_delay = hb->fault_dd_delay = 0;
-		kfree_skb(a.skb);
-		kfree_skb(b.skb);
-		kit_free(a.k);
-		kit_free(b.k);
+		tx_machine_free(&a);
+		tx_machine_free(&b);
 		checked++;
 	}
 	cr_assert_eq(checked, FP_N, "%d cases checked, expected %d", checked, FP_N);

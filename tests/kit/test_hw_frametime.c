@@ -1,7 +1,5 @@
 /* test_hw_frametime.c - the TDT write's common turn takes the kept frame time only when it is the first new frame's. */
-#include "kit.h"
-#include "hw/nic_hw.h"
-#include "helpers.h"
+#include "tx_pair_helpers.h"
 
 TestSuite(hw_frametime, .timeout = 60);
 
@@ -21,53 +19,17 @@ static const char *const ft_name[FT_N] = {
 	"a train, idle", "idle",
 };
 
-struct ft_machine {
-	struct kit *k;
-	struct nic *hw;
-	struct sk_buff *skb;
-};
-
-static void ft_machine(struct ft_machine *m, bool traced)
-{
-	char err[256];
-	int id = kit_param_find("wire_peer");
-
-	m->k = kit_new(1);
-	cr_assert_not_null(m->k, "kit_new(1) returned NULL");
-	kit_set_auto(m->k, false);
-	if (!traced)
-		trace_stop(m->k);
-	cr_assert_eq(kit_param_set(m->k, NULL, id, 0, err, sizeof(err)), 0, "wire_peer: %s", err);
-	m->hw = kit_dev_by_name(m->k, "sn0")->nic;
-	kit_enter(m->k);
-	run_idle(m->k);
-	hw_sync(m->k);
-	nic_write(m->hw, E1000_IMC, ~0u);
-	m->skb = __netdev_alloc_skb(m->hw->dev, 1600, "test", __LINE__);
-	cr_assert_not_null(m->skb, "no skb");
-}
 
 /* Machine m's ring at count / 2 with four frames of 60 bytes but the second
  * (len2), the first posted and fetched (its length and speed kept), then
  * case c's turn; returns the tail to write. */
-static u32 ft_setup(struct ft_machine *m, enum ft_case c, u32 len2)
+static u32 ft_setup(struct tx_machine *m, enum ft_case c, u32 len2)
 {
 	struct kit *k = m->k;
 	struct nic *hw = m->hw;
-	u32 tctl = hw->tctl, count = hw->tx_count, at = count / 2;
+	u32 at = hw->tx_count / 2;
 
-	nic_write(hw, E1000_TCTL, tctl & ~E1000_TCTL_EN);
-	nic_write(hw, E1000_TDH, at);
-	nic_write(hw, E1000_TDT, at);
-	nic_write(hw, E1000_TCTL, tctl | E1000_TCTL_EN);
-	for (u32 i = 0; i < 4; i++) {
-		struct e1000_tx_desc *d = &hw->tx_ring[at + i];
-
-		memset(d, 0, sizeof(*d));
-		d->buffer_addr = cpu_to_le64((u64)(uintptr_t)m->skb->data);
-		d->lower.flags.length = cpu_to_le16(i == 1 ? len2 : 60);
-		d->lower.flags.cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
-	}
+	tx_machine_ring(m, at, 4, (u16)len2);
 	hw->fault_dd_delay = 100000; /* the first frame in flight for 100 us */
 	nic_write(hw, E1000_TDT, at + 1);
 	hw_sync(k);
@@ -106,12 +68,12 @@ Test(hw_frametime, the_kept_frame_time_is_taken_only_for_its_length_and_speed)
 	for (int ci = 0; ci < FT_N; ci++) {
 		enum ft_case c = (enum ft_case)ci;
 		u32 len2 = c == FT_LEN ? 1000 : 60;
-		struct ft_machine a, b;
+		struct tx_machine a, b;
 		struct nic *ha, *hb;
 		u32 va, vb;
 
-		ft_machine(&a, false);
-		ft_machine(&b, true);
+		tx_machine_make(&a, false);
+		tx_machine_make(&b, true);
 		ha = a.hw;
 		hb = b.hw;
 		va = ft_setup(&a, c, len2);
@@ -146,11 +108,8 @@ Test(hw_frametime, the_kept_frame_time_is_taken_only_for_its_length_and_speed)
 		for (u32 i = 0; i < ha->tx_count; i++)
 			if (ha->tx_done[i] != hb->tx_done[i])
 				FT_SAME_FIELD("a slot's finish time", ha->tx_done[i], hb->tx_done[i]);
-		ha->fault_dd_delay = hb->fault_dd_delay = 0;
-		kfree_skb(a.skb);
-		kfree_skb(b.skb);
-		kit_free(a.k);
-		kit_free(b.k);
+		tx_machine_free(&a);
+		tx_machine_free(&b);
 		checked++;
 	}
 	cr_assert_eq(checked, FT_N, "%d cases checked, expected %d", checked, FT_N);
